@@ -1,0 +1,27 @@
+// Google Cloud resources for the simulated project, kept as the JSON the REST APIs serve
+// (compute#instance, compute#firewall, container Cluster ...), keyed by "zone/name" for zonal
+// resources and by name for global ones.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type GcpJson = Record<string, any>;
+
+export class GcpState {
+  readonly instances = new Map<string, GcpJson>(); // "zone/name"
+  readonly disks = new Map<string, GcpJson>(); // "zone/name"
+  readonly snapshots = new Map<string, GcpJson>(); // name
+  readonly networks = new Map<string, GcpJson>(); // name
+  readonly subnetworks = new Map<string, GcpJson>(); // "region/name"
+  readonly firewalls = new Map<string, GcpJson>(); // name
+  readonly operations = new Map<string, GcpJson>(); // "zone/name" | "global/name" | "region/name"
+  readonly gkeClusters = new Map<string, GcpJson>(); // "location/name"
+  /** Permissions testIamPermissions reports as missing (all granted by default). */
+  readonly deniedPermissions = new Set<string>();
+
+  constructor(
+    readonly project: string,
+    readonly projectNumber: string,
+  ) {}
+
+  computeBase(): string {
+    return `https://www.googleapis.com/compute/v1/projects/${this.project}`;
+  }
+}

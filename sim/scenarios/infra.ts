@@ -1,0 +1,282 @@
+import type { World } from "../world";
+import type { SimCluster } from "../kube/cluster";
+import type { GcpJson } from "../gcp/state";
+
+// The GCP and cluster-level basics every scenario shares: a VPC, GKE cluster descriptions,
+// and nodes that exist both as Kubernetes Nodes and as GCE instances with boot disks.
+
+export interface GkeFacts {
+  /** "ADVANCED_DATAPATH" (Dataplane V2) or "LEGACY_DATAPATH" */
+  datapathProvider: "ADVANCED_DATAPATH" | "LEGACY_DATAPATH";
+  /** Calico add-on: networkPolicy.enabled and addonsConfig.networkPolicyConfig.disabled == false */
+  calicoEnabled: boolean;
+  autopilot: boolean;
+  autoRepair: boolean;
+}
+
+export function addNetwork(world: World, name = "default"): GcpJson {
+  const base = world.gcp.computeBase();
+  const network: GcpJson = {
+    kind: "compute#network",
+    id: world.random.digits(19),
+    creationTimestamp: "2025-01-14T09:12:44.118-08:00",
+    name,
+    selfLink: `${base}/global/networks/${name}`,
+    selfLinkWithId: `${base}/global/networks/${name}`,
+    autoCreateSubnetworks: true,
+    subnetworks: [`${base}/regions/us-central1/subnetworks/${name}`],
+    routingConfig: { routingMode: "REGIONAL" },
+    networkFirewallPolicyEnforcementOrder: "AFTER_CLASSIC_FIREWALL",
+  };
+  world.gcp.networks.set(name, network);
+  world.gcp.subnetworks.set(`us-central1/${name}`, {
+    kind: "compute#subnetwork",
+    id: world.random.digits(19),
+    name,
+    network: network.selfLink,
+    ipCidrRange: "10.128.0.0/20",
+    gatewayAddress: "10.128.0.1",
+    region: `${base}/regions/us-central1`,
+    selfLink: `${base}/regions/us-central1/subnetworks/${name}`,
+  });
+  return network;
+}
+
+/** Records the GKE description of a cluster, the facts NetworkPolicy enforcement derives from. */
+export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts, zones: string[]): GcpJson {
+  const project = world.project;
+  const isRegional = !/-[a-z]$/.test(cluster.location);
+  const description: GcpJson = {
+    name: cluster.name,
+    description: `${cluster.name} (simulated)`,
+    initialClusterVersion: cluster.kubernetesVersion,
+    currentMasterVersion: cluster.kubernetesVersion,
+    currentNodeVersion: cluster.kubernetesVersion,
+    location: cluster.location,
+    ...(isRegional ? {} : { zone: cluster.location }),
+    locations: zones,
+    status: "RUNNING",
+    endpoint: `34.${118 + world.clusters.size}.${world.random.int(250)}.${world.random.int(250)}`,
+    network: "default",
+    subnetwork: "default",
+    clusterIpv4Cidr: "10.4.0.0/14",
+    servicesIpv4Cidr: "10.8.0.0/20",
+    createTime: "2025-02-03T15:20:11+00:00",
+    selfLink: `https://container.googleapis.com/v1/projects/${project}/locations/${cluster.location}/clusters/${cluster.name}`,
+    networkPolicy: facts.calicoEnabled ? { provider: "CALICO", enabled: true } : {},
+    addonsConfig: {
+      httpLoadBalancing: {},
+      horizontalPodAutoscaling: {},
+      networkPolicyConfig: facts.calicoEnabled ? {} : { disabled: true },
+      gcePersistentDiskCsiDriverConfig: { enabled: true },
+    },
+    networkConfig: {
+      network: `projects/${project}/global/networks/default`,
+      subnetwork: `projects/${project}/regions/us-central1/subnetworks/default`,
+      datapathProvider: facts.datapathProvider,
+    },
+    autopilot: facts.autopilot ? { enabled: true } : {},
+    nodePools: [
+      {
+        name: "default-pool",
+        config: { machineType: "e2-standard-4", diskSizeGb: 100, imageType: "COS_CONTAINERD", tags: [`gke-${cluster.name}-node`] },
+        initialNodeCount: 1,
+        locations: zones,
+        management: { autoUpgrade: true, autoRepair: facts.autoRepair },
+        status: "RUNNING",
+        version: cluster.kubernetesVersion,
+        selfLink: `https://container.googleapis.com/v1/projects/${project}/locations/${cluster.location}/clusters/${cluster.name}/nodePools/default-pool`,
+      },
+    ],
+    currentNodeCount: 0,
+    masterAuth: { clusterCaCertificate: "" },
+    releaseChannel: { channel: "REGULAR" },
+  };
+  world.gcp.gkeClusters.set(`${cluster.location}/${cluster.name}`, description);
+  return description;
+}
+
+export function seedClusterBasics(cluster: SimCluster, namespaces: string[]): void {
+  for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease", ...namespaces]) {
+    if (!cluster.store.get("namespaces", undefined, ns)) {
+      cluster.store.create("namespaces", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns } },
+        spec: { finalizers: ["kubernetes"] },
+        status: { phase: "Active" },
+      });
+    }
+  }
+  cluster.store.create("services", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+    spec: {
+      type: "ClusterIP",
+      clusterIP: "10.8.0.1",
+      clusterIPs: ["10.8.0.1"],
+      ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }],
+      sessionAffinity: "None",
+    },
+    status: { loadBalancer: {} },
+  });
+}
+
+export interface NodeSpec {
+  zone: string;
+  /** index of the node in its cluster, for IP allocation */
+  index: number;
+}
+
+/** A Node and the GCE instance (with boot disk and external IP) behind it, named alike. */
+export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): string {
+  const poolHash = world.random.hex(8);
+  const name = `gke-${cluster.name}-default-pool-${poolHash}-${world.random.suffix(4)}`;
+  const region = spec.zone.replace(/-[a-z]$/, "");
+  const internalIP = ipFromIndex("10.128", spec.index + 2 + world.clusters.size * 1000);
+  const externalIP = `35.${192 + world.clusters.size}.${Math.floor(spec.index / 250) % 250}.${(spec.index % 250) + 3}`;
+  const base = world.gcp.computeBase();
+  const diskName = name;
+  const instanceUrl = `${base}/zones/${spec.zone}/instances/${name}`;
+
+  world.gcp.disks.set(`${spec.zone}/${diskName}`, {
+    kind: "compute#disk",
+    id: world.random.digits(19),
+    creationTimestamp: "2025-02-03T07:21:40.402-08:00",
+    name: diskName,
+    sizeGb: "100",
+    zone: `${base}/zones/${spec.zone}`,
+    status: "READY",
+    selfLink: `${base}/zones/${spec.zone}/disks/${diskName}`,
+    sourceImage: "https://www.googleapis.com/compute/v1/projects/gke-node-images/global/images/gke-1324-gke1106000-cos-113-18244-236-5-c-pre",
+    type: `${base}/zones/${spec.zone}/diskTypes/pd-balanced`,
+    users: [instanceUrl],
+    labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name },
+    labelFingerprint: world.random.hex(16),
+    physicalBlockSizeBytes: "4096",
+    architecture: "X86_64",
+  });
+
+  world.gcp.instances.set(`${spec.zone}/${name}`, {
+    kind: "compute#instance",
+    id: world.random.digits(19),
+    creationTimestamp: "2025-02-03T07:21:39.977-08:00",
+    name,
+    tags: { items: [`gke-${cluster.name}-${poolHash}-node`], fingerprint: fingerprint(world) },
+    machineType: `${base}/zones/${spec.zone}/machineTypes/e2-standard-4`,
+    status: "RUNNING",
+    zone: `${base}/zones/${spec.zone}`,
+    canIpForward: true,
+    networkInterfaces: [
+      {
+        kind: "compute#networkInterface",
+        network: `${base}/global/networks/default`,
+        subnetwork: `${base}/regions/${region}/subnetworks/default`,
+        networkIP: internalIP,
+        name: "nic0",
+        accessConfigs: [
+          { kind: "compute#accessConfig", type: "ONE_TO_ONE_NAT", name: "external-nat", natIP: externalIP, networkTier: "PREMIUM" },
+        ],
+        aliasIpRanges: [{ ipCidrRange: `10.4.${spec.index % 256}.0/24`, subnetworkRangeName: `gke-${cluster.name}-pods` }],
+        fingerprint: fingerprint(world),
+        stackType: "IPV4_ONLY",
+      },
+    ],
+    disks: [
+      {
+        kind: "compute#attachedDisk",
+        type: "PERSISTENT",
+        mode: "READ_WRITE",
+        source: `${base}/zones/${spec.zone}/disks/${diskName}`,
+        deviceName: "persistent-disk-0",
+        index: 0,
+        boot: true,
+        autoDelete: true,
+        interface: "SCSI",
+        diskSizeGb: "100",
+        architecture: "X86_64",
+      },
+    ],
+    metadata: { kind: "compute#metadata", fingerprint: fingerprint(world), items: [{ key: "cluster-name", value: cluster.name }] },
+    serviceAccounts: [{ email: `${world.gcp.projectNumber}-compute@developer.gserviceaccount.com`, scopes: ["https://www.googleapis.com/auth/cloud-platform"] }],
+    selfLink: instanceUrl,
+    scheduling: { onHostMaintenance: "MIGRATE", automaticRestart: true, preemptible: false },
+    cpuPlatform: "AMD Rome",
+    labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name, "goog-k8s-node-pool-name": "default-pool" },
+    labelFingerprint: fingerprint(world),
+    fingerprint: fingerprint(world),
+  });
+
+  const gke = world.gcp.gkeClusters.get(`${cluster.location}/${cluster.name}`);
+  if (gke) gke.currentNodeCount = (gke.currentNodeCount ?? 0) + 1;
+
+  cluster.store.create("nodes", {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      labels: {
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "beta.kubernetes.io/arch": "amd64",
+        "node.kubernetes.io/instance-type": "e2-standard-4",
+        "topology.kubernetes.io/zone": spec.zone,
+        "topology.kubernetes.io/region": region,
+        "failure-domain.beta.kubernetes.io/zone": spec.zone,
+        "cloud.google.com/gke-nodepool": "default-pool",
+        "cloud.google.com/gke-container-runtime": "containerd",
+        "cloud.google.com/gke-os-distribution": "cos",
+        "cloud.google.com/machine-family": "e2",
+      },
+      annotations: { "node.alpha.kubernetes.io/ttl": "0", "container.googleapis.com/instance_id": world.gcp.instances.get(`${spec.zone}/${name}`)!.id },
+    },
+    spec: {
+      podCIDR: `10.4.${spec.index % 256}.0/24`,
+      podCIDRs: [`10.4.${spec.index % 256}.0/24`],
+      providerID: `gce://${world.project}/${spec.zone}/${name}`,
+    },
+    status: {
+      capacity: { cpu: "4", "ephemeral-storage": "98831908Ki", memory: "16393220Ki", pods: "110" },
+      allocatable: { cpu: "3920m", "ephemeral-storage": "47060071478", memory: "13409284Ki", pods: "110" },
+      conditions: [
+        { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:02Z" },
+        { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:02Z" },
+        { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:02Z" },
+        { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status. AppArmor enabled", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:12Z" },
+      ],
+      addresses: [
+        { type: "InternalIP", address: internalIP },
+        { type: "ExternalIP", address: externalIP },
+        { type: "InternalDNS", address: `${name}.${spec.zone}.c.${world.project}.internal` },
+        { type: "Hostname", address: `${name}.${spec.zone}.c.${world.project}.internal` },
+      ],
+      nodeInfo: {
+        machineID: world.random.hex(32),
+        systemUUID: world.random.uuid(),
+        bootID: world.random.uuid(),
+        kernelVersion: "6.1.112+",
+        osImage: "Container-Optimized OS from Google",
+        containerRuntimeVersion: "containerd://1.7.24",
+        kubeletVersion: `v${cluster.kubernetesVersion}`,
+        kubeProxyVersion: `v${cluster.kubernetesVersion}`,
+        operatingSystem: "linux",
+        architecture: "amd64",
+      },
+    },
+  });
+  return name;
+}
+
+export function fingerprint(world: World): string {
+  // Real fingerprints are base64 of 8 bytes.
+  const bytes = Buffer.alloc(8);
+  for (let i = 0; i < 8; i++) bytes[i] = world.random.int(256);
+  return bytes.toString("base64");
+}
+
+function ipFromIndex(prefix: string, n: number): string {
+  return `${prefix}.${Math.floor(n / 250) % 250}.${(n % 250) + 2}`;
+}

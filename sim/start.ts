@@ -1,0 +1,62 @@
+import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { World, type SimOptions } from "./world";
+import { buildScenario } from "./scenarios";
+import { startControllers } from "./kube/controllers";
+import { createSimServer } from "./server";
+import { writeKubeconfig } from "./kubeconfig";
+
+export interface ReadyLine {
+  event: "ready";
+  port: number;
+  kubeconfig: string;
+  project: string;
+  computeEndpoint: string;
+  containerEndpoint: string;
+}
+
+export interface RunningSim {
+  world: World;
+  server: http.Server;
+  ready: ReadyLine;
+  stop(): Promise<void>;
+}
+
+export function buildWorld(options: SimOptions): World {
+  const project = options.scenario === "demo" ? "acme-prod" : `airlock-${options.scenario}`;
+  const world = new World(options, project, "612483970153");
+  buildScenario(world);
+  for (const cluster of world.clusters.values()) startControllers(world, cluster);
+  return world;
+}
+
+/** Builds the scenario, listens on 127.0.0.1 and writes the kubeconfig. */
+export async function startSim(options: SimOptions & { port: number; kubeconfig: string }): Promise<RunningSim> {
+  const world = buildWorld(options);
+  const server = createSimServer(world);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const kubeconfig = writeKubeconfig(world, port, options.kubeconfig);
+  const ready: ReadyLine = {
+    event: "ready",
+    port,
+    kubeconfig,
+    project: world.project,
+    computeEndpoint: `http://127.0.0.1:${port}/compute/v1/`,
+    containerEndpoint: `http://127.0.0.1:${port}/`,
+  };
+  return {
+    world,
+    server,
+    ready,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        world.stop();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import type { ReadyLine } from "../start";
+
+// Starts the simulator as its own process, as the console and kubectl meet it, and waits for
+// its ready line. Tests talk to it only over HTTP.
+export interface SimProcess {
+  ready: ReadyLine;
+  dir: string;
+  /** Environment for kubectl and gcloud pointed at this simulator. */
+  env: NodeJS.ProcessEnv;
+  base: string;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+export async function startSimProcess(args: string[] = []): Promise<SimProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airlock-sim-"));
+  const kubeconfig = path.join(dir, "kubeconfig");
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "sim", "main.ts"), "--port", "0", "--kubeconfig", kubeconfig, ...args],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const stderr: string[] = [];
+  child.stderr!.on("data", (d) => {
+    stderr.push(String(d));
+    if (stderr.length > 200) stderr.shift();
+  });
+  const ready = await new Promise<ReadyLine>((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.once("line", (line) => {
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        reject(new Error(`simulator printed a non-JSON first line: ${line}`));
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}: ${stderr.join("").slice(-2000)}`)));
+  });
+  const gcloudConfig = path.join(dir, "gcloud");
+  fs.mkdirSync(gcloudConfig);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KUBECONFIG: ready.kubeconfig,
+    CLOUDSDK_CONFIG: gcloudConfig,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: ready.computeEndpoint,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: ready.containerEndpoint,
+    CLOUDSDK_AUTH_DISABLE_CREDENTIALS: "true",
+    CLOUDSDK_CORE_PROJECT: ready.project,
+    CLOUDSDK_CORE_DISABLE_PROMPTS: "1",
+    CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: "true",
+    CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: "true",
+  };
+  return {
+    ready,
+    dir,
+    env,
+    base: `http://127.0.0.1:${ready.port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
