@@ -1,0 +1,150 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { envSchema, parseRoleMap, type Role, type RoleMapRule } from "./schema";
+
+export { ROLES, parseRoleMap, rolesForEmail } from "./schema";
+export type { Role, RoleMapRule } from "./schema";
+
+export type DatabaseTarget = { engine: "postgres"; url: string } | { engine: "sqlite"; file: string };
+
+export type Config = {
+  production: boolean;
+  demo: boolean;
+  database: DatabaseTarget;
+  nextauthSecret: string;
+  /** true when the secret was generated for demo mode rather than supplied. */
+  nextauthSecretGenerated: boolean;
+  nextauthUrl?: string;
+  demoPassword: string;
+  oidc?: { issuer: string; clientId: string; clientSecret: string; roleMap: RoleMapRule[] };
+  kubeconfig?: string;
+  gcpProjects: string[];
+  googleComputeEndpoint?: string;
+  googleContainerEndpoint?: string;
+  netpolPropagationSeconds: number;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid Airlock configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export type LoadOptions = {
+  /** Directory for the generated demo secret; default `.data/demo` under the working directory. */
+  demoDir?: string;
+};
+
+/** Reads or creates the persisted demo-mode NEXTAUTH_SECRET. Safe when two processes race. */
+function demoSecret(dir: string): string {
+  const file = path.join(dir, "nextauth-secret");
+  try {
+    const existing = fs.readFileSync(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // not there yet
+  }
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    fs.writeFileSync(file, secret + "\n", { flag: "wx", mode: 0o600 });
+    return secret;
+  } catch {
+    // Another process won the race (or a short file exists): use what is on disk if sound.
+    const existing = fs.readFileSync(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+    fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
+    return secret;
+  }
+}
+
+/** Validates an environment. Pure apart from the demo secret file. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined>, opts: LoadOptions = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? "environment");
+      return i.message.includes(name) ? i.message : `${name}: ${i.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const demo = e.AIRLOCK_DEMO === "1" || e.AIRLOCK_DEMO === "true";
+  let database: DatabaseTarget;
+  if (e.DATABASE_URL && /^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
+    database = { engine: "postgres", url: e.DATABASE_URL };
+  } else if (e.DATABASE_URL) {
+    database = { engine: "sqlite", file: e.DATABASE_URL.replace(/^(file|sqlite):(\/\/)?/, "") };
+  } else {
+    database = { engine: "sqlite", file: e.AIRLOCK_DB_FILE };
+  }
+  const generated = e.NEXTAUTH_SECRET === undefined;
+  const nextauthSecret = e.NEXTAUTH_SECRET ?? demoSecret(opts.demoDir ?? path.join(process.cwd(), ".data", "demo"));
+  return {
+    production: e.NODE_ENV === "production",
+    demo,
+    database,
+    nextauthSecret,
+    nextauthSecretGenerated: generated,
+    nextauthUrl: e.NEXTAUTH_URL,
+    demoPassword: e.DEMO_PASSWORD,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            roleMap: e.OIDC_ROLE_MAP ? parseRoleMap(e.OIDC_ROLE_MAP) : [],
+          }
+        : undefined,
+    kubeconfig: e.KUBECONFIG,
+    gcpProjects: (e.GCP_PROJECTS ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
+    googleComputeEndpoint: e.GOOGLE_COMPUTE_ENDPOINT,
+    googleContainerEndpoint: e.GOOGLE_CONTAINER_ENDPOINT,
+    netpolPropagationSeconds: e.NETPOL_PROPAGATION_SECONDS === undefined ? 300 : Number(e.NETPOL_PROPAGATION_SECONDS),
+  };
+}
+
+const KEY = Symbol.for("airlock.config");
+type Holder = { [KEY]?: Config };
+
+/** The validated configuration of this process, read from process.env once. */
+export function config(): Config {
+  const g = globalThis as Holder;
+  if (!g[KEY]) g[KEY] = loadConfig(process.env);
+  return g[KEY];
+}
+
+/** Tests only: forget the cached configuration so the next config() re-reads process.env. */
+export function resetConfigForTests(): void {
+  delete (globalThis as Holder)[KEY];
+}
+
+export type ConfigRow = { name: string; default: string; description: string };
+
+/** The configuration table for the README (docs/console-foundation.md). */
+export function describeConfig(): ConfigRow[] {
+  return [
+    { name: "DATABASE_URL", default: "(unset)", description: "postgres://user:pass@host/db selects PostgreSQL; file:<path> or unset selects SQLite." },
+    { name: "AIRLOCK_DB_FILE", default: ".data/airlock.sqlite", description: "SQLite file used when DATABASE_URL is not a postgres:// URL." },
+    { name: "NEXTAUTH_SECRET", default: "(required)", description: "Signs session JWTs; at least 32 characters. Required outside demo mode; demo mode generates one in .data/demo/nextauth-secret." },
+    { name: "NEXTAUTH_URL", default: "(unset)", description: "Public base URL of the console (https:// turns on secure cookies)." },
+    { name: "AIRLOCK_DEMO", default: "0", description: '"1" turns on demo mode: seeded demo accounts listed on the sign-in page.' },
+    { name: "DEMO_PASSWORD", default: "demo", description: "Password of the seeded demo accounts (demo mode only)." },
+    { name: "OIDC_ISSUER", default: "(unset)", description: "OpenID Connect issuer URL; enables single sign-on." },
+    { name: "OIDC_CLIENT_ID", default: "(unset)", description: "OIDC client id (required with OIDC_ISSUER)." },
+    { name: "OIDC_CLIENT_SECRET", default: "(unset)", description: "OIDC client secret (required with OIDC_ISSUER)." },
+    { name: "OIDC_ROLE_MAP", default: "(unset)", description: "Roles for OIDC users, first match wins: alice@x.com=analyst,lead;*@x.com=analyst. No match means no role." },
+    { name: "KUBECONFIG", default: "(unset)", description: "Kubeconfig listing the clusters the console may reach." },
+    { name: "GCP_PROJECTS", default: "(unset)", description: "Comma-separated Google Cloud project ids to inspect." },
+    { name: "GOOGLE_COMPUTE_ENDPOINT", default: "(unset)", description: "Override for the Compute Engine API endpoint (e.g. the simulator)." },
+    { name: "GOOGLE_CONTAINER_ENDPOINT", default: "(unset)", description: "Override for the GKE (container) API endpoint (e.g. the simulator)." },
+    { name: "NETPOL_PROPAGATION_SECONDS", default: "300", description: "Seconds to wait for NetworkPolicy changes to take effect before verifying." },
+  ];
+}

@@ -1,0 +1,126 @@
+import { z } from "zod";
+
+/** Roles a user can hold. Kept here (not in lib/auth) so config can validate OIDC_ROLE_MAP without a cycle. */
+export const ROLES = ["analyst", "lead", "approver", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type RoleMapRule = { pattern: string; roles: Role[] };
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const optionalUrl = (name: string) =>
+  optionalText.refine((v) => v === undefined || URL.canParse(v), {
+    message: `${name} must be a URL (e.g. http://127.0.0.1:8443)`,
+  });
+
+/**
+ * Parses `alice@x.com=analyst,lead;*@x.com=analyst`.
+ * Rules are tried in order; the first whose pattern matches the email wins.
+ * `*` matches any run of characters.
+ */
+export function parseRoleMap(text: string): RoleMapRule[] {
+  const rules: RoleMapRule[] = [];
+  for (const part of text.split(";")) {
+    const trimmed = part.trim();
+    if (!trimmed) continue;
+    const eq = trimmed.indexOf("=");
+    if (eq <= 0) throw new Error(`rule "${trimmed}" must look like email=role[,role]`);
+    const pattern = trimmed.slice(0, eq).trim().toLowerCase();
+    const roles = trimmed
+      .slice(eq + 1)
+      .split(",")
+      .map((r) => r.trim())
+      .filter(Boolean);
+    if (roles.length === 0) throw new Error(`rule "${trimmed}" names no role`);
+    for (const r of roles) {
+      if (!(ROLES as readonly string[]).includes(r)) {
+        throw new Error(`rule "${trimmed}": unknown role "${r}" (known: ${ROLES.join(", ")})`);
+      }
+    }
+    rules.push({ pattern, roles: roles as Role[] });
+  }
+  return rules;
+}
+
+export function rolesForEmail(rules: RoleMapRule[], email: string): Role[] {
+  const e = email.toLowerCase();
+  for (const rule of rules) {
+    const re = new RegExp(
+      "^" + rule.pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$",
+    );
+    if (re.test(e)) return [...rule.roles];
+  }
+  return [];
+}
+
+export const envSchema = z
+  .object({
+    NODE_ENV: optionalText,
+    DATABASE_URL: optionalText,
+    AIRLOCK_DB_FILE: optionalText.transform((v) => v ?? ".data/airlock.sqlite"),
+    NEXTAUTH_SECRET: optionalText,
+    NEXTAUTH_URL: optionalUrl("NEXTAUTH_URL"),
+    AIRLOCK_DEMO: optionalText.refine((v) => v === undefined || ["0", "1", "true", "false"].includes(v), {
+      message: 'AIRLOCK_DEMO must be "1" (demo mode) or "0"',
+    }),
+    DEMO_PASSWORD: optionalText.transform((v) => v ?? "demo"),
+    OIDC_ISSUER: optionalUrl("OIDC_ISSUER"),
+    OIDC_CLIENT_ID: optionalText,
+    OIDC_CLIENT_SECRET: optionalText,
+    OIDC_ROLE_MAP: optionalText,
+    KUBECONFIG: optionalText,
+    GCP_PROJECTS: optionalText,
+    GOOGLE_COMPUTE_ENDPOINT: optionalUrl("GOOGLE_COMPUTE_ENDPOINT"),
+    GOOGLE_CONTAINER_ENDPOINT: optionalUrl("GOOGLE_CONTAINER_ENDPOINT"),
+    NETPOL_PROPAGATION_SECONDS: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+$/, { message: "NETPOL_PROPAGATION_SECONDS must be a whole number of seconds" })
+        .optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    const demo = env.AIRLOCK_DEMO === "1" || env.AIRLOCK_DEMO === "true";
+    if (env.NEXTAUTH_SECRET !== undefined && env.NEXTAUTH_SECRET.length < 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NEXTAUTH_SECRET"],
+        message: "NEXTAUTH_SECRET is too weak: use at least 32 characters (e.g. `openssl rand -base64 32`)",
+      });
+    }
+    if (!demo && env.NEXTAUTH_SECRET === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NEXTAUTH_SECRET"],
+        message:
+          "NEXTAUTH_SECRET is required outside demo mode (at least 32 characters, e.g. `openssl rand -base64 32`); set AIRLOCK_DEMO=1 for a throwaway demo",
+      });
+    }
+    if (env.OIDC_ISSUER !== undefined) {
+      for (const name of ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const) {
+        if (env[name] === undefined) {
+          ctx.addIssue({ code: "custom", path: [name], message: `${name} is required when OIDC_ISSUER is set` });
+        }
+      }
+    }
+    if (env.OIDC_ROLE_MAP !== undefined) {
+      try {
+        parseRoleMap(env.OIDC_ROLE_MAP);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: `OIDC_ROLE_MAP: ${(e as Error).message}` });
+      }
+    }
+    if (env.DATABASE_URL !== undefined && !/^(postgres(ql)?:\/\/|file:|sqlite:)/.test(env.DATABASE_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message:
+          "DATABASE_URL must be a postgres:// URL or file:<path> for SQLite (leave it unset to use the SQLite file AIRLOCK_DB_FILE)",
+      });
+    }
+  });
+
+export type RawEnv = z.infer<typeof envSchema>;
