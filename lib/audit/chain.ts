@@ -1,0 +1,35 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical";
+
+/** prev_hash of the first entry. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The fields an entry's hash covers: everything but `id` and `hash` itself. */
+export type HashedFields = {
+  at: string;
+  actor: string;
+  role: string | null;
+  incident_id: string | null;
+  step_id: string | null;
+  kind: string;
+  targets: string;
+  plan_hash: string | null;
+  details: string;
+  prev_hash: string;
+};
+
+export function entryHash(f: HashedFields): string {
+  const canonical = canonicalJson({
+    at: f.at,
+    actor: f.actor,
+    role: f.role,
+    incident_id: f.incident_id,
+    step_id: f.step_id,
+    kind: f.kind,
+    targets: f.targets,
+    plan_hash: f.plan_hash,
+    details: f.details,
+    prev_hash: f.prev_hash,
+  });
+  return createHash("sha256").update(canonical, "utf8").digest("hex");
+}

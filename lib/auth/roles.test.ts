@@ -1,0 +1,31 @@
+import { expect, it } from "vitest";
+import { formatRoles, hasRole, meetsRequirement, parseRoles } from "./roles";
+
+it("lets a lead do what an analyst can, and nothing more", () => {
+  const lead = { roles: ["lead" as const] };
+  expect(hasRole(lead, "lead")).toBe(true);
+  expect(hasRole(lead, "analyst")).toBe(true);
+  expect(hasRole(lead, "approver")).toBe(false);
+  expect(hasRole(lead, "admin")).toBe(false);
+  expect(hasRole({ roles: ["analyst"] }, "lead")).toBe(false);
+  expect(hasRole({ roles: ["admin"] }, "approver")).toBe(false);
+  expect(hasRole(null, "analyst")).toBe(false);
+});
+
+it("checks requirements: one role, any of several, or just signed in", () => {
+  const approver = { roles: ["approver" as const] };
+  expect(meetsRequirement(approver, "approver")).toBe(true);
+  expect(meetsRequirement(approver, ["lead", "approver"])).toBe(true);
+  expect(meetsRequirement(approver, ["lead", "analyst"])).toBe(false);
+  expect(meetsRequirement(approver, "authenticated")).toBe(true);
+  expect(meetsRequirement({ roles: [] }, "authenticated")).toBe(true);
+  expect(meetsRequirement(null, "authenticated")).toBe(false);
+});
+
+it("parses comma text or JSON, dropping unknown roles and duplicates", () => {
+  expect(parseRoles("analyst, lead,root,lead")).toEqual(["analyst", "lead"]);
+  expect(parseRoles('["approver","x"]')).toEqual(["approver"]);
+  expect(parseRoles("")).toEqual([]);
+  expect(parseRoles(null)).toEqual([]);
+  expect(formatRoles(["lead", "analyst", "lead"])).toBe("lead,analyst");
+});
