@@ -1,0 +1,84 @@
+// `npm run demo`: the simulator (demo scenario) and the console's production build, wired
+// together exactly as a real deployment is: through a kubeconfig and Google API endpoints.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { buildIsStale } from "./build-freshness";
+
+const ROOT = path.resolve(__dirname, "..");
+const DEMO_DIR = path.join(ROOT, ".data", "demo");
+const port = process.env.PORT ?? "3000";
+const simPort = process.env.SIM_PORT ?? "0";
+const children: ChildProcess[] = [];
+
+function stopAll(code: number): never {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  process.exit(code);
+}
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
+
+function fail(message: string): never {
+  process.stderr.write(`demo: ${message}\n`);
+  stopAll(1);
+}
+
+async function startSimulator(): Promise<{ kubeconfig: string; computeEndpoint: string; containerEndpoint: string; project: string }> {
+  fs.mkdirSync(DEMO_DIR, { recursive: true });
+  const sim = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "sim/main.ts", "--scenario", "demo", "--port", simPort, "--kubeconfig", path.join(DEMO_DIR, "kubeconfig"), ...(process.env.SIM_ARGS?.split(" ").filter(Boolean) ?? [])],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.push(sim);
+  const simLog = fs.createWriteStream(path.join(DEMO_DIR, "sim.log"));
+  sim.stderr!.pipe(simLog);
+  sim.once("exit", (code) => fail(`the simulator stopped (exit ${code}); see .data/demo/sim.log`));
+  const line = await new Promise<string>((resolve) => readline.createInterface({ input: sim.stdout! }).once("line", resolve));
+  process.stdout.write(line + "\n");
+  return JSON.parse(line);
+}
+
+async function main(): Promise<void> {
+  const ready = await startSimulator();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    AIRLOCK_DEMO: "1",
+    KUBECONFIG: ready.kubeconfig,
+    GOOGLE_COMPUTE_ENDPOINT: ready.computeEndpoint,
+    GOOGLE_CONTAINER_ENDPOINT: ready.containerEndpoint,
+    GCP_PROJECTS: ready.project,
+    AIRLOCK_DB_FILE: process.env.AIRLOCK_DB_FILE ?? path.join(DEMO_DIR, "airlock.sqlite"),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    PORT: port,
+  };
+  if (buildIsStale(ROOT)) {
+    process.stderr.write("demo: building the console (first run or sources changed)…\n");
+    const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    if (build.status !== 0) fail("the console build failed (see above)");
+  }
+  const next = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", port, "-H", "127.0.0.1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(next);
+  next.once("exit", (code) => fail(`the console stopped (exit ${code})`));
+  const password = process.env.DEMO_PASSWORD ?? "demo";
+  readline.createInterface({ input: next.stdout! }).on("line", (l) => {
+    process.stderr.write(`[console] ${l}\n`);
+    if (/Ready|started server/i.test(l)) {
+      process.stdout.write(
+        [
+          "",
+          `Airlock is running at http://localhost:${port}`,
+          `Sign in as analyst@demo.local, lead@demo.local, approver@demo.local, approver2@demo.local or admin@demo.local, password "${password}".`,
+          `kubectl and gcloud can watch the same simulated clusters:`,
+          `  export KUBECONFIG=${ready.kubeconfig}`,
+          `  export CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE=${ready.computeEndpoint} CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER=${ready.containerEndpoint} CLOUDSDK_AUTH_DISABLE_CREDENTIALS=true CLOUDSDK_CORE_PROJECT=${ready.project}`,
+          "",
+        ].join("\n") + "\n",
+      );
+    }
+  });
+}
+
+main().catch((err) => fail(String(err?.message ?? err)));
