@@ -1,0 +1,38 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+
+/** A short id tying an error shown to a user to the matching server log line. */
+export function newRef(): string {
+  return randomBytes(6).toString("hex");
+}
+
+const PATTERNS: [RegExp, string][] = [
+  [/(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+@/gi, "$1***@"],
+  [/\balk_[A-Za-z0-9_-]{8,}/g, "alk_***"],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 ***"],
+  [/\b(password|passwd|secret|token|api[_-]?key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, "$1$2***"],
+  [/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+/g, "***jwt***"],
+];
+
+/** Removes credentials that error texts sometimes carry (connection strings, tokens, JWTs). */
+export function redact(text: string): string {
+  let out = text;
+  for (const [re, sub] of PATTERNS) out = out.replace(re, sub);
+  return out;
+}
+
+type Fields = Record<string, string | number | boolean | null | undefined>;
+
+/** One JSON line on stderr: level, ref, where, error name, redacted message and stack. */
+export function logError(ref: string, err: unknown, fields: Fields = {}): void {
+  const e = err instanceof Error ? err : new Error(typeof err === "string" ? err : "non-Error thrown");
+  console.error(
+    JSON.stringify({
+      level: "error",
+      time: new Date().toISOString(),
+      ref,
+      ...fields,
+      error: { name: e.name, message: redact(e.message), stack: e.stack ? redact(e.stack) : undefined },
+    }),
+  );
+}
