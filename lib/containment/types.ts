@@ -96,6 +96,29 @@ export interface VerifyResult {
   message: string;
 }
 
+/** One Kubernetes permission a step needs, checked with a SelfSubjectAccessReview in preflight. */
+export interface KubeNeed {
+  verb: string; // "patch", "create", "delete", "get", "list"
+  resource: string; // plural: "nodes", "pods", "networkpolicies"
+  group?: string; // "" (core) when omitted; "apps", "networking.k8s.io", "policy"
+  subresource?: string; // "eviction", "exec", "scale", "log"
+  /** Cluster-scoped resources (nodes) are checked without a namespace; default: namespaced unless resource is "nodes". */
+  clusterScoped?: boolean;
+}
+
+/** What a step needs before it can succeed; preflight reads it so a step that cannot run says so before anyone clicks. */
+export interface StepNeeds {
+  kube?: KubeNeed[];
+  /** Google Cloud IAM permissions, e.g. "compute.instances.setTags", "compute.firewalls.create". */
+  gcp?: string[];
+  /** Only meaningful where the cluster enforces NetworkPolicy (deny-all, policy exclusion, probe). */
+  networkPolicyEnforced?: boolean;
+  /** Needs the node's GCE instance (tag, firewall, external IP, disk snapshot). */
+  instance?: boolean;
+  /** Needs a controller (Deployment/StatefulSet…) in the owner chain (scale-to-zero, delete-controller). */
+  controller?: boolean;
+}
+
 export interface StepDefinition {
   id: string;
   stage: StageId;
@@ -107,6 +130,8 @@ export interface StepDefinition {
   /** zod schema for params; undefined when the step takes none. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   params?: import("zod").ZodType<any>;
+  /** Optional: permissions and facts preflight checks for this step. */
+  needs?: StepNeeds;
   plan(ctx: StepContext): Promise<Omit<Plan, "planHash" | "stepId" | "risk">>;
   execute(ctx: StepContext, plan: Plan): Promise<ExecuteResult>;
   verify(ctx: StepContext): Promise<VerifyResult>;
