@@ -1,0 +1,32 @@
+// Test support only (never imported by app code): starts the simulator as its own process
+// and points this process's configuration at it exactly as `npm run demo` would.
+import { randomBytes } from "node:crypto";
+import { startSimProcess, type SimProcess } from "@/sim/test/harness";
+import { resetConfigForTests } from "@/lib/config";
+import { resetKubeClientsForTests } from "@/lib/kube/clients";
+import { resetGcpClientsForTests } from "@/lib/gcp/clients";
+
+export async function useSimulator(args: string[]): Promise<SimProcess> {
+  const sim = await startSimProcess(args);
+  process.env.KUBECONFIG = sim.ready.kubeconfig;
+  process.env.GOOGLE_COMPUTE_ENDPOINT = sim.ready.computeEndpoint;
+  process.env.GOOGLE_CONTAINER_ENDPOINT = sim.ready.containerEndpoint;
+  process.env.GCP_PROJECTS = sim.ready.project;
+  process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
+  resetConfigForTests();
+  resetKubeClientsForTests();
+  resetGcpClientsForTests();
+  return sim;
+}
+
+/** Requests the simulator has served, from its control API; empty when it keeps no log. */
+export async function simRequestCount(sim: SimProcess): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${sim.base}/_sim/requests`);
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { items?: unknown[]; count?: number };
+    return body.count ?? body.items?.length;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,106 @@
+import "server-only";
+import {
+  DisksClient,
+  FirewallsClient,
+  GlobalOperationsClient,
+  InstancesClient,
+  NetworksClient,
+  SnapshotsClient,
+  ZoneOperationsClient,
+} from "@google-cloud/compute";
+import { ClusterManagerClient } from "@google-cloud/container";
+import { PassThroughClient } from "google-auth-library";
+import { config } from "@/lib/config";
+
+export type ComputeClients = {
+  instances: InstancesClient;
+  firewalls: FirewallsClient;
+  disks: DisksClient;
+  snapshots: SnapshotsClient;
+  networks: NetworksClient;
+  zoneOperations: ZoneOperationsClient;
+  globalOperations: GlobalOperationsClient;
+};
+
+/** Options every Google client takes: an endpoint override (the simulator), else ADC. */
+export type GoogleClientOptions = {
+  apiEndpoint?: string;
+  port?: number;
+  protocol?: string;
+  fallback?: boolean;
+  authClient?: PassThroughClient;
+};
+
+/**
+ * Client options for an endpoint URL such as `http://127.0.0.1:8080/compute/v1/`. Only the
+ * scheme, host and port matter: the libraries add their own `/compute/v1` or `/v1` paths.
+ * REST fallback because the simulator (like any HTTP proxy) speaks JSON, not gRPC; no
+ * credentials because there is nothing to authenticate to, and ADC may not exist there.
+ */
+export function endpointOptions(endpoint: string | undefined): GoogleClientOptions {
+  if (!endpoint) return {};
+  const url = new URL(endpoint);
+  const protocol = url.protocol.replace(/:$/, "");
+  const port = url.port ? Number(url.port) : protocol === "https" ? 443 : 80;
+  return {
+    apiEndpoint: url.hostname,
+    port,
+    protocol,
+    fallback: true,
+    authClient: new PassThroughClient(),
+  };
+}
+
+const HOLDER = Symbol.for("airlock.gcp.clients");
+type Holder = {
+  [HOLDER]?: {
+    computeKey?: string;
+    compute?: ComputeClients;
+    containerKey?: string;
+    container?: ClusterManagerClient;
+  };
+};
+
+function cache(): NonNullable<Holder[typeof HOLDER]> {
+  const g = globalThis as Holder;
+  g[HOLDER] ??= {};
+  return g[HOLDER];
+}
+
+/** Compute Engine clients, from GOOGLE_COMPUTE_ENDPOINT when set, else Application Default Credentials. */
+export function computeClients(): ComputeClients {
+  const endpoint = config().googleComputeEndpoint;
+  const c = cache();
+  const key = endpoint ?? "adc";
+  if (!c.compute || c.computeKey !== key) {
+    const opts = endpointOptions(endpoint);
+    c.compute = {
+      instances: new InstancesClient(opts),
+      firewalls: new FirewallsClient(opts),
+      disks: new DisksClient(opts),
+      snapshots: new SnapshotsClient(opts),
+      networks: new NetworksClient(opts),
+      zoneOperations: new ZoneOperationsClient(opts),
+      globalOperations: new GlobalOperationsClient(opts),
+    };
+    c.computeKey = key;
+  }
+  return c.compute;
+}
+
+/** The GKE cluster manager, from GOOGLE_CONTAINER_ENDPOINT when set, else Application Default Credentials. */
+export function containerClient(): ClusterManagerClient {
+  const endpoint = config().googleContainerEndpoint;
+  const c = cache();
+  const key = endpoint ?? "adc";
+  if (!c.container || c.containerKey !== key) {
+    c.container = new ClusterManagerClient(endpointOptions(endpoint));
+    c.containerKey = key;
+  }
+  return c.container;
+}
+
+/** Tests only: forget clients so changed endpoints are read. */
+export function resetGcpClientsForTests(): void {
+  delete (globalThis as Holder)[HOLDER];
+}
