@@ -25,9 +25,14 @@ export interface RunningSim {
 export function buildWorld(options: SimOptions): World {
   const project = options.scenario === "demo" ? "acme-prod" : `airlock-${options.scenario}`;
   const world = new World(options, project, "612483970153");
+  populateWorld(world);
+  return world;
+}
+
+/** Scenario plus controllers: what a fresh start does, and what POST /_sim/reset redoes. */
+export function populateWorld(world: World): void {
   buildScenario(world);
   for (const cluster of world.clusters.values()) startControllers(world, cluster);
-  return world;
 }
 
 /** Builds the scenario, listens on 127.0.0.1 and writes the kubeconfig. */

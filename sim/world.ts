@@ -47,4 +47,19 @@ export class World {
     for (const c of this.clusters.values()) c.stop();
     this.clock.reset();
   }
+
+  /**
+   * Back to an empty world with the original seed, ready for the scenario to be built again
+   * (POST /_sim/reset). The maps are cleared in place because the server and routers hold
+   * this World, not copies of its fields.
+   */
+  reset(): void {
+    this.stop();
+    this.clusters.clear();
+    for (const value of Object.values(this.gcp)) {
+      if (value instanceof Map || value instanceof Set) value.clear();
+    }
+    this.faults.clear();
+    this.random.reseed(this.options.seed);
+  }
 }

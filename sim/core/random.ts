@@ -8,6 +8,11 @@ export class SeededRandom {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
+  /** Restart the sequence, so a reset world gets the same names again. */
+  reseed(seed: number): void {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+
   /** mulberry32: small, fast and good enough for names. */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
