@@ -1,0 +1,33 @@
+import "server-only";
+import { isHttpError } from "@/lib/http/errors";
+import { logError, newRef } from "@/lib/http/log";
+import { gcpError } from "@/lib/gcp/errors";
+import { kubeError } from "@/lib/kube/errors";
+import { statusOf } from "@/lib/kube/retry";
+
+/**
+ * A reason fit for the timeline and the user: an HttpError's own message, the API server's
+ * Status text (Kubernetes) or the API's error text (Google), else a sentence with a reference
+ * id whose raw exception is in the server log. Never the exception's own text.
+ */
+export function readableReason(err: unknown, where: Record<string, string | undefined> = {}): { status: number; message: string } {
+  if (isHttpError(err)) return { status: err.status, message: err.message };
+  // client-node errors carry a Kubernetes Status body; gax errors carry details/statusDetails.
+  const e = err as { body?: unknown; details?: unknown; statusDetails?: unknown };
+  const status = statusOf(err);
+  if (status !== undefined && e && typeof e === "object" && "body" in e) {
+    const info = kubeError(err);
+    return { status: info.status, message: info.message };
+  }
+  if (status !== undefined && e && typeof e === "object" && ("details" in e || "statusDetails" in e)) {
+    const info = gcpError(err);
+    return { status: info.status, message: info.message };
+  }
+  const ref = newRef();
+  logError(ref, err, { door: "containment", ...where });
+  if (status !== undefined) {
+    const info = kubeError(err);
+    return { status: info.status, message: `${info.message} (ref ${ref})` };
+  }
+  return { status: 502, message: `The call failed; the server log has the details (ref ${ref}).` };
+}
