@@ -44,6 +44,8 @@ function serverMessage(err: unknown): string | undefined {
 
 /** Turns a google-gax / Google API error into a message fit for a user. */
 export function gcpError(err: unknown): GcpErrorInfo {
+  // Our own errors (timeouts, unknown clusters) already carry a message meant for users.
+  if (isHttpError(err)) return { status: err.status, reason: err.reason ?? "Error", message: err.message };
   const status = statusOf(err);
   if (status !== undefined) {
     return {

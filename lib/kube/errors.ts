@@ -62,6 +62,8 @@ function clip(text: string): string {
  * failures, and never the exception's own text (client-node puts headers and bodies in it).
  */
 export function kubeError(err: unknown): KubeErrorInfo {
+  // Our own errors (timeouts, unknown clusters) already carry a message meant for users.
+  if (isHttpError(err)) return { status: err.status, reason: err.reason ?? "Error", message: err.message };
   const status = statusOf(err);
   if (status !== undefined) {
     const body = parseBody((err as { body?: unknown }).body);
