@@ -29,8 +29,7 @@ function parseCookieHeader(header: string | null): CookieBag {
 async function callerFromSessionCookies(cookieBag: CookieBag, headerBag: Record<string, string>): Promise<Caller | null> {
   const cfg = config();
   // No Authorization header reaches getToken: it would otherwise try to read a bearer token as a session JWT.
-  const { authorization: _ignored, ...rest } = headerBag;
-  void _ignored;
+  const rest = Object.fromEntries(Object.entries(headerBag).filter(([k]) => k.toLowerCase() !== "authorization"));
   const jwt = await getToken({
     req: { headers: rest, cookies: cookieBag } as unknown as Parameters<typeof getToken>[0]["req"],
     secret: cfg.nextauthSecret,

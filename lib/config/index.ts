@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { envSchema, parseRoleMap, type Role, type RoleMapRule } from "./schema";
+import { envSchema, parseRoleMap, type RoleMapRule } from "./schema";
 
 export { ROLES, parseRoleMap, rolesForEmail } from "./schema";
 export type { Role, RoleMapRule } from "./schema";

@@ -3,6 +3,8 @@
  * `fetchJson` throws ApiError with the server's safe message and status; the QueryClient in
  * components/providers.tsx never retries 401/403 and retries anything else at most twice.
  */
+import { queryOptions } from "@tanstack/react-query";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -36,4 +38,16 @@ export function shouldRetry(failureCount: number, error: unknown): boolean {
     return false;
   }
   return failureCount < 2;
+}
+
+/**
+ * The query-key-factory habit: one function per query returns its key and fetcher together,
+ * e.g. `export const podQueries = { list: (c: string, ns: string) => apiQuery<PodList>(["pods", c, ns], `/api/v1/clusters/${c}/namespaces/${ns}/pods`) }`
+ * and `useQuery(podQueries.list(c, ns))`.
+ */
+export function apiQuery<T>(queryKey: readonly unknown[], url: string) {
+  return queryOptions({
+    queryKey,
+    queryFn: ({ signal }) => fetchJson<T>(url, { signal }),
+  });
 }

@@ -3,7 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
-import { HttpError, isHttpError } from "./errors";
+import { isHttpError } from "./errors";
 import { logError, newRef } from "./log";
 import { fieldErrorsOf } from "./zod-errors";
 
