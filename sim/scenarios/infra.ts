@@ -29,6 +29,27 @@ export function addNetwork(world: World, name = "default"): GcpJson {
     networkFirewallPolicyEnforcementOrder: "AFTER_CLASSIC_FIREWALL",
   };
   world.gcp.networks.set(name, network);
+  // The four rules every auto-mode "default" network is created with.
+  const rule = (ruleName: string, extra: GcpJson) =>
+    world.gcp.firewalls.set(ruleName, {
+      kind: "compute#firewall",
+      id: world.random.digits(19),
+      creationTimestamp: "2025-01-14T09:12:51.402-08:00",
+      name: ruleName,
+      description: extra.description,
+      network: network.selfLink,
+      priority: 65534,
+      sourceRanges: extra.sourceRanges,
+      allowed: extra.allowed,
+      direction: "INGRESS",
+      logConfig: { enable: false },
+      disabled: false,
+      selfLink: `${base}/global/firewalls/${ruleName}`,
+    });
+  rule(`${name}-allow-internal`, { description: "Allow internal traffic on the default network", sourceRanges: ["10.128.0.0/9"], allowed: [{ IPProtocol: "tcp", ports: ["0-65535"] }, { IPProtocol: "udp", ports: ["0-65535"] }, { IPProtocol: "icmp" }] });
+  rule(`${name}-allow-ssh`, { description: "Allow SSH from anywhere", sourceRanges: ["0.0.0.0/0"], allowed: [{ IPProtocol: "tcp", ports: ["22"] }] });
+  rule(`${name}-allow-rdp`, { description: "Allow RDP from anywhere", sourceRanges: ["0.0.0.0/0"], allowed: [{ IPProtocol: "tcp", ports: ["3389"] }] });
+  rule(`${name}-allow-icmp`, { description: "Allow ICMP from anywhere", sourceRanges: ["0.0.0.0/0"], allowed: [{ IPProtocol: "icmp" }] });
   world.gcp.subnetworks.set(`us-central1/${name}`, {
     kind: "compute#subnetwork",
     id: world.random.digits(19),
@@ -46,8 +67,13 @@ export function addNetwork(world: World, name = "default"): GcpJson {
 export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts, zones: string[]): GcpJson {
   const project = world.project;
   const isRegional = !/-[a-z]$/.test(cluster.location);
+  // GKE tags every node "gke-<cluster>-<first 8 hex of the cluster id>-node" and targets its
+  // own firewall rules at that tag.
+  const id = world.random.hex(64);
+  const nodeTag = `gke-${cluster.name}-${id.slice(0, 8)}-node`;
   const description: GcpJson = {
     name: cluster.name,
+    id,
     description: `${cluster.name} (simulated)`,
     initialClusterVersion: cluster.kubernetesVersion,
     currentMasterVersion: cluster.kubernetesVersion,
@@ -79,7 +105,7 @@ export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts
     nodePools: [
       {
         name: "default-pool",
-        config: { machineType: "e2-standard-4", diskSizeGb: 100, imageType: "COS_CONTAINERD", tags: [`gke-${cluster.name}-node`] },
+        config: { machineType: "e2-standard-4", diskSizeGb: 100, imageType: "COS_CONTAINERD", diskType: "pd-balanced", serviceAccount: "default" },
         initialNodeCount: 1,
         locations: zones,
         management: { autoUpgrade: true, autoRepair: facts.autoRepair },
@@ -93,7 +119,36 @@ export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts
     releaseChannel: { channel: "REGULAR" },
   };
   world.gcp.gkeClusters.set(`${cluster.location}/${cluster.name}`, description);
+  addGkeFirewalls(world, cluster.name, id.slice(0, 8), nodeTag, description);
   return description;
+}
+
+/** The rules GKE creates with a cluster: pod-to-pod, node-to-node and control-plane SSH. */
+function addGkeFirewalls(world: World, clusterName: string, hash: string, nodeTag: string, gke: GcpJson): void {
+  const base = world.gcp.computeBase();
+  const network = `${base}/global/networks/default`;
+  const rule = (suffix: string, sourceRanges: string[], allowed: GcpJson[], priority = 1000) => {
+    const name = `gke-${clusterName}-${hash}-${suffix}`;
+    world.gcp.firewalls.set(name, {
+      kind: "compute#firewall",
+      id: world.random.digits(19),
+      creationTimestamp: "2025-02-03T07:20:58.917-08:00",
+      name,
+      description: "",
+      network,
+      priority,
+      sourceRanges,
+      targetTags: [nodeTag],
+      allowed,
+      direction: "INGRESS",
+      logConfig: { enable: false },
+      disabled: false,
+      selfLink: `${base}/global/firewalls/${name}`,
+    });
+  };
+  rule("all", [gke.clusterIpv4Cidr], [{ IPProtocol: "tcp" }, { IPProtocol: "udp" }, { IPProtocol: "icmp" }, { IPProtocol: "esp" }, { IPProtocol: "ah" }, { IPProtocol: "sctp" }]);
+  rule("vms", ["10.128.0.0/9"], [{ IPProtocol: "icmp" }, { IPProtocol: "tcp", ports: ["1-65535"] }, { IPProtocol: "udp", ports: ["1-65535"] }]);
+  rule("ssh", [`${gke.endpoint}/32`], [{ IPProtocol: "tcp", ports: ["22"] }]);
 }
 
 export function seedClusterBasics(cluster: SimCluster, namespaces: string[]): void {
@@ -163,7 +218,7 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
     id: world.random.digits(19),
     creationTimestamp: "2025-02-03T07:21:39.977-08:00",
     name,
-    tags: { items: [`gke-${cluster.name}-${poolHash}-node`], fingerprint: fingerprint(world) },
+    tags: { items: [gkeNodeTag(world, cluster)], fingerprint: fingerprint(world) },
     machineType: `${base}/zones/${spec.zone}/machineTypes/e2-standard-4`,
     status: "RUNNING",
     zone: `${base}/zones/${spec.zone}`,
@@ -271,10 +326,15 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
 }
 
 export function fingerprint(world: World): string {
-  // Real fingerprints are base64 of 8 bytes.
+  // Real fingerprints are 8 bytes in URL-safe base64 (with padding).
   const bytes = Buffer.alloc(8);
   for (let i = 0; i < 8; i++) bytes[i] = world.random.int(256);
-  return bytes.toString("base64");
+  return bytes.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+}
+
+function gkeNodeTag(world: World, cluster: SimCluster): string {
+  const id: string | undefined = world.gcp.gkeClusters.get(`${cluster.location}/${cluster.name}`)?.id;
+  return `gke-${cluster.name}-${(id ?? "00000000").slice(0, 8)}-node`;
 }
 
 function ipFromIndex(prefix: string, n: number): string {
