@@ -1,8 +1,293 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sendJson } from "../core/http";
+import { readBody, sendJson, splitUrl } from "../core/http";
 import type { World } from "../world";
+import type { SimCluster } from "../kube/cluster";
+import type { KObject } from "../kube/types";
+import type { FaultRule } from "./faults";
+import { installPodFeatures } from "../kube/pods/install";
+import { isAllowed, netpolEnforcement, type Endpoint } from "../kube/netpol";
+import { isIPv4 } from "../kube/netpol/selectors";
+import { populateWorld } from "../start";
 
-// PLACEHOLDER: the /_sim/ control surface (clock, faults, reset, access denials) replaces this.
-export async function handleControlRequest(_world: World, _req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  sendJson(res, 404, { error: `not served yet: ${path}` });
+// The simulator's control surface for tests and demos. Never part of a real API: JSON in,
+// JSON out, errors as {"error": "..."}.
+//
+// | Method | Path                                    | Body / query                                          | Answer                               |
+// |--------|-----------------------------------------|-------------------------------------------------------|--------------------------------------|
+// | GET    | /_sim/health                            |                                                       | {ok, scenario, seed, clusters, now, features} |
+// | GET    | /_sim/clock                             |                                                       | {now (RFC 3339 ms), epochMs}         |
+// | POST   | /_sim/clock/advance                     | {seconds >= 0}                                        | {now, epochMs}; due timers fire      |
+// | GET    | /_sim/faults                            |                                                       | {items: FaultRule[]}                 |
+// | POST   | /_sim/faults                            | {path regexp, method="*", rate=1, status (number or "drop"), latencyMs, times} | 201 {id}    |
+// | DELETE | /_sim/faults                            |                                                       | {cleared: n}                         |
+// | POST   | /_sim/reset                             |                                                       | {ok, clusters}: scenario rebuilt, same seed, faults and denials cleared, clock offset 0 |
+// | GET    | /_sim/access-denials                    |                                                       | {items: [{cluster, verb, resource, group?, namespace?}]} |
+// | POST   | /_sim/access-denials                    | {cluster, verb, resource, group?, namespace?}         | 201; SelfSubjectAccessReview denies it |
+// | DELETE | /_sim/access-denials                    | ?cluster=c (optional: else all clusters)              | {cleared: n}                         |
+// | GET    | /_sim/iam-denials                       |                                                       | {permissions}                        |
+// | POST   | /_sim/iam-denials                       | {permissions: ["compute.instances.setTags", ...]}     | {permissions}; testIamPermissions omits them |
+// | DELETE | /_sim/iam-denials                       |                                                       | {permissions: []}                    |
+// | POST   | /_sim/clusters/<c>/compact              | {keep=0}                                              | {oldestResumableVersion, currentResourceVersion}: older watches get 410 |
+// | GET    | /_sim/netpol/<c>/check                  | ?src=ns/pod|ip&dst=ns/pod|ip&port=N&protocol=TCP&at=RFC3339 | {allowed, enforced, reason, egress, ingress} |
+// | GET    | /_sim/netpol/<c>/enforcement            |                                                       | {enforced, reason}                   |
+
+// Registers pods/log, pods/exec and the nc probe runner with their owners' registries. It
+// lives here because server.ts loads this module at startup on every path the simulator has.
+void installPodFeatures();
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Ctx {
+  world: World;
+  req: IncomingMessage;
+  query: URLSearchParams;
+  params: string[];
+  body(): Promise<Record<string, unknown>>;
+}
+
+type Handler = (ctx: Ctx) => Promise<[number, unknown]> | [number, unknown];
+
+let faultCounter = 0;
+
+function cluster(world: World, name: string): SimCluster {
+  const c = world.clusters.get(name);
+  if (!c) throw new ControlError(404, `no simulated cluster "${name}"; clusters: ${[...world.clusters.keys()].join(", ")}`);
+  return c;
+}
+
+function clockAnswer(world: World): [number, unknown] {
+  return [200, { now: new Date(world.clock.now()).toISOString(), epochMs: world.clock.now() }];
+}
+
+function str(v: unknown, field: string, required = true): string | undefined {
+  if (v === undefined || v === null || v === "") {
+    if (required) throw new ControlError(400, `${field} is required`);
+    return undefined;
+  }
+  if (typeof v !== "string") throw new ControlError(400, `${field} must be a string`);
+  return v;
+}
+
+function parseFault(body: Record<string, unknown>): FaultRule {
+  const path = str(body.path, "path")!;
+  try {
+    new RegExp(path);
+  } catch (err) {
+    throw new ControlError(400, `path is not a valid regular expression: ${(err as Error).message}`);
+  }
+  const method = (str(body.method, "method", false) ?? "*").toUpperCase();
+  const rate = body.rate === undefined ? 1 : Number(body.rate);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new ControlError(400, "rate must be a number between 0 and 1");
+  const status = body.status;
+  if (status !== undefined && status !== "drop" && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)) {
+    throw new ControlError(400, 'status must be an HTTP status code or "drop"');
+  }
+  const latencyMs = body.latencyMs === undefined ? undefined : Number(body.latencyMs);
+  if (latencyMs !== undefined && (!Number.isFinite(latencyMs) || latencyMs < 0)) throw new ControlError(400, "latencyMs must be a non-negative number");
+  if (status === undefined && latencyMs === undefined) throw new ControlError(400, "a fault needs a status, \"drop\", or latencyMs");
+  const times = body.times === undefined ? undefined : Number(body.times);
+  if (times !== undefined && (!Number.isInteger(times) || times < 1)) throw new ControlError(400, "times must be a positive integer");
+  return {
+    // A counter, not world.random: injecting faults must not shift the seeded names.
+    id: `fault-${++faultCounter}`,
+    path,
+    method,
+    rate,
+    ...(status !== undefined ? { status: status as number | "drop" } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(times !== undefined ? { times } : {}),
+  };
+}
+
+function endpoint(c: SimCluster, text: string | null, field: string): Endpoint {
+  if (!text) throw new ControlError(400, `${field} is required (namespace/pod or an IPv4 address)`);
+  if (isIPv4(text)) return { ip: text };
+  const [ns, name, extra] = text.split("/");
+  if (!ns || !name || extra !== undefined) throw new ControlError(400, `${field} must be namespace/pod or an IPv4 address`);
+  const pod: KObject | undefined = c.store.get("pods", ns, name);
+  if (!pod) throw new ControlError(404, `pod ${ns}/${name} not found in cluster ${c.name}`);
+  return { pod };
+}
+
+const routes: { method: string; path: RegExp; handler: Handler }[] = [
+  {
+    method: "GET",
+    path: /^\/_sim\/health$/,
+    handler: async ({ world }) => [
+      200,
+      {
+        ok: true,
+        scenario: world.options.scenario,
+        seed: world.options.seed,
+        project: world.project,
+        clusters: [...world.clusters.keys()],
+        now: new Date(world.clock.now()).toISOString(),
+        features: await installPodFeatures(),
+      },
+    ],
+  },
+  { method: "GET", path: /^\/_sim\/clock$/, handler: ({ world }) => clockAnswer(world) },
+  {
+    method: "POST",
+    path: /^\/_sim\/clock\/advance$/,
+    handler: async ({ world, body }) => {
+      const seconds = Number((await body()).seconds);
+      if (!Number.isFinite(seconds) || seconds < 0) throw new ControlError(400, "seconds must be a non-negative number (time only moves forward)");
+      world.clock.advance(seconds);
+      return clockAnswer(world);
+    },
+  },
+  { method: "GET", path: /^\/_sim\/faults$/, handler: ({ world }) => [200, { items: world.faults.list() }] },
+  {
+    method: "POST",
+    path: /^\/_sim\/faults$/,
+    handler: async ({ world, body }) => {
+      const rule = parseFault(await body());
+      world.faults.add(rule);
+      return [201, { id: rule.id, rule }];
+    },
+  },
+  {
+    method: "DELETE",
+    path: /^\/_sim\/faults$/,
+    handler: ({ world }) => {
+      const n = world.faults.list().length;
+      world.faults.clear();
+      return [200, { cleared: n }];
+    },
+  },
+  {
+    method: "POST",
+    path: /^\/_sim\/reset$/,
+    handler: ({ world }) => {
+      world.reset();
+      populateWorld(world);
+      return [200, { ok: true, clusters: [...world.clusters.keys()], now: new Date(world.clock.now()).toISOString() }];
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/_sim\/access-denials$/,
+    handler: ({ world }) => [200, { items: [...world.clusters.values()].flatMap((c) => c.accessDenials.map((d) => ({ cluster: c.name, ...d }))) }],
+  },
+  {
+    method: "POST",
+    path: /^\/_sim\/access-denials$/,
+    handler: async ({ world, body }) => {
+      const b = await body();
+      const c = cluster(world, str(b.cluster, "cluster")!);
+      const denial = {
+        verb: str(b.verb, "verb")!,
+        resource: str(b.resource, "resource")!,
+        ...(b.group !== undefined ? { group: str(b.group, "group", false) ?? "" } : {}),
+        ...(b.namespace ? { namespace: str(b.namespace, "namespace")! } : {}),
+      };
+      c.accessDenials.push(denial);
+      return [201, { cluster: c.name, ...denial }];
+    },
+  },
+  {
+    method: "DELETE",
+    path: /^\/_sim\/access-denials$/,
+    handler: ({ world, query }) => {
+      const only = query.get("cluster");
+      const targets = only ? [cluster(world, only)] : [...world.clusters.values()];
+      let n = 0;
+      for (const c of targets) n += c.accessDenials.splice(0).length;
+      return [200, { cleared: n }];
+    },
+  },
+  { method: "GET", path: /^\/_sim\/iam-denials$/, handler: ({ world }) => [200, { permissions: [...world.gcp.deniedPermissions].sort() }] },
+  {
+    method: "POST",
+    path: /^\/_sim\/iam-denials$/,
+    handler: async ({ world, body }) => {
+      const perms = (await body()).permissions;
+      if (!Array.isArray(perms) || !perms.every((p) => typeof p === "string" && p)) throw new ControlError(400, "permissions must be an array of permission names");
+      for (const p of perms) world.gcp.deniedPermissions.add(p);
+      return [200, { permissions: [...world.gcp.deniedPermissions].sort() }];
+    },
+  },
+  {
+    method: "DELETE",
+    path: /^\/_sim\/iam-denials$/,
+    handler: ({ world }) => {
+      world.gcp.deniedPermissions.clear();
+      return [200, { permissions: [] }];
+    },
+  },
+  {
+    method: "POST",
+    path: /^\/_sim\/clusters\/([^/]+)\/compact$/,
+    handler: async ({ world, params, body }) => {
+      const c = cluster(world, params[0]);
+      const keep = Number((await body()).keep ?? 0);
+      if (!Number.isInteger(keep) || keep < 0) throw new ControlError(400, "keep must be a non-negative integer");
+      c.store.compact(keep);
+      return [200, { oldestResumableVersion: c.store.oldestResumableVersion(), currentResourceVersion: c.store.currentResourceVersion() }];
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/_sim\/netpol\/([^/]+)\/enforcement$/,
+    handler: ({ world, params }) => [200, netpolEnforcement(world, cluster(world, params[0]))],
+  },
+  {
+    method: "GET",
+    path: /^\/_sim\/netpol\/([^/]+)\/check$/,
+    handler: ({ world, params, query }) => {
+      const c = cluster(world, params[0]);
+      const port = Number(query.get("port"));
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ControlError(400, "port must be an integer between 1 and 65535");
+      const protocol = (query.get("protocol") ?? "TCP").toUpperCase();
+      if (!["TCP", "UDP", "SCTP"].includes(protocol)) throw new ControlError(400, "protocol must be TCP, UDP or SCTP");
+      const atText = query.get("at");
+      const at = atText ? Date.parse(atText) : undefined;
+      if (atText && !Number.isFinite(at)) throw new ControlError(400, "at must be an RFC 3339 time");
+      const verdict = isAllowed(c, world, { src: endpoint(c, query.get("src"), "src"), dst: endpoint(c, query.get("dst"), "dst"), port, protocol: protocol as "TCP", at });
+      return [200, verdict];
+    },
+  },
+];
+
+export async function handleControlRequest(world: World, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const { query } = splitUrl(req.url ?? "/");
+  const method = (req.method ?? "GET").toUpperCase();
+  const matching = routes.filter((r) => r.path.test(path));
+  if (!matching.length) return sendJson(res, 404, { error: `no control route ${path}` });
+  const route = matching.find((r) => r.method === method);
+  if (!route) return sendJson(res, 405, { error: `${method} not allowed on ${path}; allowed: ${matching.map((r) => r.method).join(", ")}` }, { Allow: matching.map((r) => r.method).join(", ") });
+  let parsed: Record<string, unknown> | undefined;
+  const ctx: Ctx = {
+    world,
+    req,
+    query,
+    params: route.path.exec(path)!.slice(1).map(decodeURIComponent),
+    body: async () => {
+      if (parsed) return parsed;
+      const text = (await readBody(req, 1024 * 1024)).toString("utf8").trim();
+      if (!text) return (parsed = {});
+      try {
+        const value = JSON.parse(text);
+        if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+        return (parsed = value as Record<string, unknown>);
+      } catch {
+        throw new ControlError(400, "body must be a JSON object");
+      }
+    },
+  };
+  try {
+    const [status, body] = await route.handler(ctx);
+    sendJson(res, status, body);
+  } catch (err) {
+    if (err instanceof ControlError) return sendJson(res, err.status, { error: err.message });
+    throw err;
+  }
 }

@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { World } from "../../world";
+import type { SimCluster } from "../cluster";
+import { ApiError, badRequest } from "../errors";
+import type { KObject } from "../types";
+import { chooseProtocol, errorStreamPayload, frame, ERROR, STDERR, STDOUT } from "./channels";
+import { parseExecCommand } from "./command";
+import { containerStatus, mustGetPod, resolveContainer } from "./containers";
+import { sendStatus } from "./log";
+import { terminateContainerProcess } from "./restart";
+
+// pods/exec over WebSocket, the transport kubectl 1.32 tries first and client-node's Exec
+// uses. The SPDY fallback is answered with an explanation instead: simulating SPDY framing
+// would buy nothing, and kubectl only falls back when the WebSocket upgrade fails.
+
+export interface ExecRequest {
+  argv: string[];
+  container: string;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+const NOT_SIMULATED_EXIT = 126;
+
+function flag(q: URLSearchParams, name: string, dflt: boolean): boolean {
+  const v = q.get(name);
+  if (v === null) return dflt;
+  return v === "true" || v === "1" || v === "";
+}
+
+/** Checks the API server and kubelet make before any stream is opened. */
+export function validateExec(cluster: SimCluster, namespace: string, name: string, query: URLSearchParams): { pod: KObject; exec: ExecRequest } {
+  const pod = mustGetPod(cluster, namespace, name);
+  const container = resolveContainer(pod, query.get("container"));
+  const argv = query.getAll("command");
+  const exec: ExecRequest = {
+    argv,
+    container,
+    stdin: flag(query, "stdin", false),
+    stdout: flag(query, "stdout", true),
+    stderr: flag(query, "stderr", true),
+    tty: flag(query, "tty", false),
+  };
+  if (!argv.length) throw badRequest("you must specify at least one command for the container");
+  if (!exec.stdin && !exec.stdout && !exec.stderr) throw badRequest("you must specify at least 1 of stdin, stdout, stderr");
+  // A TTY merges stderr into stdout; the kubelet drops stderr rather than refusing.
+  if (exec.tty) exec.stderr = false;
+  if (!pod.spec?.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+  const phase = pod.status?.phase;
+  if (phase === "Succeeded" || phase === "Failed") throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (!containerStatus(pod, container)?.state?.running) throw badRequest(`container not found ("${container}")`);
+  return { pod, exec };
+}
+
+const REASONS: Record<number, string> = { 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error" };
+
+function refuseUpgrade(socket: Duplex, err: ApiError): void {
+  const body = JSON.stringify(err.toStatus());
+  socket.end(
+    `HTTP/1.1 ${err.code} ${REASONS[err.code] ?? "Error"}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function websocketRequired(): ApiError {
+  return badRequest(
+    "Upgrade request required: the Airlock simulator serves pods/exec over WebSocket only (v5.channel.k8s.io, v4.channel.k8s.io); SPDY is not simulated",
+  );
+}
+
+const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => chooseProtocol(offered) ?? false });
+
+export function handleExecUpgrade(world: World, cluster: SimCluster, req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, query: URLSearchParams): void {
+  let exec: ExecRequest;
+  try {
+    ({ exec } = validateExec(cluster, namespace, name, query));
+  } catch (err) {
+    if (err instanceof ApiError) return refuseUpgrade(socket, err);
+    throw err;
+  }
+  if ((req.headers.upgrade ?? "").toLowerCase() !== "websocket") return refuseUpgrade(socket, websocketRequired());
+  const offered = String(req.headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  // A client offering no subprotocol gets the base protocol; one offering only others is refused.
+  if (offered.length && !chooseProtocol(offered)) {
+    return refuseUpgrade(socket, badRequest(`none of the offered subprotocols is supported: ${offered.join(", ")}; supported: v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io`));
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    runExec(world, cluster, namespace, name, exec, ws).catch((err) => {
+      if (ws.readyState === ws.OPEN) {
+        ws.send(frame(ERROR, JSON.stringify({ metadata: {}, status: "Failure", message: `internal simulator error: ${String(err)}`, reason: "InternalError" })));
+        ws.close(1011);
+      }
+    });
+  });
+}
+
+async function runExec(world: World, cluster: SimCluster, namespace: string, name: string, exec: ExecRequest, ws: WebSocket): Promise<void> {
+  const protocol = ws.protocol || "channel.k8s.io";
+  // Input (stdin, resize, close signals) is accepted and ignored: no simulated command reads it.
+  ws.on("message", () => {});
+  ws.on("error", () => {});
+  const command = parseExecCommand(exec.argv);
+  let exitCode = 0;
+  if (command.kind === "kill") {
+    await terminateContainerProcess(world, cluster, namespace, name, exec.container, command.exitCode);
+  } else if (command.kind === "unsupported") {
+    const message = `airlock simulator: command not simulated: ${command.display}\n`;
+    const channel = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
+    if (channel !== undefined) ws.send(frame(channel, message));
+    exitCode = NOT_SIMULATED_EXIT;
+  }
+  const payload = errorStreamPayload(protocol, exec.argv, exitCode);
+  if (payload !== undefined) ws.send(frame(ERROR, payload));
+  ws.close(1000);
+}
+
+/** A plain (or SPDY) POST/GET: answer the same validation errors, else say WebSocket is required. */
+export function handleExecHttp(_world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, query: URLSearchParams): void {
+  if (req.method !== "GET" && req.method !== "POST") {
+    return sendStatus(res, new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
+  }
+  try {
+    validateExec(cluster, namespace, name, query);
+    sendStatus(res, websocketRequired());
+  } catch (err) {
+    if (err instanceof ApiError) return sendStatus(res, err);
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import type { SimCluster } from "../cluster";
+
+// What simulated processes printed (nc probes today), per container and per run, so
+// `kubectl logs` and `--previous` can serve it. Scenario logs come from the scenario instead.
+
+export interface LogLine {
+  /** epoch milliseconds, simulated clock */
+  time: number;
+  text: string;
+}
+
+interface Runs {
+  current: LogLine[];
+  previous?: LogLine[];
+}
+
+const byCluster = new WeakMap<SimCluster, Map<string, Runs>>();
+
+function runs(cluster: SimCluster, namespace: string, pod: string, container: string, create: boolean): Runs | undefined {
+  let m = byCluster.get(cluster);
+  if (!m) {
+    if (!create) return undefined;
+    byCluster.set(cluster, (m = new Map()));
+  }
+  const key = `${namespace}/${pod}/${container}`;
+  let r = m.get(key);
+  if (!r && create) m.set(key, (r = { current: [] }));
+  return r;
+}
+
+export function appendOutput(cluster: SimCluster, namespace: string, pod: string, container: string, time: number, text: string): void {
+  const r = runs(cluster, namespace, pod, container, true)!;
+  for (const line of text.split("\n")) r.current.push({ time, text: line });
+}
+
+/** Undefined when nothing was ever recorded for the container: the caller asks the scenario. */
+export function recordedOutput(cluster: SimCluster, namespace: string, pod: string, container: string, previous: boolean): LogLine[] | undefined {
+  const r = runs(cluster, namespace, pod, container, false);
+  if (!r) return undefined;
+  return previous ? (r.previous ?? []) : r.current;
+}
+
+/** A container restart: this run's output becomes what --previous shows. */
+export function rotateOutput(cluster: SimCluster, namespace: string, pod: string, container: string): void {
+  const r = runs(cluster, namespace, pod, container, false);
+  if (!r) return;
+  r.previous = r.current;
+  r.current = [];
+}
+
+/** Pods are names, not identities: a new pod with an old name must not inherit its output. */
+export function forgetOutput(cluster: SimCluster, namespace: string, pod: string): void {
+  const m = byCluster.get(cluster);
+  if (!m) return;
+  for (const key of [...m.keys()]) if (key.startsWith(`${namespace}/${pod}/`)) m.delete(key);
+}
