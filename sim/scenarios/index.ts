@@ -1,12 +1,15 @@
 import type { World } from "../world";
 import { buildEmptyScenario } from "./empty";
+import { buildDemoScenario } from "./demo";
+import { buildScaleScenario } from "./scale";
 
-// PLACEHOLDER for demo and scale: the workload engineer fills them in.
 export function buildScenario(world: World): void {
   switch (world.options.scenario) {
     case "empty":
-    case "demo":
-    case "scale":
       return buildEmptyScenario(world);
+    case "demo":
+      return buildDemoScenario(world);
+    case "scale":
+      return buildScaleScenario(world);
   }
 }

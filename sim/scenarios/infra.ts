@@ -233,7 +233,7 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
         accessConfigs: [
           { kind: "compute#accessConfig", type: "ONE_TO_ONE_NAT", name: "external-nat", natIP: externalIP, networkTier: "PREMIUM" },
         ],
-        aliasIpRanges: [{ ipCidrRange: `10.4.${spec.index % 256}.0/24`, subnetworkRangeName: `gke-${cluster.name}-pods` }],
+        aliasIpRanges: [{ ipCidrRange: podCidr(spec.index), subnetworkRangeName: `gke-${cluster.name}-pods` }],
         fingerprint: fingerprint(world),
         stackType: "IPV4_ONLY",
       },
@@ -289,8 +289,8 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "container.googleapis.com/instance_id": world.gcp.instances.get(`${spec.zone}/${name}`)!.id },
     },
     spec: {
-      podCIDR: `10.4.${spec.index % 256}.0/24`,
-      podCIDRs: [`10.4.${spec.index % 256}.0/24`],
+      podCIDR: podCidr(spec.index),
+      podCIDRs: [podCidr(spec.index)],
       providerID: `gce://${world.project}/${spec.zone}/${name}`,
     },
     status: {
@@ -323,6 +323,39 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
     },
   });
   return name;
+}
+
+/** A /24 per node from 10.4.0.0 upward, so even thousands of nodes get distinct pod ranges. */
+export function podCidr(index: number): string {
+  return `10.${4 + Math.floor(index / 256)}.${index % 256}.0/24`;
+}
+
+/**
+ * The endpoints of the `kubernetes` Service: the control plane's address. The Service has no
+ * selector, so the endpoints controller leaves them as written here.
+ */
+export function seedApiServerEndpoints(world: World, cluster: SimCluster): void {
+  const gke = world.gcp.gkeClusters.get(`${cluster.location}/${cluster.name}`);
+  const ip = (gke?.endpoint as string | undefined) ?? "172.16.0.2";
+  const labels = { "endpointslice.kubernetes.io/skip-mirror": "true" };
+  if (!cluster.store.get("endpoints", "default", "kubernetes")) {
+    cluster.store.create("endpoints", {
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: { name: "kubernetes", namespace: "default", labels },
+      subsets: [{ addresses: [{ ip }], ports: [{ name: "https", port: 443, protocol: "TCP" }] }],
+    });
+  }
+  if (!cluster.store.get("discovery.k8s.io/endpointslices", "default", "kubernetes")) {
+    cluster.store.create("discovery.k8s.io/endpointslices", {
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { name: "kubernetes", namespace: "default", labels: { "kubernetes.io/service-name": "kubernetes" } },
+      addressType: "IPv4",
+      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+      ports: [{ name: "https", port: 443, protocol: "TCP" }],
+    });
+  }
 }
 
 export function fingerprint(world: World): string {

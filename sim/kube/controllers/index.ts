@@ -1,6 +1,63 @@
 import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
+import { ControllerManager } from "./manager";
+import { Scheduler } from "./scheduler";
+import { Kubelet } from "./kubelet";
+import { Termination } from "./termination";
+import { ReplicaSetController } from "./replicaset";
+import { DeploymentController } from "./deployment";
+import { DaemonSetController } from "./daemonset";
+import { ServiceController } from "./services";
+import { EndpointsController } from "./endpoints";
 
-// PLACEHOLDER: scheduler, workload controllers, endpoints, eviction and garbage collection
-// start here. Each registers its stop function in cluster.stops.
-export function startControllers(_world: World, _cluster: SimCluster): void {}
+// The cluster's control loops. A scenario may reconcile synchronously while it builds
+// (reconcileNow), so the world is complete before the ready line; startControllers then
+// keeps the same manager running against store changes and the simulated clock.
+
+const managers = new WeakMap<SimCluster, ControllerManager>();
+
+function managerFor(world: World, cluster: SimCluster): ControllerManager {
+  let m = managers.get(cluster);
+  if (m) return m;
+  m = new ControllerManager(world, cluster);
+  // Order matters only within one drain round: owners before the pods they create, pods
+  // bound before they are started.
+  m.register(new DeploymentController(m));
+  m.register(new ReplicaSetController(m));
+  m.register(new DaemonSetController(m));
+  m.register(new Scheduler(m));
+  m.register(new Kubelet(m));
+  m.register(new Termination(m));
+  m.register(new ServiceController(m));
+  m.register(new EndpointsController(m));
+  managers.set(cluster, m);
+  cluster.stops.push(() => {
+    m!.stop();
+    managers.delete(cluster);
+  });
+  m.resyncAll();
+  return m;
+}
+
+/**
+ * Runs every controller to completion now, with delays collapsed (pods start at once, load
+ * balancers get their IP at once). For scenario builders and in-process tests.
+ */
+export function reconcileNow(world: World, cluster: SimCluster): ControllerManager {
+  const m = managerFor(world, cluster);
+  m.drain();
+  return m;
+}
+
+export function startControllers(world: World, cluster: SimCluster): void {
+  managerFor(world, cluster).goLive();
+}
+
+/** The running manager of a cluster, for tests that want to drain queues deterministically. */
+export function controllerManager(cluster: SimCluster): ControllerManager | undefined {
+  return managers.get(cluster);
+}
+
+export { registerPodRunner, isNcProbePod } from "./kubelet";
+export { deletePodGracefully } from "./termination";
+export { applyServiceDefaults } from "./services";

