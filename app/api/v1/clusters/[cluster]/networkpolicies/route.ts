@@ -1,0 +1,10 @@
+import { BROWSE_ROLES } from "@/lib/clusters/access";
+import { clusterParamsSchema, listQuerySchema } from "@/lib/clusters/list-query";
+import { listNetworkPolicies } from "@/lib/clusters/list-network-policies";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ role: BROWSE_ROLES, params: clusterParamsSchema, schema: listQuerySchema }, async (_req, { params, input }) =>
+  listNetworkPolicies(params.cluster, input),
+);
