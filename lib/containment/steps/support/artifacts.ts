@@ -1,0 +1,29 @@
+import { createHash } from "node:crypto";
+
+// Evidence as collect-evidence returns it in its record; the evidence store (issue 6) persists
+// these. Each body is hashed as collected, so later tampering is detectable.
+
+export interface Artifact {
+  name: string;
+  contentType: string;
+  body: string;
+  sha256: string;
+  size: number;
+  /** The API request path it was read from. */
+  source: string;
+  at: string;
+}
+
+/** Where a collected artifact goes; the default keeps it in the step's record. */
+export interface ArtifactSink {
+  put(a: Artifact): Promise<void>;
+}
+
+export function artifact(name: string, contentType: string, body: string, source: string): Artifact {
+  const buf = Buffer.from(body, "utf8");
+  return { name, contentType, body, sha256: createHash("sha256").update(buf).digest("hex"), size: buf.length, source, at: new Date().toISOString() };
+}
+
+export function jsonArtifact(name: string, value: unknown, source: string): Artifact {
+  return artifact(name, "application/json", JSON.stringify(value, null, 2) + "\n", source);
+}

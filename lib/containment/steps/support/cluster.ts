@@ -1,0 +1,44 @@
+import "server-only";
+import { getCluster } from "@/lib/clusters/registry";
+import type { ClusterSummary } from "@/lib/clusters/types";
+import type { StepContext, Warning } from "../../types";
+
+/** The cluster's enforcement and repair facts; null when they cannot be read (warn, do not guess). */
+export async function clusterFacts(ctx: StepContext): Promise<ClusterSummary | null> {
+  try {
+    return await getCluster(ctx.incident.targets.cluster);
+  } catch {
+    return null;
+  }
+}
+
+/** ERRATA 7: GKE repairs a NotReady node after ~10 min, and on Autopilot also a long-cordoned one. */
+export function autoRepairWarning(facts: ClusterSummary | null, what: "cordon" | "node-isolation"): Warning | null {
+  if (!facts) {
+    return {
+      level: "caution",
+      code: "auto-repair",
+      message:
+        "Airlock could not read whether this cluster auto-repairs nodes. GKE replaces a node that stays NotReady for about 10 minutes (on Autopilot, also one that stays cordoned), which destroys the node and its evidence: snapshot the boot disk first.",
+    };
+  }
+  if (facts.autopilot && what === "cordon") {
+    return {
+      level: "danger",
+      code: "auto-repair",
+      message:
+        "Autopilot cluster: a node that stays cordoned for about 10 minutes may be repaired (recreated), destroying the node and its evidence. Snapshot the node's boot disk (snapshot-node-disk) and collect evidence first.",
+    };
+  }
+  if (facts.autoRepair || facts.autopilot) {
+    return {
+      level: "danger",
+      code: "auto-repair",
+      message:
+        what === "cordon"
+          ? "Node auto-repair is on: if the node also goes NotReady for about 10 minutes, GKE recreates it and its evidence is lost. Snapshot the boot disk first."
+          : "Node auto-repair is on: if isolation makes the node NotReady for about 10 minutes, GKE recreates it and the evidence on it is lost. Snapshot the boot disk (snapshot-node-disk) before isolating.",
+    };
+  }
+  return null;
+}

@@ -1,0 +1,41 @@
+import YAML from "yaml";
+import type { IncidentTargets } from "../../types";
+
+// Equivalent commands a person can paste: the playbook's form, made unambiguous with the
+// context/namespace/zone/project the incident resolved.
+
+const SAFE = /^[A-Za-z0-9_./:=,@%+-]+$/;
+
+export function shq(arg: string): string {
+  if (arg !== "" && SAFE.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function sh(...args: string[]): string {
+  return args.map(shq).join(" ");
+}
+
+/** `kubectl --context <ctx> [-n <ns>] …` for the incident's cluster. */
+export function kubectl(t: Pick<IncidentTargets, "cluster">, namespace: string | null, ...args: string[]): string {
+  const ns = namespace ? ["-n", namespace] : [];
+  return sh("kubectl", "--context", t.cluster, ...ns, ...args);
+}
+
+/** `kubectl apply -f -` with the manifest as a here-document, the YAML exactly as Airlock sends it. */
+export function kubectlApplyHeredoc(t: Pick<IncidentTargets, "cluster">, manifest: unknown): string {
+  const yaml = YAML.stringify(manifest).trimEnd();
+  return `${sh("kubectl", "--context", t.cluster, "apply", "-f", "-")} <<'EOF'\n${yaml}\nEOF`;
+}
+
+export function toYaml(manifest: unknown): string {
+  return YAML.stringify(manifest);
+}
+
+/**
+ * A gcloud command in the playbook's layout: one flag per continued line. `--project` comes
+ * last so the command cannot act on whatever project the person's gcloud happens to default to.
+ */
+export function gcloud(head: string[], flags: [string, string][], project: string): string {
+  const lines = [sh("gcloud", ...head), ...[...flags, ["--project", project] as [string, string]].map(([f, v]) => `    ${f} ${shq(v)}`)];
+  return lines.join(" \\\n");
+}
