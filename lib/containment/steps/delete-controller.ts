@@ -1,0 +1,115 @@
+import "server-only";
+import type { StepContext, StepDefinition, Warning } from "../types";
+import { kubectl } from "./support/commands";
+import { EVIDENCE_LOSS } from "./support/eradicate";
+import { apis, dryRun, isNotFound, kubeFailure, readIncidentPod, readOrNull, withRetry } from "./support/kube";
+import { noController, topOwner } from "./support/owner";
+
+// Playbook: `kubectl delete <high_level_construct> <name>`: deleting the pod alone lets its
+// controller start a new one. The manifest is recorded for the report (and a manual restore).
+
+const KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job"];
+
+async function readController(ctx: StepContext, kind: string, name: string, dry?: "All") {
+  const ns = ctx.incident.targets.namespace;
+  const a = apis(ctx);
+  const args = { name, namespace: ns };
+  switch (kind) {
+    case "Deployment":
+      return readOrNull(() => a.apps.readNamespacedDeployment(args));
+    case "StatefulSet":
+      return readOrNull(() => a.apps.readNamespacedStatefulSet(args));
+    case "DaemonSet":
+      return readOrNull(() => a.apps.readNamespacedDaemonSet(args));
+    default:
+      void dry;
+      return readOrNull(() => a.batch.readNamespacedJob(args));
+  }
+}
+
+function deleteController(ctx: StepContext, kind: string, name: string, dry = false) {
+  const ns = ctx.incident.targets.namespace;
+  const a = apis(ctx);
+  // Background propagation, as kubectl does: the garbage collector removes ReplicaSets and pods.
+  const args = { name, namespace: ns, propagationPolicy: "Background", ...(dry ? { dryRun: "All" } : {}) };
+  switch (kind) {
+    case "Deployment":
+      return a.apps.deleteNamespacedDeployment(args);
+    case "StatefulSet":
+      return a.apps.deleteNamespacedStatefulSet(args);
+    case "DaemonSet":
+      return a.apps.deleteNamespacedDaemonSet(args);
+    default:
+      return a.batch.deleteNamespacedJob(args);
+  }
+}
+
+export const deleteControllerStep: StepDefinition = {
+  id: "delete-controller",
+  stage: "eradicate",
+  title: "Delete the owning controller",
+  risk: "destructive",
+  role: "lead",
+  summary: "Deletes the Deployment/StatefulSet/DaemonSet/Job that owns the pod, so no new pod replaces it (manifest recorded).",
+  needs: {
+    controller: true,
+    kube: [
+      { verb: "delete", resource: "deployments", group: "apps" },
+      { verb: "get", resource: "deployments", group: "apps" },
+    ],
+  },
+
+  async plan(ctx) {
+    const t = ctx.incident.targets;
+    const owner = topOwner(ctx, KINDS);
+    if (!owner) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: noController(KINDS), data: {} };
+    const commands = [kubectl(t, t.namespace, "delete", owner.kind.toLowerCase(), owner.name)];
+    const obj = await readController(ctx, owner.kind, owner.name);
+    if (!obj || (owner.uid && obj.metadata?.uid !== owner.uid)) {
+      return { changes: [], commands, warnings: [EVIDENCE_LOSS], noop: true, data: { kind: owner.kind, name: owner.name } };
+    }
+    const warnings: Warning[] = [
+      EVIDENCE_LOSS,
+      { level: "danger", code: "outage", message: `${owner.kind} ${owner.name} and every pod it manages are deleted; the workload is gone until someone redeploys it.` },
+    ];
+    const pod = await readIncidentPod(ctx);
+    if (pod && !(pod.metadata?.ownerReferences ?? []).some((r) => r.controller)) {
+      warnings.push({ level: "caution", code: "orphaned", message: "The compromised pod was detached (orphan-pod): deleting the controller does not delete it; use delete-pod." });
+    }
+    const dry = await dryRun(`deleting ${owner.kind} ${owner.name}`, () => deleteController(ctx, owner.kind, owner.name, true));
+    return {
+      changes: [{ target: `${owner.kind} ${t.namespace}/${owner.name}`, action: "delete", note: `uid ${obj.metadata?.uid}` }],
+      commands,
+      warnings,
+      dryRun: dry,
+      data: { kind: owner.kind, name: owner.name, uid: obj.metadata?.uid },
+    };
+  },
+
+  async execute(ctx) {
+    const owner = topOwner(ctx, KINDS);
+    if (!owner) throw kubeFailure("Deleting the controller", { code: 404 });
+    const obj = await readController(ctx, owner.kind, owner.name);
+    if (!obj || (owner.uid && obj.metadata?.uid !== owner.uid)) {
+      return { outcome: "noop", message: `${owner.kind} ${owner.name} is already gone.`, record: ctx.priorRecord("delete-controller") ?? { kind: owner.kind, name: owner.name } };
+    }
+    try {
+      await withRetry(() => deleteController(ctx, owner.kind, owner.name));
+    } catch (err) {
+      if (!isNotFound(err)) throw kubeFailure(`Deleting ${owner.kind} ${owner.name}`, err);
+    }
+    return {
+      outcome: "success",
+      message: `${owner.kind} ${owner.name} deleted; its pods are being removed.`,
+      record: { kind: owner.kind, name: owner.name, manifest: JSON.parse(JSON.stringify(obj)) as unknown },
+    };
+  },
+
+  async verify(ctx) {
+    const owner = topOwner(ctx, KINDS);
+    if (!owner) return { holds: false, message: noController(KINDS) };
+    const obj = await readController(ctx, owner.kind, owner.name);
+    if (!obj || obj.metadata?.uid !== owner.uid) return { holds: true, message: `${owner.kind} ${owner.name} is gone.` };
+    return { holds: false, message: obj.metadata?.deletionTimestamp ? `${owner.kind} ${owner.name} is being deleted.` : `${owner.kind} ${owner.name} still exists.` };
+  },
+};

@@ -1,0 +1,220 @@
+import "server-only";
+import { z } from "zod";
+import type { V1Pod } from "@kubernetes/client-node";
+import { HttpError } from "@/lib/http/errors";
+import { statusOf } from "@/lib/kube/retry";
+import type { Change, StepContext, StepDefinition, Warning } from "../types";
+import { sh } from "./support/commands";
+import { actionable, podFate, sortFates, type PodFate } from "./support/drain";
+import { apis, combineDryRuns, dryRun, isNotFound, kubeMessage, readIncidentPod, readOrNull, sleep, withRetry } from "./support/kube";
+import { isQuarantined, QUARANTINE_KEY } from "./support/selectors";
+
+// Moves every other workload off the compromised node (playbook: `kubectl drain`), through the
+// eviction API so PodDisruptionBudgets are honoured. Re-running continues with what is left,
+// because each run starts from the pods still on the node.
+
+const params = z.object({
+  force: z.boolean().default(false),
+  timeoutSeconds: z.number().int().positive().max(3600).default(300),
+});
+
+async function podsOnNode(ctx: StepContext, node: string): Promise<V1Pod[]> {
+  const list = await withRetry(() => apis(ctx).core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }));
+  return list.items;
+}
+
+function fatesOf(ctx: StepContext, pods: V1Pod[]): PodFate[] {
+  const force = ctx.params.force === true;
+  return sortFates(pods.map((p) => podFate(p, ctx.incident.targets.podUid, force)));
+}
+
+function drainCommand(ctx: StepContext): string {
+  const t = ctx.incident.targets;
+  const args = ["kubectl", "--context", t.cluster, "drain", t.node ?? "<node>", `--pod-selector=!${QUARANTINE_KEY}`, "--ignore-daemonsets", "--delete-emptydir-data"];
+  if (ctx.params.force === true) args.push("--force");
+  return sh(...args);
+}
+
+function evictionBody(f: PodFate, dry: boolean) {
+  return {
+    apiVersion: "policy/v1",
+    kind: "Eviction",
+    metadata: { name: f.name, namespace: f.namespace },
+    ...(dry ? { deleteOptions: { dryRun: ["All"] } } : {}),
+  };
+}
+
+/** One attempt to move a pod off the node: "done", or "wait" with why (PDB). */
+async function removeOnce(ctx: StepContext, f: PodFate): Promise<{ state: "done" } | { state: "wait"; why: string }> {
+  const core = apis(ctx).core;
+  try {
+    if (f.fate === "delete") {
+      await withRetry(() => core.deleteNamespacedPod({ name: f.name, namespace: f.namespace }));
+    } else {
+      // 429 is the PDB answer here, retried by the caller with its own deadline, not by withRetry.
+      await withRetry(() => core.createNamespacedPodEviction({ name: f.name, namespace: f.namespace, body: evictionBody(f, false) }), {
+        retryOn: (err) => statusOf(err) !== 429 && (statusOf(err) ?? 0) >= 500,
+      });
+    }
+    return { state: "done" };
+  } catch (err) {
+    if (isNotFound(err)) return { state: "done" };
+    if (statusOf(err) === 429) return { state: "wait", why: kubeMessage(err) };
+    throw new HttpError(statusOf(err) ?? 502, `Could not ${f.fate === "delete" ? "delete" : "evict"} ${f.namespace}/${f.name}: ${kubeMessage(err)}`);
+  }
+}
+
+export const drainNode: StepDefinition = {
+  id: "drain-node",
+  stage: "isolate",
+  title: "Drain the node",
+  risk: "disruptive",
+  role: "analyst",
+  summary:
+    "Evicts every other pod from the node through the eviction API (PodDisruptionBudgets honoured), skipping DaemonSet and mirror pods and never touching the quarantined pod.",
+  params,
+  needs: {
+    kube: [
+      { verb: "list", resource: "pods", clusterScoped: true },
+      { verb: "create", resource: "pods", subresource: "eviction" },
+      { verb: "delete", resource: "pods" },
+      { verb: "get", resource: "nodes" },
+    ],
+  },
+
+  async plan(ctx) {
+    const t = ctx.incident.targets;
+    const commands = [drainCommand(ctx)];
+    if (!t.node) return { changes: [], commands, warnings: [], blocked: "The pod is not scheduled on a node.", data: {} };
+    const node = await readOrNull(() => apis(ctx).core.readNode({ name: t.node! }));
+    if (!node) return { changes: [], commands, warnings: [], blocked: `Node ${t.node} no longer exists.`, data: {} };
+    const pod = await readIncidentPod(ctx);
+    // The pasted kubectl command spares only pods with the label: without it, it would evict the evidence.
+    if (pod && !isQuarantined(pod.metadata?.labels)) {
+      return {
+        changes: [],
+        commands,
+        warnings: [],
+        blocked: `Label the pod ${QUARANTINE_KEY}=true first (label-quarantine): the drain and its kubectl equivalent spare the compromised pod by that label.`,
+        data: {},
+      };
+    }
+    if (node.spec?.unschedulable !== true) {
+      return {
+        changes: [],
+        commands,
+        warnings: [],
+        blocked: "Cordon the node first (cordon-node): otherwise the evicted pods' replacements may be scheduled back onto it.",
+        data: {},
+      };
+    }
+    const fates = fatesOf(ctx, await podsOnNode(ctx, t.node));
+    const changes: Change[] = fates.map((f) => ({
+      target: `Pod ${f.namespace}/${f.name}`,
+      action: f.fate === "evict" ? "evict" : f.fate === "delete" ? "delete" : "read",
+      note: f.reason,
+    }));
+    const warnings: Warning[] = fates
+      .filter((f) => actionable(f) && f.emptyDirs.length)
+      .map((f) => ({
+        level: "danger" as const,
+        code: "evidence-loss",
+        message: `Pod ${f.namespace}/${f.name} loses its emptyDir data (${f.emptyDirs.join(", ")}) when evicted; collect it first if it matters.`,
+      }));
+    const bare = fates.filter((f) => f.fate === "blocked-bare");
+    const todo = fates.filter(actionable);
+    if (todo.length === 0 && bare.length === 0) {
+      return { changes, commands, warnings, noop: true, data: { node: t.node, pods: [] } };
+    }
+    const dry = combineDryRuns(
+      await Promise.all(
+        todo.map((f) =>
+          f.fate === "delete"
+            ? dryRun(`deleting ${f.namespace}/${f.name}`, () => apis(ctx).core.deleteNamespacedPod({ name: f.name, namespace: f.namespace, dryRun: "All" }))
+            : dryRun(`evicting ${f.namespace}/${f.name}`, () =>
+                apis(ctx).core.createNamespacedPodEviction({ name: f.name, namespace: f.namespace, body: evictionBody(f, true), dryRun: "All" }),
+              ),
+        ),
+      ),
+    );
+    if (dry && !dry.ok) {
+      warnings.push({ level: "caution", code: "pdb-wait", message: "Some evictions would be refused right now (e.g. a PodDisruptionBudget); the drain retries them until its time limit." });
+    }
+    return {
+      changes,
+      commands,
+      warnings,
+      dryRun: dry,
+      blocked: bare.length
+        ? `Pods without a controller are on the node (${bare.map((f) => `${f.namespace}/${f.name}`).join(", ")}): eviction would lose them for good. Set force to delete them, as kubectl drain --force does.`
+        : undefined,
+      data: { node: t.node, pods: todo.map((f) => ({ namespace: f.namespace, name: f.name, uid: f.uid, fate: f.fate })) },
+    };
+  },
+
+  async execute(ctx) {
+    const t = ctx.incident.targets;
+    const node = t.node!;
+    const deadline = Date.now() + Number(ctx.params.timeoutSeconds ?? 300) * 1000;
+    const initial = fatesOf(ctx, await podsOnNode(ctx, node));
+    if (initial.some((f) => f.fate === "blocked-bare")) {
+      throw new HttpError(409, "Pods without a controller are on the node; set force to delete them.");
+    }
+    let remaining = initial.filter(actionable);
+    if (remaining.length === 0) return { outcome: "noop", message: `Nothing left to move off ${node}.`, record: ctx.priorRecord("drain-node") ?? { node, moved: [] } };
+    const moved: { pod: string; how: string }[] = [];
+    let backoff = 1000;
+    const waiting = new Map<string, string>();
+    while (remaining.length) {
+      const next: PodFate[] = [];
+      for (const f of remaining) {
+        const key = `${f.namespace}/${f.name}`;
+        // The uid check again at the moment of acting: the quarantined pod is never sent an eviction.
+        if (f.uid === t.podUid) continue;
+        const r = await removeOnce(ctx, f);
+        if (r.state === "done") {
+          moved.push({ pod: key, how: f.fate === "delete" ? "deleted" : "evicted" });
+          waiting.delete(key);
+          await ctx.progress(`${f.fate === "delete" ? "Deleted" : "Evicted"} ${key}`, { pod: key, state: f.fate === "delete" ? "deleted" : "evicted" });
+        } else {
+          next.push(f);
+          if (waiting.get(key) !== r.why) await ctx.progress(`Waiting for ${key}: ${r.why}`, { pod: key, state: "waiting", reason: r.why });
+          waiting.set(key, r.why);
+        }
+      }
+      remaining = next;
+      if (!remaining.length) break;
+      if (Date.now() + backoff > deadline) {
+        throw new HttpError(
+          504,
+          `Drain stopped at its time limit with pods still waiting: ${remaining.map((f) => `${f.namespace}/${f.name} (${waiting.get(`${f.namespace}/${f.name}`)})`).join("; ")}. Run it again to continue.`,
+        );
+      }
+      await sleep(backoff * (0.5 + Math.random() / 2));
+      backoff = Math.min(backoff * 2, 10_000);
+    }
+    // Like kubectl drain, wait for the evicted pods to finish terminating (bounded by the same limit).
+    const movedKeys = new Set(moved.map((m) => m.pod));
+    for (let i = 0; Date.now() < deadline && i < 60; i++) {
+      const still = (await podsOnNode(ctx, node)).filter((p) => movedKeys.has(`${p.metadata?.namespace}/${p.metadata?.name}`) && p.metadata?.uid !== t.podUid);
+      if (!still.length) break;
+      await sleep(1000);
+    }
+    const prior = ctx.priorRecord("drain-node") as { moved?: unknown[] } | undefined;
+    return {
+      outcome: "success",
+      message: `Drained ${node}: ${moved.length} pod(s) moved; the quarantined pod stays.`,
+      record: { node, moved: [...((prior?.moved as { pod: string; how: string }[]) ?? []), ...moved] },
+    };
+  },
+
+  async verify(ctx) {
+    const t = ctx.incident.targets;
+    if (!t.node) return { holds: false, message: "The pod is not scheduled on a node." };
+    const fates = fatesOf({ ...ctx, params: { force: true } }, await podsOnNode(ctx, t.node));
+    const left = fates.filter(actionable);
+    const kept = fates.filter((f) => f.fate === "keep-quarantined").map((f) => `${f.namespace}/${f.name}`);
+    if (left.length) return { holds: false, message: `Still on ${t.node}: ${left.map((f) => `${f.namespace}/${f.name}`).join(", ")}.` };
+    return { holds: true, message: `Only DaemonSet, mirror and quarantined pods remain on ${t.node}${kept.length ? ` (kept: ${kept.join(", ")})` : ""}.` };
+  },
+};

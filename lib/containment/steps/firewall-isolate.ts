@@ -1,0 +1,217 @@
+import "server-only";
+import { z } from "zod";
+import { statusOf } from "@/lib/kube/retry";
+import type { StepContext, StepDefinition, Warning } from "../types";
+import { autoRepairWarning, clusterFacts } from "./support/cluster";
+import { checkSshSourceRange } from "./support/cidr";
+import { gcloud } from "./support/commands";
+import { gcloudFlags, QUARANTINE_RULES, quarantineRules, ruleDifferences, type Firewall, type Protocol } from "./support/firewall";
+import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, nameOf, noInstance, waitOperation, withRetry, type InstanceRef } from "./support/gcp";
+import { QUARANTINE_TAG } from "./tag-node";
+
+// The playbook's node isolation: deny egress (priority 0) and ingress (priority 1) for the
+// quarantine tag, allow SSH from the investigator only (priority 0 beats the deny at 1; at equal
+// priority a deny would win, ERRATA 9). All protocols by default (ERRATA 10).
+
+const params = z.object({
+  sshSourceRange: z.string().superRefine((v, c) => {
+    const r = checkSshSourceRange(v);
+    if (!r.ok) c.addIssue({ code: "custom", message: r.message });
+  }),
+  protocol: z.enum(["all", "tcp"]).default("all"),
+});
+
+async function networkOf(ctx: StepContext, ref: InstanceRef): Promise<string | null> {
+  if (ctx.incident.targets.network) return ctx.incident.targets.network;
+  const vm = await gcpReadOrNull(async () => (await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }))[0]);
+  return vm ? nameOf(vm.networkInterfaces?.[0]?.network) || null : null;
+}
+
+async function readRule(project: string, name: string): Promise<Firewall | null> {
+  return gcpReadOrNull(async () => (await computeClients().firewalls.get({ project, firewall: name }))[0]);
+}
+
+function wanted(ctx: StepContext, ref: InstanceRef, network: string): Firewall[] {
+  const range = checkSshSourceRange(ctx.params.sshSourceRange);
+  return quarantineRules(ref.project, network, (ctx.params.protocol as Protocol) ?? "all", range.ok ? range.range : "");
+}
+
+function commandsFor(rules: Firewall[], network: string, project: string): string[] {
+  return rules.map((r) => gcloud(["compute", "firewall-rules", "create", r.name!], gcloudFlags(r, network), project));
+}
+
+type EffectiveSummary = { name: string; direction: string; priority: number; action: string; rules: string; ranges: string }[];
+
+async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | null> {
+  try {
+    const [res] = await withRetry(() =>
+      computeClients().instances.getEffectiveFirewalls({ project: ref.project, zone: ref.zone, instance: ref.name, networkInterface: "nic0" }),
+    );
+    return (res.firewalls ?? []).map((f) => ({
+      name: f.name ?? "",
+      direction: String(f.direction ?? ""),
+      priority: f.priority ?? 1000,
+      action: f.allowed?.length ? "allow" : "deny",
+      rules: (f.allowed?.length ? f.allowed : (f.denied ?? [])).map((r) => (r.ports?.length ? `${r.IPProtocol}:${r.ports.join(",")}` : r.IPProtocol)).join(","),
+      ranges: (String(f.direction) === "EGRESS" ? f.destinationRanges : f.sourceRanges)?.join(",") ?? "",
+    }));
+  } catch {
+    return null;
+  }
+}
+
+export const firewallIsolate: StepDefinition = {
+  id: "firewall-isolate",
+  stage: "node-network",
+  title: "Isolate the node with firewall rules",
+  risk: "reversible",
+  role: "analyst",
+  summary:
+    "Creates quarantine-egress-deny (priority 0), quarantine-ingress-deny (priority 1) and quarantine-ingress-allow (tcp:22 from the investigator, priority 0) for the quarantine tag on the VM's network.",
+  params,
+  needs: { instance: true, gcp: ["compute.firewalls.create", "compute.firewalls.get", "compute.firewalls.delete", "compute.networks.updatePolicy", "compute.instances.get"] },
+
+  async plan(ctx) {
+    const ref = instanceOf(ctx);
+    if (!ref) return { changes: [], commands: [], warnings: [], blocked: noInstance(ctx), data: {} };
+    const range = checkSshSourceRange(ctx.params.sshSourceRange);
+    if (!range.ok) return { changes: [], commands: [], warnings: [], blocked: range.message, data: {} };
+    const network = await networkOf(ctx, ref);
+    if (!network) return { changes: [], commands: [], warnings: [], blocked: `Could not find the network of VM ${ref.name}.`, data: {} };
+    const rules = wanted(ctx, ref, network);
+    const commands = commandsFor(rules, network, ref.project);
+    const warnings: Warning[] = [
+      {
+        level: "danger",
+        code: "control-plane-tunnels",
+        message:
+          "Denying the node's egress cuts the control plane's tunnels: kubectl logs, exec and port-forward to every pod on this node stop working, and the node may go NotReady. Collect logs and evidence (collect-evidence, snapshot-node-disk) before isolating.",
+      },
+    ];
+    const repair = autoRepairWarning(await clusterFacts(ctx), "node-isolation");
+    if (repair) warnings.push(repair);
+    if (ctx.params.protocol === "tcp") {
+      warnings.push({ level: "caution", code: "tcp-only", message: "TCP only (the playbook's variant): UDP (e.g. DNS tunnelling) and ICMP still pass. The default, all protocols, blocks them too." });
+    }
+    const changes = [];
+    const conflicts: string[] = [];
+    const toCreate: string[] = [];
+    for (const want of rules) {
+      const live = await readRule(ref.project, want.name!);
+      if (live) {
+        const diffs = ruleDifferences(live, want);
+        if (diffs.length) conflicts.push(`${want.name} exists but differs: ${diffs.join("; ")}`);
+        else changes.push({ target: `Firewall ${want.name}`, action: "read" as const, note: "already exists as wanted" });
+      } else {
+        toCreate.push(want.name!);
+        changes.push({ target: `Firewall ${want.name}`, action: "create" as const, after: want });
+      }
+    }
+    const vm = await gcpReadOrNull(async () => (await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }))[0]);
+    if (vm && !(vm.tags?.items ?? []).includes(QUARANTINE_TAG)) {
+      warnings.push({ level: "caution", code: "untagged", message: `VM ${ref.name} does not carry the ${QUARANTINE_TAG} tag yet: the rules take effect on it once tag-node runs.` });
+    }
+    return {
+      changes,
+      commands,
+      warnings,
+      blocked: conflicts.length ? `${conflicts.join(". ")}. Airlock will not overwrite a rule it did not create; inspect or delete it first.` : undefined,
+      noop: !conflicts.length && toCreate.length === 0 ? true : undefined,
+      data: { project: ref.project, network, create: toCreate, rules },
+    };
+  },
+
+  async execute(ctx, plan) {
+    const ref = instanceOf(ctx)!;
+    const network = plan.data.network as string;
+    const rules = wanted(ctx, ref, network);
+    const prior = (ctx.priorRecord("firewall-isolate")?.created as string[] | undefined) ?? [];
+    const created: string[] = [...prior];
+    for (const want of rules) {
+      const live = await readRule(ref.project, want.name!);
+      if (live) {
+        const diffs = ruleDifferences(live, want);
+        if (diffs.length) throw gcpFailure(`Firewall rule ${want.name}`, { code: 409, message: `exists but differs: ${diffs.join("; ")}` });
+        continue;
+      }
+      try {
+        const op = await computeClients().firewalls.insert({ project: ref.project, firewallResource: want });
+        await waitOperation(op, { project: ref.project });
+        if (!created.includes(want.name!)) created.push(want.name!);
+        await ctx.progress(`Created firewall rule ${want.name}`);
+      } catch (err) {
+        // Created concurrently: success only if it is the same rule.
+        if (statusOf(err) === 409) {
+          const raced = await readRule(ref.project, want.name!);
+          if (raced && !ruleDifferences(raced, want).length) continue;
+        }
+        throw gcpFailure(`Creating firewall rule ${want.name}`, err);
+      }
+    }
+    const effective = await effectiveFirewalls(ref);
+    const record = { project: ref.project, network, created, effectiveFirewalls: effective };
+    const newly = created.filter((n) => !prior.includes(n));
+    if (!newly.length) return { outcome: "noop", message: "The three quarantine firewall rules already exist as wanted.", record };
+    return { outcome: "success", message: `Created ${newly.join(", ")} on network ${network}.`, record };
+  },
+
+  async verify(ctx) {
+    const ref = instanceOf(ctx);
+    if (!ref) return { holds: false, message: noInstance(ctx) };
+    const network = await networkOf(ctx, ref);
+    if (!network) return { holds: false, message: `Could not find the network of VM ${ref.name}.` };
+    const problems: string[] = [];
+    const range = checkSshSourceRange(ctx.params.sshSourceRange);
+    for (const want of wanted(ctx, ref, network)) {
+      const live = await readRule(ref.project, want.name!);
+      if (!live) problems.push(`${want.name} is missing`);
+      else {
+        // Without params (reconcile after a restart) the SSH range is whatever was created.
+        const diffs = ruleDifferences(live, range.ok ? want : { ...want, sourceRanges: live.sourceRanges });
+        if (diffs.length) problems.push(`${want.name} differs: ${diffs.join("; ")}`);
+      }
+    }
+    const effective = await effectiveFirewalls(ref);
+    const applied = effective?.filter((f) => (QUARANTINE_RULES as readonly string[]).includes(f.name)).map((f) => f.name) ?? [];
+    const eff = effective
+      ? `Effective on ${ref.name}: ${applied.length ? applied.join(", ") : "no quarantine rule (is the VM tagged?)"}.`
+      : "The VM's effective firewall could not be read.";
+    return problems.length ? { holds: false, message: `${problems.join(". ")}. ${eff}` } : { holds: applied.length === 3 || !effective, message: `The quarantine rules exist. ${eff}` };
+  },
+
+  async undo(ctx, record) {
+    const ref = instanceOf(ctx);
+    const project = (record?.project as string | undefined) ?? ref?.project;
+    if (!project) return { outcome: "noop", message: noInstance(ctx) };
+    const created = (record?.created as string[] | undefined) ?? [];
+    if (!created.length) return { outcome: "noop", message: "Airlock created none of the quarantine rules; they stay." };
+    // The rules are shared by every VM tagged quarantine in the project: keep them while another needs them.
+    const others: string[] = [];
+    try {
+      for await (const [, scoped] of computeClients().instances.aggregatedListAsync({ project, filter: `tags.items=${QUARANTINE_TAG}` })) {
+        for (const vm of scoped.instances ?? []) {
+          if ((vm.tags?.items ?? []).includes(QUARANTINE_TAG) && vm.name !== ref?.name) others.push(vm.name!);
+        }
+      }
+    } catch (err) {
+      throw gcpFailure("Checking which VMs still rely on the quarantine rules", err);
+    }
+    if (others.length) {
+      return { outcome: "noop", message: `The quarantine rules stay: other VMs carry the ${QUARANTINE_TAG} tag (${others.join(", ")}).` };
+    }
+    const deleted: string[] = [];
+    for (const name of created) {
+      try {
+        const op = await computeClients().firewalls.delete({ project, firewall: name });
+        await waitOperation(op, { project });
+        deleted.push(name);
+      } catch (err) {
+        if (statusOf(err) === 404) continue;
+        throw gcpFailure(`Deleting firewall rule ${name}`, err);
+      }
+    }
+    return deleted.length
+      ? { outcome: "success", message: `Deleted firewall rules ${deleted.join(", ")}.` }
+      : { outcome: "noop", message: "The quarantine rules are already gone." };
+  },
+};

@@ -1,0 +1,42 @@
+import "server-only";
+import type { StepDefinition } from "../types";
+import { applyDenyAll } from "./apply-deny-all";
+import { collectEvidence } from "./collect-evidence";
+import { cordonNode } from "./cordon-node";
+import { deleteControllerStep } from "./delete-controller";
+import { deletePod } from "./delete-pod";
+import { detachServices } from "./detach-services";
+import { drainNode } from "./drain-node";
+import { excludeFromPolicies } from "./exclude-from-policies";
+import { firewallIsolate } from "./firewall-isolate";
+import { labelQuarantine } from "./label-quarantine";
+import { nodeRuntimeCommands } from "./node-runtime-commands";
+import { orphanPod } from "./orphan-pod";
+import { probeIsolation } from "./probe-isolation";
+import { removeExternalIp } from "./remove-external-ip";
+import { restartContainer } from "./restart-container";
+import { scaleToZero } from "./scale-to-zero";
+import { snapshotNodeDisk } from "./snapshot-node-disk";
+import { tagNode } from "./tag-node";
+
+/** Every step, in stage order and, within a stage, in the order the playbook (with its errata) runs them. */
+export const STEPS: StepDefinition[] = [
+  collectEvidence,
+  snapshotNodeDisk,
+  cordonNode,
+  labelQuarantine,
+  drainNode,
+  orphanPod,
+  excludeFromPolicies,
+  applyDenyAll,
+  probeIsolation,
+  detachServices,
+  tagNode,
+  firewallIsolate,
+  removeExternalIp,
+  deletePod,
+  scaleToZero,
+  deleteControllerStep,
+  restartContainer,
+  nodeRuntimeCommands,
+];

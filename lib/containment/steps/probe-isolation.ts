@@ -1,0 +1,219 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { V1Pod } from "@kubernetes/client-node";
+import { HttpError } from "@/lib/http/errors";
+import type { StepContext, StepDefinition, Warning } from "../types";
+import { sh } from "./support/commands";
+import { apis, isNotFound, kubeFailure, podGone, readIncidentPod, sleep, withRetry } from "./support/kube";
+import { labelSelectorMatches, type Labels } from "./support/selectors";
+
+// Proves isolation from inside the cluster: a throwaway busybox pod on another node tries each
+// declared port of the quarantined pod with `nc -z`. Exit 0 ⇒ open, non-zero ⇒ blocked.
+
+export const PROBE_IMAGE = "busybox:1.36";
+export const PROBE_LABEL = "airlock.io/probe";
+
+const params = z.object({
+  /** Ports to try instead of the containers' declared ones. */
+  ports: z.array(z.number().int().min(1).max(65535)).max(20).optional(),
+  /** Labels the probe carries, to test from a peer's identity (e.g. {"app":"frontend"}). */
+  sourceLabels: z.record(z.string(), z.string()).optional(),
+});
+
+type PortResult = { port: number; result: "open" | "blocked" | "unknown"; probe: string; detail?: string };
+
+function declaredPorts(pod: V1Pod): number[] {
+  const ports = new Set<number>();
+  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if ((p.protocol ?? "TCP") === "TCP") ports.add(p.containerPort);
+  return [...ports].sort((a, b) => a - b);
+}
+
+async function otherNode(ctx: StepContext, exclude: string | null | undefined): Promise<string | null> {
+  const nodes = await withRetry(() => apis(ctx).core.listNode({}));
+  const ready = nodes.items.filter(
+    (n) =>
+      n.metadata?.name !== exclude &&
+      n.spec?.unschedulable !== true &&
+      !(n.spec?.taints ?? []).some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute") &&
+      (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
+  );
+  return ready[0]?.metadata?.name ?? null;
+}
+
+/** Controllers in the namespace that would adopt a probe carrying these labels: never allowed. */
+async function adopters(ctx: StepContext, labels: Labels): Promise<string[]> {
+  const ns = ctx.incident.targets.namespace;
+  const a = apis(ctx);
+  const [rs, sts, ds, jobs] = await Promise.all([
+    withRetry(() => a.apps.listNamespacedReplicaSet({ namespace: ns })),
+    withRetry(() => a.apps.listNamespacedStatefulSet({ namespace: ns })),
+    withRetry(() => a.apps.listNamespacedDaemonSet({ namespace: ns })),
+    withRetry(() => a.batch.listNamespacedJob({ namespace: ns })),
+  ]);
+  const out: string[] = [];
+  for (const [kind, items] of [["ReplicaSet", rs.items], ["StatefulSet", sts.items], ["DaemonSet", ds.items], ["Job", jobs.items]] as const) {
+    for (const o of items as { metadata?: { name?: string }; spec?: { selector?: unknown } }[]) {
+      if (labelSelectorMatches(o.spec?.selector as never, labels)) out.push(`${kind} ${o.metadata?.name}`);
+    }
+  }
+  return out;
+}
+
+function probeManifest(ctx: StepContext, name: string, node: string, ip: string, port: number) {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace: ctx.incident.targets.namespace,
+      labels: { ...((ctx.params.sourceLabels as Labels | undefined) ?? {}), [PROBE_LABEL]: ctx.incident.id, "app.kubernetes.io/managed-by": "airlock" },
+    },
+    spec: {
+      restartPolicy: "Never",
+      nodeSelector: { "kubernetes.io/hostname": node },
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: "probe", image: PROBE_IMAGE, command: ["nc", "-z", "-w", "2", ip, String(port)] }],
+    },
+  };
+}
+
+async function runProbe(ctx: StepContext, node: string, ip: string, port: number): Promise<PortResult> {
+  const ns = ctx.incident.targets.namespace;
+  const core = apis(ctx).core;
+  const name = `airlock-probe-${randomBytes(3).toString("hex")}`;
+  try {
+    await withRetry(() => core.createNamespacedPod({ namespace: ns, body: probeManifest(ctx, name, node, ip, port) }));
+  } catch (err) {
+    throw kubeFailure(`Starting probe pod ${name}`, err);
+  }
+  try {
+    for (let i = 0; i < 120; i++) {
+      const p = await withRetry(() => core.readNamespacedPod({ name, namespace: ns }));
+      const phase = p.status?.phase;
+      if (phase === "Succeeded") return { port, result: "open", probe: name };
+      if (phase === "Failed") return { port, result: "blocked", probe: name };
+      await sleep(500);
+    }
+    return { port, result: "unknown", probe: name, detail: "the probe did not finish in time" };
+  } finally {
+    try {
+      await withRetry(() => core.deleteNamespacedPod({ name, namespace: ns, gracePeriodSeconds: 0 }));
+    } catch (err) {
+      if (!isNotFound(err)) await ctx.progress(`Could not delete probe pod ${name}; delete it by hand`, { pod: name });
+    }
+  }
+}
+
+async function probeAll(ctx: StepContext) {
+  const t = ctx.incident.targets;
+  const pod = await readIncidentPod(ctx);
+  if (!pod) throw new HttpError(404, podGone(ctx));
+  const ip = pod.status?.podIP;
+  const node = await otherNode(ctx, pod.spec?.nodeName);
+  const ports = (ctx.params.ports as number[] | undefined) ?? declaredPorts(pod);
+  if (!ip || !node || !ports.length) throw new HttpError(409, "Nothing to probe (no pod IP, no other node or no port).");
+  const results: PortResult[] = [];
+  for (const port of ports) {
+    const r = await runProbe(ctx, node, ip, port);
+    results.push(r);
+    await ctx.progress(`Port ${port}: ${r.result}`, { port, result: r.result });
+  }
+  return { pod: t.pod, podIP: ip, fromNode: node, results, at: new Date().toISOString() };
+}
+
+function summary(results: PortResult[]): string {
+  return results.map((r) => `${r.port}/tcp ${r.result}`).join(", ");
+}
+
+export const probeIsolation: StepDefinition = {
+  id: "probe-isolation",
+  stage: "network",
+  title: "Probe the pod's isolation",
+  risk: "read-only",
+  role: "analyst",
+  summary:
+    "Starts a short-lived busybox pod on another node that tries each declared port of the quarantined pod with nc -z, reports blocked or open, and deletes the probe. Re-run it after the propagation countdown.",
+  params,
+  needs: {
+    networkPolicyEnforced: true,
+    kube: [
+      { verb: "create", resource: "pods" },
+      { verb: "delete", resource: "pods" },
+      { verb: "get", resource: "pods" },
+      { verb: "list", resource: "nodes" },
+    ],
+  },
+
+  async plan(ctx) {
+    const t = ctx.incident.targets;
+    const pod = await readIncidentPod(ctx);
+    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx), data: {} };
+    const ip = pod.status?.podIP;
+    const ports = (ctx.params.ports as number[] | undefined) ?? declaredPorts(pod);
+    const node = await otherNode(ctx, pod.spec?.nodeName);
+    const blocked = !ip
+      ? "The pod has no IP address (not running)."
+      : !ports.length
+        ? "The pod declares no TCP containerPort; give the ports to try."
+        : !node
+          ? "No other schedulable, Ready node to probe from."
+          : undefined;
+    const sourceLabels = (ctx.params.sourceLabels as Labels | undefined) ?? {};
+    const adopting = Object.keys(sourceLabels).length ? await adopters(ctx, sourceLabels) : [];
+    const commands =
+      ip && node
+        ? ports.map((port) =>
+            sh(
+              "kubectl", "--context", t.cluster, "-n", t.namespace, "run", `airlock-probe-${port}`, "--rm", "-i", "--restart=Never", `--image=${PROBE_IMAGE}`,
+              ...Object.entries(sourceLabels).map(([k, v]) => `--labels=${k}=${v}`),
+              `--overrides=${JSON.stringify({ spec: { nodeSelector: { "kubernetes.io/hostname": node } } })}`,
+              "--", "nc", "-z", "-w", "2", ip, String(port),
+            ),
+          )
+        : [];
+    const warnings: Warning[] = [
+      {
+        level: "info",
+        code: "probe-identity",
+        message: Object.keys(sourceLabels).length
+          ? `The probe carries ${Object.entries(sourceLabels).map(([k, v]) => `${k}=${v}`).join(", ")}: it tests what a pod with those labels may reach.`
+          : "The probe carries no application labels: an allow policy that admits only certain peers blocks it anyway. Give sourceLabels (e.g. a frontend's) to test from a peer that policies admit.",
+      },
+    ];
+    const record = ctx.priorRecord("apply-deny-all") as { effectiveAt?: string } | undefined;
+    if (record?.effectiveAt && Date.parse(record.effectiveAt) > Date.now()) {
+      warnings.push({ level: "caution", code: "propagation", message: `The deny-all's propagation window runs until ${record.effectiveAt}: an "open" result before then is expected; probe again after.` });
+    }
+    return {
+      changes: ports.map((port) => ({
+        target: `Pod ${t.namespace}/airlock-probe-…`,
+        action: "create" as const,
+        note: `busybox on ${node ?? "another node"}: nc -z -w 2 ${ip ?? "<pod IP>"} ${port}; deleted afterwards`,
+      })),
+      commands,
+      warnings,
+      blocked: blocked ?? (adopting.length ? `A probe with those labels would be adopted by ${adopting.join(", ")}; choose labels no controller selects.` : undefined),
+      data: { podIP: ip ?? null, ports, fromNode: node, sourceLabels },
+    };
+  },
+
+  async execute(ctx) {
+    const r = await probeAll(ctx);
+    const open = r.results.filter((x) => x.result === "open");
+    return {
+      outcome: "success",
+      message: open.length
+        ? `NOT ISOLATED: ${summary(r.results)} (from ${r.fromNode}).`
+        : `Isolated: ${summary(r.results)} (from ${r.fromNode}).`,
+      record: r,
+    };
+  },
+
+  async verify(ctx) {
+    const r = await probeAll(ctx);
+    const isolated = r.results.every((x) => x.result === "blocked");
+    return { holds: isolated, message: `${isolated ? "Isolated" : "Not isolated"}: ${summary(r.results)} (from ${r.fromNode}).` };
+  },
+};
