@@ -5,8 +5,8 @@ import { fnv32a } from "../kube/controllers/podtemplate";
 
 // Container logs as data: scenarios write the story for the pods that have one; every other
 // container gets a few plausible lines derived from its image, starting when it started.
-// The pods/log handler (pods engineer) serves these; `kill 1` restarts may move the current
-// log to `previous` with moveLogToPrevious.
+// The pods/log handler serves these through getContainerLog; after a `kill 1` restart the
+// lines split at the restart into the current run and `previous`.
 
 export interface LogEntry {
   /** RFC 3339 with nanoseconds, as the kubelet's `timestamps=true` prints it. */
@@ -54,6 +54,18 @@ export function moveLogToPrevious(cluster: SimCluster, ns: string, pod: string, 
   t.set(slot(ns, pod, container, false), startupLines(image, restartedAtMs, fnv32a(`${pod}/${container}/restart`)));
 }
 
+interface ContainerRunStatus {
+  name: string;
+  restartCount?: number;
+  state?: { running?: { startedAt?: string } };
+  lastState?: { terminated?: { startedAt?: string; finishedAt?: string } };
+}
+
+/**
+ * A container's log lines with their times. The scenario's story spans the pod's life; after a
+ * restart (`kill 1`) the current run shows what was printed since it started and `previous`
+ * what the run before printed.
+ */
 export function getContainerLogEntries(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): LogEntry[] {
   const p = cluster.store.get("pods", ns, pod);
   if (p) {
@@ -63,19 +75,36 @@ export function getContainerLogEntries(cluster: SimCluster, ns: string, pod: str
       throw new ApiError(400, "BadRequest", `container ${container} is not valid for pod ${pod}`);
     }
   }
-  const found = table(cluster).get(slot(ns, pod, container, !!options.previous));
-  if (found) return found;
+  const t = table(cluster);
+  const cs = ((p?.status?.containerStatuses ?? []) as ContainerRunStatus[]).find((c) => c.name === container);
+  const all = t.get(slot(ns, pod, container, false)) ?? (p ? defaultEntries(p, container) : []);
   if (options.previous) {
-    const cs = ((p?.status?.containerStatuses ?? []) as { name: string; restartCount?: number }[]).find((c) => c.name === container);
+    const explicit = t.get(slot(ns, pod, container, true));
+    if (explicit) return explicit;
     if (!cs?.restartCount) throw new ApiError(400, "BadRequest", `previous terminated container "${container}" in pod "${pod}" not found`);
-    return [];
+    const until = Date.parse(cs.lastState?.terminated?.finishedAt ?? "") || Infinity;
+    const from = Date.parse(cs.lastState?.terminated?.startedAt ?? "") || 0;
+    return all.filter((e) => Date.parse(e.time) <= until && Date.parse(e.time) >= from);
   }
-  return p ? defaultEntries(p, container) : [];
+  const startedAt = Date.parse(cs?.state?.running?.startedAt ?? "");
+  if (cs?.restartCount && Number.isFinite(startedAt)) {
+    const since = all.filter((e) => Date.parse(e.time) >= startedAt);
+    return since.length ? since : startupLines(containerImage(p, container), startedAt, fnv32a(`${pod}/${container}/${cs.restartCount}`));
+  }
+  return all;
 }
 
-/** Lines prefixed with their RFC 3339 timestamp, as `kubectl logs --timestamps` shows them. */
-export function getContainerLog(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): string[] {
+/** The same lines as `kubectl logs --timestamps` prints them: "<RFC 3339> <line>". */
+export function getContainerLogText(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): string[] {
   return getContainerLogEntries(cluster, ns, pod, container, options).map((e) => `${e.time} ${e.line}`);
+}
+
+/**
+ * The entry point the pods/log handler uses: entries `{time, line}` with RFC 3339 (nanosecond)
+ * timestamps, oldest first. Throws 400 as the kubelet does for `previous` without a restart.
+ */
+export function getContainerLog(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): LogEntry[] {
+  return getContainerLogEntries(cluster, ns, pod, container, options);
 }
 
 function containerImage(pod: KObject | undefined, container: string): string {
@@ -83,8 +112,8 @@ function containerImage(pod: KObject | undefined, container: string): string {
 }
 
 function defaultEntries(pod: KObject, container: string): LogEntry[] {
-  const cs = ((pod.status?.containerStatuses ?? []) as { name: string; state?: { running?: { startedAt?: string } } }[]).find((c) => c.name === container);
-  const started = cs?.state?.running?.startedAt ?? (pod.status?.startTime as string | undefined);
+  // From the pod's start, so lines survive a container restart as the earlier run's output.
+  const started = pod.status?.startTime as string | undefined;
   if (!started) return [];
   return startupLines(containerImage(pod, container), Date.parse(started), fnv32a(`${pod.metadata.name}/${container}`));
 }

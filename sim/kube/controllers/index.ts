@@ -1,6 +1,6 @@
 import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
-import { ControllerManager } from "./manager";
+import { ControllerManager, controllerManager, setControllerManager } from "./manager";
 import { Scheduler } from "./scheduler";
 import { Kubelet } from "./kubelet";
 import { Termination } from "./termination";
@@ -9,15 +9,20 @@ import { DeploymentController } from "./deployment";
 import { DaemonSetController } from "./daemonset";
 import { ServiceController } from "./services";
 import { EndpointsController } from "./endpoints";
+import { PdbController } from "./pdb";
+import { NodeEvents } from "./nodes";
+import { GarbageCollector } from "./gc";
+import { StatefulSetController } from "./statefulset";
+import { JobController } from "./job";
+// pods/eviction registers itself with the API router's subresource registry.
+import "../eviction";
 
 // The cluster's control loops. A scenario may reconcile synchronously while it builds
 // (reconcileNow), so the world is complete before the ready line; startControllers then
 // keeps the same manager running against store changes and the simulated clock.
 
-const managers = new WeakMap<SimCluster, ControllerManager>();
-
 function managerFor(world: World, cluster: SimCluster): ControllerManager {
-  let m = managers.get(cluster);
+  let m = controllerManager(cluster);
   if (m) return m;
   m = new ControllerManager(world, cluster);
   // Order matters only within one drain round: owners before the pods they create, pods
@@ -25,15 +30,20 @@ function managerFor(world: World, cluster: SimCluster): ControllerManager {
   m.register(new DeploymentController(m));
   m.register(new ReplicaSetController(m));
   m.register(new DaemonSetController(m));
+  m.register(new StatefulSetController(m));
+  m.register(new JobController(m));
   m.register(new Scheduler(m));
   m.register(new Kubelet(m));
   m.register(new Termination(m));
   m.register(new ServiceController(m));
   m.register(new EndpointsController(m));
-  managers.set(cluster, m);
+  m.register(new PdbController(m));
+  m.register(new NodeEvents(m));
+  m.register(new GarbageCollector(m));
+  setControllerManager(cluster, m);
   cluster.stops.push(() => {
     m!.stop();
-    managers.delete(cluster);
+    setControllerManager(cluster, undefined);
   });
   m.resyncAll();
   return m;
@@ -53,10 +63,7 @@ export function startControllers(world: World, cluster: SimCluster): void {
   managerFor(world, cluster).goLive();
 }
 
-/** The running manager of a cluster, for tests that want to drain queues deterministically. */
-export function controllerManager(cluster: SimCluster): ControllerManager | undefined {
-  return managers.get(cluster);
-}
+export { controllerManager } from "./manager";
 
 export { registerPodRunner, isNcProbePod } from "./kubelet";
 export { deletePodGracefully } from "./termination";

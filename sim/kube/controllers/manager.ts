@@ -23,6 +23,18 @@ export const OWNER_KINDS = ["apps/deployments", "apps/replicasets", "apps/daemon
 /** Kinds whose dependents are indexed by owner uid. */
 export const DEPENDENT_KINDS = ["pods", "apps/replicasets", "discovery.k8s.io/endpointslices"];
 
+const registry = new WeakMap<SimCluster, ControllerManager>();
+
+/** The cluster's manager, if its controllers have been created. */
+export function controllerManager(cluster: SimCluster): ControllerManager | undefined {
+  return registry.get(cluster);
+}
+
+export function setControllerManager(cluster: SimCluster, m: ControllerManager | undefined): void {
+  if (m) registry.set(cluster, m);
+  else registry.delete(cluster);
+}
+
 const nsName = (o: KObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 
 export class ControllerManager {
