@@ -1,0 +1,307 @@
+import "server-only";
+import { appendEntry } from "@/lib/audit/append";
+import { hasRole, meetsRequirement, type Caller } from "@/lib/auth/roles";
+import { HttpError, isHttpError } from "@/lib/http/errors";
+import { fieldErrorsOf } from "@/lib/http/zod-errors";
+import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
+import { getDb } from "@/lib/store";
+import { approvalFor, requiresApproval } from "./approvals";
+import type { StepRunRow } from "./db";
+import { readableReason } from "./errors";
+import { requireIncident, roleLabel, timelineTargets } from "./incidents";
+import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, parseRecord, startRun } from "./locks";
+import { planHash as hashPlan } from "./plan-hash";
+import { requireStep } from "./registry";
+import type { ExecuteResult, Incident, Plan, StepContext, StepDefinition, VerifyResult, Warning } from "./types";
+
+/** The step that must have succeeded before eradication may start. */
+export const EVIDENCE_STEP = "collect-evidence";
+export const MIN_OVERRIDE_REASON = 10;
+
+export type PlanView = {
+  stepId: string;
+  planHash: string;
+  risk: Plan["risk"];
+  changes: Plan["changes"];
+  commands: string[];
+  warnings: Warning[];
+  requiresApproval: boolean;
+  requiresConfirmation: boolean;
+  blocked?: string;
+  noop?: boolean;
+  dryRun?: Plan["dryRun"];
+};
+
+export type ExecuteInput = { planHash: string; confirm?: string; params?: Record<string, unknown>; overrideReason?: string };
+export type UndoInput = { confirm?: string };
+
+export type RunOutcome = {
+  runId: string;
+  stepId: string;
+  operation: "execute" | "undo";
+  outcome: "success" | "noop";
+  message: string;
+  verify: VerifyResult | null;
+};
+
+/** Retry transient API failures and 409 conflicts on update; never a deliberate HttpError from a step. */
+const RETRY = {
+  attempts: 3,
+  retryOn: (err: unknown) => !isHttpError(err) && (isTransient(err) || statusOf(err) === 409),
+};
+
+export function needsConfirmation(step: Pick<StepDefinition, "risk">): boolean {
+  return step.risk === "disruptive" || step.risk === "destructive";
+}
+
+/** Eradicate steps that change something wait for evidence; read-only ones (runtime commands) run nothing. */
+export function lockedUntilEvidence(step: Pick<StepDefinition, "stage" | "risk">): boolean {
+  return step.stage === "eradicate" && step.risk !== "read-only";
+}
+
+function validateParams(step: StepDefinition, params: unknown): Record<string, unknown> {
+  if (!step.params) return {};
+  const parsed = step.params.safeParse(params ?? {});
+  if (!parsed.success) throw new HttpError(400, "Invalid step parameters", { fieldErrors: fieldErrorsOf(parsed.error) });
+  return (parsed.data ?? {}) as Record<string, unknown>;
+}
+
+function makeContext(
+  incident: Incident,
+  params: Record<string, unknown>,
+  runs: StepRunRow[],
+  progress: StepContext["progress"] = async () => {},
+): StepContext {
+  return {
+    incident,
+    params,
+    progress,
+    priorRecord: (stepId) => parseRecord(latestSucceeded(runs, stepId)),
+  };
+}
+
+function requireRole(caller: Caller, step: StepDefinition): void {
+  if (!meetsRequirement(caller, step.role)) {
+    throw new HttpError(403, `Running "${step.title}" needs the ${step.role} role`, { reason: "role" });
+  }
+}
+
+/** Runs the step's plan and seals it with its hash. No timeline entry: planStep and executeStep decide that. */
+async function computePlan(incident: Incident, step: StepDefinition, params: Record<string, unknown>, runs: StepRunRow[]): Promise<Plan> {
+  let raw: Awaited<ReturnType<StepDefinition["plan"]>>;
+  try {
+    raw = await withRetry(() => step.plan(makeContext(incident, params, runs)), RETRY);
+  } catch (err) {
+    const r = readableReason(err, { step: step.id, phase: "plan" });
+    throw new HttpError(r.status >= 400 && r.status < 500 ? r.status : 502, `Could not plan "${step.title}": ${r.message}`);
+  }
+  const data = raw.data ?? {};
+  return {
+    ...raw,
+    data,
+    stepId: step.id,
+    risk: step.risk,
+    planHash: hashPlan({ stepId: step.id, params, changes: raw.changes, data }),
+  };
+}
+
+function view(step: StepDefinition, plan: Plan): PlanView {
+  return {
+    stepId: step.id,
+    planHash: plan.planHash,
+    risk: step.risk,
+    changes: plan.changes,
+    commands: plan.commands,
+    warnings: plan.warnings,
+    requiresApproval: requiresApproval(step),
+    requiresConfirmation: needsConfirmation(step),
+    ...(plan.blocked ? { blocked: plan.blocked } : {}),
+    ...(plan.noop ? { noop: true } : {}),
+    ...(plan.dryRun ? { dryRun: plan.dryRun } : {}),
+  };
+}
+
+/** Plans a step for review: validates params (400, no API call), plans live, logs a `plan` entry. */
+export async function planStep(caller: Caller, incidentId: string, stepId: string, params?: Record<string, unknown>): Promise<PlanView> {
+  const incident = await requireIncident(incidentId);
+  const step = requireStep(stepId);
+  const p = validateParams(step, params);
+  const db = await getDb();
+  const plan = await computePlan(incident, step, p, await listRuns(db, incidentId));
+  await appendEntry(db, {
+    actor: caller.email,
+    role: roleLabel(caller),
+    incidentId,
+    stepId,
+    kind: "plan",
+    targets: timelineTargets(incident.targets),
+    planHash: plan.planHash,
+    details: {
+      risk: step.risk,
+      params: p,
+      changes: plan.changes,
+      commands: plan.commands,
+      warnings: plan.warnings.map((w) => w.code),
+      ...(plan.blocked ? { blocked: plan.blocked } : {}),
+      ...(plan.noop ? { noop: true } : {}),
+    },
+  });
+  return view(step, plan);
+}
+
+async function hasEvidence(runs: StepRunRow[]): Promise<boolean> {
+  return runs.some((r) => r.step_id === EVIDENCE_STEP && r.operation === "execute" && (r.status === "succeeded" || r.status === "noop"));
+}
+
+async function verifySafely(step: StepDefinition, ctx: StepContext): Promise<VerifyResult> {
+  try {
+    return await withRetry(() => step.verify(ctx), RETRY);
+  } catch (err) {
+    return { holds: false, message: `Could not verify: ${readableReason(err, { step: step.id, phase: "verify" }).message}` };
+  }
+}
+
+/**
+ * Executes a reviewed plan, durably: checks role, freshness of the plan, confirmation, the
+ * evidence lock and approval; takes the (incident, step) lock; writes the intent BEFORE any
+ * change; executes with bounded retries; writes the result and a verification.
+ */
+export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput): Promise<RunOutcome> {
+  const incident = await requireIncident(incidentId);
+  const step = requireStep(stepId);
+  requireRole(caller, step);
+  const params = validateParams(step, input.params);
+  const db = await getDb();
+  const runs = await listRuns(db, incidentId);
+
+  const plan = await computePlan(incident, step, params, runs);
+  if (plan.planHash !== input.planHash) {
+    throw new HttpError(409, "The plan changed since you reviewed it; review the new plan", { reason: "plan-changed" });
+  }
+  if (plan.blocked) throw new HttpError(409, plan.blocked, { reason: "blocked" });
+  if (needsConfirmation(step) && input.confirm !== incident.targets.pod) {
+    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm this ${step.risk} step`, {
+      fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
+      reason: "confirmation",
+    });
+  }
+
+  let override: string | undefined;
+  if (lockedUntilEvidence(step) && !(await hasEvidence(runs))) {
+    if (input.overrideReason === undefined) {
+      throw new HttpError(409, `Eradicate steps stay locked until "${EVIDENCE_STEP}" has succeeded for this incident`, { reason: "evidence-first" });
+    }
+    if (!hasRole(caller, "approver")) throw new HttpError(403, "Only an approver may override the evidence lock", { reason: "role" });
+    if (input.overrideReason.trim().length < MIN_OVERRIDE_REASON) {
+      throw new HttpError(400, "Say why evidence is being skipped", {
+        fieldErrors: { overrideReason: [`at least ${MIN_OVERRIDE_REASON} characters`] },
+      });
+    }
+    override = input.overrideReason.trim();
+  }
+
+  let approvalId: string | undefined;
+  if (requiresApproval(step)) {
+    const approval = await approvalFor(incidentId, stepId, plan.planHash);
+    if (!approval) throw new HttpError(403, `"${step.title}" requires an approver's sign-off for this plan`, { reason: "approval-required" });
+    approvalId = approval.id;
+  }
+
+  const run = await startRun(db, {
+    incidentId,
+    stepId,
+    operation: "execute",
+    planHash: plan.planHash,
+    params,
+    actor: caller.email,
+    role: roleLabel(caller),
+  });
+  const targets = timelineTargets(incident.targets);
+  const entry = { actor: caller.email, role: roleLabel(caller), incidentId, stepId, targets, planHash: plan.planHash };
+  try {
+    if (override) await appendEntry(db, { ...entry, kind: "override", details: { runId: run.id, lock: "evidence-first", reason: override } });
+    await appendEntry(db, {
+      ...entry,
+      kind: "intent",
+      details: { runId: run.id, operation: "execute", risk: step.risk, params, changes: plan.changes, commands: plan.commands, ...(approvalId ? { approvalId } : {}) },
+    });
+  } catch (err) {
+    // Nothing was changed yet: without its intent on the timeline the step must not run.
+    await finishRun(db, run.id, { status: "failed", message: "The intent could not be recorded; nothing was changed" });
+    throw err;
+  }
+
+  const ctx = makeContext(incident, params, runs, (message, detail) => appendProgress(db, run.id, message, detail));
+  let result: ExecuteResult;
+  try {
+    result = await withRetry(() => step.execute(ctx, plan), RETRY);
+  } catch (err) {
+    const reason = readableReason(err, { step: step.id, phase: "execute", run: run.id });
+    await finishRun(db, run.id, { status: "failed", message: reason.message });
+    await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: "failure", message: reason.message } });
+    const verify = await verifySafely(step, ctx);
+    await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });
+    throw new HttpError(502, `"${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
+  }
+
+  await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: result.record });
+  await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: result.outcome, message: result.message } });
+  const verify = await verifySafely(step, ctx);
+  await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });
+  return { runId: run.id, stepId, operation: "execute", outcome: result.outcome, message: result.message, verify };
+}
+
+/** Reverses the latest successful run of a reversible step with its stored record, with the same discipline as execute. */
+export async function undoStep(caller: Caller, incidentId: string, stepId: string, input: UndoInput = {}): Promise<RunOutcome> {
+  const incident = await requireIncident(incidentId);
+  const step = requireStep(stepId);
+  if (!step.undo) throw new HttpError(400, `"${step.title}" cannot be undone`, { reason: "not-reversible" });
+  requireRole(caller, step);
+  const db = await getDb();
+  const runs = await listRuns(db, incidentId);
+  const done = latestSucceeded(runs, stepId);
+  if (!done) throw new HttpError(409, `"${step.title}" has no successful run to undo`, { reason: "nothing-to-undo" });
+  if (needsConfirmation(step) && input.confirm !== incident.targets.pod) {
+    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm undoing this ${step.risk} step`, {
+      fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
+      reason: "confirmation",
+    });
+  }
+  const params = JSON.parse(done.params) as Record<string, unknown>;
+  const record = parseRecord(done);
+  const run = await startRun(db, {
+    incidentId,
+    stepId,
+    operation: "undo",
+    planHash: done.plan_hash,
+    params,
+    actor: caller.email,
+    role: roleLabel(caller),
+    record: { undoes: done.id },
+  });
+  const entry = { actor: caller.email, role: roleLabel(caller), incidentId, stepId, targets: timelineTargets(incident.targets), planHash: done.plan_hash };
+  try {
+    await appendEntry(db, { ...entry, kind: "intent", details: { runId: run.id, operation: "undo", undoes: done.id, record: record ?? null } });
+  } catch (err) {
+    await finishRun(db, run.id, { status: "failed", message: "The intent could not be recorded; nothing was changed" });
+    throw err;
+  }
+  const ctx = makeContext(incident, params, runs, (message, detail) => appendProgress(db, run.id, message, detail));
+  let result: ExecuteResult;
+  try {
+    result = await withRetry(() => step.undo!(ctx, record), RETRY);
+  } catch (err) {
+    const reason = readableReason(err, { step: step.id, phase: "undo", run: run.id });
+    await finishRun(db, run.id, { status: "failed", message: reason.message });
+    await appendEntry(db, { ...entry, kind: "undo", details: { runId: run.id, undoes: done.id, outcome: "failure", message: reason.message } });
+    throw new HttpError(502, `Undoing "${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
+  }
+  await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: { undoes: done.id } });
+  await markUndone(db, done.id);
+  await appendEntry(db, { ...entry, kind: "undo", details: { runId: run.id, undoes: done.id, outcome: result.outcome, message: result.message } });
+  // After an undo the step should no longer hold; verify reports what is live.
+  const verify = await verifySafely(step, makeContext(incident, params, await listRuns(db, incidentId)));
+  await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "undo", holds: verify.holds, message: verify.message } });
+  return { runId: run.id, stepId, operation: "undo", outcome: result.outcome, message: result.message, verify };
+}
+

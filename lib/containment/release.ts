@@ -1,0 +1,41 @@
+import "server-only";
+import { getDb } from "@/lib/store";
+import { needsConfirmation } from "./executor";
+import { requireIncident } from "./incidents";
+import { listRuns } from "./locks";
+import { getStep } from "./registry";
+
+export type ReleaseItem = {
+  stepId: string;
+  title: string;
+  runId: string;
+  executedAt: string;
+  executedBy: string;
+  requiresConfirmation: boolean;
+};
+
+/**
+ * Release from quarantine: every reversible step that took effect and is not undone yet, newest
+ * first (uncordon after restoring labels, delete the deny-all before restoring the policies it
+ * relied on …). Each item is undone on its own, confirmed and logged like any step.
+ */
+export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
+  await requireIncident(incidentId);
+  const runs = await listRuns(await getDb(), incidentId);
+  const latest = new Map<string, (typeof runs)[number]>();
+  for (const r of runs) if (r.operation === "execute" && r.status === "succeeded") latest.set(r.step_id, r);
+  const items: ReleaseItem[] = [];
+  for (const r of latest.values()) {
+    const step = getStep(r.step_id);
+    if (!step?.undo) continue;
+    items.push({
+      stepId: r.step_id,
+      title: step.title,
+      runId: r.id,
+      executedAt: r.finished_at ?? r.started_at,
+      executedBy: r.actor,
+      requiresConfirmation: needsConfirmation(step),
+    });
+  }
+  return items.sort((a, b) => (a.executedAt < b.executedAt ? 1 : a.executedAt > b.executedAt ? -1 : 0));
+}
