@@ -33,7 +33,7 @@ function parseLegacy(text: string): Pred | undefined {
   let rest = text;
   while (rest.length) {
     const m = LEGACY_TERM.exec(rest);
-    if (!m) return preds.length ? undefined : undefined;
+    if (!m) return undefined;
     const [, field, op, raw] = m;
     const re = anchoredRegex(unquote(raw));
     const test = (item: GcpJson) => valuesAt(item, field).some((v) => re.test(stringify(v)));
@@ -88,7 +88,10 @@ function tokenize(text: string): Token[] {
   while (i < text.length) {
     const c = text[i];
     if (/\s/.test(c)) i++;
-    else if (c === "(" || c === ")") out.push({ t: c, v: c }), i++;
+    else if (c === "(" || c === ")") {
+      out.push({ t: c, v: c });
+      i++;
+    }
     else if (c === '"' || c === "'") {
       let j = i + 1;
       let s = "";
@@ -214,9 +217,9 @@ export function paginate<T>(items: T[], query: URLSearchParams): Page<T> {
   const token = query.get("pageToken");
   let start = 0;
   if (token) {
-    const decoded = Number(Buffer.from(token, "base64url").toString("utf8").replace(/^offset:/, ""));
-    if (!Number.isInteger(decoded) || decoded < 0) throw badRequest("Invalid page token.");
-    start = decoded;
+    const m = /^offset:(\d+)$/.exec(Buffer.from(token, "base64url").toString("utf8"));
+    if (!m) throw badRequest("Invalid page token.");
+    start = Number(m[1]);
   }
   const page = items.slice(start, start + max);
   const next = start + max < items.length ? Buffer.from(`offset:${start + max}`).toString("base64url") : undefined;

@@ -85,13 +85,15 @@ function matchParts(parts: string[], segments: string[]): Record<string, string>
 
 function parseBody(text: string): GcpJson {
   if (!text.trim()) return {};
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
-    return parsed;
+    parsed = JSON.parse(text);
   } catch {
     throw new GoogleApiError(400, "parseError", "Invalid JSON payload received. Unexpected token.");
   }
+  // google-gax's REST fallback sends `""` as the body of body-less POSTs (operations.wait).
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return {};
+  return parsed as GcpJson;
 }
 
 function projectJson(ctx: ComputeCtx): GcpJson {
