@@ -1,14 +1,299 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { sendJson } from "../../core/http";
+import { logJson } from "../../core/log";
+import { readBody, splitUrl } from "../../core/http";
 import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
+import { ApiError, forbidden, methodNotAllowed } from "../errors";
+import { findResource, type ResourceType } from "../resources";
+import { isDenied } from "./access-review";
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
+import { createObject, deleteCollection, deleteOne, getObject, hasStatusSubresource, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
+import { openApiGroupVersionDoc, openApiRoot } from "./openapi";
+import { sendError, sendObject } from "./respond";
+import { handleScale, SCALABLE } from "./scale";
+import { findSubresource, findUpgradeHandler } from "./subresources";
 
-// PLACEHOLDER: the Kubernetes API machinery replaces this.
-export async function handleKubeRequest(_world: World, _cluster: SimCluster, _req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  sendJson(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", message: `not served yet: ${path}`, reason: "NotFound", code: 404 });
+// One cluster's Kubernetes API: discovery, OpenAPI, and /api/v1 + /apis/<group>/<version>
+// resource paths (namespaced and cluster-wide, /watch/ prefixed or ?watch=true) dispatched to
+// the verbs in objects.ts and to subresources (status and scale here, the rest registered by
+// other modules through subresources.ts). Every error leaves as a metav1.Status.
+
+// Modules that register subresources from outside sim/kube/api. Imported if present so that a
+// part not written yet does not stop the simulator from starting.
+const OPTIONAL_MODULES = ["../pods/index", "../controllers/eviction"];
+
+let modulesLoaded: Promise<void> | undefined;
+function loadOptionalModules(): Promise<void> {
+  modulesLoaded ??= (async () => {
+    for (const rel of OPTIONAL_MODULES) {
+      const base = path.join(__dirname, rel);
+      if (![".ts", ".js"].some((ext) => fs.existsSync(base + ext))) continue;
+      try {
+        await import(base);
+      } catch (err) {
+        logJson({ event: "subresource-module-failed", module: rel, error: String((err as Error)?.stack ?? err) });
+      }
+    }
+  })();
+  return modulesLoaded;
+}
+void loadOptionalModules();
+
+const NOT_FOUND = () => new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+
+interface Target {
+  type: ResourceType;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+  watchPath: boolean;
 }
 
-export function handleKubeUpgrade(_world: World, _cluster: SimCluster, _req: IncomingMessage, socket: Duplex, _head: Buffer, _path: string): void {
-  socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+/** Parses the part of a path after /api/v1 or /apis/<group>/<version>. */
+function parseResourcePath(group: string, version: string, rest: string[]): Target | undefined {
+  let watchPath = false;
+  if (rest[0] === "watch") {
+    watchPath = true;
+    rest = rest.slice(1);
+  }
+  let namespace: string | undefined;
+  if (rest[0] === "namespaces" && rest.length >= 3 && findResource(group, version, rest[2])?.namespaced) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  if (rest.length === 0 || rest.length > 3) return undefined;
+  const type = findResource(group, version, rest[0]);
+  if (!type) return undefined;
+  if (namespace !== undefined && !type.namespaced) return undefined;
+  const name = rest[1];
+  if (name !== undefined && type.namespaced && namespace === undefined) return undefined;
+  return { type, namespace, name, subresource: rest[2], watchPath };
+}
+
+function verbOf(method: string, target: Target, watch: boolean): string {
+  if (target.subresource) {
+    if (method === "GET") return "get";
+    if (method === "POST") return "create";
+    if (method === "PUT") return "update";
+    if (method === "PATCH") return "patch";
+    return method.toLowerCase();
+  }
+  switch (method) {
+    case "GET":
+      return watch ? "watch" : target.name ? "get" : "list";
+    case "POST":
+      return "create";
+    case "PUT":
+      return "update";
+    case "PATCH":
+      return "patch";
+    case "DELETE":
+      return target.name ? "delete" : "deletecollection";
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target: Target): void {
+  if (t.group === "authorization.k8s.io") return;
+  const denial = isDenied(cluster, { verb, group: t.group, resource: t.resource, subresource: target.subresource, namespace: target.namespace, name: target.name });
+  if (!denial) return;
+  const res = target.subresource ? `${t.resource}/${target.subresource}` : t.resource;
+  const what = target.name ? `${t.group ? `${t.resource}.${t.group}` : t.resource} "${target.name}"` : t.group ? `${t.resource}.${t.group}` : t.resource;
+  const scope = target.namespace ? ` in the namespace "${target.namespace}"` : " at the cluster scope";
+  const err = forbidden(`${what} is forbidden: User "airlock-sim" cannot ${verb} resource "${res}" in API group "${t.group}"${scope}`);
+  throw new ApiError(err.code, err.reason, err.message, { name: target.name, group: t.group, kind: t.resource });
+}
+
+export async function handleKubeRequest(world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void> {
+  try {
+    await loadOptionalModules();
+    await route(world, cluster, req, res, subpath);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendError(res, err);
+  }
+}
+
+async function route(world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void> {
+  const { query } = splitUrl(req.url ?? "/");
+  let segs = subpath.split("/").filter(Boolean);
+  // client-go fetches OpenAPI documents by serverRelativeURL with or without the client's
+  // own path prefix (openapi3 useClientPrefix), so /clusters/<name>/ may arrive twice.
+  if (segs[0] === "clusters" && segs[1] === cluster.name) segs = segs.slice(2);
+  const method = req.method ?? "GET";
+
+  if (segs.length === 0) {
+    return sendObject(res, 200, { paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"] });
+  }
+  if (segs.length === 1 && ["healthz", "livez", "readyz"].includes(segs[0])) {
+    res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end("ok");
+    return;
+  }
+  if (segs.length === 1 && segs[0] === "version") return sendObject(res, 200, versionInfo(cluster));
+  if (segs[0] === "openapi") return serveOpenApi(cluster, res, segs.slice(1));
+
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segs[0] === "api") {
+    if (segs.length === 1) return sendObject(res, 200, apiVersions());
+    group = "";
+    version = segs[1];
+    rest = segs.slice(2);
+  } else if (segs[0] === "apis") {
+    if (segs.length === 1) return sendObject(res, 200, apiGroupList());
+    if (segs.length === 2) {
+      const g = apiGroup(segs[1]);
+      if (!g) throw NOT_FOUND();
+      return sendObject(res, 200, g);
+    }
+    group = segs[1];
+    version = segs[2];
+    rest = segs.slice(3);
+  } else {
+    throw NOT_FOUND();
+  }
+  if (rest.length === 0) {
+    const list = apiResourceList(group, version);
+    if (!list) throw NOT_FOUND();
+    return sendObject(res, 200, list);
+  }
+
+  const target = parseResourcePath(group, version, rest);
+  if (!target) throw NOT_FOUND();
+  const { type } = target;
+  const watch = target.watchPath || query.get("watch") === "true" || query.get("watch") === "1";
+  const verb = verbOf(method, target, watch);
+  checkAccess(cluster, type, verb, target);
+
+  let cached: Buffer | undefined;
+  const ctx: RequestContext = {
+    world,
+    cluster,
+    req,
+    res,
+    query,
+    type,
+    namespace: target.namespace,
+    name: target.name,
+    subresource: target.subresource,
+    body: async () => (cached ??= await readBody(req)),
+  };
+
+  if (target.subresource) return routeSubresource(ctx, method);
+
+  if (watch && method === "GET") {
+    if (!type.verbs.includes("watch")) throw methodNotAllowed();
+    if (target.name) ctx.query.set("fieldSelector", [ctx.query.get("fieldSelector"), `metadata.name=${target.name}`].filter(Boolean).join(","));
+    return listOrWatch(ctx, true);
+  }
+  if (!type.verbs.includes(verb)) throw methodNotAllowed();
+  switch (verb) {
+    case "get":
+      return getObject(ctx);
+    case "list":
+      return listOrWatch(ctx, false);
+    case "create":
+      if (target.name) throw methodNotAllowed();
+      return createObject(ctx);
+    case "update":
+      if (!target.name) throw methodNotAllowed();
+      return updateObject(ctx);
+    case "patch":
+      if (!target.name) throw methodNotAllowed();
+      return patchObject(ctx);
+    case "delete":
+      return deleteOne(ctx);
+    case "deletecollection":
+      return deleteCollection(ctx);
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+async function routeSubresource(ctx: RequestContext, method: string): Promise<void> {
+  const { type } = ctx;
+  const sub = ctx.subresource!;
+  const registered = findSubresource(type.key, sub);
+  if (registered) {
+    return registered({
+      world: ctx.world,
+      cluster: ctx.cluster,
+      type,
+      namespace: ctx.namespace,
+      name: ctx.name!,
+      subresource: sub,
+      req: ctx.req,
+      res: ctx.res,
+      query: ctx.query,
+      body: ctx.body,
+    });
+  }
+  if (sub === "scale" && SCALABLE.has(type.key)) {
+    if (!["GET", "PUT", "PATCH"].includes(method)) throw methodNotAllowed();
+    return handleScale(ctx);
+  }
+  if (sub === "status" && hasStatusSubresource(type.key)) {
+    if (method === "GET") return getObject(ctx);
+    if (method === "PUT") return updateObject(ctx);
+    if (method === "PATCH") return patchObject(ctx);
+    throw methodNotAllowed();
+  }
+  const declared = type.subresources?.some((s) => s.name === sub);
+  if (declared) {
+    // Declared in discovery but its module is not loaded (yet): say so rather than 404 silently.
+    throw new ApiError(404, "NotFound", `the server could not find the requested resource (${type.resource}/${sub} is not served by this simulator build)`, {});
+  }
+  throw NOT_FOUND();
+}
+
+function serveOpenApi(cluster: SimCluster, res: ServerResponse, segs: string[]): void {
+  if (segs[0] !== "v3") throw NOT_FOUND();
+  if (segs.length === 1) return sendObject(res, 200, openApiRoot(`/clusters/${cluster.name}`));
+  let doc: Record<string, unknown> | undefined;
+  if (segs[1] === "api" && segs.length === 3) doc = openApiGroupVersionDoc("", segs[2]);
+  else if (segs[1] === "apis" && segs.length === 4) doc = openApiGroupVersionDoc(segs[2], segs[3]);
+  if (!doc) throw NOT_FOUND();
+  sendObject(res, 200, doc);
+}
+
+export function handleKubeUpgrade(world: World, cluster: SimCluster, req: IncomingMessage, socket: Duplex, head: Buffer, subpath: string): void {
+  const reject = (status: number, text: string, body: Record<string, unknown>) => {
+    const payload = JSON.stringify(body);
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
+  };
+  loadOptionalModules()
+    .then(() => {
+      const { query } = splitUrl(req.url ?? "/");
+      const segs = subpath.split("/").filter(Boolean);
+      let target: Target | undefined;
+      if (segs[0] === "api") target = parseResourcePath("", segs[1] ?? "", segs.slice(2));
+      else if (segs[0] === "apis") target = parseResourcePath(segs[1] ?? "", segs[2] ?? "", segs.slice(3));
+      if (!target || !target.name || !target.subresource) {
+        return reject(404, "Not Found", NOT_FOUND().toStatus());
+      }
+      const handler = findUpgradeHandler(target.type.key, target.subresource);
+      if (!handler) return reject(404, "Not Found", NOT_FOUND().toStatus());
+      try {
+        checkAccess(cluster, target.type, "create", target);
+        cluster.store.mustGet(target.type.key, target.namespace, target.name);
+      } catch (err) {
+        if (err instanceof ApiError) return reject(err.code, err.reason, err.toStatus());
+        throw err;
+      }
+      handler(world, cluster, req, socket, head, { namespace: target.namespace, name: target.name, query });
+    })
+    .catch((err) => {
+      logJson({ event: "upgrade-error", url: req.url, error: String((err as Error)?.stack ?? err) });
+      socket.destroy();
+    });
 }

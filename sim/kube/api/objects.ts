@@ -1,0 +1,246 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApiError, badRequest } from "../errors";
+import { apiVersionOf, type ResourceType } from "../resources";
+import type { KObject } from "../types";
+import type { SimCluster } from "../cluster";
+import type { World } from "../../world";
+import { parseBody, strictDecodingError, typeCheck, unknownFields } from "./decode";
+import { applyDefaults } from "./defaults";
+import { deleteObject, deleteOptionsFrom } from "./delete";
+import { listObjects } from "./list";
+import { applyPatch, patchTypeOf } from "./patch";
+import { negotiate, sendList, sendObject, sendOne } from "./respond";
+import { reviewAccess, reviewRules } from "./access-review";
+import { validateObject, validateUpdate } from "./validate";
+import { serveWatch } from "./watch";
+
+// The verbs on objects: get, list, watch, create, update, patch, delete, deletecollection, and
+// the status subresource (same object, only .status written). Every mutation decodes, defaults
+// and validates as the API server does before the store sees it; dryRun=All stops short of it.
+
+export interface RequestContext {
+  world: World;
+  cluster: SimCluster;
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  type: ResourceType;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+  body(): Promise<Buffer>;
+}
+
+/** Kinds whose status is written only through /status (the main endpoint keeps it). */
+const STATUS_KINDS = new Set([
+  "pods", "nodes", "namespaces", "services", "apps/deployments", "apps/replicasets", "apps/daemonsets", "apps/statefulsets",
+  "batch/jobs", "policy/poddisruptionbudgets",
+]);
+
+export function hasStatusSubresource(key: string): boolean {
+  return STATUS_KINDS.has(key);
+}
+
+export function isDryRun(query: URLSearchParams): boolean {
+  const values = query.getAll("dryRun");
+  if (!values.length) return false;
+  for (const v of values) if (v !== "All") throw badRequest(`Invalid dry run value: ${v}`);
+  return true;
+}
+
+function fieldValidation(query: URLSearchParams): "Strict" | "Warn" | "Ignore" {
+  const v = query.get("fieldValidation") ?? "";
+  if (v === "" || v === "Warn") return "Warn";
+  if (v === "Strict" || v === "Ignore") return v;
+  throw badRequest(`fieldValidation parameter unsupported: ${v}, allowed values: Ignore, Warn, Strict`);
+}
+
+async function decodeObject(ctx: RequestContext): Promise<KObject> {
+  const raw = parseBody(await ctx.body(), ctx.req.headers["content-type"]);
+  const t = ctx.type;
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(raw)}'`);
+  const obj = raw as KObject;
+  const typeErr = typeCheck(t, obj);
+  if (typeErr) throw typeErr;
+  if (obj.kind !== undefined && obj.kind !== t.kind && ctx.subresource !== "status") {
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`);
+  }
+  if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersionOf(t)) {
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersionOf(t)})`);
+  }
+  if (fieldValidation(ctx.query) === "Strict") {
+    const unknown = unknownFields(t, obj as Record<string, unknown>);
+    if (unknown.length) throw strictDecodingError(unknown);
+  }
+  obj.metadata ??= { name: "" };
+  if (typeof obj.metadata !== "object") throw badRequest("metadata must be an object");
+  return obj;
+}
+
+function checkNamespace(ctx: RequestContext, obj: KObject): void {
+  if (!ctx.type.namespaced) return;
+  if (obj.metadata.namespace && ctx.namespace && obj.metadata.namespace !== ctx.namespace) {
+    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  if (ctx.namespace) obj.metadata.namespace = ctx.namespace;
+}
+
+export function getObject(ctx: RequestContext): void {
+  const obj = ctx.cluster.store.mustGet(ctx.type.key, ctx.namespace, ctx.name!);
+  sendOne(ctx.res, negotiate(ctx.req, ctx.query), ctx.type.key, obj, ctx.world.clock.now());
+}
+
+export function listOrWatch(ctx: RequestContext, watch: boolean): void {
+  const n = negotiate(ctx.req, ctx.query);
+  if (watch) {
+    return serveWatch(ctx.world, ctx.cluster, ctx.type, ctx.req, ctx.res, {
+      namespace: ctx.namespace,
+      query: ctx.query,
+      table: n.as === "Table" ? { include: n.include } : undefined,
+    });
+  }
+  const result = listObjects(ctx.world, ctx.cluster, ctx.type, ctx.namespace, ctx.query);
+  sendList(
+    ctx.res,
+    n,
+    { kind: ctx.type.listKind, apiVersion: apiVersionOf(ctx.type), resourceKey: ctx.type.key, items: result.items, metadata: result.metadata },
+    ctx.world.clock.now(),
+  );
+}
+
+export async function createObject(ctx: RequestContext): Promise<void> {
+  const t = ctx.type;
+  const dryRun = isDryRun(ctx.query);
+  const obj = await decodeObject(ctx);
+  if (t.key === "authorization.k8s.io/selfsubjectaccessreviews") return sendObject(ctx.res, 201, reviewAccess(ctx.cluster, obj));
+  if (t.key === "authorization.k8s.io/selfsubjectrulesreviews") return sendObject(ctx.res, 201, reviewRules(ctx.cluster, obj));
+  checkNamespace(ctx, obj);
+  if (t.namespaced && !obj.metadata.namespace) obj.metadata.namespace = "default";
+  for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) {
+    delete (obj.metadata as Record<string, unknown>)[k];
+  }
+  applyDefaults(ctx.world, ctx.cluster, t.key, obj);
+  validateObject(t, obj);
+  const created = ctx.cluster.store.create(t.key, obj, { dryRun });
+  sendObject(ctx.res, 201, created);
+}
+
+/** Shared tail of PUT and PATCH: status handling, defaults, validation, store update. */
+function storeUpdate(ctx: RequestContext, current: KObject, next: KObject, dryRun: boolean): KObject {
+  const t = ctx.type;
+  if (next.metadata.name !== current.metadata.name) {
+    throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
+  }
+  if (t.namespaced && next.metadata.namespace && next.metadata.namespace !== current.metadata.namespace) {
+    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  let obj = next;
+  if (ctx.subresource === "status") {
+    // Status writes change .status only (metav1.ResetObjectMetaForStatus keeps the rest).
+    obj = { ...structuredClone(current), status: next.status } as KObject;
+    obj.metadata.resourceVersion = next.metadata.resourceVersion;
+  } else if (hasStatusSubresource(t.key)) {
+    if (current.status === undefined) delete obj.status;
+    else obj.status = structuredClone(current.status);
+  }
+  // Set by the server only: a client cannot start or stop a deletion through an update.
+  const meta = obj.metadata;
+  if (current.metadata.deletionTimestamp) {
+    meta.deletionTimestamp = current.metadata.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
+  } else {
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+  }
+  meta.generation = current.metadata.generation;
+  if (meta.generation === undefined) delete meta.generation;
+  applyDefaults(ctx.world, ctx.cluster, t.key, obj, current);
+  validateObject(t, obj);
+  validateUpdate(t, current, obj);
+  const stored = ctx.cluster.store.update(t.key, obj, { dryRun });
+  // The last finalizer removed from a deleted object lets it go (pods wait for their kubelet).
+  if (!dryRun && t.key !== "pods" && stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length) {
+    return ctx.cluster.store.remove(t.key, stored.metadata.namespace, stored.metadata.name);
+  }
+  return stored;
+}
+
+export async function updateObject(ctx: RequestContext): Promise<void> {
+  const dryRun = isDryRun(ctx.query);
+  const current = ctx.cluster.store.mustGet(ctx.type.key, ctx.namespace, ctx.name!);
+  const next = await decodeObject(ctx);
+  if (!next.metadata.namespace && ctx.type.namespaced) next.metadata.namespace = current.metadata.namespace;
+  checkNamespace(ctx, next);
+  if (!next.metadata.name) next.metadata.name = ctx.name!;
+  const stored = storeUpdate(ctx, current, next, dryRun);
+  sendObject(ctx.res, 200, stored);
+}
+
+export async function patchObject(ctx: RequestContext): Promise<void> {
+  const t = ctx.type;
+  const dryRun = isDryRun(ctx.query);
+  fieldValidation(ctx.query);
+  const kind = patchTypeOf(ctx.req.headers["content-type"]);
+  const current = ctx.cluster.store.mustGet(t.key, ctx.namespace, ctx.name!);
+  const patched = applyPatch(kind, t.key, structuredClone(current) as KObject, await ctx.body());
+  if (!patched || typeof patched !== "object" || Array.isArray(patched)) throw badRequest("the patch did not produce an object");
+  const typeErr = typeCheck(t, patched);
+  if (typeErr) throw typeErr;
+  patched.metadata ??= { name: current.metadata.name };
+  if (patched.metadata.name === undefined) patched.metadata.name = current.metadata.name;
+  if (t.namespaced && patched.metadata.namespace === undefined) patched.metadata.namespace = current.metadata.namespace;
+  // A resourceVersion the patch does not set is not a precondition.
+  if (patched.metadata.resourceVersion === undefined) patched.metadata.resourceVersion = current.metadata.resourceVersion;
+  const stored = storeUpdate(ctx, current, patched, dryRun);
+  sendObject(ctx.res, 200, stored);
+}
+
+export async function deleteOne(ctx: RequestContext): Promise<void> {
+  const text = (await ctx.body()).toString("utf8").trim();
+  let body: unknown;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw badRequest("DeleteOptions could not be decoded");
+    }
+  }
+  const options = deleteOptionsFrom(ctx.query, body);
+  const t = ctx.type;
+  const result = deleteObject(ctx.world, ctx.cluster, t, ctx.namespace, ctx.name!, options);
+  // Pods and namespaces answer with the object (Terminating or gone); others with a Status.
+  if (t.key === "pods" || t.key === "namespaces" || !result.removed) return sendObject(ctx.res, 200, result.object);
+  sendObject(ctx.res, 200, {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    details: { name: result.object.metadata.name, group: t.group || undefined, kind: t.resource, uid: result.object.metadata.uid },
+  });
+}
+
+export async function deleteCollection(ctx: RequestContext): Promise<void> {
+  const text = (await ctx.body()).toString("utf8").trim();
+  let body: unknown;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw badRequest("DeleteOptions could not be decoded");
+    }
+  }
+  const options = deleteOptionsFrom(ctx.query, body);
+  const query = new URLSearchParams(ctx.query);
+  query.delete("limit");
+  query.delete("continue");
+  const { items } = listObjects(ctx.world, ctx.cluster, ctx.type, ctx.namespace, query);
+  for (const obj of items) {
+    try {
+      deleteObject(ctx.world, ctx.cluster, ctx.type, obj.metadata.namespace, obj.metadata.name, options);
+    } catch (err) {
+      // Already taken by a cascade from an earlier item.
+      if (!(err instanceof ApiError && err.code === 404)) throw err;
+    }
+  }
+  sendObject(ctx.res, 200, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success" });
+}
