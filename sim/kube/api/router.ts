@@ -12,6 +12,7 @@ import { isDenied } from "./access-review";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
 import { createObject, deleteCollection, deleteOne, getObject, hasStatusSubresource, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
 import { openApiGroupVersionDoc, openApiRoot } from "./openapi";
+import { decodeProtobufObject, isProtobuf } from "./protobuf";
 import { sendError, sendObject } from "./respond";
 import { handleScale, SCALABLE } from "./scale";
 import { findSubresource, findUpgradeHandler } from "./subresources";
@@ -188,6 +189,13 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     subresource: target.subresource,
     body: async () => (cached ??= await readBody(req)),
   };
+
+  if (isProtobuf(req.headers["content-type"])) {
+    // Everything past this point, other engineers' subresources included, reads JSON.
+    const json = Buffer.from(JSON.stringify(decodeProtobufObject(await ctx.body())));
+    cached = json;
+    req.headers["content-type"] = "application/json";
+  }
 
   if (target.subresource) return routeSubresource(ctx, method);
 
