@@ -1,0 +1,29 @@
+import "server-only";
+import { config, ConfigError } from "./index";
+import { getDb } from "@/lib/store";
+import { redact } from "@/lib/http/log";
+
+/**
+ * Called once when the Next server starts (instrumentation.ts): validates the configuration
+ * (a production start refuses a missing or weak NEXTAUTH_SECRET) and opens the database,
+ * applying migrations. Exits the process when either fails.
+ */
+export async function startConsole(): Promise<void> {
+  try {
+    const cfg = config();
+    await getDb();
+    console.log(
+      JSON.stringify({ level: "info", msg: "airlock ready", database: cfg.database.engine, demo: cfg.demo, oidc: Boolean(cfg.oidc) }),
+    );
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+    } else {
+      const err = e as Error;
+      console.error(
+        JSON.stringify({ level: "fatal", msg: "airlock could not start", error: { name: err.name, message: redact(String(err.message)) } }),
+      );
+    }
+    process.exit(1);
+  }
+}
