@@ -4,7 +4,6 @@ import type { World } from "../world";
 import type { SimCluster } from "../kube/cluster";
 import type { KObject } from "../kube/types";
 import type { FaultRule } from "./faults";
-import { installPodFeatures } from "../kube/pods/install";
 import { isAllowed, netpolEnforcement, type Endpoint } from "../kube/netpol";
 import { isIPv4 } from "../kube/netpol/selectors";
 import { populateWorld } from "../start";
@@ -14,7 +13,7 @@ import { populateWorld } from "../start";
 //
 // | Method | Path                                    | Body / query                                          | Answer                               |
 // |--------|-----------------------------------------|-------------------------------------------------------|--------------------------------------|
-// | GET    | /_sim/health                            |                                                       | {ok, scenario, seed, clusters, now, features} |
+// | GET    | /_sim/health                            |                                                       | {ok, scenario, seed, project, clusters, now} |
 // | GET    | /_sim/clock                             |                                                       | {now (RFC 3339 ms), epochMs}         |
 // | POST   | /_sim/clock/advance                     | {seconds >= 0}                                        | {now, epochMs}; due timers fire      |
 // | GET    | /_sim/faults                            |                                                       | {items: FaultRule[]}                 |
@@ -30,10 +29,6 @@ import { populateWorld } from "../start";
 // | POST   | /_sim/clusters/<c>/compact              | {keep=0}                                              | {oldestResumableVersion, currentResourceVersion}: older watches get 410 |
 // | GET    | /_sim/netpol/<c>/check                  | ?src=ns/pod|ip&dst=ns/pod|ip&port=N&protocol=TCP&at=RFC3339 | {allowed, enforced, reason, egress, ingress} |
 // | GET    | /_sim/netpol/<c>/enforcement            |                                                       | {enforced, reason}                   |
-
-// Registers pods/log, pods/exec and the nc probe runner with their owners' registries. It
-// lives here because server.ts loads this module at startup on every path the simulator has.
-void installPodFeatures();
 
 class ControlError extends Error {
   constructor(
@@ -120,7 +115,7 @@ const routes: { method: string; path: RegExp; handler: Handler }[] = [
   {
     method: "GET",
     path: /^\/_sim\/health$/,
-    handler: async ({ world }) => [
+    handler: ({ world }) => [
       200,
       {
         ok: true,
@@ -129,7 +124,6 @@ const routes: { method: string; path: RegExp; handler: Handler }[] = [
         project: world.project,
         clusters: [...world.clusters.keys()],
         now: new Date(world.clock.now()).toISOString(),
-        features: await installPodFeatures(),
       },
     ],
   },

@@ -76,15 +76,12 @@ export async function podLogText(world: World, cluster: SimCluster, namespace: s
   const run = query.previous ? status.lastState.terminated : (status.state.running ?? status.state.terminated);
   const startedAt = Date.parse(run?.startedAt ?? pod.status?.startTime ?? "") || world.clock.now();
 
-  let lines: LogLine[] =
-    recordedOutput(cluster, namespace, name, container, !!query.previous) ??
-    (await scenarioLog(cluster, namespace, name, container, !!query.previous, startedAt)) ??
-    [];
+  let lines: LogLine[] = recordedOutput(cluster, namespace, name, container, !!query.previous) ?? scenarioLog(cluster, namespace, name, container, !!query.previous, startedAt);
 
   const since = query.sinceSeconds !== undefined ? world.clock.now() - query.sinceSeconds * 1000 : query.sinceTime ? Date.parse(query.sinceTime) : undefined;
   if (since !== undefined && Number.isFinite(since)) lines = lines.filter((l) => l.time >= since);
   if (query.tailLines !== undefined) lines = query.tailLines === 0 ? [] : lines.slice(-query.tailLines);
-  let text = lines.map((l) => (query.timestamps ? `${rfc3339Nano(l.time)} ${l.text}` : l.text) + "\n").join("");
+  let text = lines.map((l) => (query.timestamps ? `${l.stamp ?? rfc3339Nano(l.time)} ${l.text}` : l.text) + "\n").join("");
   if (query.limitBytes !== undefined) {
     const bytes = Buffer.from(text, "utf8");
     if (bytes.length > query.limitBytes) text = bytes.subarray(0, query.limitBytes).toString("utf8");

@@ -7,6 +7,8 @@ export interface LogLine {
   /** epoch milliseconds, simulated clock */
   time: number;
   text: string;
+  /** The exact RFC 3339 stamp when the source had nanoseconds to keep. */
+  stamp?: string;
 }
 
 interface Runs {

@@ -3,7 +3,7 @@ import type { SimCluster } from "../cluster";
 import type { KObject } from "../types";
 import { containerSpec, type ContainerStatus } from "./containers";
 import { rotateOutput } from "./output";
-import { podEvent } from "./peers";
+import { podEvent, scenarioLogRestarted } from "./peers";
 
 // What the kubelet does when a container's PID 1 dies: record the run as lastState, and
 // (restartPolicy permitting) start the container again with a new ID and restartCount+1.
@@ -13,7 +13,7 @@ export interface RestartResult {
   restarted: boolean;
 }
 
-export async function terminateContainerProcess(world: World, cluster: SimCluster, namespace: string, name: string, container: string, exitCode: number): Promise<RestartResult> {
+export function terminateContainerProcess(world: World, cluster: SimCluster, namespace: string, name: string, container: string, exitCode: number): RestartResult {
   const current = cluster.store.mustGet("pods", namespace, name);
   const pod = structuredClone(current) as KObject;
   const statuses = (pod.status?.containerStatuses ?? []) as ContainerStatus[];
@@ -56,12 +56,13 @@ export async function terminateContainerProcess(world: World, cluster: SimCluste
   }
   const updated = cluster.store.update("pods", pod);
   rotateOutput(cluster, namespace, name, container);
+  if (restart) scenarioLogRestarted(cluster, namespace, name, container, Date.parse(now));
 
   if (restart) {
     const image = (containerSpec(updated, container)?.image as string | undefined) ?? status.image;
-    await podEvent(world, cluster, updated, container, "Normal", "Pulled", `Container image "${image}" already present on machine`);
-    await podEvent(world, cluster, updated, container, "Normal", "Created", `Created container: ${container}`);
-    await podEvent(world, cluster, updated, container, "Normal", "Started", `Started container ${container}`);
+    podEvent(world, cluster, updated, container, "Normal", "Pulled", `Container image "${image}" already present on machine`);
+    podEvent(world, cluster, updated, container, "Normal", "Created", `Created container: ${container}`);
+    podEvent(world, cluster, updated, container, "Normal", "Started", `Started container ${container}`);
   }
   return { pod: updated, restarted: restart };
 }
