@@ -140,7 +140,7 @@ export function describeConfig(): ConfigRow[] {
     { name: "OIDC_ISSUER", default: "(unset)", description: "OpenID Connect issuer URL; enables single sign-on." },
     { name: "OIDC_CLIENT_ID", default: "(unset)", description: "OIDC client id (required with OIDC_ISSUER)." },
     { name: "OIDC_CLIENT_SECRET", default: "(unset)", description: "OIDC client secret (required with OIDC_ISSUER)." },
-    { name: "OIDC_ROLE_MAP", default: "(unset)", description: "Roles for OIDC users, first match wins: alice@x.com=analyst,lead;*@x.com=analyst. No match means no role." },
+    { name: "OIDC_ROLE_MAP", default: "(unset)", description: "Roles for OIDC users, first match wins: alice@x.com=analyst,lead;*@x.com=analyst. An OIDC user matching no rule is refused." },
     { name: "KUBECONFIG", default: "(unset)", description: "Kubeconfig listing the clusters the console may reach." },
     { name: "GCP_PROJECTS", default: "(unset)", description: "Comma-separated Google Cloud project ids to inspect." },
     { name: "GOOGLE_COMPUTE_ENDPOINT", default: "(unset)", description: "Override for the Compute Engine API endpoint (e.g. the simulator)." },
