@@ -24,7 +24,7 @@ import { findSubresource, findUpgradeHandler } from "./subresources";
 
 // Modules that register subresources from outside sim/kube/api. Imported if present so that a
 // part not written yet does not stop the simulator from starting.
-const OPTIONAL_MODULES = ["../pods/index", "../controllers/eviction"];
+const OPTIONAL_MODULES = ["../pods/index", "../eviction", "../controllers/eviction"];
 
 let modulesLoaded: Promise<void> | undefined;
 function loadOptionalModules(): Promise<void> {
