@@ -66,7 +66,6 @@ export function addNetwork(world: World, name = "default"): GcpJson {
 /** Records the GKE description of a cluster, the facts NetworkPolicy enforcement derives from. */
 export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts, zones: string[]): GcpJson {
   const project = world.project;
-  const isRegional = !/-[a-z]$/.test(cluster.location);
   // GKE tags every node "gke-<cluster>-<first 8 hex of the cluster id>-node" and targets its
   // own firewall rules at that tag.
   const id = world.random.hex(64);
@@ -79,7 +78,9 @@ export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts
     currentMasterVersion: cluster.kubernetesVersion,
     currentNodeVersion: cluster.kubernetesVersion,
     location: cluster.location,
-    ...(isRegional ? {} : { zone: cluster.location }),
+    // Deprecated but always present: the location, a region for regional clusters.
+    // `gcloud container clusters list` sorts by it and crashes on a cluster without one.
+    zone: cluster.location,
     locations: zones,
     status: "RUNNING",
     endpoint: `34.${118 + world.clusters.size}.${world.random.int(250)}.${world.random.int(250)}`,

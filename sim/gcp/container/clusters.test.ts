@@ -22,7 +22,7 @@ describe("GKE clusters", () => {
     expect(payments.endpoint).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const storefront = getCluster(world, "acme-test", "us-central1", "storefront", "locations");
     expect(storefront.networkConfig.datapathProvider).toBe("LEGACY_DATAPATH");
-    expect(storefront.zone).toBeUndefined();
+    expect(storefront.zone).toBe("us-central1");
   });
 
 });

@@ -23,7 +23,7 @@ export function listClusters(world: World, project: string, location: string): G
   const clusters = [...world.gcp.gkeClusters.values()]
     .filter((c) => location === "-" || c.location === location)
     .sort((a, b) => String(a.name).localeCompare(String(b.name)))
-    .map((c) => structuredClone(c));
+    .map(withZone);
   // `missingZones` lists zones that could not answer; the simulated ones always do.
   return { clusters };
 }
@@ -34,7 +34,15 @@ export function getCluster(world: World, project: string, location: string, name
   if (!found) {
     throw new ContainerError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}.`);
   }
-  return structuredClone(found);
+  return withZone(found);
+}
+
+// `zone` is deprecated but the API still fills it (with the region for regional clusters),
+// and gcloud sorts `clusters list` by it: never answer without one.
+function withZone(c: GcpJson): GcpJson {
+  const out = structuredClone(c);
+  out.zone ??= out.location;
+  return out;
 }
 
 export function listNodePools(world: World, project: string, location: string, name: string, style: "locations" | "zones"): GcpJson {
