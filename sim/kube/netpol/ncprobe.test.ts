@@ -88,3 +88,25 @@ describe("probe pods", () => {
     world.stop();
   });
 });
+
+describe("Service targets", () => {
+  it("resolve by cluster DNS name and ClusterIP to a backend on the target port", () => {
+    const { world, cluster, probe } = fixture();
+    cluster.store.create("services", {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "checkout", namespace: "shop" },
+      spec: { clusterIP: "10.8.0.50", selector: { app: "checkout" }, ports: [{ port: 80, targetPort: "http", protocol: "TCP" }] },
+    });
+    const src = probe("p", ["-vz", "-w", "2", "checkout.shop.svc.cluster.local", "80"]);
+    const run = (host: string, port = 80) => evaluateNcProbe(world, cluster, src, { container: "nc", host, port, timeoutSeconds: 2, verbose: true, udp: false });
+    expect(run("checkout.shop.svc.cluster.local")).toMatchObject({ exitCode: 0, lines: ["checkout.shop.svc.cluster.local (10.8.0.50:80) open"] });
+    expect(run("checkout")).toMatchObject({ exitCode: 0 });
+    expect(run("10.8.0.50")).toMatchObject({ exitCode: 0 });
+    expect(run("10.8.0.50", 81)).toMatchObject({ exitCode: 1, result: "refused" });
+    expect(run("nothing.example.com")).toMatchObject({ exitCode: 1, lines: ["nc: bad address 'nothing.example.com'"] });
+    addPolicy(cluster, "shop", "default-deny", { podSelector: { matchLabels: { quarantine: "true" } }, policyTypes: ["Ingress"] });
+    // The policy applies to the backend pod behind the ClusterIP, on its target port.
+    expect(run("checkout")).toMatchObject({ exitCode: 1, result: "timeout" });
+  });
+});

@@ -127,10 +127,21 @@ function resolveService(cluster: SimCluster, ip: string, port: number, protocol:
   return { port };
 }
 
+/** Cluster DNS for Services: name, name.ns, name.ns.svc, name.ns.svc.cluster.local. */
+export function resolveServiceName(cluster: SimCluster, host: string, fromNamespace: string): string | undefined {
+  const parts = host.replace(/\.$/, "").split(".");
+  const suffix = parts.slice(2).join(".");
+  if (parts.length > 2 && suffix !== "svc" && suffix !== "svc.cluster.local") return undefined;
+  const [name, namespace = fromNamespace] = parts;
+  const svc = cluster.store.get("services", namespace, name);
+  const clusterIP = svc?.spec?.clusterIP as string | undefined;
+  return clusterIP && clusterIP !== "None" ? clusterIP : undefined;
+}
+
 export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject, probe: NcProbe, at = world.clock.now()): ProbeOutcome {
   const protocol = probe.udp ? "UDP" : "TCP";
-  const ip = probe.host;
-  const label = `${probe.host} (${ip}:${probe.port})`;
+  const ip = isIPv4(probe.host) ? probe.host : resolveServiceName(cluster, probe.host, src.metadata.namespace!);
+  const label = `${probe.host} (${ip ?? probe.host}:${probe.port})`;
   const timeoutMs = (probe.timeoutSeconds ?? KERNEL_CONNECT_TIMEOUT_S) * 1000;
   const fail = (result: "refused" | "timeout", reason: string, verdict?: Verdict): ProbeOutcome => ({
     exitCode: 1,
@@ -140,8 +151,9 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
     verdict,
     reason,
   });
-  if (!isIPv4(ip)) {
-    return { exitCode: 1, result: "refused", lines: [`nc: bad address '${probe.host}'`], durationMs: 0, reason: `the simulator resolves no names: ${probe.host}` };
+  if (!ip) {
+    // busybox prints this whatever -v says: name resolution failed before any connection.
+    return { exitCode: 1, result: "refused", lines: [`nc: bad address '${probe.host}'`], durationMs: 0, reason: `${probe.host} does not resolve (only Service names and IPv4 addresses do)` };
   }
   const service = resolveService(cluster, ip, probe.port, protocol);
   if (service.service && !service.pod) return fail("refused", `service ${service.service} has no ready backend for port ${probe.port}`);
