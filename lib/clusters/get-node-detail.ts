@@ -38,7 +38,8 @@ export type NodeDetail = {
   firewalls: Section<FirewallRuleInfo[] | null>;
 };
 
-const POD_PAGE = 200;
+// A node holds at most max-pods (256) pods, so one page almost always shows them all.
+const POD_PAGE = 300;
 
 type Allowed = { IPProtocol?: string | null; ports?: string[] | null };
 const protoRules = (list: Allowed[] | null | undefined) =>

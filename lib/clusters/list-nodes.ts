@@ -1,7 +1,7 @@
 import "server-only";
 import { kubeApis } from "@/lib/kube/clients";
 import { kubeRead } from "./kube-call";
-import { countFromLimitOne } from "./counts";
+import { countByPaging } from "./counts";
 import { mapLimit } from "./map-limit";
 import { getInstanceFacts } from "./node-instance";
 import { nodeRowBase, toPage } from "./rows";
@@ -12,7 +12,7 @@ export type NodePage = Page<NodeRow> & {
   computeError?: string;
 };
 
-/** One page of nodes with their VM's network tags and a pod count each (field selector, limit=1). */
+/** One page of nodes with their VM's network tags and a pod count each (field selector spec.nodeName). */
 export async function listNodes(clusterId: string, q: ListQuery): Promise<NodePage> {
   const { core } = kubeApis(clusterId);
   const list = await kubeRead(() =>
@@ -22,10 +22,9 @@ export async function listNodes(clusterId: string, q: ListQuery): Promise<NodePa
   const rows = await mapLimit(list.items, 8, async (node) => {
     const row = nodeRowBase(node);
     const [pods, vm] = await Promise.all([
-      kubeRead(() => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${row.name}`, limit: 1 })).then(
-        countFromLimitOne,
-        () => null,
-      ),
+      countByPaging((cont) =>
+        kubeRead(() => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${row.name}`, limit: 500, _continue: cont })),
+      ).catch(() => null),
       row.instance ? getInstanceFacts(row.instance) : Promise.resolve(null),
     ]);
     row.podCount = pods;

@@ -88,6 +88,13 @@ export function kubeError(err: unknown): KubeErrorInfo {
   if (code && /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS)/.test(code)) {
     return { status: 502, reason: "Unreachable", message: "The cluster's TLS certificate could not be verified." };
   }
+  if (err instanceof Error && /HTTP protocol is not allowed/.test(err.message)) {
+    return {
+      status: 502,
+      reason: "InsecureServer",
+      message: "The kubeconfig points at a plain-http API server; Airlock allows plain HTTP only on loopback (kubectl proxy, the simulator).",
+    };
+  }
   return { status: 502, reason: "Unknown", message: "The Kubernetes API call failed." };
 }
 
