@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { kubeApis } from "@/lib/kube/clients";
+import { cordonNode } from "./cordon-node";
+import { drainNode } from "./drain-node";
+import { labelQuarantine } from "./label-quarantine";
+import { Harness, openIncident, PAYMENTS } from "./support/testing";
+import { useDemoSim } from "./support/testing-hooks";
+
+useDemoSim();
+
+async function podsOn(node: string) {
+  return (await kubeApis(PAYMENTS).core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
+}
+
+describe("drain-node", () => {
+  it("is blocked until the pod is labelled and the node cordoned", async () => {
+    const h = new Harness(await openIncident());
+    expect((await h.plan(drainNode)).blocked).toMatch(/label-quarantine/);
+    await h.execute(labelQuarantine);
+    expect((await h.plan(drainNode)).blocked).toMatch(/cordon-node/);
+  });
+
+  it("evicts every other pod, never the quarantined one, and repeats as a no-op", async () => {
+    const h = new Harness(await openIncident());
+    const t = h.incident.targets;
+    await h.execute(labelQuarantine);
+    await h.execute(cordonNode);
+    const params = { force: true, timeoutSeconds: 120 };
+    const plan = await h.plan(drainNode, params);
+    expect(plan.blocked).toBeUndefined();
+    expect(plan.commands[0]).toBe(`kubectl --context ${PAYMENTS} drain ${t.node} '--pod-selector=!quarantine' --ignore-daemonsets --delete-emptydir-data --force`);
+    const mine = plan.changes.find((c) => c.target === `Pod shop/${t.pod}`);
+    expect(mine?.action).toBe("read");
+    expect(mine?.note).toMatch(/never evicted/);
+    expect(plan.changes.some((c) => /DaemonSet/.test(c.note ?? ""))).toBe(true);
+    const { result } = await h.execute(drainNode, params);
+    expect(result.outcome).toBe("success");
+    expect(h.progress.some((p) => p.detail?.state === "evicted" || p.detail?.state === "deleted")).toBe(true);
+    expect(h.progress.some((p) => p.detail?.pod === `shop/${t.pod}`)).toBe(false);
+
+    const left = await podsOn(t.node!);
+    expect(left.find((p) => p.metadata?.uid === t.podUid)?.metadata?.deletionTimestamp).toBeUndefined();
+    expect((await h.verify(drainNode, params)).holds).toBe(true);
+    const again = await h.plan(drainNode, params);
+    expect(again.noop).toBe(true);
+    expect((await drainNode.execute(h.ctx(params), again)).outcome).toBe("noop");
+  });
+
+  it("blocks bare pods without force and warns about emptyDir data", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(labelQuarantine);
+    await h.execute(cordonNode);
+    const plan = await h.plan(drainNode);
+    const bare = plan.changes.filter((c) => /no controller/.test(c.note ?? ""));
+    if (bare.length) expect(plan.blocked).toMatch(/force/);
+    for (const w of plan.warnings.filter((x) => x.code === "evidence-loss")) expect(w.message).toMatch(/emptyDir/);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { computeClients } from "@/lib/gcp/clients";
+import { firewallIsolate } from "./firewall-isolate";
+import { tagNode } from "./tag-node";
+import { QUARANTINE_RULES } from "./support/firewall";
+import { Harness, openIncident, resetSim, shell } from "./support/testing";
+import { useDemoSim } from "./support/testing-hooks";
+
+const { sim } = useDemoSim();
+const SSH = "203.0.113.7";
+
+async function rules(project: string) {
+  const out: Record<string, unknown> = {};
+  for (const name of QUARANTINE_RULES) {
+    const [r] = await computeClients().firewalls.get({ project, firewall: name }).catch(() => [null]);
+    out[name] = r && {
+      direction: r.direction,
+      priority: r.priority,
+      allowed: (r.allowed ?? []).map((a) => ({ IPProtocol: a.IPProtocol, ports: a.ports ?? [] })),
+      denied: (r.denied ?? []).map((a) => ({ IPProtocol: a.IPProtocol, ports: a.ports ?? [] })),
+      targetTags: r.targetTags,
+      sourceRanges: r.sourceRanges ?? [],
+      destinationRanges: r.destinationRanges ?? [],
+      network: r.network?.split("/").pop(),
+    };
+  }
+  return out;
+}
+
+describe("firewall-isolate", () => {
+  it("refuses 0.0.0.0/0 and wide ranges for SSH", async () => {
+    expect(firewallIsolate.params!.safeParse({ sshSourceRange: "0.0.0.0/0" }).success).toBe(false);
+    expect(firewallIsolate.params!.safeParse({ sshSourceRange: "10.0.0.0/8" }).success).toBe(false);
+    const r = firewallIsolate.params!.safeParse({ sshSourceRange: "0.0.0.0/0" });
+    expect(r.error?.issues[0].message).toMatch(/whole internet/);
+    const h = new Harness(await openIncident());
+    const plan = await firewallIsolate.plan(h.ctx({ sshSourceRange: "0.0.0.0/0", protocol: "all" }));
+    expect(plan.blocked).toMatch(/whole internet/);
+  });
+
+  it("creates the three rules, reports the effective firewall, repeats as a no-op and deletes them on undo", async () => {
+    const h = new Harness(await openIncident());
+    const ref = h.incident.targets.instance!;
+    const params = { sshSourceRange: SSH };
+    await h.execute(tagNode);
+    const plan = await h.plan(firewallIsolate, params);
+    expect(plan.blocked).toBeUndefined();
+    expect(plan.warnings.map((w) => w.code)).toContain("control-plane-tunnels");
+    expect(plan.commands).toHaveLength(3);
+    expect(plan.commands[0]).toBe(
+      `gcloud compute firewall-rules create quarantine-egress-deny \\\n    --network default \\\n    --action deny \\\n    --direction egress \\\n    --rules all \\\n    --destination-ranges 0.0.0.0/0 \\\n    --priority 0 \\\n    --target-tags quarantine \\\n    --project ${ref.project}`,
+    );
+    const { result } = await h.execute(firewallIsolate, params);
+    expect(result.outcome).toBe("success");
+    const r = await rules(ref.project);
+    expect(r["quarantine-egress-deny"]).toMatchObject({ direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "all", ports: [] }] });
+    expect(r["quarantine-ingress-deny"]).toMatchObject({ direction: "INGRESS", priority: 1 });
+    expect(r["quarantine-ingress-allow"]).toMatchObject({ direction: "INGRESS", priority: 0, allowed: [{ IPProtocol: "tcp", ports: ["22"] }] });
+    const effective = result.record?.effectiveFirewalls as { name: string }[];
+    expect(effective.map((f) => f.name)).toEqual(expect.arrayContaining([...QUARANTINE_RULES]));
+    const v = await h.verify(firewallIsolate, params);
+    expect(v.holds).toBe(true);
+    expect(v.message).toMatch(/Effective on/);
+    const again = await h.plan(firewallIsolate, params);
+    expect(again.noop).toBe(true);
+    expect((await firewallIsolate.execute(h.ctx(firewallIsolate.params!.parse(params)), again)).outcome).toBe("noop");
+    expect((await h.undo(firewallIsolate)).outcome).toBe("success");
+    expect(Object.values(await rules(ref.project)).every((x) => x === null)).toBe(true);
+  });
+
+  it("blocks when a rule of the same name differs", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(firewallIsolate, { sshSourceRange: SSH });
+    const plan = await h.plan(firewallIsolate, { sshSourceRange: "198.51.100.9" });
+    expect(plan.blocked).toMatch(/quarantine-ingress-allow exists but differs/);
+  });
+
+  it("matches the playbook's gcloud commands (tcp variant)", async () => {
+    const h = new Harness(await openIncident());
+    const ref = h.incident.targets.instance!;
+    const params = { sshSourceRange: SSH, protocol: "tcp" };
+    await h.execute(firewallIsolate, params);
+    const ours = await rules(ref.project);
+    await resetSim(sim());
+    const common = "--network default --target-tags quarantine";
+    await shell(sim(), `gcloud compute firewall-rules create quarantine-egress-deny ${common} --action deny --direction egress --rules tcp --destination-ranges 0.0.0.0/0 --priority 0`);
+    await shell(sim(), `gcloud compute firewall-rules create quarantine-ingress-deny ${common} --action deny --direction ingress --rules tcp --source-ranges 0.0.0.0/0 --priority 1`);
+    await shell(sim(), `gcloud compute firewall-rules create quarantine-ingress-allow ${common} --action allow --direction ingress --rules tcp:22 --source-ranges ${SSH} --priority 0`);
+    expect(await rules(ref.project)).toEqual(ours);
+  });
+});

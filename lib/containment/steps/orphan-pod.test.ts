@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { kubeApis } from "@/lib/kube/clients";
+import { orphanPod } from "./orphan-pod";
+import { REMOVED_LABELS_ANNOTATION } from "./support/labels";
+import { Harness, openIncident, PAYMENTS, resetSim, shell } from "./support/testing";
+import { useDemoSim } from "./support/testing-hooks";
+
+const { sim } = useDemoSim();
+const readPod = (name: string) => kubeApis(PAYMENTS).core.readNamespacedPod({ name, namespace: "shop" });
+
+describe("orphan-pod", () => {
+  it("strips only the binding labels, shows the replacement, repeats as a no-op, and restores on undo", async () => {
+    const h = new Harness(await openIncident());
+    const t = h.incident.targets;
+    const before = (await readPod(t.pod)).metadata?.labels ?? {};
+    const plan = await h.plan(orphanPod);
+    const stripped = plan.changes.filter((c) => c.field?.startsWith("metadata.labels.")).map((c) => c.field!.slice("metadata.labels.".length));
+    expect(stripped).toContain("app");
+    expect(stripped).toContain("pod-template-hash");
+    expect(stripped).not.toContain("tier"); // only NetworkPolicies select by it: ERRATA 5
+    expect(plan.commands).toEqual(stripped.map((k) => `kubectl --context ${PAYMENTS} -n shop label pod ${t.pod} ${k}-`));
+    expect(plan.dryRun?.ok).toBe(true);
+
+    const { result } = await h.execute(orphanPod);
+    expect(result.outcome).toBe("success");
+    expect(result.message).toMatch(/Replacement: checkout-/);
+    const after = await readPod(t.pod);
+    expect(after.metadata?.labels?.tier).toBe("backend");
+    for (const k of stripped) expect(after.metadata?.labels?.[k]).toBeUndefined();
+    expect(JSON.parse(after.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION] ?? "{}")).toMatchObject({ app: before.app });
+
+    const v = await h.verify(orphanPod);
+    expect(v.holds).toBe(true);
+    expect(v.message).toMatch(/Replacement: checkout-/);
+    expect((await h.plan(orphanPod)).noop).toBe(true);
+
+    expect((await h.undo(orphanPod)).outcome).toBe("success");
+    const restored = await readPod(t.pod);
+    for (const k of stripped) expect(restored.metadata?.labels?.[k]).toBe(before[k]);
+    expect(restored.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION]).toBeUndefined();
+  });
+
+  it("leaves the same labels as the playbook's kubectl label <key>- commands", async () => {
+    const h = new Harness(await openIncident());
+    const plan = await h.plan(orphanPod);
+    await h.execute(orphanPod);
+    const ours = (await readPod(h.incident.targets.pod)).metadata?.labels;
+    await resetSim(sim());
+    for (const c of plan.commands) await shell(sim(), c);
+    expect((await readPod(h.incident.targets.pod)).metadata?.labels).toEqual(ours);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { computeClients } from "@/lib/gcp/clients";
+import { snapshotName, snapshotNodeDisk } from "./snapshot-node-disk";
+import { Harness, openIncident } from "./support/testing";
+import { useDemoSim } from "./support/testing-hooks";
+
+useDemoSim();
+
+describe("snapshot-node-disk", () => {
+  it("names snapshots validly within 63 characters", () => {
+    const n = snapshotName("INC_0123456789abcdef", "gke-payments-default-pool-0123abcd-wxyz-extra-long-disk-name");
+    expect(n.length).toBeLessThanOrEqual(63);
+    expect(n).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
+    expect(snapshotName("i1", "disk")).toBe("airlock-i1-disk");
+  });
+
+  it("snapshots the boot disk, verifies it, and repeats as a no-op", async () => {
+    const h = new Harness(await openIncident());
+    const ref = h.incident.targets.instance!;
+    const plan = await h.plan(snapshotNodeDisk);
+    expect(plan.blocked).toBeUndefined();
+    expect(plan.commands[0]).toMatch(/^gcloud compute disks snapshot /);
+    const { result } = await h.execute(snapshotNodeDisk);
+    expect(result.outcome).toBe("success");
+    const name = result.record?.snapshot as string;
+    const [snap] = await computeClients().snapshots.get({ project: ref.project, snapshot: name });
+    expect(snap.sourceDisk).toContain(ref.name);
+    expect(result.record?.sourceDisk).toContain(ref.name);
+    expect((await h.verify(snapshotNodeDisk)).holds).toBe(true);
+    expect((await h.plan(snapshotNodeDisk)).noop).toBe(true);
+    expect((await snapshotNodeDisk.execute(h.ctx(), await h.plan(snapshotNodeDisk))).outcome).toBe("noop");
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { computeClients } from "@/lib/gcp/clients";
+import { tagNode } from "./tag-node";
+import { Harness, openIncident, resetSim, shell } from "./support/testing";
+import { useDemoSim } from "./support/testing-hooks";
+
+const { sim } = useDemoSim();
+
+async function tags(ref: { project: string; zone: string; name: string }) {
+  const [vm] = await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name });
+  return vm.tags?.items ?? [];
+}
+
+describe("tag-node", () => {
+  it("appends quarantine to the existing tags, repeats as a no-op and removes only quarantine on undo", async () => {
+    const h = new Harness(await openIncident());
+    const ref = h.incident.targets.instance!;
+    const original = await tags(ref);
+    expect(original.length).toBeGreaterThan(0);
+    const plan = await h.plan(tagNode);
+    expect(plan.changes[0]).toMatchObject({ before: original, after: [...original, "quarantine"] });
+    expect(plan.commands[0]).toBe(`gcloud compute instances add-tags ${ref.name} \\\n    --zone ${ref.zone} \\\n    --tags quarantine \\\n    --project ${ref.project}`);
+    expect((await h.execute(tagNode)).result.outcome).toBe("success");
+    expect(await tags(ref)).toEqual([...original, "quarantine"]);
+    expect((await h.verify(tagNode)).holds).toBe(true);
+    expect((await h.plan(tagNode)).noop).toBe(true);
+    expect((await tagNode.execute(h.ctx(), await h.plan(tagNode))).outcome).toBe("noop");
+    expect((await h.undo(tagNode)).outcome).toBe("success");
+    expect(await tags(ref)).toEqual(original);
+  });
+
+  it("leaves the same tags as the playbook's gcloud add-tags", async () => {
+    const h = new Harness(await openIncident());
+    const ref = h.incident.targets.instance!;
+    await h.execute(tagNode);
+    const ours = [...(await tags(ref))].sort();
+    await resetSim(sim());
+    await shell(sim(), `gcloud compute instances add-tags ${ref.name} --zone ${ref.zone} --tags quarantine`);
+    expect([...(await tags(ref))].sort()).toEqual(ours);
+  });
+});
