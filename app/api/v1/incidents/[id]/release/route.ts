@@ -1,0 +1,10 @@
+import { INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
+import { releasePlan } from "@/lib/containment/release";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** The reversible steps still in force, newest first: undo them one by one with .../steps/{stepId}/undo. */
+export const GET = route({ role: INCIDENT_ROLES, params: incidentParams }, async (_req, { params }) => ({
+  items: await releasePlan(params.id),
+}));

@@ -1,0 +1,156 @@
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createToken, createUser } from "@/lib/auth";
+import { compromisedPod, PAYMENTS, startSim } from "@/lib/containment/steps/support/testing";
+import { freshDb, givenIncident, caller } from "@/lib/containment/testing";
+import { kubeApis } from "@/lib/kube/clients";
+import type { Db } from "@/lib/store";
+import type { SimProcess } from "@/sim/test/harness";
+import { GET as detailRoute } from "./[id]/route";
+import { GET as releaseRoute } from "./[id]/release/route";
+import { POST as executeRoute } from "./[id]/steps/[stepId]/execute/route";
+import { POST as planRoute } from "./[id]/steps/[stepId]/plan/route";
+import { GET as progressRoute } from "./[id]/steps/[stepId]/progress/route";
+import { POST as undoRoute } from "./[id]/steps/[stepId]/undo/route";
+import { GET as timelineRoute } from "./[id]/timeline/route";
+import { GET as listRoute, POST as openRoute } from "./route";
+
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+let sim: SimProcess;
+let db: Db;
+let close: () => Promise<void>;
+let analyst: string;
+let nobody: string;
+
+beforeAll(async () => {
+  sim = await startSim();
+  ({ db, close } = await freshDb());
+  analyst = (await createToken(db, (await createUser(db, { email: "analyst@x.com", roles: ["analyst"] })).id, "t")).token;
+  nobody = (await createToken(db, (await createUser(db, { email: "nobody@x.com", roles: [] })).id, "t")).token;
+});
+afterAll(async () => {
+  await close?.();
+  await sim?.stop();
+});
+
+async function call(handler: Handler, method: string, url: string, params: Record<string, string>, token?: string, body?: unknown) {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const req = new NextRequest(`http://airlock.test${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await handler(req, { params: Promise.resolve(params) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A one-shot 503 on every Kubernetes path: still armed afterwards means nothing reached a cluster. */
+async function armTripwire() {
+  const res = await fetch(`${sim.base}/_sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ path: "^/clusters/", method: "*", rate: 1, status: 503, times: 1 }),
+  });
+  expect(res.status).toBe(201);
+}
+async function tripwireStillArmed(): Promise<boolean> {
+  try {
+    await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", limit: 1 });
+    return false;
+  } catch (err) {
+    return (err as { code?: number }).code === 503;
+  } finally {
+    await fetch(`${sim.base}/_sim/faults`, { method: "DELETE" });
+  }
+}
+
+describe("/api/v1/incidents doors", () => {
+  it("answers 401, 403 and 400 before any cluster call", async () => {
+    const inc = await givenIncident(caller("analyst@x.com", "analyst"));
+    await armTripwire();
+    const open = { cluster: PAYMENTS, namespace: "shop", pod: "checkout-x", title: "Miner" };
+    expect((await call(openRoute, "POST", "/api/v1/incidents", {}, undefined, open)).status).toBe(401);
+    expect((await call(openRoute, "POST", "/api/v1/incidents", {}, nobody, open)).status).toBe(403);
+    expect((await call(listRoute, "GET", "/api/v1/incidents", {}, nobody)).status).toBe(403);
+    const bad = await call(openRoute, "POST", "/api/v1/incidents", {}, analyst, { cluster: PAYMENTS, namespace: "Not_Valid", title: "x" });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.fieldErrors)).toEqual(expect.arrayContaining(["namespace", "pod", "title"]));
+
+    const p = { id: inc.id, stepId: "drain-node" };
+    const base = `/api/v1/incidents/${inc.id}/steps/drain-node`;
+    expect((await call(planRoute, "POST", `${base}/plan`, p, nobody, {})).status).toBe(403);
+    const badParams = await call(planRoute, "POST", `${base}/plan`, p, analyst, { params: { timeoutSeconds: -5 } });
+    expect(badParams.status).toBe(400);
+    expect(badParams.body.error.fieldErrors).toHaveProperty("timeoutSeconds");
+    expect((await call(executeRoute, "POST", `${base}/execute`, p, analyst, { planHash: "abc" })).status).toBe(400);
+    expect((await call(executeRoute, "POST", `${base}/execute`, p, undefined, { planHash: "0".repeat(64) })).status).toBe(401);
+    expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/Bad_Step/plan`, { id: inc.id, stepId: "Bad_Step" }, analyst, {})).status).toBe(400);
+    expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/no-such-step/plan`, { id: inc.id, stepId: "no-such-step" }, analyst, {})).status).toBe(404);
+    expect(await tripwireStillArmed()).toBe(true);
+  });
+
+  it("opens an incident on the compromised pod and runs a step through plan, execute, timeline and undo", async () => {
+    const pod = await compromisedPod();
+    const opened = await call(openRoute, "POST", "/api/v1/incidents", {}, analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+    expect(opened.body.targets).toMatchObject({ pod, services: ["checkout"], networkPolicies: ["allow-checkout-from-frontend"] });
+    expect((await call(listRoute, "GET", "/api/v1/incidents", {}, analyst)).body.items.map((i: { id: string }) => i.id)).toContain(id);
+
+    const detail = await call(detailRoute, "GET", `/api/v1/incidents/${id}`, { id }, analyst);
+    expect(detail.status).toBe(200);
+    expect(detail.body.stages.map((s: { stage: string }) => s.stage)).toEqual(["evidence", "isolate", "network", "services", "node-network", "eradicate"]);
+    const cordonSummary = detail.body.stages[1].steps.find((s: { id: string }) => s.id === "cordon-node");
+    expect(cordonSummary).toMatchObject({ status: "not-run", reversible: true, preflight: { ok: true } });
+    expect(detail.body.preflight.defeatingPolicies).toEqual([{ name: "allow-checkout-from-frontend", directions: ["ingress"] }]);
+
+    const s = (stepId: string) => ({ p: { id, stepId }, u: `/api/v1/incidents/${id}/steps/${stepId}` });
+    const cordon = s("cordon-node");
+    const plan = await call(planRoute, "POST", `${cordon.u}/plan`, cordon.p, analyst, {});
+    expect(plan.status).toBe(200);
+    expect(plan.body).toMatchObject({ risk: "reversible", requiresApproval: false, commands: [expect.stringMatching(/^kubectl .*cordon /)] });
+
+    const stale = await call(executeRoute, "POST", `${cordon.u}/execute`, cordon.p, analyst, { planHash: "0".repeat(64) });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toBe("The plan changed since you reviewed it; review the new plan");
+
+    const done = await call(executeRoute, "POST", `${cordon.u}/execute`, cordon.p, analyst, { planHash: plan.body.planHash });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ outcome: "success", verify: { holds: true } });
+    const node = await kubeApis(PAYMENTS).core.readNode({ name: opened.body.targets.node });
+    expect(node.spec?.unschedulable).toBe(true);
+
+    const label = s("label-quarantine");
+    const labelPlan = await call(planRoute, "POST", `${label.u}/plan`, label.p, analyst, {});
+    expect((await call(executeRoute, "POST", `${label.u}/execute`, label.p, analyst, { planHash: labelPlan.body.planHash })).status).toBe(200);
+
+    const drain = s("drain-node");
+    const force = { force: true };
+    const drainPlan = await call(planRoute, "POST", `${drain.u}/plan`, drain.p, analyst, { params: force });
+    const unconfirmed = await call(executeRoute, "POST", `${drain.u}/execute`, drain.p, analyst, { planHash: drainPlan.body.planHash, params: force, confirm: "checkout" });
+    expect(unconfirmed.status, JSON.stringify(unconfirmed.body)).toBe(400);
+    expect(unconfirmed.body.error.fieldErrors).toHaveProperty("confirm");
+
+    const del = s("delete-pod");
+    const delPlan = await call(planRoute, "POST", `${del.u}/plan`, del.p, analyst, {});
+    expect(delPlan.body.requiresApproval).toBe(true);
+    expect((await call(executeRoute, "POST", `${del.u}/execute`, del.p, analyst, { planHash: delPlan.body.planHash, confirm: pod })).status).toBe(403);
+
+    const timeline = await call(timelineRoute, "GET", `/api/v1/incidents/${id}/timeline`, { id }, analyst);
+    const kinds = timeline.body.items.filter((e: { stepId: string }) => e.stepId === "cordon-node").map((e: { kind: string }) => e.kind);
+    expect(kinds).toEqual(["plan", "intent", "result", "verify"]);
+
+    const progress = await call(progressRoute, "GET", `${cordon.u}/progress`, cordon.p, analyst);
+    expect(progress.body.run).toMatchObject({ status: "succeeded", operation: "execute" });
+
+    expect((await call(releaseRoute, "GET", `/api/v1/incidents/${id}/release`, { id }, analyst)).body.items.map((i: { stepId: string }) => i.stepId)).toEqual([
+      "label-quarantine",
+      "cordon-node",
+    ]);
+    expect((await call(undoRoute, "POST", `${label.u}/undo`, label.p, analyst, {})).status).toBe(200);
+    const undone = await call(undoRoute, "POST", `${cordon.u}/undo`, cordon.p, analyst, {});
+    expect(undone.status).toBe(200);
+    expect(undone.body).toMatchObject({ operation: "undo", verify: { holds: false } });
+    expect((await kubeApis(PAYMENTS).core.readNode({ name: opened.body.targets.node })).spec?.unschedulable).toBeFalsy();
+    expect((await call(releaseRoute, "GET", `/api/v1/incidents/${id}/release`, { id }, analyst)).body.items).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+// The zod schemas and role requirements both doors (route handlers and server actions) share.
+import { z } from "zod";
+import type { RoleRequirement } from "@/lib/auth/roles";
+
+/** Who may use incidents at all ("analyst+"); each step's own role is checked by the executor. */
+export const INCIDENT_ROLES: RoleRequirement = ["analyst", "approver"];
+
+const stepId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { message: "not a step id" });
+const incidentId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, { message: "not an incident id" });
+
+export const incidentParams = z.object({ id: incidentId });
+export const stepParams = z.object({ id: incidentId, stepId });
+
+const stepParamsObject = z.record(z.string(), z.unknown());
+
+export const planBody = z.object({ params: stepParamsObject.optional() });
+
+export const executeBody = z.object({
+  planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the plan you reviewed" }),
+  confirm: z.string().max(253).optional(),
+  params: stepParamsObject.optional(),
+  overrideReason: z.string().max(2000).optional(),
+});
+
+export const undoBody = z.object({ confirm: z.string().max(253).optional() });
+
+export const timelineQuery = z.object({
+  afterId: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
+
+export const progressQuery = z.object({ afterId: z.coerce.number().int().min(0).optional() });
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  status: z.enum(["open", "contained", "released", "closed"]).optional(),
+});
