@@ -14,7 +14,8 @@ export function renderKubeconfig(world: World, port: number): string {
     "current-context": clusters[0]?.contextName() ?? "",
     clusters: clusters.map((c) => ({
       name: c.contextName(),
-      cluster: { server: `http://127.0.0.1:${port}/clusters/${c.name}` },
+      // Plain HTTP on loopback: client-node refuses http:// servers unless TLS checking is off.
+      cluster: { server: `http://127.0.0.1:${port}/clusters/${c.name}`, "insecure-skip-tls-verify": true },
     })),
     users: clusters.map((c) => ({ name: c.contextName(), user: { token: "airlock-sim-token" } })),
     contexts: clusters.map((c) => ({
