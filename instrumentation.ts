@@ -3,5 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startConsole } = await import("@/lib/config/startup");
     await startConsole();
+    // Steps interrupted by the last shutdown (intent written, no result): verify and record them.
+    const { reconcileOnStart } = await import("@/lib/containment/reconcile");
+    void reconcileOnStart();
   }
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { appendEntry } from "@/lib/audit/append";
+import { logError, newRef } from "@/lib/http/log";
 import { getDb } from "@/lib/store";
 import { readableReason } from "./errors";
 import { getIncident, timelineTargets } from "./incidents";
@@ -77,4 +78,23 @@ export async function reconcileInterrupted(): Promise<Reconciled[]> {
     out.push({ runId: run.id, incidentId: run.incident_id, stepId: run.step_id, operation: run.operation, holds, markedAs, message });
   }
   return out;
+}
+
+/**
+ * Server start: reconcile in the background and log what was found. Never throws: an
+ * unreachable cluster must not keep the console down; its runs stay "running" (and locked)
+ * until the next start, which the step's status shows.
+ */
+export function reconcileOnStart(): Promise<void> {
+  return reconcileInterrupted().then(
+    (found) => {
+      if (found.length) {
+        console.log(JSON.stringify({ level: "info", msg: "reconciled interrupted steps", runs: found.map((f) => ({ runId: f.runId, stepId: f.stepId, markedAs: f.markedAs })) }));
+      }
+    },
+    (err: unknown) => {
+      const ref = newRef();
+      logError(ref, err, { door: "startup", what: "reconcile" });
+    },
+  );
 }
