@@ -32,6 +32,32 @@ function maxUnavailableOf(d: KObject, desired: number): number {
   return typeof v === "number" ? v : Math.floor((parseInt(String(v), 10) / 100) * desired);
 }
 
+/** The ReplicaSet the controller makes for a Deployment's current template (not stored). */
+export function replicaSetFor(d: KObject, replicas: number, revision = 1, collisionCount = 0): KObject {
+  const hash = podTemplateHash(d.spec.template, collisionCount);
+  const template = structuredClone(d.spec.template);
+  template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [HASH]: hash } };
+  const selector = structuredClone(d.spec.selector ?? {});
+  selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH]: hash };
+  return {
+    apiVersion: "apps/v1",
+    kind: "ReplicaSet",
+    metadata: {
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels: { ...(template.metadata.labels ?? {}) },
+      annotations: {
+        "deployment.kubernetes.io/desired-replicas": String(replicas),
+        "deployment.kubernetes.io/max-replicas": String(replicas + maxSurgeOf(d, replicas)),
+        [REVISION]: String(revision),
+      },
+      ownerReferences: [ownerRefTo(d)],
+    },
+    spec: { replicas, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+    status: { replicas: 0 },
+  };
+}
+
 export class DeploymentController implements Controller {
   readonly name = "deployment";
 
@@ -110,29 +136,8 @@ export class DeploymentController implements Controller {
     const store = this.m.store;
     const ns = d.metadata.namespace!;
     let collision = (d.status?.collisionCount as number | undefined) ?? 0;
-    let hash = podTemplateHash(d.spec.template, collision);
-    while (store.get("apps/replicasets", ns, `${d.metadata.name}-${hash}`)) hash = podTemplateHash(d.spec.template, ++collision);
-    const template = structuredClone(d.spec.template);
-    template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [HASH]: hash } };
-    const selector = structuredClone(d.spec.selector ?? {});
-    selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH]: hash };
-    return store.create("apps/replicasets", {
-      apiVersion: "apps/v1",
-      kind: "ReplicaSet",
-      metadata: {
-        name: `${d.metadata.name}-${hash}`,
-        namespace: ns,
-        labels: { ...(template.metadata.labels ?? {}) },
-        annotations: {
-          "deployment.kubernetes.io/desired-replicas": String(replicas),
-          "deployment.kubernetes.io/max-replicas": String(replicas + 1),
-          [REVISION]: String(revision),
-        },
-        ownerReferences: [ownerRefTo(d)],
-      },
-      spec: { replicas, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
-      status: { replicas: 0 },
-    });
+    while (store.get("apps/replicasets", ns, `${d.metadata.name}-${podTemplateHash(d.spec.template, collision)}`)) collision++;
+    return store.create("apps/replicasets", replicaSetFor(d, replicas, revision, collision));
   }
 
   private scale(rs: KObject, replicas: number, revision: number, desired: number, d: KObject): KObject {

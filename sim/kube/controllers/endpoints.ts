@@ -96,7 +96,9 @@ export class EndpointsController implements Controller {
 
     const pods = [...this.m.podsIn(ns)]
       .filter((p) => mapSelectorMatches(selector, p.metadata.labels) && p.status?.podIP && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed")
-      .sort((a, b) => ipKey(a.status.podIP).localeCompare(ipKey(b.status.podIP)));
+      .map((p) => ({ p, k: ipKey(p.status.podIP) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+      .map((x) => x.p);
     const publishNotReady = !!svc.spec?.publishNotReadyAddresses;
 
     const subsets = new Map<string, { addresses: unknown[]; notReadyAddresses: unknown[]; ports: EndpointPort[] }>();
