@@ -18,9 +18,9 @@ class ListProvider implements MigrationProvider {
 }
 
 /**
- * Brings the schema up to date. Idempotent. Kysely takes a lock around the run
- * (pg_advisory_xact_lock on PostgreSQL; SQLite runs it in one write transaction), so two
- * processes starting together apply each migration once.
+ * Brings the schema up to date. Idempotent. Runs under a lock (Kysely's advisory lock on
+ * PostgreSQL; BEGIN IMMEDIATE on SQLite), so two processes starting together apply each
+ * migration once.
  */
 export async function migrateToLatest(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
@@ -33,8 +33,25 @@ export async function migrateToLatest(
     engine === "postgres"
       ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
       : undefined;
-  const migrator = new Migrator({ db, provider: new ListProvider(list, engine), migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
+  const run = (k: Kysely<any>) =>
+    new Migrator({ db: k, provider: new ListProvider(list, engine), migrationTableSchema }).migrateToLatest();
+  const { error, results } =
+    engine === "postgres"
+      ? await run(db)
+      : // Kysely takes no lock on SQLite; hold the database's write lock so two processes starting together
+        // cannot both apply a migration. Migrations therefore must not open transactions themselves.
+        await db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          try {
+            const out = await run(conn);
+            await sql`commit`.execute(conn);
+            return out;
+          } catch (e) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw e;
+          }
+        });
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
     throw new Error(`database migration ${failed ?? ""} failed: ${(error as Error).message ?? String(error)}`);
