@@ -1,9 +1,10 @@
 import type { OpenApiFragment } from "../types";
 import { clustersApi } from "./clusters";
+import { incidentsApi } from "./incidents";
 
 /**
  * Every part of /api/v1 describes itself in one file beside this one. To document new
  * endpoints (incidents, approvals, tokens…), add `paths/<area>.ts` exporting an
  * OpenApiFragment and list it here; the document route merges them.
  */
-export const fragments: OpenApiFragment[] = [clustersApi];
+export const fragments: OpenApiFragment[] = [clustersApi, incidentsApi];

@@ -1,0 +1,205 @@
+import { jsonResponse, pathParam, ref, standardErrors } from "../common";
+import type { OpenApiFragment } from "../types";
+
+const id = pathParam("id", "Incident id", "^[A-Za-z0-9-]+$");
+const stepId = pathParam("stepId", "Containment step id, e.g. cordon-node", "^[a-z][a-z0-9-]{0,63}$");
+const err = (description: string) => jsonResponse(description, ref("Error"));
+const bad = { $ref: "#/components/responses/BadRequest" };
+const notFound = { $ref: "#/components/responses/NotFound" };
+const upstream = { $ref: "#/components/responses/Upstream" };
+const body = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
+const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: "object", properties, ...(required.length ? { required } : {}) });
+
+const schemas = {
+  IncidentTargets: obj(
+    {
+      cluster: { type: "string" },
+      namespace: { type: "string" },
+      pod: { type: "string" },
+      podUid: { type: "string" },
+      node: { type: ["string", "null"] },
+      instance: { type: ["object", "null"], properties: { project: { type: "string" }, zone: { type: "string" }, name: { type: "string" } } },
+      network: { type: ["string", "null"] },
+      ownerChain: { type: "array", items: obj({ kind: { type: "string" }, name: { type: "string" }, apiVersion: { type: "string" }, uid: { type: "string" } }) },
+      services: { type: "array", items: { type: "string" } },
+      networkPolicies: { type: "array", items: { type: "string" } },
+      containers: { type: "array", items: { type: "string" } },
+    },
+    ["cluster", "namespace", "pod"],
+  ),
+  Incident: obj(
+    {
+      id: { type: "string" },
+      title: { type: "string" },
+      severity: { enum: ["low", "medium", "high", "critical"] },
+      status: { enum: ["open", "contained", "released", "closed"] },
+      createdBy: { type: "string" },
+      createdAt: { type: "string", format: "date-time" },
+      targets: ref("IncidentTargets"),
+    },
+    ["id", "title", "severity", "status", "targets"],
+  ),
+  StepPlan: obj(
+    {
+      stepId: { type: "string" },
+      planHash: { type: "string", description: "sha256 of the step, params, changes and data; send it back to execute" },
+      risk: { enum: ["read-only", "reversible", "disruptive", "destructive"] },
+      changes: { type: "array", items: { type: "object" } },
+      commands: { type: "array", items: { type: "string" }, description: "Equivalent kubectl/gcloud commands, in order" },
+      warnings: { type: "array", items: obj({ level: { type: "string" }, code: { type: "string" }, message: { type: "string" } }) },
+      requiresApproval: { type: "boolean" },
+      requiresConfirmation: { type: "boolean", description: "execute needs confirm equal to the pod's name" },
+      blocked: { type: "string", description: "Why the step cannot run now" },
+      noop: { type: "boolean" },
+      dryRun: obj({ ok: { type: "boolean" }, message: { type: "string" } }),
+    },
+    ["stepId", "planHash", "risk", "changes", "commands", "warnings", "requiresApproval"],
+  ),
+  StepRun: obj(
+    {
+      runId: { type: "string" },
+      stepId: { type: "string" },
+      operation: { enum: ["execute", "undo"] },
+      outcome: { enum: ["success", "noop"] },
+      message: { type: "string" },
+      verify: { type: ["object", "null"], properties: { holds: { type: "boolean" }, message: { type: "string" } } },
+    },
+    ["runId", "stepId", "operation", "outcome", "message"],
+  ),
+  TimelineEntry: obj({
+    id: { type: "integer" },
+    at: { type: "string", format: "date-time" },
+    actor: { type: "string" },
+    role: { type: ["string", "null"] },
+    incidentId: { type: ["string", "null"] },
+    stepId: { type: ["string", "null"] },
+    kind: { type: "string", description: "incident-opened, plan, override, intent, result, verify, undo, reconcile …" },
+    targets: { type: "array", items: { type: "object" } },
+    planHash: { type: ["string", "null"] },
+    details: { type: "object" },
+    prevHash: { type: "string" },
+    hash: { type: "string" },
+  }),
+};
+
+const tags = ["incidents"];
+
+export const incidentsApi: OpenApiFragment = {
+  tags: [{ name: "incidents", description: "Incidents and their staged containment: plan, execute, undo, release, timeline" }],
+  schemas,
+  paths: {
+    "/api/v1/incidents": {
+      get: {
+        tags,
+        summary: "Incidents, newest first",
+        parameters: [
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+          { name: "status", in: "query", schema: { enum: ["open", "contained", "released", "closed"] } },
+        ],
+        responses: { "200": jsonResponse("Incidents", obj({ items: { type: "array", items: ref("Incident") } })), "400": bad, ...standardErrors },
+      },
+      post: {
+        tags,
+        summary: "Open an incident on a pod; Airlock resolves node, VM, owner chain, Services and NetworkPolicies",
+        requestBody: body(
+          obj(
+            {
+              cluster: { type: "string", description: "Kubernetes context name" },
+              namespace: { type: "string" },
+              pod: { type: "string" },
+              title: { type: "string", minLength: 3 },
+              severity: { enum: ["low", "medium", "high", "critical"], default: "high" },
+            },
+            ["cluster", "namespace", "pod", "title"],
+          ),
+        ),
+        responses: { "201": jsonResponse("The incident", ref("Incident")), "400": bad, "404": notFound, "502": upstream, ...standardErrors },
+      },
+    },
+    "/api/v1/incidents/{id}": {
+      get: {
+        tags,
+        summary: "Targets, live preflight, every step's status by stage, and what release would undo",
+        parameters: [id],
+        responses: { "200": jsonResponse("Incident detail", { type: "object" }), "404": notFound, ...standardErrors },
+      },
+    },
+    "/api/v1/incidents/{id}/timeline": {
+      get: {
+        tags,
+        summary: "The incident's hash-chained timeline entries in order",
+        parameters: [id, { name: "afterId", in: "query", schema: { type: "integer", minimum: 0 } }, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 5000 } }],
+        responses: { "200": jsonResponse("Entries", obj({ items: { type: "array", items: ref("TimelineEntry") } })), "404": notFound, ...standardErrors },
+      },
+    },
+    "/api/v1/incidents/{id}/release": {
+      get: {
+        tags,
+        summary: "Reversible steps still in force, newest first: undo each in this order to release",
+        parameters: [id],
+        responses: { "200": jsonResponse("Release items", obj({ items: { type: "array", items: { type: "object" } } })), "404": notFound, ...standardErrors },
+      },
+    },
+    "/api/v1/incidents/{id}/steps/{stepId}/plan": {
+      post: {
+        tags,
+        summary: "Plan a step: exact changes, equivalent commands, warnings and the plan hash to execute",
+        parameters: [id, stepId],
+        requestBody: body(obj({ params: { type: "object" } })),
+        responses: { "200": jsonResponse("The plan", ref("StepPlan")), "400": bad, "404": notFound, "502": upstream, ...standardErrors },
+      },
+    },
+    "/api/v1/incidents/{id}/steps/{stepId}/execute": {
+      post: {
+        tags,
+        summary: "Execute the reviewed plan",
+        description:
+          "403 when the caller's role is below the step's or a destructive step has no approval for this plan hash; 400 on a missing or wrong confirmation; 409 when the plan changed (stale planHash), the step is blocked or already running, or eradication waits for evidence.",
+        parameters: [id, stepId],
+        requestBody: body(
+          obj(
+            {
+              planHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
+              confirm: { type: "string", description: "The pod's name, for disruptive and destructive steps" },
+              params: { type: "object" },
+              overrideReason: { type: "string", description: "Approver only: run an eradicate step before evidence was collected (at least 10 characters)" },
+            },
+            ["planHash"],
+          ),
+        ),
+        responses: {
+          "200": jsonResponse("The run", ref("StepRun")),
+          "400": bad,
+          "404": notFound,
+          "409": err("Stale plan, blocked, already running, or waiting for evidence"),
+          "502": err("The step failed; the message says why (recorded on the timeline)"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/api/v1/incidents/{id}/steps/{stepId}/undo": {
+      post: {
+        tags,
+        summary: "Undo the latest successful run of a reversible step with its stored record",
+        parameters: [id, stepId],
+        requestBody: body(obj({ confirm: { type: "string" } })),
+        responses: {
+          "200": jsonResponse("The undo run", ref("StepRun")),
+          "400": bad,
+          "404": notFound,
+          "409": err("Nothing to undo, or the step is running"),
+          "502": err("The undo failed"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/api/v1/incidents/{id}/steps/{stepId}/progress": {
+      get: {
+        tags,
+        summary: "Progress lines of the step's latest run (per-pod drain progress); poll with afterId",
+        parameters: [id, stepId, { name: "afterId", in: "query", schema: { type: "integer", minimum: 0 } }],
+        responses: { "200": jsonResponse("Run and lines", { type: "object" }), "404": notFound, ...standardErrors },
+      },
+    },
+  },
+};
