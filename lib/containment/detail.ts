@@ -5,7 +5,7 @@ import { requiresApproval } from "./approvals";
 import type { StepRunRow } from "./db";
 import { lockedUntilEvidence, needsConfirmation } from "./executor";
 import { requireIncident } from "./incidents";
-import { listProgress, listRuns, type ProgressLine } from "./locks";
+import { listProgress, listRuns, parseRecord, type ProgressLine } from "./locks";
 import { preflight, type Preflight, type StepPreflight } from "./preflight";
 import { releasePlan, type ReleaseItem } from "./release";
 import { requireStep, stepsByStage } from "./registry";
@@ -22,6 +22,8 @@ export type RunSummary = {
   startedAt: string;
   finishedAt: string | null;
   planHash: string | null;
+  /** When the run's effect is expected to hold (apply-deny-all's propagation window), from its record. */
+  effectiveAt: string | null;
 };
 
 export type StepSummary = {
@@ -56,7 +58,13 @@ function summarize(r: StepRunRow): RunSummary {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     planHash: r.plan_hash,
+    effectiveAt: effectiveAtOf(r),
   };
+}
+
+function effectiveAtOf(r: StepRunRow): string | null {
+  const at = parseRecord(r)?.effectiveAt;
+  return typeof at === "string" ? at : null;
 }
 
 /** A step's state from its runs: the last run decides; a succeeded undo means the step is undone. */
