@@ -21,7 +21,6 @@ async function readDenyAll(ctx: StepContext) {
 }
 
 async function warningsFor(ctx: StepContext): Promise<Warning[]> {
-  const t = ctx.incident.targets;
   const warnings: Warning[] = [];
   const facts = await clusterFacts(ctx);
   if (!facts || !facts.networkPolicy.enforced) {
