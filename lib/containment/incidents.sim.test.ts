@@ -5,7 +5,7 @@ import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
 import { getIncident, listIncidents, openIncident } from "./incidents";
 import { preflight } from "./preflight";
-import { compromisedPod, startSim } from "./steps/support/testing";
+import { compromisedPod, simPost, startSim } from "./steps/support/testing";
 import { caller, freshDb } from "./testing";
 
 // Against the simulator process, reached exactly as production reaches GKE.
@@ -95,5 +95,25 @@ describe("preflight", () => {
     expect(deny.ok).toBe(false);
     expect(deny.reasons.join(" ")).toMatch(/not enforced/);
     expect(pf.steps.find((s) => s.stepId === "cordon-node")).toMatchObject({ ok: true });
+  });
+
+  it("says before anyone clicks when Airlock's own identity may not do a step", async () => {
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    await simPost(sim, "/_sim/access-denials", { cluster: "payments", verb: "patch", resource: "nodes" });
+    await simPost(sim, "/_sim/iam-denials", { permissions: ["compute.instances.setTags"] });
+    try {
+      const pf = await preflight(inc);
+      const cordon = pf.steps.find((s) => s.stepId === "cordon-node")!;
+      expect(cordon.ok).toBe(false);
+      expect(cordon.reasons.join(" ")).toMatch(/may not patch nodes/);
+      const tag = pf.steps.find((s) => s.stepId === "tag-node")!;
+      expect(tag.ok).toBe(false);
+      expect(tag.reasons.join(" ")).toMatch(/compute\.instances\.setTags/);
+      expect(pf.steps.find((s) => s.stepId === "label-quarantine")).toMatchObject({ ok: true });
+    } finally {
+      await fetch(`${sim.base}/_sim/access-denials`, { method: "DELETE" });
+      await fetch(`${sim.base}/_sim/iam-denials`, { method: "DELETE" });
+    }
   });
 });
