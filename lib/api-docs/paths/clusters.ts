@@ -1,4 +1,4 @@
-import { commonResponses, jsonResponse, pathParam, ref, standardErrors } from "../common";
+import { jsonResponse, pathParam, ref, standardErrors } from "../common";
 import type { OpenApiFragment } from "../types";
 
 const cluster = pathParam("cluster", "Kubernetes context name, e.g. gke_acme-prod_us-central1-a_payments", "^[A-Za-z0-9._:@-]+$");
