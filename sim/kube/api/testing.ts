@@ -9,12 +9,16 @@ import { handleKubeRequest } from "./router";
 // An API server over one in-process cluster with no controllers: tests see exactly what the
 // API layer does, nothing reconciles behind their back.
 
+// Response bodies are whatever the API answered; tests assert on their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ApiBody = Record<string, any>;
+
 export interface ApiTestServer {
   world: World;
   cluster: SimCluster;
   node: string;
   base: string;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: KObject & Record<string, unknown>; headers: Headers }>;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: ApiBody; headers: Headers }>;
   close(): Promise<void>;
 }
 
