@@ -64,8 +64,14 @@ export function serveWatch(world: World, cluster: SimCluster, t: ResourceType, r
     if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + "\n");
   };
   const sendObj = (type: string, obj: KObject) => send(type, encode(obj));
-  const bookmark = (rv: number) =>
-    send("BOOKMARK", { kind: t.kind, apiVersion: t.group ? `${t.group}/${t.version}` : t.version, metadata: { resourceVersion: String(rv) } });
+  const bookmark = (rv: number, initialEventsEnd = false) =>
+    send("BOOKMARK", {
+      kind: t.kind,
+      apiVersion: t.group ? `${t.group}/${t.version}` : t.version,
+      // WatchList clients (sendInitialEvents=true) wait for this annotation to know the
+      // initial state is complete.
+      metadata: { resourceVersion: String(rv), ...(initialEventsEnd ? { annotations: { "k8s.io/initial-events-end": "true" } } : {}) },
+    });
 
   const deliver = (e: StoreEvent, assumeVisible: boolean) => {
     if (e.resource !== t.key || !inScope(e.object)) return;
@@ -113,7 +119,7 @@ export function serveWatch(world: World, cluster: SimCluster, t: ResourceType, r
       visible.add(keyOf(t, obj));
       sendObj("ADDED", obj);
     }
-    if (sendInitial) bookmark(lastRv);
+    if (sendInitial) bookmark(lastRv, true);
   } else {
     const from = Number(rvText);
     let history: StoreEvent[];
