@@ -34,7 +34,7 @@ describe("scale scenario (scaled down: 200 nodes, 6,000 pods)", () => {
     const deployments = cluster.store.list("apps/deployments");
     expect(deployments.length).toBe(60);
     expect(deployments.every((d) => d.status.readyReplicas === d.spec.replicas)).toBe(true);
-    const ep = cluster.store.get("endpoints", "team-000", "api")!;
+    const ep = cluster.store.get("endpoints", "team-000", "api")! as unknown as { subsets: { addresses: unknown[] }[] };
     expect(ep.subsets[0].addresses).toHaveLength(100);
   });
 

@@ -24,7 +24,6 @@ function templateWithoutHash(t: KObject["spec"]): unknown {
   return copy;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function maxUnavailableOf(d: KObject, desired: number): number {
   const ru = d.spec?.strategy?.rollingUpdate ?? {};
   const v = ru.maxUnavailable ?? "25%";

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { afterEach, describe, expect, it } from "vitest";
 import { makeTestCluster, type TestCluster } from "./testing";
 import { createDeployment, serviceObject } from "../../scenarios/builders";
@@ -20,16 +21,16 @@ function setup() {
   t.advance(3);
 }
 
-const addresses = () => (t.cluster.store.get("endpoints", "shop", "checkout")!.subsets ?? []).flatMap((s: { addresses?: { targetRef: { name: string } }[] }) => (s.addresses ?? []).map((a) => a.targetRef.name)).sort();
+const addresses = () => ((t.cluster.store.get("endpoints", "shop", "checkout")!.subsets as any[]) ?? []).flatMap((s: { addresses?: { targetRef: { name: string } }[] }) => (s.addresses ?? []).map((a) => a.targetRef.name)).sort();
 
 describe("endpoints controller", () => {
   it("lists Ready pods selected by the Service, with the named targetPort resolved", () => {
     setup();
-    const ep = t.cluster.store.get("endpoints", "shop", "checkout")!;
+    const ep = t.cluster.store.get("endpoints", "shop", "checkout")! as any;
     expect(ep.subsets).toHaveLength(1);
     expect(ep.subsets[0].ports).toEqual([{ name: "web", port: 8080, protocol: "TCP" }]);
     expect(addresses()).toEqual(t.pods().map((p) => p.metadata.name).sort());
-    const [slice] = t.cluster.store.list("discovery.k8s.io/endpointslices", { namespace: "shop" });
+    const [slice] = t.cluster.store.list("discovery.k8s.io/endpointslices", { namespace: "shop" }) as any[];
     expect(slice.metadata.labels?.["kubernetes.io/service-name"]).toBe("checkout");
     expect(slice.endpoints).toHaveLength(2);
     expect(slice.endpoints.every((e: { conditions: { ready: boolean } }) => e.conditions.ready)).toBe(true);
@@ -43,7 +44,7 @@ describe("endpoints controller", () => {
     expect(addresses()).not.toContain(victim);
     expect(addresses()).toHaveLength(1);
     // The replacement has no IP until the kubelet starts it, so it is not listed yet.
-    expect(t.cluster.store.get("endpoints", "shop", "checkout")!.subsets[0].notReadyAddresses).toBeUndefined();
+    expect((t.cluster.store.get("endpoints", "shop", "checkout")! as any).subsets[0].notReadyAddresses).toBeUndefined();
     t.advance(3);
     expect(addresses()).toHaveLength(2);
     expect(addresses()).not.toContain(victim);
@@ -55,7 +56,7 @@ describe("endpoints controller", () => {
     deletePodGracefully(t.world, t.cluster, victim);
     t.settle();
     expect(addresses()).not.toContain(victim.metadata.name);
-    const [slice] = t.cluster.store.list("discovery.k8s.io/endpointslices", { namespace: "shop" });
+    const [slice] = t.cluster.store.list("discovery.k8s.io/endpointslices", { namespace: "shop" }) as any[];
     const e = slice.endpoints.find((x: { targetRef: { name: string } }) => x.targetRef.name === victim.metadata.name);
     expect(e.conditions).toEqual({ ready: false, serving: true, terminating: true });
   });
@@ -65,7 +66,7 @@ describe("endpoints controller", () => {
     t.update("services", "shop", "checkout", (s) => (s.spec.selector = { app: "nothing" }));
     t.settle();
     expect(t.cluster.store.get("endpoints", "shop", "checkout")!.subsets).toBeUndefined();
-    const k8s = t.cluster.store.get("endpoints", "default", "kubernetes")!;
+    const k8s = t.cluster.store.get("endpoints", "default", "kubernetes")! as any;
     expect(k8s.subsets[0].addresses).toHaveLength(1);
   });
 
