@@ -131,7 +131,12 @@ export function applyDefaults(world: World, cluster: SimCluster, key: string, ob
       spec.replicas ??= 1;
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
-      spec.strategy ??= { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" } };
+      spec.strategy ??= {};
+      {
+        const strategy = spec.strategy as Obj;
+        strategy.type ??= "RollingUpdate";
+        if (strategy.type === "RollingUpdate") strategy.rollingUpdate ??= { maxUnavailable: "25%", maxSurge: "25%" };
+      }
       defaultTemplate(spec);
       break;
     case "apps/replicasets":
