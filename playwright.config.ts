@@ -25,7 +25,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx tsx scripts/demo.ts",
+    // One e2e console per machine at a time: runs queue on the lock instead of fighting over
+    // the port and the .next build directory.
+    command: "flock /tmp/airlock-e2e.lock npx tsx scripts/demo.ts",
     url: `http://127.0.0.1:${PORT}/signin`,
     timeout: 600_000,
     reuseExistingServer: false,
