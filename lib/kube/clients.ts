@@ -13,7 +13,7 @@ import {
   type PatchStrategy,
 } from "@kubernetes/client-node";
 import { config } from "@/lib/config";
-import { HttpError } from "@/lib/http/route";
+import { HttpError } from "@/lib/http/errors";
 
 export type KubeApis = {
   kc: KubeConfig;
