@@ -1,0 +1,69 @@
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { IncidentHeader } from "@/components/containment/incident-header";
+import { IncidentNotAllowed } from "@/components/containment/incident-not-allowed";
+import { PreflightPanel } from "@/components/containment/preflight-panel";
+import { ReleasePanel } from "@/components/containment/release-panel";
+import { StageSection, stageAnchor } from "@/components/containment/stage-section";
+import { TimelinePanel } from "@/components/containment/timeline-panel";
+import { getCaller, hasRole, meetsRequirement } from "@/lib/auth";
+import { incidentDetail, incidentTimeline } from "@/lib/containment/detail";
+import { INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
+import { EVIDENCE_STEP } from "@/lib/containment/executor";
+import { isHttpError } from "@/lib/http/errors";
+
+export const metadata: Metadata = { title: "Incident" };
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+async function load(id: string) {
+  try {
+    return await Promise.all([incidentDetail(id), incidentTimeline(id)]);
+  } catch (err) {
+    if (isHttpError(err) && err.status === 404) notFound();
+    throw err;
+  }
+}
+
+/** The containment wizard: everything is read from the server on each render, so a reload resumes where the incident stands. */
+export default async function IncidentPage({ params }: Props) {
+  const { id } = await params;
+  const caller = await getCaller();
+  if (!caller) redirect(`/signin?callbackUrl=${encodeURIComponent(`/incidents/${id}`)}`);
+  if (!meetsRequirement(caller, INCIDENT_ROLES)) return <IncidentNotAllowed title="Incident" />;
+  if (!incidentParams.safeParse({ id }).success) notFound();
+
+  const [detail, timeline] = await load(id);
+  const { incident } = detail;
+  const evidence = detail.stages.flatMap((s) => s.steps).find((s) => s.id === EVIDENCE_STEP);
+  const evidenceDone = evidence?.status === "succeeded" || evidence?.status === "noop";
+  const canOverride = hasRole(caller, "approver");
+
+  return (
+    <div className="space-y-6">
+      <IncidentHeader incident={incident} />
+      <PreflightPanel preflight={detail.preflight} nodeIsolationAnchor={stageAnchor("node-network")} />
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="space-y-8">
+          {detail.stages.map((s) => (
+            <StageSection
+              key={s.stage}
+              incidentId={incident.id}
+              stage={s.stage}
+              title={s.title}
+              steps={s.steps}
+              targets={incident.targets}
+              evidenceDone={evidenceDone}
+              canOverride={canOverride}
+            />
+          ))}
+          <ReleasePanel incidentId={incident.id} items={detail.release} podName={incident.targets.pod} />
+        </div>
+        <div className="xl:sticky xl:top-4 xl:self-start">
+          <TimelinePanel incidentId={incident.id} initial={timeline} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { EmptyRow, Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import type { ProgressLine } from "@/lib/containment/locks";
+import { incidentQueries } from "./queries";
+
+type PodState = { pod: string; state: string; reason: string; at: string };
+
+/** Latest state per pod, in the order the drain first reported them. */
+export function perPod(lines: ProgressLine[]): PodState[] {
+  const byPod = new Map<string, PodState>();
+  for (const l of lines) {
+    const pod = typeof l.detail.pod === "string" ? l.detail.pod : null;
+    if (!pod) continue;
+    byPod.set(pod, {
+      pod,
+      state: typeof l.detail.state === "string" ? l.detail.state : "",
+      reason: typeof l.detail.reason === "string" ? l.detail.reason : "",
+      at: l.at,
+    });
+  }
+  return [...byPod.values()];
+}
+
+/**
+ * Live per-pod progress of the drain, read from the server (so leaving and coming back shows
+ * the same thing). Polls while the step runs, here or in another tab; when a run this page
+ * only learnt about from the server ends, the page is refreshed to show its result.
+ */
+export function DrainProgress({ incidentId, stepId, running, serverRunning }: { incidentId: string; stepId: string; running: boolean; serverRunning: boolean }) {
+  const router = useRouter();
+  const q = useQuery({ ...incidentQueries.progress(incidentId, stepId), refetchInterval: running ? 1000 : false, staleTime: 0 });
+  const runStatus = q.data?.run?.status;
+  useEffect(() => {
+    if (serverRunning && runStatus && runStatus !== "running") router.refresh();
+  }, [serverRunning, runStatus, router]);
+
+  const pods = perPod(q.data?.lines ?? []);
+  if (!running && pods.length === 0) return null;
+  return (
+    <div className="space-y-1">
+      <Table caption="Drain progress per pod" captionVisible>
+        <THead>
+          <tr>
+            <Th>Pod</Th>
+            <Th>State</Th>
+            <Th>Why</Th>
+          </tr>
+        </THead>
+        <TBody>
+          {pods.length === 0 && <EmptyRow colSpan={3}>Waiting for the first pod…</EmptyRow>}
+          {pods.map((p) => (
+            <tr key={p.pod}>
+              <Td className="font-mono text-xs">{p.pod}</Td>
+              <Td>{p.state}</Td>
+              <Td className="text-xs">{p.reason}</Td>
+            </tr>
+          ))}
+        </TBody>
+      </Table>
+      {q.isError && <p className="text-sm text-amber-800">Progress could not be read: {q.error.message}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * Query-key factory for the incident wizard: each entry returns its key and fetcher together
+ * (the apiQuery habit of lib/http/fetch-json.ts). Client-safe: types only from the engine.
+ */
+import { apiQuery } from "@/lib/http/fetch-json";
+import type { TimelineEntry } from "@/lib/audit/append";
+import type { RunSummary } from "@/lib/containment/detail";
+import type { ProgressLine } from "@/lib/containment/locks";
+
+const enc = encodeURIComponent;
+
+export type ProgressAnswer = { run: RunSummary | null; lines: ProgressLine[] };
+
+// The timeline route caps one answer at 5000 entries; an incident stays far below that.
+const TIMELINE_LIMIT = 5000;
+
+export const incidentQueries = {
+  all: (id: string) => ["incidents", id] as const,
+  timeline: (id: string) =>
+    apiQuery<{ items: TimelineEntry[] }>(["incidents", id, "timeline"], `/api/v1/incidents/${enc(id)}/timeline?limit=${TIMELINE_LIMIT}`),
+  progress: (id: string, stepId: string) =>
+    apiQuery<ProgressAnswer>(["incidents", id, "steps", stepId, "progress"], `/api/v1/incidents/${enc(id)}/steps/${enc(stepId)}/progress`),
+};

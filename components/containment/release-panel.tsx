@@ -1,0 +1,54 @@
+"use client";
+
+import { startTransition, useActionState } from "react";
+import { undoStepAction } from "@/app/incidents/actions/undo-step";
+import { ActionResult, type ActionState } from "@/components/ui/action-result";
+import type { RunOutcome } from "@/lib/containment/executor";
+import type { ReleaseItem } from "@/lib/containment/release";
+import { ReleaseItemView } from "./release-item";
+
+type Undo = { stepId: string; confirm?: string };
+
+/**
+ * Release from quarantine: the reversible steps still in force, newest first (the engine's
+ * order), each undone on its own. The outcome lives here, not in the item, because a
+ * successful undo removes the item from the list the server sends back.
+ */
+export function ReleasePanel({ incidentId, items, podName }: { incidentId: string; items: ReleaseItem[]; podName: string }) {
+  const [state, dispatch, pending] = useActionState<ActionState<RunOutcome>, Undo>(
+    async (_prev, u) => undoStepAction({ id: incidentId, stepId: u.stepId, ...(u.confirm !== undefined ? { confirm: u.confirm } : {}) }),
+    null,
+  );
+  return (
+    <section aria-labelledby="release-heading" className="space-y-3 rounded-lg border border-slate-200 bg-slate-50 p-4">
+      <h2 id="release-heading" className="text-lg font-semibold">
+        Release from quarantine
+      </h2>
+      <p className="text-sm text-slate-700">Undo each reversible step that took effect, newest first. Each undo is confirmed and logged like any step.</p>
+      {items.length === 0 ? (
+        <p className="text-sm text-slate-600">Nothing to release: no reversible step is in force.</p>
+      ) : (
+        <ol aria-label="Steps to undo, newest first" className="space-y-2">
+          {items.map((item) => (
+            <ReleaseItemView
+              key={item.runId}
+              item={item}
+              podName={podName}
+              pending={pending}
+              onUndo={(stepId, confirm) => startTransition(() => dispatch({ stepId, confirm }))}
+            />
+          ))}
+        </ol>
+      )}
+      <ActionResult
+        state={state}
+        success={(o) => (
+          <p>
+            Undone <code>{o.stepId}</code>: {o.message}
+            {o.verify ? ` Verify: ${o.verify.message}` : ""}
+          </p>
+        )}
+      />
+    </section>
+  );
+}

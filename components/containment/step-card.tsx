@@ -1,0 +1,186 @@
+"use client";
+
+import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { executeStepAction } from "@/app/incidents/actions/execute-step";
+import { planStepAction } from "@/app/incidents/actions/plan-step";
+import { ActionResult, type ActionState } from "@/components/ui/action-result";
+import { Button } from "@/components/ui/button";
+import type { StepSummary } from "@/lib/containment/detail";
+import type { PlanView as Plan, RunOutcome } from "@/lib/containment/executor";
+import type { IncidentTargets } from "@/lib/containment/types";
+import { ApprovalSlot } from "./approval-slot";
+import { ConfirmForm, type ConfirmInput } from "./confirm-form";
+import { PropagationCountdown } from "./countdown";
+import { DrainProgress } from "./drain-progress";
+import { paramsFromForm, STEPS_WITH_PARAMS, type StepParams } from "./params";
+import { PlanView } from "./plan-view";
+import { RiskBadge } from "./risk-badge";
+import { StatusBadge } from "./status-badge";
+import { StepParamsFields } from "./step-params";
+
+type Reviewed = { view: Plan; params: StepParams };
+type Feedback = ActionState<RunOutcome>;
+type CardState = { plan: Reviewed | null; feedback: Feedback; replanned: boolean };
+type Intent = { kind: "plan"; params: StepParams } | ({ kind: "execute" } & ConfirmInput);
+
+export const stepAnchor = (stepId: string) => `step-${stepId}`;
+
+function ranMessage(o: RunOutcome): string {
+  const head = o.outcome === "noop" ? "No-op (already done)" : o.operation === "undo" ? "Undone" : "Succeeded";
+  const verify = o.verify ? ` Verify: ${o.verify.holds ? "holds" : "does not hold"}: ${o.verify.message}` : "";
+  return `${head}: ${o.message}${verify}`;
+}
+
+/**
+ * One containment step: plan (with its params) → review → confirm → execute, through the
+ * engine's server actions. Status comes from the server (props), so a reload or another
+ * analyst's run shows the same thing; only the plan under review is local.
+ */
+export function StepCard({
+  incidentId,
+  step,
+  targets,
+  evidenceDone,
+  canOverride,
+}: {
+  incidentId: string;
+  step: StepSummary;
+  targets: IncidentTargets;
+  evidenceDone: boolean;
+  canOverride: boolean;
+}) {
+  const [dirty, setDirty] = useState(false);
+  const [state, dispatch, pending] = useActionState<CardState, Intent>(
+    async (prev, intent) => {
+      if (intent.kind === "plan") {
+        const r = await planStepAction({ id: incidentId, stepId: step.id, params: intent.params });
+        if (!r.ok) return { plan: null, feedback: r, replanned: false };
+        return { plan: { view: r.data, params: intent.params }, feedback: null, replanned: false };
+      }
+      if (!prev.plan) return prev;
+      const { params, view } = prev.plan;
+      const r = await executeStepAction({
+        id: incidentId,
+        stepId: step.id,
+        planHash: view.planHash,
+        params,
+        ...(intent.confirm !== undefined ? { confirm: intent.confirm } : {}),
+        ...(intent.overrideReason !== undefined ? { overrideReason: intent.overrideReason } : {}),
+      });
+      if (r.ok) return { plan: null, feedback: r, replanned: false };
+      if (r.fieldErrors) return { ...prev, feedback: r, replanned: false };
+      // A refusal may mean the world moved (stale plan, now blocked): show what would run now.
+      const again = await planStepAction({ id: incidentId, stepId: step.id, params });
+      if (!again.ok) return { ...prev, feedback: r, replanned: false };
+      return { plan: { view: again.data, params }, feedback: r, replanned: again.data.planHash !== view.planHash };
+    },
+    { plan: null, feedback: null, replanned: false },
+  );
+
+  // onSubmit rather than a form action: React resets a form after its action, and the
+  // parameters (SSH range, per-Service choice) must stay visible beside the plan they produced.
+  function submitPlan(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const params = paramsFromForm(step.id, new FormData(e.currentTarget));
+    setDirty(false);
+    startTransition(() => dispatch({ kind: "plan", params }));
+  }
+
+  const titleId = `${step.id}-title`;
+  const blockedId = `${step.id}-blocked`;
+  const running = pending || step.status === "running";
+  const lock = step.lockedUntilEvidence && !evidenceDone ? "Locked: eradicate steps stay locked until collect-evidence has succeeded for this incident." : null;
+  const plan = state.plan?.view ?? null;
+  const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
+  const effectiveAt = step.id === "apply-deny-all" && (step.status === "succeeded" || step.status === "noop") ? step.lastRun?.effectiveAt : null;
+
+  return (
+    <section id={stepAnchor(step.id)} aria-labelledby={titleId} className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <header className="flex flex-wrap items-center gap-2">
+        <h3 id={titleId} className="text-base font-semibold">
+          {step.title}
+        </h3>
+        <code className="text-xs text-slate-500">{step.id}</code>
+        <RiskBadge risk={step.risk} />
+        <StatusBadge status={step.status} pending={pending} />
+      </header>
+      <p className="mt-1 text-sm text-slate-700">{step.summary}</p>
+      {step.lastRun && (
+        <p className="mt-1 text-xs text-slate-600">
+          Last {step.lastRun.operation} by {step.lastRun.actor}, {step.lastRun.status}
+          {step.lastRun.message ? `: ${step.lastRun.message}` : ""}
+        </p>
+      )}
+      {step.preflight && !step.preflight.ok && (
+        <p className="mt-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          <strong>Preflight: this step cannot succeed now.</strong> {step.preflight.reasons.join(" ")}
+        </p>
+      )}
+      {lock && (
+        <p className="mt-2 rounded-md border border-slate-400 bg-slate-100 px-3 py-2 text-sm">
+          <span aria-hidden="true">🔒 </span>
+          {lock}
+          {canOverride ? " As an approver you may override it with a written reason." : " An approver may override it with a written reason."}
+        </p>
+      )}
+      {step.requiresApproval && (
+        <p className="mt-2 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-950">
+          Destructive: needs an approver&apos;s sign-off bound to the reviewed plan before it runs.
+        </p>
+      )}
+      {effectiveAt && (
+        <div className="mt-3">
+          <PropagationCountdown effectiveAt={effectiveAt} probeAnchor={stepAnchor("probe-isolation")} />
+        </div>
+      )}
+
+      <form className="mt-3 space-y-3" onSubmit={submitPlan}>
+        {STEPS_WITH_PARAMS.has(step.id) && <StepParamsFields stepId={step.id} targets={targets} fieldErrors={planFieldErrors} onChange={() => setDirty(true)} />}
+        <Button type="submit" variant="secondary" disabled={running}>
+          {plan ? "Plan again" : "Plan"}
+        </Button>
+      </form>
+
+      {state.replanned && (
+        <p role="alert" className="mt-3 rounded-md border border-amber-400 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          The plan changed since you reviewed it: review the new plan below before executing.
+        </p>
+      )}
+
+      {plan && (
+        <div className="mt-4 space-y-4 border-t border-slate-200 pt-4">
+          <PlanView plan={plan} blockedId={blockedId} />
+          <ConfirmForm
+            key={plan.planHash}
+            stepId={step.id}
+            risk={step.risk}
+            podName={targets.pod}
+            requiresConfirmation={plan.requiresConfirmation}
+            blocked={plan.blocked}
+            blockedId={blockedId}
+            stale={dirty}
+            lock={lock}
+            canOverride={canOverride}
+            pending={pending}
+            onExecute={(input) => startTransition(() => dispatch({ kind: "execute", ...input }))}
+          >
+            {plan.requiresApproval && <ApprovalSlot incidentId={incidentId} stepId={step.id} planHash={plan.planHash} />}
+          </ConfirmForm>
+        </div>
+      )}
+
+      {step.id === "drain-node" && (
+        <div className="mt-3">
+          <DrainProgress incidentId={incidentId} stepId={step.id} running={running} serverRunning={step.status === "running"} />
+        </div>
+      )}
+
+      <div className="mt-3">
+        <ActionResult
+          state={state.feedback}
+          success={(o) => <p>{ranMessage(o)}</p>}
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { EmptyRow, Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import type { TimelineEntry } from "@/lib/audit/append";
+import { incidentQueries } from "./queries";
+
+const POLL_MS = 3000;
+
+/** One word for how an entry ended, from the details the executor writes. */
+export function outcomeOf(e: TimelineEntry): string {
+  const d = e.details;
+  if (typeof d.outcome === "string") return d.outcome;
+  if (typeof d.holds === "boolean") return d.holds ? "holds" : "does not hold";
+  if (typeof d.blocked === "string") return "blocked";
+  if (d.noop === true) return "no-op";
+  if (e.kind === "intent" && typeof d.operation === "string") return d.operation;
+  return "";
+}
+
+function messageOf(e: TimelineEntry): string {
+  const d = e.details;
+  if (typeof d.message === "string") return d.message;
+  if (typeof d.reason === "string") return d.reason;
+  if (typeof d.blocked === "string") return d.blocked;
+  if (typeof d.title === "string") return d.title;
+  return "";
+}
+
+/** The incident's hash-chained timeline, newest first, polled so other analysts' actions appear. */
+export function TimelinePanel({ incidentId, initial }: { incidentId: string; initial: TimelineEntry[] }) {
+  const q = useQuery({ ...incidentQueries.timeline(incidentId), initialData: { items: initial }, refetchInterval: POLL_MS, staleTime: 0 });
+  const entries = [...(q.data?.items ?? [])].reverse();
+  return (
+    <section aria-labelledby="timeline-heading" className="space-y-2">
+      <h2 id="timeline-heading" className="text-lg font-semibold">
+        Timeline
+      </h2>
+      {q.isError && <p className="text-sm text-amber-800">The timeline could not be refreshed: {q.error.message}</p>}
+      <Table caption="Incident timeline, newest first">
+        <THead>
+          <tr>
+            <Th>Time</Th>
+            <Th>Actor</Th>
+            <Th>Role</Th>
+            <Th>Kind</Th>
+            <Th>Step</Th>
+            <Th>Outcome</Th>
+            <Th>Detail</Th>
+          </tr>
+        </THead>
+        <TBody>
+          {entries.length === 0 && <EmptyRow colSpan={7}>Nothing yet.</EmptyRow>}
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <Td className="whitespace-nowrap font-mono text-xs">{e.at.replace("T", " ").slice(0, 19)}</Td>
+              <Td>{e.actor}</Td>
+              <Td>{e.role ?? ""}</Td>
+              <Td>{e.kind}</Td>
+              <Td className="font-mono text-xs">{e.stepId ?? ""}</Td>
+              <Td>{outcomeOf(e)}</Td>
+              <Td className="max-w-md text-xs">{messageOf(e)}</Td>
+            </tr>
+          ))}
+        </TBody>
+      </Table>
+    </section>
+  );
+}
