@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { listEntries } from "@/lib/audit/append";
+import { resetConfigForTests } from "@/lib/config";
 import { verifyChain } from "@/lib/audit/verify";
 import type { Db } from "@/lib/store";
 import { setApprovalProvider } from "./approvals";
@@ -161,6 +165,9 @@ const flakyStep: StepDefinition = {
 };
 
 beforeAll(async () => {
+  // The approval policy and the kube clients read the validated configuration.
+  process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
+  resetConfigForTests();
   ({ db, close } = await freshDb());
   setTestSteps([cordon, label, evidence, deletePod, drain, leadOnly, flakyStep]);
 });
@@ -388,5 +395,28 @@ describe("reconcileInterrupted", () => {
     open();
     await abandoned.catch(() => {});
     expect(await reconcileInterrupted()).toEqual([]);
+  });
+});
+
+describe("preflight without a reachable cluster", () => {
+  it("marks every step as unable to run instead of failing the incident page", async () => {
+    const { preflight } = await import("./preflight");
+    const { resetKubeClientsForTests } = await import("@/lib/kube/clients");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airlock-kc-"));
+    const file = path.join(dir, "kubeconfig");
+    fs.writeFileSync(
+      file,
+      "apiVersion: v1\nkind: Config\nclusters: [{name: other, cluster: {server: 'https://127.0.0.1:1'}}]\n" +
+        "users: [{name: other, user: {token: t}}]\ncontexts: [{name: other, context: {cluster: other, user: other}}]\ncurrent-context: other\n",
+    );
+    process.env.KUBECONFIG = file;
+    resetConfigForTests();
+    resetKubeClientsForTests();
+    const inc = await givenIncident(analyst, { cluster: "gke_gone_us-central1-a_gone" });
+    const pf = await preflight(inc);
+    expect(pf.findings).toEqual([expect.objectContaining({ code: "cluster-unreachable" })]);
+    expect(pf.findings[0].message).toMatch(/No cluster named/);
+    expect(pf.steps.every((s) => !s.ok)).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -122,7 +122,26 @@ export async function preflight(incident: Incident): Promise<Preflight> {
   const t = incident.targets;
   const findings: PreflightFinding[] = [];
   const steps = listSteps();
-  const apis = kubeApis(t.cluster);
+  let apis: ReturnType<typeof kubeApis>;
+  try {
+    apis = kubeApis(t.cluster);
+  } catch (err) {
+    // The cluster left the kubeconfig since the incident was opened: nothing can run, say so per step.
+    const message = `The cluster cannot be reached: ${readableReason(err).message}`;
+    return {
+      computedAt: new Date().toISOString(),
+      enforcement: { enforced: null, reason: "unknown" },
+      autopilot: null,
+      autoRepair: null,
+      defeatingPolicies: [],
+      blockingPdbs: [],
+      nodePods: null,
+      kubePermissions: [],
+      gcpPermissions: [],
+      findings: [{ level: "danger", code: "cluster-unreachable", message }],
+      steps: steps.map((s) => ({ stepId: s.id, ok: false, reasons: [message] })),
+    };
+  }
 
   const [cluster, pod, policies, nodePods, pdbs, kubePermissions, gcpPermissions] = await Promise.all([
     attempt(findings, "the cluster's GKE description", () => getCluster(t.cluster)),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { Caller } from "@/lib/auth";
+import { resetConfigForTests } from "@/lib/config";
 import { setTestSteps } from "@/lib/containment/registry";
 import { caller, freshDb, givenIncident } from "@/lib/containment/testing";
 import type { StepDefinition } from "@/lib/containment/types";
@@ -42,6 +43,9 @@ const isolate: StepDefinition = {
 
 let close: () => Promise<void>;
 beforeAll(async () => {
+  // The approval policy reads the validated configuration.
+  process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
+  resetConfigForTests();
   ({ close } = await freshDb());
   setTestSteps([isolate]);
 });
