@@ -146,5 +146,10 @@ export function describeConfig(): ConfigRow[] {
     { name: "GOOGLE_COMPUTE_ENDPOINT", default: "(unset)", description: "Override for the Compute Engine API endpoint (e.g. the simulator)." },
     { name: "GOOGLE_CONTAINER_ENDPOINT", default: "(unset)", description: "Override for the GKE (container) API endpoint (e.g. the simulator)." },
     { name: "NETPOL_PROPAGATION_SECONDS", default: "300", description: "Seconds to wait for NetworkPolicy changes to take effect before verifying." },
+    { name: "APPROVAL_POLICY", default: '{"risks":{"destructive":1}}', description: 'JSON: approvers needed per risk and per step id, e.g. {"risks":{"destructive":1},"steps":{"delete-controller":2}} (docs/approvals.md).' },
+    { name: "APPROVAL_POLICY_FILE", default: "(unset)", description: "Path of a JSON file holding the same policy (instead of APPROVAL_POLICY)." },
+    { name: "APPROVAL_TTL_MINUTES", default: "30", description: "Minutes an approval request stays open, and an approval stays usable once granted." },
+    { name: "NOTIFY_WEBHOOK_URL", default: "(unset)", description: "Generic JSON webhook for approval requested/approved/rejected and step failed." },
+    { name: "NOTIFY_SLACK_WEBHOOK_URL", default: "(unset)", description: "Slack-compatible incoming webhook ({text, blocks}) for the same events." },
   ];
 }

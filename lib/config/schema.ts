@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { approvalSettingsFromEnv, ApprovalSettingsError } from "../approvals/policy-schema";
 
 /** Roles a user can hold. Kept here (not in lib/auth) so config can validate OIDC_ROLE_MAP without a cycle. */
 export const ROLES = ["analyst", "lead", "approver", "admin"] as const;
@@ -81,6 +82,12 @@ export const envSchema = z
         .regex(/^\d+$/, { message: "NETPOL_PROPAGATION_SECONDS must be a whole number of seconds" })
         .optional(),
     ),
+    // Approvals (docs/approvals.md); parsed by lib/approvals/policy-schema.ts, checked here at start.
+    APPROVAL_POLICY: optionalText,
+    APPROVAL_POLICY_FILE: optionalText,
+    APPROVAL_TTL_MINUTES: optionalText,
+    NOTIFY_WEBHOOK_URL: optionalText,
+    NOTIFY_SLACK_WEBHOOK_URL: optionalText,
   })
   .superRefine((env, ctx) => {
     const demo = env.AIRLOCK_DEMO === "1" || env.AIRLOCK_DEMO === "true";
@@ -111,6 +118,13 @@ export const envSchema = z
         parseRoleMap(env.OIDC_ROLE_MAP);
       } catch (e) {
         ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: `OIDC_ROLE_MAP: ${(e as Error).message}` });
+      }
+    }
+    try {
+      approvalSettingsFromEnv(env);
+    } catch (e) {
+      for (const problem of e instanceof ApprovalSettingsError ? e.problems : [String(e)]) {
+        ctx.addIssue({ code: "custom", path: [problem.split(/[\s:]/, 1)[0]], message: problem });
       }
     }
     if (env.DATABASE_URL !== undefined && !/^(postgres(ql)?:\/\/|file:|sqlite:)/.test(env.DATABASE_URL)) {

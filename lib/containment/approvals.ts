@@ -1,4 +1,5 @@
 import "server-only";
+import { requiredApprovals } from "@/lib/approvals/policy";
 import type { StepDefinition } from "./types";
 
 /** An approver's sign-off bound to one plan hash (issue 5 owns how it is requested and granted). */
@@ -12,11 +13,11 @@ export type Approval = {
 export type ApprovalProvider = (incidentId: string, stepId: string, planHash: string) => Promise<Approval | null>;
 
 /**
- * Which steps need an approver's sign-off. For now every destructive step; the approvals work
- * (issue 5) replaces this with the configured policy, in this one place.
+ * Which steps need an approver's sign-off: the configured approval policy (lib/approvals/policy,
+ * APPROVAL_POLICY; by default every destructive step).
  */
 export function requiresApproval(step: Pick<StepDefinition, "id" | "risk">): boolean {
-  return step.risk === "destructive";
+  return requiredApprovals(step) > 0;
 }
 
 const PROVIDER = Symbol.for("airlock.containment.approvalProvider");

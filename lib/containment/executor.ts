@@ -1,4 +1,5 @@
 import "server-only";
+import { notify } from "@/lib/approvals/notify";
 import { appendEntry } from "@/lib/audit/append";
 import { hasRole, meetsRequirement, type Caller } from "@/lib/auth/roles";
 import { HttpError, isHttpError } from "@/lib/http/errors";
@@ -176,7 +177,11 @@ export async function executeStep(caller: Caller, incidentId: string, stepId: st
 
   const plan = await computePlan(incident, step, params, runs);
   if (plan.planHash !== input.planHash) {
-    throw new HttpError(409, "The plan changed since you reviewed it; review the new plan", { reason: "plan-changed" });
+    // An approval is bound to the hash it was given for: a changed plan also needs a new one.
+    const message = requiresApproval(step)
+      ? "The plan changed since you reviewed it; review the new plan. It needs a new approval"
+      : "The plan changed since you reviewed it; review the new plan";
+    throw new HttpError(409, message, { reason: "plan-changed" });
   }
   if (plan.blocked) throw new HttpError(409, plan.blocked, { reason: "blocked" });
   if (needsConfirmation(step) && input.confirm !== incident.targets.pod) {
@@ -241,6 +246,7 @@ export async function executeStep(caller: Caller, incidentId: string, stepId: st
     await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: "failure", message: reason.message } });
     const verify = await verifySafely(step, ctx);
     await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });
+    notify({ kind: "step-failed", incidentId, incidentTitle: incident.title, stepId, stepTitle: step.title, actor: caller.email, message: reason.message });
     throw new HttpError(502, `"${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
   }
 

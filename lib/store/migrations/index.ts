@@ -3,6 +3,7 @@ import { migration as m001 } from "./001-users";
 import { migration as m002 } from "./002-api-tokens";
 import { migration as m003 } from "./003-timeline";
 import { migration as m004 } from "./004-incidents";
+import { migration as m005 } from "./005-approvals";
 
 export type { AirlockMigration, Engine } from "./types";
 
@@ -10,4 +11,4 @@ export type { AirlockMigration, Engine } from "./types";
  * Every migration, in order. To add one: create `NNN-what.ts` exporting `migration`
  * (an AirlockMigration named "NNN-what") and append it here. Names must sort in order.
  */
-export const migrations: AirlockMigration[] = [m001, m002, m003, m004];
+export const migrations: AirlockMigration[] = [m001, m002, m003, m004, m005];
