@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** Compute mutations answer with a compute#operation; wait on it with the matching operations client. */
-async function waitFor(op: { latestResponse: unknown }): Promise<{ status?: string | null; error?: unknown }> {
+async function waitFor(op: { latestResponse: unknown }): Promise<{ status?: unknown; error?: unknown }> {
   const latest = op.latestResponse as { name: string; zone?: string | null; status?: string };
   if (latest.zone) {
     const [done] = await new ZoneOperationsClient(opts).wait({ project, zone: latest.zone.split("/").pop()!, operation: latest.name });
@@ -91,6 +91,25 @@ describe("@google-cloud/compute against the simulator", () => {
     expect(names).toContain("quarantine-all-egress-deny");
     await expect(firewalls.insert({ project, firewallResource: rule })).rejects.toMatchObject({ code: ABORTED, message: expect.stringContaining("already exists") });
     await expect(firewalls.insert({ project, firewallResource: { ...rule, name: "too-low", priority: 70000 } })).rejects.toMatchObject({ code: INVALID_ARGUMENT });
+  });
+
+  it("finds quarantined nodes with the console's filter (tags.items=quarantine)", async () => {
+    const instances = new InstancesClient(opts);
+    const node = await firstNode();
+    const found: string[] = [];
+    for await (const [, scoped] of instances.aggregatedListAsync({ project, filter: "tags.items=quarantine" })) {
+      for (const i of scoped.instances ?? []) found.push(i.name!);
+    }
+    expect(found).toEqual([node.name]);
+  });
+
+  it("testIamPermissions on the instance and its disk grants what is asked", async () => {
+    const node = await firstNode();
+    const asked = ["compute.instances.setTags", "compute.instances.deleteAccessConfig"];
+    const [onInstance] = await new InstancesClient(opts).testIamPermissions({ project, zone: node.zone, resource: node.name, testPermissionsRequestResource: { permissions: asked } });
+    expect(onInstance.permissions).toEqual(asked);
+    const [onDisk] = await new DisksClient(opts).testIamPermissions({ project, zone: node.zone, resource: node.name, testPermissionsRequestResource: { permissions: ["compute.disks.createSnapshot"] } });
+    expect(onDisk.permissions).toEqual(["compute.disks.createSnapshot"]);
   });
 
   it("getEffectiveFirewalls reports the rule once the node carries the tag", async () => {
