@@ -1,0 +1,90 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { TimelineEntry } from "@/lib/audit/append";
+import type { PlanView as Plan } from "@/lib/containment/executor";
+import { ConfirmForm } from "./confirm-form";
+import { perPod } from "./drain-progress";
+import { paramsFromForm } from "./params";
+import { PlanView } from "./plan-view";
+import { outcomeOf } from "./timeline-panel";
+
+const form = (entries: [string, string][]) => {
+  const fd = new FormData();
+  for (const [k, v] of entries) fd.append(k, v);
+  return fd;
+};
+
+describe("paramsFromForm", () => {
+  it("shapes firewall, drain and per-Service choices as the step schemas expect", () => {
+    expect(paramsFromForm("firewall-isolate", form([["sshSourceRange", " 203.0.113.7/32 "], ["protocol", "tcp"]]))).toEqual({ sshSourceRange: "203.0.113.7/32", protocol: "tcp" });
+    expect(paramsFromForm("drain-node", form([["force", "on"]]))).toEqual({ force: true });
+    expect(paramsFromForm("drain-node", form([]))).toEqual({ force: false });
+    expect(paramsFromForm("detach-services", form([["mode.checkout", "delete"], ["mode.cart", "patch"]]))).toEqual({ mode: { checkout: "delete", cart: "patch" } });
+    expect(paramsFromForm("cordon-node", form([["anything", "x"]]))).toEqual({});
+  });
+});
+
+describe("perPod", () => {
+  it("keeps the latest state per pod in first-seen order", () => {
+    const lines = [
+      { id: 1, at: "t1", message: "", detail: { pod: "shop/cache", state: "waiting", reason: "PDB" } },
+      { id: 2, at: "t2", message: "", detail: { pod: "shop/frontend", state: "evicted" } },
+      { id: 3, at: "t3", message: "", detail: { pod: "shop/cache", state: "evicted" } },
+      { id: 4, at: "t4", message: "no pod", detail: {} },
+    ];
+    expect(perPod(lines)).toEqual([
+      { pod: "shop/cache", state: "evicted", reason: "", at: "t3" },
+      { pod: "shop/frontend", state: "evicted", reason: "", at: "t2" },
+    ]);
+  });
+});
+
+describe("outcomeOf", () => {
+  const e = (kind: string, details: Record<string, unknown>) => ({ kind, details }) as unknown as TimelineEntry;
+  it("reads the executor's details", () => {
+    expect(outcomeOf(e("result", { outcome: "success" }))).toBe("success");
+    expect(outcomeOf(e("verify", { holds: false }))).toBe("does not hold");
+    expect(outcomeOf(e("intent", { operation: "undo" }))).toBe("undo");
+    expect(outcomeOf(e("plan", { blocked: "label first" }))).toBe("blocked");
+  });
+});
+
+const plan: Plan = {
+  stepId: "drain-node",
+  planHash: "a".repeat(64),
+  risk: "disruptive",
+  changes: [{ target: "Pod shop/cache", action: "evict", note: "emptyDir" }],
+  commands: ["kubectl drain n --pod-selector='!quarantine'"],
+  warnings: [{ level: "danger", code: "evidence-loss", message: "loses emptyDir" }],
+  requiresApproval: false,
+  requiresConfirmation: true,
+};
+
+describe("PlanView and ConfirmForm", () => {
+  it("shows a blocked plan as an alert the Execute button points to", () => {
+    const html = renderToStaticMarkup(
+      <>
+        <PlanView plan={{ ...plan, blocked: "Set force" }} blockedId="b" />
+        <ConfirmForm stepId="drain-node" risk="disruptive" podName="p" requiresConfirmation blocked="Set force" blockedId="b" stale={false} lock={null} canOverride={false} pending={false} onExecute={() => {}} />
+      </>,
+    );
+    expect(html).toMatch(/<p id="b" role="alert"[^>]*>.*Set force/);
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*aria-describedby="b"[^>]*>Execute<\/button>/);
+    expect(html).toContain("[evidence-loss]");
+  });
+
+  it("keeps Execute disabled until the pod's name is typed, and says so", () => {
+    const html = renderToStaticMarkup(
+      <ConfirmForm stepId="drain-node" risk="disruptive" podName="p" requiresConfirmation blockedId="b" stale={false} lock={null} canOverride={false} pending={false} onExecute={() => {}} />,
+    );
+    expect(html).toContain("Type the pod name to confirm");
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Execute<\/button>/);
+    expect(html).toContain("Type the pod&#x27;s name exactly");
+  });
+
+  it("offers approvers the evidence-lock override with a written reason", () => {
+    const locked = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: true, blockedId: "b", stale: false, lock: "Locked", pending: false, onExecute: () => {} };
+    expect(renderToStaticMarkup(<ConfirmForm {...locked} canOverride />)).toContain("Reason for overriding the evidence lock");
+    expect(renderToStaticMarkup(<ConfirmForm {...locked} canOverride={false} />)).not.toContain("Reason for overriding");
+  });
+});
