@@ -5,6 +5,9 @@ import type { RoleRequirement } from "@/lib/auth/roles";
 /** Who may use incidents at all ("analyst+"); each step's own role is checked by the executor. */
 export const INCIDENT_ROLES: RoleRequirement = ["analyst", "approver"];
 
+/** Opening an incident is the analyst's job (leads hold analyst too); approvers review and sign off. */
+export const OPEN_INCIDENT_ROLE: RoleRequirement = "analyst";
+
 const stepId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { message: "not a step id" });
 const incidentId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, { message: "not an incident id" });
 

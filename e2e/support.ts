@@ -1,0 +1,32 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+// Shared steps for the specs: sign in through the real form, and find the demo's compromised
+// pod the way an analyst's tooling would, through /api/v1 with the signed-in session.
+export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "demo";
+
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/signin/);
+}
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+  node: string;
+}
+
+export async function findCompromisedPod(request: APIRequestContext): Promise<PodRef> {
+  const list = await request.get(`/api/v1/clusters/${PAYMENTS}/pods?namespace=shop&labelSelector=app%3Dcheckout`);
+  expect(list.status()).toBe(200);
+  const { items } = (await list.json()) as { items: { namespace: string; name: string; node: string | null }[] };
+  for (const p of items) {
+    const detail = await request.get(`/api/v1/clusters/${PAYMENTS}/pods/${p.namespace}/${p.name}`);
+    const body = (await detail.json()) as { pod: { annotations: Record<string, string> } };
+    if (body.pod.annotations["airlock.sim/compromised"] === "true") return { namespace: p.namespace, name: p.name, node: p.node ?? "" };
+  }
+  throw new Error("the demo's compromised checkout pod was not found");
+}
