@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiException } from "@kubernetes/client-node";
-import { isTransient, withRetry } from "./retry";
+import { isTransient, statusOf, withRetry } from "./retry";
 
 const noSleep = async () => {};
 
@@ -70,5 +70,17 @@ describe("withRetry", () => {
   it("treats gRPC UNAVAILABLE from Google clients as transient and NOT_FOUND as final", () => {
     expect(isTransient(Object.assign(new Error("14 UNAVAILABLE"), { code: 14 }))).toBe(true);
     expect(isTransient(Object.assign(new Error("5 NOT_FOUND"), { code: 5 }))).toBe(false);
+  });
+});
+
+describe("statusOf", () => {
+  it("reads the Google REST fallback's real HTTP status before its gRPC code", () => {
+    // 412 conditionNotMet (stale tag fingerprint) arrives as gRPC 9 FAILED_PRECONDITION.
+    expect(statusOf({ code: 9, httpStatusCode: 412 })).toBe(412);
+    expect(statusOf({ code: 10, httpStatusCode: 409 })).toBe(409);
+  });
+
+  it("falls back to the gRPC code when no HTTP status is present", () => {
+    expect(statusOf({ code: 5 })).toBe(404);
   });
 });

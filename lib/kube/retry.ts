@@ -40,7 +40,10 @@ const HTTP_BY_GRPC: Record<number, number> = {
 /** HTTP status of a client-node ApiException, a gax/Google error, or a fetch-like error; undefined when none. */
 export function statusOf(err: unknown): number | undefined {
   if (!err || typeof err !== "object") return undefined;
-  const e = err as { code?: unknown; status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
+  const e = err as { code?: unknown; status?: unknown; statusCode?: unknown; httpStatusCode?: unknown; response?: { status?: unknown } };
+  // The Google clients' REST fallback keeps the real HTTP status here, while `code` holds a gRPC
+  // code that maps 412 (stale fingerprint) to FAILED_PRECONDITION and so would read as 400.
+  if (typeof e.httpStatusCode === "number") return e.httpStatusCode;
   // client-node puts the HTTP status in `code`; Node system errors put a string there.
   if (typeof e.code === "number" && e.code >= 100 && e.code < 600) return e.code;
   if (typeof e.code === "number" && HTTP_BY_GRPC[e.code] !== undefined) return HTTP_BY_GRPC[e.code];
