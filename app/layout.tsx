@@ -3,7 +3,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { SignOutButton } from "@/components/ui/sign-out-button";
-import { getCaller } from "@/lib/auth";
+import { INBOX_ROLES } from "@/lib/approvals/doors";
+import { getCaller, meetsRequirement } from "@/lib/auth";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -29,6 +30,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/clusters" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
                   Clusters
                 </Link>
+                {meetsRequirement(caller, INBOX_ROLES) && (
+                  <Link href="/approvals" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
+                    Approvals
+                  </Link>
+                )}
                 <Link href="/account" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
                   Account
                 </Link>

@@ -1,7 +1,87 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, useTransition } from "react";
+import { requestApprovalAction } from "@/app/approvals/actions/request-approval";
+import { ApprovalBadge, ApprovalSummary } from "@/components/approvals/approval-status";
+import { approvalQueries } from "@/components/approvals/queries";
+import { slotState } from "@/components/approvals/slot-state";
+import { ActionResult, FieldError, type ActionState } from "@/components/ui/action-result";
+import { Button } from "@/components/ui/button";
+import type { ApprovalView } from "@/lib/approvals/types";
+
+// How often the analyst's page looks for the approver's decision.
+const POLL_MS = 4_000;
+
 /**
- * Where a destructive step's approval request will live (issue 5: request, grant, bind to the
- * plan hash). Deliberately renders nothing until then; the card already says sign-off is needed.
+ * A step's approval, bound to the plan under review: the analyst asks with a reason, then sees
+ * the request's status as approvers decide. It sits inside the confirm form, so it uses a plain
+ * button rather than a nested form. The server enforces every rule; this only shows them.
  */
-export function ApprovalSlot(_props: { incidentId: string; stepId: string; planHash: string }) {
-  return null;
+export function ApprovalSlot({ incidentId, stepId, planHash, params }: { incidentId: string; stepId: string; planHash: string; params?: Record<string, unknown> }) {
+  const queryClient = useQueryClient();
+  const query = approvalQueries.forStep(incidentId, stepId);
+  const { data, error } = useQuery({ ...query, refetchInterval: POLL_MS });
+  const [reason, setReason] = useState("");
+  const [result, setResult] = useState<ActionState<ApprovalView>>(null);
+  const [pending, startTransition] = useTransition();
+  const { current, otherPlan, canRequest } = slotState(data?.items ?? [], planHash);
+  const reasonId = `${stepId}-approval-reason`;
+  const statusId = `${stepId}-approval-status`;
+
+  function request() {
+    startTransition(async () => {
+      const r = await requestApprovalAction({ id: incidentId, stepId, planHash, reason, ...(params && Object.keys(params).length ? { params } : {}) });
+      setResult(r);
+      if (r.ok) setReason("");
+      await queryClient.invalidateQueries({ queryKey: query.queryKey });
+    });
+  }
+
+  return (
+    <section aria-labelledby={`${statusId}-title`} className="space-y-2 rounded-md border border-slate-300 bg-slate-50 p-3">
+      <h4 id={`${statusId}-title`} className="text-sm font-semibold">
+        Approval for this plan
+      </h4>
+      <div id={statusId} aria-live="polite" className="space-y-1">
+        {error && <p className="text-sm text-red-800">Could not load the approval status: {error.message}</p>}
+        {current ? (
+          <>
+            <p className="text-sm">
+              Status: <ApprovalBadge status={current.status} />
+            </p>
+            <ApprovalSummary approval={current} />
+          </>
+        ) : (
+          data && <p className="text-sm text-slate-700">No approval requested for this plan yet.</p>
+        )}
+        {otherPlan && (
+          <p className="text-sm text-amber-900">
+            An approval ({otherPlan.status}) exists for a different plan of this step; it does not apply here: this plan needs its own.
+          </p>
+        )}
+      </div>
+      {canRequest && (
+        <div className="space-y-2">
+          <label htmlFor={reasonId} className="block text-sm font-medium">
+            Reason for approval
+          </label>
+          <textarea
+            id={reasonId}
+            name="approvalReason"
+            rows={2}
+            maxLength={2000}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            className="block w-full max-w-md rounded-md border border-slate-300 px-3 py-1.5 text-sm"
+          />
+          <FieldError state={result} name="reason" id={`${reasonId}-error`} />
+          <Button type="button" variant="secondary" disabled={pending || reason.trim().length < 3} onClick={request}>
+            {pending ? "Requesting…" : "Request approval"}
+          </Button>
+        </div>
+      )}
+      <ActionResult state={result} success={(a) => <p>Approval requested ({a.requiredApprovals === 1 ? "one approver" : `${a.requiredApprovals} approvers`} needed).</p>} />
+    </section>
+  );
 }

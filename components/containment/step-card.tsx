@@ -164,7 +164,7 @@ export function StepCard({
             pending={pending}
             onExecute={(input) => startTransition(() => dispatch({ kind: "execute", ...input }))}
           >
-            {plan.requiresApproval && <ApprovalSlot incidentId={incidentId} stepId={step.id} planHash={plan.planHash} />}
+            {plan.requiresApproval && <ApprovalSlot incidentId={incidentId} stepId={step.id} planHash={plan.planHash} params={state.plan?.params} />}
           </ConfirmForm>
         </div>
       )}
