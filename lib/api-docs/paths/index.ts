@@ -1,4 +1,5 @@
 import type { OpenApiFragment } from "../types";
+import { approvalsApi } from "./approvals";
 import { clustersApi } from "./clusters";
 import { incidentsApi } from "./incidents";
 
@@ -7,4 +8,4 @@ import { incidentsApi } from "./incidents";
  * endpoints (incidents, approvals, tokens…), add `paths/<area>.ts` exporting an
  * OpenApiFragment and list it here; the document route merges them.
  */
-export const fragments: OpenApiFragment[] = [clustersApi, incidentsApi];
+export const fragments: OpenApiFragment[] = [clustersApi, incidentsApi, approvalsApi];
