@@ -5,6 +5,7 @@ import { hasRole, meetsRequirement, type Caller } from "@/lib/auth/roles";
 import { HttpError, isHttpError } from "@/lib/http/errors";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
+import { evidenceSink } from "@/lib/evidence/sink";
 import { getDb } from "@/lib/store";
 import { approvalFor, requiresApproval } from "./approvals";
 import type { StepRunRow } from "./db";
@@ -13,6 +14,7 @@ import { requireIncident, roleLabel, timelineTargets } from "./incidents";
 import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, parseRecord, startRun } from "./locks";
 import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
+import type { ArtifactSink } from "./steps/support/artifacts";
 import type { ExecuteResult, Incident, Plan, StepContext, StepDefinition, VerifyResult, Warning } from "./types";
 
 /** The step that must have succeeded before eradication may start. */
@@ -236,7 +238,11 @@ export async function executeStep(caller: Caller, incidentId: string, stepId: st
     throw err;
   }
 
-  const ctx = makeContext(incident, params, runs, (message, detail) => appendProgress(db, run.id, message, detail));
+  // Steps that collect evidence store each artifact as they read it (hash re-checked, one timeline entry each).
+  const ctx: StepContext & { artifacts: ArtifactSink } = {
+    ...makeContext(incident, params, runs, (message, detail) => appendProgress(db, run.id, message, detail)),
+    artifacts: evidenceSink({ db, incidentId, stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets }),
+  };
   let result: ExecuteResult;
   try {
     result = await withRetry(() => step.execute(ctx, plan), RETRY);

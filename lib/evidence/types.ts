@@ -1,0 +1,46 @@
+// The artifact store interface and the evidence rows as every door shows them (plain data).
+
+/** Where artifact bodies live. Keys are `<incident>/<sha256>-<name>`: content-addressed per incident. */
+export interface EvidenceStore {
+  /** "fs" or "gcs": recorded with each artifact so a later change of store still finds old ones. */
+  readonly kind: "fs" | "gcs";
+  /** Writes a body once; writing the same key again with the same bytes is a no-op. */
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** The stored bytes, or null when the key is missing. */
+  get(key: string): Promise<Buffer | null>;
+}
+
+export type EvidenceArtifact = {
+  id: string;
+  incidentId: string;
+  stepId: string;
+  runId: string | null;
+  name: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+  /** The API request the artifact was read from. */
+  source: string;
+  collectedAt: string;
+  storedAt: string;
+  storedBy: string;
+  storage: "fs" | "gcs";
+  /** The timeline entry that recorded it. */
+  entryId?: number;
+};
+
+/** A disk snapshot taken by snapshot-node-disk: it lives in Google Cloud, so it is listed, not downloaded. */
+export type EvidenceSnapshot = {
+  stepId: string;
+  runId: string;
+  snapshot: string;
+  sourceDisk: string;
+  disk: string | null;
+  zone: string | null;
+  project: string | null;
+  status: string | null;
+  takenAt: string;
+  takenBy: string;
+};
+
+export type EvidenceList = { artifacts: EvidenceArtifact[]; snapshots: EvidenceSnapshot[] };
