@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { TimelineFilters, type FilterValues } from "@/components/review/timeline-filters";
+import { TimelineTable } from "@/components/review/timeline-table";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { getCaller, meetsRequirement } from "@/lib/auth";
+import { listIncidents } from "@/lib/containment/incidents";
+import { listSteps } from "@/lib/containment/registry";
+import { getDb } from "@/lib/store";
+import { REVIEW_READ_ROLES } from "@/lib/timeline-view/doors";
+import { queryTimeline, timelineFilters } from "@/lib/timeline-view/query";
+
+export const metadata: Metadata = { title: "Timeline" };
+export const dynamic = "force-dynamic";
+
+const KINDS = ["incident-opened", "plan", "intent", "result", "verify", "undo", "override", "reconcile", "evidence-stored", "comment", "incident-reviewed", "approval-requested", "approval-approved", "approval-rejected", "approval-expired"];
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The lead's view: every incident's timeline in one place, filtered on the server, paged by id. */
+export default async function TimelinePage({ searchParams }: Props) {
+  const caller = await getCaller();
+  if (!caller) redirect("/signin?callbackUrl=/timeline");
+  if (!meetsRequirement(caller, REVIEW_READ_ROLES)) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-2xl font-semibold">Timeline</h1>
+        <ErrorMessage title="Not allowed">The timeline needs the analyst, approver or lead role. Ask an admin.</ErrorMessage>
+      </div>
+    );
+  }
+  const raw = await searchParams;
+  const values: FilterValues = {};
+  for (const k of ["incidentId", "actor", "stepId", "kind", "outcome", "from", "to"] as const) {
+    const v = first(raw[k]);
+    if (v) values[k] = v;
+  }
+  const parsed = timelineFilters.safeParse({ ...values, before: first(raw.before), limit: first(raw.limit) });
+  const [incidents, page] = await Promise.all([
+    listIncidents({ limit: 500 }),
+    parsed.success ? queryTimeline(await getDb(), parsed.data) : Promise.resolve(null),
+  ]);
+  const older = new URLSearchParams({ ...values, ...(page?.next ? { before: String(page.next) } : {}) });
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Timeline</h1>
+      <TimelineFilters
+        values={values}
+        incidents={incidents.map((i) => ({ id: i.id, title: i.title }))}
+        steps={listSteps().map((s) => ({ id: s.id, title: s.title }))}
+        kinds={KINDS}
+      />
+      {!parsed.success && (
+        <ErrorMessage title="Invalid filters">
+          {parsed.error.issues.map((i) => `${String(i.path[0] ?? "filter")}: ${i.message}`).join("; ")}
+        </ErrorMessage>
+      )}
+      {page && <TimelineTable items={page.items} />}
+      {page?.next && (
+        <Link href={`/timeline?${older.toString()}`} rel="next">
+          Older entries
+        </Link>
+      )}
+    </div>
+  );
+}
