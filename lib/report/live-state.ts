@@ -1,0 +1,52 @@
+import "server-only";
+import { readableReason } from "@/lib/containment/errors";
+import { latestSucceeded, parseRecord } from "@/lib/containment/locks";
+import { getStep } from "@/lib/containment/registry";
+import type { StepRunRow } from "@/lib/containment/db";
+import type { Incident, StepContext } from "@/lib/containment/types";
+import type { LiveCheck } from "./types";
+
+/**
+ * What is still in place, read live: every step whose latest execution succeeded and was not
+ * undone is asked to `verify` now, with the same context the executor gives it (its params,
+ * the records of earlier runs). A verify that cannot reach the API reports "does not hold"
+ * with a readable reason; the report is still built.
+ */
+export async function liveState(incident: Incident, runs: StepRunRow[]): Promise<LiveCheck[]> {
+  const inPlace = new Map<string, StepRunRow>();
+  for (const r of runs) {
+    if (r.operation !== "execute") continue;
+    const latest = latestSucceeded(runs, r.step_id);
+    if (latest) inPlace.set(r.step_id, latest);
+  }
+  const ordered = [...inPlace.values()].sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0));
+  const out: LiveCheck[] = [];
+  for (const run of ordered) {
+    const step = getStep(run.step_id);
+    if (!step) continue;
+    const ctx: StepContext = {
+      incident,
+      params: safeParams(run.params),
+      progress: async () => {},
+      priorRecord: (stepId) => parseRecord(latestSucceeded(runs, stepId)),
+    };
+    let holds = false;
+    let message: string;
+    try {
+      ({ holds, message } = await step.verify(ctx));
+    } catch (err) {
+      message = `Could not verify: ${readableReason(err, { step: step.id, phase: "report" }).message}`;
+    }
+    out.push({ stepId: step.id, title: step.title, risk: step.risk, executedAt: run.finished_at ?? run.started_at, executedBy: run.actor, holds, message });
+  }
+  return out;
+}
+
+function safeParams(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
