@@ -2,10 +2,11 @@ import type { OpenApiFragment } from "../types";
 import { approvalsApi } from "./approvals";
 import { clustersApi } from "./clusters";
 import { incidentsApi } from "./incidents";
+import { reviewApi } from "./review";
 
 /**
  * Every part of /api/v1 describes itself in one file beside this one. To document new
  * endpoints (incidents, approvals, tokens…), add `paths/<area>.ts` exporting an
  * OpenApiFragment and list it here; the document route merges them.
  */
-export const fragments: OpenApiFragment[] = [clustersApi, incidentsApi, approvalsApi];
+export const fragments: OpenApiFragment[] = [clustersApi, incidentsApi, approvalsApi, reviewApi];
