@@ -244,6 +244,8 @@ const KNOWN_TOP: Record<string, string[]> = {
   ],
   serviceaccounts: ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
   "discovery.k8s.io/endpointslices": ["addressType", "endpoints", "ports"],
+  "rbac.authorization.k8s.io/clusterroles": ["rules", "aggregationRule"],
+  "rbac.authorization.k8s.io/clusterrolebindings": ["roleRef", "subjects"],
 };
 const META_FIELDS = new Set([
   "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
