@@ -92,7 +92,8 @@ async function checkGcp(incident: Incident, permissions: string[]): Promise<{ pe
   const vm = incident.targets.instance;
   if (!vm || permissions.length === 0) return permissions.map((permission) => ({ permission, granted: null }));
   const { instances, disks } = computeClients();
-  const onInstance = permissions.filter((p) => p.startsWith("compute.instances."));
+  // Listing is granted on the project, not on a VM: asking the VM about it would read as "denied".
+  const onInstance = permissions.filter((p) => p.startsWith("compute.instances.") && p !== "compute.instances.list");
   const onDisk = permissions.filter((p) => p.startsWith("compute.disks."));
   const granted = new Set<string>();
   if (onInstance.length) {

@@ -68,6 +68,10 @@ export const applyDenyAll: StepDefinition = {
       { verb: "create", resource: "networkpolicies", group: "networking.k8s.io" },
       { verb: "delete", resource: "networkpolicies", group: "networking.k8s.io" },
       { verb: "list", resource: "networkpolicies", group: "networking.k8s.io" },
+      { verb: "get", resource: "networkpolicies", group: "networking.k8s.io" },
+      { verb: "get", resource: "pods" },
+      // Release keeps the policy while another quarantined pod in the namespace relies on it.
+      { verb: "list", resource: "pods" },
     ],
   },
 

@@ -157,7 +157,13 @@ export const collectEvidence: StepDefinition = {
       { verb: "get", resource: "nodes" },
       { verb: "get", resource: "services" },
       { verb: "get", resource: "networkpolicies", group: "networking.k8s.io" },
+      // The owner chain up to the top controller, whatever its kind.
       { verb: "get", resource: "replicasets", group: "apps" },
+      { verb: "get", resource: "deployments", group: "apps" },
+      { verb: "get", resource: "statefulsets", group: "apps" },
+      { verb: "get", resource: "daemonsets", group: "apps" },
+      { verb: "get", resource: "jobs", group: "batch" },
+      { verb: "get", resource: "cronjobs", group: "batch" },
     ],
   },
 

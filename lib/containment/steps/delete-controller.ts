@@ -54,8 +54,16 @@ export const deleteControllerStep: StepDefinition = {
   needs: {
     controller: true,
     kube: [
+      // Whichever kind owns the pod: a Deployment, StatefulSet, DaemonSet or Job.
       { verb: "delete", resource: "deployments", group: "apps" },
       { verb: "get", resource: "deployments", group: "apps" },
+      { verb: "delete", resource: "statefulsets", group: "apps" },
+      { verb: "get", resource: "statefulsets", group: "apps" },
+      { verb: "delete", resource: "daemonsets", group: "apps" },
+      { verb: "get", resource: "daemonsets", group: "apps" },
+      { verb: "delete", resource: "jobs", group: "batch" },
+      { verb: "get", resource: "jobs", group: "batch" },
+      { verb: "get", resource: "pods" },
     ],
   },
 

@@ -79,6 +79,8 @@ export const detachServices: StepDefinition = {
       { verb: "list", resource: "services" },
       { verb: "delete", resource: "services" },
       { verb: "create", resource: "services" },
+      { verb: "get", resource: "services" },
+      { verb: "get", resource: "pods" },
     ],
   },
 

@@ -79,6 +79,7 @@ export const drainNode: StepDefinition = {
       { verb: "create", resource: "pods", subresource: "eviction" },
       { verb: "delete", resource: "pods" },
       { verb: "get", resource: "nodes" },
+      { verb: "get", resource: "pods" },
     ],
   },
 

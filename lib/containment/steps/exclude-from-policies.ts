@@ -46,6 +46,8 @@ export const excludeFromPolicies: StepDefinition = {
     kube: [
       { verb: "list", resource: "networkpolicies", group: "networking.k8s.io" },
       { verb: "patch", resource: "networkpolicies", group: "networking.k8s.io" },
+      { verb: "get", resource: "networkpolicies", group: "networking.k8s.io" },
+      { verb: "get", resource: "pods" },
     ],
   },
 

@@ -69,7 +69,20 @@ export const firewallIsolate: StepDefinition = {
   summary:
     "Creates quarantine-egress-deny (priority 0), quarantine-ingress-deny (priority 1) and quarantine-ingress-allow (tcp:22 from the investigator, priority 0) for the quarantine tag on the VM's network.",
   params,
-  needs: { instance: true, gcp: ["compute.firewalls.create", "compute.firewalls.get", "compute.firewalls.delete", "compute.networks.updatePolicy", "compute.instances.get"] },
+  needs: {
+    instance: true,
+    gcp: [
+      "compute.firewalls.create",
+      "compute.firewalls.get",
+      "compute.firewalls.delete",
+      "compute.networks.updatePolicy",
+      "compute.instances.get",
+      "compute.instances.getEffectiveFirewalls",
+      // Release keeps the shared rules while another VM in the project is still tagged quarantine.
+      "compute.instances.list",
+      "compute.globalOperations.get",
+    ],
+  },
 
   async plan(ctx) {
     const ref = instanceOf(ctx);

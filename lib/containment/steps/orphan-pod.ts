@@ -90,6 +90,11 @@ export const orphanPod: StepDefinition = {
       { verb: "list", resource: "pods" },
       { verb: "list", resource: "services" },
       { verb: "get", resource: "replicasets", group: "apps" },
+      { verb: "get", resource: "deployments", group: "apps" },
+      { verb: "get", resource: "statefulsets", group: "apps" },
+      { verb: "get", resource: "daemonsets", group: "apps" },
+      { verb: "get", resource: "jobs", group: "batch" },
+      { verb: "get", resource: "pods" },
     ],
   },
 

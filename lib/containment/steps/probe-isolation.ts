@@ -143,6 +143,11 @@ export const probeIsolation: StepDefinition = {
       { verb: "delete", resource: "pods" },
       { verb: "get", resource: "pods" },
       { verb: "list", resource: "nodes" },
+      // Refuses probe labels a controller in the namespace would adopt.
+      { verb: "list", resource: "replicasets", group: "apps" },
+      { verb: "list", resource: "statefulsets", group: "apps" },
+      { verb: "list", resource: "daemonsets", group: "apps" },
+      { verb: "list", resource: "jobs", group: "batch" },
     ],
   },
 

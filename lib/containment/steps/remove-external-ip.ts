@@ -46,7 +46,17 @@ export const removeExternalIp: StepDefinition = {
   risk: "destructive",
   role: "lead",
   summary: "Deletes the external access config of the node's VM (recorded, so release can add one back). NOT RECOMMENDED: it may self-heal with another IP.",
-  needs: { instance: true, gcp: ["compute.instances.get", "compute.instances.deleteAccessConfig", "compute.instances.addAccessConfig"] },
+  needs: {
+    instance: true,
+    gcp: [
+      "compute.instances.get",
+      "compute.instances.deleteAccessConfig",
+      "compute.instances.addAccessConfig",
+      // Undo asks for a new ephemeral address on the VM's subnet.
+      "compute.subnetworks.useExternalIp",
+      "compute.zoneOperations.get",
+    ],
+  },
 
   async plan(ctx) {
     const ref = instanceOf(ctx);

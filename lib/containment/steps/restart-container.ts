@@ -59,7 +59,14 @@ export const restartContainer: StepDefinition = {
   role: "lead",
   summary: 'Runs /bin/sh -c "kill 1" in the chosen container through exec; the kubelet restarts it with a fresh writable layer.',
   params,
-  needs: { kube: [{ verb: "create", resource: "pods", subresource: "exec" }, { verb: "get", resource: "pods" }] },
+  needs: {
+    kube: [
+      { verb: "create", resource: "pods", subresource: "exec" },
+      // client-node execs over WebSocket, a GET upgrade: authorized as get before Kubernetes 1.35.
+      { verb: "get", resource: "pods", subresource: "exec" },
+      { verb: "get", resource: "pods" },
+    ],
+  },
 
   async plan(ctx) {
     const t = ctx.incident.targets;

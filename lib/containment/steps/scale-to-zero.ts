@@ -40,6 +40,9 @@ export const scaleToZero: StepDefinition = {
     kube: [
       { verb: "get", resource: "deployments", group: "apps", subresource: "scale" },
       { verb: "patch", resource: "deployments", group: "apps", subresource: "scale" },
+      { verb: "get", resource: "statefulsets", group: "apps", subresource: "scale" },
+      { verb: "patch", resource: "statefulsets", group: "apps", subresource: "scale" },
+      { verb: "get", resource: "pods" },
     ],
   },
 

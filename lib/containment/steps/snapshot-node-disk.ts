@@ -48,7 +48,10 @@ export const snapshotNodeDisk: StepDefinition = {
   risk: "read-only",
   role: "analyst",
   summary: "Snapshots the node VM's boot disk (disks.createSnapshot) before anything can recreate or isolate the node.",
-  needs: { instance: true, gcp: ["compute.disks.createSnapshot", "compute.snapshots.create", "compute.snapshots.get"] },
+  needs: {
+    instance: true,
+    gcp: ["compute.instances.get", "compute.disks.createSnapshot", "compute.snapshots.create", "compute.snapshots.get", "compute.zoneOperations.get"],
+  },
 
   async plan(ctx) {
     const f = await facts(ctx);

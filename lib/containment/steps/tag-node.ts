@@ -51,7 +51,7 @@ export const tagNode: StepDefinition = {
   risk: "reversible",
   role: "analyst",
   summary: "Appends the quarantine network tag to the node's VM (current fingerprint, existing tags kept) so the quarantine firewall rules apply to it.",
-  needs: { instance: true, gcp: ["compute.instances.get", "compute.instances.setTags"] },
+  needs: { instance: true, gcp: ["compute.instances.get", "compute.instances.setTags", "compute.zoneOperations.get"] },
 
   async plan(ctx) {
     const ref = instanceOf(ctx);
