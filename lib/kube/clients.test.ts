@@ -1,9 +1,14 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import type { SimProcess } from "@/sim/test/harness";
 import { useSimulator } from "@/lib/clusters/sim-env";
+import { resetConfigForTests } from "@/lib/config";
 import { computeClients, containerClient } from "@/lib/gcp/clients";
 import { HttpError } from "@/lib/http/errors";
-import { kubeApis, kubeContexts } from "./clients";
+import { kubeApis, kubeContexts, resetKubeClientsForTests } from "./clients";
+import { kubeError } from "./errors";
 
 let sim: SimProcess;
 beforeAll(async () => {
@@ -38,5 +43,39 @@ describe("client layers against the simulator", () => {
     const instances = [];
     for await (const vm of computeClients().instances.listAsync({ project: sim.ready.project, zone: "us-central1-a" })) instances.push(vm);
     expect(instances.length).toBeGreaterThan(0);
+  });
+});
+
+describe("plain http follows the kubeconfig", () => {
+  function useKubeconfig(file: string) {
+    process.env.KUBECONFIG = file;
+    resetConfigForTests();
+    resetKubeClientsForTests();
+  }
+
+  it("reaches the simulator through its kubeconfig as written (it skips TLS verification for its http servers)", async () => {
+    useKubeconfig(sim.ready.kubeconfig);
+    const nodes = await kubeApis(kubeContexts()[0].name).core.listNode();
+    expect(nodes.items.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a plain-http server the kubeconfig does not mark, even on loopback, with a readable reason", async () => {
+    const doc = YAML.parse(fs.readFileSync(sim.ready.kubeconfig, "utf8")) as { clusters: { cluster: Record<string, unknown> }[] };
+    for (const c of doc.clusters) delete c.cluster["insecure-skip-tls-verify"];
+    const strict = path.join(sim.dir, "kubeconfig-without-skip");
+    fs.writeFileSync(strict, YAML.stringify(doc), { mode: 0o600 });
+    useKubeconfig(strict);
+    try {
+      const err = await kubeApis(kubeContexts()[0].name).core.listNode().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).not.toBeNull();
+      const info = kubeError(err);
+      expect(info.reason).toBe("InsecureServer");
+      expect(info.message).toMatch(/plain-http API server without insecure-skip-tls-verify/);
+    } finally {
+      useKubeconfig(sim.ready.kubeconfig);
+    }
   });
 });

@@ -107,23 +107,6 @@ export function hasKubeContext(clusterId: string): boolean {
   return loaded().base.getContextObject(clusterId) != null;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
-
-/**
- * client-node refuses `http://` servers unless the kubeconfig sets insecure-skip-tls-verify.
- * Plain HTTP to loopback is how `kubectl proxy` and the simulator are reached, and there is
- * no TLS to verify there; anywhere else the refusal stands and kubeError explains it.
- */
-function allowLoopbackHttp<C extends { server: string; skipTLSVerify: boolean }>(cluster: C): C {
-  try {
-    const url = new URL(cluster.server);
-    if (url.protocol === "http:" && LOOPBACK.has(url.hostname)) return { ...cluster, skipTLSVerify: true };
-  } catch {
-    // An unparsable server fails later with the client's own, mapped, error.
-  }
-  return cluster;
-}
-
 /**
  * Typed API clients for one cluster, cached per context. `clusterId` is the kubeconfig
  * context name (`gke_<project>_<location>_<cluster>`). Unknown ids are a 404: ids come
@@ -138,7 +121,9 @@ export function kubeApis(clusterId: string): KubeApis {
   const kc = new KubeConfig();
   // A private copy whose current context is this cluster: makeApiClient reads the current context.
   kc.loadFromOptions({
-    clusters: state.base.getClusters().map(allowLoopbackHttp),
+    // As written: plain http works only where the kubeconfig says insecure-skip-tls-verify (as
+    // the simulator's and kubectl-proxy setups do); kubeError explains the refusal otherwise.
+    clusters: state.base.getClusters(),
     users: state.base.getUsers(),
     contexts: state.base.getContexts(),
     currentContext: clusterId,

@@ -92,7 +92,8 @@ export function kubeError(err: unknown): KubeErrorInfo {
     return {
       status: 502,
       reason: "InsecureServer",
-      message: "The kubeconfig points at a plain-http API server; Airlock allows plain HTTP only on loopback (kubectl proxy, the simulator).",
+      message:
+        "The kubeconfig points at a plain-http API server without insecure-skip-tls-verify: true for it; use https, or set that on the cluster entry if plain HTTP is intended (kubectl proxy, the simulator).",
     };
   }
   return { status: 502, reason: "Unknown", message: "The Kubernetes API call failed." };
