@@ -24,7 +24,8 @@ export class FsEvidenceStore implements EvidenceStore {
     return path.join(this.dir, parts[0], parts[1]);
   }
 
-  async put(key: string, body: Buffer): Promise<void> {
+  // The content type is kept in the database row; a file needs none.
+  async put(key: string, body: Buffer, _contentType?: string): Promise<void> {
     const file = this.fileOf(key);
     const existing = await this.get(key);
     if (existing) {

@@ -1,0 +1,38 @@
+import { expect, it } from "vitest";
+import { DEMO_TARGETS } from "@/lib/containment/testing";
+import { renderMarkdown } from "./markdown";
+import type { IncidentReport } from "./types";
+
+const base: IncidentReport = {
+  format: "airlock-incident-report/v1",
+  generatedAt: "2030-01-01T10:00:00.000Z",
+  generatedBy: "lead@x.com",
+  incident: { id: "inc-1", title: "Miner | in checkout", severity: "high", status: "open", createdBy: "ana@x.com", createdAt: "2030-01-01T09:00:00.000Z" },
+  summary: { entries: 2, stepsRun: ["cordon-node"], stillInPlace: 1, stillHolding: 0, artifacts: 0, snapshots: 0, reviewed: false, chainIntact: true },
+  targets: DEMO_TARGETS,
+  timeline: [{ id: 7, at: "2030-01-01T09:01:00.000Z", actor: "ana@x.com", role: "analyst", kind: "result", stepId: "cordon-node", outcome: "success", message: "line one\nline | two", planHash: null }],
+  approvals: [],
+  commands: [{ entryId: 6, at: "2030-01-01T09:00:30.000Z", actor: "ana@x.com", stepId: "cordon-node", operation: "execute", commands: ["kubectl --context c cordon n"] }],
+  evidence: { artifacts: [], snapshots: [] },
+  liveState: [{ stepId: "cordon-node", title: "Cordon the node", risk: "reversible", executedAt: "2030-01-01T09:01:00.000Z", executedBy: "ana@x.com", holds: false, message: "Node is schedulable." }],
+  auditChain: { ok: true, checked: 2, head: { id: 7, hash: "ab".repeat(32) } },
+  review: null,
+};
+
+it("renders every section a reader needs, keeping user text inside its table cell", () => {
+  const md = renderMarkdown(base);
+  expect(md).toContain("# Incident report: Miner \\| in checkout");
+  expect(md).toContain(`**Audit chain: intact** (2 entries verified, head #7 \`${"ab".repeat(32)}\`)`);
+  for (const h of ["## Summary", "## Targets", "## Still in place (verified live at report time)", "## Approvals", "## Commands, in order", "## Evidence", "## Timeline", "## Audit chain"]) {
+    expect(md).toContain(h);
+  }
+  expect(md).toContain("| Cordon the node (cordon-node) | 2030-01-01 09:01:00Z | ana@x.com | NO | Node is schedulable. |");
+  expect(md).toContain("```sh\nkubectl --context c cordon n\n```");
+  expect(md).toContain("| 7 | 2030-01-01 09:01:00Z | ana@x.com | analyst | result | cordon-node | success | line one line \\| two |");
+  expect(md).toContain("- Reviewed: not yet");
+});
+
+it("says where the chain breaks", () => {
+  const md = renderMarkdown({ ...base, auditChain: { ok: false, checked: 5, firstBad: { id: 5, reason: "removed" } } });
+  expect(md).toContain("**Audit chain: BROKEN** at entry #5 (removed); 5 entries checked.");
+});
