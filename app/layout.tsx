@@ -35,6 +35,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     Approvals
                   </Link>
                 )}
+                <Link href="/timeline" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
+                  Timeline
+                </Link>
                 <Link href="/account" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
                   Account
                 </Link>

@@ -6,6 +6,7 @@ import { PreflightPanel } from "@/components/containment/preflight-panel";
 import { ReleasePanel } from "@/components/containment/release-panel";
 import { StageSection, stageAnchor } from "@/components/containment/stage-section";
 import { TimelinePanel } from "@/components/containment/timeline-panel";
+import { LeadPanel } from "@/components/review/lead-panel";
 import { getCaller, hasRole, meetsRequirement } from "@/lib/auth";
 import { incidentDetail, incidentTimeline } from "@/lib/containment/detail";
 import { INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
@@ -59,6 +60,7 @@ export default async function IncidentPage({ params }: Props) {
             />
           ))}
           <ReleasePanel incidentId={incident.id} items={detail.release} podName={incident.targets.pod} />
+          <LeadPanel incidentId={incident.id} caller={caller} />
         </div>
         <div className="xl:sticky xl:top-4 xl:self-start">
           <TimelinePanel incidentId={incident.id} initial={timeline} />
