@@ -30,7 +30,8 @@ beforeAll(async () => {
     [
       "apiVersion: v1",
       "kind: Config",
-      "clusters: [{name: gone, cluster: {server: 'http://127.0.0.1:" + closedPort + "'}}]",
+      // Plain http is allowed only where the kubeconfig says so: this cluster is meant to be unreachable, not refused.
+      "clusters: [{name: gone, cluster: {server: 'http://127.0.0.1:" + closedPort + "', insecure-skip-tls-verify: true}}]",
       "users: [{name: gone, user: {token: x}}]",
       "contexts: [{name: lab-gone, context: {cluster: gone, user: gone}}]",
       "current-context: lab-gone",
