@@ -26,17 +26,9 @@ describe("@kubernetes/client-node against the simulator", () => {
 
   beforeAll(async () => {
     sim = await startSimProcess(["--scenario", "demo"]);
-    const loaded = new KubeConfig();
-    loaded.loadFromFile(sim.ready.kubeconfig);
-    // client-node refuses http:// servers unless TLS verification is off, as the console's
-    // loader (lib/kube/clients.ts) turns it off for loopback servers.
     kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: loaded.clusters.map((c) => ({ ...c, skipTLSVerify: true })),
-      users: loaded.users,
-      contexts: loaded.contexts,
-      currentContext: CONTEXT,
-    });
+    kc.loadFromFile(sim.ready.kubeconfig);
+    kc.setCurrentContext(CONTEXT);
     core = kc.makeApiClient(CoreV1Api);
     apps = kc.makeApiClient(AppsV1Api);
   });

@@ -102,14 +102,6 @@ describe("kubectl exec and logs", () => {
     const kc = new KubeConfig();
     kc.loadFromFile(sim.ready.kubeconfig);
     kc.setCurrentContext(CONTEXT);
-    // client-node 1.4 refuses plain http unless TLS verification is explicitly off.
-    const cluster = kc.getCurrentCluster()!;
-    kc.loadFromOptions({
-      clusters: [{ ...cluster, skipTLSVerify: true }],
-      users: kc.users,
-      contexts: kc.contexts,
-      currentContext: CONTEXT,
-    });
     const stderr = new PassThrough();
     let err = "";
     stderr.on("data", (d) => (err += d));

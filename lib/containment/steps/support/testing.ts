@@ -4,12 +4,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import fs from "node:fs";
-import path from "node:path";
-import YAML from "yaml";
 import { useSimulator } from "@/lib/clusters/sim-env";
-import { resetConfigForTests } from "@/lib/config";
-import { resetKubeClientsForTests } from "@/lib/kube/clients";
 import type { SimProcess } from "@/sim/test/harness";
 import { kubeApis } from "@/lib/kube/clients";
 import { resolveTargets } from "@/lib/containment/targets";
@@ -20,20 +15,7 @@ export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
 export const COMPROMISED_ANNOTATION = "airlock.sim/compromised";
 
 export async function startSim(): Promise<SimProcess> {
-  const sim = await useSimulator(DEMO_ARGS);
-  // client-node 1.4 refuses a plain-http server unless the cluster entry skips TLS verification;
-  // the simulator's kubeconfig does not say so (yet), so tests use a copy that does.
-  const doc = YAML.parse(fs.readFileSync(sim.ready.kubeconfig, "utf8")) as { clusters?: { cluster: Record<string, unknown> }[] };
-  if (doc.clusters?.some((c) => String(c.cluster.server).startsWith("http:") && !c.cluster["insecure-skip-tls-verify"])) {
-    for (const c of doc.clusters) c.cluster["insecure-skip-tls-verify"] = true;
-    const file = path.join(sim.dir, "kubeconfig-steps");
-    fs.writeFileSync(file, YAML.stringify(doc), { mode: 0o600 });
-    process.env.KUBECONFIG = file;
-    sim.env.KUBECONFIG = file;
-    resetConfigForTests();
-    resetKubeClientsForTests();
-  }
-  return sim;
+  return useSimulator(DEMO_ARGS);
 }
 
 export async function simPost(sim: SimProcess, path: string, body?: unknown): Promise<unknown> {
