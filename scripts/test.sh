@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+REPORTS=.data/test-reports
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+summary() { node scripts/test-summary.mjs "$REPORTS/vitest.json" "$REPORTS/playwright.json"; }
+trap summary EXIT
+
 step "lint"
 npm run --silent lint
 
@@ -22,7 +27,7 @@ for bin in kubectl gcloud; do
 done
 
 step "vitest (unit, integration, conformance)"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 
 step "browser"
 PLAYWRIGHT_CHROMIUM_EXECUTABLE=$(bash scripts/find-browser.sh)
@@ -30,4 +35,4 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE
 echo "using $PLAYWRIGHT_CHROMIUM_EXECUTABLE"
 
 step "playwright (e2e)"
-npx playwright test
+PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test --reporter=list,json
