@@ -1,0 +1,117 @@
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { findCompromisedPod, PAYMENTS, signIn, type PodRef } from "./support";
+
+// Approvals in two browsers: the analyst asks for sign-off on delete-pod after collecting
+// evidence, an approver approves it from the inbox in a second browser context, and the analyst
+// executes exactly the plan that was approved. Found by role and label; waits are on states.
+//
+// The analyst here is lead@demo.local: delete-pod needs the lead role to run, and the demo lead
+// holds analyst as well. (analyst@demo.local may request approval but not execute delete-pod.)
+//
+// Boundary: this describe is the approvals part of issue 5. The lead's part (timeline, comment,
+// reviewed, report download) belongs to the evidence/report work, in its own describe or spec.
+
+test.describe("approvals: the analyst requests, an approver approves in another browser, the analyst executes", () => {
+  test.describe.configure({ mode: "serial" });
+
+  let analystContext: BrowserContext;
+  let approverContext: BrowserContext;
+  let analyst: Page;
+  let approver: Page;
+  let target: PodRef;
+  let title: string;
+
+  const deleteCard = (): Locator => analyst.getByRole("region", { name: "Delete the pod", exact: true });
+  const slot = (): Locator => deleteCard().getByRole("region", { name: "Approval for this plan" });
+
+  async function userPage(browser: Browser, email: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, email);
+    return { context, page };
+  }
+
+  test.beforeAll(async ({ browser }) => {
+    ({ context: analystContext, page: analyst } = await userPage(browser, "lead@demo.local"));
+    ({ context: approverContext, page: approver } = await userPage(browser, "approver@demo.local"));
+    target = await findCompromisedPod(analyst.request);
+  });
+
+  test.afterAll(async () => {
+    await analystContext?.close();
+    await approverContext?.close();
+  });
+
+  test("the analyst collects evidence, plans delete-pod and requests approval with a reason", async () => {
+    title = `Approval drill on ${target.name}`;
+    const opened = await analyst.request.post("/api/v1/incidents", { data: { cluster: PAYMENTS, namespace: target.namespace, pod: target.name, title } });
+    expect(opened.status()).toBe(201);
+    const { id } = (await opened.json()) as { id: string };
+    await analyst.goto(`/incidents/${id}`);
+    await expect(analyst.getByRole("heading", { level: 1, name: title })).toBeVisible();
+
+    const evidence = analyst.getByRole("region", { name: "Collect evidence", exact: true });
+    await evidence.getByRole("button", { name: /^Plan/ }).click();
+    await expect(evidence.getByRole("group", { name: "Plan" })).toBeVisible();
+    await evidence.getByRole("button", { name: "Execute" }).click();
+    await expect(evidence.getByRole("status", { name: /^Status:/ })).toHaveAccessibleName(/Status: (succeeded|no-op)/, { timeout: 60_000 });
+
+    const card = deleteCard();
+    await expect(card.getByText(/Locked: eradicate steps stay locked/)).toHaveCount(0);
+    await card.getByRole("button", { name: /^Plan/ }).click();
+    await expect(card.getByRole("group", { name: "Plan" })).toBeVisible();
+    await expect(slot().getByText("No approval requested for this plan yet.")).toBeVisible();
+
+    // Without an approval the engine refuses, whatever the button says.
+    await card.getByLabel("Type the pod name to confirm").fill(target.name);
+    await card.getByRole("button", { name: "Execute" }).click();
+    await expect(card.getByRole("alert").filter({ hasText: /waiting for approval|requires an approver's sign-off/ })).toBeVisible();
+
+    const request = slot().getByRole("button", { name: "Request approval" });
+    await expect(request).toBeDisabled();
+    await slot().getByLabel("Reason for approval").fill("Miner still running after network isolation; evidence is stored");
+    await request.click();
+    await expect(slot().getByText("Approval requested (one approver needed).")).toBeVisible();
+    await expect(slot().getByText(/0 of 1 approvals/)).toBeVisible();
+  });
+
+  test("an approver reviews the stored plan in the inbox and approves it", async () => {
+    await approver.goto("/");
+    await approver.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Approvals" }).click();
+    await expect(approver.getByRole("heading", { level: 1, name: "Approvals" })).toBeVisible();
+
+    const request = approver.getByRole("article", { name: `Delete the pod on ${title}` });
+    await expect(request.getByRole("group", { name: "Plan" })).toBeVisible();
+    await expect(request.getByText(`kubectl`, { exact: false }).first()).toBeVisible();
+    await expect(request.getByRole("list", { name: "Plan warnings" })).toBeVisible();
+    await expect(request.getByText(/collect-evidence succeeded/)).toBeVisible();
+    await expect(request.getByText(/Miner still running after network isolation/)).toBeVisible();
+    await expect(request.getByText("lead@demo.local").first()).toBeVisible();
+
+    await request.getByLabel("Comment").fill("Evidence is in; delete it");
+    await request.getByRole("button", { name: "Approve" }).click();
+    await expect(request.getByText("Request approved.")).toBeVisible();
+    await expect(request.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  });
+
+  test("the analyst sees the approval and executes the approved plan", async () => {
+    await expect(slot().getByText(/Approved for this plan until/)).toBeVisible({ timeout: 30_000 });
+    await expect(slot().getByText("approver@demo.local")).toBeVisible();
+    const card = deleteCard();
+    const execute = card.getByRole("button", { name: "Execute" });
+    await expect(execute).toBeEnabled();
+    await execute.click();
+    await expect(card.getByRole("status", { name: /^Status:/ })).toHaveAccessibleName("Status: succeeded", { timeout: 60_000 });
+    await expect(card.getByText(new RegExp(`^Succeeded: Pod ${target.name} deleted\\.`))).toBeVisible();
+
+    // The incident's timeline holds both approval events with their actors.
+    const timeline = analyst.getByRole("region", { name: "Timeline" });
+    for (const [kind, actor] of [
+      ["approval-requested", "lead@demo.local"],
+      ["approval-approved", "approver@demo.local"],
+    ]) {
+      const row = timeline.getByRole("row").filter({ has: analyst.getByRole("cell", { name: kind, exact: true }) });
+      await expect(row.filter({ has: analyst.getByRole("cell", { name: actor, exact: true }) })).toHaveCount(1);
+    }
+  });
+});
