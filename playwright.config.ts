@@ -38,6 +38,10 @@ export default defineConfig({
       AIRLOCK_DB_FILE: path.join(dataDir, "airlock.sqlite"),
       NEXTAUTH_URL: `http://127.0.0.1:${PORT}`,
       SIM_ARGS: "--netpol-delay 5",
+      // The console's propagation countdown for apply-deny-all: longer than the simulator's 5 s
+      // policy delay (so a probe after it sees the policy in force), short enough for a test,
+      // and long enough that the wizard's "remaining" countdown is reliably seen.
+      NETPOL_PROPAGATION_SECONDS: "10",
       // The e2e console keeps its own throwaway SQLite file even when CI exports DATABASE_URL.
       DATABASE_URL: "",
     },

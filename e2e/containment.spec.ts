@@ -1,0 +1,195 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { PAYMENTS, findCompromisedPod, signIn, type PodRef } from "./support";
+
+// An analyst contains the demo's compromised checkout pod through the wizard, stage by stage,
+// with the typed confirmations and the propagation countdown, then releases it. One incident
+// across the serial tests: each test is one stage, all on the same page, as a person would do it.
+// Everything is found by role and label; waits are on states (status badges, enabled buttons).
+
+test.describe.configure({ mode: "serial" });
+
+let page: Page;
+let target: PodRef;
+let incidentUrl: string;
+
+const STEP = {
+  evidence: "Collect evidence",
+  cordon: "Cordon the node",
+  label: "Label the pod quarantine=true",
+  drain: "Drain the node",
+  exclude: "Exclude the pod from existing allow policies",
+  denyAll: "Apply the deny-all NetworkPolicy",
+  probe: "Probe the pod's isolation",
+  detach: "Detach Services from the pod",
+  tag: "Tag the node's VM quarantine",
+  firewall: "Isolate the node with firewall rules",
+} as const;
+
+const card = (title: string): Locator => page.getByRole("region", { name: title, exact: true });
+const statusOf = (c: Locator): Locator => c.getByRole("status", { name: /^Status:/ });
+
+/** Plan, review, (type the pod's name,) execute, and wait for the server's status. */
+async function runStep(title: string, opts: { confirm?: boolean; timeout?: number } = {}): Promise<Locator> {
+  const c = card(title);
+  await c.getByRole("button", { name: /^Plan/ }).click();
+  await expect(c.getByRole("group", { name: "Plan" })).toBeVisible();
+  const execute = c.getByRole("button", { name: "Execute" });
+  if (opts.confirm) {
+    await expect(execute).toBeDisabled();
+    await c.getByLabel("Type the pod name to confirm").fill(target.name);
+  }
+  await expect(execute).toBeEnabled();
+  await execute.click();
+  await expect(statusOf(c)).toHaveAccessibleName(/Status: (succeeded|no-op)/, { timeout: opts.timeout ?? 60_000 });
+  return c;
+}
+
+// The page lives as long as the worker's browser, which closes it; closing it by hand races
+// trace files with other Playwright runs that clean test-results/ on the same machine.
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await signIn(page, "analyst@demo.local");
+  target = await findCompromisedPod(page.request);
+});
+
+test("opens an incident from the compromised pod's page", async () => {
+  await page.goto(`/clusters/${encodeURIComponent(PAYMENTS)}/pods/${target.namespace}/${target.name}`);
+  await page.getByRole("link", { name: "Open incident" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Open an incident" })).toBeVisible();
+  await expect(page.getByLabel("Cluster", { exact: true })).toHaveValue(PAYMENTS);
+  await expect(page.getByLabel("Namespace", { exact: true })).toHaveValue(target.namespace);
+  await expect(page.getByLabel("Pod", { exact: true })).toHaveValue(target.name);
+  await page.getByLabel("Title").fill(`Crypto miner in ${target.name}`);
+  await page.getByRole("button", { name: "Open incident" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: `Crypto miner in ${target.name}` })).toBeVisible();
+  incidentUrl = page.url();
+  expect(incidentUrl).toMatch(/\/incidents\/[0-9a-f-]{36}$/);
+  const targets = page.getByRole("region", { name: "Targets" });
+  await expect(targets.getByRole("link", { name: `${target.namespace}/${target.name}` })).toBeVisible();
+  const preflight = page.getByRole("region", { name: "Preflight" });
+  await expect(preflight.getByRole("list", { name: "Preflight findings" })).toBeVisible();
+  for (const stage of ["Preserve evidence", "Isolate the workload", "Restrict pod network traffic", "Detach Services", "Isolate the node's VM", "Eradicate"]) {
+    await expect(page.getByRole("heading", { level: 2, name: new RegExp(`^${stage}`) })).toBeVisible();
+  }
+});
+
+test("collects evidence first, which unlocks eradication", async () => {
+  const eradicate = card("Delete the pod");
+  await expect(eradicate.getByText(/Locked: eradicate steps stay locked/)).toBeVisible();
+  await runStep(STEP.evidence);
+  await expect(eradicate.getByText(/Locked: eradicate steps stay locked/)).toHaveCount(0);
+});
+
+test("isolates the workload: cordon, label, drain with typed confirmation and live progress", async () => {
+  await runStep(STEP.cordon);
+  await runStep(STEP.label);
+
+  const drain = card(STEP.drain);
+  // The node carries a bare pod: without force the plan is blocked and Execute says so.
+  await drain.getByRole("button", { name: "Plan" }).click();
+  await expect(drain.getByRole("alert").filter({ hasText: /Blocked/ })).toBeVisible();
+  await expect(drain.getByRole("button", { name: "Execute" })).toBeDisabled();
+
+  await drain.getByRole("checkbox", { name: /Force/ }).check();
+  await drain.getByRole("button", { name: "Plan again" }).click();
+  await expect(drain.getByRole("alert").filter({ hasText: /Blocked/ })).toHaveCount(0);
+  const execute = drain.getByRole("button", { name: "Execute" });
+  await expect(execute).toBeDisabled();
+  await drain.getByLabel("Type the pod name to confirm").fill(`${target.name}-typo`);
+  await expect(execute).toBeDisabled();
+  await drain.getByLabel("Type the pod name to confirm").fill(target.name);
+  await expect(execute).toBeEnabled();
+  await execute.click();
+
+  const progress = drain.getByRole("table", { name: "Drain progress per pod" });
+  await expect(progress.getByRole("cell", { name: /evicted|deleted/ }).first()).toBeVisible();
+  // Leave and come back while evicted pods terminate: the page resumes from the server's state.
+  await page.reload();
+  await expect(statusOf(card(STEP.drain))).toHaveAccessibleName(/Status: (running|succeeded)/);
+  await expect(card(STEP.drain).getByRole("table", { name: "Drain progress per pod" })).toBeVisible();
+  await expect(statusOf(card(STEP.drain))).toHaveAccessibleName("Status: succeeded", { timeout: 90_000 });
+});
+
+test("restricts the pod's network: excludes allow policies, applies deny-all, counts down, probes", async () => {
+  await runStep(STEP.exclude);
+  const denyAll = await runStep(STEP.denyAll);
+  const timer = denyAll.getByRole("timer", { name: "Policy propagation" });
+  await expect(timer).toHaveText(/Policy propagation: \d+:\d\d remaining/);
+  await expect(timer).toHaveText("Policy propagation: window over");
+  await denyAll.getByRole("link", { name: "run probe-isolation" }).click();
+  const probe = await runStep(STEP.probe, { timeout: 90_000 });
+  await expect(probe.getByText(/Succeeded: Isolated:/)).toBeVisible();
+});
+
+test("detaches the checkout Service by deleting it (manifest kept for release)", async () => {
+  const detach = card(STEP.detach);
+  await detach.getByRole("group", { name: "Service checkout" }).getByRole("radio", { name: /Delete the Service/ }).check();
+  await runStep(STEP.detach, { confirm: true });
+});
+
+test("isolates the node's VM: tag, then firewall rules with the investigator's SSH range", async () => {
+  await runStep(STEP.tag);
+
+  const firewall = card(STEP.firewall);
+  const range = firewall.getByLabel("SSH source range");
+  await range.fill("0.0.0.0/0");
+  await firewall.getByRole("button", { name: "Plan" }).click();
+  await expect(range).toHaveAttribute("aria-invalid", "true");
+  await range.fill("203.0.113.7/32");
+  await runStep(STEP.firewall);
+});
+
+test("releases the pod: undoes every reversible step, newest first", async () => {
+  const release = page.getByRole("region", { name: "Release from quarantine" });
+  const items = release.getByRole("list", { name: "Steps to undo, newest first" }).getByRole("region");
+  const order: { title: string; confirm?: boolean }[] = [
+    { title: STEP.firewall },
+    { title: STEP.tag },
+    { title: STEP.detach, confirm: true },
+    { title: STEP.denyAll },
+    { title: STEP.exclude },
+    { title: STEP.label },
+    { title: STEP.cordon },
+  ];
+  await expect(items).toHaveCount(order.length);
+  for (const { title, confirm } of order) {
+    const item = items.first();
+    await expect(item).toHaveAccessibleName(`Undo: ${title}`);
+    await item.getByRole("button", { name: "Plan" }).click();
+    const undo = item.getByRole("button", { name: "Undo", exact: true });
+    if (confirm) {
+      await expect(undo).toBeDisabled();
+      await item.getByLabel("Type the pod name to confirm").fill(target.name);
+    }
+    await undo.click();
+    await expect(release.getByRole("region", { name: `Undo: ${title}` })).toHaveCount(0);
+    await expect(statusOf(card(title))).toHaveAccessibleName("Status: undone");
+  }
+  await expect(items).toHaveCount(0);
+});
+
+test("the timeline shows plans, intents, results and undos with who did them", async () => {
+  const timeline = page.getByRole("region", { name: "Timeline" });
+  const rows = timeline.getByRole("row");
+  const entry = (kind: string, step: string, outcome: string) =>
+    rows
+      .filter({ has: page.getByRole("cell", { name: kind, exact: true }) })
+      .filter({ has: page.getByRole("cell", { name: step, exact: true }) })
+      .filter({ has: page.getByRole("cell", { name: outcome, exact: true }) });
+  await expect(rows.filter({ has: page.getByRole("cell", { name: "incident-opened", exact: true }) })).toHaveCount(1);
+  for (const step of ["collect-evidence", "cordon-node", "drain-node", "apply-deny-all", "firewall-isolate"]) {
+    await expect(entry("intent", step, "execute").first()).toBeVisible();
+    await expect(entry("result", step, "success").first()).toBeVisible();
+  }
+  await expect(entry("undo", "cordon-node", "success")).toHaveCount(1);
+  await expect(rows.filter({ has: page.getByRole("cell", { name: "analyst@demo.local", exact: true }) }).first()).toBeVisible();
+
+  // Newest first: the last undo (cordon-node) is above the first intent.
+  const kinds = await timeline.getByRole("row").allInnerTexts();
+  const firstUndo = kinds.findIndex((t) => /\bundo\b/.test(t) && /cordon-node/.test(t));
+  const firstIntent = kinds.findIndex((t) => /\bintent\b/.test(t) && /collect-evidence/.test(t));
+  expect(firstUndo).toBeGreaterThan(0);
+  expect(firstUndo).toBeLessThan(firstIntent);
+});
