@@ -5,9 +5,6 @@ import { findCompromisedPod, PAYMENTS, signIn, type PodRef } from "./support";
 // evidence, an approver approves it from the inbox in a second browser context, and the analyst
 // executes exactly the plan that was approved. Found by role and label; waits are on states.
 //
-// The analyst here is lead@demo.local: delete-pod needs the lead role to run, and the demo lead
-// holds analyst as well. (analyst@demo.local may request approval but not execute delete-pod.)
-//
 // Boundary: this describe is the approvals part of issue 5. The lead's part (timeline, comment,
 // reviewed, report download) belongs to the evidence/report work, in its own describe or spec.
 
@@ -32,7 +29,7 @@ test.describe("approvals: the analyst requests, an approver approves in another 
   }
 
   test.beforeAll(async ({ browser }) => {
-    ({ context: analystContext, page: analyst } = await userPage(browser, "lead@demo.local"));
+    ({ context: analystContext, page: analyst } = await userPage(browser, "analyst@demo.local"));
     ({ context: approverContext, page: approver } = await userPage(browser, "approver@demo.local"));
     target = await findCompromisedPod(analyst.request);
   });
@@ -86,7 +83,7 @@ test.describe("approvals: the analyst requests, an approver approves in another 
     await expect(request.getByRole("list", { name: "Plan warnings" })).toBeVisible();
     await expect(request.getByText(/collect-evidence succeeded/)).toBeVisible();
     await expect(request.getByText(/Miner still running after network isolation/)).toBeVisible();
-    await expect(request.getByText("lead@demo.local").first()).toBeVisible();
+    await expect(request.getByText("analyst@demo.local").first()).toBeVisible();
 
     await request.getByLabel("Comment").fill("Evidence is in; delete it");
     await request.getByRole("button", { name: "Approve" }).click();
@@ -107,7 +104,7 @@ test.describe("approvals: the analyst requests, an approver approves in another 
     // The incident's timeline holds both approval events with their actors.
     const timeline = analyst.getByRole("region", { name: "Timeline" });
     for (const [kind, actor] of [
-      ["approval-requested", "lead@demo.local"],
+      ["approval-requested", "analyst@demo.local"],
       ["approval-approved", "approver@demo.local"],
     ]) {
       const row = timeline.getByRole("row").filter({ has: analyst.getByRole("cell", { name: kind, exact: true }) });

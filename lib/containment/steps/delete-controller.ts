@@ -49,7 +49,7 @@ export const deleteControllerStep: StepDefinition = {
   stage: "eradicate",
   title: "Delete the owning controller",
   risk: "destructive",
-  role: "lead",
+  role: "analyst",
   summary: "Deletes the Deployment/StatefulSet/DaemonSet/Job that owns the pod, so no new pod replaces it (manifest recorded).",
   needs: {
     controller: true,

@@ -12,7 +12,7 @@ export const deletePod: StepDefinition = {
   stage: "eradicate",
   title: "Delete the pod",
   risk: "destructive",
-  role: "lead",
+  role: "analyst",
   summary: "Deletes the compromised pod. Its controller, if it still owns it, starts a new pod in its place.",
   needs: { kube: [{ verb: "delete", resource: "pods" }, { verb: "get", resource: "pods" }] },
 

@@ -44,7 +44,7 @@ export const removeExternalIp: StepDefinition = {
   stage: "node-network",
   title: "Remove the node's external IP (not recommended)",
   risk: "destructive",
-  role: "lead",
+  role: "analyst",
   summary: "Deletes the external access config of the node's VM (recorded, so release can add one back). NOT RECOMMENDED: it may self-heal with another IP.",
   needs: {
     instance: true,

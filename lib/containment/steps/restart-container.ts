@@ -56,7 +56,7 @@ export const restartContainer: StepDefinition = {
   stage: "eradicate",
   title: "Restart a container",
   risk: "destructive",
-  role: "lead",
+  role: "analyst",
   summary: 'Runs /bin/sh -c "kill 1" in the chosen container through exec; the kubelet restarts it with a fresh writable layer.',
   params,
   needs: {

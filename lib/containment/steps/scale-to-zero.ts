@@ -33,7 +33,7 @@ export const scaleToZero: StepDefinition = {
   stage: "eradicate",
   title: "Scale the controller to zero",
   risk: "destructive",
-  role: "lead",
+  role: "analyst",
   summary: "Scales the owning Deployment/StatefulSet to 0 replicas (old count recorded, so release can restore it).",
   needs: {
     controller: true,
