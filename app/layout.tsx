@@ -5,6 +5,7 @@ import { Providers } from "@/components/providers";
 import { SignOutButton } from "@/components/ui/sign-out-button";
 import { INBOX_ROLES } from "@/lib/approvals/doors";
 import { getCaller, meetsRequirement } from "@/lib/auth";
+import { INCIDENT_ROLES } from "@/lib/containment/doors";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -30,6 +31,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/clusters" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
                   Clusters
                 </Link>
+                {meetsRequirement(caller, INCIDENT_ROLES) && (
+                  <Link href="/incidents" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
+                    Incidents
+                  </Link>
+                )}
                 {meetsRequirement(caller, INBOX_ROLES) && (
                   <Link href="/approvals" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
                     Approvals
