@@ -46,6 +46,30 @@ describe("labelSelectorMatches", () => {
   });
 });
 
+describe("the containment checks' readings", () => {
+  const webPod = { app: "checkout", tier: "web", "pod-template-hash": "abc" };
+
+  it("reads matchLabels and every matchExpressions operator", () => {
+    expect(labelSelectorMatches({}, webPod)).toBe(true);
+    expect(labelSelectorMatches(undefined, webPod)).toBe(true);
+    expect(labelSelectorMatches({ matchLabels: { app: "checkout" } }, webPod)).toBe(true);
+    expect(labelSelectorMatches({ matchLabels: { app: "frontend" } }, webPod)).toBe(false);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["web", "api"] }] }, webPod)).toBe(true);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, webPod)).toBe(true);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, { ...webPod, quarantine: "true" })).toBe(false);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "Exists" }] }, webPod)).toBe(true);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "DoesNotExist" }] }, webPod)).toBe(false);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "Gt", values: ["1"] }] }, webPod)).toBe(false);
+  });
+
+  it("treats a Service without a selector as selecting nothing", () => {
+    expect(serviceSelects({ app: "checkout" }, webPod)).toBe(true);
+    expect(serviceSelects({ app: "checkout", tier: "db" }, webPod)).toBe(false);
+    expect(serviceSelects({}, webPod)).toBe(false);
+    expect(serviceSelects(undefined, webPod)).toBe(false);
+  });
+});
+
 describe("selector syntax", () => {
   it("accepts the forms kubectl accepts", () => {
     for (const s of ["", "app=checkout", "app==x,tier!=db", "env in (prod, staging)", "quarantine notin (true)", "app", "!quarantine", "app.kubernetes.io/name=cart"]) {

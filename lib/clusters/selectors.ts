@@ -1,6 +1,7 @@
 // Label-selector matching and syntax, shared by the browse services (which Services and
-// NetworkPolicies select a pod) and the input validation of every list door. No server code:
-// the pods page validates its filter box with the same rules.
+// NetworkPolicies select a pod), the containment targets, preflight rules and steps (what might
+// still admit traffic or block a drain), and the input validation of every list door. No server
+// code: the pods page validates its filter box with the same rules.
 
 export type LabelSelectorRequirement = { key: string; operator: string; values?: string[] | null };
 export type LabelSelector = {
@@ -15,7 +16,11 @@ export function serviceSelects(selector: Record<string, string> | null | undefin
   return Object.entries(selector).every(([k, v]) => l[k] === v);
 }
 
-/** A metav1.LabelSelector (NetworkPolicy podSelector): an empty selector selects every pod. */
+/**
+ * A metav1.LabelSelector (NetworkPolicy podSelector, PDB selector): an empty or missing selector
+ * selects every pod; an unknown operator selects nothing, the safe reading for a check whose
+ * purpose is to find what might still admit traffic or block a drain.
+ */
 export function labelSelectorMatches(selector: LabelSelector | null | undefined, labels: Record<string, string> | null | undefined): boolean {
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;

@@ -1,6 +1,6 @@
 // Pure preflight rules over already-fetched objects, so each trap is testable without a cluster.
 import type { V1NetworkPolicy, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
-import { selectorMatches } from "./selectors";
+import { labelSelectorMatches } from "@/lib/clusters/selectors";
 import type { IncidentTargets, KubeNeed, StepDefinition } from "./types";
 
 export const QUARANTINE_LABEL = "quarantine";
@@ -16,7 +16,7 @@ export function defeatingPolicies(policies: V1NetworkPolicy[], podLabels: Record
   const labels = { ...podLabels, [QUARANTINE_LABEL]: "true" };
   const out: DefeatingPolicy[] = [];
   for (const p of policies) {
-    if (!selectorMatches(p.spec?.podSelector, labels)) continue;
+    if (!labelSelectorMatches(p.spec?.podSelector, labels)) continue;
     const types = p.spec?.policyTypes ?? (p.spec?.egress?.length ? ["Ingress", "Egress"] : ["Ingress"]);
     const directions: DefeatingPolicy["directions"] = [];
     if (types.includes("Ingress") && (p.spec?.ingress?.length ?? 0) > 0) directions.push("ingress");
@@ -62,7 +62,7 @@ export function blockingPdbs(pdbs: V1PodDisruptionBudget[], pods: V1Pod[], evict
     if ((b.status?.disruptionsAllowed ?? 0) > 0) continue;
     const covered = pods
       .filter((p) => p.metadata?.namespace === b.metadata?.namespace && evict.has(ref(p)))
-      .filter((p) => selectorMatches(b.spec?.selector ?? {}, p.metadata?.labels))
+      .filter((p) => labelSelectorMatches(b.spec?.selector ?? {}, p.metadata?.labels))
       .map(ref);
     if (covered.length) out.push({ namespace: b.metadata?.namespace ?? "", name: b.metadata?.name ?? "", pods: covered });
   }

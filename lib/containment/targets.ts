@@ -6,7 +6,7 @@ import { kubeApis, type KubeApis } from "@/lib/kube/clients";
 import { isNotFound } from "@/lib/kube/errors";
 import { withRetry } from "@/lib/kube/retry";
 import { readableReason } from "./errors";
-import { selectorMatches, serviceSelects } from "./selectors";
+import { labelSelectorMatches, serviceSelects } from "@/lib/clusters/selectors";
 import type { IncidentTargets } from "./types";
 
 export type GceInstanceRef = { project: string; zone: string; name: string };
@@ -154,7 +154,7 @@ export async function resolveTargets(cluster: string, namespace: string, podName
         .map((s) => s.metadata!.name!)
         .sort(),
       networkPolicies: policies.items
-        .filter((p) => selectorMatches(p.spec?.podSelector, labels))
+        .filter((p) => labelSelectorMatches(p.spec?.podSelector, labels))
         .map((p) => p.metadata!.name!)
         .sort(),
       containers: (pod.spec?.containers ?? []).map((c) => c.name),

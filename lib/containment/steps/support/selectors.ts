@@ -1,10 +1,11 @@
-import { selectorMatches, serviceSelects, type LabelSelector as ApiLabelSelector } from "@/lib/containment/selectors";
+import { labelSelectorMatches as selectorMatches, serviceSelects, type LabelSelector } from "@/lib/clusters/selectors";
 
 // What steps need on top of plain matching: which keys bind a pod to a selector, and the
 // quarantine exclusion of ERRATA 3.
 
 export type Labels = Record<string, string>;
-export type LabelSelector = NonNullable<ApiLabelSelector>;
+export type { LabelSelector };
+type ApiLabelSelector = LabelSelector | null | undefined;
 export type SelectorRequirement = NonNullable<LabelSelector["matchExpressions"]>[number];
 
 export const labelSelectorMatches = (selector: ApiLabelSelector, labels: Labels): boolean => !!selector && selectorMatches(selector, labels);
