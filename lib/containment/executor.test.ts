@@ -223,7 +223,8 @@ describe("executeStep", () => {
     const out = await executeStep(analyst, inc.id, "cordon-node", { planHash: plan.planHash });
     expect(out).toMatchObject({ outcome: "success", verify: { holds: true } });
     expect(apiCalls).toContain("patch node (timeline so far: plan,intent)");
-    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "intent", "result", "verify"]);
+    // The first isolating step contains the incident (status.test.ts covers the rule).
+    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "intent", "result", "verify", "status-changed"]);
     const intent = (await listEntries(db, { incidentId: inc.id })).find((e) => e.kind === "intent")!;
     expect(intent).toMatchObject({ actor: analyst.email, role: "analyst", planHash: plan.planHash });
     expect(intent.details).toMatchObject({ commands: [`kubectl cordon ${inc.targets.node}`], operation: "execute" });
@@ -368,7 +369,8 @@ describe("undo and release", () => {
     expect(await releasePlan(inc.id)).toEqual([]);
     await expect(undoStep(analyst, inc.id, "cordon-node")).rejects.toMatchObject({ status: 409 });
     await expect(undoStep(analyst, inc.id, "collect-evidence")).rejects.toMatchObject({ status: 400 });
-    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "intent", "result", "verify", "intent", "undo", "verify"]);
+    // Contained by the first cordon, released by the last undo.
+    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "intent", "result", "verify", "status-changed", "intent", "undo", "verify", "status-changed"]);
   });
 });
 

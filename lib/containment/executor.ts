@@ -14,6 +14,7 @@ import { requireIncident, roleLabel, timelineTargets } from "./incidents";
 import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, parseRecord, startRun } from "./locks";
 import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
+import { settleStatus } from "./status";
 import type { ArtifactSink } from "./steps/support/artifacts";
 import type { ExecuteResult, Incident, Plan, StepContext, StepDefinition, VerifyResult, Warning } from "./types";
 
@@ -260,6 +261,7 @@ export async function executeStep(caller: Caller, incidentId: string, stepId: st
   await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: result.outcome, message: result.message } });
   const verify = await verifySafely(step, ctx);
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });
+  await settleStatus(db, incidentId, { operation: "execute", outcome: result.outcome, step }, { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets });
   return { runId: run.id, stepId, operation: "execute", outcome: result.outcome, message: result.message, verify };
 }
 
@@ -314,6 +316,7 @@ export async function undoStep(caller: Caller, incidentId: string, stepId: strin
   // After an undo the step should no longer hold; verify reports what is live.
   const verify = await verifySafely(step, makeContext(incident, params, await listRuns(db, incidentId)));
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "undo", holds: verify.holds, message: verify.message } });
+  await settleStatus(db, incidentId, { operation: "undo", outcome: result.outcome, step }, { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets });
   return { runId: run.id, stepId, operation: "undo", outcome: result.outcome, message: result.message, verify };
 }
 

@@ -133,11 +133,15 @@ describe("/api/v1/incidents doors", () => {
     const del = s("delete-pod");
     const delPlan = await call(planRoute, "POST", `${del.u}/plan`, del.p, analyst, {});
     expect(delPlan.body.requiresApproval).toBe(true);
-    expect((await call(executeRoute, "POST", `${del.u}/execute`, del.p, analyst, { planHash: delPlan.body.planHash, confirm: pod })).status).toBe(403);
+    // Destructive steps wait for evidence first (and then for an approver: see the approvals tests).
+    const early = await call(executeRoute, "POST", `${del.u}/execute`, del.p, analyst, { planHash: delPlan.body.planHash, confirm: pod });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/evidence/i);
 
     const timeline = await call(timelineRoute, "GET", `/api/v1/incidents/${id}/timeline`, { id }, analyst);
     const kinds = timeline.body.items.filter((e: { stepId: string }) => e.stepId === "cordon-node").map((e: { kind: string }) => e.kind);
-    expect(kinds).toEqual(["plan", "intent", "result", "verify"]);
+    // The cordon, the first isolating step, also contained the incident.
+    expect(kinds).toEqual(["plan", "intent", "result", "verify", "status-changed"]);
 
     const progress = await call(progressRoute, "GET", `${cordon.u}/progress`, cordon.p, analyst);
     expect(progress.body.run).toMatchObject({ status: "succeeded", operation: "execute" });
