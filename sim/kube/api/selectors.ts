@@ -1,17 +1,12 @@
 import { badRequest } from "../errors";
+import { requirementMatches, type LabelRequirement } from "../label-selector";
 import type { KObject } from "../types";
 
 // The string forms of label and field selectors that arrive in `labelSelector=` and
 // `fieldSelector=`, parsed the way apimachinery's labels and fields packages parse them, so a
 // selector kubectl accepts here behaves as it does against a real API server.
 
-export type LabelOperator = "=" | "!=" | "in" | "notin" | "exists" | "!" | "gt" | "lt";
-
-export interface LabelRequirement {
-  key: string;
-  op: LabelOperator;
-  values: string[];
-}
+export type { LabelOperator, LabelRequirement } from "../label-selector";
 
 export interface LabelSelectorMatcher {
   requirements: LabelRequirement[];
@@ -221,28 +216,6 @@ export function parseLabelSelector(input: string | null | undefined): LabelSelec
     empty: requirements.length === 0,
     matches: (labels) => requirements.every((r) => requirementMatches(r, labels ?? {})),
   };
-}
-
-function requirementMatches(r: LabelRequirement, labels: Record<string, string>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-  const v = labels[r.key];
-  switch (r.op) {
-    case "=":
-    case "in":
-      return has && r.values.includes(v);
-    case "!=":
-    case "notin":
-      return !has || !r.values.includes(v);
-    case "exists":
-      return has;
-    case "!":
-      return !has;
-    case "gt":
-    case "lt": {
-      if (!has || !/^-?\d+$/.test(v)) return false;
-      return r.op === "gt" ? Number(v) > Number(r.values[0]) : Number(v) < Number(r.values[0]);
-    }
-  }
 }
 
 /** The string form of a structured LabelSelector, as `status.selector` of a Scale carries it. */

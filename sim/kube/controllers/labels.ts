@@ -1,50 +1,14 @@
+import { labelSelectorMatches, type LabelSelector } from "../label-selector";
 import type { KObject, OwnerReference } from "../types";
 
-// metav1.LabelSelector (matchLabels + matchExpressions) as controllers use it. An empty
-// selector matches everything, a missing one nothing, as in the apimachinery helpers.
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-  values?: string[];
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
+// metav1.LabelSelector as controllers use it, evaluated by the simulator's one implementation
+// (../label-selector). An empty selector matches everything, a missing one nothing, as in the
+// apimachinery helpers.
+export type { LabelSelector, LabelSelectorRequirement } from "../label-selector";
+export { mapSelectorMatches } from "../label-selector";
 
 export function selectorMatches(selector: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const req of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, req.key);
-    switch (req.operator) {
-      case "In":
-        if (!has || !(req.values ?? []).includes(l[req.key])) return false;
-        break;
-      case "NotIn":
-        if (has && (req.values ?? []).includes(l[req.key])) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** Service selectors are plain maps; an empty or missing one selects nothing. */
-export function mapSelectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector)) if (l[k] !== v) return false;
-  return true;
+  return !!selector && labelSelectorMatches(selector, labels);
 }
 
 export function controllerOf(obj: KObject): OwnerReference | undefined {

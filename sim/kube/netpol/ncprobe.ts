@@ -3,6 +3,7 @@ import type { SimCluster } from "../cluster";
 import type { KObject } from "../types";
 import { appendOutput } from "../pods/output";
 import { isAllowed, podByIp, type Verdict } from "./evaluate";
+import { labelSelectorMatches } from "../label-selector";
 import { isIPv4 } from "./selectors";
 
 // Pods running busybox `nc -z -w <s> <ip> <port>` are how a cluster shows whether
@@ -112,7 +113,7 @@ function resolveService(cluster: SimCluster, ip: string, port: number, protocol:
     const selector = svc.spec.selector as Record<string, string>;
     for (const pod of cluster.store.scan("pods", { namespace: svc.metadata.namespace })) {
       if (pod.status?.phase !== "Running" || !pod.status?.podIP || pod.metadata.deletionTimestamp) continue;
-      if (!Object.entries(selector).every(([k, v]) => pod.metadata.labels?.[k] === v)) continue;
+      if (!labelSelectorMatches({ matchLabels: selector }, pod.metadata.labels)) continue;
       const target = sp.targetPort ?? sp.port;
       let targetPort = typeof target === "number" ? target : Number(target);
       if (!Number.isInteger(targetPort)) {

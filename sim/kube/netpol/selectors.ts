@@ -1,49 +1,14 @@
+import { labelSelectorMatches, type LabelSelector } from "../label-selector";
+
 // Structured LabelSelector (matchLabels + matchExpressions) and IPv4 CIDR matching, the two
-// primitives NetworkPolicy peers are built from. The API layer parses the string form of
-// selectors; policies carry the structured form, so this is kept apart from it.
+// primitives NetworkPolicy peers are built from. The selector evaluation is the simulator's one
+// (../label-selector); what is policy-specific is that an absent selector selects everything.
 
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | string;
-  values?: string[];
-}
+export type { LabelSelector, LabelSelectorRequirement } from "../label-selector";
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
-
-/** An empty selector ({}) selects everything; an absent one is the caller's decision. */
+/** An empty selector ({}) selects everything, and so does an absent one here. */
 export function matchesLabelSelector(selector: LabelSelector | undefined | null, labels: Record<string, string> | undefined): boolean {
-  if (!selector) return true;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    // Strict equality: a value that slipped past validation as a YAML boolean (ERRATA 1)
-    // must not match the string label "true".
-    if (!(k in l) || l[k] !== v) return false;
-  }
-  for (const req of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, req.key);
-    const values = req.values ?? [];
-    switch (req.operator) {
-      case "In":
-        if (!has || !values.includes(l[req.key])) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(l[req.key])) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        // An operator the API server would have rejected selects nothing.
-        return false;
-    }
-  }
-  return true;
+  return !selector || labelSelectorMatches(selector, labels);
 }
 
 export function ipv4ToInt(ip: string): number | undefined {
