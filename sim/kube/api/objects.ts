@@ -6,7 +6,7 @@ import type { SimCluster } from "../cluster";
 import type { World } from "../../world";
 import { parseBody, strictDecodingError, typeCheck, unknownFields } from "./decode";
 import { applyDefaults } from "./defaults";
-import { deleteObject, deleteOptionsFrom } from "./delete";
+import { deleteObject, deleteOptionsFrom, type DeleteOptions } from "./delete";
 import { listObjects } from "./list";
 import { applyPatch, patchTypeOf } from "./patch";
 import { negotiate, sendList, sendObject, sendOne } from "./respond";
@@ -195,7 +195,8 @@ export async function patchObject(ctx: RequestContext): Promise<void> {
   sendObject(ctx.res, 200, stored);
 }
 
-export async function deleteOne(ctx: RequestContext): Promise<void> {
+/** DeleteOptions from the query and an optional JSON body, as both delete doors read them. */
+async function deleteOptionsOf(ctx: RequestContext): Promise<DeleteOptions> {
   const text = (await ctx.body()).toString("utf8").trim();
   let body: unknown;
   if (text) {
@@ -205,7 +206,11 @@ export async function deleteOne(ctx: RequestContext): Promise<void> {
       throw badRequest("DeleteOptions could not be decoded");
     }
   }
-  const options = deleteOptionsFrom(ctx.query, body);
+  return deleteOptionsFrom(ctx.query, body);
+}
+
+export async function deleteOne(ctx: RequestContext): Promise<void> {
+  const options = await deleteOptionsOf(ctx);
   const t = ctx.type;
   const result = deleteObject(ctx.world, ctx.cluster, t, ctx.namespace, ctx.name!, options);
   // Pods and namespaces answer with the object (Terminating or gone); others with a Status.
@@ -220,16 +225,7 @@ export async function deleteOne(ctx: RequestContext): Promise<void> {
 }
 
 export async function deleteCollection(ctx: RequestContext): Promise<void> {
-  const text = (await ctx.body()).toString("utf8").trim();
-  let body: unknown;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw badRequest("DeleteOptions could not be decoded");
-    }
-  }
-  const options = deleteOptionsFrom(ctx.query, body);
+  const options = await deleteOptionsOf(ctx);
   const query = new URLSearchParams(ctx.query);
   query.delete("limit");
   query.delete("continue");
