@@ -1,7 +1,7 @@
 import type { GcpJson } from "../state";
 import { mustGet, requireZone, type ComputeCtx, type ComputeRoute } from "./context";
 import { testPermissions } from "./iam";
-import { listEnvelope } from "./listing";
+import { listAt, storedItems } from "./listing";
 import { createSnapshotOf } from "./snapshots";
 
 // Persistent disks: read-only here except for createSnapshot, the evidence-capture step
@@ -19,8 +19,7 @@ function get(ctx: ComputeCtx): GcpJson {
 
 function list(ctx: ComputeCtx): GcpJson {
   const zone = requireZone(ctx);
-  const items = [...ctx.world.gcp.disks.entries()].filter(([k]) => k.startsWith(`${zone}/`)).map(([, v]) => structuredClone(v));
-  return listEnvelope("compute#diskList", `projects/${ctx.project}/zones/${zone}/disks`, `${ctx.world.gcp.computeBase()}/zones/${zone}/disks`, items, ctx.query);
+  return listAt(ctx, "compute#diskList", `zones/${zone}/disks`, storedItems(ctx.world.gcp.disks, zone));
 }
 
 function createSnapshot(ctx: ComputeCtx): GcpJson {

@@ -2,7 +2,7 @@ import type { GcpJson } from "../state";
 import { normalizeProtocol, networkName } from "../firewall-eval";
 import { computeTimestamp, mustGet, validateName, type ComputeCtx, type ComputeRoute } from "./context";
 import { alreadyExists, GoogleApiError, invalidField, notFound } from "./errors";
-import { listEnvelope } from "./listing";
+import { listAt, storedItems } from "./listing";
 import { startOperation } from "./operations";
 
 // VPC firewall rules (global). Stored in the normalized form the API returns: defaults filled
@@ -141,8 +141,7 @@ function get(ctx: ComputeCtx): GcpJson {
 }
 
 function list(ctx: ComputeCtx): GcpJson {
-  const items = [...ctx.world.gcp.firewalls.values()].map((f) => structuredClone(f));
-  return listEnvelope("compute#firewallList", `projects/${ctx.project}/global/firewalls`, `${ctx.world.gcp.computeBase()}/global/firewalls`, items, ctx.query);
+  return listAt(ctx, "compute#firewallList", "global/firewalls", storedItems(ctx.world.gcp.firewalls));
 }
 
 /** PATCH merges (fields given replace the stored ones); PUT replaces the whole rule. */

@@ -5,7 +5,7 @@ import {
   type ComputeCtx, type ComputeRoute,
 } from "./context";
 import { badRequest, conditionNotMet, invalidField, requiredField } from "./errors";
-import { compileFilter, listEnvelope, paginate, sortFor } from "./listing";
+import { compileFilter, listAt, paginate, sortFor, storedItems } from "./listing";
 import { startOperation } from "./operations";
 import { testPermissions } from "./iam";
 
@@ -33,8 +33,7 @@ function get(ctx: ComputeCtx): GcpJson {
 
 function list(ctx: ComputeCtx): GcpJson {
   const zone = requireZone(ctx);
-  const items = [...ctx.world.gcp.instances.entries()].filter(([k]) => k.startsWith(`${zone}/`)).map(([, v]) => structuredClone(v));
-  return listEnvelope("compute#instanceList", `projects/${ctx.project}/zones/${zone}/instances`, `${ctx.world.gcp.computeBase()}/zones/${zone}/instances`, items, ctx.query);
+  return listAt(ctx, "compute#instanceList", `zones/${zone}/instances`, storedItems(ctx.world.gcp.instances, zone));
 }
 
 function aggregatedList(ctx: ComputeCtx): GcpJson {

@@ -1,4 +1,5 @@
 import type { GcpJson } from "../state";
+import type { ComputeCtx } from "./context";
 import { badRequest, invalidField } from "./errors";
 
 // list/aggregatedList plumbing shared by every collection: the `filter` grammar Compute
@@ -232,6 +233,17 @@ export function listEnvelope(kind: string, id: string, selfLink: string, all: Gc
   const sorted = sortFor(all.filter(pred), query.get("orderBy"));
   const page = paginate(sorted, query);
   return { kind, id, ...(page.items.length ? { items: page.items } : {}), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}), selfLink };
+}
+
+/** The list answer of the collection at `path` below the project (`global/firewalls`, `zones/z/disks`): its id and selfLink both name that path. */
+export function listAt(ctx: ComputeCtx, kind: string, path: string, items: GcpJson[]): GcpJson {
+  return listEnvelope(kind, `projects/${ctx.project}/${path}`, `${ctx.world.gcp.computeBase()}/${path}`, items, ctx.query);
+}
+
+/** Copies of what a store holds, or, with `scope`, of what it holds under keys `scope/…` (a zone, a region). */
+export function storedItems(store: Map<string, GcpJson>, scope?: string): GcpJson[] {
+  const entries = [...store.entries()];
+  return (scope === undefined ? entries : entries.filter(([k]) => k.startsWith(`${scope}/`))).map(([, v]) => structuredClone(v));
 }
 
 export function sortFor(items: GcpJson[], orderBy: string | null): GcpJson[] {

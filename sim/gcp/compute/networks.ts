@@ -1,6 +1,6 @@
 import type { GcpJson } from "../state";
 import { computeTimestamp, knownRegions, knownZones, mustGet, regionOf, requireRegion, type ComputeCtx, type ComputeRoute } from "./context";
-import { listEnvelope } from "./listing";
+import { listAt, storedItems } from "./listing";
 
 // Networks, subnetworks, and the zone/region catalogue gcloud consults for prompts and
 // validation. Read-only: containment never changes the VPC itself, only firewall rules in it.
@@ -10,8 +10,7 @@ function getNetwork(ctx: ComputeCtx): GcpJson {
 }
 
 function listNetworks(ctx: ComputeCtx): GcpJson {
-  const items = [...ctx.world.gcp.networks.values()].map((n) => structuredClone(n));
-  return listEnvelope("compute#networkList", `projects/${ctx.project}/global/networks`, `${ctx.world.gcp.computeBase()}/global/networks`, items, ctx.query);
+  return listAt(ctx, "compute#networkList", "global/networks", storedItems(ctx.world.gcp.networks));
 }
 
 function getSubnetwork(ctx: ComputeCtx): GcpJson {
@@ -21,8 +20,7 @@ function getSubnetwork(ctx: ComputeCtx): GcpJson {
 
 function listSubnetworks(ctx: ComputeCtx): GcpJson {
   const region = requireRegion(ctx);
-  const items = [...ctx.world.gcp.subnetworks.entries()].filter(([k]) => k.startsWith(`${region}/`)).map(([, v]) => structuredClone(v));
-  return listEnvelope("compute#subnetworkList", `projects/${ctx.project}/regions/${region}/subnetworks`, `${ctx.world.gcp.computeBase()}/regions/${region}/subnetworks`, items, ctx.query);
+  return listAt(ctx, "compute#subnetworkList", `regions/${region}/subnetworks`, storedItems(ctx.world.gcp.subnetworks, region));
 }
 
 function zoneJson(ctx: ComputeCtx, zone: string): GcpJson {
@@ -57,35 +55,32 @@ function regionJson(ctx: ComputeCtx, region: string): GcpJson {
   };
 }
 
+/** The list and get doors of a fixed catalogue (zones, regions): a name outside it is a 404. */
+function catalogueRoutes(collection: "zones" | "regions", listKind: string, names: (world: ComputeCtx["world"]) => string[], json: (ctx: ComputeCtx, name: string) => GcpJson): ComputeRoute[] {
+  const param = collection.slice(0, -1);
+  return [
+    {
+      method: "GET",
+      pattern: collection,
+      handler: (c) => listAt(c, listKind, collection, names(c.world).map((n) => json(c, n))),
+    },
+    {
+      method: "GET",
+      pattern: `${collection}/:${param}`,
+      handler: (c) => {
+        const name = c.params[param];
+        if (!names(c.world).includes(name)) mustGet(new Map(), "", c, `${collection}/${name}`);
+        return json(c, name);
+      },
+    },
+  ];
+}
+
 export const networkRoutes: ComputeRoute[] = [
   { method: "GET", pattern: "global/networks", handler: listNetworks },
   { method: "GET", pattern: "global/networks/:network", handler: getNetwork },
   { method: "GET", pattern: "regions/:region/subnetworks", handler: listSubnetworks },
   { method: "GET", pattern: "regions/:region/subnetworks/:subnetwork", handler: getSubnetwork },
-  {
-    method: "GET",
-    pattern: "zones",
-    handler: (c) => listEnvelope("compute#zoneList", `projects/${c.project}/zones`, `${c.world.gcp.computeBase()}/zones`, knownZones(c.world).map((z) => zoneJson(c, z)), c.query),
-  },
-  {
-    method: "GET",
-    pattern: "zones/:zone",
-    handler: (c) => {
-      if (!knownZones(c.world).includes(c.params.zone)) mustGet(new Map(), "", c, `zones/${c.params.zone}`);
-      return zoneJson(c, c.params.zone);
-    },
-  },
-  {
-    method: "GET",
-    pattern: "regions",
-    handler: (c) => listEnvelope("compute#regionList", `projects/${c.project}/regions`, `${c.world.gcp.computeBase()}/regions`, knownRegions(c.world).map((r) => regionJson(c, r)), c.query),
-  },
-  {
-    method: "GET",
-    pattern: "regions/:region",
-    handler: (c) => {
-      if (!knownRegions(c.world).includes(c.params.region)) mustGet(new Map(), "", c, `regions/${c.params.region}`);
-      return regionJson(c, c.params.region);
-    },
-  },
+  ...catalogueRoutes("zones", "compute#zoneList", knownZones, zoneJson),
+  ...catalogueRoutes("regions", "compute#regionList", knownRegions, regionJson),
 ];

@@ -1,7 +1,7 @@
 import type { World } from "../../world";
 import type { GcpJson } from "../state";
 import { computeTimestamp, mustGet, requireRegion, requireZone, type ComputeCtx, type ComputeRoute } from "./context";
-import { listEnvelope } from "./listing";
+import { listAt, storedItems } from "./listing";
 
 // Every Compute mutation answers with a compute#operation. The change itself is applied at
 // once (so a GET right after sees it), but the operation is reported RUNNING in the mutation's
@@ -95,10 +95,7 @@ function getOp(ctx: ComputeCtx, scope: OperationScope): GcpJson {
 }
 
 function listOps(ctx: ComputeCtx, scope: OperationScope): GcpJson {
-  const prefix = `${scopeKey(scope)}/`;
-  const ops = [...ctx.world.gcp.operations.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => structuredClone(v));
-  const path = `${scopePath(scope)}/operations`;
-  return listEnvelope("compute#operationList", `projects/${ctx.project}/${path}`, `${ctx.world.gcp.computeBase()}/${path}`, ops, ctx.query);
+  return listAt(ctx, "compute#operationList", `${scopePath(scope)}/operations`, storedItems(ctx.world.gcp.operations, scopeKey(scope)));
 }
 
 const zonal = (ctx: ComputeCtx): OperationScope => ({ zone: requireZone(ctx) });

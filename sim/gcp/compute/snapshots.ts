@@ -3,7 +3,7 @@ import type { GcpJson } from "../state";
 import { computeTimestamp, mustGet, newFingerprint, validateName, type ComputeCtx, type ComputeRoute } from "./context";
 import { alreadyExists, requiredField } from "./errors";
 import { testPermissions } from "./iam";
-import { listEnvelope } from "./listing";
+import { listAt, storedItems } from "./listing";
 import { startOperation } from "./operations";
 
 // Snapshots are global. They are born CREATING and become READY when the operation that made
@@ -78,8 +78,7 @@ function get(ctx: ComputeCtx): GcpJson {
 }
 
 function list(ctx: ComputeCtx): GcpJson {
-  const items = [...ctx.world.gcp.snapshots.values()].map((s) => structuredClone(s));
-  return listEnvelope("compute#snapshotList", `projects/${ctx.project}/global/snapshots`, `${ctx.world.gcp.computeBase()}/global/snapshots`, items, ctx.query);
+  return listAt(ctx, "compute#snapshotList", "global/snapshots", storedItems(ctx.world.gcp.snapshots));
 }
 
 function remove(ctx: ComputeCtx): GcpJson {
