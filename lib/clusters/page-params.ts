@@ -11,3 +11,9 @@ export function pageParam(kind: "cluster" | "namespace" | "name", raw: string): 
 }
 
 export const firstString = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? "") : (v ?? ""));
+
+/** The `?namespace=` filter of a namespaced list: a malformed one filters nothing rather than failing the page. */
+export function namespaceFilter(raw: string | string[] | undefined): string | undefined {
+  const ns = firstString(raw);
+  return ns && namespaceSchema.safeParse(ns).success ? ns : undefined;
+}

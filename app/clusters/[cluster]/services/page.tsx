@@ -1,16 +1,16 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ClusterNav } from "@/components/clusters/cluster-nav";
-import { clusterHref, count, podHref } from "@/components/clusters/format";
+import { clusterHref } from "@/components/clusters/format";
 import { LoadError } from "@/components/clusters/load-error";
+import { NamespaceFilter } from "@/components/clusters/namespace-filter";
 import { NextPageLink } from "@/components/clusters/next-page-link";
 import { NotAllowed } from "@/components/clusters/not-allowed";
+import { SelectedPods } from "@/components/clusters/selected-pods";
 import { EmptyRow, Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { listServices } from "@/lib/clusters/list-services";
-import { namespaceSchema } from "@/lib/clusters/list-query";
 import { requireBrowser } from "@/lib/clusters/page-guard";
 import { loadForPage } from "@/lib/clusters/page-load";
-import { firstString, pageParam } from "@/lib/clusters/page-params";
+import { firstString, namespaceFilter, pageParam } from "@/lib/clusters/page-params";
 import { selectorMapToString } from "@/lib/clusters/selectors";
 
 export const metadata: Metadata = { title: "Services" };
@@ -24,22 +24,13 @@ export default async function ServicesPage({ params, searchParams }: Props) {
   const who = await requireBrowser(base);
   if ("forbidden" in who) return <NotAllowed title="Services" />;
   const sp = await searchParams;
-  const ns = firstString(sp.namespace);
-  const namespace = ns && namespaceSchema.safeParse(ns).success ? ns : undefined;
+  const namespace = namespaceFilter(sp.namespace);
   const page = await loadForPage(() => listServices(cluster, { namespace, limit: 100, continue: firstString(sp.continue) || undefined }));
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Services</h1>
       <ClusterNav cluster={cluster} current="/services" />
-      <form method="get" className="flex items-end gap-2 text-sm" aria-label="Filter services">
-        <label className="font-medium text-slate-700">
-          Namespace
-          <input name="namespace" defaultValue={namespace ?? ""} placeholder="all namespaces" className="ml-2 rounded-md border border-slate-300 px-2 py-1" />
-        </label>
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1">
-          Apply
-        </button>
-      </form>
+      <NamespaceFilter label="Filter services" namespace={namespace} />
       {!page.ok ? (
         <LoadError what="services" message={page.message} />
       ) : (
@@ -69,20 +60,7 @@ export default async function ServicesPage({ params, searchParams }: Props) {
                     <code className="text-xs">{s.selector ? selectorMapToString(s.selector) : "(none)"}</code>
                   </Td>
                   <Td>
-                    {s.selectedPods === null ? (
-                      "—"
-                    ) : (
-                      <>
-                        {count(s.selectedPods.count, s.selectedPods.truncated)} pods
-                        <ul className="text-xs">
-                          {s.selectedPods.names.map((n) => (
-                            <li key={n}>
-                              <Link href={podHref(cluster, s.namespace, n)}>{n}</Link>
-                            </li>
-                          ))}
-                        </ul>
-                      </>
-                    )}
+                    <SelectedPods cluster={cluster} namespace={s.namespace} pods={s.selectedPods} none="—" />
                   </Td>
                 </tr>
               ))}

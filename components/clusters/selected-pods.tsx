@@ -1,0 +1,20 @@
+import Link from "next/link";
+import { count, podHref } from "@/components/clusters/format";
+import type { SelectedPods as Selected } from "@/lib/clusters/types";
+
+/** How many pods a Service or NetworkPolicy selects and links to the first few; `none` when there is no count. */
+export function SelectedPods({ cluster, namespace, pods, none }: { cluster: string; namespace: string; pods: Selected | null; none: string }) {
+  if (pods === null) return <>{none}</>;
+  return (
+    <>
+      {count(pods.count, pods.truncated)} pods
+      <ul className="text-xs">
+        {pods.names.map((n) => (
+          <li key={n}>
+            <Link href={podHref(cluster, namespace, n)}>{n}</Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
