@@ -18,6 +18,7 @@ function main() {
   const stale = wanted.filter(([file, text]) => read(file) !== text);
   if (check) {
     for (const [file] of stale) console.error(`${file} is out of date: run npm run permissions`);
+    if (!stale.length) console.log("permission files are up to date");
     process.exit(stale.length ? 1 : 0);
   }
   for (const [file, text] of stale) {
