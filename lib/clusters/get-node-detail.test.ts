@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SimProcess } from "@/sim/test/harness";
+import { describe, expect, it } from "vitest";
 import { DEMO, findCompromisedPod } from "./demo-fixture";
 import { getNodeDetail } from "./get-node-detail";
-import { useSimulator } from "./sim-env";
+import { simulatorPerFile } from "./sim-env";
 
-let sim: SimProcess;
-beforeAll(async () => {
-  sim = await useSimulator(["--scenario", "demo"]);
-});
-afterAll(async () => {
-  await sim?.stop();
-});
+simulatorPerFile(["--scenario", "demo"]);
 
 describe("node detail on the demo scenario", () => {
   it("lists the node's pods, including the compromised one and the bare debug pod", async () => {

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SimProcess } from "@/sim/test/harness";
+import { describe, expect, it } from "vitest";
 import { DEMO, findCompromisedPod } from "./demo-fixture";
 import { getPodDetail } from "./get-pod-detail";
 import { listPods } from "./list-pods";
-import { useSimulator } from "./sim-env";
+import { simulatorPerFile } from "./sim-env";
 
-let sim: SimProcess;
-beforeAll(async () => {
-  sim = await useSimulator(["--scenario", "demo"]);
-});
-afterAll(async () => {
-  await sim?.stop();
-});
+simulatorPerFile(["--scenario", "demo"]);
 
 describe("pod detail on the demo scenario", () => {
   it("follows the compromised pod's owners up to its Deployment", async () => {

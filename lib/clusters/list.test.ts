@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SimProcess } from "@/sim/test/harness";
+import { describe, expect, it } from "vitest";
 import { DEMO, countAllPods, findCompromisedPod } from "./demo-fixture";
 import { podFieldSelector } from "./list-query";
 import { listNetworkPolicies } from "./list-network-policies";
 import { listNodes } from "./list-nodes";
 import { listPods } from "./list-pods";
 import { listServices } from "./list-services";
-import { useSimulator } from "./sim-env";
+import { simulatorPerFile } from "./sim-env";
 
-let sim: SimProcess;
-beforeAll(async () => {
-  sim = await useSimulator(["--scenario", "demo"]);
-});
-afterAll(async () => {
-  await sim?.stop();
-});
+simulatorPerFile(["--scenario", "demo"]);
 
 describe("browse lists on the demo scenario", () => {
   it("pages pods with limit/continue: every pod once, and the first page knows how many remain", async () => {

@@ -1,6 +1,7 @@
 // Test support only (never imported by app code): starts the simulator as its own process
 // and points this process's configuration at it exactly as `npm run demo` would.
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { startSimProcess, type SimProcess } from "@/sim/test/harness";
 import { resetConfigForTests } from "@/lib/config";
 import { resetKubeClientsForTests } from "@/lib/kube/clients";
@@ -17,6 +18,21 @@ export async function useSimulator(args: string[]): Promise<SimProcess> {
   resetKubeClientsForTests();
   resetGcpClientsForTests();
   return sim;
+}
+
+/** One simulator for the test file, started (and configured) before its tests and stopped after them. */
+export function simulatorPerFile(args: string[]): () => SimProcess {
+  let sim: SimProcess | undefined;
+  beforeAll(async () => {
+    sim = await useSimulator(args);
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+  return () => {
+    if (!sim) throw new Error("the simulator is not started yet (use it inside a test or hook)");
+    return sim;
+  };
 }
 
 /** Requests the simulator has served, from its control API; empty when it keeps no log. */

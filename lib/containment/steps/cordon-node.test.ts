@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SimProcess } from "@/sim/test/harness";
+import { describe, expect, it } from "vitest";
 import { cordonNode } from "./cordon-node";
-import { Harness, openIncident, PAYMENTS, resetSim, shell, startSim } from "./support/testing";
+import { Harness, openIncident, PAYMENTS, resetSim, shell } from "./support/testing";
+import { useDemoSim } from "./support/testing-hooks";
 import { kubeApis } from "@/lib/kube/clients";
 
-let sim: SimProcess;
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-beforeEach(async () => {
-  await resetSim(sim);
-});
+const { sim } = useDemoSim();
 
 const unschedulable = async (node: string) => (await kubeApis(PAYMENTS).core.readNode({ name: node })).spec?.unschedulable === true;
 
@@ -47,7 +38,7 @@ describe("cordon-node", () => {
   it("leaves a node cordoned before Airlock cordoned on undo", async () => {
     const h = new Harness(await openIncident());
     const node = h.incident.targets.node!;
-    await shell(sim, `kubectl --context ${PAYMENTS} cordon ${node}`);
+    await shell(sim(), `kubectl --context ${PAYMENTS} cordon ${node}`);
     const { result } = await h.execute(cordonNode);
     expect(result.outcome).toBe("noop");
     expect((await h.undo(cordonNode)).outcome).toBe("noop");
@@ -59,8 +50,8 @@ describe("cordon-node", () => {
     const node = h.incident.targets.node!;
     await h.execute(cordonNode);
     const ours = (await kubeApis(PAYMENTS).core.readNode({ name: node })).spec;
-    await resetSim(sim);
-    await shell(sim, `kubectl cordon ${node}`);
+    await resetSim(sim());
+    await shell(sim(), `kubectl cordon ${node}`);
     const theirs = (await kubeApis(PAYMENTS).core.readNode({ name: node })).spec;
     expect(ours?.unschedulable).toBe(true);
     expect(theirs?.unschedulable).toBe(ours?.unschedulable);

@@ -1,18 +1,13 @@
 // Test support only: one simulator per test file, rebuilt before each test.
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { beforeEach } from "vitest";
+import { simulatorPerFile } from "@/lib/clusters/sim-env";
 import type { SimProcess } from "@/sim/test/harness";
-import { resetSim, startSim } from "./testing";
+import { DEMO_ARGS, resetSim } from "./testing";
 
 export function useDemoSim(): { sim: () => SimProcess } {
-  let sim: SimProcess;
-  beforeAll(async () => {
-    sim = await startSim();
-  });
-  afterAll(async () => {
-    await sim?.stop();
-  });
+  const sim = simulatorPerFile(DEMO_ARGS);
   beforeEach(async () => {
-    await resetSim(sim);
+    await resetSim(sim());
   });
-  return { sim: () => sim };
+  return { sim };
 }
