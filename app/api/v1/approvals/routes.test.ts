@@ -1,4 +1,3 @@
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setClockForTests } from "@/lib/approvals/clock";
 import { installApprovals } from "@/lib/approvals/install";
@@ -10,6 +9,7 @@ import { kubeApis } from "@/lib/kube/clients";
 import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
 import { POST as executeRoute } from "../incidents/[id]/steps/[stepId]/execute/route";
+import { callRoute as call, type Json } from "../testing";
 import { POST as planRoute } from "../incidents/[id]/steps/[stepId]/plan/route";
 import { GET as timelineRoute } from "../incidents/[id]/timeline/route";
 import { GET as stepApprovalsRoute, POST as requestRoute } from "../incidents/[id]/steps/[stepId]/approvals/route";
@@ -20,9 +20,7 @@ import { GET as listRoute } from "./route";
 
 // Every approval rule through the route handlers, with real tokens and the simulator's real
 // delete-pod (and, for two approvals, scale-to-zero) plans.
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = Record<string, any>;
+type Body = Json;
 
 let sim: SimProcess;
 let db: Db;
@@ -45,15 +43,6 @@ afterAll(async () => {
   await close?.();
   await sim?.stop();
 });
-
-async function call(handler: Handler, method: string, url: string, params: Record<string, string>, token?: string, body?: unknown) {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const req = new NextRequest(`http://airlock.test${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const res = await handler(req, { params: Promise.resolve(params) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Body };
-}
 
 const stepUrl = (id: string, stepId: string) => ({ p: { id, stepId }, u: `/api/v1/incidents/${id}/steps/${stepId}` });
 const plan = (id: string, stepId: string, token: string) => call(planRoute, "POST", `${stepUrl(id, stepId).u}/plan`, { id, stepId }, token, {});

@@ -1,12 +1,10 @@
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimProcess } from "@/sim/test/harness";
-import { createToken, createUser } from "@/lib/auth";
 import { DEMO } from "@/lib/clusters/demo-fixture";
 import { useSimulator } from "@/lib/clusters/sim-env";
-import { kubeApis } from "@/lib/kube/clients";
 import { openDb, setDbForTests, type Db } from "@/lib/store";
 import { GET as getOpenApi } from "../openapi.json/route";
+import { armTripwire, routeResponse, tripwireStillArmed, userToken, type RouteHandler } from "../testing";
 import { GET as listClustersRoute } from "./route";
 import { GET as getPodRoute } from "./[cluster]/pods/[namespace]/[name]/route";
 import { GET as listPodsRoute } from "./[cluster]/pods/route";
@@ -20,8 +18,8 @@ beforeAll(async () => {
   sim = await useSimulator(["--scenario", "demo"]);
   db = await openDb(":memory:");
   setDbForTests(db);
-  analyst = (await createToken(db, (await createUser(db, { email: "analyst@x.com", roles: ["analyst"] })).id, "t")).token;
-  nobody = (await createToken(db, (await createUser(db, { email: "nobody@x.com", roles: [] })).id, "t")).token;
+  analyst = await userToken(db, "analyst@x.com", ["analyst"]);
+  nobody = await userToken(db, "nobody@x.com", []);
 });
 afterAll(async () => {
   setDbForTests(undefined);
@@ -31,41 +29,11 @@ afterAll(async () => {
 
 const cluster = encodeURIComponent(DEMO.payments);
 
-function call(
-  handler: (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>,
-  url: string,
-  params: Record<string, string>,
-  token?: string,
-) {
-  const req = new NextRequest(`http://airlock.test${url}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return handler(req, { params: Promise.resolve(params) });
-}
-
-/** Arms a one-shot 503 on every Kubernetes path: if it is still armed later, nothing reached a cluster meanwhile. */
-async function armTripwire(): Promise<void> {
-  const res = await fetch(`${sim.base}/_sim/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ path: "^/clusters/", method: "*", rate: 1, status: 503, times: 1 }),
-  });
-  expect(res.status).toBe(201);
-}
-
-async function tripwireStillArmed(): Promise<boolean> {
-  try {
-    // No withRetry here: the first answer is the one that tells.
-    await kubeApis(DEMO.payments).core.listNamespacedPod({ namespace: "shop", limit: 1 });
-    return false;
-  } catch (err) {
-    return (err as { code?: number }).code === 503;
-  } finally {
-    await fetch(`${sim.base}/_sim/faults`, { method: "DELETE" });
-  }
-}
+const call = (handler: RouteHandler, url: string, params: Record<string, string>, token?: string) => routeResponse(handler, "GET", url, params, token);
 
 describe("/api/v1/clusters doors", () => {
   it("refuses without a caller (401), without a role (403), and bad input (400), all before any cluster call", async () => {
-    await armTripwire();
+    await armTripwire(sim);
     const p = { cluster: DEMO.payments };
     const u = `/api/v1/clusters/${cluster}/pods`;
 
@@ -83,7 +51,7 @@ describe("/api/v1/clusters doors", () => {
     const badPath = await call(getPodRoute, `/api/v1/clusters/${cluster}/pods/shop/BAD..name`, { ...p, namespace: "shop", name: "BAD..name" }, analyst);
     expect(badPath.status).toBe(400);
 
-    expect(await tripwireStillArmed()).toBe(true);
+    expect(await tripwireStillArmed(sim, DEMO.payments)).toBe(true);
   });
 
   it("serves a page of pods to an analyst with the API server's paging", async () => {

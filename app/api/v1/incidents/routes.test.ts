@@ -1,6 +1,4 @@
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createToken, createUser } from "@/lib/auth";
 import { compromisedPod, PAYMENTS, startSim } from "@/lib/containment/steps/support/testing";
 import { freshDb, givenIncident, caller } from "@/lib/containment/testing";
 import { kubeApis } from "@/lib/kube/clients";
@@ -13,9 +11,8 @@ import { POST as planRoute } from "./[id]/steps/[stepId]/plan/route";
 import { GET as progressRoute } from "./[id]/steps/[stepId]/progress/route";
 import { POST as undoRoute } from "./[id]/steps/[stepId]/undo/route";
 import { GET as timelineRoute } from "./[id]/timeline/route";
+import { armTripwire, callRoute as call, tripwireStillArmed, userToken } from "../testing";
 import { GET as listRoute, POST as openRoute } from "./route";
-
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 let sim: SimProcess;
 let db: Db;
@@ -26,47 +23,18 @@ let nobody: string;
 beforeAll(async () => {
   sim = await startSim();
   ({ db, close } = await freshDb());
-  analyst = (await createToken(db, (await createUser(db, { email: "analyst@x.com", roles: ["analyst"] })).id, "t")).token;
-  nobody = (await createToken(db, (await createUser(db, { email: "nobody@x.com", roles: [] })).id, "t")).token;
+  analyst = await userToken(db, "analyst@x.com", ["analyst"]);
+  nobody = await userToken(db, "nobody@x.com", []);
 });
 afterAll(async () => {
   await close?.();
   await sim?.stop();
 });
 
-async function call(handler: Handler, method: string, url: string, params: Record<string, string>, token?: string, body?: unknown) {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const req = new NextRequest(`http://airlock.test${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const res = await handler(req, { params: Promise.resolve(params) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-/** A one-shot 503 on every Kubernetes path: still armed afterwards means nothing reached a cluster. */
-async function armTripwire() {
-  const res = await fetch(`${sim.base}/_sim/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ path: "^/clusters/", method: "*", rate: 1, status: 503, times: 1 }),
-  });
-  expect(res.status).toBe(201);
-}
-async function tripwireStillArmed(): Promise<boolean> {
-  try {
-    await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", limit: 1 });
-    return false;
-  } catch (err) {
-    return (err as { code?: number }).code === 503;
-  } finally {
-    await fetch(`${sim.base}/_sim/faults`, { method: "DELETE" });
-  }
-}
-
 describe("/api/v1/incidents doors", () => {
   it("answers 401, 403 and 400 before any cluster call", async () => {
     const inc = await givenIncident(caller("analyst@x.com", "analyst"));
-    await armTripwire();
+    await armTripwire(sim);
     const open = { cluster: PAYMENTS, namespace: "shop", pod: "checkout-x", title: "Miner" };
     expect((await call(openRoute, "POST", "/api/v1/incidents", {}, undefined, open)).status).toBe(401);
     expect((await call(openRoute, "POST", "/api/v1/incidents", {}, nobody, open)).status).toBe(403);
@@ -85,7 +53,7 @@ describe("/api/v1/incidents doors", () => {
     expect((await call(executeRoute, "POST", `${base}/execute`, p, undefined, { planHash: "0".repeat(64) })).status).toBe(401);
     expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/Bad_Step/plan`, { id: inc.id, stepId: "Bad_Step" }, analyst, {})).status).toBe(400);
     expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/no-such-step/plan`, { id: inc.id, stepId: "no-such-step" }, analyst, {})).status).toBe(404);
-    expect(await tripwireStillArmed()).toBe(true);
+    expect(await tripwireStillArmed(sim, PAYMENTS)).toBe(true);
   });
 
   it("opens an incident on the compromised pod and runs a step through plan, execute, timeline and undo", async () => {
