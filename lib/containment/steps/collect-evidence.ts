@@ -6,6 +6,7 @@ import type { StepContext, StepDefinition } from "../types";
 import { artifact, jsonArtifact, type Artifact, type ArtifactSink } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { apis, isNotFound, kubeMessage, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
+import { readOwner } from "./support/owner";
 
 // Reads everything the later steps may destroy or make unreachable (node isolation cuts
 // `kubectl logs`, eradicate deletes containers): manifests, logs (previous too, where a
@@ -34,27 +35,6 @@ function ownerPath(ns: string, kind: string, name: string): string | null {
       return `/apis/batch/v1/namespaces/${ns}/jobs/${name}`;
     case "CronJob":
       return `/apis/batch/v1/namespaces/${ns}/cronjobs/${name}`;
-    default:
-      return null;
-  }
-}
-
-async function readOwner(ctx: StepContext, kind: string, name: string) {
-  const a = apis(ctx);
-  const args = { name, namespace: ctx.incident.targets.namespace };
-  switch (kind) {
-    case "ReplicaSet":
-      return readOrNull(() => a.apps.readNamespacedReplicaSet(args));
-    case "Deployment":
-      return readOrNull(() => a.apps.readNamespacedDeployment(args));
-    case "StatefulSet":
-      return readOrNull(() => a.apps.readNamespacedStatefulSet(args));
-    case "DaemonSet":
-      return readOrNull(() => a.apps.readNamespacedDaemonSet(args));
-    case "Job":
-      return readOrNull(() => a.batch.readNamespacedJob(args));
-    case "CronJob":
-      return readOrNull(() => a.batch.readNamespacedCronJob(args));
     default:
       return null;
   }

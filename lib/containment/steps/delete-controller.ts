@@ -2,30 +2,13 @@ import "server-only";
 import type { StepContext, StepDefinition, Warning } from "../types";
 import { kubectl } from "./support/commands";
 import { EVIDENCE_LOSS } from "./support/eradicate";
-import { apis, dryRun, isNotFound, kubeFailure, readIncidentPod, readOrNull, withRetry } from "./support/kube";
-import { noController, topOwner } from "./support/owner";
+import { apis, dryRun, isNotFound, kubeFailure, readIncidentPod, withRetry } from "./support/kube";
+import { noController, readOwner, topOwner } from "./support/owner";
 
 // Playbook: `kubectl delete <high_level_construct> <name>`: deleting the pod alone lets its
 // controller start a new one. The manifest is recorded for the report (and a manual restore).
 
 const KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job"];
-
-async function readController(ctx: StepContext, kind: string, name: string, dry?: "All") {
-  const ns = ctx.incident.targets.namespace;
-  const a = apis(ctx);
-  const args = { name, namespace: ns };
-  switch (kind) {
-    case "Deployment":
-      return readOrNull(() => a.apps.readNamespacedDeployment(args));
-    case "StatefulSet":
-      return readOrNull(() => a.apps.readNamespacedStatefulSet(args));
-    case "DaemonSet":
-      return readOrNull(() => a.apps.readNamespacedDaemonSet(args));
-    default:
-      void dry;
-      return readOrNull(() => a.batch.readNamespacedJob(args));
-  }
-}
 
 function deleteController(ctx: StepContext, kind: string, name: string, dry = false) {
   const ns = ctx.incident.targets.namespace;
@@ -72,7 +55,7 @@ export const deleteControllerStep: StepDefinition = {
     const owner = topOwner(ctx, KINDS);
     if (!owner) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: noController(KINDS), data: {} };
     const commands = [kubectl(t, t.namespace, "delete", owner.kind.toLowerCase(), owner.name)];
-    const obj = await readController(ctx, owner.kind, owner.name);
+    const obj = await readOwner(ctx, owner.kind, owner.name);
     if (!obj || (owner.uid && obj.metadata?.uid !== owner.uid)) {
       return { changes: [], commands, warnings: [EVIDENCE_LOSS], noop: true, data: { kind: owner.kind, name: owner.name } };
     }
@@ -97,7 +80,7 @@ export const deleteControllerStep: StepDefinition = {
   async execute(ctx) {
     const owner = topOwner(ctx, KINDS);
     if (!owner) throw kubeFailure("Deleting the controller", { code: 404 });
-    const obj = await readController(ctx, owner.kind, owner.name);
+    const obj = await readOwner(ctx, owner.kind, owner.name);
     if (!obj || (owner.uid && obj.metadata?.uid !== owner.uid)) {
       return { outcome: "noop", message: `${owner.kind} ${owner.name} is already gone.`, record: ctx.priorRecord("delete-controller") ?? { kind: owner.kind, name: owner.name } };
     }
@@ -116,7 +99,7 @@ export const deleteControllerStep: StepDefinition = {
   async verify(ctx) {
     const owner = topOwner(ctx, KINDS);
     if (!owner) return { holds: false, message: noController(KINDS) };
-    const obj = await readController(ctx, owner.kind, owner.name);
+    const obj = await readOwner(ctx, owner.kind, owner.name);
     if (!obj || obj.metadata?.uid !== owner.uid) return { holds: true, message: `${owner.kind} ${owner.name} is gone.` };
     return { holds: false, message: obj.metadata?.deletionTimestamp ? `${owner.kind} ${owner.name} is being deleted.` : `${owner.kind} ${owner.name} still exists.` };
   },

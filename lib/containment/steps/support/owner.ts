@@ -1,4 +1,5 @@
 import type { StepContext } from "../../types";
+import { apis, readOrNull } from "./kube";
 
 type Owner = StepContext["incident"]["targets"]["ownerChain"][number];
 
@@ -11,4 +12,26 @@ export function topOwner(ctx: StepContext, kinds: string[]): Owner | null {
 
 export function noController(kinds: string[]): string {
   return `The pod has no ${kinds.join("/")} in its owner chain.`;
+}
+
+/** The live object of an owner in the incident's namespace (ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, CronJob); null when gone or another kind. */
+export async function readOwner(ctx: StepContext, kind: string, name: string) {
+  const a = apis(ctx);
+  const args = { name, namespace: ctx.incident.targets.namespace };
+  switch (kind) {
+    case "ReplicaSet":
+      return readOrNull(() => a.apps.readNamespacedReplicaSet(args));
+    case "Deployment":
+      return readOrNull(() => a.apps.readNamespacedDeployment(args));
+    case "StatefulSet":
+      return readOrNull(() => a.apps.readNamespacedStatefulSet(args));
+    case "DaemonSet":
+      return readOrNull(() => a.apps.readNamespacedDaemonSet(args));
+    case "Job":
+      return readOrNull(() => a.batch.readNamespacedJob(args));
+    case "CronJob":
+      return readOrNull(() => a.batch.readNamespacedCronJob(args));
+    default:
+      return null;
+  }
 }
