@@ -68,6 +68,21 @@ export function imageId(image: string): string {
   return `${repo}@sha256:${hex64(full)}`;
 }
 
+/** A container's status once the kubelet has started it: running (app containers) or completed (init containers). */
+function containerStatus(podUid: string, c: { name: string; image: string }, state: Record<string, unknown>, started: boolean): Record<string, unknown> {
+  return {
+    name: c.name,
+    state,
+    lastState: {},
+    ready: true,
+    restartCount: 0,
+    image: fullImageName(c.image),
+    imageID: imageId(c.image),
+    containerID: containerId(podUid, c.name),
+    started,
+  };
+}
+
 /** The status a started pod has; exported so scenarios can build Running pods directly. */
 export function runningStatus(pod: KObject, hostIP: string, podIP: string, now: string): Record<string, unknown> {
   const spec = pod.spec ?? {};
@@ -81,31 +96,13 @@ export function runningStatus(pod: KObject, hostIP: string, podIP: string, now: 
     podIP,
     podIPs: [{ ip: podIP }],
     startTime: now,
-    containerStatuses: ((spec.containers ?? []) as { name: string; image: string }[]).map((c) => ({
-      name: c.name,
-      state: { running: { startedAt: now } },
-      lastState: {},
-      ready: true,
-      restartCount: 0,
-      image: fullImageName(c.image),
-      imageID: imageId(c.image),
-      containerID: containerId(uid, c.name),
-      started: true,
-    })),
+    containerStatuses: ((spec.containers ?? []) as { name: string; image: string }[]).map((c) => containerStatus(uid, c, { running: { startedAt: now } }, true)),
     qosClass: pod.status?.qosClass ?? "BestEffort",
   };
   if (spec.initContainers?.length) {
-    status.initContainerStatuses = (spec.initContainers as { name: string; image: string }[]).map((c) => ({
-      name: c.name,
-      state: { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now, containerID: containerId(uid, c.name) } },
-      lastState: {},
-      ready: true,
-      restartCount: 0,
-      image: fullImageName(c.image),
-      imageID: imageId(c.image),
-      containerID: containerId(uid, c.name),
-      started: false,
-    }));
+    status.initContainerStatuses = (spec.initContainers as { name: string; image: string }[]).map((c) =>
+      containerStatus(uid, c, { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now, containerID: containerId(uid, c.name) } }, false),
+    );
   }
   return status;
 }
