@@ -1,8 +1,6 @@
 import { execFile } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimProcess, type SimProcess } from "../test/harness";
+import { findOnPath, startSimProcess, type SimProcess } from "../test/harness";
 import { evaluateFirewall } from "../gcp/firewall-eval";
 import type { GcpJson } from "../gcp/state";
 
@@ -14,19 +12,6 @@ import type { GcpJson } from "../gcp/state";
 const GCLOUD = findOnPath("gcloud");
 const CI = process.env.CI === "true";
 const INVESTIGATOR_IP = "203.0.113.7";
-
-function findOnPath(bin: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const candidate = path.join(dir, bin);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
 
 it("has gcloud on PATH (required when CI=true)", () => {
   if (CI) expect(GCLOUD, "gcloud is not on PATH: the Google Cloud conformance suite cannot run").toBeDefined();

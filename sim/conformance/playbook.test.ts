@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimProcess, type SimProcess } from "../test/harness";
+import { findOnPath, startSimProcess, type SimProcess } from "../test/harness";
 import type { KObject } from "../kube/types";
 
 // The real kubectl runs every kubectl command of the containment playbook against the demo
@@ -31,19 +31,6 @@ spec:
     - Ingress
     - Egress 
 `;
-
-function findOnPath(bin: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const candidate = path.join(dir, bin);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
 
 it("has kubectl on PATH (required when CI=true)", () => {
   if (CI) expect(KUBECTL, "kubectl is not on PATH: the playbook conformance suite cannot run").toBeDefined();

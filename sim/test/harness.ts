@@ -69,3 +69,17 @@ export async function startSimProcess(args: string[] = []): Promise<SimProcess> 
       }),
   };
 }
+
+/** The executable `bin` on PATH, or undefined: conformance suites run only where the real CLI is installed. */
+export function findOnPath(bin: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, bin);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  return undefined;
+}
