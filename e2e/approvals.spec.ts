@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { findCompromisedPod, PAYMENTS, signIn, type PodRef } from "./support";
+import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } from "./support";
 
 // Approvals in two browsers: the analyst asks for sign-off on delete-pod after collecting
 // evidence, an approver approves it from the inbox in a second browser context, and the analyst
@@ -30,6 +30,7 @@ test.describe("approvals: the analyst requests, an approver approves in another 
 
   test.beforeAll(async ({ browser }) => {
     ({ context: analystContext, page: analyst } = await userPage(browser, "analyst@demo.local"));
+    await resetSimulator(analyst.request);
     ({ context: approverContext, page: approver } = await userPage(browser, "approver@demo.local"));
     target = await findCompromisedPod(analyst.request);
   });

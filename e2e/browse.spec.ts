@@ -1,5 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { PAYMENTS, findCompromisedPod, signIn } from "./support";
+import { PAYMENTS, findCompromisedPod, resetSimulator, signIn } from "./support";
+
+test.beforeAll(async ({ request }) => {
+  await resetSimulator(request);
+});
 
 const DEMO_USERS = ["analyst@demo.local", "lead@demo.local", "approver@demo.local", "approver2@demo.local"];
 

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { PAYMENTS, findCompromisedPod, signIn, type PodRef } from "./support";
+import { PAYMENTS, findCompromisedPod, resetSimulator, signIn, type PodRef } from "./support";
 
 // An analyst contains the demo's compromised checkout pod through the wizard, stage by stage,
 // with the typed confirmations and the propagation countdown, then releases it. One incident
@@ -48,6 +48,7 @@ async function runStep(title: string, opts: { confirm?: boolean; timeout?: numbe
 // trace files with other Playwright runs that clean test-results/ on the same machine.
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
+  await resetSimulator(page.request);
   await signIn(page, "analyst@demo.local");
   target = await findCompromisedPod(page.request);
 });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { findCompromisedPod, PAYMENTS, signIn, type PodRef } from "./support";
+import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } from "./support";
 
 // The lead's part of issue 5: an analyst contains a little (evidence, cordon) through the API
 // with their session; the lead reads the incident's timeline across incidents and on the
@@ -38,6 +38,7 @@ test.describe("lead review: timeline, comment, reviewed, report", () => {
 
   test.beforeAll(async ({ browser }) => {
     ({ context: analystContext, page: analyst } = await userPage(browser, "analyst@demo.local"));
+    await resetSimulator(analyst.request);
     ({ context: leadContext, page: lead } = await userPage(browser, "lead@demo.local"));
     target = await findCompromisedPod(analyst.request);
   });

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 // Shared steps for the specs: sign in through the real form, and find the demo's compromised
@@ -29,4 +31,18 @@ export async function findCompromisedPod(request: APIRequestContext): Promise<Po
     if (body.pod.annotations["airlock.sim/compromised"] === "true") return { namespace: p.namespace, name: p.name, node: p.node ?? "" };
   }
   throw new Error("the demo's compromised checkout pod was not found");
+}
+
+/**
+ * Every spec file starts from the demo scenario as built: the specs share one console and one
+ * simulator, and containment changes the world (an approved delete-pod removes the pod the next
+ * spec looks for). The simulator's own /_sim/reset rebuilds it with the same seed and names;
+ * its address comes from the kubeconfig `npm run demo` wrote.
+ */
+export async function resetSimulator(request: APIRequestContext): Promise<void> {
+  const kubeconfig = fs.readFileSync(path.resolve(__dirname, "..", ".data", "demo", "kubeconfig"), "utf8");
+  const server = /server:\s*(http:\/\/127\.0\.0\.1:\d+)/.exec(kubeconfig)?.[1];
+  if (!server) throw new Error("no simulator address in .data/demo/kubeconfig");
+  const reset = await request.post(`${server}/_sim/reset`);
+  expect(reset.status()).toBe(200);
 }
