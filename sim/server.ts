@@ -6,10 +6,12 @@ import type { World } from "./world";
 import { handleKubeRequest, handleKubeUpgrade } from "./kube/api/router";
 import { handleComputeRequest } from "./gcp/compute/router";
 import { handleContainerRequest } from "./gcp/container/router";
+import { handleStorageRequest } from "./gcp/storage/router";
 import { handleControlRequest } from "./control/router";
 
 // One listener for everything: /clusters/<name>/... is a Kubernetes API server per cluster,
-// /compute/v1/... is Compute Engine, /v1/... is GKE, /_sim/... is the test control surface.
+// /compute/v1/... is Compute Engine, /v1/... is GKE, /storage/v1/... (and /upload/..., /download/...)
+// is Cloud Storage, /_sim/... is the test control surface.
 const CLUSTER_PREFIX = /^\/clusters\/([a-z0-9-]+)(\/.*)?$/;
 
 export function createSimServer(world: World): http.Server {
@@ -61,6 +63,7 @@ async function route(world: World, req: http.IncomingMessage, res: http.ServerRe
   }
   if (path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1")) return handleComputeRequest(world, req, res, path);
   if (path.startsWith("/v1/") || path.startsWith("/v1beta1/")) return handleContainerRequest(world, req, res, path);
+  if (/^\/(upload\/|download\/)?storage\/v1\//.test(path)) return handleStorageRequest(world, req, res, path);
   sendJson(res, 404, { error: { code: 404, message: `no route for ${path}`, errors: [{ reason: "notFound", message: `no route for ${path}` }] } });
 }
 

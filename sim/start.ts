@@ -5,6 +5,7 @@ import { buildScenario } from "./scenarios";
 import { startControllers } from "./kube/controllers";
 import { createSimServer } from "./server";
 import { writeKubeconfig } from "./kubeconfig";
+import { evidenceBucketName } from "./gcp/storage/buckets";
 
 export interface ReadyLine {
   event: "ready";
@@ -13,6 +14,9 @@ export interface ReadyLine {
   project: string;
   computeEndpoint: string;
   containerEndpoint: string;
+  /** Cloud Storage JSON API root (the client's apiEndpoint) and the project's evidence bucket. */
+  storageEndpoint: string;
+  evidenceBucket: string;
 }
 
 export interface RunningSim {
@@ -52,6 +56,8 @@ export async function startSim(options: SimOptions & { port: number; kubeconfig:
     project: world.project,
     computeEndpoint: `http://127.0.0.1:${port}/compute/v1/`,
     containerEndpoint: `http://127.0.0.1:${port}/`,
+    storageEndpoint: `http://127.0.0.1:${port}`,
+    evidenceBucket: evidenceBucketName(world.project),
   };
   return {
     world,

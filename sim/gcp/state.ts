@@ -4,6 +4,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type GcpJson = Record<string, any>;
 
+/** A Cloud Storage object: its JSON resource (storage#object) and its bytes. */
+export interface StoredObject {
+  resource: GcpJson;
+  body: Buffer;
+}
+
 export class GcpState {
   readonly instances = new Map<string, GcpJson>(); // "zone/name"
   readonly disks = new Map<string, GcpJson>(); // "zone/name"
@@ -13,6 +19,8 @@ export class GcpState {
   readonly firewalls = new Map<string, GcpJson>(); // name
   readonly operations = new Map<string, GcpJson>(); // "zone/name" | "global/name" | "region/name"
   readonly gkeClusters = new Map<string, GcpJson>(); // "location/name"
+  readonly buckets = new Map<string, GcpJson>(); // name (storage#bucket)
+  readonly objects = new Map<string, StoredObject>(); // "bucket/name", latest generation only
   /** Permissions testIamPermissions reports as missing (all granted by default). */
   readonly deniedPermissions = new Set<string>();
 
