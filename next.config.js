@@ -7,6 +7,7 @@ const nextConfig = {
     "@kubernetes/client-node",
     "@google-cloud/compute",
     "@google-cloud/container",
+    "@google-cloud/storage",
     "google-gax",
     "ws",
   ],

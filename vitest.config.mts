@@ -18,5 +18,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // EVIDENCE_DIR: a temporary directory per run (never .data/evidence).
+    globalSetup: ["test/evidence-dir.global.ts"],
+    setupFiles: ["test/evidence-dir.setup.ts"],
   },
 });

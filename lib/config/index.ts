@@ -2,10 +2,12 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { evidenceSettings, type EvidenceConfig } from "./evidence";
 import { envSchema, parseRoleMap, type RoleMapRule } from "./schema";
 
 export { ROLES, parseRoleMap, rolesForEmail } from "./schema";
 export type { Role, RoleMapRule } from "./schema";
+export type { EvidenceConfig } from "./evidence";
 
 export type DatabaseTarget = { engine: "postgres"; url: string } | { engine: "sqlite"; file: string };
 
@@ -23,6 +25,10 @@ export type Config = {
   gcpProjects: string[];
   googleComputeEndpoint?: string;
   googleContainerEndpoint?: string;
+  /** Cloud Storage API origin override (the simulator), e.g. http://127.0.0.1:8443; else ADC against Google. */
+  googleStorageEndpoint?: string;
+  /** Where evidence artifact bodies are stored. */
+  evidence: EvidenceConfig;
   netpolPropagationSeconds: number;
 };
 
@@ -107,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
       .filter(Boolean),
     googleComputeEndpoint: e.GOOGLE_COMPUTE_ENDPOINT,
     googleContainerEndpoint: e.GOOGLE_CONTAINER_ENDPOINT,
+    googleStorageEndpoint: e.GOOGLE_STORAGE_ENDPOINT,
+    evidence: evidenceSettings(e),
     netpolPropagationSeconds: e.NETPOL_PROPAGATION_SECONDS === undefined ? 300 : Number(e.NETPOL_PROPAGATION_SECONDS),
   };
 }
@@ -145,6 +153,11 @@ export function describeConfig(): ConfigRow[] {
     { name: "GCP_PROJECTS", default: "(unset)", description: "Comma-separated Google Cloud project ids to inspect." },
     { name: "GOOGLE_COMPUTE_ENDPOINT", default: "(unset)", description: "Override for the Compute Engine API endpoint (e.g. the simulator)." },
     { name: "GOOGLE_CONTAINER_ENDPOINT", default: "(unset)", description: "Override for the GKE (container) API endpoint (e.g. the simulator)." },
+    { name: "GOOGLE_STORAGE_ENDPOINT", default: "(unset)", description: "Override for the Cloud Storage API (scheme, host and port, e.g. the simulator's http://127.0.0.1:8443); sends no credentials." },
+    { name: "EVIDENCE_STORE", default: "fs", description: '"fs" (local filesystem) or "gcs" (Google Cloud Storage) for evidence artifact bodies (docs/evidence-and-report.md).' },
+    { name: "EVIDENCE_DIR", default: ".data/evidence", description: "Root of the fs evidence store: one directory per incident, files read-only." },
+    { name: "EVIDENCE_BUCKET", default: "(unset)", description: "Bucket for EVIDENCE_STORE=gcs (a name, no gs://); required with it." },
+    { name: "EVIDENCE_PREFIX", default: "(empty)", description: "Object-name prefix inside EVIDENCE_BUCKET: objects are <prefix>/<incident>/<sha256>-<name>." },
     { name: "NETPOL_PROPAGATION_SECONDS", default: "300", description: "Seconds to wait for NetworkPolicy changes to take effect before verifying." },
     { name: "APPROVAL_POLICY", default: '{"risks":{"destructive":1}}', description: 'JSON: approvers needed per risk and per step id, e.g. {"risks":{"destructive":1},"steps":{"delete-controller":2}} (docs/approvals.md).' },
     { name: "APPROVAL_POLICY_FILE", default: "(unset)", description: "Path of a JSON file holding the same policy (instead of APPROVAL_POLICY)." },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { approvalSettingsFromEnv, ApprovalSettingsError } from "../approvals/policy-schema";
+import { evidenceEnv, evidenceProblems } from "./evidence";
 
 /** Roles a user can hold. Kept here (not in lib/auth) so config can validate OIDC_ROLE_MAP without a cycle. */
 export const ROLES = ["analyst", "lead", "approver", "admin"] as const;
@@ -76,6 +77,9 @@ export const envSchema = z
     GCP_PROJECTS: optionalText,
     GOOGLE_COMPUTE_ENDPOINT: optionalUrl("GOOGLE_COMPUTE_ENDPOINT"),
     GOOGLE_CONTAINER_ENDPOINT: optionalUrl("GOOGLE_CONTAINER_ENDPOINT"),
+    GOOGLE_STORAGE_ENDPOINT: optionalUrl("GOOGLE_STORAGE_ENDPOINT"),
+    // Evidence artifact store (docs/evidence-and-report.md).
+    ...evidenceEnv,
     NETPOL_PROPAGATION_SECONDS: optionalText.pipe(
       z
         .string()
@@ -127,6 +131,7 @@ export const envSchema = z
         ctx.addIssue({ code: "custom", path: [problem.split(/[\s:]/, 1)[0]], message: problem });
       }
     }
+    for (const p of evidenceProblems(env)) ctx.addIssue({ code: "custom", path: [p.variable], message: p.message });
     if (env.DATABASE_URL !== undefined && !/^(postgres(ql)?:\/\/|file:|sqlite:)/.test(env.DATABASE_URL)) {
       ctx.addIssue({
         code: "custom",

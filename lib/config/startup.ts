@@ -13,7 +13,7 @@ export async function startConsole(): Promise<void> {
     const cfg = config();
     await getDb();
     console.log(
-      JSON.stringify({ level: "info", msg: "airlock ready", database: cfg.database.engine, demo: cfg.demo, oidc: Boolean(cfg.oidc) }),
+      JSON.stringify({ level: "info", msg: "airlock ready", database: cfg.database.engine, demo: cfg.demo, oidc: Boolean(cfg.oidc), evidence: cfg.evidence.store }),
     );
   } catch (e) {
     if (e instanceof ConfigError) {

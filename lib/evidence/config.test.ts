@@ -1,19 +1,27 @@
-import path from "node:path";
-import { expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
+import { resetConfigForTests } from "@/lib/config";
 import { evidenceConfig } from "./config";
 
-it("defaults to the local filesystem under .data/evidence", () => {
-  expect(evidenceConfig({})).toEqual({ store: "fs", dir: path.resolve(".data/evidence") });
-  expect(evidenceConfig({ EVIDENCE_STORE: "fs", EVIDENCE_DIR: "/srv/evidence" })).toEqual({ store: "fs", dir: "/srv/evidence" });
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+  resetConfigForTests();
 });
 
-it("accepts gcs with a bucket and names the missing or bad variable otherwise", () => {
-  expect(evidenceConfig({ EVIDENCE_STORE: "gcs", EVIDENCE_BUCKET: "acme-evidence", EVIDENCE_PREFIX: "/airlock/" })).toEqual({
-    store: "gcs",
-    bucket: "acme-evidence",
-    prefix: "airlock",
-  });
-  expect(() => evidenceConfig({ EVIDENCE_STORE: "gcs" })).toThrow(/EVIDENCE_BUCKET is required/);
-  expect(() => evidenceConfig({ EVIDENCE_STORE: "gcs", EVIDENCE_BUCKET: "gs://x" })).toThrow(/EVIDENCE_BUCKET/);
-  expect(() => evidenceConfig({ EVIDENCE_STORE: "s3" })).toThrow(/EVIDENCE_STORE/);
+it("reads the store from the configuration validated at start", () => {
+  process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
+  process.env.EVIDENCE_STORE = "gcs";
+  process.env.EVIDENCE_BUCKET = "acme-prod-airlock-evidence";
+  process.env.EVIDENCE_PREFIX = "airlock/";
+  resetConfigForTests();
+  expect(evidenceConfig()).toEqual({ store: "gcs", bucket: "acme-prod-airlock-evidence", prefix: "airlock" });
+});
+
+it("uses the test run's temporary EVIDENCE_DIR, never .data/evidence", () => {
+  process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
+  resetConfigForTests();
+  const cfg = evidenceConfig();
+  expect(cfg.store).toBe("fs");
+  expect(cfg.store === "fs" && cfg.dir).toBe(process.env.EVIDENCE_DIR);
+  expect(cfg.store === "fs" && cfg.dir).not.toMatch(/\.data[/\\]evidence/);
 });

@@ -5,6 +5,7 @@ import { listRuns, parseRecord } from "@/lib/containment/locks";
 import { HttpError } from "@/lib/http/errors";
 import { getDb, type Db } from "@/lib/store";
 import { evidenceDb, type EvidenceArtifactRow } from "./db";
+import { EvidenceTamperedError } from "./errors";
 import { EVIDENCE_STORED, sha256Hex } from "./sink";
 import { evidenceStore } from "./store";
 import type { EvidenceArtifact, EvidenceList, EvidenceSnapshot, EvidenceStore } from "./types";
@@ -89,10 +90,15 @@ export async function readArtifact(
   const db = await getDb();
   const row = await evidenceDb(db).selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).where("id", "=", artifactId).executeTakeFirst();
   if (!row) throw new HttpError(404, `No artifact ${artifactId} in incident ${incidentId}`);
-  const body = await store.get(row.storage_key);
-  if (!body) throw new HttpError(410, `The stored body of ${row.name} is missing from the evidence store`, { reason: "evidence-missing" });
-  if (sha256Hex(body) !== row.sha256) {
-    throw new HttpError(409, `The stored body of ${row.name} no longer matches its SHA-256; it was changed after collection`, { reason: "evidence-tampered" });
+  const tampered = () => new HttpError(409, `The stored body of ${row.name} no longer matches its SHA-256; it was changed after collection`, { reason: "evidence-tampered" });
+  let body: Buffer | null;
+  try {
+    body = await store.get(row.storage_key);
+  } catch (err) {
+    if (err instanceof EvidenceTamperedError) throw tampered();
+    throw err;
   }
+  if (!body) throw new HttpError(410, `The stored body of ${row.name} is missing from the evidence store`, { reason: "evidence-missing" });
+  if (sha256Hex(body) !== row.sha256) throw tampered();
   return { artifact: toArtifact(row), body };
 }

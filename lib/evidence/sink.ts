@@ -56,7 +56,7 @@ export async function storeArtifact(opts: SinkOptions, a: Artifact): Promise<Evi
   if (existing) return existing;
 
   const key = `${opts.incidentId}/${sha256}-${safeName(a.name)}`;
-  await store.put(key, body, a.contentType);
+  await store.put(key, body, a.contentType, { incidentId: opts.incidentId, source: a.source });
   const readBack = await store.get(key);
   if (!readBack || sha256Hex(readBack) !== sha256) throw new EvidenceMismatchError(a.name);
 

@@ -4,11 +4,17 @@
 export interface EvidenceStore {
   /** "fs" or "gcs": recorded with each artifact so a later change of store still finds old ones. */
   readonly kind: "fs" | "gcs";
-  /** Writes a body once; writing the same key again with the same bytes is a no-op. */
-  put(key: string, body: Buffer, contentType: string): Promise<void>;
-  /** The stored bytes, or null when the key is missing. */
+  /**
+   * Writes a body once; writing the same key again with the same bytes is a no-op, with other
+   * bytes an error. `facts` are kept with the body where the store can (object metadata).
+   */
+  put(key: string, body: Buffer, contentType: string, facts?: ArtifactFacts): Promise<void>;
+  /** The stored bytes, or null when the key is missing. May throw EvidenceTamperedError. */
   get(key: string): Promise<Buffer | null>;
 }
+
+/** What a store may keep beside an artifact's bytes. */
+export type ArtifactFacts = { incidentId?: string; source?: string };
 
 export type EvidenceArtifact = {
   id: string;

@@ -9,6 +9,7 @@ import {
   ZoneOperationsClient,
 } from "@google-cloud/compute";
 import { ClusterManagerClient } from "@google-cloud/container";
+import { Storage, type StorageOptions } from "@google-cloud/storage";
 import { PassThroughClient } from "google-auth-library";
 import { config } from "@/lib/config";
 
@@ -58,6 +59,8 @@ type Holder = {
     compute?: ComputeClients;
     containerKey?: string;
     container?: ClusterManagerClient;
+    storageKey?: string;
+    storage?: Storage;
   };
 };
 
@@ -98,6 +101,30 @@ export function containerClient(): ClusterManagerClient {
     c.containerKey = key;
   }
   return c.container;
+}
+
+/**
+ * Cloud Storage client options for an endpoint such as `http://127.0.0.1:8443`. Unlike the gax
+ * clients, @google-cloud/storage takes the whole origin as `apiEndpoint` and adds
+ * `/storage/v1`, `/upload/storage/v1` itself; with a custom endpoint it sends no credentials
+ * (`useAuthWithCustomEndpoint: false`), so no ADC is needed against the simulator.
+ */
+export function storageOptions(endpoint: string | undefined): StorageOptions {
+  if (!endpoint) return {};
+  const url = new URL(endpoint);
+  return { apiEndpoint: url.origin, useAuthWithCustomEndpoint: false };
+}
+
+/** Cloud Storage, from GOOGLE_STORAGE_ENDPOINT when set, else Application Default Credentials. */
+export function storageClient(): Storage {
+  const endpoint = config().googleStorageEndpoint;
+  const c = cache();
+  const key = endpoint ?? "adc";
+  if (!c.storage || c.storageKey !== key) {
+    c.storage = new Storage(storageOptions(endpoint));
+    c.storageKey = key;
+  }
+  return c.storage;
 }
 
 /** Tests only: forget clients so changed endpoints are read. */
