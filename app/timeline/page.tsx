@@ -14,7 +14,7 @@ import { queryTimeline, timelineFilters } from "@/lib/timeline-view/query";
 export const metadata: Metadata = { title: "Timeline" };
 export const dynamic = "force-dynamic";
 
-const KINDS = ["incident-opened", "plan", "intent", "result", "verify", "undo", "override", "reconcile", "status-changed", "evidence-stored", "comment", "incident-reviewed", "approval-requested", "approval-approved", "approval-rejected", "approval-expired"];
+const KINDS = ["incident-opened", "plan", "intent", "result", "verify", "undo", "refused", "override", "reconcile", "status-changed", "evidence-stored", "comment", "incident-reviewed", "approval-requested", "approval-approved", "approval-rejected", "approval-expired"];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 

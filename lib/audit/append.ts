@@ -15,8 +15,14 @@ export type TimelineKind =
   | "undo"
   | "comment"
   | "approval-requested"
-  | "approval-granted"
-  | "approval-denied"
+  | "approval-approved"
+  | "approval-rejected"
+  | "approval-expired"
+  | "override"
+  | "refused"
+  | "evidence-stored"
+  | "status-changed"
+  | "incident-reviewed"
   | (string & {});
 
 export type NewEntry = {

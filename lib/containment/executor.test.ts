@@ -248,7 +248,10 @@ describe("executeStep", () => {
       status: 409,
       message: "The plan changed since you reviewed it; review the new plan",
     });
-    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan"]);
+    // The refusal is on the timeline for review; nothing ran.
+    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "refused"]);
+    const [refused] = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.kind === "refused");
+    expect(refused.details).toMatchObject({ operation: "execute", status: 409, reason: "plan-changed" });
     expect(await listRuns(db, inc.id)).toEqual([]);
   });
 
@@ -311,8 +314,9 @@ describe("executeStep", () => {
     });
     await executeStep(both, inc.id, "delete-pod", { ...base, overrideReason: "node auto-repair will destroy it anyway" });
     const entries = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.stepId === "delete-pod");
-    expect(entries.map((e) => e.kind)).toEqual(["plan", "override", "intent", "result", "verify"]);
-    expect(entries[1].details).toMatchObject({ reason: "node auto-repair will destroy it anyway" });
+    expect(entries.map((e) => e.kind)).toEqual(["plan", "refused", "override", "intent", "result", "verify"]);
+    expect(entries[1].details).toMatchObject({ status: 400 });
+    expect(entries[2].details).toMatchObject({ reason: "node auto-repair will destroy it anyway" });
   });
 
   it("lets one execution run per (incident, step): a second concurrent request gets 409", async () => {
@@ -370,7 +374,8 @@ describe("undo and release", () => {
     await expect(undoStep(analyst, inc.id, "cordon-node")).rejects.toMatchObject({ status: 409 });
     await expect(undoStep(analyst, inc.id, "collect-evidence")).rejects.toMatchObject({ status: 400 });
     // Contained by the first cordon, released by the last undo.
-    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "intent", "result", "verify", "status-changed", "intent", "undo", "verify", "status-changed"]);
+    // The second undo of the cordon was refused (nothing left to undo), and says so.
+    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "intent", "result", "verify", "status-changed", "intent", "undo", "verify", "status-changed", "refused"]);
   });
 });
 

@@ -173,6 +173,36 @@ async function verifySafely(step: StepDefinition, ctx: StepContext): Promise<Ver
 export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput): Promise<RunOutcome> {
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
+  return recordRefusal(caller, incident, step, "execute", () => executeChecked(caller, incident, step, input));
+}
+
+/**
+ * A refused attempt to change a cluster (wrong role, stale plan, missing confirmation, evidence
+ * lock, no approval, already running) is part of what a lead reviews: it goes on the timeline
+ * with its reason, then the refusal reaches the caller unchanged.
+ */
+async function recordRefusal<T>(caller: Caller, incident: Incident, step: StepDefinition, operation: "execute" | "undo", attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (err) {
+    if (isHttpError(err) && err.status >= 400 && err.status < 500) {
+      await appendEntry(await getDb(), {
+        actor: caller.email,
+        role: roleLabel(caller),
+        incidentId: incident.id,
+        stepId: step.id,
+        kind: "refused",
+        targets: timelineTargets(incident.targets),
+        details: { operation, status: err.status, ...(err.reason ? { reason: err.reason } : {}), message: err.message },
+      });
+    }
+    throw err;
+  }
+}
+
+async function executeChecked(caller: Caller, incident: Incident, step: StepDefinition, input: ExecuteInput): Promise<RunOutcome> {
+  const incidentId = incident.id;
+  const stepId = step.id;
   requireRole(caller, step);
   const params = validateParams(step, input.params);
   const db = await getDb();
@@ -269,6 +299,12 @@ export async function executeStep(caller: Caller, incidentId: string, stepId: st
 export async function undoStep(caller: Caller, incidentId: string, stepId: string, input: UndoInput = {}): Promise<RunOutcome> {
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
+  return recordRefusal(caller, incident, step, "undo", () => undoChecked(caller, incident, step, input));
+}
+
+async function undoChecked(caller: Caller, incident: Incident, step: StepDefinition, input: UndoInput): Promise<RunOutcome> {
+  const incidentId = incident.id;
+  const stepId = step.id;
   if (!step.undo) throw new HttpError(400, `"${step.title}" cannot be undone`, { reason: "not-reversible" });
   requireRole(caller, step);
   const db = await getDb();
