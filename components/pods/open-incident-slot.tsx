@@ -2,8 +2,8 @@ import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 
 /**
- * CONTAINMENT SLOT: where the pod page hands over to incident response. The containment
- * engineer owns /incidents/new; this link passes the target exactly as the pod page knows it.
+ * Where the pod page hands over to incident response: the link carries the target exactly as
+ * the pod page knows it, and /incidents/new resolves everything else again on the server.
  */
 export function OpenIncidentSlot({ cluster, namespace, pod }: { cluster: string; namespace: string; pod: string }) {
   const qs = new URLSearchParams({ cluster, namespace, pod });

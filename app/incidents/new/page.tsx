@@ -4,7 +4,7 @@ import { IncidentNotAllowed } from "@/components/containment/incident-not-allowe
 import { OpenIncidentForm } from "@/components/containment/open-incident-form";
 import { Card } from "@/components/ui/card";
 import { getCaller, meetsRequirement } from "@/lib/auth";
-import { INCIDENT_ROLES } from "@/lib/containment/doors";
+import { OPEN_INCIDENT_ROLE } from "@/lib/containment/doors";
 
 export const metadata: Metadata = { title: "Open an incident" };
 
@@ -20,7 +20,7 @@ export default async function NewIncidentPage({ searchParams }: Props) {
     const qs = new URLSearchParams({ cluster: first(sp.cluster), namespace: first(sp.namespace), pod: first(sp.pod) });
     redirect(`/signin?callbackUrl=${encodeURIComponent(`/incidents/new?${qs}`)}`);
   }
-  if (!meetsRequirement(caller, INCIDENT_ROLES)) return <IncidentNotAllowed title="Open an incident" />;
+  if (!meetsRequirement(caller, OPEN_INCIDENT_ROLE)) return <IncidentNotAllowed title="Open an incident" />;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Open an incident</h1>

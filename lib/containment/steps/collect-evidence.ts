@@ -17,7 +17,7 @@ const TOTAL_LIMIT_BYTES = 8 * 1024 * 1024;
 
 const params = z.object({ recollect: z.boolean().default(false) });
 
-/** The evidence engineer may pass a sink in the context; without one, artifacts stay in the record. */
+/** The executor passes an evidence sink in the context; without one (plan-only callers, tests), artifacts stay in the record. */
 type EvidenceContext = StepContext & { artifacts?: ArtifactSink };
 
 function ownerPath(ns: string, kind: string, name: string): string | null {

@@ -191,7 +191,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   };
 
   if (isProtobuf(req.headers["content-type"])) {
-    // Everything past this point, other engineers' subresources included, reads JSON.
+    // Everything past this point, registered subresources included, reads JSON.
     const json = Buffer.from(JSON.stringify(decodeProtobufObject(await ctx.body())));
     cached = json;
     req.headers["content-type"] = "application/json";
