@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { EmptyRow, Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { TimelineEntriesTable } from "@/components/timeline/entries-table";
 import type { TimelineEntry } from "@/lib/audit/append";
 import { incidentQueries } from "./queries";
 
@@ -38,33 +38,7 @@ export function TimelinePanel({ incidentId, initial }: { incidentId: string; ini
       </h2>
       {q.isError && <p className="text-sm text-amber-800">The timeline could not be refreshed: {q.error.message}</p>}
       <div className="max-h-[80vh] overflow-auto">
-        <Table caption="Incident timeline, newest first">
-          <THead>
-            <tr>
-              <Th>Time</Th>
-              <Th>Actor</Th>
-              <Th>Role</Th>
-              <Th>Kind</Th>
-              <Th>Step</Th>
-              <Th>Outcome</Th>
-              <Th>Detail</Th>
-            </tr>
-          </THead>
-          <TBody>
-            {entries.length === 0 && <EmptyRow colSpan={7}>Nothing yet.</EmptyRow>}
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <Td className="whitespace-nowrap font-mono text-xs">{e.at.replace("T", " ").slice(0, 19)}</Td>
-                <Td>{e.actor}</Td>
-                <Td>{e.role ?? ""}</Td>
-                <Td>{e.kind}</Td>
-                <Td className="font-mono text-xs">{e.stepId ?? ""}</Td>
-                <Td>{outcomeOf(e)}</Td>
-                <Td className="max-w-md text-xs">{messageOf(e)}</Td>
-              </tr>
-            ))}
-          </TBody>
-        </Table>
+        <TimelineEntriesTable caption="Incident timeline, newest first" entries={entries} empty="Nothing yet." outcome={outcomeOf} detail={messageOf} />
       </div>
     </section>
   );
