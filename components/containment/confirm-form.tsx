@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import type { Risk } from "@/lib/containment/types";
+import { PodNameConfirm } from "./pod-name-confirm";
 
 export const MIN_OVERRIDE_REASON = 10;
 
@@ -69,24 +70,17 @@ export function ConfirmForm({
       }}
     >
       {requiresConfirmation && (
-        <div>
-          <label htmlFor={confirmId} className="block text-sm font-medium">
-            Type the pod name to confirm
-          </label>
-          <p id={`${confirmId}-help`} className="text-xs text-slate-600">
-            This step is {risk}. Type <code className="font-semibold">{podName}</code> to enable it.
-          </p>
-          <input
-            id={confirmId}
-            name="confirm"
-            autoComplete="off"
-            spellCheck={false}
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            aria-describedby={`${confirmId}-help`}
-            className="mt-1 block w-full max-w-md rounded-md border border-slate-300 px-3 py-1.5 font-mono text-sm"
-          />
-        </div>
+        <PodNameConfirm
+          id={confirmId}
+          name="confirm"
+          value={typed}
+          onChange={setTyped}
+          help={
+            <>
+              This step is {risk}. Type <code className="font-semibold">{podName}</code> to enable it.
+            </>
+          }
+        />
       )}
       {overriding && (
         <div>

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ReleaseItem } from "@/lib/containment/release";
+import { PodNameConfirm } from "./pod-name-confirm";
 
 /** What each reversible step's undo puts back, so the reviewer knows before confirming. */
 const UNDO_EFFECT: Record<string, string> = {
@@ -57,20 +58,7 @@ export function ReleaseItemView({
             }}
           >
             <p className="text-sm">{UNDO_EFFECT[item.stepId] ?? "Reverses this step with the record of its run."}</p>
-            {item.requiresConfirmation && (
-              <div>
-                <label htmlFor={confirmId} className="block text-sm font-medium">
-                  Type the pod name to confirm
-                </label>
-                <input
-                  id={confirmId}
-                  autoComplete="off"
-                  value={typed}
-                  onChange={(e) => setTyped(e.target.value)}
-                  className="mt-1 block w-full max-w-md rounded-md border border-slate-300 px-3 py-1.5 font-mono text-sm"
-                />
-              </div>
-            )}
+            {item.requiresConfirmation && <PodNameConfirm id={confirmId} value={typed} onChange={setTyped} />}
             <Button type="submit" variant="danger" size="sm" disabled={!ready}>
               {pending ? "Undoing…" : "Undo"}
             </Button>
