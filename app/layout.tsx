@@ -11,6 +11,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Airlock", template: "%s · Airlock" },
   description: "Incident-response console for Kubernetes on GKE",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
