@@ -10,7 +10,7 @@ import type { Incident } from "@/lib/containment/types";
 import { HttpError } from "@/lib/http/errors";
 import { getDb, type Db } from "@/lib/store";
 import { now } from "./clock";
-import { approvalsDb, type ApprovalDecisionRow, type ApprovalRequestRow } from "./db";
+import { type ApprovalDecisionRow, type ApprovalRequestRow } from "./db";
 import { MIN_REJECT_COMMENT } from "./doors";
 import { notify } from "./notify";
 import { requiredApprovals, ttlMs } from "./policy";
@@ -51,7 +51,7 @@ function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incid
 
 async function views(db: Db, rows: ApprovalRequestRow[]): Promise<ApprovalView[]> {
   if (rows.length === 0) return [];
-  const adb = approvalsDb(db);
+  const adb = db;
   const ids = rows.map((r) => r.id);
   const decisions = await adb.selectFrom("approval_decisions").selectAll().where("request_id", "in", ids).orderBy("at", "asc").execute();
   const incidents = new Map<string, Incident | null>();
@@ -80,7 +80,7 @@ async function noticeExpired(db: Db, rows: ApprovalRequestRow[], noticedBy?: str
       out.push(row);
       continue;
     }
-    const res = await approvalsDb(db)
+    const res = await db
       .updateTable("approval_requests")
       .set({ status: "expired" })
       .where("id", "=", row.id)
@@ -103,7 +103,7 @@ async function noticeExpired(db: Db, rows: ApprovalRequestRow[], noticedBy?: str
 }
 
 async function noticeAllExpired(db: Db): Promise<void> {
-  const due = await approvalsDb(db)
+  const due = await db
     .selectFrom("approval_requests")
     .selectAll()
     .where("status", "in", ["pending", "approved"])
@@ -113,13 +113,13 @@ async function noticeAllExpired(db: Db): Promise<void> {
 }
 
 async function requireRow(db: Db, id: string): Promise<ApprovalRequestRow> {
-  const row = await approvalsDb(db).selectFrom("approval_requests").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await db.selectFrom("approval_requests").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) throw new HttpError(404, `No approval request ${id}`);
   return row;
 }
 
 async function stepRows(db: Db, incidentId: string, stepId: string): Promise<ApprovalRequestRow[]> {
-  const rows = await approvalsDb(db)
+  const rows = await db
     .selectFrom("approval_requests")
     .selectAll()
     .where("incident_id", "=", incidentId)
@@ -174,7 +174,7 @@ export async function requestApproval(caller: Caller, incidentId: string, stepId
     status: "pending",
     decided_at: null,
   };
-  await approvalsDb(db).insertInto("approval_requests").values(row).execute();
+  await db.insertInto("approval_requests").values(row).execute();
   await appendEntry(db, {
     actor: caller.email,
     role: roleLabel(caller),
@@ -266,7 +266,7 @@ export type ListOptions = { status?: ApprovalStatus; incidentId?: string; stepId
 export async function listApprovals(opts: ListOptions = {}): Promise<ApprovalView[]> {
   const db = await getDb();
   await noticeAllExpired(db);
-  let q = approvalsDb(db)
+  let q = db
     .selectFrom("approval_requests")
     .selectAll()
     .orderBy("requested_at", "desc")

@@ -1,7 +1,6 @@
 import "server-only";
 import { sql } from "kysely";
 import { engineOf, type Db } from "@/lib/store";
-import { approvalsDb, type ApprovalsDb } from "./db";
 
 /**
  * Runs a read-then-write on the approval tables as one serialised unit: SQLite takes the write
@@ -9,12 +8,12 @@ import { approvalsDb, type ApprovalsDb } from "./db";
  * "pending"; PostgreSQL uses a transaction in which callers lock the request row (FOR UPDATE).
  * Never call getDb()-based helpers inside `fn`: SQLite has one connection and it is held here.
  */
-export async function writeTx<T>(db: Db, fn: (trx: ApprovalsDb, engine: "sqlite" | "postgres") => Promise<T>): Promise<T> {
-  if (engineOf(db) === "postgres") return db.transaction().execute((trx) => fn(approvalsDb(trx), "postgres"));
+export async function writeTx<T>(db: Db, fn: (trx: Db, engine: "sqlite" | "postgres") => Promise<T>): Promise<T> {
+  if (engineOf(db) === "postgres") return db.transaction().execute((trx) => fn(trx, "postgres"));
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      const out = await fn(approvalsDb(conn), "sqlite");
+      const out = await fn(conn, "sqlite");
       await sql`commit`.execute(conn);
       return out;
     } catch (e) {

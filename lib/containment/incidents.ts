@@ -5,7 +5,7 @@ import { appendEntry } from "@/lib/audit/append";
 import type { Caller } from "@/lib/auth/roles";
 import { HttpError } from "@/lib/http/errors";
 import { getDb } from "@/lib/store";
-import { containmentDb, type IncidentRow } from "./db";
+import { type IncidentRow } from "./db";
 import { resolveTargets } from "./targets";
 import type { Incident, IncidentTargets } from "./types";
 
@@ -72,7 +72,7 @@ export async function createIncident(
     created_by: caller.email,
     created_at: new Date().toISOString(),
   };
-  await containmentDb(db).insertInto("incidents").values(row).execute();
+  await db.insertInto("incidents").values(row).execute();
   await appendEntry(db, {
     actor: caller.email,
     role: roleLabel(caller),
@@ -98,7 +98,7 @@ export async function openIncident(caller: Caller, raw: OpenIncidentInput): Prom
 }
 
 export async function getIncident(id: string): Promise<Incident | null> {
-  const row = await containmentDb(await getDb()).selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await (await getDb()).selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
   return row ? toIncident(row) : null;
 }
 
@@ -111,7 +111,7 @@ export async function requireIncident(id: string): Promise<Incident> {
 
 /** Newest first, bounded. */
 export async function listIncidents(opts: { limit?: number; status?: Incident["status"] } = {}): Promise<Incident[]> {
-  let q = containmentDb(await getDb())
+  let q = (await getDb())
     .selectFrom("incidents")
     .selectAll()
     .orderBy("created_at", "desc")

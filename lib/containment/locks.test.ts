@@ -1,12 +1,11 @@
 import { expect, it } from "vitest";
 import { describeEachEngine } from "@/lib/store/testing";
-import { containmentDb } from "./db";
 import { finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./locks";
 
 describeEachEngine("step run locks", ({ open }) => {
   it("allows one running run per (incident, step), released when it finishes", async () => {
     const db = await open();
-    await containmentDb(db)
+    await db
       .insertInto("incidents")
       .values({ id: "i1", title: "t", severity: "high", status: "open", cluster: "c", namespace: "n", pod: "p", targets: "{}", created_by: "a", created_at: new Date().toISOString() })
       .execute();

@@ -1,13 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { HttpError } from "@/lib/http/errors";
-import type { Db } from "@/lib/store";
-import { containmentDb, type RunOperation, type RunStatus, type StepRunRow } from "./db";
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
-}
+import { isUniqueViolation, type Db } from "@/lib/store";
+import { type RunOperation, type RunStatus, type StepRunRow } from "./db";
 
 /**
  * Takes the lock on (incident, step) by inserting the run as "running"; the partial unique index
@@ -35,7 +30,7 @@ export async function startRun(
     finished_at: null,
   };
   try {
-    await containmentDb(db).insertInto("step_runs").values(row).execute();
+    await db.insertInto("step_runs").values(row).execute();
   } catch (err) {
     if (isUniqueViolation(err)) {
       throw new HttpError(409, `Step ${run.stepId} is already running for this incident; wait for it to finish`, { reason: "already-running" });
@@ -51,7 +46,7 @@ export async function finishRun(
   runId: string,
   outcome: { status: Exclude<RunStatus, "running">; message: string; record?: unknown },
 ): Promise<boolean> {
-  const res = await containmentDb(db)
+  const res = await db
     .updateTable("step_runs")
     .set({
       status: outcome.status,
@@ -67,11 +62,11 @@ export async function finishRun(
 
 /** Marks an executed run as undone once its undo succeeded, so release and priorRecord skip it. */
 export async function markUndone(db: Db, runId: string): Promise<void> {
-  await containmentDb(db).updateTable("step_runs").set({ status: "undone" }).where("id", "=", runId).where("status", "=", "succeeded").execute();
+  await db.updateTable("step_runs").set({ status: "undone" }).where("id", "=", runId).where("status", "=", "succeeded").execute();
 }
 
 export async function listRuns(db: Db, incidentId: string): Promise<StepRunRow[]> {
-  return containmentDb(db)
+  return db
     .selectFrom("step_runs")
     .selectAll()
     .where("incident_id", "=", incidentId)
@@ -81,7 +76,7 @@ export async function listRuns(db: Db, incidentId: string): Promise<StepRunRow[]
 }
 
 export async function runningRuns(db: Db): Promise<StepRunRow[]> {
-  return containmentDb(db).selectFrom("step_runs").selectAll().where("status", "=", "running").orderBy("started_at", "asc").execute();
+  return db.selectFrom("step_runs").selectAll().where("status", "=", "running").orderBy("started_at", "asc").execute();
 }
 
 /** The latest successful, not undone execution of a step: what undo reverses and priorRecord returns. */
@@ -99,7 +94,7 @@ export function parseRecord(row: StepRunRow | undefined): Record<string, unknown
 }
 
 export async function appendProgress(db: Db, runId: string, message: string, detail?: Record<string, unknown>): Promise<void> {
-  await containmentDb(db)
+  await db
     .insertInto("step_progress")
     .values({ run_id: runId, at: new Date().toISOString(), message: message.slice(0, 1000), detail: JSON.stringify(detail ?? {}) })
     .execute();
@@ -108,7 +103,7 @@ export async function appendProgress(db: Db, runId: string, message: string, det
 export type ProgressLine = { id: number; at: string; message: string; detail: Record<string, unknown> };
 
 export async function listProgress(db: Db, runId: string, afterId = 0): Promise<ProgressLine[]> {
-  const rows = await containmentDb(db)
+  const rows = await db
     .selectFrom("step_progress")
     .selectAll()
     .where("run_id", "=", runId)

@@ -1,7 +1,7 @@
 import "server-only";
 import { appendEntry } from "@/lib/audit/append";
 import type { Db } from "@/lib/store";
-import { containmentDb, type StepRunRow } from "./db";
+import { type StepRunRow } from "./db";
 import { timelineTargets } from "./incidents";
 import { listRuns } from "./locks";
 import { getStep } from "./registry";
@@ -48,12 +48,12 @@ export type StatusCause = { stepId: string; runId: string; actor: string; role: 
  */
 export async function settleStatus(db: Db, incidentId: string, event: RunEvent, cause: StatusCause): Promise<Status | null> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const row = await containmentDb(db).selectFrom("incidents").select("status").where("id", "=", incidentId).executeTakeFirst();
+    const row = await db.selectFrom("incidents").select("status").where("id", "=", incidentId).executeTakeFirst();
     if (!row) return null;
     const from = row.status as Status;
     const to = nextStatus(from, event, outstandingReversible(await listRuns(db, incidentId)));
     if (!to) return null;
-    const res = await containmentDb(db)
+    const res = await db
       .updateTable("incidents")
       .set({ status: to })
       .where("id", "=", incidentId)

@@ -4,7 +4,7 @@ import { requireIncident } from "@/lib/containment/incidents";
 import { listRuns, parseRecord } from "@/lib/containment/locks";
 import { HttpError } from "@/lib/http/errors";
 import { getDb, type Db } from "@/lib/store";
-import { evidenceDb, type EvidenceArtifactRow } from "./db";
+import { type EvidenceArtifactRow } from "./db";
 import { EvidenceTamperedError } from "./errors";
 import { EVIDENCE_STORED, sha256Hex } from "./sink";
 import { evidenceStore } from "./store";
@@ -70,7 +70,7 @@ export async function listEvidence(incidentId: string): Promise<EvidenceList> {
   await requireIncident(incidentId);
   const db = await getDb();
   const [rows, entries, snapshots] = await Promise.all([
-    evidenceDb(db).selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).orderBy("stored_at", "asc").orderBy("name", "asc").execute(),
+    db.selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).orderBy("stored_at", "asc").orderBy("name", "asc").execute(),
     artifactEntries(db, incidentId),
     listSnapshots(db, incidentId),
   ]);
@@ -88,7 +88,7 @@ export async function readArtifact(
 ): Promise<{ artifact: EvidenceArtifact; body: Buffer }> {
   await requireIncident(incidentId);
   const db = await getDb();
-  const row = await evidenceDb(db).selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).where("id", "=", artifactId).executeTakeFirst();
+  const row = await db.selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).where("id", "=", artifactId).executeTakeFirst();
   if (!row) throw new HttpError(404, `No artifact ${artifactId} in incident ${incidentId}`);
   const tampered = () => new HttpError(409, `The stored body of ${row.name} no longer matches its SHA-256; it was changed after collection`, { reason: "evidence-tampered" });
   let body: Buffer | null;

@@ -3,7 +3,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { appendEntry } from "@/lib/audit/append";
 import type { Artifact, ArtifactSink } from "@/lib/containment/steps/support/artifacts";
 import type { Db } from "@/lib/store";
-import { evidenceDb, isUniqueViolation, type EvidenceArtifactRow } from "./db";
+import { isUniqueViolation } from "@/lib/store";
+import type { EvidenceArtifactRow } from "./db";
 import { evidenceStore } from "./store";
 import type { EvidenceStore } from "./types";
 
@@ -51,7 +52,7 @@ export async function storeArtifact(opts: SinkOptions, a: Artifact): Promise<Evi
   const sha256 = sha256Hex(body);
   if (sha256 !== a.sha256 || body.length !== a.size) throw new EvidenceMismatchError(a.name);
 
-  const edb = evidenceDb(opts.db);
+  const edb = opts.db;
   const existing = await findStored(opts, a.name, sha256);
   if (existing) return existing;
 
@@ -108,7 +109,7 @@ export async function storeArtifact(opts: SinkOptions, a: Artifact): Promise<Evi
 }
 
 async function findStored(opts: SinkOptions, name: string, sha256: string): Promise<EvidenceArtifactRow | undefined> {
-  let q = evidenceDb(opts.db)
+  let q = opts.db
     .selectFrom("evidence_artifacts")
     .selectAll()
     .where("incident_id", "=", opts.incidentId)

@@ -5,6 +5,7 @@ import { openDb, type Db } from "./open";
 
 export { openDb, engineOf, targetFromUrl, type Db, type OpenOptions } from "./open";
 export { migrateToLatest } from "./migrate";
+export { isUniqueViolation } from "./errors";
 export { migrations, type AirlockMigration, type Engine } from "./migrations";
 export type * from "./schema";
 

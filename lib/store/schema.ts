@@ -46,10 +46,113 @@ export interface TimelineTable {
   hash: string;
 }
 
+/** Migration 004-incidents: incidents, step runs (the running row is the lock) and drain progress. */
+export type RunStatus = "running" | "succeeded" | "noop" | "failed" | "undone";
+export type RunOperation = "execute" | "undo";
+export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired";
+
+export interface IncidentsTable {
+  id: string;
+  title: string;
+  severity: string;
+  status: string;
+  cluster: string;
+  namespace: string;
+  pod: string;
+  targets: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface StepRunsTable {
+  id: string;
+  incident_id: string;
+  step_id: string;
+  operation: RunOperation;
+  status: RunStatus;
+  plan_hash: string | null;
+  params: string;
+  record: string | null;
+  message: string | null;
+  actor: string;
+  role: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export interface StepProgressTable {
+  id: Generated<number>;
+  run_id: string;
+  at: string;
+  message: string;
+  detail: string;
+}
+
+/** Migration 005-approvals: requests carry the plan as the approver saw it, and its hash. */
+export interface ApprovalRequestsTable {
+  id: string;
+  incident_id: string;
+  step_id: string;
+  plan_hash: string;
+  plan: string;
+  params: string;
+  reason: string;
+  requested_by: string;
+  requested_role: string | null;
+  requested_at: string;
+  expires_at: string;
+  required_approvals: number;
+  status: ApprovalStatus;
+  decided_at: string | null;
+}
+
+export interface ApprovalDecisionsTable {
+  id: string;
+  request_id: string;
+  approver: string;
+  role: string | null;
+  decision: "approve" | "reject";
+  comment: string;
+  at: string;
+}
+
+/** Migrations 006-evidence and 007-reviews. */
+export interface EvidenceArtifactsTable {
+  id: string;
+  incident_id: string;
+  step_id: string;
+  run_id: string | null;
+  name: string;
+  content_type: string;
+  sha256: string;
+  size: number;
+  source: string;
+  collected_at: string;
+  stored_at: string;
+  stored_by: string;
+  storage: string;
+  storage_key: string;
+}
+
+export interface IncidentReviewsTable {
+  incident_id: string;
+  reviewed_by: string;
+  reviewed_at: string;
+  entry_id: number;
+  note: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   timeline: TimelineTable;
+  incidents: IncidentsTable;
+  step_runs: StepRunsTable;
+  step_progress: StepProgressTable;
+  approval_requests: ApprovalRequestsTable;
+  approval_decisions: ApprovalDecisionsTable;
+  evidence_artifacts: EvidenceArtifactsTable;
+  incident_reviews: IncidentReviewsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
 import { toEntry, type TimelineEntry } from "@/lib/audit/append";
-import { containmentDb } from "@/lib/containment/db";
 import type { Db } from "@/lib/store";
 import { OUTCOMES, outcomeNeedle, outcomeOf, type Outcome } from "./outcome";
 
@@ -77,6 +76,6 @@ export async function queryTimeline(db: Db, f: TimelineFilters): Promise<Timelin
 
 async function incidentTitles(db: Db, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await containmentDb(db).selectFrom("incidents").select(["id", "title"]).where("id", "in", ids).execute();
+  const rows = await db.selectFrom("incidents").select(["id", "title"]).where("id", "in", ids).execute();
   return new Map(rows.map((r) => [r.id, r.title]));
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { appendEntry } from "@/lib/audit/append";
 import { hasRole, type Caller } from "@/lib/auth/roles";
 import { requireIncident, roleLabel } from "@/lib/containment/incidents";
-import { evidenceDb, isUniqueViolation } from "@/lib/evidence/db";
+import { isUniqueViolation } from "@/lib/store";
 import { HttpError } from "@/lib/http/errors";
 import { getDb, type Db } from "@/lib/store";
 
@@ -11,7 +11,7 @@ export const REVIEWED_KIND = "incident-reviewed";
 export type Review = { incidentId: string; reviewedBy: string; reviewedAt: string; entryId: number; note: string };
 
 export async function reviewOf(db: Db, incidentId: string): Promise<Review | null> {
-  const r = await evidenceDb(db).selectFrom("incident_reviews").selectAll().where("incident_id", "=", incidentId).executeTakeFirst();
+  const r = await db.selectFrom("incident_reviews").selectAll().where("incident_id", "=", incidentId).executeTakeFirst();
   return r ? { incidentId: r.incident_id, reviewedBy: r.reviewed_by, reviewedAt: r.reviewed_at, entryId: r.entry_id, note: r.note } : null;
 }
 
@@ -42,7 +42,7 @@ export async function markReviewed(caller: Caller, incidentId: string, input: { 
   });
   const review: Review = { incidentId, reviewedBy: caller.email, reviewedAt: entry.at, entryId: entry.id, note };
   try {
-    await evidenceDb(db)
+    await db
       .insertInto("incident_reviews")
       .values({ incident_id: incidentId, reviewed_by: review.reviewedBy, reviewed_at: review.reviewedAt, entry_id: review.entryId, note })
       .execute();
