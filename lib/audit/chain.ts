@@ -1,22 +1,12 @@
 import { createHash } from "node:crypto";
+import type { TimelineRow } from "@/lib/store";
 import { canonicalJson } from "./canonical";
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** The fields an entry's hash covers: everything but `id` and `hash` itself. */
-export type HashedFields = {
-  at: string;
-  actor: string;
-  role: string | null;
-  incident_id: string | null;
-  step_id: string | null;
-  kind: string;
-  targets: string;
-  plan_hash: string | null;
-  details: string;
-  prev_hash: string;
-};
+/** The fields an entry's hash covers: the stored row but `id` and `hash` itself. */
+export type HashedFields = Omit<TimelineRow, "id" | "hash">;
 
 export function entryHash(f: HashedFields): string {
   const canonical = canonicalJson({
