@@ -6,7 +6,7 @@ import type { StepContext, StepDefinition } from "../types";
 import { artifact, jsonArtifact, type Artifact, type ArtifactSink } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { apis, isNotFound, kubeMessage, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
-import { readOwner } from "./support/owner";
+import { OWNER_READS, readOwner } from "./support/owner";
 
 // Reads everything the later steps may destroy or make unreachable (node isolation cuts
 // `kubectl logs`, eradicate deletes containers): manifests, logs (previous too, where a
@@ -138,11 +138,7 @@ export const collectEvidence: StepDefinition = {
       { verb: "get", resource: "services" },
       { verb: "get", resource: "networkpolicies", group: "networking.k8s.io" },
       // The owner chain up to the top controller, whatever its kind.
-      { verb: "get", resource: "replicasets", group: "apps" },
-      { verb: "get", resource: "deployments", group: "apps" },
-      { verb: "get", resource: "statefulsets", group: "apps" },
-      { verb: "get", resource: "daemonsets", group: "apps" },
-      { verb: "get", resource: "jobs", group: "batch" },
+      ...OWNER_READS,
       { verb: "get", resource: "cronjobs", group: "batch" },
     ],
   },

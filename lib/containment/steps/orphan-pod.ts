@@ -4,6 +4,7 @@ import type { Change, StepContext, StepDefinition, Warning } from "../types";
 import { kubectl } from "./support/commands";
 import { apis, dryRun, kubeFailure, patchOptions, PatchStrategy, podGone, pollFor, readIncidentPod, readOrNull, withRetry } from "./support/kube";
 import { bindingLabels, removedLabels, REMOVED_LABELS_ANNOTATION, type ControllerSelector, type ServiceSelector } from "./support/labels";
+import { OWNER_READS } from "./support/owner";
 import { serviceSelectorMatches, type Labels } from "./support/selectors";
 
 // ERRATA 5: stripping only the labels that bind the pod to its controller and Services hands
@@ -89,11 +90,7 @@ export const orphanPod: StepDefinition = {
       { verb: "patch", resource: "pods" },
       { verb: "list", resource: "pods" },
       { verb: "list", resource: "services" },
-      { verb: "get", resource: "replicasets", group: "apps" },
-      { verb: "get", resource: "deployments", group: "apps" },
-      { verb: "get", resource: "statefulsets", group: "apps" },
-      { verb: "get", resource: "daemonsets", group: "apps" },
-      { verb: "get", resource: "jobs", group: "batch" },
+      ...OWNER_READS,
       { verb: "get", resource: "pods" },
     ],
   },

@@ -1,4 +1,4 @@
-import type { StepContext } from "../../types";
+import type { StepContext, StepNeeds } from "../../types";
 import { apis, readOrNull } from "./kube";
 
 type Owner = StepContext["incident"]["targets"]["ownerChain"][number];
@@ -13,6 +13,15 @@ export function topOwner(ctx: StepContext, kinds: string[]): Owner | null {
 export function noController(kinds: string[]): string {
   return `The pod has no ${kinds.join("/")} in its owner chain.`;
 }
+
+/** What readOwner needs: `get` on every kind an owner chain can hold. */
+export const OWNER_READS: NonNullable<StepNeeds["kube"]> = [
+  { verb: "get", resource: "replicasets", group: "apps" },
+  { verb: "get", resource: "deployments", group: "apps" },
+  { verb: "get", resource: "statefulsets", group: "apps" },
+  { verb: "get", resource: "daemonsets", group: "apps" },
+  { verb: "get", resource: "jobs", group: "batch" },
+];
 
 /** The live object of an owner in the incident's namespace (ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, CronJob); null when gone or another kind. */
 export async function readOwner(ctx: StepContext, kind: string, name: string) {
