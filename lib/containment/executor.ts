@@ -99,13 +99,16 @@ async function computePlan(incident: Incident, step: StepDefinition, params: Rec
     const r = readableReason(err, { step: step.id, phase: "plan" });
     throw new HttpError(r.status >= 400 && r.status < 500 ? r.status : 502, `Could not plan "${step.title}": ${r.message}`);
   }
-  const data = raw.data ?? {};
+  // Steps may put client-node model instances (V1LabelSelector, Date) in before/after; a plan is
+  // data to hash, store, show and send through either door, so it is plain JSON from here on.
+  const plain = JSON.parse(JSON.stringify(raw)) as typeof raw;
+  const data = plain.data ?? {};
   return {
-    ...raw,
+    ...plain,
     data,
     stepId: step.id,
     risk: step.risk,
-    planHash: hashPlan({ stepId: step.id, params, changes: raw.changes, data }),
+    planHash: hashPlan({ stepId: step.id, params, changes: plain.changes, data }),
   };
 }
 
