@@ -16,6 +16,13 @@ const config = [
     },
   },
   {
+    // CommonJS by necessity: loaded by `require` before anything else (next.config.js, the Node check).
+    files: ["**/*.cjs", "next.config.js"],
+    rules: {
+      "@typescript-eslint/no-require-imports": "off",
+    },
+  },
+  {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },

@@ -1,3 +1,5 @@
+require("./scripts/require-node.cjs");
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native modules and the Google/Kubernetes clients stay as plain Node requires at runtime.

@@ -1,3 +1,4 @@
+import "./scripts/require-node.cjs";
 import { defineConfig } from "@playwright/test";
 import os from "node:os";
 import path from "node:path";
@@ -27,7 +28,7 @@ export default defineConfig({
   webServer: {
     // One e2e console per machine at a time: runs queue on the lock instead of fighting over
     // the port and the .next build directory.
-    command: "flock /tmp/airlock-e2e.lock npx tsx scripts/demo.ts",
+    command: `flock /tmp/airlock-e2e.lock ${process.execPath} node_modules/tsx/dist/cli.mjs scripts/demo.ts`,
     url: `http://127.0.0.1:${PORT}/signin`,
     timeout: 600_000,
     reuseExistingServer: false,

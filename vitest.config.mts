@@ -1,3 +1,4 @@
+import "./scripts/require-node.cjs";
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

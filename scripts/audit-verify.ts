@@ -1,4 +1,5 @@
 // npm run audit:verify: walks the hash-chained timeline; exit 0 when intact, 1 when broken.
+import "./require-node.cjs";
 import { verifyChain } from "@/lib/audit";
 import { cliDb } from "./cli-db";
 

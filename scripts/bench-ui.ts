@@ -4,6 +4,7 @@
 // Numbers depend on the machine; nothing here asserts a limit.
 //
 //   npm run bench:ui [-- --nodes N --pods N]
+import "./require-node.cjs";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";

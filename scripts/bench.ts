@@ -3,6 +3,7 @@
 // Numbers depend on the machine; nothing here asserts a limit.
 //
 //   npm run bench [-- --nodes N --pods N --runs N]
+import "./require-node.cjs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

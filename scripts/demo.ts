@@ -1,5 +1,6 @@
 // `npm run demo`: the simulator (demo scenario) and the console's production build, wired
 // together exactly as a real deployment is: through a kubeconfig and Google API endpoints.
+import "./require-node.cjs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

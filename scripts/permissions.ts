@@ -1,6 +1,7 @@
 // npm run permissions            rewrites deploy/rbac.yaml, deploy/gcp-iam-role.yaml and the
 //                                tables in docs/permissions.md from the code
 // npm run permissions -- --check exits 1 (writing nothing) when any of them is out of date
+import "./require-node.cjs";
 import fs from "node:fs";
 import path from "node:path";
 import { DOC_FILE, GCP_ROLE_FILE, RBAC_FILE, renderDoc, renderGcpRole, renderRbac } from "@/lib/permissions/render";

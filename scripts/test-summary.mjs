@@ -19,4 +19,5 @@ if (playwrightFile && fs.existsSync(playwrightFile)) {
   failed += p.stats?.unexpected ?? 0;
   skipped += p.stats?.skipped ?? 0;
 }
+console.log(`tests ran on Node.js ${process.version}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -5,6 +5,7 @@
 # Playwright specs in Chromium against `npm run demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node scripts/require-node.cjs
 
 step() { printf '\n== %s\n' "$*"; }
 

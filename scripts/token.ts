@@ -1,6 +1,7 @@
 // npm run token -- create --user <email> [--name N]   (prints the new token as the last line)
 // npm run token -- list [--user <email>]
 // npm run token -- revoke <id>
+import "./require-node.cjs";
 import { parseArgs } from "node:util";
 import { appendEntry } from "@/lib/audit";
 import { createToken, findUserByEmail, findUserById, listTokens, revokeToken } from "@/lib/auth";

@@ -3,6 +3,7 @@
 // npm run users -- set-roles --email E --roles approver
 // npm run users -- set-password --email E --password P
 // npm run users -- disable --email E | enable --email E
+import "./require-node.cjs";
 import { parseArgs } from "node:util";
 import { appendEntry } from "@/lib/audit";
 import { createUser, findUserByEmail, listUsers, parseRoles, ROLES, updateUser, type Role } from "@/lib/auth";

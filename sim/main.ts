@@ -1,3 +1,4 @@
+import "../scripts/require-node.cjs";
 import { parseSimArgs } from "./args";
 import { startSim } from "./start";
 import { logJson } from "./core/log";

@@ -1,5 +1,6 @@
 import "server-only";
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
 import { migrations as allMigrations, type AirlockMigration, type Engine } from "./migrations";
 
 class ListProvider implements MigrationProvider {
