@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { EmptyRow, Table, TBody, Td, Th, THead } from "@/components/ui/table";
-import type { ProgressLine } from "@/lib/containment/locks";
+import type { ProgressLine } from "@/lib/containment/runs";
 import { incidentQueries } from "./queries";
 
 type PodState = { pod: string; state: string; reason: string; at: string };

@@ -1,4 +1,4 @@
-import type { PlanView as Plan } from "@/lib/containment/executor";
+import type { PlanView as Plan } from "@/lib/containment/types";
 import { ChangeTable } from "./change-table";
 import { CommandList } from "./command-list";
 import { WarningList } from "./warning-list";

@@ -5,7 +5,7 @@
 import { apiQuery } from "@/lib/http/fetch-json";
 import type { TimelineEntry } from "@/lib/audit/append";
 import type { RunSummary } from "@/lib/containment/detail";
-import type { ProgressLine } from "@/lib/containment/locks";
+import type { ProgressLine } from "@/lib/containment/runs";
 
 const enc = encodeURIComponent;
 

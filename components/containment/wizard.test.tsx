@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { TimelineEntry } from "@/lib/audit/append";
-import type { PlanView as Plan } from "@/lib/containment/executor";
+import type { PlanView as Plan } from "@/lib/containment/types";
 import { ConfirmForm } from "./confirm-form";
 import { perPod } from "./drain-progress";
 import { paramsFromForm } from "./params";

@@ -1,6 +1,6 @@
 import "server-only";
 import { EVIDENCE_STEP } from "@/lib/containment/executor";
-import { listRuns } from "@/lib/containment/locks";
+import { listRuns } from "@/lib/containment/runs";
 import { getDb } from "@/lib/store";
 import { listApprovals } from "./requests";
 import type { ApprovalView } from "./types";

@@ -1,5 +1,5 @@
 // Plain data shared by the service, both doors and the UI (client components import these types).
-import type { PlanView } from "@/lib/containment/executor";
+import type { PlanView } from "@/lib/containment/types";
 
 export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired";
 export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const satisfies readonly ApprovalStatus[];

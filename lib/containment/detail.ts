@@ -5,7 +5,7 @@ import { requiresApproval } from "./approvals";
 import type { StepRunRow } from "./db";
 import { lockedUntilEvidence, needsConfirmation } from "./executor";
 import { requireIncident } from "./incidents";
-import { listProgress, listRuns, parseRecord, type ProgressLine } from "./locks";
+import { listProgress, listRuns, parseRecord, type ProgressLine } from "./runs";
 import { preflight, type Preflight, type StepPreflight } from "./preflight";
 import { releasePlan, type ReleaseItem } from "./release";
 import { requireStep, stepsByStage } from "./registry";

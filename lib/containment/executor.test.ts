@@ -9,7 +9,7 @@ import { verifyChain } from "@/lib/audit/verify";
 import type { Db } from "@/lib/store";
 import { setApprovalProvider } from "./approvals";
 import { executeStep, planStep, undoStep } from "./executor";
-import { listRuns } from "./locks";
+import { listRuns } from "./runs";
 import { reconcileInterrupted } from "./reconcile";
 import { releasePlan } from "./release";
 import { setTestSteps } from "./registry";

@@ -11,30 +11,17 @@ import { approvalFor, requiresApproval } from "./approvals";
 import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { requireIncident, roleLabel, timelineTargets } from "./incidents";
-import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, parseRecord, startRun } from "./locks";
+import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, parseRecord, startRun } from "./runs";
 import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
 import { settleStatus } from "./status";
 import type { ArtifactSink } from "./steps/support/artifacts";
-import type { ExecuteResult, Incident, Plan, StepContext, StepDefinition, VerifyResult, Warning } from "./types";
+import type { ExecuteResult, Incident, Plan, PlanView, StepContext, StepDefinition, VerifyResult } from "./types";
 
 /** The step that must have succeeded before eradication may start. */
 export const EVIDENCE_STEP = "collect-evidence";
 export const MIN_OVERRIDE_REASON = 10;
 
-export type PlanView = {
-  stepId: string;
-  planHash: string;
-  risk: Plan["risk"];
-  changes: Plan["changes"];
-  commands: string[];
-  warnings: Warning[];
-  requiresApproval: boolean;
-  requiresConfirmation: boolean;
-  blocked?: string;
-  noop?: boolean;
-  dryRun?: Plan["dryRun"];
-};
 
 export type ExecuteInput = { planHash: string; confirm?: string; params?: Record<string, unknown>; overrideReason?: string };
 export type UndoInput = { confirm?: string };

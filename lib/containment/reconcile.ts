@@ -4,7 +4,7 @@ import { logError, newRef } from "@/lib/http/log";
 import { getDb } from "@/lib/store";
 import { readableReason } from "./errors";
 import { getIncident, timelineTargets } from "./incidents";
-import { finishRun, latestSucceeded, listRuns, markUndone, parseRecord, runningRuns } from "./locks";
+import { finishRun, latestSucceeded, listRuns, markUndone, parseRecord, runningRuns } from "./runs";
 import { getStep } from "./registry";
 import type { StepContext } from "./types";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/store";
 import { needsConfirmation } from "./executor";
 import { requireIncident } from "./incidents";
-import { listRuns } from "./locks";
+import { listRuns } from "./runs";
 import { getStep } from "./registry";
 
 export type ReleaseItem = {

@@ -3,7 +3,7 @@ import { appendEntry } from "@/lib/audit/append";
 import type { Db } from "@/lib/store";
 import { type StepRunRow } from "./db";
 import { timelineTargets } from "./incidents";
-import { listRuns } from "./locks";
+import { listRuns } from "./runs";
 import { getStep } from "./registry";
 import type { Incident, IncidentTargets, StageId, StepDefinition } from "./types";
 

@@ -75,6 +75,21 @@ export interface Plan {
   planHash: string;
 }
 
+/** A plan as shown to people and sent through either door: what the approver saw is what runs. */
+export type PlanView = {
+  stepId: string;
+  planHash: string;
+  risk: Plan["risk"];
+  changes: Plan["changes"];
+  commands: string[];
+  warnings: Warning[];
+  requiresApproval: boolean;
+  requiresConfirmation: boolean;
+  blocked?: string;
+  noop?: boolean;
+  dryRun?: Plan["dryRun"];
+};
+
 export interface StepContext {
   incident: Incident;
   params: Record<string, unknown>;

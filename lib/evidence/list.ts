@@ -1,7 +1,7 @@
 import "server-only";
 import { toEntry } from "@/lib/audit/append";
 import { requireIncident } from "@/lib/containment/incidents";
-import { listRuns, parseRecord } from "@/lib/containment/locks";
+import { listRuns, parseRecord } from "@/lib/containment/runs";
 import { HttpError } from "@/lib/http/errors";
 import { getDb, type Db } from "@/lib/store";
 import { type EvidenceArtifactRow } from "./db";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listEntries } from "@/lib/audit/append";
-import { finishRun, startRun } from "@/lib/containment/locks";
+import { finishRun, startRun } from "@/lib/containment/runs";
 import { artifact } from "@/lib/containment/steps/support/artifacts";
 import { caller, freshDb, givenIncident } from "@/lib/containment/testing";
 import type { Db } from "@/lib/store";

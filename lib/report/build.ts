@@ -3,7 +3,7 @@ import { listEntries, type TimelineEntry } from "@/lib/audit/append";
 import { verifyChain } from "@/lib/audit/verify";
 import type { Caller } from "@/lib/auth/roles";
 import { requireIncident } from "@/lib/containment/incidents";
-import { listRuns } from "@/lib/containment/locks";
+import { listRuns } from "@/lib/containment/runs";
 import { listEvidence } from "@/lib/evidence/list";
 import { getDb } from "@/lib/store";
 import { messageOf, outcomeOf } from "@/lib/timeline-view/outcome";

@@ -1,6 +1,6 @@
 import "server-only";
 import { readableReason } from "@/lib/containment/errors";
-import { latestSucceeded, parseRecord } from "@/lib/containment/locks";
+import { latestSucceeded, parseRecord } from "@/lib/containment/runs";
 import { getStep } from "@/lib/containment/registry";
 import type { StepRunRow } from "@/lib/containment/db";
 import type { Incident, StepContext } from "@/lib/containment/types";

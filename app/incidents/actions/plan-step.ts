@@ -2,7 +2,8 @@
 
 import { action } from "@/lib/actions/safe-action";
 import { INCIDENT_ROLES, planBody, stepParams } from "@/lib/containment/doors";
-import { planStep, type PlanView } from "@/lib/containment/executor";
+import { planStep } from "@/lib/containment/executor";
+import type { PlanView } from "@/lib/containment/types";
 
 const schema = stepParams.extend(planBody.shape);
 

@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 import { describeEachEngine } from "@/lib/store/testing";
-import { finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./locks";
+import { finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./runs";
 
-describeEachEngine("step run locks", ({ open }) => {
+describeEachEngine("step runs (one running per incident and step)", ({ open }) => {
   it("allows one running run per (incident, step), released when it finishes", async () => {
     const db = await open();
     await db
