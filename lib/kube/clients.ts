@@ -142,8 +142,8 @@ export function kubeApis(clusterId: string): KubeApis {
 }
 
 /**
- * Per-call options that set a PATCH's Content-Type. Without them client-node 1.x labels every
- * patch body as JSON Patch (the first type in its list), which a merge-style body is not; pass `patchOptions(PatchStrategy.StrategicMergePatch)` (or JsonPatch) as the
+ * Per-call options that set a PATCH's Content-Type. Without them the generated client labels
+ * every patch body as JSON Patch (the first type in its list), which a merge-style body is not; pass `patchOptions(PatchStrategy.StrategicMergePatch)` (or JsonPatch) as the
  * call's second argument, e.g. `core.patchNode({name, body}, patchOptions(PatchStrategy.MergePatch))`.
  */
 export function patchOptions(strategy: PatchStrategy) {

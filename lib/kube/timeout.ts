@@ -2,7 +2,7 @@ import "server-only";
 import { HttpError } from "@/lib/http/errors";
 
 /**
- * Bounds how long a page waits on one API server. client-node 1.x has no per-call timeout,
+ * Bounds how long a page waits on one API server. The generated client calls take no timeout,
  * and a blackholed endpoint otherwise holds the request for the OS's TCP timeout (minutes).
  * The abandoned call finishes in the background; its result is dropped.
  */

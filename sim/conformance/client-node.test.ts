@@ -11,7 +11,7 @@ import {
 } from "@kubernetes/client-node";
 import { startSimProcess, type SimProcess } from "../test/harness";
 
-// @kubernetes/client-node 1.4 (what the console uses) against the simulator process, through
+// @kubernetes/client-node 2 (what the console uses) against the simulator process, through
 // the kubeconfig the simulator writes: paging, strategic merge patch, eviction, dry run and
 // watches behave as against a real API server.
 
