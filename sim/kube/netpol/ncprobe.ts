@@ -232,7 +232,7 @@ function finishProbe(world: World, cluster: SimCluster, namespace: string, name:
   cluster.store.update("pods", pod);
 }
 
-/** Without the kubelet's runner hook, watch the store for probe pods turning Running. */
+/** For worlds without controllers (no kubelet to start them): watch the store for probe pods turning Running. */
 export function watchNcProbes(world: World, cluster: SimCluster): () => void {
   for (const pod of cluster.store.scan("pods")) if (pod.status?.phase === "Running" && isNcProbePod(pod)) startNcProbe(world, cluster, pod);
   const stop = cluster.store.onChange((e) => {
