@@ -36,14 +36,6 @@ export function setContainerLog(cluster: SimCluster, ns: string, pod: string, co
   table(cluster).set(slot(ns, pod, container, !!options.previous), entries.slice());
 }
 
-export function appendContainerLog(cluster: SimCluster, ns: string, pod: string, container: string, entry: LogEntry): void {
-  const t = table(cluster);
-  const k = slot(ns, pod, container, false);
-  const p = cluster.store.get("pods", ns, pod);
-  const existing = t.get(k) ?? (p ? defaultEntries(p, container) : []);
-  t.set(k, [...existing, entry]);
-}
-
 /** A container restarted: what it printed becomes `--previous`, the new one starts empty-ish. */
 export function moveLogToPrevious(cluster: SimCluster, ns: string, pod: string, container: string, restartedAtMs: number): void {
   const t = table(cluster);
