@@ -58,7 +58,7 @@ interface ContainerRunStatus {
  * restart (`kill 1`) the current run shows what was printed since it started and `previous`
  * what the run before printed.
  */
-export function getContainerLogEntries(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): LogEntry[] {
+function getContainerLogEntries(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): LogEntry[] {
   const p = cluster.store.get("pods", ns, pod);
   if (p) {
     const names = ((p.spec?.containers ?? []) as { name: string }[]).map((c) => c.name);

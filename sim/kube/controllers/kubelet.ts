@@ -52,7 +52,7 @@ function containerStatus(podUid: string, c: { name: string; image: string }, sta
 }
 
 /** The status a started pod has; exported so scenarios can build Running pods directly. */
-export function runningStatus(pod: KObject, hostIP: string, podIP: string, now: string): Record<string, unknown> {
+function runningStatus(pod: KObject, hostIP: string, podIP: string, now: string): Record<string, unknown> {
   const spec = pod.spec ?? {};
   const uid = pod.metadata.uid ?? pod.metadata.name;
   const cond = (type: string) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: now });
@@ -75,7 +75,7 @@ export function runningStatus(pod: KObject, hostIP: string, podIP: string, now: 
   return status;
 }
 
-export function nodeInternalIP(node: KObject | undefined): string {
+function nodeInternalIP(node: KObject | undefined): string {
   return ((node?.status?.addresses ?? []) as { type: string; address: string }[]).find((a) => a.type === "InternalIP")?.address ?? "10.128.0.2";
 }
 
