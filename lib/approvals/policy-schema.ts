@@ -5,7 +5,7 @@ import { z } from "zod";
 const RISKS = ["read-only", "reversible", "disruptive", "destructive"] as const;
 export type PolicyRisk = (typeof RISKS)[number];
 
-/** Most sign-offs a step can demand; the issue asks for one or, for chosen steps, two. */
+/** Most sign-offs a step can demand: one, or two (four eyes) for the steps a policy names. */
 export const MAX_APPROVALS = 2;
 
 const count = z
