@@ -86,11 +86,6 @@ function getContainerLogEntries(cluster: SimCluster, ns: string, pod: string, co
   return all;
 }
 
-/** The same lines as `kubectl logs --timestamps` prints them: "<RFC 3339> <line>". */
-export function getContainerLogText(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): string[] {
-  return getContainerLogEntries(cluster, ns, pod, container, options).map((e) => `${e.time} ${e.line}`);
-}
-
 /**
  * The entry point the pods/log handler uses: entries `{time, line}` with RFC 3339 (nanosecond)
  * timestamps, oldest first. Throws 400 as the kubelet does for `previous` without a restart.
