@@ -103,10 +103,6 @@ export function kubeContexts(): { name: string; cluster: string; server?: string
   }));
 }
 
-export function hasKubeContext(clusterId: string): boolean {
-  return loaded().base.getContextObject(clusterId) != null;
-}
-
 /**
  * Typed API clients for one cluster, cached per context. `clusterId` is the kubeconfig
  * context name (`gke_<project>_<location>_<cluster>`). Unknown ids are a 404: ids come
