@@ -9,7 +9,7 @@ import { shouldRetry } from "@/lib/http/fetch-json";
  * together (see `apiQuery` in lib/http/fetch-json.ts); 401/403 are never retried and other
  * failures at most twice.
  */
-export function makeQueryClient(): QueryClient {
+function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: { retry: shouldRetry, staleTime: 10_000, refetchOnWindowFocus: false },

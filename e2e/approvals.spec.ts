@@ -5,8 +5,8 @@ import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } fro
 // evidence, an approver approves it from the inbox in a second browser context, and the analyst
 // executes exactly the plan that was approved. Found by role and label; waits are on states.
 //
-// Boundary: this describe is the approvals part of issue 5. The lead's part (timeline, comment,
-// reviewed, report download) belongs to the evidence/report work, in its own describe or spec.
+// Only approvals here: the lead's review (timeline, comment, reviewed, report download) is
+// review.spec.ts, so a failure in one names the part that broke.
 
 test.describe("approvals: the analyst requests, an approver approves in another browser, the analyst executes", () => {
   test.describe.configure({ mode: "serial" });

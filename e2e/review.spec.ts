@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } from "./support";
 
-// The lead's part of issue 5: an analyst contains a little (evidence, cordon) through the API
+// The lead's review: an analyst contains a little (evidence, cordon) through the API
 // with their session; the lead reads the incident's timeline across incidents and on the
 // incident page, comments on an entry, marks the incident reviewed and downloads the report.
 // Found by role and label; waits are on states.

@@ -5,7 +5,7 @@ import type { World } from "./world";
 
 // One context per cluster, named as `gcloud container clusters get-credentials` names them,
 // each pointing at that cluster's path on the simulator's listener.
-export function renderKubeconfig(world: World, port: number): string {
+function renderKubeconfig(world: World, port: number): string {
   const clusters = [...world.clusters.values()];
   const doc = {
     apiVersion: "v1",

@@ -1,8 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type http from "node:http";
-import { World, type SimOptions } from "./world";
-import { buildScenario } from "./scenarios";
-import { startControllers } from "./kube/controllers";
+import type { World, SimOptions } from "./world";
+import { buildWorld } from "./scenarios/populate";
 import { createSimServer } from "./server";
 import { writeKubeconfig } from "./kubeconfig";
 import { evidenceBucketName } from "./gcp/storage/buckets";
@@ -24,19 +23,6 @@ export interface RunningSim {
   server: http.Server;
   ready: ReadyLine;
   stop(): Promise<void>;
-}
-
-export function buildWorld(options: SimOptions): World {
-  const project = options.scenario === "demo" ? "acme-prod" : `airlock-${options.scenario}`;
-  const world = new World(options, project, "612483970153");
-  populateWorld(world);
-  return world;
-}
-
-/** Scenario plus controllers: what a fresh start does, and what POST /_sim/reset redoes. */
-export function populateWorld(world: World): void {
-  buildScenario(world);
-  for (const cluster of world.clusters.values()) startControllers(world, cluster);
 }
 
 /** Builds the scenario, listens on 127.0.0.1 and writes the kubeconfig. */

@@ -3,29 +3,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { TimelineEntriesTable } from "@/components/timeline/entries-table";
 import type { TimelineEntry } from "@/lib/audit/append";
+import { messageOf } from "@/lib/timeline-view/outcome";
 import { incidentQueries } from "./queries";
 
 const POLL_MS = 3000;
-
-/** One word for how an entry ended, from the details the executor writes. */
-export function outcomeOf(e: TimelineEntry): string {
-  const d = e.details;
-  if (typeof d.outcome === "string") return d.outcome;
-  if (typeof d.holds === "boolean") return d.holds ? "holds" : "does not hold";
-  if (typeof d.blocked === "string") return "blocked";
-  if (d.noop === true) return "no-op";
-  if (e.kind === "intent" && typeof d.operation === "string") return d.operation;
-  return "";
-}
-
-function messageOf(e: TimelineEntry): string {
-  const d = e.details;
-  if (typeof d.message === "string") return d.message;
-  if (typeof d.reason === "string") return d.reason;
-  if (typeof d.blocked === "string") return d.blocked;
-  if (typeof d.title === "string") return d.title;
-  return "";
-}
 
 /** The incident's hash-chained timeline, newest first, polled so other analysts' actions appear. */
 export function TimelinePanel({ incidentId, initial }: { incidentId: string; initial: TimelineEntry[] }) {
@@ -38,7 +19,7 @@ export function TimelinePanel({ incidentId, initial }: { incidentId: string; ini
       </h2>
       {q.isError && <p className="text-sm text-amber-800">The timeline could not be refreshed: {q.error.message}</p>}
       <div className="max-h-[80vh] overflow-auto">
-        <TimelineEntriesTable caption="Incident timeline, newest first" entries={entries} empty="Nothing yet." outcome={outcomeOf} detail={messageOf} />
+        <TimelineEntriesTable caption="Incident timeline, newest first" entries={entries} empty="Nothing yet." detail={messageOf} />
       </div>
     </section>
   );

@@ -6,7 +6,7 @@ import { ConfirmForm } from "./confirm-form";
 import { perPod } from "./drain-progress";
 import { paramsFromForm } from "./params";
 import { PlanView } from "./plan-view";
-import { outcomeOf } from "./timeline-panel";
+import { outcomeText as outcomeOf } from "@/lib/timeline-view/outcome";
 
 const form = (entries: [string, string][]) => {
   const fd = new FormData();

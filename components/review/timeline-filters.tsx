@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { buttonClass } from "@/components/ui/button";
-import { OUTCOMES } from "@/lib/timeline-view/outcome";
+import { OUTCOME_WORDS, OUTCOMES } from "@/lib/timeline-view/outcome";
 
 export type FilterValues = Partial<Record<"incidentId" | "actor" | "stepId" | "kind" | "outcome" | "from" | "to", string>>;
 
@@ -54,7 +54,7 @@ export function TimelineFilters({
       </Field>
       <SelectField id="f-step" label="Step" name="stepId" value={values.stepId} any="Any step" options={steps.map((s) => [s.id, `${s.title} (${s.id})`])} />
       <SelectField id="f-kind" label="Kind" name="kind" value={values.kind} any="Any kind" options={kinds.map((k) => [k, k])} />
-      <SelectField id="f-outcome" label="Outcome" name="outcome" value={values.outcome} any="Any outcome" options={OUTCOMES.map((o) => [o, o])} />
+      <SelectField id="f-outcome" label="Outcome" name="outcome" value={values.outcome} any="Any outcome" options={OUTCOMES.map((o) => [o, OUTCOME_WORDS[o]])} />
       <Field id="f-from" label="From (UTC)">
         <input id="f-from" name="from" type="datetime-local" defaultValue={values.from ?? ""} className={field} />
       </Field>

@@ -11,7 +11,6 @@ export function TimelineTable({ items }: { items: TimelineViewEntry[] }) {
       empty="No entries match these filters."
       timeHeader="Time (UTC)"
       acrossIncidents
-      outcome={(e) => e.outcome ?? ""}
       detail={(e) => (
         <>
           {e.kind === "comment" && typeof e.details.entryId === "number" ? `on #${e.details.entryId}: ` : ""}

@@ -2,13 +2,15 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { EmptyRow, Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import type { TimelineEntry } from "@/lib/audit/append";
+import { outcomeText } from "@/lib/timeline-view/outcome";
 
 type Entry = TimelineEntry & { incidentTitle?: string | null };
 
 /**
  * Timeline entries as a table, for the wizard's panel (one incident) and the lead's timeline page
- * (across incidents: `acrossIncidents` adds the entry number and a link to its incident). Each
- * caller says how an entry's outcome and detail read, since the two views word them differently.
+ * (across incidents: `acrossIncidents` adds the entry number and a link to its incident). The
+ * outcome reads the same in both (outcomeText); the caller gives the detail, since the lead's page
+ * adds which entry a comment is about.
  */
 export function TimelineEntriesTable<E extends Entry>({
   caption,
@@ -16,7 +18,6 @@ export function TimelineEntriesTable<E extends Entry>({
   empty,
   timeHeader = "Time",
   acrossIncidents = false,
-  outcome,
   detail,
 }: {
   caption: string;
@@ -24,7 +25,6 @@ export function TimelineEntriesTable<E extends Entry>({
   empty: ReactNode;
   timeHeader?: string;
   acrossIncidents?: boolean;
-  outcome: (e: E) => ReactNode;
   detail: (e: E) => ReactNode;
 }) {
   return (
@@ -55,7 +55,7 @@ export function TimelineEntriesTable<E extends Entry>({
             <Td>{e.role ?? ""}</Td>
             <Td>{e.kind}</Td>
             <Td className="font-mono text-xs">{e.stepId ?? ""}</Td>
-            <Td>{outcome(e)}</Td>
+            <Td>{outcomeText(e)}</Td>
             <Td className="max-w-md text-xs">{detail(e)}</Td>
           </tr>
         ))}

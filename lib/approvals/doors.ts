@@ -12,7 +12,7 @@ export const INBOX_ROLES: RoleRequirement = ["approver", "lead"];
 /** Who may read one request or a step's requests (the analyst who asked must see the answer). */
 export const READ_ROLES: RoleRequirement = ["analyst", "approver", "lead"];
 
-export const MIN_REASON = 3;
+const MIN_REASON = 3;
 export const MIN_REJECT_COMMENT = 3;
 
 export const approvalIdParams = z.object({

@@ -9,7 +9,7 @@ export type EvidenceStatus = { collected: boolean; at: string | null; by: string
 export type InboxItem = ApprovalView & { evidence: EvidenceStatus };
 
 /** Whether collect-evidence succeeded for the incident: the first thing an approver of an eradicate step asks. */
-export async function evidenceStatus(incidentId: string): Promise<EvidenceStatus> {
+async function evidenceStatus(incidentId: string): Promise<EvidenceStatus> {
   const runs = await listRuns(await getDb(), incidentId);
   const ok = runs.filter((r) => r.step_id === EVIDENCE_STEP && r.operation === "execute" && (r.status === "succeeded" || r.status === "noop")).at(-1);
   return ok ? { collected: true, at: ok.finished_at ?? ok.started_at, by: ok.actor } : { collected: false, at: null, by: null };

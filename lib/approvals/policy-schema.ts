@@ -2,10 +2,10 @@
 import fs from "node:fs";
 import { z } from "zod";
 
-export const RISKS = ["read-only", "reversible", "disruptive", "destructive"] as const;
+const RISKS = ["read-only", "reversible", "disruptive", "destructive"] as const;
 export type PolicyRisk = (typeof RISKS)[number];
 
-/** Most sign-offs a step can demand; the issue asks for one or, for chosen steps, two. */
+/** Most sign-offs a step can demand: one, or two (four eyes) for the steps a policy names. */
 export const MAX_APPROVALS = 2;
 
 const count = z
@@ -14,7 +14,7 @@ const count = z
   .min(0, { message: "cannot be negative" })
   .max(MAX_APPROVALS, { message: `at most ${MAX_APPROVALS} approvals` });
 
-export const approvalPolicySchema = z
+const approvalPolicySchema = z
   .object({
     risks: z
       .record(z.string(), count)

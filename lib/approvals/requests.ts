@@ -52,9 +52,8 @@ function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incid
 
 async function views(db: Db, rows: ApprovalRequestRow[]): Promise<ApprovalView[]> {
   if (rows.length === 0) return [];
-  const adb = db;
   const ids = rows.map((r) => r.id);
-  const decisions = await adb.selectFrom("approval_decisions").selectAll().where("request_id", "in", ids).orderBy("at", "asc").execute();
+  const decisions = await db.selectFrom("approval_decisions").selectAll().where("request_id", "in", ids).orderBy("at", "asc").execute();
   const incidents = new Map<string, Incident | null>();
   for (const id of new Set(rows.map((r) => r.incident_id))) incidents.set(id, await getIncident(id));
   return rows.map((r) => toView(r, decisions, incidents.get(r.incident_id) ?? null));

@@ -13,7 +13,7 @@ declare module "next-auth/jwt" {
   }
 }
 
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 export const OIDC_PROVIDER_ID = "oidc";
 
 function providers(): Provider[] {

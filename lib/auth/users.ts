@@ -21,7 +21,7 @@ export function toCaller(user: User, via: Caller["via"]): Caller {
   return { id: user.id, email: user.email, name: user.name, roles: user.roles, via };
 }
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
   const row = await db.selectFrom("users").selectAll().where("email", "=", normalizeEmail(email)).executeTakeFirst();

@@ -41,8 +41,6 @@ export const listQuerySchema = z.object({
   continue: z.preprocess(blankToUndefined, z.string().max(8192).optional()),
 });
 
-export type ListQueryInput = z.input<typeof listQuerySchema>;
-export type ListQueryParsed = z.output<typeof listQuerySchema>;
 
 export const clusterParamsSchema = z.object({ cluster: clusterIdSchema });
 export const podParamsSchema = z.object({ cluster: clusterIdSchema, namespace: namespaceSchema, name: objectNameSchema });

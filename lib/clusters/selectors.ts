@@ -71,14 +71,14 @@ export function selectorMapToString(selector: Record<string, string> | null | un
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-export function isLabelKey(key: string): boolean {
+function isLabelKey(key: string): boolean {
   const slash = key.indexOf("/");
   if (slash < 0) return NAME.test(key);
   const prefix = key.slice(0, slash);
   return prefix.length <= 253 && PREFIX.test(prefix) && NAME.test(key.slice(slash + 1));
 }
 
-export function isLabelValue(value: string): boolean {
+function isLabelValue(value: string): boolean {
   return value === "" || NAME.test(value);
 }
 

@@ -34,15 +34,3 @@ export function simulatorPerFile(args: string[]): () => SimProcess {
     return sim;
   };
 }
-
-/** Requests the simulator has served, from its control API; empty when it keeps no log. */
-export async function simRequestCount(sim: SimProcess): Promise<number | undefined> {
-  try {
-    const res = await fetch(`${sim.base}/_sim/requests`);
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { items?: unknown[]; count?: number };
-    return body.count ?? body.items?.length;
-  } catch {
-    return undefined;
-  }
-}

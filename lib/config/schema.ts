@@ -141,5 +141,3 @@ export const envSchema = z
       });
     }
   });
-
-export type RawEnv = z.infer<typeof envSchema>;

@@ -3,7 +3,7 @@ import type { V1NetworkPolicy, V1Pod, V1PodDisruptionBudget } from "@kubernetes/
 import { labelSelectorMatches } from "@/lib/clusters/selectors";
 import type { IncidentTargets, KubeNeed, StepDefinition } from "./types";
 
-export const QUARANTINE_LABEL = "quarantine";
+const QUARANTINE_LABEL = "quarantine";
 
 export type DefeatingPolicy = { name: string; directions: ("ingress" | "egress")[] };
 
@@ -69,7 +69,7 @@ export function blockingPdbs(pdbs: V1PodDisruptionBudget[], pods: V1Pod[], evict
   return out;
 }
 
-export const CONTROLLER_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]);
+const CONTROLLER_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]);
 
 export function needLabel(n: KubeNeed): string {
   const res = `${n.resource}${n.subresource ? "/" + n.subresource : ""}`;

@@ -10,7 +10,7 @@ import type { Incident, IncidentTargets, StageId, StepDefinition } from "./types
 type Status = Incident["status"];
 
 /** Stages whose changes cut the workload off: one of them taking effect contains the incident. */
-export const ISOLATING_STAGES: ReadonlySet<StageId> = new Set<StageId>(["isolate", "network", "node-network"]);
+const ISOLATING_STAGES: ReadonlySet<StageId> = new Set<StageId>(["isolate", "network", "node-network"]);
 
 /** A probe in the network stage changes nothing, so only steps that change something isolate. */
 export function isolates(step: Pick<StepDefinition, "stage" | "risk">): boolean {

@@ -76,7 +76,7 @@ async function readOwner(apis: KubeApis, namespace: string, ref: V1OwnerReferenc
 }
 
 /** Pod → ReplicaSet → Deployment (or StatefulSet, DaemonSet, Job → CronJob), following controller references. */
-export async function resolveOwnerChain(apis: KubeApis, namespace: string, pod: V1Pod): Promise<Owner[]> {
+async function resolveOwnerChain(apis: KubeApis, namespace: string, pod: V1Pod): Promise<Owner[]> {
   const chain: Owner[] = [];
   let ref = controllerRef(pod.metadata?.ownerReferences);
   while (ref && chain.length < 6) {

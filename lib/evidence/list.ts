@@ -10,7 +10,7 @@ import { EVIDENCE_STORED, sha256Hex } from "./sink";
 import { evidenceStore } from "./store";
 import type { EvidenceArtifact, EvidenceList, EvidenceSnapshot, EvidenceStore } from "./types";
 
-export const SNAPSHOT_STEP = "snapshot-node-disk";
+const SNAPSHOT_STEP = "snapshot-node-disk";
 
 function toArtifact(r: EvidenceArtifactRow, entryId?: number): EvidenceArtifact {
   return {
@@ -39,7 +39,7 @@ async function artifactEntries(db: Db, incidentId: string): Promise<Map<string, 
 }
 
 /** Snapshots snapshot-node-disk recorded (name and source disk), from its runs' records. */
-export async function listSnapshots(db: Db, incidentId: string): Promise<EvidenceSnapshot[]> {
+async function listSnapshots(db: Db, incidentId: string): Promise<EvidenceSnapshot[]> {
   const runs = await listRuns(db, incidentId);
   const out: EvidenceSnapshot[] = [];
   const seen = new Set<string>();

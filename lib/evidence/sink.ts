@@ -33,7 +33,7 @@ export function safeName(name: string): string {
   return s || "artifact";
 }
 
-export class EvidenceMismatchError extends Error {
+class EvidenceMismatchError extends Error {
   constructor(readonly artifact: string) {
     super(`artifact ${artifact} does not match the hash it was collected with`);
     this.name = "EvidenceMismatchError";

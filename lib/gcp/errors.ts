@@ -1,5 +1,5 @@
 import "server-only";
-import { HttpError, isHttpError } from "@/lib/http/errors";
+import { isHttpError } from "@/lib/http/errors";
 import { statusOf, systemCodeOf } from "@/lib/kube/retry";
 
 export type GcpErrorInfo = { status: number; reason: string; message: string };
@@ -66,11 +66,4 @@ export function gcpError(err: unknown): GcpErrorInfo {
     };
   }
   return { status: 502, reason: "Unknown", message: "The Google Cloud API call failed." };
-}
-
-/** The same as `gcpError`, as an HttpError a service can throw to either door. */
-export function gcpHttpError(err: unknown): HttpError {
-  if (isHttpError(err)) return err;
-  const info = gcpError(err);
-  return new HttpError(info.status, info.message, { reason: info.reason });
 }

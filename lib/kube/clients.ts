@@ -26,7 +26,7 @@ export type KubeApis = {
 };
 
 /** Context name used when Airlock runs in a pod and has no kubeconfig. */
-export const IN_CLUSTER_CONTEXT = "in-cluster";
+const IN_CLUSTER_CONTEXT = "in-cluster";
 
 type Loaded = { key: string; base: KubeConfig; apis: Map<string, KubeApis> };
 
@@ -101,10 +101,6 @@ export function kubeContexts(): { name: string; cluster: string; server?: string
     cluster: c.cluster,
     server: base.getCluster(c.cluster)?.server,
   }));
-}
-
-export function hasKubeContext(clusterId: string): boolean {
-  return loaded().base.getContextObject(clusterId) != null;
 }
 
 /**

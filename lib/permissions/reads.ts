@@ -6,7 +6,7 @@ import type { KubeNeed } from "@/lib/containment/types";
 
 export type Read<T> = T & { usedBy: string[] };
 
-export const BROWSE = {
+const BROWSE = {
   clusters: "Clusters page",
   nodes: "Nodes page",
   pods: "Pods page",

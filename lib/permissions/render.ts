@@ -4,7 +4,7 @@ import YAML from "yaml";
 import { gcpPermissions, gcpUses, kubeRules, kubeUses, onlyChanges, onlyDestructive, type User } from "./rules";
 
 export const NAME = "airlock";
-export const NAMESPACE = "airlock";
+const NAMESPACE = "airlock";
 
 export const RBAC_FILE = "deploy/rbac.yaml";
 export const GCP_ROLE_FILE = "deploy/gcp-iam-role.yaml";
@@ -100,12 +100,12 @@ function note(users: User[]): string {
 }
 
 /** One row per API group, resource and verb: who needs it, and whether only steps that change things do. */
-export function renderKubeTable(): string {
+function renderKubeTable(): string {
   const rows = kubeUses().map((u) => `| \`${u.group || "core"}\` | \`${u.resource}\` | \`${u.verb}\` | ${who(u.users)} | ${note(u.users)} |`);
   return ["| API group | Resource | Verb | Needed by | Droppable? |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
-export function renderGcpTable(): string {
+function renderGcpTable(): string {
   const rows = gcpUses().map((u) => `| \`${u.permission}\` | ${who(u.users)} | ${note(u.users)} |`);
   return ["| Permission | Needed by | Droppable? |", "| --- | --- | --- |", ...rows].join("\n");
 }

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 /**
  * The one schema both engines share. Timestamps are ISO-8601 text, booleans are 0/1 integers,
@@ -156,6 +156,4 @@ export interface Database {
 }
 
 export type UserRow = Selectable<UsersTable>;
-export type NewUserRow = Insertable<UsersTable>;
-export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type TimelineRow = Selectable<TimelineTable>;

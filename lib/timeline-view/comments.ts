@@ -5,7 +5,7 @@ import { requireIncident, roleLabel } from "@/lib/containment/incidents";
 import { HttpError } from "@/lib/http/errors";
 import { getDb } from "@/lib/store";
 
-export const COMMENT_KIND = "comment";
+const COMMENT_KIND = "comment";
 
 /**
  * A lead's comment on one entry of the incident's timeline. Comments are entries themselves

@@ -9,7 +9,7 @@ export const LEAD_ROLE: RoleRequirement = "lead";
 /** Who may walk the audit chain. */
 export const AUDIT_ROLES: RoleRequirement = ["lead", "admin"];
 
-export const MAX_COMMENT = 2000;
+const MAX_COMMENT = 2000;
 
 export const commentBody = z.object({
   entryId: z.coerce.number().int().min(1, { message: "choose the entry you comment on" }),

@@ -1,9 +1,21 @@
-// How an entry ended, as one word the lead can filter on. Pure and client-safe: the timeline
-// page, the report and the query all read it from the details the executor and verify write.
+// How a timeline entry ended and how that reads, decided once from the details the executor and
+// verify write. No server-only: the wizard's timeline panel and the lead's timeline page render
+// the same words from here, and the query, the report and the API filter use the same decision.
 import type { TimelineEntry } from "@/lib/audit/append";
 
+/** The values the API's and the page's outcome filter accept, and the report's outcome field. */
 export const OUTCOMES = ["success", "noop", "failure", "holds", "not-holding", "blocked"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** How each outcome reads to a person, in both timeline views and the filter's choices. */
+export const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
+  success: "success",
+  noop: "no-op",
+  failure: "failure",
+  holds: "holds",
+  "not-holding": "does not hold",
+  blocked: "blocked",
+};
 
 export function outcomeOf(e: Pick<TimelineEntry, "details">): Outcome | null {
   const d = e.details ?? {};
@@ -11,6 +23,18 @@ export function outcomeOf(e: Pick<TimelineEntry, "details">): Outcome | null {
   if (typeof d.holds === "boolean") return d.holds ? "holds" : "not-holding";
   if (typeof d.blocked === "string") return "blocked";
   return null;
+}
+
+/**
+ * The outcome column: the outcome's words, or for an intent (which has no outcome yet) the
+ * operation it announces, since "execute" and "undo" intents otherwise look alike.
+ */
+export function outcomeText(e: Pick<TimelineEntry, "details" | "kind">): string {
+  const o = outcomeOf(e);
+  if (o) return OUTCOME_WORDS[o];
+  const operation = e.details?.operation;
+  if (e.kind === "intent" && typeof operation === "string") return operation;
+  return "";
 }
 
 /**

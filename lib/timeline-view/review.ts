@@ -6,7 +6,7 @@ import { isUniqueViolation } from "@/lib/store";
 import { HttpError } from "@/lib/http/errors";
 import { getDb, type Db } from "@/lib/store";
 
-export const REVIEWED_KIND = "incident-reviewed";
+const REVIEWED_KIND = "incident-reviewed";
 
 export type Review = { incidentId: string; reviewedBy: string; reviewedAt: string; entryId: number; note: string };
 

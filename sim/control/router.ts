@@ -6,7 +6,7 @@ import type { KObject } from "../kube/types";
 import type { FaultRule } from "./faults";
 import { isAllowed, netpolEnforcement, type Endpoint } from "../kube/netpol";
 import { isIPv4 } from "../kube/netpol/selectors";
-import { populateWorld } from "../start";
+import { populateWorld } from "../scenarios/populate";
 
 // The simulator's control surface for tests and demos. Never part of a real API: JSON in,
 // JSON out, errors as {"error": "..."}.

@@ -25,7 +25,7 @@ const seen = new WeakMap<SimCluster, Map<string, { namespace: string; name: stri
 let counter = 0;
 
 /** The reference an event points at, from a stored object. */
-export function refTo(obj: KObject, fieldPath?: string): InvolvedObject {
+function refTo(obj: KObject, fieldPath?: string): InvolvedObject {
   return {
     kind: obj.kind,
     namespace: obj.metadata.namespace,

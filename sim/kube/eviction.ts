@@ -3,7 +3,7 @@ import type { SimCluster } from "./cluster";
 import type { KObject } from "./types";
 import { ApiError, badRequest, methodNotAllowed } from "./errors";
 import { sendJson } from "../core/http";
-import { registerSubresource, type SubresourceContext } from "./api/subresources";
+import type { SubresourceContext } from "./api/subresources";
 import { deleteObject } from "./api/delete";
 import { controllerManager } from "./controllers/manager";
 import { computeBudget, type PodSource } from "./controllers/pdb";
@@ -102,5 +102,3 @@ export async function handleEviction(ctx: SubresourceContext): Promise<void> {
   const status = evictPod(ctx.world, ctx.cluster, ctx.namespace ?? "default", ctx.name, body, { dryRun: dryRun.length > 0 });
   sendJson(ctx.res, 201, status);
 }
-
-registerSubresource("pods", "eviction", handleEviction);

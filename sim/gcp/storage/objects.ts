@@ -20,7 +20,7 @@ export interface NewObject {
 const key = (bucket: string, name: string) => `${bucket}/${name}`;
 
 /** Object names: 1-1024 bytes of UTF-8, no carriage return or line feed, not "." or "..". */
-export function validateObjectName(name: unknown): string {
+function validateObjectName(name: unknown): string {
   if (name === undefined || name === null || name === "") throw required("Required");
   if (typeof name !== "string" || Buffer.byteLength(name) > 1024 || /[\r\n]/.test(name) || name === "." || name === "..") {
     throw invalid("The specified object name is not valid.");

@@ -57,7 +57,7 @@ function isoAfter(world: World, seconds: number): string {
 }
 
 /** Objects in the owner's namespace whose ownerReferences name its uid. */
-export function findDependents(cluster: SimCluster, owner: KObject): { type: ResourceType; object: KObject }[] {
+function findDependents(cluster: SimCluster, owner: KObject): { type: ResourceType; object: KObject }[] {
   const uid = owner.metadata.uid;
   const ns = owner.metadata.namespace;
   if (!uid || !ns) return [];

@@ -10,7 +10,7 @@ import { parseFieldSelector, parseLabelSelector, type FieldSelectorMatcher, type
 // (the history no longer reaches their resourceVersion) or after CONTINUE_TTL_MS of simulated
 // time. A field-selected pod list on spec.nodeName reads the store's node index, never a scan.
 
-export const CONTINUE_TTL_MS = 5 * 60 * 1000;
+const CONTINUE_TTL_MS = 5 * 60 * 1000;
 
 export const CONTINUE_EXPIRED_MESSAGE =
   "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
@@ -28,7 +28,7 @@ interface ContinueToken {
 }
 
 /** 410 Expired that carries, as the real server does, a token to continue inconsistently. */
-export class ExpiredContinueError extends ApiError {
+class ExpiredContinueError extends ApiError {
   constructor(readonly inconsistentContinue: string) {
     super(410, "Expired", CONTINUE_EXPIRED_MESSAGE);
   }
@@ -37,11 +37,11 @@ export class ExpiredContinueError extends ApiError {
   }
 }
 
-export function encodeContinue(token: ContinueToken): string {
+function encodeContinue(token: ContinueToken): string {
   return Buffer.from(JSON.stringify(token)).toString("base64url");
 }
 
-export function decodeContinue(text: string): ContinueToken {
+function decodeContinue(text: string): ContinueToken {
   try {
     const raw = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
     if (raw?.v !== "meta.k8s.io/v1" || typeof raw.rv !== "number" || typeof raw.start !== "string") throw new Error("bad shape");

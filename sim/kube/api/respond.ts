@@ -46,7 +46,7 @@ export function sendError(res: ServerResponse, err: ApiError): void {
  * Writes {...head, [field]: [...elements]} without building the whole string at once: a list
  * of 150,000 pods is tens of megabytes per page-less request.
  */
-export function streamArray(res: ServerResponse, status: number, head: Record<string, unknown>, field: string, elements: Iterable<unknown>): void {
+function streamArray(res: ServerResponse, status: number, head: Record<string, unknown>, field: string, elements: Iterable<unknown>): void {
   res.writeHead(status, { "Content-Type": "application/json" });
   const prefix = JSON.stringify(head);
   let buf = `${prefix.slice(0, -1)}${prefix.length > 2 ? "," : ""}${JSON.stringify(field)}:[`;

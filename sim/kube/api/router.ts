@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { logJson } from "../../core/log";
@@ -10,38 +8,16 @@ import { ApiError, forbidden, methodNotAllowed } from "../errors";
 import { findResource, type ResourceType } from "../resources";
 import { isDenied } from "./access-review";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
-import { createObject, deleteCollection, deleteOne, getObject, hasStatusSubresource, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
+import { createObject, deleteCollection, deleteOne, getObject, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
 import { openApiGroupVersionDoc, openApiRoot } from "./openapi";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
 import { sendError, sendObject } from "./respond";
-import { handleScale, SCALABLE } from "./scale";
 import { findSubresource, findUpgradeHandler } from "./subresources";
 
 // One cluster's Kubernetes API: discovery, OpenAPI, and /api/v1 + /apis/<group>/<version>
 // resource paths (namespaced and cluster-wide, /watch/ prefixed or ?watch=true) dispatched to
-// the verbs in objects.ts and to subresources (status and scale here, the rest registered by
-// other modules through subresources.ts). Every error leaves as a metav1.Status.
-
-// Modules that register subresources from outside sim/kube/api. Imported if present so that a
-// part not written yet does not stop the simulator from starting.
-const OPTIONAL_MODULES = ["../pods/index", "../eviction", "../controllers/eviction"];
-
-let modulesLoaded: Promise<void> | undefined;
-function loadOptionalModules(): Promise<void> {
-  modulesLoaded ??= (async () => {
-    for (const rel of OPTIONAL_MODULES) {
-      const base = path.join(__dirname, rel);
-      if (![".ts", ".js"].some((ext) => fs.existsSync(base + ext))) continue;
-      try {
-        await import(base);
-      } catch (err) {
-        logJson({ event: "subresource-module-failed", module: rel, error: String((err as Error)?.stack ?? err) });
-      }
-    }
-  })();
-  return modulesLoaded;
-}
-void loadOptionalModules();
+// the verbs in objects.ts and to the subresource table in subresources.ts. Every error leaves
+// as a metav1.Status.
 
 const NOT_FOUND = () => new ApiError(404, "NotFound", "the server could not find the requested resource", {});
 
@@ -111,7 +87,6 @@ function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target:
 
 export async function handleKubeRequest(world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void> {
   try {
-    await loadOptionalModules();
     await route(world, cluster, req, res, subpath);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
@@ -197,7 +172,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     req.headers["content-type"] = "application/json";
   }
 
-  if (target.subresource) return routeSubresource(ctx, method);
+  if (target.subresource) return routeSubresource(ctx);
 
   if (watch && method === "GET") {
     if (!type.verbs.includes("watch")) throw methodNotAllowed();
@@ -228,40 +203,11 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   }
 }
 
-async function routeSubresource(ctx: RequestContext, method: string): Promise<void> {
-  const { type } = ctx;
-  const sub = ctx.subresource!;
-  const registered = findSubresource(type.key, sub);
-  if (registered) {
-    return registered({
-      world: ctx.world,
-      cluster: ctx.cluster,
-      type,
-      namespace: ctx.namespace,
-      name: ctx.name!,
-      subresource: sub,
-      req: ctx.req,
-      res: ctx.res,
-      query: ctx.query,
-      body: ctx.body,
-    });
-  }
-  if (sub === "scale" && SCALABLE.has(type.key)) {
-    if (!["GET", "PUT", "PATCH"].includes(method)) throw methodNotAllowed();
-    return handleScale(ctx);
-  }
-  if (sub === "status" && hasStatusSubresource(type.key)) {
-    if (method === "GET") return getObject(ctx);
-    if (method === "PUT") return updateObject(ctx);
-    if (method === "PATCH") return patchObject(ctx);
-    throw methodNotAllowed();
-  }
-  const declared = type.subresources?.some((s) => s.name === sub);
-  if (declared) {
-    // Declared in discovery but its module is not loaded (yet): say so rather than 404 silently.
-    throw new ApiError(404, "NotFound", `the server could not find the requested resource (${type.resource}/${sub} is not served by this simulator build)`, {});
-  }
-  throw NOT_FOUND();
+async function routeSubresource(ctx: RequestContext): Promise<void> {
+  const handler = findSubresource(ctx.type.key, ctx.subresource!);
+  if (!handler) throw NOT_FOUND();
+  // parseResourcePath only yields a subresource after a name.
+  return handler({ ...ctx, name: ctx.name!, subresource: ctx.subresource! });
 }
 
 function serveOpenApi(cluster: SimCluster, res: ServerResponse, segs: string[]): void {
@@ -279,29 +225,27 @@ export function handleKubeUpgrade(world: World, cluster: SimCluster, req: Incomi
     const payload = JSON.stringify(body);
     socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`);
   };
-  loadOptionalModules()
-    .then(() => {
-      const { query } = splitUrl(req.url ?? "/");
-      const segs = subpath.split("/").filter(Boolean);
-      let target: Target | undefined;
-      if (segs[0] === "api") target = parseResourcePath("", segs[1] ?? "", segs.slice(2));
-      else if (segs[0] === "apis") target = parseResourcePath(segs[1] ?? "", segs[2] ?? "", segs.slice(3));
-      if (!target || !target.name || !target.subresource) {
-        return reject(404, "Not Found", NOT_FOUND().toStatus());
-      }
-      const handler = findUpgradeHandler(target.type.key, target.subresource);
-      if (!handler) return reject(404, "Not Found", NOT_FOUND().toStatus());
-      try {
-        checkAccess(cluster, target.type, "create", target);
-        cluster.store.mustGet(target.type.key, target.namespace, target.name);
-      } catch (err) {
-        if (err instanceof ApiError) return reject(err.code, err.reason, err.toStatus());
-        throw err;
-      }
-      handler(world, cluster, req, socket, head, { namespace: target.namespace, name: target.name, query });
-    })
-    .catch((err) => {
-      logJson({ event: "upgrade-error", url: req.url, error: String((err as Error)?.stack ?? err) });
-      socket.destroy();
-    });
+  try {
+    const { query } = splitUrl(req.url ?? "/");
+    const segs = subpath.split("/").filter(Boolean);
+    let target: Target | undefined;
+    if (segs[0] === "api") target = parseResourcePath("", segs[1] ?? "", segs.slice(2));
+    else if (segs[0] === "apis") target = parseResourcePath(segs[1] ?? "", segs[2] ?? "", segs.slice(3));
+    if (!target || !target.name || !target.subresource) {
+      return reject(404, "Not Found", NOT_FOUND().toStatus());
+    }
+    const handler = findUpgradeHandler(target.type.key, target.subresource);
+    if (!handler) return reject(404, "Not Found", NOT_FOUND().toStatus());
+    try {
+      checkAccess(cluster, target.type, "create", target);
+      cluster.store.mustGet(target.type.key, target.namespace, target.name);
+    } catch (err) {
+      if (err instanceof ApiError) return reject(err.code, err.reason, err.toStatus());
+      throw err;
+    }
+    handler(world, cluster, req, socket, head, { namespace: target.namespace, name: target.name, query });
+  } catch (err) {
+    logJson({ event: "upgrade-error", url: req.url, error: String((err as Error)?.stack ?? err) });
+    socket.destroy();
+  }
 }

@@ -9,9 +9,7 @@ import { labelSelectorToString } from "./selectors";
 // The autoscaling/v1 Scale subresource of deployments, replicasets and statefulsets, mapped
 // onto the parent's spec.replicas (what `kubectl scale` patches).
 
-export const SCALABLE = new Set(["apps/deployments", "apps/replicasets", "apps/statefulsets"]);
-
-export function scaleOf(parent: KObject): KObject {
+function scaleOf(parent: KObject): KObject {
   return {
     kind: "Scale",
     apiVersion: "autoscaling/v1",

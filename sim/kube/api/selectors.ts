@@ -303,10 +303,6 @@ const KIND_FIELDS: Record<string, Record<string, FieldGetter>> = {
   },
 };
 
-export function supportedFields(resourceKey: string): string[] {
-  return [...Object.keys(COMMON_FIELDS), ...Object.keys(KIND_FIELDS[resourceKey] ?? {})];
-}
-
 export function parseFieldSelector(input: string | null | undefined, resourceKey: string): FieldSelectorMatcher {
   const text = (input ?? "").trim();
   const requirements: FieldRequirement[] = [];

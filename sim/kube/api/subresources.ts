@@ -1,25 +1,24 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
-import type { ResourceType } from "../resources";
+import { methodNotAllowed } from "../errors";
+import { handleEviction } from "../eviction";
+import { handleExecHttp, handleExecUpgrade } from "../pods/exec";
+import { handlePodLog } from "../pods/log";
+import { getObject, patchObject, updateObject, type RequestContext } from "./objects";
+import { handleScale } from "./scale";
 
-// Subresources other parts of the simulator serve (pods/log, pods/eviction, pods/exec): they
-// register here from their own modules and the router dispatches to them. A handler may throw
-// an ApiError; the router answers it as a Status.
+// Every subresource the simulator serves, in one table keyed by resource and then by
+// subresource, as the API server declares its REST storage ("pods/eviction",
+// "deployments/scale", … in pkg/registry/core/rest/storage_core.go and its apps peers).
+// Imported statically: a handler that fails to load stops the simulator at start instead of
+// turning into a 404 at request time. Discovery (resources.ts) lists what clients may ask
+// for; subresources.test.ts holds the two in step.
 
-export interface SubresourceContext {
-  world: World;
-  cluster: SimCluster;
-  type: ResourceType;
-  namespace: string | undefined;
+export interface SubresourceContext extends RequestContext {
   name: string;
   subresource: string;
-  req: IncomingMessage;
-  res: ServerResponse;
-  query: URLSearchParams;
-  /** The request body, read once and cached. */
-  body(): Promise<Buffer>;
 }
 
 export type SubresourceHandler = (ctx: SubresourceContext) => void | Promise<void>;
@@ -32,23 +31,57 @@ export interface UpgradeTarget {
 
 export type UpgradeHandler = (world: World, cluster: SimCluster, req: IncomingMessage, socket: Duplex, head: Buffer, target: UpgradeTarget) => void;
 
-const handlers = new Map<string, SubresourceHandler>();
-const upgradeHandlers = new Map<string, UpgradeHandler>();
+/** The same object as the main endpoint, with only .status written (objects.ts keeps it apart). */
+const status: SubresourceHandler = (ctx) => {
+  switch (ctx.req.method) {
+    case "GET":
+      return getObject(ctx);
+    case "PUT":
+      return updateObject(ctx);
+    case "PATCH":
+      return patchObject(ctx);
+    default:
+      throw methodNotAllowed();
+  }
+};
+
+const scale: SubresourceHandler = (ctx) => {
+  if (!["GET", "PUT", "PATCH"].includes(ctx.req.method ?? "GET")) throw methodNotAllowed();
+  return handleScale(ctx);
+};
+
+const log: SubresourceHandler = (c) => handlePodLog(c.world, c.cluster, c.req, c.res, c.namespace ?? "default", c.name, c.query);
+const exec: SubresourceHandler = (c) => handleExecHttp(c.world, c.cluster, c.req, c.res, c.namespace ?? "default", c.name, c.query);
+
+export const SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, SubresourceHandler>>>> = {
+  pods: { status, log, exec, eviction: handleEviction },
+  nodes: { status },
+  namespaces: { status },
+  services: { status },
+  "apps/deployments": { status, scale },
+  "apps/replicasets": { status, scale },
+  "apps/statefulsets": { status, scale },
+  "apps/daemonsets": { status },
+  "batch/jobs": { status },
+  "policy/poddisruptionbudgets": { status },
+};
+
+/** Subresources reached by connection upgrade (WebSocket / SPDY) rather than a plain request. */
+export const UPGRADE_SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, UpgradeHandler>>>> = {
+  pods: { exec: (world, cluster, req, socket, head, t) => handleExecUpgrade(world, cluster, req, socket, head, t.namespace ?? "default", t.name, t.query) },
+};
 
 /** `resourceKey` is the registry key ("pods", "apps/deployments"); `name` the subresource. */
-export function registerSubresource(resourceKey: string, name: string, handler: SubresourceHandler): void {
-  handlers.set(`${resourceKey}/${name}`, handler);
-}
-
 export function findSubresource(resourceKey: string, name: string): SubresourceHandler | undefined {
-  return handlers.get(`${resourceKey}/${name}`);
-}
-
-/** For subresources reached by connection upgrade (WebSocket / SPDY), e.g. pods/exec. */
-export function registerUpgradeHandler(resourceKey: string, name: string, handler: UpgradeHandler): void {
-  upgradeHandlers.set(`${resourceKey}/${name}`, handler);
+  return lookup(SUBRESOURCES, resourceKey, name);
 }
 
 export function findUpgradeHandler(resourceKey: string, name: string): UpgradeHandler | undefined {
-  return upgradeHandlers.get(`${resourceKey}/${name}`);
+  return lookup(UPGRADE_SUBRESOURCES, resourceKey, name);
+}
+
+// Own properties only: a path segment such as "constructor" must not reach Object.prototype.
+function lookup<H>(table: Readonly<Record<string, Readonly<Record<string, H>>>>, resourceKey: string, name: string): H | undefined {
+  const byName = Object.hasOwn(table, resourceKey) ? table[resourceKey] : undefined;
+  return byName && Object.hasOwn(byName, name) ? byName[name] : undefined;
 }

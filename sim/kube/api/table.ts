@@ -25,7 +25,7 @@ interface Printer {
 export type IncludeObject = "None" | "Metadata" | "Object";
 
 /** duration.HumanDuration, the Age format. */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < -1) return "<invalid>";
   if (seconds < 0) return "0s";
@@ -313,7 +313,7 @@ export function tableColumns(resourceKey: string): TableColumn[] {
   }));
 }
 
-export function tableRowObject(obj: KObject, include: IncludeObject): Record<string, unknown> | undefined {
+function tableRowObject(obj: KObject, include: IncludeObject): Record<string, unknown> | undefined {
   if (include === "None") return undefined;
   if (include === "Object") return obj;
   return { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata };

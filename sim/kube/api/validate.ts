@@ -27,7 +27,7 @@ const NAME_RULES: Record<string, NameRule> = {
 };
 
 /** Go's %v-ish rendering of a value inside "Invalid value: ..." messages. */
-export function goValue(v: unknown): string {
+function goValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (v && typeof v === "object" && !Array.isArray(v)) {
@@ -59,7 +59,7 @@ const duplicate = (field: string, value: unknown): StatusCause => ({
 });
 const forbidden = (field: string, detail: string): StatusCause => ({ reason: "FieldValueForbidden", message: `Forbidden: ${detail}`, field });
 
-export function nameErrors(rule: NameRule, name: string): string[] {
+function nameErrors(rule: NameRule, name: string): string[] {
   switch (rule) {
     case "label":
       return [...(name.length > 63 ? ["must be no more than 63 characters"] : []), ...(DNS1123_LABEL.test(name) ? [] : [MSG_LABEL])];

@@ -23,7 +23,7 @@ const DAEMON_TOLERATIONS = [
 ];
 
 /** The node a DaemonSet pod is meant for: its binding, or the pinning affinity before that. */
-export function daemonPodNode(pod: KObject): string | undefined {
+function daemonPodNode(pod: KObject): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
   const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   for (const t of terms) for (const f of t.matchFields ?? []) if (f.key === "metadata.name") return f.values?.[0];

@@ -25,7 +25,7 @@ interface EndpointPort {
 }
 
 /** The container port a Service port reaches on a pod; undefined when a named port is missing. */
-export function resolveTargetPort(sp: ServicePort, pod: KObject): number | undefined {
+function resolveTargetPort(sp: ServicePort, pod: KObject): number | undefined {
   const tp = sp.targetPort ?? sp.port;
   if (typeof tp === "number") return tp;
   if (/^\d+$/.test(tp)) return Number(tp);

@@ -14,8 +14,6 @@ import { NodeEvents } from "./nodes";
 import { GarbageCollector } from "./gc";
 import { StatefulSetController } from "./statefulset";
 import { JobController } from "./job";
-// pods/eviction registers itself with the API router's subresource registry.
-import "../eviction";
 
 // The cluster's control loops. A scenario may reconcile synchronously while it builds
 // (reconcileNow), so the world is complete before the ready line; startControllers then
@@ -62,9 +60,3 @@ export function reconcileNow(world: World, cluster: SimCluster): ControllerManag
 export function startControllers(world: World, cluster: SimCluster): void {
   managerFor(world, cluster).goLive();
 }
-
-export { controllerManager } from "./manager";
-
-export { registerPodRunner, isNcProbePod } from "./kubelet";
-export { deletePodGracefully } from "./termination";
-export { applyServiceDefaults } from "./services";

@@ -1,46 +1,14 @@
-import type { World } from "../../world";
-import type { SimCluster } from "../cluster";
 import type { KObject, StoreEvent } from "../types";
 import type { Controller, ControllerManager } from "./manager";
 import { recordEvent } from "../events";
 import { controllerOf, isTerminating } from "./labels";
 import { fnv32a } from "./podtemplate";
+import { isNcProbePod, startNcProbe } from "../netpol/ncprobe";
 
 // The kubelet's part: a pod bound to a node starts 1–2 simulated seconds later (pull, create,
 // start), gets an IP from the node's pod range and becomes Ready. After that the kubelet
-// leaves it alone, except for pods some other part of the simulator runs (see
-// registerPodRunner) and Job pods, which complete.
-
-export type PodMatch = (pod: KObject) => boolean;
-export type PodRunning = (world: World, cluster: SimCluster, pod: KObject) => void;
-
-const runners: { match: PodMatch; onRunning: PodRunning }[] = [];
-
-/**
- * Lets another module own what happens to a pod once it is Running (the nc probe pods finish
- * Succeeded or Failed according to NetworkPolicy). The first matching runner wins; the
- * kubelet never touches such a pod again. Returns an unregister function.
- */
-export function registerPodRunner(match: PodMatch, onRunning: PodRunning): () => void {
-  const entry = { match, onRunning };
-  runners.push(entry);
-  return () => {
-    const i = runners.indexOf(entry);
-    if (i >= 0) runners.splice(i, 1);
-  };
-}
-
-/** restartPolicy Never and a command running `nc `: the shape of a NetworkPolicy probe pod. */
-export function isNcProbePod(pod: KObject): boolean {
-  if (pod.spec?.restartPolicy !== "Never") return false;
-  return ((pod.spec?.containers ?? []) as { command?: string[]; args?: string[] }[]).some((c) =>
-    /(^|[\s/])nc\s/.test([...(c.command ?? []), ...(c.args ?? [])].join(" ") + " "),
-  );
-}
-
-export function runnerFor(pod: KObject): PodRunning | undefined {
-  return runners.find((r) => r.match(pod))?.onRunning;
-}
+// leaves it alone, except for NetworkPolicy probe pods (busybox nc, whose exit the NetworkPolicy
+// evaluator decides) and Job pods, which complete.
 
 /** "docker.io/library/nginx:1.27" for "nginx:1.27", as containerd reports image names. */
 export function fullImageName(image: string): string {
@@ -84,7 +52,7 @@ function containerStatus(podUid: string, c: { name: string; image: string }, sta
 }
 
 /** The status a started pod has; exported so scenarios can build Running pods directly. */
-export function runningStatus(pod: KObject, hostIP: string, podIP: string, now: string): Record<string, unknown> {
+function runningStatus(pod: KObject, hostIP: string, podIP: string, now: string): Record<string, unknown> {
   const spec = pod.spec ?? {};
   const uid = pod.metadata.uid ?? pod.metadata.name;
   const cond = (type: string) => ({ type, status: "True", lastProbeTime: null, lastTransitionTime: now });
@@ -107,7 +75,7 @@ export function runningStatus(pod: KObject, hostIP: string, podIP: string, now: 
   return status;
 }
 
-export function nodeInternalIP(node: KObject | undefined): string {
+function nodeInternalIP(node: KObject | undefined): string {
   return ((node?.status?.addresses ?? []) as { type: string; address: string }[]).find((a) => a.type === "InternalIP")?.address ?? "10.128.0.2";
 }
 
@@ -179,9 +147,8 @@ export class Kubelet implements Controller {
       recordEvent(world, cluster, ref, "Normal", "Started", `Started container ${c.name}`, source);
     }
     const running = this.m.store.update("pods", next);
-    const runner = runnerFor(running);
-    if (runner) {
-      runner(world, cluster, running);
+    if (isNcProbePod(running)) {
+      startNcProbe(world, cluster, running);
       return;
     }
     if (controllerOf(running)?.kind === "Job") {

@@ -19,7 +19,7 @@ export interface Controller {
 }
 
 /** Kinds that own other objects through ownerReferences, tracked for garbage collection. */
-export const OWNER_KINDS = ["apps/deployments", "apps/replicasets", "apps/daemonsets", "apps/statefulsets", "batch/jobs", "services"];
+const OWNER_KINDS = ["apps/deployments", "apps/replicasets", "apps/daemonsets", "apps/statefulsets", "batch/jobs", "services"];
 /** Kinds whose dependents are indexed by owner uid. */
 export const DEPENDENT_KINDS = ["pods", "apps/replicasets", "discovery.k8s.io/endpointslices"];
 

@@ -72,7 +72,7 @@ export function safeEncode(text: string): string {
   return out;
 }
 
-export function nameSuffix(seed: string, length = 5): string {
+function nameSuffix(seed: string, length = 5): string {
   let h = fnv32a(seed);
   let out = "";
   for (let i = 0; i < length; i++) {

@@ -134,7 +134,7 @@ function stripConditions(status: Record<string, unknown> | undefined): Record<st
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
 /** controller.ActivePodsWithRanks, reduced: the pods a controller deletes first come first. */
-export function rankForDeletion(pods: KObject[]): KObject[] {
+function rankForDeletion(pods: KObject[]): KObject[] {
   const perNode = new Map<string, number>();
   for (const p of pods) if (p.spec?.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
   const readySince = (p: KObject) => (p.status?.conditions ?? []).find((c: { type: string }) => c.type === "Ready")?.lastTransitionTime ?? "";

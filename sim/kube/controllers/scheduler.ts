@@ -35,7 +35,7 @@ export function tolerates(tolerations: Toleration[] | undefined, taint: Taint): 
   });
 }
 
-export function nodeIsReady(node: KObject): boolean {
+function nodeIsReady(node: KObject): boolean {
   return (node.status?.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 }
 

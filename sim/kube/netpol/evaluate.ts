@@ -74,7 +74,7 @@ export function policyEffectiveAt(world: World, policy: KObject): number {
   return (Number.isFinite(created) ? created : 0) + world.options.netpolDelaySeconds * 1000;
 }
 
-export function podKey(pod: KObject): string {
+function podKey(pod: KObject): string {
   return `${pod.metadata.namespace}/${pod.metadata.name}`;
 }
 

@@ -83,7 +83,7 @@ export function parseNcProbe(container: { name: string; command?: string[]; args
   return parsed && { container: container.name, ...parsed };
 }
 
-export function ncProbes(pod: KObject): NcProbe[] {
+function ncProbes(pod: KObject): NcProbe[] {
   return ((pod.spec?.containers ?? []) as { name: string; command?: string[]; args?: string[] }[]).map(parseNcProbe).filter((p): p is NcProbe => !!p);
 }
 
@@ -129,7 +129,7 @@ function resolveService(cluster: SimCluster, ip: string, port: number, protocol:
 }
 
 /** Cluster DNS for Services: name, name.ns, name.ns.svc, name.ns.svc.cluster.local. */
-export function resolveServiceName(cluster: SimCluster, host: string, fromNamespace: string): string | undefined {
+function resolveServiceName(cluster: SimCluster, host: string, fromNamespace: string): string | undefined {
   const parts = host.replace(/\.$/, "").split(".");
   const suffix = parts.slice(2).join(".");
   if (parts.length > 2 && suffix !== "svc" && suffix !== "svc.cluster.local") return undefined;
@@ -232,7 +232,7 @@ function finishProbe(world: World, cluster: SimCluster, namespace: string, name:
   cluster.store.update("pods", pod);
 }
 
-/** Without the kubelet's runner hook, watch the store for probe pods turning Running. */
+/** For worlds without controllers (no kubelet to start them): watch the store for probe pods turning Running. */
 export function watchNcProbes(world: World, cluster: SimCluster): () => void {
   for (const pod of cluster.store.scan("pods")) if (pod.status?.phase === "Running" && isNcProbePod(pod)) startNcProbe(world, cluster, pod);
   const stop = cluster.store.onChange((e) => {

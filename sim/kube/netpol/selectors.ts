@@ -11,7 +11,7 @@ export function matchesLabelSelector(selector: LabelSelector | undefined | null,
   return !selector || labelSelectorMatches(selector, labels);
 }
 
-export function ipv4ToInt(ip: string): number | undefined {
+function ipv4ToInt(ip: string): number | undefined {
   const parts = ip.trim().split(".");
   if (parts.length !== 4) return undefined;
   let n = 0;

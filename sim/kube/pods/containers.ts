@@ -11,7 +11,7 @@ export function mustGetPod(cluster: SimCluster, namespace: string, name: string)
   return pod;
 }
 
-export function containerNames(pod: KObject): string[] {
+function containerNames(pod: KObject): string[] {
   return ((pod.spec?.containers ?? []) as { name: string }[]).map((c) => c.name);
 }
 

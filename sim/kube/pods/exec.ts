@@ -33,7 +33,7 @@ function flag(q: URLSearchParams, name: string, dflt: boolean): boolean {
 }
 
 /** Checks the API server and kubelet make before any stream is opened. */
-export function validateExec(cluster: SimCluster, namespace: string, name: string, query: URLSearchParams): { pod: KObject; exec: ExecRequest } {
+function validateExec(cluster: SimCluster, namespace: string, name: string, query: URLSearchParams): { pod: KObject; exec: ExecRequest } {
   const pod = mustGetPod(cluster, namespace, name);
   const container = resolveContainer(pod, query.get("container"));
   const argv = query.getAll("command");

@@ -33,7 +33,7 @@ function boolParam(q: URLSearchParams, name: string): boolean {
   return v === "true" || v === "1" || v === "";
 }
 
-export function parseLogQuery(q: URLSearchParams): LogQuery {
+function parseLogQuery(q: URLSearchParams): LogQuery {
   const query: LogQuery = {
     container: q.get("container"),
     previous: boolParam(q, "previous"),

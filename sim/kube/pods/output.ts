@@ -49,10 +49,3 @@ export function rotateOutput(cluster: SimCluster, namespace: string, pod: string
   r.previous = r.current;
   r.current = [];
 }
-
-/** Pods are names, not identities: a new pod with an old name must not inherit its output. */
-export function forgetOutput(cluster: SimCluster, namespace: string, pod: string): void {
-  const m = byCluster.get(cluster);
-  if (!m) return;
-  for (const key of [...m.keys()]) if (key.startsWith(`${namespace}/${pod}/`)) m.delete(key);
-}

@@ -14,7 +14,7 @@ export function scenarioLog(cluster: SimCluster, namespace: string, pod: string,
 }
 
 /** Tolerates strings, string arrays and entry objects, keeping nanosecond stamps as given. */
-export function normaliseLog(raw: unknown, fallbackTime: number): LogLine[] | undefined {
+function normaliseLog(raw: unknown, fallbackTime: number): LogLine[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === "string") {
     const text = raw.endsWith("\n") ? raw.slice(0, -1) : raw;
