@@ -1,8 +1,10 @@
 import "server-only";
 import { kubeApis } from "@/lib/kube/clients";
+import { getDb, type Db } from "@/lib/store";
 import { kubeRead } from "./kube-call";
+import { openIncidentsByPod, securityEventsByPod, withSuspicion } from "./pod-suspicion";
 import { podRow, toPage } from "./rows";
-import type { ListQuery, Page, PodRow } from "./types";
+import type { ListQuery, Page, PodPage, PodRow } from "./types";
 
 /** One page of pods, filtered and paged by the API server (never the whole cluster). */
 export async function listPods(clusterId: string, q: ListQuery): Promise<Page<PodRow>> {
@@ -17,4 +19,22 @@ export async function listPods(clusterId: string, q: ListQuery): Promise<Page<Po
     q.namespace ? core.listNamespacedPod({ namespace: q.namespace, ...common }) : core.listPodForAllNamespaces(common),
   );
   return toPage(list.metadata, list.items.map(podRow));
+}
+
+/**
+ * A page of pods for an analyst: each row says whether it has security events or an open
+ * incident. Costs one events list call per page (not per pod) and one database query. Events
+ * that cannot be read (RBAC) leave the list usable and say so, rather than failing it.
+ */
+export async function listPodsForAnalyst(clusterId: string, q: ListQuery, db?: Db): Promise<PodPage> {
+  const [page, events, incidents] = await Promise.all([
+    listPods(clusterId, q),
+    securityEventsByPod(clusterId, q.namespace).catch(() => null),
+    (async () => openIncidentsByPod(db ?? (await getDb()), clusterId, q.namespace))(),
+  ]);
+  return {
+    ...page,
+    items: withSuspicion(page.items, events ?? new Map(), incidents),
+    ...(events ? {} : { securityEventsUnavailable: true }),
+  };
 }
