@@ -65,6 +65,14 @@ test.beforeAll(async ({ browser }) => {
   });
   expect(opened.status()).toBe(201);
   incidentId = ((await opened.json()) as { id: string }).id;
+  // Runs put intents, results, step ids and long details in the timeline panel, the widest rows it shows.
+  for (const stepId of ["collect-evidence", "cordon-node"]) {
+    const base = `/api/v1/incidents/${incidentId}/steps/${stepId}`;
+    const plan = await page.request.post(`${base}/plan`, { data: {} });
+    expect(plan.status()).toBe(200);
+    const { planHash } = (await plan.json()) as { planHash: string };
+    expect((await page.request.post(`${base}/execute`, { data: { planHash } })).status()).toBe(200);
+  }
 });
 
 test("the sign-in page has no serious or critical axe violation", async ({ browser }) => {
@@ -109,6 +117,7 @@ test("the incident page's timeline panel shows Step, Outcome and Detail whole at
   const panel = page.getByRole("region", { name: "Timeline" });
   const table = panel.getByRole("table", { name: "Incident timeline, newest first" });
   await expect(table.getByRole("cell", { name: "incident-opened", exact: true })).toBeVisible();
+  await expect(table.getByRole("cell", { name: "collect-evidence", exact: true }).first()).toBeVisible();
   const box = await panel.boundingBox();
   for (const header of ["Time", "Actor", "Step", "Outcome", "Detail"]) {
     const h = await table.getByRole("columnheader", { name: header, exact: true }).boundingBox();
