@@ -1,4 +1,6 @@
 import "server-only";
+import { meetsRequirement, type Caller } from "@/lib/auth";
+import { INCIDENT_ROLES } from "@/lib/containment/doors";
 import { kubeApis } from "@/lib/kube/clients";
 import { getDb, type Db } from "@/lib/store";
 import { kubeRead } from "./kube-call";
@@ -25,12 +27,15 @@ export async function listPods(clusterId: string, q: ListQuery): Promise<Page<Po
  * A page of pods for an analyst: each row says whether it has security events or an open
  * incident. Costs one events list call per page (not per pod) and one database query. Events
  * that cannot be read (RBAC) leave the list usable and say so, rather than failing it.
+ * Incidents are only looked up for a caller whose role may see incidents (an admin browses
+ * pods but must not learn incident titles this way).
  */
-export async function listPodsForAnalyst(clusterId: string, q: ListQuery, db?: Db): Promise<PodPage> {
+export async function listPodsForAnalyst(clusterId: string, q: ListQuery, opts: { caller: Caller; db?: Db }): Promise<PodPage> {
+  const seesIncidents = meetsRequirement(opts.caller, INCIDENT_ROLES);
   const [page, events, incidents] = await Promise.all([
     listPods(clusterId, q),
     securityEventsByPod(clusterId, q.namespace).catch(() => null),
-    (async () => openIncidentsByPod(db ?? (await getDb()), clusterId, q.namespace))(),
+    seesIncidents ? (async () => openIncidentsByPod(opts.db ?? (await getDb()), clusterId, q.namespace))() : new Map<string, { id: string; title: string }>(),
   ]);
   return {
     ...page,

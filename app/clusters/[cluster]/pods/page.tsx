@@ -34,7 +34,7 @@ export default async function PodsPage({ params, searchParams }: Props) {
           labelSelector: filters.labelSelector || undefined,
           fieldSelector: podFieldSelector({ node: filters.node || undefined, phase: filters.phase || undefined }),
           limit: 200,
-        }),
+        }, { caller: who }),
       )
     : null;
   return (

@@ -5,6 +5,6 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: BROWSE_ROLES, params: clusterParamsSchema, schema: listQuerySchema }, async (_req, { params, input }) =>
-  listPodsForAnalyst(params.cluster, input),
+export const GET = route({ role: BROWSE_ROLES, params: clusterParamsSchema, schema: listQuerySchema }, async (_req, { caller, params, input }) =>
+  listPodsForAnalyst(params.cluster, input, { caller }),
 );
