@@ -7,12 +7,20 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "demo";
 
-export async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/signin");
+/**
+ * Signs in the way a person does: open the root URL, follow the redirect to the sign-in form,
+ * submit (by click, or by Enter in the password field) and land on the home page. Starting at
+ * /signin directly once hid a redirect loop that only the root URL triggers.
+ */
+export async function signIn(page: Page, email: string, opts: { submit?: "click" | "enter"; origin?: string } = {}): Promise<void> {
+  await page.goto(`${opts.origin ?? ""}/`);
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2F$/);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/signin/);
+  if (opts.submit === "enter") await page.getByLabel("Password").press("Enter");
+  else await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Incident response" })).toBeVisible();
+  await expect(page).toHaveURL(/^[^?#]*:\/\/[^/]+\/$/);
 }
 
 export interface PodRef {

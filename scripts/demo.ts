@@ -6,6 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { buildIsStale } from "./build-freshness";
+import { isConsoleReadyLine } from "./console-ready";
+import { clearDemoFacts, writeDemoFacts } from "./demo-facts";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEMO_DIR = path.join(ROOT, ".data", "demo");
@@ -14,6 +16,7 @@ const simPort = process.env.SIM_PORT ?? "0";
 const children: ChildProcess[] = [];
 
 function stopAll(code: number): never {
+  clearDemoFacts(DEMO_DIR, process.pid);
   for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
   process.exit(code);
 }
@@ -64,14 +67,19 @@ async function main(): Promise<void> {
   children.push(next);
   next.once("exit", (code) => fail(`the console stopped (exit ${code})`));
   const password = process.env.DEMO_PASSWORD ?? "demo";
+  const dbFile = env.DATABASE_URL ? undefined : path.resolve(ROOT, env.AIRLOCK_DB_FILE!);
+  let announced = false;
   readline.createInterface({ input: next.stdout! }).on("line", (l) => {
     process.stderr.write(`[console] ${l}\n`);
-    if (/Ready|started server/i.test(l)) {
+    if (!announced && isConsoleReadyLine(l)) {
+      announced = true;
+      writeDemoFacts(DEMO_DIR, { pid: process.pid, url: `http://localhost:${port}`, ...(dbFile ? { sqliteFile: dbFile } : {}), startedAt: new Date().toISOString() });
       process.stdout.write(
         [
           "",
           `Airlock is running at http://localhost:${port}`,
           `Sign in as analyst@demo.local, lead@demo.local, approver@demo.local, approver2@demo.local or admin@demo.local, password "${password}".`,
+          `Admin scripts (npm run token, npm run users, npm run audit:verify) use this demo's database while it runs.`,
           `kubectl and gcloud can watch the same simulated clusters:`,
           `  export KUBECONFIG=${ready.kubeconfig}`,
           `  export CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE=${ready.computeEndpoint} CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER=${ready.containerEndpoint} CLOUDSDK_AUTH_DISABLE_CREDENTIALS=true CLOUDSDK_CORE_PROJECT=${ready.project}`,

@@ -1,7 +1,6 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 
@@ -14,7 +13,6 @@ export function SignInForm({
   initialError?: string;
   oidcProviderId?: string;
 }) {
-  const router = useRouter();
   const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
 
@@ -23,6 +21,7 @@ export function SignInForm({
     const form = new FormData(e.currentTarget);
     setPending(true);
     setError(undefined);
+    let leaving = false;
     try {
       const res = await signIn("credentials", {
         email: String(form.get("email") ?? ""),
@@ -34,12 +33,16 @@ export function SignInForm({
         setError(res?.error === "CredentialsSignin" || !res?.error ? "Email or password is wrong." : "Sign-in failed. Try again.");
         return;
       }
-      router.replace(callbackUrl);
-      router.refresh();
+      // A full page load, not router.replace: the client router still holds what it prefetched
+      // while signed out (the header's link to "/" was answered with a redirect to /signin), and
+      // replaying those cached redirects against a signed-in /signin loops without end.
+      leaving = true;
+      window.location.assign(callbackUrl);
     } catch {
       setError("Sign-in failed. Try again.");
     } finally {
-      setPending(false);
+      // Stays "Signing in…" while the next page loads, so a second submit cannot race it.
+      if (!leaving) setPending(false);
     }
   }
 

@@ -10,7 +10,13 @@ export function CommandList({ commands }: { commands: string[] }) {
         <h4 className="text-sm font-semibold">Equivalent commands</h4>
         <CopyButton text={all} label="Copy commands" />
       </div>
-      <pre aria-label="Equivalent commands" className="max-h-72 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100">
+      {/* Wraps long commands instead of widening the page; scrolls within itself, so focusable. */}
+      <pre
+        role="region"
+        tabIndex={0}
+        aria-label="Equivalent commands"
+        className="max-h-72 overflow-auto whitespace-pre-wrap break-words rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100"
+      >
         {all}
       </pre>
     </div>

@@ -18,8 +18,9 @@ export function TimelinePanel({ incidentId, initial }: { incidentId: string; ini
         Timeline
       </h2>
       {q.isError && <p className="text-sm text-amber-800">The timeline could not be refreshed: {q.error.message}</p>}
-      <div className="max-h-[80vh] overflow-auto">
-        <TimelineEntriesTable caption="Incident timeline, newest first" entries={entries} empty="Nothing yet." detail={messageOf} />
+      {/* Scrolls within itself once the incident has many entries, so a keyboard must be able to focus it. */}
+      <div role="group" aria-label="Timeline entries" tabIndex={0} className="max-h-[80vh] overflow-y-auto">
+        <TimelineEntriesTable compact caption="Incident timeline, newest first" entries={entries} empty="Nothing yet." detail={messageOf} />
       </div>
     </section>
   );

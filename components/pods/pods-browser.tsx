@@ -7,7 +7,8 @@ import { count } from "@/components/clusters/format";
 import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { podFieldSelector } from "@/lib/clusters/list-query";
-import type { Page, PodRow } from "@/lib/clusters/types";
+import { suspiciousFirst } from "@/lib/clusters/suspicious";
+import type { PodPage, PodRow } from "@/lib/clusters/types";
 import { clusterQueries } from "@/lib/query-keys";
 import { PodFilters, type PodFilterValues } from "./pod-filters";
 import { VirtualPodTable } from "./virtual-pod-table";
@@ -19,7 +20,7 @@ const PAGE_SIZE = 200;
  * with "Load more" (continue token), rows are virtualized. The filters live in the URL so a
  * filtered view can be shared and reloaded.
  */
-export function PodsBrowser({ cluster, filters, initial }: { cluster: string; filters: PodFilterValues; initial: Page<PodRow> | null }) {
+export function PodsBrowser({ cluster, filters, initial }: { cluster: string; filters: PodFilterValues; initial: PodPage | null }) {
   const router = useRouter();
   const pathname = usePathname();
   const query = {
@@ -32,8 +33,14 @@ export function PodsBrowser({ cluster, filters, initial }: { cluster: string; fi
     ...clusterQueries.pages(cluster, "pods", query),
     ...(initial ? { initialData: { pages: [initial], pageParams: [""] } } : {}),
   });
-  const rows = useMemo(() => q.data?.pages.flatMap((p) => p.items) ?? [], [q.data]);
-  const last = q.data?.pages[q.data.pages.length - 1];
+  const filtered = Object.values(filters).some(Boolean);
+  // A filtered list is where an analyst hunts for the bad pod: the ones with security events or
+  // an open incident come first. Unfiltered, the API server's order keeps pages stable.
+  const rows = useMemo(() => {
+    const all: PodRow[] = q.data?.pages.flatMap((p) => p.items) ?? [];
+    return filtered ? suspiciousFirst(all) : all;
+  }, [q.data, filtered]);
+  const last = q.data?.pages[q.data.pages.length - 1] as PodPage | undefined;
 
   const apply = (v: PodFilterValues) => {
     const qs = new URLSearchParams();
@@ -50,6 +57,9 @@ export function PodsBrowser({ cluster, filters, initial }: { cluster: string; fi
           ? "Loading pods…"
           : `Showing ${count(rows.length)} pods${last?.remainingItemCount !== undefined ? ` of ${count(rows.length + last.remainingItemCount)}` : last?.continue ? " (more available)" : ""}.`}
       </p>
+      {last?.securityEventsUnavailable && (
+        <p className="text-sm text-amber-800">Security events could not be read on this cluster; markers show open incidents only.</p>
+      )}
       <VirtualPodTable cluster={cluster} rows={rows} />
       {q.hasNextPage && (
         <Button variant="secondary" onClick={() => q.fetchNextPage()} disabled={q.isFetchingNextPage}>

@@ -7,6 +7,32 @@ import { Badge } from "@/components/clusters/badge";
 import { age, nodeHref, podHref } from "@/components/clusters/format";
 import type { PodRow } from "@/lib/clusters/types";
 
+/** Words, not colour alone: what makes this pod one to look at first. */
+function SuspicionMarkers({ row }: { row: PodRow }) {
+  const s = row.suspicion;
+  if (!s) return null;
+  const total = s.securityEvents.reduce((n, e) => n + e.count, 0);
+  return (
+    <>
+      {total > 0 && (
+        <span className="ml-2">
+          <Badge tone="red" title={s.securityEvents.map((e) => `${e.reason} ×${e.count}`).join(", ")}>
+            <span aria-hidden="true">⚠ </span>
+            {`${total} security event${total === 1 ? "" : "s"}`}
+            {/* The row keeps one line for the virtualizer; the reasons are in the tooltip and read aloud. */}
+            <span className="sr-only">{`: ${s.securityEvents.map((e) => e.reason).join(", ")}`}</span>
+          </Badge>
+        </span>
+      )}
+      {s.openIncident && (
+        <Link href={`/incidents/${encodeURIComponent(s.openIncident.id)}`} className="ml-2 text-xs font-medium" title={s.openIncident.title}>
+          open incident
+        </Link>
+      )}
+    </>
+  );
+}
+
 const ROW_HEIGHT = 41;
 const COLUMNS = ["Name", "Namespace", "Phase", "Ready", "Restarts", "Owner", "Node", "Pod IP", "Age"];
 
@@ -24,7 +50,7 @@ export function VirtualPodTable({ cluster, rows }: { cluster: string; rows: PodR
   const bottom = items.length ? v.getTotalSize() - items[items.length - 1].end : 0;
   const now = Date.now();
   return (
-    <div ref={scrollRef} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" tabIndex={0} aria-label="Pods list, scrollable">
+    <div ref={scrollRef} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" role="region" tabIndex={0} aria-label="Pods list, scrollable">
       <table className="min-w-full text-sm" aria-rowcount={rows.length + 1}>
         <caption className="sr-only">Pods</caption>
         <thead className="sticky top-0 z-10 bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">
@@ -50,6 +76,7 @@ export function VirtualPodTable({ cluster, rows }: { cluster: string; rows: PodR
                   <Link href={podHref(cluster, p.namespace, p.name)} className="font-medium">
                     {p.name}
                   </Link>
+                  <SuspicionMarkers row={p} />
                   {p.quarantined && (
                     <span className="ml-2">
                       <Badge tone="red" title="label quarantine=true">

@@ -77,7 +77,19 @@ export type PodRow = {
   quarantined: boolean;
   createdAt: string | null;
   labels: Record<string, string>;
+  /** Why an analyst should look at this pod first; absent where the list was not checked. */
+  suspicion?: PodSuspicion;
 };
+
+export type PodSuspicion = {
+  /** Security (Falco-style) Warning events on the pod, one entry per reason, most frequent first. */
+  securityEvents: { reason: string; count: number }[];
+  /** An incident not yet closed whose pod this is. */
+  openIncident: { id: string; title: string } | null;
+};
+
+/** A page of pods, with whether its security events could be read (RBAC may forbid events). */
+export type PodPage = Page<PodRow> & { securityEventsUnavailable?: boolean };
 
 export type ServiceRow = {
   namespace: string;

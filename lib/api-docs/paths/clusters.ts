@@ -163,6 +163,14 @@ export const clustersApi: OpenApiFragment = {
         owner: { type: ["object", "null"], properties: { kind: { type: "string" }, name: { type: "string" } } },
         quarantined: { type: "boolean", description: "label quarantine=true" },
         labels: { type: "object", additionalProperties: { type: "string" } },
+        suspicion: {
+          type: "object",
+          description: "In the pods list: security (Falco-style) Warning events on the pod and an incident on it that is not closed",
+          properties: {
+            securityEvents: { type: "array", items: { type: "object", properties: { reason: { type: "string" }, count: { type: "integer" } } } },
+            openIncident: { type: ["object", "null"], properties: { id: { type: "string" }, title: { type: "string" } } },
+          },
+        },
       },
     },
     Service: {

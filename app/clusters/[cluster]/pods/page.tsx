@@ -3,7 +3,7 @@ import { ClusterNav } from "@/components/clusters/cluster-nav";
 import { NotAllowed } from "@/components/clusters/not-allowed";
 import { PodsBrowser } from "@/components/pods/pods-browser";
 import { labelSelectorProblem } from "@/lib/clusters/selectors";
-import { listPods } from "@/lib/clusters/list-pods";
+import { listPodsForAnalyst } from "@/lib/clusters/list-pods";
 import { namespaceSchema, podFieldSelector } from "@/lib/clusters/list-query";
 import { requireBrowser } from "@/lib/clusters/page-guard";
 import { loadForPage } from "@/lib/clusters/page-load";
@@ -29,12 +29,12 @@ export default async function PodsPage({ params, searchParams }: Props) {
   const valid = (!filters.namespace || namespaceSchema.safeParse(filters.namespace).success) && !labelSelectorProblem(filters.labelSelector);
   const first = valid
     ? await loadForPage(() =>
-        listPods(cluster, {
+        listPodsForAnalyst(cluster, {
           namespace: filters.namespace || undefined,
           labelSelector: filters.labelSelector || undefined,
           fieldSelector: podFieldSelector({ node: filters.node || undefined, phase: filters.phase || undefined }),
           limit: 200,
-        }),
+        }, { caller: who }),
       )
     : null;
   return (

@@ -237,7 +237,14 @@ export default async function PodPage({ params }: Props) {
           {l.error ? (
             <LoadError what={`logs of ${l.container}`} message={l.error} />
           ) : (
-            <pre aria-label={`Last log lines of ${l.container}`} className="max-h-96 overflow-auto rounded bg-slate-950 p-3 text-xs text-slate-100">
+            // Long lines wrap rather than widen the page; the tail scrolls within itself, so it is a
+            // named region a keyboard can focus and scroll.
+            <pre
+              role="region"
+              tabIndex={0}
+              aria-label={`Last log lines of ${l.container}`}
+              className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-950 p-3 text-xs text-slate-100"
+            >
               {l.lines || "(no output)"}
             </pre>
           )}
