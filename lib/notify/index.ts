@@ -1,6 +1,9 @@
 import "server-only";
-import { approvalSettings, consoleBaseUrl } from "./settings";
-import { APPROVAL_EVENTS, type ApprovalView } from "./types";
+// Notifications of what people should know about an incident: approval requests and decisions,
+// and failed steps. Not part of approvals: a failed step is not an approval event. The webhook
+// URLs are validated with the approval settings (NOTIFY_* in lib/approvals/policy-schema.ts).
+import { approvalSettings, consoleBaseUrl } from "@/lib/approvals/settings";
+import { APPROVAL_EVENTS, type ApprovalView } from "@/lib/approvals/types";
 
 export type ApprovalNotice = {
   kind: (typeof APPROVAL_EVENTS)["requested" | "approved" | "rejected"];
