@@ -27,9 +27,9 @@ let analyst: string;
 
 beforeAll(async () => {
   sim = await startSim();
-  let db;
-  ({ db, close } = await freshDb());
-  analyst = await userToken(db, "analyst@x.com", ["analyst"]);
+  const fresh = await freshDb();
+  close = fresh.close;
+  analyst = await userToken(fresh.db, "analyst@x.com", ["analyst"]);
   who.caller = caller("analyst@x.com", "analyst");
 });
 afterAll(async () => {
