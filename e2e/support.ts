@@ -41,16 +41,31 @@ export async function findCompromisedPod(request: APIRequestContext): Promise<Po
   throw new Error("the demo's compromised checkout pod was not found");
 }
 
-/**
- * Every spec file starts from the demo scenario as built: the specs share one console and one
- * simulator, and containment changes the world (an approved delete-pod removes the pod the next
- * spec looks for). The simulator's own /_sim/reset rebuilds it with the same seed and names;
- * its address comes from the kubeconfig `npm run demo` wrote.
- */
-export async function resetSimulator(request: APIRequestContext): Promise<void> {
+/** The simulator's address, from the kubeconfig `npm run demo` wrote. */
+export function simulatorBase(): string {
   const kubeconfig = fs.readFileSync(path.resolve(__dirname, "..", ".data", "demo", "kubeconfig"), "utf8");
   const server = /server:\s*(http:\/\/127\.0\.0\.1:\d+)/.exec(kubeconfig)?.[1];
   if (!server) throw new Error("no simulator address in .data/demo/kubeconfig");
-  const reset = await request.post(`${server}/_sim/reset`);
+  return server;
+}
+
+/**
+ * Every spec file starts from the demo scenario as built: the specs share one console and one
+ * simulator, and containment changes the world (an approved delete-pod removes the pod the next
+ * spec looks for). The simulator's own /_sim/reset rebuilds it with the same seed and names,
+ * and clears injected faults.
+ */
+export async function resetSimulator(request: APIRequestContext): Promise<void> {
+  const reset = await request.post(`${simulatorBase()}/_sim/reset`);
   expect(reset.status()).toBe(200);
+}
+
+/** Makes the simulator answer matching requests with an error status (see sim/control/router.ts). */
+export async function injectFault(request: APIRequestContext, rule: { path: string; method: string; status: number; times?: number }): Promise<void> {
+  const res = await request.post(`${simulatorBase()}/_sim/faults`, { data: rule });
+  expect(res.status()).toBe(201);
+}
+
+export async function clearFaults(request: APIRequestContext): Promise<void> {
+  expect((await request.delete(`${simulatorBase()}/_sim/faults`)).status()).toBe(200);
 }

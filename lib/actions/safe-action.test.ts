@@ -19,6 +19,7 @@ const ran = vi.fn();
 const doThing = action({ schema, role: "lead" }, async (input, ctx) => {
   ran(input, ctx.caller.id);
   if (input.name === "missing") throw new HttpError(404, "Pod shop/missing not found");
+  if (input.name === "forbidden") throw new HttpError(502, '"Cordon the node" failed: Cordoning n1: nodes "n1" is forbidden', { reason: "step-failed" });
   if (input.name === "boom") throw new Error("connect ECONNREFUSED postgres://airlock:hunter2@db/airlock");
   if (input.name === "away") redirect("/elsewhere");
   return { hello: input.name, count: input.count };
@@ -73,6 +74,13 @@ it("shows an HttpError's message but never raw exception text", async () => {
     expect(logged.join("\n")).toContain("ECONNREFUSED");
     expect(logged.join("\n")).not.toContain("hunter2");
   }
+});
+
+it("shows a failed step's reason (a deliberate 502) as the API does, with the reference of its log line", async () => {
+  who.caller = lead;
+  const r = await doThing({ name: "forbidden", count: 1 });
+  expect(r).toEqual({ ok: false, message: expect.stringMatching(/^"Cordon the node" failed: Cordoning n1: nodes "n1" is forbidden \(ref [0-9a-f]{12}\)$/) });
+  if (!r.ok) expect(logged.join("\n")).toContain(/ref ([0-9a-f]+)/.exec(r.message)![1]);
 });
 
 it("lets redirect() through", async () => {

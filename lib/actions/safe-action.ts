@@ -2,8 +2,8 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getCaller, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
-import { isHttpError } from "@/lib/http/errors";
-import { logError, newRef } from "@/lib/http/log";
+import { newRef } from "@/lib/http/log";
+import { safeError } from "@/lib/http/safe-error";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 
 export type ActionResult<T> =
@@ -40,8 +40,9 @@ export function formDataToObject(fd: FormData): Record<string, unknown> {
 
 /**
  * Wraps a server action: authenticates (its own check, whatever the page did), checks the role,
- * validates with zod, and returns a typed result. Errors never leak: an HttpError's message is
- * shown as is; anything else is logged with a reference id and reported only by that id.
+ * validates with zod, and returns a typed result. Failures go through `safeError`, the policy
+ * route handlers share: an HttpError's message is shown (a failed step's reason included), and
+ * anything else is logged with a reference id and reported only by that id.
  * Call `redirect()` after awaiting the result, not inside `fn` (it is rethrown if you do).
  */
 export function action<S extends z.ZodType, T>(
@@ -69,11 +70,8 @@ export function action<S extends z.ZodType, T>(
       return { ok: true, data };
     } catch (err) {
       unstable_rethrow(err);
-      if (isHttpError(err) && err.status < 500) {
-        return { ok: false, message: err.message, ...(err.fieldErrors ? { fieldErrors: err.fieldErrors } : {}) };
-      }
-      logError(requestId, err, { door: "action" });
-      return { ok: false, message: `Something went wrong (ref ${requestId})` };
+      const e = safeError(err, requestId, { door: "action" });
+      return { ok: false, message: e.message, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) };
     }
   };
 }

@@ -1,15 +1,14 @@
 import "server-only";
+import { processSingleton } from "@/lib/process-singleton";
 
-const CLOCK = Symbol.for("airlock.approvals.clock");
-type Holder = { [CLOCK]?: () => Date };
+const clock = processSingleton("approvals.clock", () => ({ override: undefined as (() => Date) | undefined }));
 
 /** Now, as approvals see it: expiry is tested by moving this clock, never by waiting. */
 export function now(): Date {
-  return (globalThis as Holder)[CLOCK]?.() ?? new Date();
+  return clock.override?.() ?? new Date();
 }
 
 /** Tests only: a fixed or moving clock; undefined restores the real one. */
-export function setClockForTests(clock: (() => Date) | undefined): void {
-  if (clock) (globalThis as Holder)[CLOCK] = clock;
-  else delete (globalThis as Holder)[CLOCK];
+export function setClockForTests(override: (() => Date) | undefined): void {
+  clock.override = override;
 }

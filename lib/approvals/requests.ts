@@ -13,7 +13,7 @@ import { getDb, type Db } from "@/lib/store";
 import { now } from "./clock";
 import { type ApprovalDecisionRow, type ApprovalRequestRow } from "./db";
 import { MIN_REJECT_COMMENT } from "./doors";
-import { notify } from "./notify";
+import { notify } from "@/lib/notify";
 import { requiredApprovals, ttlMs } from "./policy";
 import { APPROVAL_EVENTS, type ApprovalStatus, type ApprovalView } from "./types";
 import { writeTx } from "./write-tx";

@@ -1,8 +1,8 @@
 import "server-only";
+import { processSingleton } from "@/lib/process-singleton";
 import { approvalSettingsFromEnv, type ApprovalSettings } from "./policy-schema";
 
-const CACHE = Symbol.for("airlock.approvals.settings");
-type Holder = { [CACHE]?: { key: string; settings: ApprovalSettings } };
+const cache = processSingleton("approvals.settings", () => ({ entry: undefined as { key: string; settings: ApprovalSettings } | undefined }));
 
 const VARS = ["APPROVAL_POLICY", "APPROVAL_POLICY_FILE", "APPROVAL_TTL_MINUTES", "NOTIFY_WEBHOOK_URL", "NOTIFY_SLACK_WEBHOOK_URL"] as const;
 
@@ -12,10 +12,9 @@ const VARS = ["APPROVAL_POLICY", "APPROVAL_POLICY_FILE", "APPROVAL_TTL_MINUTES",
  * already refused a bad value at start (lib/config/schema.ts). Re-read when the variables change.
  */
 export function approvalSettings(): ApprovalSettings {
-  const g = globalThis as Holder;
   const key = JSON.stringify(VARS.map((v) => process.env[v] ?? null));
-  if (g[CACHE]?.key !== key) g[CACHE] = { key, settings: approvalSettingsFromEnv(process.env) };
-  return g[CACHE].settings;
+  if (cache.entry?.key !== key) cache.entry = { key, settings: approvalSettingsFromEnv(process.env) };
+  return cache.entry.settings;
 }
 
 /** The console's public base URL for links in notifications, when configured. */

@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers/index";
 import { config, rolesForEmail } from "@/lib/config";
+import { processSingleton } from "@/lib/process-singleton";
 import { getDb } from "@/lib/store";
 import { authenticateLocal, findUserByEmail, upsertOidcUser } from "./users";
 
@@ -100,13 +101,9 @@ function buildOptions(): NextAuthOptions {
   };
 }
 
-const KEY = Symbol.for("airlock.authOptions");
-type Holder = { [KEY]?: NextAuthOptions };
-
 /** next-auth options, built on first use (so `next build` never needs the secret). */
 export function getAuthOptions(): NextAuthOptions {
-  const g = globalThis as Holder;
-  return (g[KEY] ??= buildOptions());
+  return processSingleton("authOptions", buildOptions);
 }
 
 /**

@@ -1,14 +1,10 @@
 import "server-only";
+import { processSingleton } from "@/lib/process-singleton";
 
 type Entry = { at: number; value: Promise<unknown> };
 
-const HOLDER = Symbol.for("airlock.clusters.burst-cache");
-type Holder = { [HOLDER]?: Map<string, Entry> };
-
 function store(): Map<string, Entry> {
-  const g = globalThis as Holder;
-  g[HOLDER] ??= new Map();
-  return g[HOLDER];
+  return processSingleton("clusters.burst-cache", () => new Map<string, Entry>());
 }
 
 /**

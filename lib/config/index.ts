@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { processSingleton } from "@/lib/process-singleton";
 import { evidenceSettings, type EvidenceConfig } from "./evidence";
 import { envSchema, parseRoleMap, type RoleMapRule } from "./schema";
 
@@ -119,19 +120,16 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
   };
 }
 
-const KEY = Symbol.for("airlock.config");
-type Holder = { [KEY]?: Config };
+const loaded = processSingleton("config", () => ({ config: undefined as Config | undefined }));
 
 /** The validated configuration of this process, read from process.env once. */
 export function config(): Config {
-  const g = globalThis as Holder;
-  if (!g[KEY]) g[KEY] = loadConfig(process.env);
-  return g[KEY];
+  return (loaded.config ??= loadConfig(process.env));
 }
 
 /** Tests only: forget the cached configuration so the next config() re-reads process.env. */
 export function resetConfigForTests(): void {
-  delete (globalThis as Holder)[KEY];
+  loaded.config = undefined;
 }
 
 export type ConfigRow = { name: string; default: string; description: string };

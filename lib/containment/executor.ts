@@ -1,5 +1,5 @@
 import "server-only";
-import { notify } from "@/lib/approvals/notify";
+import { notify } from "@/lib/notify";
 import { appendEntry } from "@/lib/audit/append";
 import { hasRole, meetsRequirement, type Caller } from "@/lib/auth/roles";
 import { HttpError, isHttpError } from "@/lib/http/errors";

@@ -12,6 +12,7 @@ import { ClusterManagerClient } from "@google-cloud/container";
 import { Storage, type StorageOptions } from "@google-cloud/storage";
 import { PassThroughClient } from "google-auth-library";
 import { config } from "@/lib/config";
+import { processSingleton } from "@/lib/process-singleton";
 
 export type ComputeClients = {
   instances: InstancesClient;
@@ -52,22 +53,18 @@ export function endpointOptions(endpoint: string | undefined): GoogleClientOptio
   };
 }
 
-const HOLDER = Symbol.for("airlock.gcp.clients");
-type Holder = {
-  [HOLDER]?: {
-    computeKey?: string;
-    compute?: ComputeClients;
-    containerKey?: string;
-    container?: ClusterManagerClient;
-    storageKey?: string;
-    storage?: Storage;
-  };
+type Cached = {
+  computeKey?: string;
+  compute?: ComputeClients;
+  containerKey?: string;
+  container?: ClusterManagerClient;
+  storageKey?: string;
+  storage?: Storage;
 };
+const held = processSingleton("gcp.clients", () => ({ cached: {} as Cached }));
 
-function cache(): NonNullable<Holder[typeof HOLDER]> {
-  const g = globalThis as Holder;
-  g[HOLDER] ??= {};
-  return g[HOLDER];
+function cache(): Cached {
+  return held.cached;
 }
 
 /** Compute Engine clients, from GOOGLE_COMPUTE_ENDPOINT when set, else Application Default Credentials. */
@@ -129,5 +126,5 @@ export function storageClient(): Storage {
 
 /** Tests only: forget clients so changed endpoints are read. */
 export function resetGcpClientsForTests(): void {
-  delete (globalThis as Holder)[HOLDER];
+  held.cached = {};
 }

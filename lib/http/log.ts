@@ -21,10 +21,10 @@ export function redact(text: string): string {
   return out;
 }
 
-type Fields = Record<string, string | number | boolean | null | undefined>;
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 /** One JSON line on stderr: level, ref, where, error name, redacted message and stack. */
-export function logError(ref: string, err: unknown, fields: Fields = {}): void {
+export function logError(ref: string, err: unknown, fields: LogFields = {}): void {
   const e = err instanceof Error ? err : new Error(typeof err === "string" ? err : "non-Error thrown");
   console.error(
     JSON.stringify({

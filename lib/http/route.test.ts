@@ -45,6 +45,7 @@ const handler = route(
     ran();
     if (input.replicas === 404) throw new HttpError(404, `Deployment ${params.ns}/web not found`);
     if (input.replicas === 500) throw new Error("secret=hunter2 leaked");
+    if (input.replicas === 502) throw new HttpError(502, `"Scale" failed: Scaling ${params.ns}/web: deployments.apps "web" is forbidden`, { reason: "step-failed" });
     if (input.replicas === 0) return undefined;
     return { ns: params.ns, replicas: input.replicas, by: caller.email };
   },
@@ -114,4 +115,14 @@ it("maps HttpError to its status and hides other errors behind a reference", asy
   expect(JSON.stringify(body)).not.toContain("hunter2");
   expect(logged.join("\n")).toContain(body.error.ref);
   expect(logged.join("\n")).not.toContain("hunter2");
+});
+
+it("shows a deliberate 502 (a failed step) with its reason and the reference of its log line", async () => {
+  const res = await handler(req("POST", leadToken, { replicas: 502 }), ctx("shop"));
+  expect(res.status).toBe(502);
+  const body = await res.json();
+  expect(body).toEqual({
+    error: { code: 502, message: `"Scale" failed: Scaling shop/web: deployments.apps "web" is forbidden (ref ${body.error.ref})`, reason: "step-failed", ref: expect.stringMatching(/^[0-9a-f]{12}$/) },
+  });
+  expect(logged.join("\n")).toContain(body.error.ref);
 });

@@ -3,8 +3,8 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
-import { isHttpError } from "./errors";
-import { logError, newRef } from "./log";
+import { newRef } from "./log";
+import { safeError } from "./safe-error";
 import { fieldErrorsOf } from "./zod-errors";
 
 export { HttpError } from "./errors";
@@ -67,8 +67,9 @@ async function readInput(req: Request): Promise<{ ok: true; value: unknown } | {
 
 /**
  * Wraps a route handler: 401 without a caller, 403 without the role, 400 with field errors on
- * bad params or input (before the handler runs), the handler's HttpError as its status, and
- * anything else as a 500 carrying only a reference id. A handler may return a Response, a
+ * bad params or input (before the handler runs), then the handler's failure through
+ * `safeError`, the policy server actions share: an HttpError as its status and message, anything
+ * else as a 500 carrying only a reference id. A handler may return a Response, a
  * JSON-able value (200), or undefined (204).
  */
 export function route<S extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
@@ -106,15 +107,8 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
       return Response.json(out);
     } catch (err) {
       unstable_rethrow(err);
-      if (isHttpError(err) && err.status >= 400 && err.status < 500) {
-        return errorResponse(err.status, err.message, { fieldErrors: err.fieldErrors, reason: err.reason });
-      }
-      if (isHttpError(err) && err.status >= 500) {
-        logError(requestId, err, { door: "route", method: req.method, path });
-        return errorResponse(err.status, `${err.message} (ref ${requestId})`, { ref: requestId, reason: err.reason });
-      }
-      logError(requestId, err, { door: "route", method: req.method, path });
-      return errorResponse(500, `Internal error (ref ${requestId})`, { ref: requestId });
+      const e = safeError(err, requestId, { door: "route", method: req.method, path });
+      return errorResponse(e.status, e.message, { fieldErrors: e.fieldErrors, reason: e.reason, ref: e.ref });
     }
   };
 }

@@ -14,6 +14,7 @@ import {
 } from "@kubernetes/client-node";
 import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/errors";
+import { processSingleton } from "@/lib/process-singleton";
 
 export type KubeApis = {
   kc: KubeConfig;
@@ -30,8 +31,7 @@ const IN_CLUSTER_CONTEXT = "in-cluster";
 
 type Loaded = { key: string; base: KubeConfig; apis: Map<string, KubeApis> };
 
-const HOLDER = Symbol.for("airlock.kube.clients");
-type Holder = { [HOLDER]?: Loaded };
+const held = processSingleton("kube.clients", () => ({ loaded: undefined as Loaded | undefined }));
 
 /** A key that changes when the kubeconfig files do, so edits are picked up without a restart. */
 function sourceKey(files: string[]): string {
@@ -86,11 +86,10 @@ function kubeconfigFiles(): string[] {
 function loaded(): Loaded {
   const files = kubeconfigFiles();
   const key = files.length ? sourceKey(files) : "in-cluster";
-  const g = globalThis as Holder;
-  if (!g[HOLDER] || g[HOLDER].key !== key) {
-    g[HOLDER] = { key, base: loadBase(files), apis: new Map() };
+  if (!held.loaded || held.loaded.key !== key) {
+    held.loaded = { key, base: loadBase(files), apis: new Map() };
   }
-  return g[HOLDER];
+  return held.loaded;
 }
 
 /** Every context in the kubeconfig (or the single in-cluster context): each one is a cluster. */
@@ -150,5 +149,5 @@ export { PatchStrategy } from "@kubernetes/client-node";
 
 /** Tests only: drop cached clients so a new KUBECONFIG is read. */
 export function resetKubeClientsForTests(): void {
-  delete (globalThis as Holder)[HOLDER];
+  held.loaded = undefined;
 }

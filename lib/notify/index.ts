@@ -1,6 +1,10 @@
 import "server-only";
-import { approvalSettings, consoleBaseUrl } from "./settings";
-import { APPROVAL_EVENTS, type ApprovalView } from "./types";
+// Notifications of what people should know about an incident: approval requests and decisions,
+// and failed steps. Not part of approvals: a failed step is not an approval event. The webhook
+// URLs are validated with the approval settings (NOTIFY_* in lib/approvals/policy-schema.ts).
+import { approvalSettings, consoleBaseUrl } from "@/lib/approvals/settings";
+import { APPROVAL_EVENTS, type ApprovalView } from "@/lib/approvals/types";
+import { processSingleton } from "@/lib/process-singleton";
 
 export type ApprovalNotice = {
   kind: (typeof APPROVAL_EVENTS)["requested" | "approved" | "rejected"];
@@ -23,11 +27,9 @@ export type Notice = ApprovalNotice | StepFailedNotice;
 export type NotifyTiming = { attempts: number; baseDelayMs: number; timeoutMs: number };
 const DEFAULT_TIMING: NotifyTiming = { attempts: 4, baseDelayMs: 500, timeoutMs: 5_000 };
 
-const STATE = Symbol.for("airlock.approvals.notify");
 type State = { inflight: Set<Promise<void>>; timing: NotifyTiming };
 function state(): State {
-  const g = globalThis as { [STATE]?: State };
-  return (g[STATE] ??= { inflight: new Set(), timing: DEFAULT_TIMING });
+  return processSingleton<State>("notify", () => ({ inflight: new Set(), timing: DEFAULT_TIMING }));
 }
 
 function consoleLink(path: string): string | undefined {

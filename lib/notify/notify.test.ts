@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
-import { flushNotifications, jsonPayload, notify, setNotifyTimingForTests, slackPayload, type ApprovalNotice } from "./notify";
-import type { ApprovalView } from "./types";
+import { flushNotifications, jsonPayload, notify, setNotifyTimingForTests, slackPayload, type ApprovalNotice } from ".";
+import type { ApprovalView } from "@/lib/approvals/types";
 
 /** A receiver on 127.0.0.1 that answers 500 to the first `failures` posts, then 200. */
 function receiver(failures: number) {
