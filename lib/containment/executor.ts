@@ -7,7 +7,7 @@ import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
 import { evidenceSink } from "@/lib/evidence/sink";
 import { getDb } from "@/lib/store";
-import { approvalFor, requiresApproval } from "./approvals";
+import { approvalFor, requiresApproval, type ApprovalLookup } from "./approvals";
 import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { requireIncident, roleLabel, timelineTargets } from "./incidents";
@@ -25,6 +25,13 @@ export const MIN_OVERRIDE_REASON = 10;
 
 export type ExecuteInput = { planHash: string; confirm?: string; params?: Record<string, unknown>; overrideReason?: string };
 export type UndoInput = { confirm?: string };
+
+/**
+ * What the executor consults beyond the step itself, given by each caller rather than found in
+ * a global: the doors pass the console's approval lookup, tests their own. No lookup, no
+ * approvals: a step that needs one is refused.
+ */
+export type ExecuteGates = { approvals?: ApprovalLookup };
 
 export type RunOutcome = {
   runId: string;
@@ -157,10 +164,10 @@ async function verifySafely(step: AnyStep, ctx: StepContext): Promise<VerifyResu
  * evidence lock and approval; takes the (incident, step) lock; writes the intent BEFORE any
  * change; executes with bounded retries; writes the result and a verification.
  */
-export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput): Promise<RunOutcome> {
+export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput, gates: ExecuteGates = {}): Promise<RunOutcome> {
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
-  return recordRefusal(caller, incident, step, "execute", () => executeChecked(caller, incident, step, input));
+  return recordRefusal(caller, incident, step, "execute", () => executeChecked(caller, incident, step, input, gates));
 }
 
 /**
@@ -187,7 +194,7 @@ async function recordRefusal<T>(caller: Caller, incident: Incident, step: AnySte
   }
 }
 
-async function executeChecked(caller: Caller, incident: Incident, step: AnyStep, input: ExecuteInput): Promise<RunOutcome> {
+async function executeChecked(caller: Caller, incident: Incident, step: AnyStep, input: ExecuteInput, gates: ExecuteGates): Promise<RunOutcome> {
   const incidentId = incident.id;
   const stepId = step.id;
   requireRole(caller, step);
@@ -227,7 +234,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
 
   let approvalId: string | undefined;
   if (requiresApproval(step)) {
-    const approval = await approvalFor(incidentId, stepId, plan.planHash);
+    const approval = await approvalFor(gates.approvals, incidentId, stepId, plan.planHash);
     if (!approval) throw new HttpError(403, `"${step.title}" requires an approver's sign-off for this plan`, { reason: "approval-required" });
     approvalId = approval.id;
   }
