@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-// Evidence as collect-evidence returns it in its record; the evidence store (issue 6) persists
+// Evidence as collect-evidence returns it in its record; the evidence store (lib/evidence) persists
 // these. Each body is hashed as collected, so later tampering is detectable.
 
 export interface Artifact {
