@@ -1,5 +1,6 @@
 // The containment model every door reads: the wizard, /api/v1, approvals and the report all
-// work from these step definitions, so adding a step is adding one file under steps/.
+// work from these step definitions, so adding a step is adding one file under steps/ (and one
+// line in steps/index.ts).
 import type { ZodType } from "zod";
 import type { Role } from "@/lib/auth/roles";
 import type { ArtifactSink } from "./steps/support/artifacts";
@@ -182,10 +183,12 @@ export interface StepDefinition<P = JsonObject, D = JsonObject, R = JsonObject, 
 export type AnyStep = StepDefinition<any, any, any>;
 
 /**
- * Declares a step with its types: `P` comes from the params schema, `D` (the plan's data) and
- * `R` (the execute record) are given, so the step's file states them once at the top:
- * `export const myStep = defineStep<Data, Record>()({ id: "my-step", params, record, ... })`.
- * (Curried because TypeScript cannot infer some type arguments and take others explicitly.)
+ * Declares a step with its types: `P` is inferred from the params schema; `D` (the plan's data)
+ * and `R` (the execute record, whose zod schema is required here) are stated once at the top of
+ * the step's file: `export const myStep = defineStep<Data, RunRecord>()({ id, params, record, … })`.
+ * Curried because TypeScript cannot take some type arguments explicitly and infer the others;
+ * explicit D and R also keep a step's type from depending on its own method bodies.
+ * See docs/adding-a-step.md.
  */
 export function defineStep<D extends JsonObject = JsonObject, R extends JsonObject = JsonObject>() {
   return <const Id extends string, P extends JsonObject = JsonObject>(
