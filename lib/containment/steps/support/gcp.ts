@@ -66,7 +66,7 @@ export async function waitOperation(
     const [next] = zone
       ? await withRetry(() => c.zoneOperations.wait({ project: scope.project, zone, operation: op.name! }))
       : await withRetry(() => c.globalOperations.wait({ project: scope.project, operation: op.name! }));
-    op = next as OperationLike; // Cast: wait() answers protos' IOperation, whose enums are widened to string | number.
+    op = next;
   }
   const errors = op?.error?.errors ?? [];
   if (errors.length) {
