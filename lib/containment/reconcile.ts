@@ -57,8 +57,8 @@ export async function reconcileInterrupted(): Promise<Reconciled[]> {
     });
     if (!finished) continue; // another process reconciled or finished it first
     if (tookEffect && run.operation === "undo") {
-      const undoes = (parseRecord(run) as { undoes?: string } | undefined)?.undoes;
-      if (undoes) await markUndone(db, undoes);
+      const undoes = parseRecord(run)?.undoes;
+      if (typeof undoes === "string" && undoes) await markUndone(db, undoes);
     }
     await appendEntry(db, {
       actor: SYSTEM_ACTOR,
