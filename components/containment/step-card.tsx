@@ -78,6 +78,9 @@ export function StepCard({
     { plan: null, feedback: null, replanned: false },
   );
 
+  const form = step.ui.form ?? [];
+  const panel = step.ui.panel;
+
   // onSubmit rather than a form action: React resets a form after its action, and the
   // parameters (SSH range, per-Service choice) must stay visible beside the plan they produced.
   function submitPlan(e: FormEvent<HTMLFormElement>) {
@@ -87,8 +90,6 @@ export function StepCard({
     startTransition(() => dispatch({ kind: "plan", params }));
   }
 
-  const form = step.ui.form ?? [];
-  const panel = step.ui.panel;
   const titleId = `${step.id}-title`;
   const blockedId = `${step.id}-blocked`;
   const running = pending || step.status === "running";
