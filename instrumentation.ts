@@ -3,7 +3,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { startConsole } = await import("@/lib/config/startup");
     await startConsole();
-    // The executor refuses every step that needs approval until the approvals lookup is installed.
+    // A policy naming an unknown step stops the start rather than silently dropping a sign-off.
     const { installApprovalsOrExit } = await import("@/lib/approvals/install");
     installApprovalsOrExit();
     // Steps interrupted by the last shutdown (intent written, no result): verify and record them.

@@ -16,10 +16,11 @@ function mmss(s: number): string {
 }
 
 /**
- * The NetworkPolicy propagation window after apply-deny-all, counted to the run's recorded
- * effectiveAt (server time), then the prompt to probe. Reloading shows the same countdown.
+ * A propagation window (a NetworkPolicy's, after the deny-all), counted to the run's recorded
+ * effectiveAt (server time), then the prompt to run the step that checks it. Reloading shows
+ * the same countdown.
  */
-export function PropagationCountdown({ effectiveAt, probeAnchor }: { effectiveAt: string; probeAnchor: string }) {
+export function PropagationCountdown({ effectiveAt, thenStepId, thenAnchor }: { effectiveAt: string; thenStepId: string; thenAnchor: string }) {
   const now = useSyncExternalStore(subscribe, nowSeconds, serverNow);
   const end = Math.ceil(Date.parse(effectiveAt) / 1000);
   const left = now === null ? null : Math.max(0, end - now);
@@ -30,7 +31,7 @@ export function PropagationCountdown({ effectiveAt, probeAnchor }: { effectiveAt
       </p>
       {left === 0 && (
         <p role="status">
-          The propagation window has passed: <Link href={`#${probeAnchor}`}>run probe-isolation</Link> to check the pod is cut off.
+          The propagation window has passed: <Link href={`#${thenAnchor}`}>run {thenStepId}</Link> to check the pod is cut off.
         </p>
       )}
     </div>

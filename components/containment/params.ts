@@ -1,33 +1,48 @@
+import type { IncidentTargets } from "@/lib/containment/types";
+import type { FormField, TargetList } from "@/lib/containment/ui";
+
 /**
- * Which steps take parameters in the wizard, and how the plan form's fields become the params
- * object the engine validates (its zod schema is the authority; this only shapes the input).
+ * How a step's plan form becomes the params object the engine validates. The step's form
+ * descriptor says which fields there are; its zod schema stays the authority on what is valid.
  */
 export type StepParams = Record<string, unknown>;
 
-export const STEPS_WITH_PARAMS = new Set(["collect-evidence", "drain-node", "detach-services", "firewall-isolate", "restart-container"]);
-
-export function paramsFromForm(stepId: string, fd: FormData): StepParams {
+export function paramsFromForm(fields: readonly FormField[], fd: FormData): StepParams {
   const text = (name: string) => {
     const v = fd.get(name);
     return typeof v === "string" ? v.trim() : "";
   };
-  switch (stepId) {
-    case "collect-evidence":
-      return fd.get("recollect") === "on" ? { recollect: true } : {};
-    case "drain-node":
-      return { force: fd.get("force") === "on" };
-    case "firewall-isolate":
-      return { sshSourceRange: text("sshSourceRange"), protocol: text("protocol") || "all" };
-    case "restart-container":
-      return text("container") ? { container: text("container") } : {};
-    case "detach-services": {
-      const mode: Record<string, string> = {};
-      for (const [key, value] of fd.entries()) {
-        if (key.startsWith("mode.") && typeof value === "string") mode[key.slice("mode.".length)] = value;
+  const params: StepParams = {};
+  for (const f of fields) {
+    switch (f.kind) {
+      case "checkbox":
+        params[f.name] = fd.get(f.name) === "on";
+        break;
+      case "text":
+        params[f.name] = text(f.name);
+        break;
+      case "radio":
+        params[f.name] = text(f.name) || f.default;
+        break;
+      case "select":
+        // An empty list leaves the choice to the step (e.g. a pod's only container).
+        if (text(f.name)) params[f.name] = text(f.name);
+        break;
+      case "radio-each": {
+        const prefix = `${f.name}.`;
+        const chosen: Record<string, string> = {};
+        for (const [key, value] of fd.entries()) {
+          if (key.startsWith(prefix) && typeof value === "string") chosen[key.slice(prefix.length)] = value;
+        }
+        params[f.name] = chosen;
+        break;
       }
-      return { mode };
     }
-    default:
-      return {};
   }
+  return params;
+}
+
+/** The incident's targets a field offers as choices. */
+export function targetChoices(targets: IncidentTargets, from: TargetList): string[] {
+  return targets[from];
 }

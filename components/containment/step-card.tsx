@@ -13,7 +13,7 @@ import { ApprovalSlot } from "./approval-slot";
 import { ConfirmForm, type ConfirmInput } from "./confirm-form";
 import { PropagationCountdown } from "./countdown";
 import { DrainProgress } from "./drain-progress";
-import { paramsFromForm, STEPS_WITH_PARAMS, type StepParams } from "./params";
+import { paramsFromForm, type StepParams } from "./params";
 import { PlanView } from "./plan-view";
 import { RiskBadge } from "./risk-badge";
 import { StatusBadge } from "./status-badge";
@@ -78,11 +78,14 @@ export function StepCard({
     { plan: null, feedback: null, replanned: false },
   );
 
+  const form = step.ui.form ?? [];
+  const panel = step.ui.panel;
+
   // onSubmit rather than a form action: React resets a form after its action, and the
   // parameters (SSH range, per-Service choice) must stay visible beside the plan they produced.
   function submitPlan(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const params = paramsFromForm(step.id, new FormData(e.currentTarget));
+    const params = paramsFromForm(form, new FormData(e.currentTarget));
     setDirty(false);
     startTransition(() => dispatch({ kind: "plan", params }));
   }
@@ -90,10 +93,11 @@ export function StepCard({
   const titleId = `${step.id}-title`;
   const blockedId = `${step.id}-blocked`;
   const running = pending || step.status === "running";
-  const lock = step.lockedUntilEvidence && !evidenceDone ? "Locked: eradicate steps stay locked until collect-evidence has succeeded for this incident." : null;
+  const lock = step.lockedUntilStep && !evidenceDone ? `Locked: eradicate steps stay locked until ${step.lockedUntilStep} has succeeded for this incident.` : null;
   const plan = state.plan?.view ?? null;
   const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
-  const effectiveAt = step.id === "apply-deny-all" && (step.status === "succeeded" || step.status === "noop") ? step.lastRun?.effectiveAt : null;
+  const tookEffect = step.status === "succeeded" || step.status === "noop";
+  const effectiveAt = panel?.kind === "propagation-countdown" && tookEffect ? step.lastRun?.effectiveAt : null;
 
   return (
     <section id={stepAnchor(step.id)} aria-labelledby={titleId} className="scroll-mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -129,14 +133,14 @@ export function StepCard({
           Destructive: needs an approver&apos;s sign-off bound to the reviewed plan before it runs.
         </p>
       )}
-      {effectiveAt && (
+      {effectiveAt && panel?.kind === "propagation-countdown" && (
         <div className="mt-3">
-          <PropagationCountdown effectiveAt={effectiveAt} probeAnchor={stepAnchor("probe-isolation")} />
+          <PropagationCountdown effectiveAt={effectiveAt} thenStepId={panel.thenStepId} thenAnchor={stepAnchor(panel.thenStepId)} />
         </div>
       )}
 
       <form className="mt-3 space-y-3" onSubmit={submitPlan}>
-        {STEPS_WITH_PARAMS.has(step.id) && <StepParamsFields stepId={step.id} targets={targets} fieldErrors={planFieldErrors} onChange={() => setDirty(true)} />}
+        <StepParamsFields stepId={step.id} fields={form} targets={targets} fieldErrors={planFieldErrors} onChange={() => setDirty(true)} />
         <Button type="submit" variant="secondary" disabled={running}>
           {plan ? "Plan again" : "Plan"}
         </Button>
@@ -170,10 +174,15 @@ export function StepCard({
         </div>
       )}
 
-      {step.id === "drain-node" && (
+      {panel?.kind === "drain-progress" && (
         <div className="mt-3">
           <DrainProgress incidentId={incidentId} stepId={step.id} running={running} serverRunning={step.status === "running"} />
         </div>
+      )}
+      {panel?.kind === "last-result" && tookEffect && step.lastRun?.operation === "execute" && step.lastRun.message && (
+        <p className="mt-3 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 text-sm">
+          <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}): {step.lastRun.message}
+        </p>
       )}
 
       <div className="mt-3">

@@ -1,121 +1,142 @@
+import { Fragment, type ReactNode } from "react";
 import type { IncidentTargets } from "@/lib/containment/types";
+import type { FormField } from "@/lib/containment/ui";
+import { targetChoices } from "./params";
 
-const field = "block w-full max-w-sm rounded-md border border-slate-300 px-3 py-1.5 text-sm";
+const input = "block w-full max-w-sm rounded-md border border-slate-300 px-3 py-1.5 text-sm";
 
-/** The inputs a step's plan takes; names match paramsFromForm. Nothing for steps without params. */
+/** Descriptor text: `backticks` are code, `{target}` is the target a per-target field is for. */
+function rich(text: string, target?: string): ReactNode {
+  return text.split("`").map((part, i) => {
+    const filled = target === undefined ? part : part.replaceAll("{target}", target);
+    return i % 2 ? <code key={i}>{filled}</code> : <Fragment key={i}>{filled}</Fragment>;
+  });
+}
+
+/** The inputs of a step's plan form, from its descriptor; names match paramsFromForm. Nothing for steps without a form. */
 export function StepParamsFields({
   stepId,
+  fields,
   targets,
   fieldErrors,
   onChange,
 }: {
   stepId: string;
+  fields: readonly FormField[];
   targets: IncidentTargets;
   fieldErrors?: Record<string, string[]>;
   onChange: () => void;
 }) {
+  if (!fields.length) return null;
   const id = (n: string) => `${stepId}-param-${n}`;
-  const err = (n: string) =>
-    fieldErrors?.[n]?.length ? (
+  const errors = (n: string) => (fieldErrors?.[n]?.length ? fieldErrors[n] : null);
+  const err = (n: string) => {
+    const e = errors(n);
+    return e ? (
       <p id={id(`${n}-error`)} className="mt-1 text-sm text-red-700">
-        {fieldErrors[n].join(" ")}
+        {e.join(" ")}
       </p>
     ) : null;
-  const described = (n: string) => (fieldErrors?.[n]?.length ? id(`${n}-error`) : undefined);
+  };
+  const helpId = (n: string) => id(`${n}-help`);
+  const help = (n: string, text?: string) =>
+    text ? (
+      <p id={helpId(n)} className="mt-1 text-xs text-slate-600">
+        {rich(text)}
+      </p>
+    ) : null;
+  const describedBy = (n: string, text?: string) => [text ? helpId(n) : null, errors(n) ? id(`${n}-error`) : null].filter(Boolean).join(" ") || undefined;
 
-  switch (stepId) {
-    case "collect-evidence":
-      return (
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="recollect" onChange={onChange} />
-          Collect again even if evidence was already stored
-        </label>
-      );
-    case "drain-node":
-      return (
-        <div>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="force" onChange={onChange} aria-describedby={id("force-help")} />
-            Force: delete pods without a controller
-          </label>
-          <p id={id("force-help")} className="mt-1 text-xs text-slate-600">
-            Like <code>kubectl drain --force</code>: bare pods are deleted for good, not rescheduled.
-          </p>
-        </div>
-      );
-    case "firewall-isolate":
-      return (
-        <div className="space-y-3">
+  const field = (f: FormField): ReactNode => {
+    switch (f.kind) {
+      case "checkbox":
+        return (
           <div>
-            <label htmlFor={id("sshSourceRange")} className="block text-sm font-medium">
-              SSH source range
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name={f.name} onChange={onChange} aria-describedby={describedBy(f.name, f.help)} />
+              {rich(f.label)}
+            </label>
+            {help(f.name, f.help)}
+            {err(f.name)}
+          </div>
+        );
+      case "text":
+        return (
+          <div>
+            <label htmlFor={id(f.name)} className="block text-sm font-medium">
+              {rich(f.label)}
             </label>
             <input
-              id={id("sshSourceRange")}
-              name="sshSourceRange"
-              required
-              placeholder="203.0.113.7/32"
-              className={`${field} mt-1 font-mono`}
+              id={id(f.name)}
+              name={f.name}
+              required={f.required}
+              placeholder={f.placeholder}
+              className={`${input} mt-1${f.monospace ? " font-mono" : ""}`}
               onChange={onChange}
-              aria-invalid={described("sshSourceRange") ? true : undefined}
-              aria-describedby={[id("ssh-help"), described("sshSourceRange")].filter(Boolean).join(" ")}
+              aria-invalid={errors(f.name) ? true : undefined}
+              aria-describedby={describedBy(f.name, f.help)}
             />
-            <p id={id("ssh-help")} className="mt-1 text-xs text-slate-600">
-              The investigator&apos;s address (a single IP or a narrow CIDR; never 0.0.0.0/0): the only source allowed to reach the node on tcp:22.
-            </p>
-            {err("sshSourceRange")}
+            {help(f.name, f.help)}
+            {err(f.name)}
           </div>
+        );
+      case "radio":
+        return (
           <fieldset>
-            <legend className="text-sm font-medium">Protocols to deny</legend>
-            <label className="mr-4 inline-flex items-center gap-2 text-sm">
-              <input type="radio" name="protocol" value="all" defaultChecked onChange={onChange} />
-              all (default: also UDP and ICMP)
-            </label>
-            <label className="inline-flex items-center gap-2 text-sm">
-              <input type="radio" name="protocol" value="tcp" onChange={onChange} />
-              tcp only (the playbook&apos;s variant)
-            </label>
-          </fieldset>
-        </div>
-      );
-    case "restart-container":
-      return (
-        <div>
-          <label htmlFor={id("container")} className="block text-sm font-medium">
-            Container
-          </label>
-          <select id={id("container")} name="container" className={`${field} mt-1`} onChange={onChange}>
-            {targets.containers.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
+            <legend className="text-sm font-medium">{rich(f.legend)}</legend>
+            {f.options.map((o, i) => (
+              <label key={o.value} className={`${i < f.options.length - 1 ? "mr-4 " : ""}inline-flex items-center gap-2 text-sm`}>
+                <input type="radio" name={f.name} value={o.value} defaultChecked={o.value === f.default} onChange={onChange} />
+                {rich(o.label)}
+              </label>
             ))}
-          </select>
-          {err("container")}
-        </div>
-      );
-    case "detach-services":
-      if (!targets.services.length) return <p className="text-sm text-slate-600">No Service selected the pod when the incident was opened.</p>;
-      return (
-        <div className="space-y-2">
-          {targets.services.map((svc) => (
-            <fieldset key={svc}>
-              <legend className="text-sm font-medium">
-                Service <code>{svc}</code>
-              </legend>
-              <label className="mr-4 inline-flex items-center gap-2 text-sm">
-                <input type="radio" name={`mode.${svc}`} value="patch" defaultChecked onChange={onChange} />
-                Patch: stop routing to this pod only
-              </label>
-              <label className="inline-flex items-center gap-2 text-sm">
-                <input type="radio" name={`mode.${svc}`} value="delete" onChange={onChange} />
-                Delete the Service (recreated on release)
-              </label>
-            </fieldset>
-          ))}
-        </div>
-      );
-    default:
-      return null;
-  }
+            {err(f.name)}
+          </fieldset>
+        );
+      case "select":
+        return (
+          <div>
+            <label htmlFor={id(f.name)} className="block text-sm font-medium">
+              {rich(f.label)}
+            </label>
+            <select id={id(f.name)} name={f.name} className={`${input} mt-1`} onChange={onChange}>
+              {targetChoices(targets, f.from).map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+            {err(f.name)}
+          </div>
+        );
+      case "radio-each": {
+        const each = targetChoices(targets, f.from);
+        if (!each.length) return <p className="text-sm text-slate-600">{rich(f.empty)}</p>;
+        return (
+          <div className="space-y-2">
+            {each.map((target) => (
+              <fieldset key={target}>
+                <legend className="text-sm font-medium">{rich(f.legend, target)}</legend>
+                {f.options.map((o, i) => (
+                  <label key={o.value} className={`${i < f.options.length - 1 ? "mr-4 " : ""}inline-flex items-center gap-2 text-sm`}>
+                    <input type="radio" name={`${f.name}.${target}`} value={o.value} defaultChecked={o.value === f.default} onChange={onChange} />
+                    {rich(o.label)}
+                  </label>
+                ))}
+              </fieldset>
+            ))}
+            {err(f.name)}
+          </div>
+        );
+      }
+    }
+  };
+
+  return (
+    <div className="space-y-3">
+      {fields.map((f) => (
+        <Fragment key={f.name}>{field(f)}</Fragment>
+      ))}
+    </div>
+  );
 }

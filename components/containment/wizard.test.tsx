@@ -1,7 +1,12 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { TimelineEntry } from "@/lib/audit/append";
-import type { PlanView as Plan } from "@/lib/containment/types";
+import { STEPS } from "@/lib/containment/steps";
+import { cordonNode } from "@/lib/containment/steps/cordon-node";
+import { detachServices } from "@/lib/containment/steps/detach-services";
+import { drainNode } from "@/lib/containment/steps/drain-node";
+import { firewallIsolate } from "@/lib/containment/steps/firewall-isolate";
+import type { AnyStep, PlanView as Plan } from "@/lib/containment/types";
 import { ConfirmForm } from "./confirm-form";
 import { perPod } from "./drain-progress";
 import { paramsFromForm } from "./params";
@@ -14,13 +19,22 @@ const form = (entries: [string, string][]) => {
   return fd;
 };
 
+const fields = (step: AnyStep) => step.ui?.form ?? [];
+
 describe("paramsFromForm", () => {
   it("shapes firewall, drain and per-Service choices as the step schemas expect", () => {
-    expect(paramsFromForm("firewall-isolate", form([["sshSourceRange", " 203.0.113.7/32 "], ["protocol", "tcp"]]))).toEqual({ sshSourceRange: "203.0.113.7/32", protocol: "tcp" });
-    expect(paramsFromForm("drain-node", form([["force", "on"]]))).toEqual({ force: true });
-    expect(paramsFromForm("drain-node", form([]))).toEqual({ force: false });
-    expect(paramsFromForm("detach-services", form([["mode.checkout", "delete"], ["mode.cart", "patch"]]))).toEqual({ mode: { checkout: "delete", cart: "patch" } });
-    expect(paramsFromForm("cordon-node", form([["anything", "x"]]))).toEqual({});
+    expect(paramsFromForm(fields(firewallIsolate), form([["sshSourceRange", " 203.0.113.7/32 "], ["protocol", "tcp"]]))).toEqual({ sshSourceRange: "203.0.113.7/32", protocol: "tcp" });
+    expect(paramsFromForm(fields(drainNode), form([["force", "on"]]))).toEqual({ force: true });
+    expect(paramsFromForm(fields(drainNode), form([]))).toEqual({ force: false });
+    expect(paramsFromForm(fields(detachServices), form([["mode.checkout", "delete"], ["mode.cart", "patch"]]))).toEqual({ mode: { checkout: "delete", cart: "patch" } });
+    expect(paramsFromForm(fields(cordonNode), form([["anything", "x"]]))).toEqual({});
+  });
+
+  it("gives params each step's own schema accepts", () => {
+    for (const step of STEPS) {
+      const parsed = step.params?.safeParse(paramsFromForm(fields(step), form(step.id === firewallIsolate.id ? [["sshSourceRange", "203.0.113.7/32"]] : [])));
+      expect(parsed?.success ?? true, step.id).toBe(true);
+    }
   });
 });
 

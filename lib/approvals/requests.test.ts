@@ -7,7 +7,7 @@ import { caller, freshDb, givenIncident } from "@/lib/containment/testing";
 import type { StepDefinition } from "@/lib/containment/types";
 import type { Db } from "@/lib/store";
 import { setClockForTests } from "./clock";
-import { installApprovals } from "./install";
+import { CONSOLE_GATES, installApprovals } from "./install";
 import { approvalForExecution, decideApproval, getApproval, listApprovals, requestApproval } from "./requests";
 
 // Service-level rules with a fake destructive step whose plan a test can change at will; the
@@ -129,17 +129,17 @@ it("binds the approval to the plan hash: a changed plan needs a new approval", a
   expect(await refusal(decideApproval(approver2, a.id, "approve", "me too"))).toMatchObject({ status: 409, reason: "already-decided" });
 
   target = "pod-b";
-  const stale = await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod }));
+  const stale = await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES));
   expect(stale).toMatchObject({ status: 409, reason: "plan-changed" });
   expect(stale.message).toMatch(/needs a new approval/);
   const fresh = await planStep(analyst, inc.id, "fake-wipe");
-  const other = await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: fresh.planHash, confirm: inc.targets.pod }));
+  const other = await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: fresh.planHash, confirm: inc.targets.pod }, CONSOLE_GATES));
   expect(other).toMatchObject({ status: 409, reason: "approval-stale" });
   expect(other.message).toMatch(/needs a new approval/);
 
   target = "pod-a";
   const before = wiped;
-  const ran = await executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod });
+  const ran = await executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES);
   expect(ran.outcome).toBe("success");
   expect(wiped).toBe(before + 1);
   const intent = (await listEntries(db, { incidentId: inc.id })).find((e) => e.kind === "intent");
@@ -153,7 +153,7 @@ it("a rejected request cannot be executed", async () => {
   const r = await decideApproval(approver, a.id, "reject", "collect evidence first");
   expect(r.status).toBe("rejected");
   expect(await refusal(decideApproval(approver2, a.id, "approve", "overrule"))).toMatchObject({ status: 409, reason: "already-decided" });
-  const refused = await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod }));
+  const refused = await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES));
   expect(refused).toMatchObject({ status: 403, reason: "approval-rejected" });
   expect(refused.message).toMatch(/collect evidence first/);
   const kinds = (await listEntries(db, { incidentId: inc.id })).map((e) => e.kind);
@@ -176,7 +176,7 @@ it("expires pending requests and granted approvals, logging approval-expired onc
   advance(29);
   expect(await approvalForExecution(inc.id, "fake-wipe", plan.planHash)).toMatchObject({ id: b.id, status: "approved" });
   advance(2);
-  expect(await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod }))).toMatchObject({
+  expect(await refusal(executeStep(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES))).toMatchObject({
     status: 403,
     reason: "approval-expired",
   });
@@ -193,14 +193,14 @@ it("two-approval steps need two different approvers, neither the requester", asy
   expect((await decideApproval(approver, a.id, "approve", "one")).status).toBe("pending");
   expect(await refusal(decideApproval(approver, a.id, "approve", "one again"))).toMatchObject({ status: 409 });
   expect(await refusal(decideApproval(analystApprover, a.id, "approve", "mine"))).toMatchObject({ status: 403, reason: "self-approval" });
-  expect(await refusal(executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod }))).toMatchObject({
+  expect(await refusal(executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES))).toMatchObject({
     status: 403,
     reason: "approval-pending",
   });
   const done = await decideApproval(approver2, a.id, "approve", "two");
   expect(done.status).toBe("approved");
   expect((await approvalForExecution(inc.id, "fake-twice", plan.planHash))?.approvedBy.sort()).toEqual(["approver2@x.com", "approver@x.com"]);
-  expect((await executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod })).outcome).toBe("success");
+  expect((await executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES)).outcome).toBe("success");
 });
 
 it("lets concurrent approvers of a one-approval request decide it once", async () => {

@@ -286,7 +286,7 @@ export async function stepApprovals(incidentId: string, stepId: string): Promise
 }
 
 /**
- * The executor's approval lookup (installed with setApprovalProvider). Only a complete, unexpired
+ * The executor's approval lookup (the doors pass it as CONSOLE_GATES). Only a complete, unexpired
  * approval of exactly this plan hash lets the step run; otherwise it throws the reason the
  * analyst needs: rejected, still waiting, expired, or approved for a plan that has since changed.
  */

@@ -3,13 +3,14 @@ import { listEntries, type TimelineEntry } from "@/lib/audit/append";
 import { getDb } from "@/lib/store";
 import { requiresApproval } from "./approvals";
 import type { StepRunRow } from "./db";
-import { lockedUntilEvidence, needsConfirmation } from "./executor";
+import { EVIDENCE_STEP, lockedUntilEvidence, needsConfirmation } from "./executor";
 import { requireIncident } from "./incidents";
 import { listProgress, listRuns, parseRecord, type ProgressLine } from "./runs";
 import { preflight, type Preflight, type StepPreflight } from "./preflight";
 import { releasePlan, type ReleaseItem } from "./release";
 import { requireStep, stepsByStage } from "./registry";
 import type { Incident, Risk, StageId } from "./types";
+import type { StepUi } from "./ui";
 
 export type StepStatus = "not-run" | "running" | "succeeded" | "noop" | "failed" | "undone";
 
@@ -36,6 +37,10 @@ export type StepSummary = {
   requiresApproval: boolean;
   requiresConfirmation: boolean;
   lockedUntilEvidence: boolean;
+  /** The step that must succeed before this one may run (the evidence lock), or null. */
+  lockedUntilStep: string | null;
+  /** What the wizard shows for this step (form, panel, undo sentence): plain data from its descriptor. */
+  ui: StepUi;
   status: StepStatus;
   lastRun: RunSummary | null;
   preflight: StepPreflight | null;
@@ -106,6 +111,8 @@ export async function incidentDetail(id: string): Promise<IncidentDetail> {
           requiresApproval: requiresApproval(s),
           requiresConfirmation: needsConfirmation(s),
           lockedUntilEvidence: lockedUntilEvidence(s),
+          lockedUntilStep: lockedUntilEvidence(s) ? EVIDENCE_STEP : null,
+          ui: s.ui ?? {},
           status,
           lastRun: last ? summarize(last) : null,
           preflight: pf.steps.find((p) => p.stepId === s.id) ?? null,

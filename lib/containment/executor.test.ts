@@ -7,7 +7,6 @@ import { listEntries } from "@/lib/audit/append";
 import { resetConfigForTests } from "@/lib/config";
 import { verifyChain } from "@/lib/audit/verify";
 import type { Db } from "@/lib/store";
-import { setApprovalProvider } from "./approvals";
 import { executeStep, planStep, undoStep } from "./executor";
 import { listRuns } from "./runs";
 import { reconcileInterrupted } from "./reconcile";
@@ -173,7 +172,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   setTestSteps(undefined);
-  setApprovalProvider(undefined);
   await close();
 });
 beforeEach(() => {
@@ -181,7 +179,6 @@ beforeEach(() => {
   quarantined = false;
   apiCalls = [];
   gate = null;
-  setApprovalProvider(undefined);
 });
 
 describe("planStep", () => {
@@ -296,23 +293,23 @@ describe("executeStep", () => {
     });
     expect(apiCalls).not.toContain("delete pod");
 
-    setApprovalProvider(async (_i, _s, hash) => ({ id: "ap-1", status: "approved", planHash: hash, approvedBy: [approver.email] }));
-    expect(await executeStep(analyst, inc.id, "delete-pod", { planHash: plan.planHash, confirm })).toMatchObject({ outcome: "success" });
+    const gates = { approvals: async (_i: string, _s: string, hash: string) => ({ id: "ap-1", status: "approved" as const, planHash: hash, approvedBy: [approver.email] }) };
+    expect(await executeStep(analyst, inc.id, "delete-pod", { planHash: plan.planHash, confirm }, gates)).toMatchObject({ outcome: "success" });
     const intent = (await listEntries(db, { incidentId: inc.id })).find((e) => e.kind === "intent" && e.stepId === "delete-pod")!;
     expect(intent.details.approvalId).toBe("ap-1");
   });
 
   it("lets an approver override the evidence lock with a logged reason", async () => {
     const inc = await givenIncident(analyst);
-    setApprovalProvider(async (_i, _s, hash) => ({ id: "ap-2", status: "approved", planHash: hash, approvedBy: ["someone"] }));
+    const gates = { approvals: async (_i: string, _s: string, hash: string) => ({ id: "ap-2", status: "approved" as const, planHash: hash, approvedBy: ["someone"] }) };
     const both = caller("both@demo.local", "analyst", "approver");
     const plan = await planStep(both, inc.id, "delete-pod");
     const base = { planHash: plan.planHash, confirm: inc.targets.pod };
-    await expect(executeStep(both, inc.id, "delete-pod", { ...base, overrideReason: "short" })).rejects.toMatchObject({
+    await expect(executeStep(both, inc.id, "delete-pod", { ...base, overrideReason: "short" }, gates)).rejects.toMatchObject({
       status: 400,
       fieldErrors: { overrideReason: expect.any(Array) },
     });
-    await executeStep(both, inc.id, "delete-pod", { ...base, overrideReason: "node auto-repair will destroy it anyway" });
+    await executeStep(both, inc.id, "delete-pod", { ...base, overrideReason: "node auto-repair will destroy it anyway" }, gates);
     const entries = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.stepId === "delete-pod");
     expect(entries.map((e) => e.kind)).toEqual(["plan", "refused", "override", "intent", "result", "verify"]);
     expect(entries[1].details).toMatchObject({ status: 400 });

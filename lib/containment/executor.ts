@@ -7,16 +7,16 @@ import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
 import { evidenceSink } from "@/lib/evidence/sink";
 import { getDb } from "@/lib/store";
-import { approvalFor, requiresApproval } from "./approvals";
+import { approvalFor, requiresApproval, type ApprovalLookup } from "./approvals";
 import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { requireIncident, roleLabel, timelineTargets } from "./incidents";
-import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, parseRecord, startRun } from "./runs";
+import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./runs";
 import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
 import { settleStatus } from "./status";
-import type { ArtifactSink } from "./steps/support/artifacts";
-import type { ExecuteResult, Incident, Plan, PlanView, StepContext, StepDefinition, VerifyResult } from "./types";
+import { readRecord, recordSchema, stepContext } from "./context";
+import type { AnyStep, StepDefinition, ExecuteResult, Incident, JsonObject, Plan, PlanView, StepContext, StepPlan, VerifyResult } from "./types";
 
 /** The step that must have succeeded before eradication may start. */
 export const EVIDENCE_STEP = "collect-evidence";
@@ -25,6 +25,13 @@ export const MIN_OVERRIDE_REASON = 10;
 
 export type ExecuteInput = { planHash: string; confirm?: string; params?: Record<string, unknown>; overrideReason?: string };
 export type UndoInput = { confirm?: string };
+
+/**
+ * What the executor consults beyond the step itself, given by each caller rather than found in
+ * a global: the doors pass the console's approval lookup, tests their own. No lookup, no
+ * approvals: a step that needs one is refused.
+ */
+export type ExecuteGates = { approvals?: ApprovalLookup };
 
 export type RunOutcome = {
   runId: string;
@@ -50,56 +57,53 @@ export function lockedUntilEvidence(step: Pick<StepDefinition, "stage" | "risk">
   return step.stage === "eradicate" && step.risk !== "read-only";
 }
 
-function validateParams(step: StepDefinition, params: unknown): Record<string, unknown> {
+/** The step's params as its schema returns them (defaults applied), or a 400 naming each bad field. */
+export function validateParams(step: AnyStep, params: unknown): JsonObject {
   if (!step.params) return {};
   const parsed = step.params.safeParse(params ?? {});
   if (!parsed.success) throw new HttpError(400, "Invalid step parameters", { fieldErrors: fieldErrorsOf(parsed.error) });
-  return (parsed.data ?? {}) as Record<string, unknown>;
+  return parsed.data ?? {};
 }
 
-function makeContext(
-  incident: Incident,
-  params: Record<string, unknown>,
-  runs: StepRunRow[],
-  progress: StepContext["progress"] = async () => {},
-): StepContext {
-  return {
-    incident,
-    params,
-    progress,
-    priorRecord: (stepId) => parseRecord(latestSucceeded(runs, stepId)),
-  };
+/**
+ * Steps may put client-node model instances (V1LabelSelector, Date) in plans and records; from
+ * the step's return on they are data to hash, store, show and send through either door, so
+ * plain JSON. The test harness applies the same, so a step sees the same data in tests.
+ */
+export function plainJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value));
 }
 
-function requireRole(caller: Caller, step: StepDefinition): void {
+function requireRole(caller: Caller, step: AnyStep): void {
   if (!meetsRequirement(caller, step.role)) {
     throw new HttpError(403, `Running "${step.title}" needs the ${step.role} role`, { reason: "role" });
   }
 }
 
-/** Runs the step's plan and seals it with its hash. No timeline entry: planStep and executeStep decide that. */
-async function computePlan(incident: Incident, step: StepDefinition, params: Record<string, unknown>, runs: StepRunRow[]): Promise<Plan> {
-  let raw: Awaited<ReturnType<StepDefinition["plan"]>>;
+/**
+ * Runs the step's plan and seals it with its hash. No timeline entry: planStep and executeStep
+ * decide that. The step test harness calls this too: one kernel, one hash.
+ */
+export async function computePlan(step: AnyStep, ctx: StepContext): Promise<Plan> {
+  let raw: StepPlan;
   try {
-    raw = await withRetry(() => step.plan(makeContext(incident, params, runs)), RETRY);
+    raw = await withRetry(() => step.plan(ctx), RETRY);
   } catch (err) {
     const r = readableReason(err, { step: step.id, phase: "plan" });
     throw new HttpError(r.status >= 400 && r.status < 500 ? r.status : 502, `Could not plan "${step.title}": ${r.message}`);
   }
-  // Steps may put client-node model instances (V1LabelSelector, Date) in before/after; a plan is
-  // data to hash, store, show and send through either door, so it is plain JSON from here on.
-  const plain = JSON.parse(JSON.stringify(raw)) as typeof raw;
-  const data = plain.data ?? {};
+  const plain = plainJson(raw);
+  const data: JsonObject = plain.data ?? {};
   return {
     ...plain,
     data,
     stepId: step.id,
     risk: step.risk,
-    planHash: hashPlan({ stepId: step.id, params, changes: plain.changes, data }),
+    planHash: hashPlan({ stepId: step.id, params: ctx.params, changes: plain.changes, data }),
   };
 }
 
-function view(step: StepDefinition, plan: Plan): PlanView {
+function view(step: AnyStep, plan: Plan): PlanView {
   return {
     stepId: step.id,
     planHash: plan.planHash,
@@ -121,7 +125,7 @@ export async function planStep(caller: Caller, incidentId: string, stepId: strin
   const step = requireStep(stepId);
   const p = validateParams(step, params);
   const db = await getDb();
-  const plan = await computePlan(incident, step, p, await listRuns(db, incidentId));
+  const plan = await computePlan(step, stepContext(incident, step, p, await listRuns(db, incidentId)));
   await appendEntry(db, {
     actor: caller.email,
     role: roleLabel(caller),
@@ -147,7 +151,7 @@ async function hasEvidence(runs: StepRunRow[]): Promise<boolean> {
   return runs.some((r) => r.step_id === EVIDENCE_STEP && r.operation === "execute" && (r.status === "succeeded" || r.status === "noop"));
 }
 
-async function verifySafely(step: StepDefinition, ctx: StepContext): Promise<VerifyResult> {
+async function verifySafely(step: AnyStep, ctx: StepContext): Promise<VerifyResult> {
   try {
     return await withRetry(() => step.verify(ctx), RETRY);
   } catch (err) {
@@ -160,10 +164,10 @@ async function verifySafely(step: StepDefinition, ctx: StepContext): Promise<Ver
  * evidence lock and approval; takes the (incident, step) lock; writes the intent BEFORE any
  * change; executes with bounded retries; writes the result and a verification.
  */
-export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput): Promise<RunOutcome> {
+export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput, gates: ExecuteGates = {}): Promise<RunOutcome> {
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
-  return recordRefusal(caller, incident, step, "execute", () => executeChecked(caller, incident, step, input));
+  return recordRefusal(caller, incident, step, "execute", () => executeChecked(caller, incident, step, input, gates));
 }
 
 /**
@@ -171,7 +175,7 @@ export async function executeStep(caller: Caller, incidentId: string, stepId: st
  * lock, no approval, already running) is part of what a lead reviews: it goes on the timeline
  * with its reason, then the refusal reaches the caller unchanged.
  */
-async function recordRefusal<T>(caller: Caller, incident: Incident, step: StepDefinition, operation: "execute" | "undo", attempt: () => Promise<T>): Promise<T> {
+async function recordRefusal<T>(caller: Caller, incident: Incident, step: AnyStep, operation: "execute" | "undo", attempt: () => Promise<T>): Promise<T> {
   try {
     return await attempt();
   } catch (err) {
@@ -190,7 +194,7 @@ async function recordRefusal<T>(caller: Caller, incident: Incident, step: StepDe
   }
 }
 
-async function executeChecked(caller: Caller, incident: Incident, step: StepDefinition, input: ExecuteInput): Promise<RunOutcome> {
+async function executeChecked(caller: Caller, incident: Incident, step: AnyStep, input: ExecuteInput, gates: ExecuteGates): Promise<RunOutcome> {
   const incidentId = incident.id;
   const stepId = step.id;
   requireRole(caller, step);
@@ -198,7 +202,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: StepDefi
   const db = await getDb();
   const runs = await listRuns(db, incidentId);
 
-  const plan = await computePlan(incident, step, params, runs);
+  const plan = await computePlan(step, stepContext(incident, step, params, runs));
   if (plan.planHash !== input.planHash) {
     // An approval is bound to the hash it was given for: a changed plan also needs a new one.
     const message = requiresApproval(step)
@@ -230,7 +234,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: StepDefi
 
   let approvalId: string | undefined;
   if (requiresApproval(step)) {
-    const approval = await approvalFor(incidentId, stepId, plan.planHash);
+    const approval = await approvalFor(gates.approvals, incidentId, stepId, plan.planHash);
     if (!approval) throw new HttpError(403, `"${step.title}" requires an approver's sign-off for this plan`, { reason: "approval-required" });
     approvalId = approval.id;
   }
@@ -260,10 +264,10 @@ async function executeChecked(caller: Caller, incident: Incident, step: StepDefi
   }
 
   // Steps that collect evidence store each artifact as they read it (hash re-checked, one timeline entry each).
-  const ctx: StepContext & { artifacts: ArtifactSink } = {
-    ...makeContext(incident, params, runs, (message, detail) => appendProgress(db, run.id, message, detail)),
+  const ctx = stepContext(incident, step, params, runs, {
+    progress: (message, detail) => appendProgress(db, run.id, message, detail),
     artifacts: evidenceSink({ db, incidentId, stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets }),
-  };
+  });
   let result: ExecuteResult;
   try {
     result = await withRetry(() => step.execute(ctx, plan), RETRY);
@@ -292,7 +296,7 @@ export async function undoStep(caller: Caller, incidentId: string, stepId: strin
   return recordRefusal(caller, incident, step, "undo", () => undoChecked(caller, incident, step, input));
 }
 
-async function undoChecked(caller: Caller, incident: Incident, step: StepDefinition, input: UndoInput): Promise<RunOutcome> {
+async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, input: UndoInput): Promise<RunOutcome> {
   const incidentId = incident.id;
   const stepId = step.id;
   if (!step.undo) throw new HttpError(400, `"${step.title}" cannot be undone`, { reason: "not-reversible" });
@@ -307,8 +311,13 @@ async function undoChecked(caller: Caller, incident: Incident, step: StepDefinit
       reason: "confirmation",
     });
   }
-  const params = JSON.parse(done.params) as Record<string, unknown>;
-  const record = parseRecord(done);
+  const params: JsonObject = JSON.parse(done.params);
+  let record: unknown;
+  try {
+    record = readRecord(step.id, recordSchema(step), done);
+  } catch (err) {
+    throw new HttpError(409, err instanceof Error ? err.message : String(err), { reason: "unreadable-record" });
+  }
   const run = await startRun(db, {
     incidentId,
     stepId,
@@ -326,7 +335,7 @@ async function undoChecked(caller: Caller, incident: Incident, step: StepDefinit
     await finishRun(db, run.id, { status: "failed", message: "The intent could not be recorded; nothing was changed" });
     throw err;
   }
-  const ctx = makeContext(incident, params, runs, (message, detail) => appendProgress(db, run.id, message, detail));
+  const ctx = stepContext(incident, step, params, runs, { progress: (message, detail) => appendProgress(db, run.id, message, detail) });
   let result: ExecuteResult;
   try {
     result = await withRetry(() => step.undo!(ctx, record), RETRY);
@@ -340,7 +349,7 @@ async function undoChecked(caller: Caller, incident: Incident, step: StepDefinit
   await markUndone(db, done.id);
   await appendEntry(db, { ...entry, kind: "undo", details: { runId: run.id, undoes: done.id, outcome: result.outcome, message: result.message } });
   // After an undo the step should no longer hold; verify reports what is live.
-  const verify = await verifySafely(step, makeContext(incident, params, await listRuns(db, incidentId)));
+  const verify = await verifySafely(step, stepContext(incident, step, params, await listRuns(db, incidentId)));
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "undo", holds: verify.holds, message: verify.message } });
   await settleStatus(db, incidentId, { operation: "undo", outcome: result.outcome, step }, { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets });
   return { runId: run.id, stepId, operation: "undo", outcome: result.outcome, message: result.message, verify };

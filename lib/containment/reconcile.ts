@@ -4,9 +4,9 @@ import { logError, newRef } from "@/lib/http/log";
 import { getDb } from "@/lib/store";
 import { readableReason } from "./errors";
 import { getIncident, timelineTargets } from "./incidents";
-import { finishRun, latestSucceeded, listRuns, markUndone, parseRecord, runningRuns } from "./runs";
+import { stepContext } from "./context";
+import { finishRun, listRuns, markUndone, parseRecord, runningRuns } from "./runs";
 import { getStep } from "./registry";
-import type { StepContext } from "./types";
 
 /** The actor the timeline shows for what Airlock itself did on start. */
 export const SYSTEM_ACTOR = "airlock";
@@ -39,12 +39,7 @@ export async function reconcileInterrupted(): Promise<Reconciled[]> {
       message = !incident ? "The incident no longer exists" : `The step "${run.step_id}" no longer exists in this version`;
     } else {
       const runs = await listRuns(db, run.incident_id);
-      const ctx: StepContext = {
-        incident,
-        params: JSON.parse(run.params) as Record<string, unknown>,
-        progress: async () => {},
-        priorRecord: (id) => parseRecord(latestSucceeded(runs, id)),
-      };
+      const ctx = stepContext(incident, step, JSON.parse(run.params), runs);
       try {
         const v = await step.verify(ctx);
         holds = v.holds;
@@ -62,8 +57,8 @@ export async function reconcileInterrupted(): Promise<Reconciled[]> {
     });
     if (!finished) continue; // another process reconciled or finished it first
     if (tookEffect && run.operation === "undo") {
-      const undoes = (parseRecord(run) as { undoes?: string } | undefined)?.undoes;
-      if (undoes) await markUndone(db, undoes);
+      const undoes = parseRecord(run)?.undoes;
+      if (typeof undoes === "string" && undoes) await markUndone(db, undoes);
     }
     await appendEntry(db, {
       actor: SYSTEM_ACTOR,

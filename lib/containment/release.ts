@@ -12,6 +12,8 @@ export type ReleaseItem = {
   executedAt: string;
   executedBy: string;
   requiresConfirmation: boolean;
+  /** The step's own sentence for what undoing it puts back (its descriptor's ui.undoEffect). */
+  undoEffect: string | null;
 };
 
 /**
@@ -35,6 +37,7 @@ export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
       executedAt: r.finished_at ?? r.started_at,
       executedBy: r.actor,
       requiresConfirmation: needsConfirmation(step),
+      undoEffect: step.ui?.undoEffect ?? null,
     });
   }
   return items.sort((a, b) => (a.executedAt < b.executedAt ? 1 : a.executedAt > b.executedAt ? -1 : 0));

@@ -1,6 +1,10 @@
 // The containment model every door reads: the wizard, /api/v1, approvals and the report all
-// work from these step definitions, so adding a step is adding one file under steps/.
+// work from these step definitions, so adding a step is adding one file under steps/ (and one
+// line in steps/index.ts).
+import type { ZodType } from "zod";
 import type { Role } from "@/lib/auth/roles";
+import type { ArtifactSink } from "./steps/support/artifacts";
+import type { StepUi } from "./ui";
 
 export type StageId = "evidence" | "isolate" | "network" | "services" | "node-network" | "eradicate";
 export type Risk = "read-only" | "reversible" | "disruptive" | "destructive";
@@ -56,7 +60,7 @@ export interface Change {
   note?: string;
 }
 
-export interface Plan {
+export interface Plan<D = JsonObject> {
   stepId: string;
   risk: Risk;
   changes: Change[];
@@ -70,7 +74,7 @@ export interface Plan {
   /** Repeating a done step: nothing to change. */
   noop?: boolean;
   /** Step-specific facts execute needs (e.g. the labels to strip). Part of the hash. */
-  data: Record<string, unknown>;
+  data: D;
   /** sha256 over stepId, params, changes and data: what an approver saw is what runs. */
   planHash: string;
 }
@@ -90,20 +94,33 @@ export type PlanView = {
   dryRun?: Plan["dryRun"];
 };
 
-export interface StepContext {
+/** Plain JSON objects: what params, plan data and records are once they cross the database or the wire. */
+export type JsonObject = Record<string, unknown>;
+
+/** Where a step reads another step's record from: that step, so the record is typed and parsed by it. */
+export type RecordSource<R> = { id: string; record: ZodType<R> };
+
+export interface StepContext<P = JsonObject, R = JsonObject> {
   incident: Incident;
-  params: Record<string, unknown>;
+  params: P;
   /** Appends progress lines (drain per pod) visible while the step runs. */
-  progress(message: string, detail?: Record<string, unknown>): Promise<void>;
-  /** Records of earlier runs of this incident's steps (for undo and release). */
-  priorRecord(stepId: string): Record<string, unknown> | undefined;
+  progress(message: string, detail?: JsonObject): Promise<void>;
+  /**
+   * This step's latest successful, not undone record, parsed by its `record` schema (a record
+   * from the database is untrusted JSON; one that does not parse is an error, never a guess).
+   */
+  priorRecord(): R | undefined;
+  /** Another step's latest record, typed and parsed by the step it names. */
+  priorRecordOf<R2>(step: RecordSource<R2>): R2 | undefined;
+  /** The evidence store, during execute only: steps that collect evidence put each artifact as they read it. */
+  artifacts?: ArtifactSink;
 }
 
-export interface ExecuteResult {
+export interface ExecuteResult<R = JsonObject> {
   outcome: "success" | "noop";
   message: string;
   /** What undo/release needs later (original labels, removed access config …). */
-  record?: Record<string, unknown>;
+  record?: R;
 }
 
 export interface VerifyResult {
@@ -134,21 +151,47 @@ export interface StepNeeds {
   controller?: boolean;
 }
 
-export interface StepDefinition {
-  id: string;
+/** What a step's `plan` returns; the executor adds stepId, risk and the hash. */
+export type StepPlan<D = JsonObject> = Omit<Plan<D>, "planHash" | "stepId" | "risk" | "data"> &
+  // A blocked plan never executes, so it need not carry the facts execute would need.
+  ({ blocked: string; data?: Partial<D> } | { blocked?: undefined; data: D });
+
+export interface StepDefinition<P = JsonObject, D = JsonObject, R = JsonObject, Id extends string = string> {
+  id: Id;
   stage: StageId;
   title: string;
   risk: Risk;
-  /** Lowest role that may run it; approval policy (issue 5) may add an approver's sign-off. */
+  /** Lowest role that may run it; the approval policy may add an approver's sign-off. */
   role: Role;
   summary: string;
   /** zod schema for params; undefined when the step takes none. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  params?: import("zod").ZodType<any>;
+  params?: ZodType<P>;
+  /** zod schema for the execute record, parsed whenever a record is read back from the database. */
+  record?: ZodType<R>;
   /** Optional: permissions and facts preflight checks for this step. */
   needs?: StepNeeds;
-  plan(ctx: StepContext): Promise<Omit<Plan, "planHash" | "stepId" | "risk">>;
-  execute(ctx: StepContext, plan: Plan): Promise<ExecuteResult>;
-  verify(ctx: StepContext): Promise<VerifyResult>;
-  undo?(ctx: StepContext, record: Record<string, unknown> | undefined): Promise<ExecuteResult>;
+  /** What the wizard shows for this step; plain data, so server components hand it to client ones. */
+  ui?: StepUi<keyof P & string>;
+  plan(ctx: StepContext<P, R>): Promise<StepPlan<D>>;
+  execute(ctx: StepContext<P, R>, plan: Plan<D>): Promise<ExecuteResult<R>>;
+  verify(ctx: StepContext<P, R>): Promise<VerifyResult>;
+  undo?(ctx: StepContext<P, R>, record: R | undefined): Promise<ExecuteResult<JsonObject>>;
+}
+
+/** Any step, whatever its types: what the registry, the executor and the doors hold. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- erases each step's own P/D/R; method parameters stay checked per step
+export type AnyStep = StepDefinition<any, any, any>;
+
+/**
+ * Declares a step with its types: `P` is inferred from the params schema; `D` (the plan's data)
+ * and `R` (the execute record, whose zod schema is required here) are stated once at the top of
+ * the step's file: `export const myStep = defineStep<Data, RunRecord>()({ id, params, record, … })`.
+ * Curried because TypeScript cannot take some type arguments explicitly and infer the others;
+ * explicit D and R also keep a step's type from depending on its own method bodies.
+ * See docs/adding-a-step.md.
+ */
+export function defineStep<D extends JsonObject = JsonObject, R extends JsonObject = JsonObject>() {
+  return <const Id extends string, P extends JsonObject = JsonObject>(
+    step: StepDefinition<P, D, R, Id> & { record: ZodType<R> },
+  ): StepDefinition<P, D, R, Id> & { record: ZodType<R> } => step;
 }

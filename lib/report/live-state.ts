@@ -1,9 +1,10 @@
 import "server-only";
 import { readableReason } from "@/lib/containment/errors";
-import { latestSucceeded, parseRecord } from "@/lib/containment/runs";
+import { stepContext } from "@/lib/containment/context";
+import { latestSucceeded } from "@/lib/containment/runs";
 import { getStep } from "@/lib/containment/registry";
 import type { StepRunRow } from "@/lib/containment/db";
-import type { Incident, StepContext } from "@/lib/containment/types";
+import type { Incident } from "@/lib/containment/types";
 import type { LiveCheck } from "./types";
 
 /**
@@ -24,12 +25,7 @@ export async function liveState(incident: Incident, runs: StepRunRow[]): Promise
   for (const run of ordered) {
     const step = getStep(run.step_id);
     if (!step) continue;
-    const ctx: StepContext = {
-      incident,
-      params: safeParams(run.params),
-      progress: async () => {},
-      priorRecord: (stepId) => parseRecord(latestSucceeded(runs, stepId)),
-    };
+    const ctx = stepContext(incident, step, safeParams(run.params), runs);
     let holds = false;
     let message: string;
     try {

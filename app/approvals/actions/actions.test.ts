@@ -3,7 +3,6 @@ import { setClockForTests } from "@/lib/approvals/clock";
 import { installApprovals } from "@/lib/approvals/install";
 import { cast, incidentWithEvidence } from "@/lib/approvals/testing";
 import type { Caller } from "@/lib/auth";
-import { setApprovalProvider } from "@/lib/containment/approvals";
 import { PAYMENTS, startSim } from "@/lib/containment/steps/support/testing";
 import { freshDb } from "@/lib/containment/testing";
 import type { Incident } from "@/lib/containment/types";
@@ -41,7 +40,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   setClockForTests(undefined);
-  setApprovalProvider(undefined);
   delete process.env.APPROVAL_POLICY;
   await close?.();
   await sim?.stop();

@@ -1,6 +1,9 @@
 import "server-only";
+import type { V1NetworkPolicy } from "@kubernetes/client-node";
+import { z } from "zod";
 import { config } from "@/lib/config";
-import type { StepContext, StepDefinition, Warning } from "../types";
+import { statusOf } from "@/lib/kube/retry";
+import { defineStep, type StepContext, type Warning } from "../types";
 import { clusterFacts } from "./support/cluster";
 import { kubectl, kubectlApplyHeredoc } from "./support/commands";
 import { apis, dryRun, isNotFound, kubeFailure, readIncidentPod, readOrNull, withRetry } from "./support/kube";
@@ -55,13 +58,32 @@ async function warningsFor(ctx: StepContext): Promise<Warning[]> {
   return warnings;
 }
 
-export const applyDenyAll: StepDefinition = {
+type Data = { name: string; namespace: string; manifest?: V1NetworkPolicy };
+
+const record = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  /** False when the policy existed before this incident: release leaves it. */
+  createdByAirlock: z.boolean(),
+  createdAt: z.string().optional(),
+  /** When the propagation window ends: the wizard counts down to it, probe-isolation warns before it. */
+  effectiveAt: z.string(),
+  propagationSeconds: z.number().optional(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const applyDenyAll = defineStep<Data, RunRecord>()({
   id: "apply-deny-all",
   stage: "network",
   title: "Apply the deny-all NetworkPolicy",
   risk: "reversible",
   role: "analyst",
   summary: `Creates NetworkPolicy ${DENY_ALL_NAME} selecting quarantine: "true" with Ingress and Egress and no rules: no traffic in or out of the quarantined pod.`,
+  record,
+  ui: {
+    panel: { kind: "propagation-countdown", thenStepId: "probe-isolation" },
+    undoEffect: "Deletes the deny-all NetworkPolicy (kept if other quarantined pods in the namespace rely on it).",
+  },
   needs: {
     networkPolicyEnforced: true,
     kube: [
@@ -111,7 +133,7 @@ export const applyDenyAll: StepDefinition = {
     const existing = await readDenyAll(ctx);
     if (existing) {
       if (!isOurDenyAll(existing)) throw kubeFailure(`Creating ${DENY_ALL_NAME}`, { code: 409, body: { message: `${DENY_ALL_NAME} exists with a different spec.` } });
-      const prior = ctx.priorRecord("apply-deny-all");
+      const prior = ctx.priorRecord();
       return {
         outcome: "noop",
         message: `NetworkPolicy ${DENY_ALL_NAME} already exists in ${t.namespace} and denies all traffic of quarantined pods.`,
@@ -122,7 +144,7 @@ export const applyDenyAll: StepDefinition = {
       await withRetry(() => apis(ctx).networking.createNamespacedNetworkPolicy({ namespace: t.namespace, body: denyAllManifest(t.namespace) }));
     } catch (err) {
       // Created concurrently (another incident in the namespace): fine if it is the same policy.
-      const raced = (err as { code?: number }).code === 409 ? await readDenyAll(ctx) : null;
+      const raced = statusOf(err) === 409 ? await readDenyAll(ctx) : null;
       if (raced && isOurDenyAll(raced)) {
         return { outcome: "noop", message: `NetworkPolicy ${DENY_ALL_NAME} already exists in ${t.namespace}.`, record: { name: DENY_ALL_NAME, namespace: t.namespace, createdByAirlock: false, effectiveAt: effectiveAt() } };
       }
@@ -140,7 +162,7 @@ export const applyDenyAll: StepDefinition = {
     const p = await readDenyAll(ctx);
     if (!p) return { holds: false, message: `NetworkPolicy ${DENY_ALL_NAME} does not exist.` };
     if (!isOurDenyAll(p)) return { holds: false, message: `NetworkPolicy ${DENY_ALL_NAME} exists but no longer denies all traffic of quarantine="true" pods.` };
-    const effectiveAt = ctx.priorRecord("apply-deny-all")?.effectiveAt as string | undefined;
+    const effectiveAt = ctx.priorRecord()?.effectiveAt;
     const pending = effectiveAt && Date.parse(effectiveAt) > Date.now();
     return {
       holds: true,
@@ -167,4 +189,4 @@ export const applyDenyAll: StepDefinition = {
     }
     return { outcome: "success", message: `NetworkPolicy ${DENY_ALL_NAME} deleted from ${t.namespace} (${kubectl(t, t.namespace, "delete", "networkpolicy", DENY_ALL_NAME)}).` };
   },
-};
+});

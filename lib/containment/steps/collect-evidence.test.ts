@@ -30,6 +30,6 @@ describe("collect-evidence", () => {
     }
     expect((await h.verify(collectEvidence)).holds).toBe(true);
     expect((await h.plan(collectEvidence)).noop).toBe(true);
-    expect((await collectEvidence.execute(h.ctx({ recollect: false }), await h.plan(collectEvidence))).outcome).toBe("noop");
+    expect((await h.executePlan(collectEvidence, await h.plan(collectEvidence), { recollect: false })).outcome).toBe("noop");
   });
 });

@@ -2,8 +2,8 @@ import "server-only";
 import { z } from "zod";
 import type { V1Pod } from "@kubernetes/client-node";
 import { HttpError } from "@/lib/http/errors";
-import type { StepContext, StepDefinition } from "../types";
-import { artifact, jsonArtifact, type Artifact, type ArtifactSink } from "./support/artifacts";
+import { defineStep, type Change, type StepContext } from "../types";
+import { artifact, artifactSchema, jsonArtifact, type Artifact } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { apis, isNotFound, kubeMessage, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
 import { OWNER_READS, readOwner } from "./support/owner";
@@ -17,8 +17,6 @@ const TOTAL_LIMIT_BYTES = 8 * 1024 * 1024;
 
 const params = z.object({ recollect: z.boolean().default(false) });
 
-/** The executor passes an evidence sink in the context; without one (plan-only callers, tests), artifacts stay in the record. */
-type EvidenceContext = StepContext & { artifacts?: ArtifactSink };
 
 function ownerPath(ns: string, kind: string, name: string): string | null {
   const apps = `/apis/apps/v1/namespaces/${ns}`;
@@ -50,7 +48,8 @@ function logPlan(pod: V1Pod): { container: string; previous: boolean }[] {
   return out;
 }
 
-async function collect(ctx: EvidenceContext, pod: V1Pod): Promise<{ artifacts: Artifact[]; problems: string[] }> {
+// The executor passes an evidence sink in the context; without one (plan-only callers, tests), artifacts stay in the record.
+async function collect(ctx: StepContext, pod: V1Pod): Promise<{ artifacts: Artifact[]; problems: string[] }> {
   const t = ctx.incident.targets;
   const ns = t.namespace;
   const a = apis(ctx);
@@ -120,7 +119,12 @@ async function collect(ctx: EvidenceContext, pod: V1Pod): Promise<{ artifacts: A
   return { artifacts, problems };
 }
 
-export const collectEvidence: StepDefinition = {
+type Data = { reads: number };
+
+const record = z.object({ at: z.string(), artifacts: z.array(artifactSchema), problems: z.array(z.string()) });
+type RunRecord = z.output<typeof record>;
+
+export const collectEvidence = defineStep<Data, RunRecord>()({
   id: "collect-evidence",
   stage: "evidence",
   title: "Collect evidence",
@@ -129,6 +133,8 @@ export const collectEvidence: StepDefinition = {
   summary:
     "Stores the pod, owner-chain, Service, NetworkPolicy and node manifests, container logs (current and previous) and the pod's events, each with its SHA-256. Changes nothing.",
   params,
+  record,
+  ui: { form: [{ kind: "checkbox", name: "recollect", label: "Collect again even if evidence was already stored" }] },
   needs: {
     kube: [
       { verb: "get", resource: "pods" },
@@ -146,7 +152,7 @@ export const collectEvidence: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx), data: {} };
+    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
     const logs = logPlan(pod);
     const reads = [
       `Pod ${t.pod}`,
@@ -163,9 +169,9 @@ export const collectEvidence: StepDefinition = {
       kubectl(t, t.namespace, "get", "events", `--field-selector=involvedObject.uid=${t.podUid}`, "-o", "yaml"),
       ...(t.node ? [kubectl(t, null, "get", "node", t.node, "-o", "yaml")] : []),
     ];
-    const prior = ctx.priorRecord("collect-evidence") as { at?: string } | undefined;
+    const prior = ctx.priorRecord();
     return {
-      changes: reads.map((r) => ({ target: r, action: "read" as const })),
+      changes: reads.map((r): Change => ({ target: r, action: "read" })),
       commands,
       warnings: [
         { level: "info", code: "evidence-first", message: "Collect before isolating the node: egress isolation cuts kubectl logs/exec to this node." },
@@ -176,13 +182,13 @@ export const collectEvidence: StepDefinition = {
   },
 
   async execute(ctx) {
-    const prior = ctx.priorRecord("collect-evidence") as { at?: string } | undefined;
+    const prior = ctx.priorRecord();
     if (prior && ctx.params.recollect !== true) {
       return { outcome: "noop", message: `Evidence was already collected at ${prior.at}; set recollect to collect again.`, record: prior };
     }
     const pod = await readIncidentPod(ctx);
     if (!pod) throw new HttpError(404, podGone(ctx));
-    const { artifacts, problems } = await collect(ctx as EvidenceContext, pod);
+    const { artifacts, problems } = await collect(ctx, pod);
     return {
       outcome: "success",
       message: `Collected ${artifacts.length} artifacts (${artifacts.reduce((n, a) => n + a.size, 0)} bytes)${problems.length ? `; not collected: ${problems.join("; ")}` : ""}.`,
@@ -191,7 +197,7 @@ export const collectEvidence: StepDefinition = {
   },
 
   async verify(ctx) {
-    const prior = ctx.priorRecord("collect-evidence") as { artifacts?: Artifact[]; at?: string } | undefined;
+    const prior = ctx.priorRecord();
     if (!prior?.artifacts?.length) return { holds: false, message: "No evidence collected yet." };
     const { createHash } = await import("node:crypto");
     const bad = prior.artifacts.filter((a) => createHash("sha256").update(Buffer.from(a.body, "utf8")).digest("hex") !== a.sha256);
@@ -199,4 +205,4 @@ export const collectEvidence: StepDefinition = {
       ? { holds: false, message: `Hashes no longer match for ${bad.map((a) => a.name).join(", ")}.` }
       : { holds: true, message: `${prior.artifacts.length} artifacts collected at ${prior.at}; every SHA-256 matches.` };
   },
-};
+});

@@ -26,13 +26,13 @@ describe("cordon-node", () => {
 
     const again = await h.plan(cordonNode);
     expect(again.noop).toBe(true);
-    const repeat = await cordonNode.execute(h.ctx(), again);
+    const repeat = await h.executePlan(cordonNode, again);
     expect(repeat.outcome).toBe("noop");
 
     const undone = await h.undo(cordonNode);
     expect(undone.outcome).toBe("success");
     expect(await unschedulable(node)).toBe(false);
-    expect((await cordonNode.verify(h.ctx())).holds).toBe(false);
+    expect((await cordonNode.verify(h.ctx(cordonNode))).holds).toBe(false);
   });
 
   it("leaves a node cordoned before Airlock cordoned on undo", async () => {

@@ -1,33 +1,46 @@
 import "server-only";
-import type { StepDefinition, Warning } from "../types";
+import { z } from "zod";
+import { defineStep, type StepContext, type Warning } from "../types";
 import { autoRepairWarning, clusterFacts } from "./support/cluster";
 import { kubectl } from "./support/commands";
 import { apis, dryRun, kubeFailure, patchOptions, PatchStrategy, readOrNull, withRetry } from "./support/kube";
 
 // Stops new pods landing next to the compromised one (playbook: `kubectl cordon`).
 
-async function readNode(ctx: Parameters<StepDefinition["plan"]>[0]) {
+async function readNode(ctx: StepContext) {
   const node = ctx.incident.targets.node;
   return node ? readOrNull(() => apis(ctx).core.readNode({ name: node })) : null;
 }
 
 const patch = (unschedulable: boolean) => ({ spec: { unschedulable } });
 
-export const cordonNode: StepDefinition = {
+type Data = { node: string; wasUnschedulable: boolean };
+
+const record = z.object({
+  node: z.string(),
+  /** False when someone cordoned it before Airlock: release leaves it cordoned. */
+  cordonedByAirlock: z.boolean(),
+  priorUnschedulable: z.boolean().optional(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const cordonNode = defineStep<Data, RunRecord>()({
   id: "cordon-node",
   stage: "isolate",
   title: "Cordon the node",
   risk: "reversible",
   role: "analyst",
   summary: "Marks the compromised pod's node unschedulable so no other pods are placed next to it.",
+  record,
+  ui: { undoEffect: "Uncordons the node (spec.unschedulable back to false): new pods may be scheduled on it again." },
   needs: { kube: [{ verb: "patch", resource: "nodes" }, { verb: "get", resource: "nodes" }] },
 
   async plan(ctx) {
     const t = ctx.incident.targets;
     const commands = t.node ? [kubectl(t, null, "cordon", t.node)] : [];
-    if (!t.node) return { changes: [], commands, warnings: [], blocked: "The pod is not scheduled on a node.", data: {} };
+    if (!t.node) return { changes: [], commands, warnings: [], blocked: "The pod is not scheduled on a node." };
     const node = await readNode(ctx);
-    if (!node) return { changes: [], commands, warnings: [], blocked: `Node ${t.node} no longer exists.`, data: {} };
+    if (!node) return { changes: [], commands, warnings: [], blocked: `Node ${t.node} no longer exists.` };
     const before = node.spec?.unschedulable === true;
     const warnings: Warning[] = [];
     const repair = autoRepairWarning(await clusterFacts(ctx), "cordon");
@@ -60,7 +73,7 @@ export const cordonNode: StepDefinition = {
     if (node.spec?.unschedulable === true) {
       // The plan being executed saw the node schedulable, so a cordon found now is ours from an
       // interrupted run; a plan that already saw it cordoned means someone else did it.
-      const prior = ctx.priorRecord("cordon-node");
+      const prior = ctx.priorRecord();
       return {
         outcome: "noop",
         message: `Node ${name} is already cordoned; nothing changed.`,
@@ -83,7 +96,7 @@ export const cordonNode: StepDefinition = {
   },
 
   async undo(ctx, record) {
-    const name = (record?.node as string | undefined) ?? ctx.incident.targets.node;
+    const name = record?.node ?? ctx.incident.targets.node;
     if (!name) return { outcome: "noop", message: "No node to uncordon." };
     if (record?.cordonedByAirlock !== true) {
       return { outcome: "noop", message: `Node ${name} was already cordoned before Airlock; it stays cordoned.` };
@@ -98,4 +111,4 @@ export const cordonNode: StepDefinition = {
     }
     return { outcome: "success", message: `Node ${name} uncordoned (${kubectl(ctx.incident.targets, null, "uncordon", name)}).` };
   },
-};
+});

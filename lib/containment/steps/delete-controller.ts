@@ -1,5 +1,6 @@
 import "server-only";
-import type { StepContext, StepDefinition, Warning } from "../types";
+import { z } from "zod";
+import { defineStep, type StepContext, type Warning } from "../types";
 import { kubectl } from "./support/commands";
 import { EVIDENCE_LOSS } from "./support/eradicate";
 import { apis, dryRun, isNotFound, kubeFailure, readIncidentPod, withRetry } from "./support/kube";
@@ -27,13 +28,19 @@ function deleteController(ctx: StepContext, kind: string, name: string, dry = fa
   }
 }
 
-export const deleteControllerStep: StepDefinition = {
+type Data = { kind: string; name: string; uid?: string };
+
+const record = z.object({ kind: z.string(), name: z.string(), manifest: z.unknown().optional() });
+type RunRecord = z.output<typeof record>;
+
+export const deleteControllerStep = defineStep<Data, RunRecord>()({
   id: "delete-controller",
   stage: "eradicate",
   title: "Delete the owning controller",
   risk: "destructive",
   role: "analyst",
   summary: "Deletes the Deployment/StatefulSet/DaemonSet/Job that owns the pod, so no new pod replaces it (manifest recorded).",
+  record,
   needs: {
     controller: true,
     kube: [
@@ -53,7 +60,7 @@ export const deleteControllerStep: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const owner = topOwner(ctx, KINDS);
-    if (!owner) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: noController(KINDS), data: {} };
+    if (!owner) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: noController(KINDS) };
     const commands = [kubectl(t, t.namespace, "delete", owner.kind.toLowerCase(), owner.name)];
     const obj = await readOwner(ctx, owner.kind, owner.name);
     if (!obj || (owner.uid && obj.metadata?.uid !== owner.uid)) {
@@ -82,7 +89,7 @@ export const deleteControllerStep: StepDefinition = {
     if (!owner) throw kubeFailure("Deleting the controller", { code: 404 });
     const obj = await readOwner(ctx, owner.kind, owner.name);
     if (!obj || (owner.uid && obj.metadata?.uid !== owner.uid)) {
-      return { outcome: "noop", message: `${owner.kind} ${owner.name} is already gone.`, record: ctx.priorRecord("delete-controller") ?? { kind: owner.kind, name: owner.name } };
+      return { outcome: "noop", message: `${owner.kind} ${owner.name} is already gone.`, record: ctx.priorRecord() ?? { kind: owner.kind, name: owner.name } };
     }
     try {
       await withRetry(() => deleteController(ctx, owner.kind, owner.name));
@@ -92,7 +99,7 @@ export const deleteControllerStep: StepDefinition = {
     return {
       outcome: "success",
       message: `${owner.kind} ${owner.name} deleted; its pods are being removed.`,
-      record: { kind: owner.kind, name: owner.name, manifest: JSON.parse(JSON.stringify(obj)) as unknown },
+      record: { kind: owner.kind, name: owner.name, manifest: JSON.parse(JSON.stringify(obj)) },
     };
   },
 
@@ -103,4 +110,4 @@ export const deleteControllerStep: StepDefinition = {
     if (!obj || obj.metadata?.uid !== owner.uid) return { holds: true, message: `${owner.kind} ${owner.name} is gone.` };
     return { holds: false, message: obj.metadata?.deletionTimestamp ? `${owner.kind} ${owner.name} is being deleted.` : `${owner.kind} ${owner.name} still exists.` };
   },
-};
+});

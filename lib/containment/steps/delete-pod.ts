@@ -1,5 +1,6 @@
 import "server-only";
-import type { StepDefinition, Warning } from "../types";
+import { z } from "zod";
+import { defineStep, type Warning } from "../types";
 import { kubectl } from "./support/commands";
 import { EVIDENCE_LOSS } from "./support/eradicate";
 import { apis, dryRun, isNotFound, kubeFailure, readIncidentPod, withRetry } from "./support/kube";
@@ -7,13 +8,19 @@ import { apis, dryRun, isNotFound, kubeFailure, readIncidentPod, withRetry } fro
 // Playbook: `kubectl delete pod`. Under a controller a new pod (new containers) takes its place;
 // deleting the controller (or scaling it to zero) is what stops that.
 
-export const deletePod: StepDefinition = {
+type Data = { uid?: string };
+
+const record = z.object({ pod: z.string(), uid: z.string(), deletedAt: z.string().optional() });
+type RunRecord = z.output<typeof record>;
+
+export const deletePod = defineStep<Data, RunRecord>()({
   id: "delete-pod",
   stage: "eradicate",
   title: "Delete the pod",
   risk: "destructive",
   role: "analyst",
   summary: "Deletes the compromised pod. Its controller, if it still owns it, starts a new pod in its place.",
+  record,
   needs: { kube: [{ verb: "delete", resource: "pods" }, { verb: "get", resource: "pods" }] },
 
   async plan(ctx) {
@@ -39,7 +46,7 @@ export const deletePod: StepDefinition = {
   async execute(ctx) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { outcome: "noop", message: `Pod ${t.pod} is already gone.`, record: ctx.priorRecord("delete-pod") ?? { pod: t.pod, uid: t.podUid } };
+    if (!pod) return { outcome: "noop", message: `Pod ${t.pod} is already gone.`, record: ctx.priorRecord() ?? { pod: t.pod, uid: t.podUid } };
     try {
       // The uid precondition keeps a same-named successor (StatefulSet) safe from this delete.
       await withRetry(() => apis(ctx).core.deleteNamespacedPod({ name: t.pod, namespace: t.namespace, body: { preconditions: { uid: t.podUid } } }));
@@ -58,4 +65,4 @@ export const deletePod: StepDefinition = {
       ? { holds: false, message: `Pod ${t.pod} is terminating.` }
       : { holds: false, message: `Pod ${t.pod} still exists.` };
   },
-};
+});

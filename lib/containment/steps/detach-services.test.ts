@@ -34,7 +34,7 @@ describe("detach-services", () => {
     expect(result.outcome).toBe("success");
     await expect(svc("checkout")).rejects.toBeDefined();
     expect((await h.verify(detachServices)).holds).toBe(true);
-    expect((await detachServices.execute(h.ctx(params), plan)).outcome).toBe("noop");
+    expect((await h.executePlan(detachServices, plan, params)).outcome).toBe("noop");
     expect((await h.undo(detachServices)).outcome).toBe("success");
     const back = await svc("checkout");
     expect(back.spec?.selector).toEqual(before.spec?.selector);

@@ -1,10 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import type { V1Service } from "@kubernetes/client-node";
-import type { Change, StepContext, StepDefinition, Warning } from "../types";
+import type { V1Service, V1ServiceSpec } from "@kubernetes/client-node";
+import { statusOf } from "@/lib/kube/retry";
+import { defineStep, type Change, type StepContext, type Warning } from "../types";
 import { kubectl } from "./support/commands";
 import { apis, dryRun, combineDryRuns, isNotFound, kubeFailure, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
 import { REMOVED_LABELS_ANNOTATION } from "./support/labels";
+import { manifestOf } from "./support/records";
 import { serviceSelectorMatches, type Labels } from "./support/selectors";
 
 // Stops Services routing to the compromised pod. A Service selector is equality-only and every
@@ -54,18 +56,25 @@ async function relevantServices(ctx: StepContext, labels: Labels, removed: Label
 
 /** What recreating a deleted Service needs: its spec minus the fields the API server assigns. */
 export function recreatable(svc: V1Service): V1Service {
-  const spec = { ...(svc.spec ?? {}) } as Record<string, unknown>;
-  for (const k of ["clusterIP", "clusterIPs", "healthCheckNodePort"]) delete spec[k];
+  const spec: V1ServiceSpec = { ...(svc.spec ?? {}) };
+  delete spec.clusterIP;
+  delete spec.clusterIPs;
+  delete spec.healthCheckNodePort;
   const meta = svc.metadata ?? {};
   return {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name: meta.name, namespace: meta.namespace, labels: meta.labels, annotations: meta.annotations },
-    spec: spec as V1Service["spec"],
+    spec,
   };
 }
 
-export const detachServices: StepDefinition = {
+type Data = { delete: string[] };
+
+const record = z.object({ deleted: z.array(manifestOf<V1Service>()) });
+type RunRecord = z.output<typeof record>;
+
+export const detachServices = defineStep<Data, RunRecord>()({
   id: "detach-services",
   stage: "services",
   title: "Detach Services from the pod",
@@ -74,6 +83,24 @@ export const detachServices: StepDefinition = {
   summary:
     "Per Service that selects the pod: make sure it no longer routes to it (patch mode, satisfied by orphan-pod while healthy replicas keep serving) or delete it (delete mode, manifest kept for release). Never the default kubernetes Service.",
   params,
+  record,
+  ui: {
+    form: [
+      {
+        kind: "radio-each",
+        name: "mode",
+        from: "services",
+        legend: "Service `{target}`",
+        options: [
+          { value: "patch", label: "Patch: stop routing to this pod only" },
+          { value: "delete", label: "Delete the Service (recreated on release)" },
+        ],
+        default: "patch",
+        empty: "No Service selected the pod when the incident was opened.",
+      },
+    ],
+    undoEffect: "Recreates the deleted Services from their recorded manifests (new cluster IPs).",
+  },
   needs: {
     kube: [
       { verb: "list", resource: "services" },
@@ -87,7 +114,7 @@ export const detachServices: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx), data: {} };
+    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
     const labels = pod.metadata?.labels ?? {};
     let removed: Labels | undefined;
     try {
@@ -95,7 +122,7 @@ export const detachServices: StepDefinition = {
     } catch {
       removed = undefined;
     }
-    const mode = (ctx.params.mode ?? {}) as Record<string, "patch" | "delete">;
+    const mode = ctx.params.mode ?? {};
     const found = await relevantServices(ctx, labels, removed);
     const changes: Change[] = [];
     const commands: string[] = [];
@@ -141,10 +168,10 @@ export const detachServices: StepDefinition = {
 
   async execute(ctx, plan) {
     const t = ctx.incident.targets;
-    const prior = (ctx.priorRecord("detach-services")?.deleted as V1Service[] | undefined) ?? [];
+    const prior = ctx.priorRecord()?.deleted ?? [];
     const deleted: V1Service[] = [...prior];
     const done: string[] = [];
-    for (const name of (plan.data.delete as string[]) ?? []) {
+    for (const name of plan.data.delete) {
       if (isDefaultKubernetes(t.namespace, name)) continue;
       const svc = await readOrNull(() => apis(ctx).core.readNamespacedService({ name, namespace: t.namespace }));
       if (!svc) continue;
@@ -177,7 +204,7 @@ export const detachServices: StepDefinition = {
 
   async undo(ctx, record) {
     const t = ctx.incident.targets;
-    const deleted = (record?.deleted as V1Service[] | undefined) ?? [];
+    const deleted = record?.deleted ?? [];
     const recreated: string[] = [];
     for (const svc of deleted) {
       const name = svc.metadata?.name;
@@ -186,7 +213,7 @@ export const detachServices: StepDefinition = {
         await withRetry(() => apis(ctx).core.createNamespacedService({ namespace: t.namespace, body: recreatable(svc) }));
         recreated.push(name);
       } catch (err) {
-        if ((err as { code?: number }).code === 409) continue; // already back
+        if (statusOf(err) === 409) continue; // already back
         throw kubeFailure(`Recreating Service ${name}`, err);
       }
     }
@@ -194,4 +221,4 @@ export const detachServices: StepDefinition = {
       ? { outcome: "success", message: `Recreated Service${recreated.length > 1 ? "s" : ""} ${recreated.join(", ")} (new cluster IP; a LoadBalancer gets a new external IP unless it was reserved).` }
       : { outcome: "noop", message: "No Service to recreate." };
   },
-};
+});

@@ -43,7 +43,7 @@ describe("drain-node", () => {
     expect((await h.verify(drainNode, params)).holds).toBe(true);
     const again = await h.plan(drainNode, params);
     expect(again.noop).toBe(true);
-    expect((await drainNode.execute(h.ctx(params), again)).outcome).toBe("noop");
+    expect((await h.executePlan(drainNode, again, params)).outcome).toBe("noop");
   });
 
   it("blocks bare pods without force and warns about emptyDir data", async () => {

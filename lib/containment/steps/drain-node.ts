@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { V1Pod } from "@kubernetes/client-node";
 import { HttpError } from "@/lib/http/errors";
 import { statusOf } from "@/lib/kube/retry";
-import type { Change, StepContext, StepDefinition, Warning } from "../types";
+import { defineStep, type Change, type StepContext, type Warning } from "../types";
 import { sh } from "./support/commands";
 import { actionable, podFate, sortFates, type PodFate } from "./support/drain";
 import { apis, combineDryRuns, dryRun, isNotFound, kubeMessage, readIncidentPod, readOrNull, sleep, withRetry } from "./support/kube";
@@ -17,21 +17,21 @@ const params = z.object({
   force: z.boolean().default(false),
   timeoutSeconds: z.number().int().positive().max(3600).default(300),
 });
+type Params = z.output<typeof params>;
 
 async function podsOnNode(ctx: StepContext, node: string): Promise<V1Pod[]> {
   const list = await withRetry(() => apis(ctx).core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }));
   return list.items;
 }
 
-function fatesOf(ctx: StepContext, pods: V1Pod[]): PodFate[] {
-  const force = ctx.params.force === true;
+function fatesOf(ctx: StepContext, pods: V1Pod[], force: boolean): PodFate[] {
   return sortFates(pods.map((p) => podFate(p, ctx.incident.targets.podUid, force)));
 }
 
-function drainCommand(ctx: StepContext): string {
+function drainCommand(ctx: StepContext<Params>): string {
   const t = ctx.incident.targets;
   const args = ["kubectl", "--context", t.cluster, "drain", t.node ?? "<node>", `--pod-selector=!${QUARANTINE_KEY}`, "--ignore-daemonsets", "--delete-emptydir-data"];
-  if (ctx.params.force === true) args.push("--force");
+  if (ctx.params.force) args.push("--force");
   return sh(...args);
 }
 
@@ -64,7 +64,12 @@ async function removeOnce(ctx: StepContext, f: PodFate): Promise<{ state: "done"
   }
 }
 
-export const drainNode: StepDefinition = {
+type Data = { node: string; pods: { namespace: string; name: string; uid: string; fate: PodFate["fate"] }[] };
+
+const record = z.object({ node: z.string(), moved: z.array(z.object({ pod: z.string(), how: z.string() })) });
+type RunRecord = z.output<typeof record>;
+
+export const drainNode = defineStep<Data, RunRecord>()({
   id: "drain-node",
   stage: "isolate",
   title: "Drain the node",
@@ -73,6 +78,11 @@ export const drainNode: StepDefinition = {
   summary:
     "Evicts every other pod from the node through the eviction API (PodDisruptionBudgets honoured), skipping DaemonSet and mirror pods and never touching the quarantined pod.",
   params,
+  record,
+  ui: {
+    form: [{ kind: "checkbox", name: "force", label: "Force: delete pods without a controller", help: "Like `kubectl drain --force`: bare pods are deleted for good, not rescheduled." }],
+    panel: { kind: "drain-progress" },
+  },
   needs: {
     kube: [
       { verb: "list", resource: "pods", clusterScoped: true },
@@ -86,9 +96,9 @@ export const drainNode: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const commands = [drainCommand(ctx)];
-    if (!t.node) return { changes: [], commands, warnings: [], blocked: "The pod is not scheduled on a node.", data: {} };
+    if (!t.node) return { changes: [], commands, warnings: [], blocked: "The pod is not scheduled on a node." };
     const node = await readOrNull(() => apis(ctx).core.readNode({ name: t.node! }));
-    if (!node) return { changes: [], commands, warnings: [], blocked: `Node ${t.node} no longer exists.`, data: {} };
+    if (!node) return { changes: [], commands, warnings: [], blocked: `Node ${t.node} no longer exists.` };
     const pod = await readIncidentPod(ctx);
     // The pasted kubectl command spares only pods with the label: without it, it would evict the evidence.
     if (pod && !isQuarantined(pod.metadata?.labels)) {
@@ -109,7 +119,7 @@ export const drainNode: StepDefinition = {
         data: {},
       };
     }
-    const fates = fatesOf(ctx, await podsOnNode(ctx, t.node));
+    const fates = fatesOf(ctx, await podsOnNode(ctx, t.node), ctx.params.force);
     const changes: Change[] = fates.map((f) => ({
       target: `Pod ${f.namespace}/${f.name}`,
       action: f.fate === "evict" ? "evict" : f.fate === "delete" ? "delete" : "read",
@@ -117,8 +127,8 @@ export const drainNode: StepDefinition = {
     }));
     const warnings: Warning[] = fates
       .filter((f) => actionable(f) && f.emptyDirs.length)
-      .map((f) => ({
-        level: "danger" as const,
+      .map((f): Warning => ({
+        level: "danger",
         code: "evidence-loss",
         message: `Pod ${f.namespace}/${f.name} loses its emptyDir data (${f.emptyDirs.join(", ")}) when evicted; collect it first if it matters.`,
       }));
@@ -156,13 +166,13 @@ export const drainNode: StepDefinition = {
   async execute(ctx) {
     const t = ctx.incident.targets;
     const node = t.node!;
-    const deadline = Date.now() + Number(ctx.params.timeoutSeconds ?? 300) * 1000;
-    const initial = fatesOf(ctx, await podsOnNode(ctx, node));
+    const deadline = Date.now() + ctx.params.timeoutSeconds * 1000;
+    const initial = fatesOf(ctx, await podsOnNode(ctx, node), ctx.params.force);
     if (initial.some((f) => f.fate === "blocked-bare")) {
       throw new HttpError(409, "Pods without a controller are on the node; set force to delete them.");
     }
     let remaining = initial.filter(actionable);
-    if (remaining.length === 0) return { outcome: "noop", message: `Nothing left to move off ${node}.`, record: ctx.priorRecord("drain-node") ?? { node, moved: [] } };
+    if (remaining.length === 0) return { outcome: "noop", message: `Nothing left to move off ${node}.`, record: ctx.priorRecord() ?? { node, moved: [] } };
     const moved: { pod: string; how: string }[] = [];
     let backoff = 1000;
     const waiting = new Map<string, string>();
@@ -201,21 +211,21 @@ export const drainNode: StepDefinition = {
       if (!still.length) break;
       await sleep(1000);
     }
-    const prior = ctx.priorRecord("drain-node") as { moved?: unknown[] } | undefined;
+    const prior = ctx.priorRecord();
     return {
       outcome: "success",
       message: `Drained ${node}: ${moved.length} pod(s) moved; the quarantined pod stays.`,
-      record: { node, moved: [...((prior?.moved as { pod: string; how: string }[]) ?? []), ...moved] },
+      record: { node, moved: [...(prior?.moved ?? []), ...moved] },
     };
   },
 
   async verify(ctx) {
     const t = ctx.incident.targets;
     if (!t.node) return { holds: false, message: "The pod is not scheduled on a node." };
-    const fates = fatesOf({ ...ctx, params: { force: true } }, await podsOnNode(ctx, t.node));
+    const fates = fatesOf(ctx, await podsOnNode(ctx, t.node), true);
     const left = fates.filter(actionable);
     const kept = fates.filter((f) => f.fate === "keep-quarantined").map((f) => `${f.namespace}/${f.name}`);
     if (left.length) return { holds: false, message: `Still on ${t.node}: ${left.map((f) => `${f.namespace}/${f.name}`).join(", ")}.` };
     return { holds: true, message: `Only DaemonSet, mirror and quarantined pods remain on ${t.node}${kept.length ? ` (kept: ${kept.join(", ")})` : ""}.` };
   },
-};
+});

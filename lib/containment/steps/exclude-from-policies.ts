@@ -1,8 +1,10 @@
 import "server-only";
+import { z } from "zod";
 import type { V1NetworkPolicy } from "@kubernetes/client-node";
-import type { Change, StepContext, StepDefinition } from "../types";
+import { defineStep, type Change, type StepContext } from "../types";
 import { kubectl } from "./support/commands";
 import { apis, combineDryRuns, dryRun, kubeFailure, patchOptions, PatchStrategy, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
+import { manifestOf } from "./support/records";
 import { listPolicies, policiesSelectingIgnoringExclusion } from "./support/policies";
 import { EXCLUDE_QUARANTINED, isQuarantined, QUARANTINE_KEY, QUARANTINE_VALUE } from "./support/selectors";
 
@@ -34,13 +36,20 @@ async function targets(ctx: StepContext) {
   return policiesSelectingIgnoringExclusion(await listPolicies(ctx), pod.metadata?.labels ?? {});
 }
 
-export const excludeFromPolicies: StepDefinition = {
+type Data = { policies: { name: string; podSelector: PodSelector }[] };
+
+const record = z.object({ policies: z.array(z.object({ name: z.string(), podSelector: manifestOf<PodSelector>() })) });
+type RunRecord = z.output<typeof record>;
+
+export const excludeFromPolicies = defineStep<Data, RunRecord>()({
   id: "exclude-from-policies",
   stage: "network",
   title: "Exclude the pod from existing allow policies",
   risk: "reversible",
   role: "analyst",
   summary: "Adds quarantine NotIn [\"true\"] to the podSelector of every NetworkPolicy that selects the pod, so the deny-all is the only policy left selecting it.",
+  record,
+  ui: { undoEffect: "Restores the original podSelector of the allow policies that were patched." },
   needs: {
     networkPolicyEnforced: true,
     kube: [
@@ -54,14 +63,13 @@ export const excludeFromPolicies: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx), data: {} };
+    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
     if (!isQuarantined(pod.metadata?.labels)) {
       return {
         changes: [],
         commands: [],
         warnings: [],
         blocked: `Label the pod ${QUARANTINE_KEY}=${QUARANTINE_VALUE} first (label-quarantine): the exclusion keys on that label.`,
-        data: {},
       };
     }
     const found = policiesSelectingIgnoringExclusion(await listPolicies(ctx), pod.metadata?.labels ?? {});
@@ -69,7 +77,7 @@ export const excludeFromPolicies: StepDefinition = {
     const done = found.filter((f) => f.excluded).map((f) => f.policy.metadata!.name!);
     if (!todo.length) {
       return {
-        changes: done.map((n) => ({ target: `NetworkPolicy ${t.namespace}/${n}`, action: "read" as const, note: "already excludes quarantined pods" })),
+        changes: done.map((n): Change => ({ target: `NetworkPolicy ${t.namespace}/${n}`, action: "read", note: "already excludes quarantined pods" })),
         commands: [],
         warnings: [],
         noop: true,
@@ -114,7 +122,7 @@ export const excludeFromPolicies: StepDefinition = {
     const t = ctx.incident.targets;
     const found = await targets(ctx);
     if (!found) throw kubeFailure(`Excluding ${t.pod}`, { code: 404 });
-    const prior = (ctx.priorRecord("exclude-from-policies")?.policies as { name: string; podSelector: PodSelector }[] | undefined) ?? [];
+    const prior = ctx.priorRecord()?.policies ?? [];
     const originals = new Map(prior.map((p) => [p.name, p.podSelector]));
     const patched: string[] = [];
     for (const { policy, excluded } of found) {
@@ -149,7 +157,7 @@ export const excludeFromPolicies: StepDefinition = {
 
   async undo(ctx, record) {
     const t = ctx.incident.targets;
-    const policies = (record?.policies as { name: string; podSelector: PodSelector }[] | undefined) ?? [];
+    const policies = record?.policies ?? [];
     const restored: string[] = [];
     for (const { name, podSelector } of policies) {
       const live = await readOrNull(() => apis(ctx).networking.readNamespacedNetworkPolicy({ name, namespace: t.namespace }));
@@ -184,4 +192,4 @@ export const excludeFromPolicies: StepDefinition = {
       ? { outcome: "success", message: `Restored the podSelector of ${restored.join(", ")}.` }
       : { outcome: "noop", message: "No policy carries Airlock's exclusion any more." };
   },
-};
+});

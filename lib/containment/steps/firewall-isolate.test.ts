@@ -34,7 +34,7 @@ describe("firewall-isolate", () => {
     const r = firewallIsolate.params!.safeParse({ sshSourceRange: "0.0.0.0/0" });
     expect(r.error?.issues[0].message).toMatch(/whole internet/);
     const h = new Harness(await openIncident());
-    const plan = await firewallIsolate.plan(h.ctx({ sshSourceRange: "0.0.0.0/0", protocol: "all" }));
+    const plan = await firewallIsolate.plan(h.ctx(firewallIsolate, { sshSourceRange: "0.0.0.0/0", protocol: "all" }));
     expect(plan.blocked).toMatch(/whole internet/);
   });
 
@@ -63,7 +63,7 @@ describe("firewall-isolate", () => {
     expect(v.message).toMatch(/Effective on/);
     const again = await h.plan(firewallIsolate, params);
     expect(again.noop).toBe(true);
-    expect((await firewallIsolate.execute(h.ctx(firewallIsolate.params!.parse(params)), again)).outcome).toBe("noop");
+    expect((await h.executePlan(firewallIsolate, again, params)).outcome).toBe("noop");
     expect((await h.undo(firewallIsolate)).outcome).toBe("success");
     expect(Object.values(await rules(ref.project)).every((x) => x === null)).toBe(true);
   });

@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { statusOf } from "@/lib/kube/retry";
-import type { StepContext, StepDefinition, Warning } from "../types";
+import { defineStep, type Change, type StepContext, type Warning } from "../types";
 import { autoRepairWarning, clusterFacts } from "./support/cluster";
 import { checkSshSourceRange } from "./support/cidr";
 import { gcloud } from "./support/commands";
-import { gcloudFlags, QUARANTINE_RULES, quarantineRules, ruleDifferences, type Firewall, type Protocol } from "./support/firewall";
+import { gcloudFlags, QUARANTINE_RULES, quarantineRules, ruleDifferences, type Firewall } from "./support/firewall";
 import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, nameOf, noInstance, waitOperation, withRetry, type InstanceRef } from "./support/gcp";
 import { QUARANTINE_TAG } from "./tag-node";
 
@@ -20,6 +20,19 @@ const params = z.object({
   }),
   protocol: z.enum(["all", "tcp"]).default("all"),
 });
+type Params = z.output<typeof params>;
+
+type EffectiveSummary = { name: string; direction: string; priority: number; action: string; rules: string; ranges: string }[];
+
+type Data = { project: string; network: string; create: string[]; rules: Firewall[] };
+
+const record = z.object({
+  project: z.string(),
+  network: z.string(),
+  created: z.array(z.string()),
+  effectiveFirewalls: z.array(z.object({ name: z.string(), direction: z.string(), priority: z.number(), action: z.string(), rules: z.string(), ranges: z.string() })).nullable(),
+});
+type RunRecord = z.output<typeof record>;
 
 async function networkOf(ctx: StepContext, ref: InstanceRef): Promise<string | null> {
   if (ctx.incident.targets.network) return ctx.incident.targets.network;
@@ -31,16 +44,15 @@ async function readRule(project: string, name: string): Promise<Firewall | null>
   return gcpReadOrNull(async () => (await computeClients().firewalls.get({ project, firewall: name }))[0]);
 }
 
-function wanted(ctx: StepContext, ref: InstanceRef, network: string): Firewall[] {
+// Undo and reconcile hand the stored params back unvalidated: read them defensively.
+function wanted(ctx: StepContext<Partial<Params>>, ref: InstanceRef, network: string): Firewall[] {
   const range = checkSshSourceRange(ctx.params.sshSourceRange);
-  return quarantineRules(ref.project, network, (ctx.params.protocol as Protocol) ?? "all", range.ok ? range.range : "");
+  return quarantineRules(ref.project, network, ctx.params.protocol ?? "all", range.ok ? range.range : "");
 }
 
 function commandsFor(rules: Firewall[], network: string, project: string): string[] {
   return rules.map((r) => gcloud(["compute", "firewall-rules", "create", r.name!], gcloudFlags(r, network), project));
 }
-
-type EffectiveSummary = { name: string; direction: string; priority: number; action: string; rules: string; ranges: string }[];
 
 async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | null> {
   try {
@@ -60,7 +72,7 @@ async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | 
   }
 }
 
-export const firewallIsolate: StepDefinition = {
+export const firewallIsolate = defineStep<Data, RunRecord>()({
   id: "firewall-isolate",
   stage: "node-network",
   title: "Isolate the node with firewall rules",
@@ -69,6 +81,31 @@ export const firewallIsolate: StepDefinition = {
   summary:
     "Creates quarantine-egress-deny (priority 0), quarantine-ingress-deny (priority 1) and quarantine-ingress-allow (tcp:22 from the investigator, priority 0) for the quarantine tag on the VM's network.",
   params,
+  record,
+  ui: {
+    form: [
+      {
+        kind: "text",
+        name: "sshSourceRange",
+        label: "SSH source range",
+        required: true,
+        placeholder: "203.0.113.7/32",
+        monospace: true,
+        help: "The investigator's address (a single IP or a narrow CIDR; never 0.0.0.0/0): the only source allowed to reach the node on tcp:22.",
+      },
+      {
+        kind: "radio",
+        name: "protocol",
+        legend: "Protocols to deny",
+        options: [
+          { value: "all", label: "all (default: also UDP and ICMP)" },
+          { value: "tcp", label: "tcp only (the playbook's variant)" },
+        ],
+        default: "all",
+      },
+    ],
+    undoEffect: "Deletes the quarantine firewall rules (egress deny, ingress deny, SSH allow).",
+  },
   needs: {
     instance: true,
     gcp: [
@@ -86,11 +123,11 @@ export const firewallIsolate: StepDefinition = {
 
   async plan(ctx) {
     const ref = instanceOf(ctx);
-    if (!ref) return { changes: [], commands: [], warnings: [], blocked: noInstance(ctx), data: {} };
+    if (!ref) return { changes: [], commands: [], warnings: [], blocked: noInstance(ctx) };
     const range = checkSshSourceRange(ctx.params.sshSourceRange);
-    if (!range.ok) return { changes: [], commands: [], warnings: [], blocked: range.message, data: {} };
+    if (!range.ok) return { changes: [], commands: [], warnings: [], blocked: range.message };
     const network = await networkOf(ctx, ref);
-    if (!network) return { changes: [], commands: [], warnings: [], blocked: `Could not find the network of VM ${ref.name}.`, data: {} };
+    if (!network) return { changes: [], commands: [], warnings: [], blocked: `Could not find the network of VM ${ref.name}.` };
     const rules = wanted(ctx, ref, network);
     const commands = commandsFor(rules, network, ref.project);
     const warnings: Warning[] = [
@@ -106,7 +143,7 @@ export const firewallIsolate: StepDefinition = {
     if (ctx.params.protocol === "tcp") {
       warnings.push({ level: "caution", code: "tcp-only", message: "TCP only (the playbook's variant): UDP (e.g. DNS tunnelling) and ICMP still pass. The default, all protocols, blocks them too." });
     }
-    const changes = [];
+    const changes: Change[] = [];
     const conflicts: string[] = [];
     const toCreate: string[] = [];
     for (const want of rules) {
@@ -114,31 +151,28 @@ export const firewallIsolate: StepDefinition = {
       if (live) {
         const diffs = ruleDifferences(live, want);
         if (diffs.length) conflicts.push(`${want.name} exists but differs: ${diffs.join("; ")}`);
-        else changes.push({ target: `Firewall ${want.name}`, action: "read" as const, note: "already exists as wanted" });
+        else changes.push({ target: `Firewall ${want.name}`, action: "read", note: "already exists as wanted" });
       } else {
         toCreate.push(want.name!);
-        changes.push({ target: `Firewall ${want.name}`, action: "create" as const, after: want });
+        changes.push({ target: `Firewall ${want.name}`, action: "create", after: want });
       }
     }
     const vm = await gcpReadOrNull(async () => (await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }))[0]);
     if (vm && !(vm.tags?.items ?? []).includes(QUARANTINE_TAG)) {
       warnings.push({ level: "caution", code: "untagged", message: `VM ${ref.name} does not carry the ${QUARANTINE_TAG} tag yet: the rules take effect on it once tag-node runs.` });
     }
-    return {
-      changes,
-      commands,
-      warnings,
-      blocked: conflicts.length ? `${conflicts.join(". ")}. Airlock will not overwrite a rule it did not create; inspect or delete it first.` : undefined,
-      noop: !conflicts.length && toCreate.length === 0 ? true : undefined,
-      data: { project: ref.project, network, create: toCreate, rules },
-    };
+    if (conflicts.length) {
+      return { changes, commands, warnings, blocked: `${conflicts.join(". ")}. Airlock will not overwrite a rule it did not create; inspect or delete it first.` };
+    }
+    return { changes, commands, warnings, noop: toCreate.length === 0 ? true : undefined, data: { project: ref.project, network, create: toCreate, rules } };
   },
 
   async execute(ctx, plan) {
-    const ref = instanceOf(ctx)!;
-    const network = plan.data.network as string;
+    const ref = instanceOf(ctx);
+    if (!ref) throw new Error(noInstance(ctx));
+    const network = plan.data.network;
     const rules = wanted(ctx, ref, network);
-    const prior = (ctx.priorRecord("firewall-isolate")?.created as string[] | undefined) ?? [];
+    const prior = ctx.priorRecord()?.created ?? [];
     const created: string[] = [...prior];
     for (const want of rules) {
       const live = await readRule(ref.project, want.name!);
@@ -185,7 +219,7 @@ export const firewallIsolate: StepDefinition = {
       }
     }
     const effective = await effectiveFirewalls(ref);
-    const applied = effective?.filter((f) => (QUARANTINE_RULES as readonly string[]).includes(f.name)).map((f) => f.name) ?? [];
+    const applied = effective?.filter((f) => QUARANTINE_RULES.some((n) => n === f.name)).map((f) => f.name) ?? [];
     const eff = effective
       ? `Effective on ${ref.name}: ${applied.length ? applied.join(", ") : "no quarantine rule (is the VM tagged?)"}.`
       : "The VM's effective firewall could not be read.";
@@ -194,9 +228,9 @@ export const firewallIsolate: StepDefinition = {
 
   async undo(ctx, record) {
     const ref = instanceOf(ctx);
-    const project = (record?.project as string | undefined) ?? ref?.project;
+    const project = record?.project ?? ref?.project;
     if (!project) return { outcome: "noop", message: noInstance(ctx) };
-    const created = (record?.created as string[] | undefined) ?? [];
+    const created = record?.created ?? [];
     if (!created.length) return { outcome: "noop", message: "Airlock created none of the quarantine rules; they stay." };
     // The rules are shared by every VM tagged quarantine in the project: keep them while another needs them.
     const others: string[] = [];
@@ -227,4 +261,4 @@ export const firewallIsolate: StepDefinition = {
       ? { outcome: "success", message: `Deleted firewall rules ${deleted.join(", ")}.` }
       : { outcome: "noop", message: "The quarantine rules are already gone." };
   },
-};
+});

@@ -1,5 +1,5 @@
 import "server-only";
-import type { StepDefinition } from "../types";
+import type { AnyStep } from "../types";
 import { applyDenyAll } from "./apply-deny-all";
 import { collectEvidence } from "./collect-evidence";
 import { cordonNode } from "./cordon-node";
@@ -20,7 +20,7 @@ import { snapshotNodeDisk } from "./snapshot-node-disk";
 import { tagNode } from "./tag-node";
 
 /** Every step, in stage order and, within a stage, in the order the playbook (with its errata) runs them. */
-export const STEPS: StepDefinition[] = [
+export const STEPS: AnyStep[] = [
   collectEvidence,
   snapshotNodeDisk,
   cordonNode,

@@ -21,7 +21,7 @@ describe("label-quarantine", () => {
     expect((await h.verify(labelQuarantine)).holds).toBe(true);
     const again = await h.plan(labelQuarantine);
     expect(again.noop).toBe(true);
-    expect((await labelQuarantine.execute(h.ctx(), again)).outcome).toBe("noop");
+    expect((await h.executePlan(labelQuarantine, again)).outcome).toBe("noop");
     expect((await h.undo(labelQuarantine)).outcome).toBe("success");
     expect((await labels(pod)).quarantine).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import "server-only";
-import type { StepDefinition } from "../types";
+import { z } from "zod";
+import { defineStep } from "../types";
 import { kubectl } from "./support/commands";
 import { apis, dryRun, kubeFailure, patchOptions, PatchStrategy, podGone, readIncidentPod, withRetry } from "./support/kube";
 import { QUARANTINE_KEY, QUARANTINE_VALUE } from "./support/selectors";
@@ -9,20 +10,31 @@ import { QUARANTINE_KEY, QUARANTINE_VALUE } from "./support/selectors";
 
 const setLabel = (value: string | null) => ({ metadata: { labels: { [QUARANTINE_KEY]: value } } });
 
-export const labelQuarantine: StepDefinition = {
+type Data = { prior: string | null };
+
+const record = z.object({
+  /** The label's value before Airlock set it (null: absent), restored on release. */
+  prior: z.string().nullable(),
+  labelledByAirlock: z.boolean(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const labelQuarantine = defineStep<Data, RunRecord>()({
   id: "label-quarantine",
   stage: "isolate",
   title: "Label the pod quarantine=true",
   risk: "reversible",
   role: "analyst",
   summary: "Adds the label quarantine=true to the compromised pod; the drain, the deny-all policy and the policy exclusions select it by this label.",
+  record,
+  ui: { undoEffect: "Removes the quarantine=true label from the pod." },
   needs: { kube: [{ verb: "patch", resource: "pods" }, { verb: "get", resource: "pods" }] },
 
   async plan(ctx) {
     const t = ctx.incident.targets;
     const commands = [kubectl(t, t.namespace, "label", "pods", t.pod, `${QUARANTINE_KEY}=${QUARANTINE_VALUE}`)];
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands, warnings: [], blocked: podGone(ctx), data: {} };
+    if (!pod) return { changes: [], commands, warnings: [], blocked: podGone(ctx) };
     const before = pod.metadata?.labels?.[QUARANTINE_KEY];
     if (before === QUARANTINE_VALUE) return { changes: [], commands, warnings: [], noop: true, data: { prior: before } };
     const dry = await dryRun(`labelling ${t.pod}`, () =>
@@ -48,7 +60,7 @@ export const labelQuarantine: StepDefinition = {
     const pod = await readIncidentPod(ctx);
     if (!pod) throw kubeFailure(`Labelling ${t.pod}`, { code: 404 });
     // A plan that saw the pod unlabelled means a label found now came from an interrupted run of ours.
-    const record = ctx.priorRecord("label-quarantine") ?? { prior: plan.data.prior ?? null, labelledByAirlock: plan.data.prior !== QUARANTINE_VALUE };
+    const record = ctx.priorRecord() ?? { prior: plan.data.prior ?? null, labelledByAirlock: plan.data.prior !== QUARANTINE_VALUE };
     if (pod.metadata?.labels?.[QUARANTINE_KEY] === QUARANTINE_VALUE) {
       return { outcome: "noop", message: `Pod ${t.pod} already carries ${QUARANTINE_KEY}=${QUARANTINE_VALUE}.`, record };
     }
@@ -92,4 +104,4 @@ export const labelQuarantine: StepDefinition = {
       message: prior === null ? `Label ${QUARANTINE_KEY} removed from ${t.pod}.` : `Label ${QUARANTINE_KEY} restored to "${prior}" on ${t.pod}.`,
     };
   },
-};
+});

@@ -1,6 +1,7 @@
 import "server-only";
+import { z } from "zod";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { StepContext, StepDefinition, Warning } from "../types";
+import { defineStep, type Change, type StepContext, type Warning } from "../types";
 import { gcloud, sh } from "./support/commands";
 import { EVIDENCE_LOSS } from "./support/eradicate";
 import { apis, podGone, readIncidentPod, readOrNull } from "./support/kube";
@@ -56,18 +57,24 @@ async function facts(ctx: StepContext) {
   return { runtime, version, ids: containerIds(pod), commands: [ssh, ...runtimeCommands(runtime, containerIds(pod))] };
 }
 
-export const nodeRuntimeCommands: StepDefinition = {
+type Data = { runtime: string; containers: { name: string; id: string }[] };
+
+const record = z.object({ runtime: z.string(), containers: z.array(z.object({ name: z.string(), id: z.string() })), commands: z.array(z.string()) });
+type RunRecord = z.output<typeof record>;
+
+export const nodeRuntimeCommands = defineStep<Data, RunRecord>()({
   id: "node-runtime-commands",
   stage: "eradicate",
   title: "Node runtime commands (run over SSH)",
   risk: "read-only",
   role: "analyst",
   summary: "Shows the crictl (containerd) or docker commands, with this pod's container IDs, to stop its containers from the node over SSH. Airlock runs nothing.",
+  record,
   needs: { kube: [{ verb: "get", resource: "pods" }, { verb: "get", resource: "nodes" }] },
 
   async plan(ctx) {
     const f = await facts(ctx);
-    if (!f) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx), data: {} };
+    if (!f) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
     const warnings: Warning[] = [
       { level: "info", code: "no-pause", message: "Containers cannot be paused in Kubernetes (there is no docker pause equivalent): the choices are to isolate them or to stop them." },
       { level: "info", code: "ssh", message: "These commands run on the node over SSH; Airlock does not run them. If the node is firewall-isolated, SSH works only from the investigator's allowed range." },
@@ -77,10 +84,10 @@ export const nodeRuntimeCommands: StepDefinition = {
       warnings.push({ level: "caution", code: "runtime-unknown", message: `Unknown container runtime (${f.version ?? "not reported"}); the crictl commands are shown.` });
     }
     return {
-      changes: f.ids.map((c) => ({ target: `Container ${c.name}`, action: "read" as const, note: `${f.runtime} id ${c.id}` })),
+      changes: f.ids.map((c): Change => ({ target: `Container ${c.name}`, action: "read", note: `${f.runtime} id ${c.id}` })),
       commands: f.commands,
       warnings,
-      noop: ctx.priorRecord("node-runtime-commands") ? true : undefined,
+      noop: ctx.priorRecord() ? true : undefined,
       data: { runtime: f.runtime, containers: f.ids },
     };
   },
@@ -88,7 +95,7 @@ export const nodeRuntimeCommands: StepDefinition = {
   async execute(ctx) {
     const f = await facts(ctx);
     if (!f) return { outcome: "noop", message: podGone(ctx) };
-    const prior = ctx.priorRecord("node-runtime-commands");
+    const prior = ctx.priorRecord();
     return {
       outcome: prior ? "noop" : "success",
       message: prior ? "The node commands were already handed over; Airlock ran nothing." : `Commands for ${f.runtime} handed over; Airlock ran nothing on the node.`,
@@ -101,4 +108,4 @@ export const nodeRuntimeCommands: StepDefinition = {
     if (!f) return { holds: true, message: `${podGone(ctx)} Nothing left to stop.` };
     return { holds: true, message: `Runtime ${f.runtime}; containers ${f.ids.map((c) => `${c.name}=${c.id.slice(0, 12)}`).join(", ") || "none running"}. Airlock cannot see what was run over SSH.` };
   },
-};
+});

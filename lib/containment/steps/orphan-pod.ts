@@ -1,6 +1,7 @@
 import "server-only";
+import { z } from "zod";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { Change, StepContext, StepDefinition, Warning } from "../types";
+import { defineStep, type Change, type StepContext, type Warning } from "../types";
 import { kubectl } from "./support/commands";
 import { apis, dryRun, kubeFailure, patchOptions, PatchStrategy, podGone, pollFor, readIncidentPod, readOrNull, withRetry } from "./support/kube";
 import { bindingLabels, removedLabels, REMOVED_LABELS_ANNOTATION, type ControllerSelector, type ServiceSelector } from "./support/labels";
@@ -77,7 +78,17 @@ function describePod(p: V1Pod | undefined): string {
   return `${p.metadata?.name} (${p.status?.phase ?? "Pending"}${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : ""})`;
 }
 
-export const orphanPod: StepDefinition = {
+type Data = { labels: Labels; strip?: Labels };
+
+const record = z.object({
+  /** The labels removed from the pod, restored on release. */
+  labels: z.record(z.string(), z.string()),
+  at: z.string(),
+  replacement: z.string().nullable().optional(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const orphanPod = defineStep<Data, RunRecord>()({
   id: "orphan-pod",
   stage: "network",
   title: "Detach the pod from its controller and Services",
@@ -85,6 +96,8 @@ export const orphanPod: StepDefinition = {
   role: "analyst",
   summary:
     "Removes only the labels that bind the pod to its controller's selector and to Services (kept in an annotation for release); the controller starts a replacement, the pod keeps running for investigation.",
+  record,
+  ui: { undoEffect: "Restores the labels removed from the pod, so its controller may adopt it again and Services route to it." },
   needs: {
     kube: [
       { verb: "patch", resource: "pods" },
@@ -98,7 +111,7 @@ export const orphanPod: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx), data: {} };
+    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
     const labels = pod.metadata?.labels ?? {};
     const bindings = bindingLabels(labels, await controllerSelectors(ctx), await serviceSelectors(ctx));
     const kept = removedLabels(pod.metadata?.annotations);
@@ -148,12 +161,12 @@ export const orphanPod: StepDefinition = {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
     if (!pod) throw kubeFailure(`Detaching ${t.pod}`, { code: 404 });
-    const all = (plan.data.labels ?? {}) as Labels;
-    const strip = (plan.data.strip ?? {}) as Labels;
+    const all = plan.data.labels;
+    const strip = plan.data.strip ?? {};
     const still = Object.keys(strip).filter((k) => pod.metadata?.labels?.[k] !== undefined);
     const at = new Date().toISOString();
     if (still.length === 0) {
-      const prior = ctx.priorRecord("orphan-pod");
+      const prior = ctx.priorRecord();
       return { outcome: "noop", message: "The pod is already detached from its controller and Services.", record: prior ?? { labels: removedLabels(pod.metadata?.annotations) ?? all, at } };
     }
     try {
@@ -179,7 +192,7 @@ export const orphanPod: StepDefinition = {
     const labels = pod.metadata?.labels ?? {};
     const bindings = bindingLabels(labels, await controllerSelectors(ctx), await serviceSelectors(ctx));
     const owned = (pod.metadata?.ownerReferences ?? []).filter((r) => r.controller);
-    const record = ctx.priorRecord("orphan-pod") as { at?: string } | undefined;
+    const record = ctx.priorRecord();
     const replacement = newestAfter(await replacements(ctx), record?.at);
     if (bindings.length || owned.length) {
       return {
@@ -198,7 +211,7 @@ export const orphanPod: StepDefinition = {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
     if (!pod) return { outcome: "noop", message: podGone(ctx) };
-    const labels = removedLabels(pod.metadata?.annotations) ?? ((record?.labels ?? {}) as Labels);
+    const labels = removedLabels(pod.metadata?.annotations) ?? record?.labels ?? {};
     const missing = Object.entries(labels).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
     if (!missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION]) return { outcome: "noop", message: "The pod already carries its original labels." };
     try {
@@ -216,4 +229,4 @@ export const orphanPod: StepDefinition = {
       message: `Labels ${Object.keys(labels).join(", ")} restored on ${t.pod}: its controller may adopt it again and then remove one surplus replica (possibly this pod).`,
     };
   },
-};
+});

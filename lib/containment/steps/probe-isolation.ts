@@ -1,9 +1,10 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { V1Pod } from "@kubernetes/client-node";
+import type { V1LabelSelector, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
 import { HttpError } from "@/lib/http/errors";
-import type { StepContext, StepDefinition, Warning } from "../types";
+import { defineStep, type Change, type StepContext, type Warning } from "../types";
+import { applyDenyAll } from "./apply-deny-all";
 import { sh } from "./support/commands";
 import { apis, isNotFound, kubeFailure, podGone, readIncidentPod, sleep, withRetry } from "./support/kube";
 import { labelSelectorMatches, type Labels } from "./support/selectors";
@@ -20,6 +21,7 @@ const params = z.object({
   /** Labels the probe carries, to test from a peer's identity (e.g. {"app":"frontend"}). */
   sourceLabels: z.record(z.string(), z.string()).optional(),
 });
+type Params = z.output<typeof params>;
 
 type PortResult = { port: number; result: "open" | "blocked" | "unknown"; probe: string; detail?: string };
 
@@ -52,22 +54,28 @@ async function adopters(ctx: StepContext, labels: Labels): Promise<string[]> {
     withRetry(() => a.batch.listNamespacedJob({ namespace: ns })),
   ]);
   const out: string[] = [];
-  for (const [kind, items] of [["ReplicaSet", rs.items], ["StatefulSet", sts.items], ["DaemonSet", ds.items], ["Job", jobs.items]] as const) {
-    for (const o of items as { metadata?: { name?: string }; spec?: { selector?: unknown } }[]) {
-      if (labelSelectorMatches(o.spec?.selector as never, labels)) out.push(`${kind} ${o.metadata?.name}`);
+  const controllers: [string, { metadata?: V1ObjectMeta; spec?: { selector?: V1LabelSelector } }[]][] = [
+    ["ReplicaSet", rs.items],
+    ["StatefulSet", sts.items],
+    ["DaemonSet", ds.items],
+    ["Job", jobs.items],
+  ];
+  for (const [kind, items] of controllers) {
+    for (const o of items) {
+      if (labelSelectorMatches(o.spec?.selector, labels)) out.push(`${kind} ${o.metadata?.name}`);
     }
   }
   return out;
 }
 
-function probeManifest(ctx: StepContext, name: string, node: string, ip: string, port: number) {
+function probeManifest(ctx: StepContext<Params>, name: string, node: string, ip: string, port: number) {
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
       name,
       namespace: ctx.incident.targets.namespace,
-      labels: { ...((ctx.params.sourceLabels as Labels | undefined) ?? {}), [PROBE_LABEL]: ctx.incident.id, "app.kubernetes.io/managed-by": "airlock" },
+      labels: { ...(ctx.params.sourceLabels ?? {}), [PROBE_LABEL]: ctx.incident.id, "app.kubernetes.io/managed-by": "airlock" },
     },
     spec: {
       restartPolicy: "Never",
@@ -79,7 +87,7 @@ function probeManifest(ctx: StepContext, name: string, node: string, ip: string,
   };
 }
 
-async function runProbe(ctx: StepContext, node: string, ip: string, port: number): Promise<PortResult> {
+async function runProbe(ctx: StepContext<Params>, node: string, ip: string, port: number): Promise<PortResult> {
   const ns = ctx.incident.targets.namespace;
   const core = apis(ctx).core;
   const name = `airlock-probe-${randomBytes(3).toString("hex")}`;
@@ -106,13 +114,13 @@ async function runProbe(ctx: StepContext, node: string, ip: string, port: number
   }
 }
 
-async function probeAll(ctx: StepContext) {
+async function probeAll(ctx: StepContext<Params>) {
   const t = ctx.incident.targets;
   const pod = await readIncidentPod(ctx);
   if (!pod) throw new HttpError(404, podGone(ctx));
   const ip = pod.status?.podIP;
   const node = await otherNode(ctx, pod.spec?.nodeName);
-  const ports = (ctx.params.ports as number[] | undefined) ?? declaredPorts(pod);
+  const ports = ctx.params.ports ?? declaredPorts(pod);
   if (!ip || !node || !ports.length) throw new HttpError(409, "Nothing to probe (no pod IP, no other node or no port).");
   const results: PortResult[] = [];
   for (const port of ports) {
@@ -127,7 +135,18 @@ function summary(results: PortResult[]): string {
   return results.map((r) => `${r.port}/tcp ${r.result}`).join(", ");
 }
 
-export const probeIsolation: StepDefinition = {
+type Data = { podIP: string | null; ports: number[]; fromNode: string | null; sourceLabels: Labels };
+
+const record = z.object({
+  pod: z.string(),
+  podIP: z.string(),
+  fromNode: z.string(),
+  results: z.array(z.object({ port: z.number(), result: z.enum(["open", "blocked", "unknown"]), probe: z.string(), detail: z.string().optional() })),
+  at: z.string(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const probeIsolation = defineStep<Data, RunRecord>()({
   id: "probe-isolation",
   stage: "network",
   title: "Probe the pod's isolation",
@@ -136,6 +155,8 @@ export const probeIsolation: StepDefinition = {
   summary:
     "Starts a short-lived busybox pod on another node that tries each declared port of the quarantined pod with nc -z, reports blocked or open, and deletes the probe. Re-run it after the propagation countdown.",
   params,
+  record,
+  ui: { panel: { kind: "last-result", label: "Last probe" } },
   needs: {
     networkPolicyEnforced: true,
     kube: [
@@ -154,9 +175,9 @@ export const probeIsolation: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx), data: {} };
+    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
     const ip = pod.status?.podIP;
-    const ports = (ctx.params.ports as number[] | undefined) ?? declaredPorts(pod);
+    const ports = ctx.params.ports ?? declaredPorts(pod);
     const node = await otherNode(ctx, pod.spec?.nodeName);
     const blocked = !ip
       ? "The pod has no IP address (not running)."
@@ -165,7 +186,7 @@ export const probeIsolation: StepDefinition = {
         : !node
           ? "No other schedulable, Ready node to probe from."
           : undefined;
-    const sourceLabels = (ctx.params.sourceLabels as Labels | undefined) ?? {};
+    const sourceLabels = ctx.params.sourceLabels ?? {};
     const adopting = Object.keys(sourceLabels).length ? await adopters(ctx, sourceLabels) : [];
     const commands =
       ip && node
@@ -187,21 +208,22 @@ export const probeIsolation: StepDefinition = {
           : "The probe carries no application labels: an allow policy that admits only certain peers blocks it anyway. Give sourceLabels (e.g. a frontend's) to test from a peer that policies admit.",
       },
     ];
-    const record = ctx.priorRecord("apply-deny-all") as { effectiveAt?: string } | undefined;
+    const record = ctx.priorRecordOf(applyDenyAll);
     if (record?.effectiveAt && Date.parse(record.effectiveAt) > Date.now()) {
       warnings.push({ level: "caution", code: "propagation", message: `The deny-all's propagation window runs until ${record.effectiveAt}: an "open" result before then is expected; probe again after.` });
     }
-    return {
-      changes: ports.map((port) => ({
+    const reason = blocked ?? (adopting.length ? `A probe with those labels would be adopted by ${adopting.join(", ")}; choose labels no controller selects.` : undefined);
+    const planned = {
+      changes: ports.map((port): Change => ({
         target: `Pod ${t.namespace}/airlock-probe-…`,
-        action: "create" as const,
+        action: "create",
         note: `busybox on ${node ?? "another node"}: nc -z -w 2 ${ip ?? "<pod IP>"} ${port}; deleted afterwards`,
       })),
       commands,
       warnings,
-      blocked: blocked ?? (adopting.length ? `A probe with those labels would be adopted by ${adopting.join(", ")}; choose labels no controller selects.` : undefined),
       data: { podIP: ip ?? null, ports, fromNode: node, sourceLabels },
     };
+    return reason ? { ...planned, blocked: reason } : planned;
   },
 
   async execute(ctx) {
@@ -221,4 +243,4 @@ export const probeIsolation: StepDefinition = {
     const isolated = r.results.every((x) => x.result === "blocked");
     return { holds: isolated, message: `${isolated ? "Isolated" : "Not isolated"}: ${summary(r.results)} (from ${r.fromNode}).` };
   },
-};
+});

@@ -1,7 +1,9 @@
 import "server-only";
-import type { StepContext, StepDefinition } from "../types";
+import { z } from "zod";
+import { defineStep, type Warning } from "../types";
 import { gcloud } from "./support/commands";
 import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, noInstance, waitOperation, type InstanceRef } from "./support/gcp";
+import { instanceRef } from "./support/records";
 
 // Breaks the VM's existing connections outside the VPC by deleting its external access config.
 // NOT RECOMMENDED (playbook): a managed instance group or node-pool recreation may give the VM an
@@ -28,24 +30,34 @@ function commands(ref: InstanceRef, ac: AccessConfig | undefined): string[] {
   ];
 }
 
-const BANNER = {
-  level: "danger" as const,
+const BANNER: Warning = {
+  level: "danger",
   code: "not-recommended",
   message: "NOT RECOMMENDED (playbook): removing the external IP breaks existing connections outside the VPC, but the node may self-heal and get another external IP (most likely a different one).",
 };
-const SELF_HEAL = {
-  level: "caution" as const,
+const SELF_HEAL: Warning = {
+  level: "caution",
   code: "self-heal",
   message: "A managed instance group or node-pool recreation may restore an external IP; prefer the firewall isolation. Release adds an access config back, but the IP may differ unless it was a reserved static address.",
 };
 
-export const removeExternalIp: StepDefinition = {
+type Data = { accessConfig?: AccessConfig };
+
+const record = z.object({
+  instance: instanceRef,
+  accessConfig: z.object({ name: z.string(), natIP: z.string().nullable(), networkTier: z.string().nullable(), type: z.string().nullable() }).nullable(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const removeExternalIp = defineStep<Data, RunRecord>()({
   id: "remove-external-ip",
   stage: "node-network",
   title: "Remove the node's external IP (not recommended)",
   risk: "destructive",
   role: "analyst",
   summary: "Deletes the external access config of the node's VM (recorded, so release can add one back). NOT RECOMMENDED: it may self-heal with another IP.",
+  record,
+  ui: { undoEffect: "Re-adds the recorded external access config to the VM (likely a different IP)." },
   needs: {
     instance: true,
     gcp: [
@@ -60,9 +72,9 @@ export const removeExternalIp: StepDefinition = {
 
   async plan(ctx) {
     const ref = instanceOf(ctx);
-    if (!ref) return { changes: [], commands: [], warnings: [BANNER], blocked: noInstance(ctx), data: {} };
+    if (!ref) return { changes: [], commands: [], warnings: [BANNER], blocked: noInstance(ctx) };
     const acs = await readAccessConfigs(ref);
-    if (!acs) return { changes: [], commands: commands(ref, undefined), warnings: [BANNER], blocked: `VM ${ref.name} no longer exists.`, data: {} };
+    if (!acs) return { changes: [], commands: commands(ref, undefined), warnings: [BANNER], blocked: `VM ${ref.name} no longer exists.` };
     const ac = acs[0];
     if (!ac) return { changes: [], commands: commands(ref, undefined), warnings: [BANNER], noop: true, data: {} };
     return {
@@ -74,12 +86,13 @@ export const removeExternalIp: StepDefinition = {
   },
 
   async execute(ctx, plan) {
-    const ref = instanceOf(ctx)!;
+    const ref = instanceOf(ctx);
+    if (!ref) throw new Error(noInstance(ctx));
     const acs = await readAccessConfigs(ref);
     if (!acs) throw gcpFailure(`Removing the external IP of ${ref.name}`, { code: 404 });
     const ac = acs[0];
     if (!ac) {
-      return { outcome: "noop", message: `VM ${ref.name} has no external IP.`, record: ctx.priorRecord("remove-external-ip") ?? { instance: ref, accessConfig: plan.data.accessConfig ?? null } };
+      return { outcome: "noop", message: `VM ${ref.name} has no external IP.`, record: ctx.priorRecord() ?? { instance: ref, accessConfig: plan.data.accessConfig ?? null } };
     }
     try {
       const op = await computeClients().instances.deleteAccessConfig({ project: ref.project, zone: ref.zone, instance: ref.name, accessConfig: ac.name, networkInterface: NIC });
@@ -100,9 +113,9 @@ export const removeExternalIp: StepDefinition = {
       : { holds: true, message: `VM ${ref.name} has no external IP.` };
   },
 
-  async undo(ctx: StepContext, record) {
-    const ref = (record?.instance as InstanceRef | undefined) ?? instanceOf(ctx);
-    const ac = record?.accessConfig as AccessConfig | undefined | null;
+  async undo(ctx, record) {
+    const ref = record?.instance ?? instanceOf(ctx);
+    const ac = record?.accessConfig;
     if (!ref || !ac) return { outcome: "noop", message: "No removed access config is recorded." };
     const acs = await readAccessConfigs(ref);
     if (!acs) return { outcome: "noop", message: `VM ${ref.name} no longer exists.` };
@@ -126,4 +139,4 @@ export const removeExternalIp: StepDefinition = {
       message: `Access config ${ac.name} added back to ${ref.name}: external IP is now ${now}${ac.natIP && now !== ac.natIP ? ` (was ${ac.natIP}: the IP differs)` : ""}.`,
     };
   },
-};
+});

@@ -3,7 +3,7 @@ import { PassThrough } from "node:stream";
 import { z } from "zod";
 import { Exec, type V1Pod, type V1Status } from "@kubernetes/client-node";
 import { HttpError } from "@/lib/http/errors";
-import type { StepContext, StepDefinition } from "../types";
+import { defineStep, type StepContext } from "../types";
 import { kubectl } from "./support/commands";
 import { EVIDENCE_LOSS } from "./support/eradicate";
 import { apis, kubeMessage, podGone, pollFor, readIncidentPod } from "./support/kube";
@@ -12,10 +12,11 @@ import { apis, kubeMessage, podGone, pollFor, readIncidentPod } from "./support/
 // kubelet restarts the container (new container, fresh writable layer).
 
 const params = z.object({ container: z.string().min(1).optional() });
+type Params = z.output<typeof params>;
 const COMMAND = ["/bin/sh", "-c", "kill 1"];
 
-function chooseContainer(ctx: StepContext, pod: V1Pod): string | null {
-  const wanted = ctx.params.container as string | undefined;
+function chooseContainer(ctx: StepContext<Params>, pod: V1Pod): string | null {
+  const wanted = ctx.params.container;
   const names = (pod.spec?.containers ?? []).map((c) => c.name);
   if (wanted) return names.includes(wanted) ? wanted : null;
   return names.length === 1 ? names[0] : null;
@@ -51,7 +52,12 @@ async function execKill(ctx: StepContext, container: string): Promise<V1Status |
   });
 }
 
-export const restartContainer: StepDefinition = {
+type Data = { container: string; restartCountBefore?: number };
+
+const record = z.object({ container: z.string(), restartCountBefore: z.number() });
+type RunRecord = z.output<typeof record>;
+
+export const restartContainer = defineStep<Data, RunRecord>()({
   id: "restart-container",
   stage: "eradicate",
   title: "Restart a container",
@@ -59,6 +65,8 @@ export const restartContainer: StepDefinition = {
   role: "analyst",
   summary: 'Runs /bin/sh -c "kill 1" in the chosen container through exec; the kubelet restarts it with a fresh writable layer.',
   params,
+  record,
+  ui: { form: [{ kind: "select", name: "container", label: "Container", from: "containers" }] },
   needs: {
     kube: [
       { verb: "create", resource: "pods", subresource: "exec" },
@@ -71,7 +79,7 @@ export const restartContainer: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: podGone(ctx), data: {} };
+    if (!pod) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: podGone(ctx) };
     const container = chooseContainer(ctx, pod);
     const names = (pod.spec?.containers ?? []).map((c) => c.name);
     if (!container) {
@@ -80,12 +88,11 @@ export const restartContainer: StepDefinition = {
         commands: [],
         warnings: [EVIDENCE_LOSS],
         blocked: `Choose the container to restart (${names.join(", ")}).`,
-        data: {},
       };
     }
     const count = restarts(pod, container);
     const commands = [`${kubectl(t, t.namespace, "exec", "-it", t.pod, "-c", container, "--")} /bin/sh -c "kill 1"`];
-    const prior = ctx.priorRecord("restart-container") as { container?: string; restartCountBefore?: number } | undefined;
+    const prior = ctx.priorRecord();
     if (prior?.container === container && count > (prior.restartCountBefore ?? Infinity)) {
       return { changes: [], commands, warnings: [EVIDENCE_LOSS], noop: true, data: { container } };
     }
@@ -102,15 +109,15 @@ export const restartContainer: StepDefinition = {
 
   async execute(ctx, plan) {
     const t = ctx.incident.targets;
-    const container = plan.data.container as string;
+    const container = plan.data.container;
     const pod = await readIncidentPod(ctx);
     if (!pod) throw new HttpError(404, podGone(ctx));
     const before = restarts(pod, container);
-    const prior = ctx.priorRecord("restart-container") as { container?: string; restartCountBefore?: number } | undefined;
+    const prior = ctx.priorRecord();
     if (prior?.container === container && before > (prior.restartCountBefore ?? Infinity)) {
       return { outcome: "noop", message: `Container ${container} was already restarted (restartCount ${before}).`, record: prior };
     }
-    const planned = (plan.data.restartCountBefore as number | undefined) ?? before;
+    const planned = plan.data.restartCountBefore ?? before;
     if (before > planned) {
       return { outcome: "noop", message: `Container ${container} already restarted since the plan (restartCount ${before}).`, record: { container, restartCountBefore: planned } };
     }
@@ -131,10 +138,10 @@ export const restartContainer: StepDefinition = {
   },
 
   async verify(ctx) {
-    const prior = ctx.priorRecord("restart-container") as { container?: string; restartCountBefore?: number } | undefined;
+    const prior = ctx.priorRecord();
     const pod = await readIncidentPod(ctx);
     if (!pod) return { holds: false, message: podGone(ctx) };
-    const container = prior?.container ?? (ctx.params.container as string | undefined) ?? chooseContainer(ctx, pod);
+    const container = prior?.container ?? ctx.params.container ?? chooseContainer(ctx, pod);
     if (!container) return { holds: false, message: "No container chosen." };
     const now = restarts(pod, container);
     const before = prior?.restartCountBefore;
@@ -143,4 +150,4 @@ export const restartContainer: StepDefinition = {
       ? { holds: true, message: `Container ${container} restarted (restartCount ${before} → ${now}).` }
       : { holds: false, message: `Container ${container} has not restarted (restartCount ${now}).` };
   },
-};
+});

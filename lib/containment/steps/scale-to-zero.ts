@@ -1,5 +1,6 @@
 import "server-only";
-import type { StepContext, StepDefinition, Warning } from "../types";
+import { z } from "zod";
+import { defineStep, type StepContext, type Warning } from "../types";
 import { kubectl } from "./support/commands";
 import { EVIDENCE_LOSS } from "./support/eradicate";
 import { apis, dryRun, kubeFailure, patchOptions, PatchStrategy, readIncidentPod, readOrNull, withRetry } from "./support/kube";
@@ -28,13 +29,20 @@ async function patchScale(ctx: StepContext, kind: string, name: string, replicas
 
 const resource = (kind: string) => (kind === "Deployment" ? "deployment.apps" : "statefulset.apps");
 
-export const scaleToZero: StepDefinition = {
+type Data = { kind: string; name: string; replicas?: number };
+
+const record = z.object({ kind: z.string(), name: z.string(), replicas: z.number() });
+type RunRecord = z.output<typeof record>;
+
+export const scaleToZero = defineStep<Data, RunRecord>()({
   id: "scale-to-zero",
   stage: "eradicate",
   title: "Scale the controller to zero",
   risk: "destructive",
   role: "analyst",
   summary: "Scales the owning Deployment/StatefulSet to 0 replicas (old count recorded, so release can restore it).",
+  record,
+  ui: { undoEffect: "Scales the controller back to its recorded replica count." },
   needs: {
     controller: true,
     kube: [
@@ -49,10 +57,10 @@ export const scaleToZero: StepDefinition = {
   async plan(ctx) {
     const t = ctx.incident.targets;
     const owner = topOwner(ctx, KINDS);
-    if (!owner) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: noController(KINDS), data: {} };
+    if (!owner) return { changes: [], commands: [], warnings: [EVIDENCE_LOSS], blocked: noController(KINDS) };
     const commands = [kubectl(t, t.namespace, "scale", "--replicas=0", `${resource(owner.kind)}/${owner.name}`)];
     const scale = await readScale(ctx, owner.kind, owner.name);
-    if (!scale) return { changes: [], commands, warnings: [EVIDENCE_LOSS], blocked: `${owner.kind} ${owner.name} no longer exists.`, data: {} };
+    if (!scale) return { changes: [], commands, warnings: [EVIDENCE_LOSS], blocked: `${owner.kind} ${owner.name} no longer exists.` };
     const replicas = scale.spec?.replicas ?? 0;
     if (replicas === 0) return { changes: [], commands, warnings: [EVIDENCE_LOSS], noop: true, data: { kind: owner.kind, name: owner.name } };
     const warnings: Warning[] = [
@@ -79,9 +87,9 @@ export const scaleToZero: StepDefinition = {
     const scale = await readScale(ctx, owner.kind, owner.name);
     if (!scale) throw kubeFailure(`Scaling ${owner.name}`, { code: 404 });
     const current = scale.spec?.replicas ?? 0;
-    const prior = ctx.priorRecord("scale-to-zero");
+    const prior = ctx.priorRecord();
     if (current === 0) {
-      return { outcome: "noop", message: `${owner.kind} ${owner.name} is already at 0 replicas.`, record: prior ?? { kind: owner.kind, name: owner.name, replicas: (plan.data.replicas as number | undefined) ?? 0 } };
+      return { outcome: "noop", message: `${owner.kind} ${owner.name} is already at 0 replicas.`, record: prior ?? { kind: owner.kind, name: owner.name, replicas: plan.data.replicas ?? 0 } };
     }
     try {
       await withRetry(() => patchScale(ctx, owner.kind, owner.name, 0));
@@ -104,9 +112,9 @@ export const scaleToZero: StepDefinition = {
   },
 
   async undo(ctx, record) {
-    const kind = record?.kind as string | undefined;
-    const name = record?.name as string | undefined;
-    const replicas = record?.replicas as number | undefined;
+    const kind = record?.kind;
+    const name = record?.name;
+    const replicas = record?.replicas;
     if (!kind || !name || !replicas) return { outcome: "noop", message: "No replica count to restore." };
     const scale = await readScale(ctx, kind, name);
     if (!scale) return { outcome: "noop", message: `${kind} ${name} no longer exists.` };
@@ -118,4 +126,4 @@ export const scaleToZero: StepDefinition = {
     }
     return { outcome: "success", message: `${kind} ${name} scaled back to ${replicas}.` };
   },
-};
+});

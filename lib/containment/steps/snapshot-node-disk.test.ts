@@ -28,6 +28,6 @@ describe("snapshot-node-disk", () => {
     expect(result.record?.sourceDisk).toContain(ref.name);
     expect((await h.verify(snapshotNodeDisk)).holds).toBe(true);
     expect((await h.plan(snapshotNodeDisk)).noop).toBe(true);
-    expect((await snapshotNodeDisk.execute(h.ctx(), await h.plan(snapshotNodeDisk))).outcome).toBe("noop");
+    expect((await h.executePlan(snapshotNodeDisk, await h.plan(snapshotNodeDisk))).outcome).toBe("noop");
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
+import { z } from "zod";
 import { createHash } from "node:crypto";
 import { statusOf } from "@/lib/kube/retry";
-import type { StepContext, StepDefinition } from "../types";
+import { defineStep, type StepContext } from "../types";
 import { gcloud } from "./support/commands";
 import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, nameOf, noInstance, waitOperation, type InstanceRef } from "./support/gcp";
 
@@ -41,13 +42,26 @@ async function facts(ctx: StepContext) {
   return { ref, disk, name: disk ? snapshotName(ctx.incident.id, disk.name) : null };
 }
 
-export const snapshotNodeDisk: StepDefinition = {
+type Data = { snapshot: string; disk: string };
+
+const record = z.object({
+  snapshot: z.string(),
+  sourceDisk: z.string().nullish(),
+  disk: z.string(),
+  zone: z.string(),
+  project: z.string(),
+  status: z.string().nullish(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const snapshotNodeDisk = defineStep<Data, RunRecord>()({
   id: "snapshot-node-disk",
   stage: "evidence",
   title: "Snapshot the node's boot disk",
   risk: "read-only",
   role: "analyst",
   summary: "Snapshots the node VM's boot disk (disks.createSnapshot) before anything can recreate or isolate the node.",
+  record,
   needs: {
     instance: true,
     gcp: ["compute.instances.get", "compute.disks.createSnapshot", "compute.snapshots.create", "compute.snapshots.get", "compute.zoneOperations.get"],
@@ -55,8 +69,8 @@ export const snapshotNodeDisk: StepDefinition = {
 
   async plan(ctx) {
     const f = await facts(ctx);
-    if (!f) return { changes: [], commands: [], warnings: [], blocked: noInstance(ctx), data: {} };
-    if (!f.disk || !f.name) return { changes: [], commands: [], warnings: [], blocked: `VM ${f.ref.name} (or its boot disk) was not found.`, data: {} };
+    if (!f) return { changes: [], commands: [], warnings: [], blocked: noInstance(ctx) };
+    if (!f.disk || !f.name) return { changes: [], commands: [], warnings: [], blocked: `VM ${f.ref.name} (or its boot disk) was not found.` };
     const commands = [cmd(f.ref, f.disk.name, f.name)];
     const existing = await readSnapshot(f.ref.project, f.name);
     if (existing) {
@@ -93,12 +107,12 @@ export const snapshotNodeDisk: StepDefinition = {
 
   async verify(ctx) {
     const f = await facts(ctx);
-    const name = (ctx.priorRecord("snapshot-node-disk")?.snapshot as string | undefined) ?? f?.name;
-    const project = f?.ref.project ?? (ctx.priorRecord("snapshot-node-disk")?.project as string | undefined);
+    const name = ctx.priorRecord()?.snapshot ?? f?.name;
+    const project = f?.ref.project ?? ctx.priorRecord()?.project;
     if (!name || !project) return { holds: false, message: noInstance(ctx) };
     const snap = await readSnapshot(project, name);
     if (!snap) return { holds: false, message: `Snapshot ${name} does not exist.` };
     const ready = snap.status === "READY";
     return { holds: ready, message: `Snapshot ${name} of ${nameOf(snap.sourceDisk)} is ${snap.status}.` };
   },
-};
+});

@@ -24,7 +24,7 @@ describe("tag-node", () => {
     expect(await tags(ref)).toEqual([...original, "quarantine"]);
     expect((await h.verify(tagNode)).holds).toBe(true);
     expect((await h.plan(tagNode)).noop).toBe(true);
-    expect((await tagNode.execute(h.ctx(), await h.plan(tagNode))).outcome).toBe("noop");
+    expect((await h.executePlan(tagNode, await h.plan(tagNode))).outcome).toBe("noop");
     expect((await h.undo(tagNode)).outcome).toBe("success");
     expect(await tags(ref)).toEqual(original);
   });

@@ -1,8 +1,10 @@
 import "server-only";
+import { z } from "zod";
 import { statusOf } from "@/lib/kube/retry";
-import type { StepContext, StepDefinition } from "../types";
+import { defineStep, type StepContext } from "../types";
 import { gcloud } from "./support/commands";
 import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, noInstance, waitOperation, type InstanceRef } from "./support/gcp";
+import { instanceRef } from "./support/records";
 
 // The firewall rules of firewall-isolate apply to instances carrying this network tag.
 // ERRATA 12: setTags replaces the whole list and needs the current fingerprint, so the tag is
@@ -44,21 +46,32 @@ function addCmd(ctx: StepContext, ref: InstanceRef, verb: "add-tags" | "remove-t
   return gcloud(["compute", "instances", verb, ref.name], [["--zone", ref.zone], ["--tags", QUARANTINE_TAG]], ref.project);
 }
 
-export const tagNode: StepDefinition = {
+type Data = { tags: string[] };
+
+const record = z.object({
+  instance: instanceRef,
+  /** False when the VM carried the tag before this incident: release leaves it. */
+  addedByAirlock: z.boolean(),
+});
+type RunRecord = z.output<typeof record>;
+
+export const tagNode = defineStep<Data, RunRecord>()({
   id: "tag-node",
   stage: "node-network",
   title: "Tag the node's VM quarantine",
   risk: "reversible",
   role: "analyst",
   summary: "Appends the quarantine network tag to the node's VM (current fingerprint, existing tags kept) so the quarantine firewall rules apply to it.",
+  record,
+  ui: { undoEffect: "Removes the quarantine network tag from the VM, keeping its other tags." },
   needs: { instance: true, gcp: ["compute.instances.get", "compute.instances.setTags", "compute.zoneOperations.get"] },
 
   async plan(ctx) {
     const ref = instanceOf(ctx);
-    if (!ref) return { changes: [], commands: [], warnings: [], blocked: noInstance(ctx), data: {} };
+    if (!ref) return { changes: [], commands: [], warnings: [], blocked: noInstance(ctx) };
     const commands = [addCmd(ctx, ref, "add-tags")];
     const vm = await readInstance(ref);
-    if (!vm) return { changes: [], commands, warnings: [], blocked: `VM ${ref.name} no longer exists in ${ref.zone}.`, data: {} };
+    if (!vm) return { changes: [], commands, warnings: [], blocked: `VM ${ref.name} no longer exists in ${ref.zone}.` };
     const items = vm.tags?.items ?? [];
     if (items.includes(QUARANTINE_TAG)) return { changes: [], commands, warnings: [], noop: true, data: { tags: items } };
     return {
@@ -70,11 +83,12 @@ export const tagNode: StepDefinition = {
   },
 
   async execute(ctx) {
-    const ref = instanceOf(ctx)!;
+    const ref = instanceOf(ctx);
+    if (!ref) throw new Error(noInstance(ctx));
     const result = await updateTags(ref, (items) => (items.includes(QUARANTINE_TAG) ? null : [...items, QUARANTINE_TAG]));
     if (result === "gone") throw gcpFailure(`Tagging ${ref.name}`, { code: 404 });
     if (result === "unchanged") {
-      return { outcome: "noop", message: `VM ${ref.name} already carries the ${QUARANTINE_TAG} tag.`, record: ctx.priorRecord("tag-node") ?? { instance: ref, addedByAirlock: false } };
+      return { outcome: "noop", message: `VM ${ref.name} already carries the ${QUARANTINE_TAG} tag.`, record: ctx.priorRecord() ?? { instance: ref, addedByAirlock: false } };
     }
     return { outcome: "success", message: `Tag ${QUARANTINE_TAG} added to VM ${ref.name}.`, record: { instance: ref, addedByAirlock: true } };
   },
@@ -91,7 +105,7 @@ export const tagNode: StepDefinition = {
   },
 
   async undo(ctx, record) {
-    const ref = (record?.instance as InstanceRef | undefined) ?? instanceOf(ctx);
+    const ref = record?.instance ?? instanceOf(ctx);
     if (!ref) return { outcome: "noop", message: noInstance(ctx) };
     if (record && record.addedByAirlock === false) return { outcome: "noop", message: `The ${QUARANTINE_TAG} tag was on ${ref.name} before Airlock; it stays.` };
     const result = await updateTags(ref, (items) => (items.includes(QUARANTINE_TAG) ? items.filter((i) => i !== QUARANTINE_TAG) : null));
@@ -99,4 +113,4 @@ export const tagNode: StepDefinition = {
     if (result === "unchanged") return { outcome: "noop", message: `VM ${ref.name} no longer carries the ${QUARANTINE_TAG} tag.` };
     return { outcome: "success", message: `Tag ${QUARANTINE_TAG} removed from VM ${ref.name}; its other tags are unchanged.` };
   },
-};
+});

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setClockForTests } from "@/lib/approvals/clock";
 import { installApprovals } from "@/lib/approvals/install";
 import { cast, incidentWithEvidence } from "@/lib/approvals/testing";
-import { setApprovalProvider } from "@/lib/containment/approvals";
 import { compromisedPod, PAYMENTS, resetSim, startSim } from "@/lib/containment/steps/support/testing";
 import { freshDb } from "@/lib/containment/testing";
 import { kubeApis } from "@/lib/kube/clients";
@@ -38,7 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   setClockForTests(undefined);
-  setApprovalProvider(undefined);
   delete process.env.APPROVAL_POLICY;
   await close?.();
   await sim?.stop();

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 
-// Evidence as collect-evidence returns it in its record; the evidence store (issue 6) persists
+// Evidence as collect-evidence returns it in its record; the evidence store (lib/evidence) persists
 // these. Each body is hashed as collected, so later tampering is detectable.
 
 export interface Artifact {
@@ -15,6 +16,17 @@ export interface Artifact {
 }
 
 /** Where a collected artifact goes; the default keeps it in the step's record. */
+/** An artifact as read back from a stored record: untrusted JSON until it parses. */
+export const artifactSchema = z.object({
+  name: z.string(),
+  contentType: z.string(),
+  body: z.string(),
+  sha256: z.string(),
+  size: z.number(),
+  source: z.string(),
+  at: z.string(),
+}) satisfies z.ZodType<Artifact>;
+
 export interface ArtifactSink {
   put(a: Artifact): Promise<void>;
 }

@@ -57,6 +57,7 @@ export async function waitOperation(
   scope: { project: string; zone?: string },
 ): Promise<void> {
   const first = Array.isArray(started) ? started[0] : started;
+  // Cast: the clients type insert/delete answers as LROperation wrappers whose latestResponse (the raw Operation) is untyped.
   let op = ((first as { latestResponse?: OperationLike })?.latestResponse ?? first) as OperationLike;
   const c = computeClients();
   for (let i = 0; i < 120 && op && !isDone(op); i++) {
@@ -65,7 +66,7 @@ export async function waitOperation(
     const [next] = zone
       ? await withRetry(() => c.zoneOperations.wait({ project: scope.project, zone, operation: op.name! }))
       : await withRetry(() => c.globalOperations.wait({ project: scope.project, operation: op.name! }));
-    op = next as OperationLike;
+    op = next;
   }
   const errors = op?.error?.errors ?? [];
   if (errors.length) {

@@ -1,14 +1,18 @@
 // Test support only (never imported by app code): a simulator per test file, incidents on the
-// demo's compromised pod, and a tiny stand-in for the executor so each step can be driven
-// through plan → execute → verify → repeat → undo exactly as the executor would.
-import { createHash, randomUUID } from "node:crypto";
+// demo's compromised pod, and a harness that drives each step through plan → execute → verify
+// → repeat → undo with the executor's own kernel.
+import { randomUUID } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { useSimulator } from "@/lib/clusters/sim-env";
 import type { SimProcess } from "@/sim/test/harness";
 import { kubeApis } from "@/lib/kube/clients";
 import { resolveTargets } from "@/lib/containment/targets";
-import type { ExecuteResult, Incident, Plan, StepContext, StepDefinition } from "../../types";
+import { readRecord, recordSchema, stepContext } from "../../context";
+import type { StepRunRow } from "../../db";
+import { computePlan, validateParams } from "../../executor";
+import { latestSucceeded } from "../../runs";
+import type { AnyStep, ExecuteResult, Incident, JsonObject, Plan, StepContext, StepDefinition } from "../../types";
 
 export const DEMO_ARGS = ["--scenario", "demo", "--netpol-delay", "5"];
 export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
@@ -66,47 +70,67 @@ export async function openIncident(cluster = PAYMENTS, namespace = "shop", pod?:
   };
 }
 
-/** Holds what the executor would: records of successful runs, progress lines. */
+/**
+ * Drives a step as the executor does, with the executor's own pieces: its context (records
+ * parsed by the step's schema), its plan kernel (JSON normalisation and plan hash) and its
+ * params validation. Holds what the database would: the runs, with their records as stored.
+ */
 export class Harness {
-  records = new Map<string, Record<string, unknown>>();
+  runs: StepRunRow[] = [];
   progress: { message: string; detail?: Record<string, unknown> }[] = [];
   constructor(public incident: Incident) {}
 
-  ctx(params: Record<string, unknown> = {}): StepContext {
-    return {
-      incident: this.incident,
-      params,
+  /** A context as the executor builds it; params as given (undo and reconcile get stored params, not re-validated ones). */
+  ctx<P, R>(step: StepDefinition<P, unknown, R>, params: JsonObject = {}): StepContext<P, R> {
+    return stepContext(this.incident, step, params, this.runs, {
       progress: async (message, detail) => {
         this.progress.push({ message, detail });
       },
-      priorRecord: (id) => this.records.get(id),
-    };
+    });
   }
 
-  async plan(step: StepDefinition, params: Record<string, unknown> = {}): Promise<Plan> {
-    const parsed = step.params ? step.params.parse(params) : {};
-    const p = await step.plan(this.ctx(parsed));
-    const planHash = createHash("sha256").update(JSON.stringify({ id: step.id, parsed, c: p.changes, d: p.data })).digest("hex");
-    return { ...p, stepId: step.id, risk: step.risk, planHash };
+  async plan(step: AnyStep, params: JsonObject = {}): Promise<Plan> {
+    return computePlan(step, this.ctx(step, validateParams(step, params)));
   }
 
-  async execute(step: StepDefinition, params: Record<string, unknown> = {}): Promise<{ plan: Plan; result: ExecuteResult }> {
+  async execute(step: AnyStep, params: JsonObject = {}): Promise<{ plan: Plan; result: ExecuteResult }> {
     const plan = await this.plan(step, params);
     if (plan.blocked) throw new Error(`plan blocked: ${plan.blocked}`);
-    const parsed = step.params ? step.params.parse(params) : {};
-    const result = await step.execute(this.ctx(parsed), plan);
-    if (result.record) this.records.set(step.id, result.record);
+    const parsed = validateParams(step, params);
+    const result = await step.execute(this.ctx(step, parsed), plan);
+    const at = new Date().toISOString();
+    this.runs.push({
+      id: `run-${this.runs.length + 1}`,
+      incident_id: this.incident.id,
+      step_id: step.id,
+      operation: "execute",
+      status: result.outcome === "noop" ? "noop" : "succeeded",
+      plan_hash: plan.planHash,
+      params: JSON.stringify(parsed),
+      record: result.record === undefined ? null : JSON.stringify(result.record),
+      message: result.message,
+      actor: "tester@example.com",
+      role: "analyst",
+      started_at: at,
+      finished_at: at,
+    });
     return { plan, result };
   }
 
-  async verify(step: StepDefinition, params: Record<string, unknown> = {}) {
-    return step.verify(this.ctx(step.params ? step.params.parse(params) : {}));
+  /** Executes an already reviewed plan again without recording a run (a repeat must be a no-op). */
+  async executePlan(step: AnyStep, plan: Plan, params: JsonObject = {}): Promise<ExecuteResult> {
+    return step.execute(this.ctx(step, validateParams(step, params)), plan);
   }
 
-  async undo(step: StepDefinition) {
+  async verify(step: AnyStep, params: JsonObject = {}) {
+    return step.verify(this.ctx(step, validateParams(step, params)));
+  }
+
+  async undo(step: AnyStep) {
     if (!step.undo) throw new Error(`${step.id} has no undo`);
-    const result = await step.undo(this.ctx(), this.records.get(step.id));
-    this.records.delete(step.id);
+    const done = latestSucceeded(this.runs, step.id);
+    const result = await step.undo(this.ctx(step), readRecord(step.id, recordSchema(step), done));
+    if (done) this.runs = this.runs.filter((r) => r !== done);
     return result;
   }
 }
