@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } from "./support";
 
-// Issue 10's quality bar: axe finds no serious or critical violation on any page, and no page
+// The console's accessibility bar: axe finds no serious or critical violation on any page, and no page
 // scrolls sideways at 1280 px or 1920 px. One signed-in page (the lead is also an analyst, so it
 // sees incidents, approvals and the timeline) walks every page the console has.
 test.describe.configure({ mode: "serial" });

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { findCompromisedPod, PAYMENTS, resetSimulator, signIn } from "./support";
 
-// Defect 9 of issue 10: the pods list says which pod is suspicious, and at 1440 px neither the
+// The pods list says which pod is suspicious, and at 1440 px neither the
 // pods table nor a pod's log tail widens the page.
 const pods = `/clusters/${encodeURIComponent(PAYMENTS)}/pods`;
 

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signIn } from "./support";
 
-// Defect 1 of issue 10: from the root URL, a correct password led to a blank page reloading
+// Sign-in starts where a person starts. From the root URL, a correct password once led to a blank page reloading
 // itself, for every role, by click or by Enter, on localhost or 127.0.0.1.
 const ACCOUNTS = ["analyst@demo.local", "lead@demo.local", "approver@demo.local", "approver2@demo.local", "admin@demo.local"];
 

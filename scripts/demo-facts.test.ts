@@ -9,7 +9,7 @@ import { adminScriptEnv, clearDemoFacts, readDemoFacts, writeDemoFacts } from ".
 const ROOT = path.resolve(__dirname, "..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "airlock-demo-facts-"));
 
-// Issue 10, defect 10: `npm run token` and `npm run audit:verify` failed while the demo ran.
+// `npm run token` and `npm run audit:verify` must work while the demo runs, on its database.
 describe("admin scripts find the running demo's database", () => {
   it("uses the live demo's SQLite file in demo mode, unless a database is chosen explicitly", () => {
     const dir = tmp();

@@ -21,7 +21,7 @@ async function freshDb() {
   return openDb({ engine: "sqlite", file: path.join(dir, "test.sqlite") });
 }
 
-describe("pods list: which pod is suspicious (issue 10, defect 9)", () => {
+describe("pods list: which pod is suspicious", () => {
   it("marks the compromised pod by its security events, not its kubelet warnings, with one events call for the page", async () => {
     const db = await freshDb();
     const { name } = await findCompromisedPod();

@@ -1,14 +1,15 @@
 import "server-only";
 import { HttpError } from "@/lib/http/errors";
+import { processSingleton } from "@/lib/process-singleton";
 import { STEPS } from "./steps";
 import { STAGES, type AnyStep, type StageId } from "./types";
 
-const TEST_STEPS = Symbol.for("airlock.containment.testSteps");
-type Holder = { [TEST_STEPS]?: AnyStep[] };
+// Tests register steps from their own module copy; the route handlers they call read this one.
+const testSteps = processSingleton("containment.testSteps", () => ({ steps: [] as AnyStep[] }));
 
 /** Every step: the modules under steps/, plus any a test registered. */
 export function listSteps(): AnyStep[] {
-  const extra = (globalThis as Holder)[TEST_STEPS] ?? [];
+  const extra = testSteps.steps;
   return [...STEPS.filter((s) => !extra.some((e) => e.id === s.id)), ...extra];
 }
 
@@ -31,6 +32,5 @@ export function stepsByStage(): { stage: StageId; title: string; steps: AnyStep[
 
 /** Tests only: add (or replace by id) step definitions; undefined forgets them. */
 export function setTestSteps(steps: AnyStep[] | undefined): void {
-  if (steps) (globalThis as Holder)[TEST_STEPS] = steps;
-  else delete (globalThis as Holder)[TEST_STEPS];
+  testSteps.steps = steps ?? [];
 }

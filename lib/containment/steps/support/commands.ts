@@ -27,10 +27,6 @@ export function kubectlApplyHeredoc(t: Pick<IncidentTargets, "cluster">, manifes
   return `${sh("kubectl", "--context", t.cluster, "apply", "-f", "-")} <<'EOF'\n${yaml}\nEOF`;
 }
 
-export function toYaml(manifest: unknown): string {
-  return YAML.stringify(manifest);
-}
-
 /**
  * A gcloud command in the playbook's layout: one flag per continued line. `--project` comes
  * last so the command cannot act on whatever project the person's gcloud happens to default to.

@@ -9,10 +9,6 @@ export { computeClients, withRetry };
 
 export type InstanceRef = { project: string; zone: string; name: string };
 
-export function gcpMessage(err: unknown): string {
-  return gcpError(err).message;
-}
-
 export function gcpFailure(what: string, err: unknown): HttpError {
   const info = gcpError(err);
   return new HttpError(info.status, `${what}: ${info.message}`, { reason: info.reason });

@@ -6,7 +6,6 @@ import { labelSelectorMatches as selectorMatches, serviceSelects, type LabelSele
 export type Labels = Record<string, string>;
 export type { LabelSelector };
 type ApiLabelSelector = LabelSelector | null | undefined;
-export type SelectorRequirement = NonNullable<LabelSelector["matchExpressions"]>[number];
 
 export const labelSelectorMatches = (selector: ApiLabelSelector, labels: Labels): boolean => !!selector && selectorMatches(selector, labels);
 export const serviceSelectorMatches = serviceSelects;
