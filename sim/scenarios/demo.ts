@@ -113,7 +113,14 @@ function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number;
 
 function buildPayments(world: World): { cluster: SimCluster; compromised: KObject } {
   const cluster = world.addCluster("payments", "us-central1-a");
-  addGkeCluster(world, cluster, { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, ["us-central1-a"]);
+  // Auto-repair and the autoscaler both on, and node credentials reachable from pods: every
+  // threat to a quarantined node that issue 11's protect-node answers is real here.
+  addGkeCluster(
+    world,
+    cluster,
+    { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, autoscaling: { minNodeCount: 1, maxNodeCount: 5 }, workloadMetadata: "GCE_METADATA" },
+    ["us-central1-a"],
+  );
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
   for (let i = 0; i < 3; i++) addNode(world, cluster, { zone: "us-central1-a", index: i });
@@ -144,7 +151,7 @@ function buildPayments(world: World): { cluster: SimCluster; compromised: KObjec
 function buildStorefront(world: World): SimCluster {
   const cluster = world.addCluster("storefront", "us-central1");
   const zones = ["us-central1-a", "us-central1-b", "us-central1-c"];
-  addGkeCluster(world, cluster, { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, zones);
+  addGkeCluster(world, cluster, { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, workloadMetadata: "GKE_METADATA" }, zones);
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
   zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i }));
