@@ -88,3 +88,38 @@ describe("node lifecycle through the public surface", () => {
     expect((await call("GET", "/_sim/nodes/nope")).status).toBe(404);
   });
 });
+
+describe("the demo's established miner connection", () => {
+  it("is cut on payments (Dataplane V2) once a deny-all egress policy is programmed", async () => {
+    await ok("POST", "/_sim/reset");
+    const before = await ok("GET", "/_sim/flows/payments");
+    expect(before.datapath).toBe("dataplane-v2");
+    expect(before.items).toHaveLength(1);
+    const flow = before.items[0];
+    expect(flow).toMatchObject({ namespace: "shop", container: "checkout", process: "kworkerd", remoteAddress: "198.51.100.23:3333", state: "established" });
+    const pod = await ok("GET", `/clusters/payments/api/v1/namespaces/shop/pods/${flow.pod}`);
+    expect(flow.localAddress).toBe(`${pod.status.podIP}:43512`);
+    const created = await call("POST", "/clusters/payments/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "airlock-deny-all" },
+      spec: { podSelector: { matchLabels: { "airlock.io/quarantine": "true" } }, policyTypes: ["Ingress", "Egress"] },
+    });
+    expect(created.status).toBe(201);
+    const labels = { ...pod.metadata.labels, "airlock.io/quarantine": "true" };
+    const patched = await fetch(`${sim.base}/clusters/payments/api/v1/namespaces/shop/pods/${flow.pod}`, { method: "PATCH", headers: { "Content-Type": "application/merge-patch+json" }, body: JSON.stringify({ metadata: { labels } }) });
+    expect(patched.status).toBe(200);
+    // Programmed after the simulator's --netpol-delay (300 s by default).
+    expect((await ok("GET", "/_sim/flows/payments")).items[0].state).toBe("established");
+    await ok("POST", "/_sim/clock/advance", { seconds: 301 });
+    const cut = (await ok("GET", "/_sim/flows/payments")).items[0];
+    expect(cut.state).toBe("dropping");
+    expect(cut.reason).toContain("airlock-deny-all");
+  });
+
+  it("storefront has no miner flow and says why nothing would cut one", async () => {
+    const sf = await ok("GET", "/_sim/flows/storefront");
+    expect(sf).toMatchObject({ datapath: "none", items: [] });
+    expect(sf.reason).toContain("not enforced");
+  });
+});

@@ -8,6 +8,7 @@ import { isAllowed, netpolEnforcement, type Endpoint } from "../kube/netpol";
 import { isIPv4 } from "../kube/netpol/selectors";
 import { populateWorld } from "../scenarios/populate";
 import { nodeLifecycle } from "../kube/controllers/node-lifecycle";
+import { datapathOf, flowViews } from "../kube/netpol/flows";
 
 // The simulator's control surface for tests and demos. Never part of a real API: JSON in,
 // JSON out, errors as {"error": "..."}.
@@ -30,6 +31,7 @@ import { nodeLifecycle } from "../kube/controllers/node-lifecycle";
 // | POST   | /_sim/clusters/<c>/compact              | {keep=0}                                              | {oldestResumableVersion, currentResourceVersion}: older watches get 410 |
 // | GET    | /_sim/netpol/<c>/check                  | ?src=ns/pod|ip&dst=ns/pod|ip&port=N&protocol=TCP&at=RFC3339 | {allowed, enforced, reason, egress, ingress} |
 // | GET    | /_sim/netpol/<c>/enforcement            |                                                       | {enforced, reason}                   |
+// | GET    | /_sim/flows/<c>                         |                                                       | {datapath, reason, items: FlowView[]}: established flows and whether the datapath cut them |
 // | GET    | /_sim/nodes/<c>                         |                                                       | {items: NodeLifecycleState[]}: heartbeat, auto-repair and autoscaler view per node |
 // | POST   | /_sim/nodes/<c>/tick                    |                                                       | {items}: one node-lifecycle pass now (no clock change) |
 
@@ -235,6 +237,14 @@ const routes: { method: string; path: RegExp; handler: Handler }[] = [
       if (!Number.isInteger(keep) || keep < 0) throw new ControlError(400, "keep must be a non-negative integer");
       c.store.compact(keep);
       return [200, { oldestResumableVersion: c.store.oldestResumableVersion(), currentResourceVersion: c.store.currentResourceVersion() }];
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/_sim\/flows\/([^/]+)$/,
+    handler: ({ world, params }) => {
+      const c = cluster(world, params[0]);
+      return [200, { ...datapathOf(world, c), items: flowViews(world, c) }];
     },
   },
   {

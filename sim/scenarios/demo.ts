@@ -7,6 +7,7 @@ import { applyServiceDefaults } from "../kube/controllers/services";
 import { reconcileNow } from "../kube/controllers";
 import { recordEvent } from "../kube/events";
 import { rfc3339Nano, setContainerLog, type LogEntry } from "./logs";
+import { addEstablishedFlow } from "../kube/netpol/flows";
 
 // The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
 // and `storefront` (regional, legacy datapath without the Calico add-on, so it is not).
@@ -24,6 +25,8 @@ const BUILT_AGO_S = 3 * 86_400 + 4 * 3_600 + 17 * 60;
 const STORY_AGO_S = 47 * 60;
 
 const REGISTRY = "us-docker.pkg.dev/acme-prod/shop";
+/** The mining pool the compromised pod's miner holds a connection to. */
+export const MINER_POOL = { ip: "198.51.100.23", port: 3333 };
 
 const fluentbit: WorkloadSpec = {
   labels: { "k8s-app": "fluentbit-gke", "kubernetes.io/cluster-service": "true" },
@@ -211,6 +214,23 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
   step(4);
   recordEvent(world, cluster, ref, "Warning", "SensitiveFileRead", `Warning Service account token read by unexpected process (file=/var/run/secrets/kubernetes.io/serviceaccount/token proc=cat parent=sh pod=${name} ns=${ns})`, falco);
   step(11);
+  // The miner's pool connection (story second 74) is still open now; what cuts it is the
+  // datapath's business (sim/kube/netpol/flows.ts).
+  const checkoutStatus = (pod.status.containerStatuses ?? []).find((s: { name: string }) => s.name === c);
+  addEstablishedFlow(cluster, {
+    namespace: ns,
+    pod: name,
+    podUid: pod.metadata.uid!,
+    container: c,
+    restartCount: checkoutStatus?.restartCount ?? 0,
+    process: "kworkerd",
+    protocol: "TCP",
+    localIp: ip,
+    localPort: 43512,
+    remoteIp: MINER_POOL.ip,
+    remotePort: MINER_POOL.port,
+    establishedAt: t0 + 74_000,
+  });
   recordEvent(world, cluster, ref, "Warning", "OutboundConnection", `Critical Outbound connection to known cryptocurrency mining pool (connection=${ip}:43512->198.51.100.23:3333 proc=kworkerd pod=${name} ns=${ns})`, falco);
   step(67);
   for (let i = 0; i < 3; i++) {

@@ -10,6 +10,7 @@ import { parseExecCommand } from "./command";
 import { containerStatus, mustGetPod, resolveContainer } from "./containers";
 import { sendStatus } from "./log";
 import { terminateContainerProcess } from "./restart";
+import { procNetTcp } from "../netpol/flows";
 
 // pods/exec over WebSocket, the transport kubectl 1.32 tries first and client-node's Exec
 // uses. The SPDY fallback is answered with an explanation instead: simulating SPDY framing
@@ -110,6 +111,15 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
   let exitCode = 0;
   if (command.kind === "kill") {
     await terminateContainerProcess(world, cluster, namespace, name, exec.container, command.exitCode);
+  } else if (command.kind === "cat") {
+    const file = simulatedFile(world, cluster, namespace, name, command.path);
+    if (file === undefined) {
+      const channel = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
+      if (channel !== undefined) ws.send(frame(channel, `airlock simulator: file not simulated: ${command.path}\n`));
+      exitCode = NOT_SIMULATED_EXIT;
+    } else if (exec.stdout || exec.tty) {
+      ws.send(frame(STDOUT, file));
+    }
   } else if (command.kind === "unsupported") {
     const message = `airlock simulator: command not simulated: ${command.display}\n`;
     const channel = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
@@ -119,6 +129,15 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
   const payload = errorStreamPayload(protocol, exec.argv, exitCode);
   if (payload !== undefined) ws.send(frame(ERROR, payload));
   ws.close(1000);
+}
+
+/** The files `cat` can read inside a pod: its network namespace's TCP table. */
+function simulatedFile(world: World, cluster: SimCluster, namespace: string, name: string, path: string): string | undefined {
+  const pod = cluster.store.get("pods", namespace, name);
+  if (!pod) return undefined;
+  if (path === "/proc/net/tcp" || path === "/proc/self/net/tcp" || path === "/proc/1/net/tcp") return procNetTcp(world, cluster, pod);
+  if (path === "/proc/net/tcp6") return "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+  return undefined;
 }
 
 /** A plain (or SPDY) POST/GET: answer the same validation errors, else say WebSocket is required. */
