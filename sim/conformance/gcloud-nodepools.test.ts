@@ -74,6 +74,17 @@ describe.skipIf(!GCLOUD)("gcloud node pools and managed instance groups against 
     expect(listed.every((m) => m.instanceStatus === "RUNNING" && m.currentAction === "NONE")).toBe(true);
   });
 
+  it("lists the groups and describes the pool's instance template (gcloud compute instance-groups managed list, instance-templates describe)", async () => {
+    const groups = JSON.parse(await ok(["compute", "instance-groups", "managed", "list", "--format=json"])) as GcpJson[];
+    const mig = groups.find((g) => g.name === migName)!;
+    expect(mig).toBeDefined();
+    expect(groups.filter((g) => String(g.name).startsWith("gke-storefront-default-pool-"))).toHaveLength(3);
+    const template = String(mig.instanceTemplate).split("/").pop()!;
+    const described = JSON.parse(await ok(["compute", "instance-templates", "describe", template, "--format=json"])) as GcpJson;
+    expect(described.properties.disks[0]).toMatchObject({ boot: true, autoDelete: true });
+    expect(described.properties.labels).toMatchObject({ "goog-k8s-cluster-name": "payments", "goog-k8s-node-pool-name": "default-pool" });
+  });
+
   it("gcloud compute instance-groups managed abandon-instances takes a VM out of the group and leaves it running", async () => {
     const [victim, ...rest_] = (await members()).sort();
     const r = await gcloud(["compute", "instance-groups", "managed", "abandon-instances", migName, "--zone", zone, "--instances", victim]);

@@ -1,6 +1,6 @@
 import type { World } from "../../world";
 import type { GcpJson } from "../state";
-import { mustGet, requireZone, type ComputeCtx, type ComputeRoute } from "./context";
+import { knownZones, mustGet, requireZone, type ComputeCtx, type ComputeRoute } from "./context";
 import { invalidField, requiredField } from "./errors";
 import { listAt, storedItems } from "./listing";
 import { startOperation } from "./operations";
@@ -76,7 +76,49 @@ function aggregatedTemplates(ctx: ComputeCtx): GcpJson {
   };
 }
 
+function aggregatedGroups(ctx: ComputeCtx): GcpJson {
+  const items: Record<string, GcpJson> = {};
+  // As for instances: every zone is named, with a warning where it has no group.
+  for (const zone of knownZones(ctx.world)) {
+    const scope = `zones/${zone}`;
+    const groups = storedItems(ctx.world.gcp.instanceGroupManagers, zone);
+    items[scope] = groups.length
+      ? { instanceGroupManagers: groups }
+      : { warning: { code: "NO_RESULTS_ON_PAGE", message: `There are no results for scope '${scope}' on this page.`, data: [{ key: "scope", value: scope }] } };
+  }
+  return { kind: "compute#instanceGroupManagerAggregatedList", id: `projects/${ctx.project}/aggregated/instanceGroupManagers`, items, selfLink: `${ctx.world.gcp.computeBase()}/aggregated/instanceGroupManagers` };
+}
+
+/** The (unmanaged view of the) instance group a manager keeps: what `managed list` reads sizes from. */
+function instanceGroupOf(ctx: ComputeCtx, key: string, mig: GcpJson): GcpJson {
+  const zone = key.split("/")[0];
+  const base = ctx.world.gcp.computeBase();
+  return {
+    kind: "compute#instanceGroup",
+    id: mig.id,
+    creationTimestamp: mig.creationTimestamp,
+    name: mig.name,
+    zone: `${base}/zones/${zone}`,
+    network: `${base}/global/networks/default`,
+    subnetwork: `${base}/regions/${zone.replace(/-[a-z]$/, "")}/subnetworks/default`,
+    fingerprint: mig.fingerprint,
+    size: ctx.world.gcp.migMembers.get(key)?.size ?? 0,
+    selfLink: mig.instanceGroup,
+  };
+}
+
 export const groupRoutes: ComputeRoute[] = [
+  {
+    method: "GET",
+    pattern: "zones/:zone/instanceGroups",
+    handler: (c) => {
+      const zone = requireZone(c);
+      const groups = [...c.world.gcp.instanceGroupManagers.entries()].filter(([k]) => k.startsWith(`${zone}/`)).map(([k, mig]) => instanceGroupOf(c, k, mig));
+      return listAt(c, "compute#instanceGroupList", `zones/${zone}/instanceGroups`, groups);
+    },
+  },
+  { method: "GET", pattern: "zones/:zone/instanceGroups/:igm", handler: (c) => { const g = groupOf(c); return instanceGroupOf(c, g.key, g.mig); } },
+  { method: "GET", pattern: "aggregated/instanceGroupManagers", handler: aggregatedGroups },
   { method: "GET", pattern: "aggregated/instanceTemplates", handler: aggregatedTemplates },
   { method: "GET", pattern: "global/instanceTemplates", handler: (c) => listAt(c, "compute#instanceTemplateList", "global/instanceTemplates", storedItems(c.world.gcp.instanceTemplates)) },
   {
