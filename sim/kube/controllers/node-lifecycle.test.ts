@@ -44,8 +44,10 @@ describe("kubelet heartbeat", () => {
     t.advance(20);
     const r = ready(node) as unknown as Record<string, string>;
     expect(r).toMatchObject({ status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." });
-    // The last heartbeat is from before the cut, the transition 40 s after it.
-    expect(Date.parse(r.lastTransitionTime) - Date.parse(r.lastHeartbeatTime)).toBe(40_000);
+    // lastHeartbeatTime is the kubelet's last post, from before the cut; the transition is 40 s after the cut.
+    const state0 = nodeLifecycle(t.cluster)!.describe().find((s) => s.node === node)!;
+    expect(Date.parse(r.lastTransitionTime) - Date.parse(state0.heartbeatStoppedAt!)).toBe(40_000);
+    expect(Date.parse(r.lastHeartbeatTime)).toBeLessThanOrEqual(Date.parse(state0.heartbeatStoppedAt!));
     expect(t.cluster.store.get("nodes", undefined, node)!.spec.taints).toEqual(expect.arrayContaining([expect.objectContaining({ key: "node.kubernetes.io/unreachable", effect: "NoExecute" })]));
     expect(eventsFor(t.cluster, node, "NodeNotReady")).toHaveLength(1);
     // Other nodes keep their heartbeat.
@@ -58,6 +60,17 @@ describe("kubelet heartbeat", () => {
     t.advance(10);
     expect(ready(node).status).toBe("True");
     expect(t.cluster.store.get("nodes", undefined, node)!.spec.taints).toBeUndefined();
+  });
+
+  it("a healthy kubelet re-posts its status every 5 minutes, so its heartbeat stays recent", () => {
+    t = makeTestCluster();
+    t.advance(10);
+    const first = Date.parse((ready(t.nodes[0]) as unknown as Record<string, string>).lastHeartbeatTime);
+    expect(t.world.clock.now() - first).toBeLessThan(11_000);
+    t.advance(290);
+    expect(Date.parse((ready(t.nodes[0]) as unknown as Record<string, string>).lastHeartbeatTime)).toBe(first);
+    advanceInSteps(40, 10);
+    expect(Date.parse((ready(t.nodes[0]) as unknown as Record<string, string>).lastHeartbeatTime)).toBeGreaterThan(first);
   });
 });
 

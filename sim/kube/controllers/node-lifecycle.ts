@@ -29,6 +29,10 @@ export const AUTO_REPAIR_AFTER_S = 600;
 export const SCALE_DOWN_UNNEEDED_S = 600;
 export const SCALE_DOWN_DISABLED = "cluster-autoscaler.kubernetes.io/scale-down-disabled";
 const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
+/** The kubelet's nodeStatusReportFrequency: an unchanged healthy status is re-posted this often. */
+export const STATUS_REPORT_S = 300;
+/** Re-posts per pass at most, so a 5,000-node cluster does not write every node in one pass. */
+const REPORTS_PER_TICK = 100;
 
 export interface NodeLifecycleState {
   node: string;
@@ -80,6 +84,7 @@ export class NodeLifecycle {
   private readonly emptySince = new Map<string, number>();
   private cancel: (() => void) | undefined;
   private stopped = false;
+  private reports = 0;
 
   constructor(
     private readonly world: World,
@@ -109,6 +114,7 @@ export class NodeLifecycle {
   tick(): void {
     if (this.stopped) return;
     const now = this.world.clock.now();
+    this.reports = 0;
     for (const node of [...this.cluster.store.scan("nodes")]) {
       const vm = this.vmOf(node);
       if (!vm) continue;
@@ -193,12 +199,24 @@ export class NodeLifecycle {
     if (reach.ok) {
       this.cutSince.delete(name);
       if (ready && ready.status !== "True") this.markReady(node, now);
+      else if (ready && now - Date.parse(ready.lastHeartbeatTime) >= STATUS_REPORT_S * 1000 && this.reports < REPORTS_PER_TICK) {
+        this.reports++;
+        this.report(node, now);
+      }
       return;
     }
     if (!this.cutSince.has(name)) this.cutSince.set(name, this.lastTick);
     const cut = this.cutSince.get(name)!;
     const notReadyAt = cut + NODE_MONITOR_GRACE_S * 1000;
     if (now >= notReadyAt && ready?.status === "True") this.markUnknown(node, cut, notReadyAt);
+  }
+
+  /** The periodic status post of a healthy kubelet: heartbeat times only, no event. */
+  private report(node: KObject, now: number): void {
+    const next = structuredClone(node);
+    for (const c of next.status.conditions ?? []) c.lastHeartbeatTime = iso(now);
+    delete next.metadata.resourceVersion;
+    this.cluster.store.update("nodes", next);
   }
 
   private markUnknown(node: KObject, lastHeartbeat: number, at: number): void {
