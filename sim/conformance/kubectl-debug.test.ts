@@ -51,10 +51,12 @@ describe.skipIf(!KUBECTL)("kubectl debug against the simulator", () => {
   });
 
   it("exec into it: nc to the miner pool and the metadata server connects before containment", async () => {
-    const r = await kubectl(["exec", pod, "-c", debuggerName, "--", "sh", "-c", "nc -zv -w 3 198.51.100.23 3333; nc -zv -w 3 169.254.169.254 80"]);
+    const r = await kubectl(["exec", pod, "-c", debuggerName, "--", "sh", "-c", "nc -zv -w 3 198.51.100.23 3333; nc -zv -w 3 169.254.169.254 80; nc -zvu -w 3 kube-dns.kube-system 53; nc -zv -w 3 kubernetes.default 443"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("198.51.100.23 (198.51.100.23:3333) open");
     expect(r.stderr).toContain("169.254.169.254 (169.254.169.254:80) open");
+    expect(r.stderr).toContain("kube-dns.kube-system (10.8.0.10:53) open");
+    expect(r.stderr).toContain("kubernetes.default (10.8.0.1:443) open");
   });
 
   it("cat /proc/net/tcp shows the miner's established connection", async () => {
@@ -68,8 +70,9 @@ describe.skipIf(!KUBECTL)("kubectl debug against the simulator", () => {
     expect((await kubectl(["create", "-f", "-"], JSON.stringify(policy))).code).toBe(0);
     expect((await kubectl(["label", "pod", pod, "airlock.io/quarantine=true"])).code).toBe(0);
     await advance(301);
-    const r = await kubectl(["exec", pod, "-c", debuggerName, "--", "sh", "-c", "nc -zv -w 3 169.254.169.254 80; nc -zv -w 3 198.51.100.23 3333"]);
+    const r = await kubectl(["exec", pod, "-c", debuggerName, "--", "sh", "-c", "nc -zvu -w 3 kube-dns.kube-system 53; nc -zv -w 3 169.254.169.254 80; nc -zv -w 3 198.51.100.23 3333"]);
     expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("nc: kube-dns.kube-system (10.8.0.10:53): Connection timed out");
     expect(r.stderr).toContain("nc: 169.254.169.254 (169.254.169.254:80): Connection timed out");
     expect(r.stderr).toContain("nc: 198.51.100.23 (198.51.100.23:3333): Connection timed out");
     const tcp = await kubectl(["exec", pod, "-c", debuggerName, "--", "cat", "/proc/net/tcp"]);

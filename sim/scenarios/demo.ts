@@ -162,6 +162,51 @@ function buildStorefront(world: World): SimCluster {
   return cluster;
 }
 
+/**
+ * GKE's kube-dns (two replicas behind Service kube-system/kube-dns at 10.8.0.10, 53 UDP and
+ * TCP), so egress probes to cluster DNS have a real backend and policies that allow DNS by
+ * namespace and label match it. Added after the shop is placed, so the demo layout holds.
+ */
+function addKubeDns(world: World, cluster: SimCluster): void {
+  createDeployment(cluster, "kube-system", "kube-dns", {
+    replicas: 2,
+    labels: { "k8s-app": "kube-dns" },
+    selector: { "k8s-app": "kube-dns" },
+    containers: [
+      {
+        name: "kubedns",
+        image: "gke.gcr.io/k8s-dns-kube-dns:1.23.0-gke.9",
+        ports: [{ name: "dns-local", containerPort: 10053, protocol: "UDP" }, { name: "dns-tcp-local", containerPort: 10053, protocol: "TCP" }, { name: "metrics", containerPort: 10055, protocol: "TCP" }],
+        resources: { requests: { cpu: "100m", memory: "70Mi" }, limits: { memory: "210Mi" } },
+      },
+      {
+        name: "dnsmasq",
+        image: "gke.gcr.io/k8s-dns-dnsmasq-nanny:1.23.0-gke.9",
+        ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }],
+        resources: { requests: { cpu: "150m", memory: "20Mi" } },
+      },
+    ],
+    serviceAccountName: "kube-dns",
+    priorityClassName: "system-cluster-critical",
+    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "components.gke.io/gke-managed-components", operator: "Exists" }],
+  });
+  addService(
+    world,
+    cluster,
+    (() => {
+      const svc = serviceObject("kube-system", "kube-dns", {
+        selector: { "k8s-app": "kube-dns" },
+        labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "KubeDNS" },
+        ports: [{ name: "dns", port: 53, protocol: "UDP", targetPort: 53 }, { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 }],
+      });
+      svc.spec.clusterIP = "10.8.0.10";
+      svc.spec.clusterIPs = ["10.8.0.10"];
+      return svc;
+    })(),
+  );
+  reconcileNow(world, cluster);
+}
+
 /** Events and logs of the intrusion, from the first web-shell request to the miner. */
 function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
   const ns = pod.metadata.namespace!;
@@ -244,7 +289,9 @@ export function buildDemoScenario(world: World): void {
   world.clock.advance(-BUILT_AGO_S);
   addNetwork(world);
   const { cluster: payments, compromised } = buildPayments(world);
-  buildStorefront(world);
+  const storefront = buildStorefront(world);
+  addKubeDns(world, payments);
+  addKubeDns(world, storefront);
   world.clock.advance(BUILT_AGO_S - STORY_AGO_S);
   const told = tellStory(world, payments, compromised);
   world.clock.advance(STORY_AGO_S - told);
