@@ -8,6 +8,7 @@ import { handleComputeRequest } from "./gcp/compute/router";
 import { handleContainerRequest } from "./gcp/container/router";
 import { handleStorageRequest } from "./gcp/storage/router";
 import { handleControlRequest } from "./control/router";
+import { logRequest } from "./control/requests";
 
 // One listener for everything: /clusters/<name>/... is a Kubernetes API server per cluster,
 // /compute/v1/... is Compute Engine, /v1/... is GKE, /storage/v1/... (and /upload/..., /download/...)
@@ -19,6 +20,8 @@ export function createSimServer(world: World): http.Server {
     const started = Date.now();
     res.on("finish", () => {
       logJson({ event: "request", method: req.method, url: req.url, status: res.statusCode, ms: Date.now() - started });
+      const { path } = splitUrl(req.url ?? "/");
+      if (!path.startsWith("/_sim/")) logRequest(world, req.method ?? "GET", path, res.statusCode);
     });
     route(world, req, res).catch((err) => {
       logJson({ event: "handler-error", url: req.url, error: String(err?.stack ?? err) });
@@ -28,6 +31,8 @@ export function createSimServer(world: World): http.Server {
   });
   server.on("upgrade", (req, socket: Duplex, head) => {
     const { path } = splitUrl(req.url ?? "/");
+    // Exec is a "create" on pods/exec for RBAC: it counts as a write.
+    logRequest(world, "POST", path, 101, true);
     const m = CLUSTER_PREFIX.exec(path);
     const cluster = m && world.clusters.get(m[1]);
     if (!cluster) {

@@ -96,4 +96,26 @@ describe("/_sim/ control routes", () => {
     expect((await call("GET", "/_sim/nothing")).status).toBe(404);
     expect((await call("PUT", "/_sim/reset")).status).toBe(405);
   });
+
+  it("logs API requests and tells writes from reads (access reviews and Compute list/wait POSTs are reads)", async () => {
+    const { last } = (await call("GET", "/_sim/requests")).body;
+    await fetch(`${sim.base}/clusters/sandbox/api/v1/namespaces/default/pods`);
+    await fetch(`${sim.base}/clusters/sandbox/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "list", resource: "pods" } } }),
+    });
+    const created = await fetch(`${sim.base}/clusters/sandbox/api/v1/namespaces/default/configmaps`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "logged" } }),
+    });
+    expect(created.status).toBe(201);
+    const all = (await call("GET", `/_sim/requests?since=${last}`)).body.items;
+    expect(all.map((r: { method: string; write: boolean }) => `${r.method} ${r.write}`)).toEqual(["GET false", "POST false", "POST true"]);
+    const writes = (await call("GET", `/_sim/requests?since=${last}&writes=true&cluster=sandbox`)).body.items;
+    expect(writes).toEqual([expect.objectContaining({ method: "POST", path: "/clusters/sandbox/api/v1/namespaces/default/configmaps", status: 201, api: "kube", cluster: "sandbox", write: true })]);
+    expect((await call("GET", "/_sim/requests?since=-1")).status).toBe(400);
+    expect((await call("DELETE", "/_sim/requests")).body.cleared).toBeGreaterThan(0);
+  });
 });

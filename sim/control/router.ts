@@ -7,6 +7,9 @@ import type { FaultRule } from "./faults";
 import { isAllowed, netpolEnforcement, type Endpoint } from "../kube/netpol";
 import { isIPv4 } from "../kube/netpol/selectors";
 import { populateWorld } from "../scenarios/populate";
+import { nodeLifecycle } from "../kube/controllers/node-lifecycle";
+import { datapathOf, flowViews } from "../kube/netpol/flows";
+import { requestLog } from "./requests";
 
 // The simulator's control surface for tests and demos. Never part of a real API: JSON in,
 // JSON out, errors as {"error": "..."}.
@@ -29,6 +32,11 @@ import { populateWorld } from "../scenarios/populate";
 // | POST   | /_sim/clusters/<c>/compact              | {keep=0}                                              | {oldestResumableVersion, currentResourceVersion}: older watches get 410 |
 // | GET    | /_sim/netpol/<c>/check                  | ?src=ns/pod|ip&dst=ns/pod|ip&port=N&protocol=TCP&at=RFC3339 | {allowed, enforced, reason, egress, ingress} |
 // | GET    | /_sim/netpol/<c>/enforcement            |                                                       | {enforced, reason}                   |
+// | GET    | /_sim/requests                          | ?since=seq&writes=true&cluster=c&api=kube|compute|container|storage | {last, items: [{seq, at, method, path, status, api, cluster?, write, upgrade?}]} |
+// | DELETE | /_sim/requests                          |                                                       | {cleared: n}                         |
+// | GET    | /_sim/flows/<c>                         |                                                       | {datapath, reason, items: FlowView[]}: established flows and whether the datapath cut them |
+// | GET    | /_sim/nodes/<c>                         |                                                       | {items: NodeLifecycleState[]}: heartbeat, auto-repair and autoscaler view per node |
+// | POST   | /_sim/nodes/<c>/tick                    |                                                       | {items}: one node-lifecycle pass now (no clock change) |
 
 class ControlError extends Error {
   constructor(
@@ -55,6 +63,12 @@ function cluster(world: World, name: string): SimCluster {
   const c = world.clusters.get(name);
   if (!c) throw new ControlError(404, `no simulated cluster "${name}"; clusters: ${[...world.clusters.keys()].join(", ")}`);
   return c;
+}
+
+function lifecycleOf(c: SimCluster) {
+  const loop = nodeLifecycle(c);
+  if (!loop) throw new ControlError(409, `cluster ${c.name} has no running node lifecycle loop`);
+  return loop;
 }
 
 function clockAnswer(world: World): [number, unknown] {
@@ -226,6 +240,47 @@ const routes: { method: string; path: RegExp; handler: Handler }[] = [
       if (!Number.isInteger(keep) || keep < 0) throw new ControlError(400, "keep must be a non-negative integer");
       c.store.compact(keep);
       return [200, { oldestResumableVersion: c.store.oldestResumableVersion(), currentResourceVersion: c.store.currentResourceVersion() }];
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/_sim\/requests$/,
+    handler: ({ world, query }) => {
+      const since = Number(query.get("since") ?? 0);
+      if (!Number.isInteger(since) || since < 0) throw new ControlError(400, "since must be a non-negative integer (a seq)");
+      const writes = query.get("writes");
+      const only = query.get("cluster");
+      const api = query.get("api");
+      const log = requestLog(world);
+      const items = log.list().filter((r) => r.seq > since && (writes !== "true" || r.write) && (!only || r.cluster === only) && (!api || r.api === api));
+      return [200, { last: log.last(), items }];
+    },
+  },
+  {
+    method: "DELETE",
+    path: /^\/_sim\/requests$/,
+    handler: ({ world }) => [200, { cleared: requestLog(world).clear() }],
+  },
+  {
+    method: "GET",
+    path: /^\/_sim\/flows\/([^/]+)$/,
+    handler: ({ world, params }) => {
+      const c = cluster(world, params[0]);
+      return [200, { ...datapathOf(world, c), items: flowViews(world, c) }];
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/_sim\/nodes\/([^/]+)$/,
+    handler: ({ world, params }) => [200, { items: lifecycleOf(cluster(world, params[0])).describe() }],
+  },
+  {
+    method: "POST",
+    path: /^\/_sim\/nodes\/([^/]+)\/tick$/,
+    handler: ({ world, params }) => {
+      const loop = lifecycleOf(cluster(world, params[0]));
+      loop.tick();
+      return [200, { items: loop.describe() }];
     },
   },
   {

@@ -19,6 +19,11 @@ export class GcpState {
   readonly firewalls = new Map<string, GcpJson>(); // name
   readonly operations = new Map<string, GcpJson>(); // "zone/name" | "global/name" | "region/name"
   readonly gkeClusters = new Map<string, GcpJson>(); // "location/name"
+  readonly gkeOperations = new Map<string, GcpJson>(); // "location/name" (container v1 Operation)
+  readonly instanceTemplates = new Map<string, GcpJson>(); // name
+  readonly instanceGroupManagers = new Map<string, GcpJson>(); // "zone/name"
+  /** Names of the instances each managed instance group manages ("zone/mig" → names); abandoning removes one. */
+  readonly migMembers = new Map<string, Set<string>>();
   readonly buckets = new Map<string, GcpJson>(); // name (storage#bucket)
   readonly objects = new Map<string, StoredObject>(); // "bucket/name", latest generation only
   /** Permissions testIamPermissions reports as missing (all granted by default). */

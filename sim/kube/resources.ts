@@ -50,6 +50,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
       { name: "log", kind: "Pod", verbs: ["get"] },
       { name: "exec", kind: "PodExecOptions", verbs: ["create", "get"] },
       { name: "eviction", kind: "Eviction", group: "policy", version: "v1", verbs: ["create"] },
+      { name: "ephemeralcontainers", kind: "Pod", verbs: ["get", "patch", "update"] },
     ],
   }),
   type("", "v1", "services", "Service", true, { shortNames: ["svc"], categories: ["all"] }),

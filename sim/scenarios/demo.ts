@@ -7,6 +7,7 @@ import { applyServiceDefaults } from "../kube/controllers/services";
 import { reconcileNow } from "../kube/controllers";
 import { recordEvent } from "../kube/events";
 import { rfc3339Nano, setContainerLog, type LogEntry } from "./logs";
+import { addEstablishedFlow } from "../kube/netpol/flows";
 
 // The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
 // and `storefront` (regional, legacy datapath without the Calico add-on, so it is not).
@@ -24,6 +25,8 @@ const BUILT_AGO_S = 3 * 86_400 + 4 * 3_600 + 17 * 60;
 const STORY_AGO_S = 47 * 60;
 
 const REGISTRY = "us-docker.pkg.dev/acme-prod/shop";
+/** The mining pool the compromised pod's miner holds a connection to. */
+export const MINER_POOL = { ip: "198.51.100.23", port: 3333 };
 
 const fluentbit: WorkloadSpec = {
   labels: { "k8s-app": "fluentbit-gke", "kubernetes.io/cluster-service": "true" },
@@ -113,7 +116,14 @@ function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number;
 
 function buildPayments(world: World): { cluster: SimCluster; compromised: KObject } {
   const cluster = world.addCluster("payments", "us-central1-a");
-  addGkeCluster(world, cluster, { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, ["us-central1-a"]);
+  // Auto-repair and the autoscaler both on, and node credentials reachable from pods: every
+  // threat to a quarantined node that issue 11's protect-node answers is real here.
+  addGkeCluster(
+    world,
+    cluster,
+    { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, autoscaling: { minNodeCount: 1, maxNodeCount: 5 }, workloadMetadata: "GCE_METADATA" },
+    ["us-central1-a"],
+  );
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
   for (let i = 0; i < 3; i++) addNode(world, cluster, { zone: "us-central1-a", index: i });
@@ -144,12 +154,57 @@ function buildPayments(world: World): { cluster: SimCluster; compromised: KObjec
 function buildStorefront(world: World): SimCluster {
   const cluster = world.addCluster("storefront", "us-central1");
   const zones = ["us-central1-a", "us-central1-b", "us-central1-c"];
-  addGkeCluster(world, cluster, { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, zones);
+  addGkeCluster(world, cluster, { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, workloadMetadata: "GKE_METADATA" }, zones);
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
   zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i }));
   buildShop(world, cluster, { frontend: 2, checkout: 2, cart: 1, cache: false });
   return cluster;
+}
+
+/**
+ * GKE's kube-dns (two replicas behind Service kube-system/kube-dns at 10.8.0.10, 53 UDP and
+ * TCP), so egress probes to cluster DNS have a real backend and policies that allow DNS by
+ * namespace and label match it. Added after the shop is placed, so the demo layout holds.
+ */
+function addKubeDns(world: World, cluster: SimCluster): void {
+  createDeployment(cluster, "kube-system", "kube-dns", {
+    replicas: 2,
+    labels: { "k8s-app": "kube-dns" },
+    selector: { "k8s-app": "kube-dns" },
+    containers: [
+      {
+        name: "kubedns",
+        image: "gke.gcr.io/k8s-dns-kube-dns:1.23.0-gke.9",
+        ports: [{ name: "dns-local", containerPort: 10053, protocol: "UDP" }, { name: "dns-tcp-local", containerPort: 10053, protocol: "TCP" }, { name: "metrics", containerPort: 10055, protocol: "TCP" }],
+        resources: { requests: { cpu: "100m", memory: "70Mi" }, limits: { memory: "210Mi" } },
+      },
+      {
+        name: "dnsmasq",
+        image: "gke.gcr.io/k8s-dns-dnsmasq-nanny:1.23.0-gke.9",
+        ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }],
+        resources: { requests: { cpu: "150m", memory: "20Mi" } },
+      },
+    ],
+    serviceAccountName: "kube-dns",
+    priorityClassName: "system-cluster-critical",
+    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "components.gke.io/gke-managed-components", operator: "Exists" }],
+  });
+  addService(
+    world,
+    cluster,
+    (() => {
+      const svc = serviceObject("kube-system", "kube-dns", {
+        selector: { "k8s-app": "kube-dns" },
+        labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "KubeDNS" },
+        ports: [{ name: "dns", port: 53, protocol: "UDP", targetPort: 53 }, { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 }],
+      });
+      svc.spec.clusterIP = "10.8.0.10";
+      svc.spec.clusterIPs = ["10.8.0.10"];
+      return svc;
+    })(),
+  );
+  reconcileNow(world, cluster);
 }
 
 /** Events and logs of the intrusion, from the first web-shell request to the miner. */
@@ -204,6 +259,23 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
   step(4);
   recordEvent(world, cluster, ref, "Warning", "SensitiveFileRead", `Warning Service account token read by unexpected process (file=/var/run/secrets/kubernetes.io/serviceaccount/token proc=cat parent=sh pod=${name} ns=${ns})`, falco);
   step(11);
+  // The miner's pool connection (story second 74) is still open now; what cuts it is the
+  // datapath's business (sim/kube/netpol/flows.ts).
+  const checkoutStatus = (pod.status.containerStatuses ?? []).find((s: { name: string }) => s.name === c);
+  addEstablishedFlow(cluster, {
+    namespace: ns,
+    pod: name,
+    podUid: pod.metadata.uid!,
+    container: c,
+    restartCount: checkoutStatus?.restartCount ?? 0,
+    process: "kworkerd",
+    protocol: "TCP",
+    localIp: ip,
+    localPort: 43512,
+    remoteIp: MINER_POOL.ip,
+    remotePort: MINER_POOL.port,
+    establishedAt: t0 + 74_000,
+  });
   recordEvent(world, cluster, ref, "Warning", "OutboundConnection", `Critical Outbound connection to known cryptocurrency mining pool (connection=${ip}:43512->198.51.100.23:3333 proc=kworkerd pod=${name} ns=${ns})`, falco);
   step(67);
   for (let i = 0; i < 3; i++) {
@@ -217,7 +289,9 @@ export function buildDemoScenario(world: World): void {
   world.clock.advance(-BUILT_AGO_S);
   addNetwork(world);
   const { cluster: payments, compromised } = buildPayments(world);
-  buildStorefront(world);
+  const storefront = buildStorefront(world);
+  addKubeDns(world, payments);
+  addKubeDns(world, storefront);
   world.clock.advance(BUILT_AGO_S - STORY_AGO_S);
   const told = tellStory(world, payments, compromised);
   world.clock.advance(STORY_AGO_S - told);

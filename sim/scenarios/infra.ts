@@ -11,8 +11,18 @@ export interface GkeFacts {
   /** Calico add-on: networkPolicy.enabled and addonsConfig.networkPolicyConfig.disabled == false */
   calicoEnabled: boolean;
   autopilot: boolean;
+  /** default-pool's management.autoRepair */
   autoRepair: boolean;
+  /** default-pool's management.autoUpgrade (default true, as GKE creates pools) */
+  autoUpgrade?: boolean;
+  /** default-pool's cluster autoscaler; absent means autoscaling off */
+  autoscaling?: { minNodeCount: number; maxNodeCount: number };
+  /** default-pool's config.workloadMetadataConfig.mode (default GKE_METADATA, Workload Identity) */
+  workloadMetadata?: "GKE_METADATA" | "GCE_METADATA";
 }
+
+export const DEFAULT_POOL = "default-pool";
+const NODE_IMAGE = "https://www.googleapis.com/compute/v1/projects/gke-node-images/global/images/gke-1324-gke1106000-cos-113-18244-236-5-c-pre";
 
 export function addNetwork(world: World, name = "default"): GcpJson {
   const base = world.gcp.computeBase();
@@ -105,14 +115,27 @@ export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts
     autopilot: facts.autopilot ? { enabled: true } : {},
     nodePools: [
       {
-        name: "default-pool",
-        config: { machineType: "e2-standard-4", diskSizeGb: 100, imageType: "COS_CONTAINERD", diskType: "pd-balanced", serviceAccount: "default" },
+        name: DEFAULT_POOL,
+        config: {
+          machineType: "e2-standard-4",
+          diskSizeGb: 100,
+          imageType: "COS_CONTAINERD",
+          diskType: "pd-balanced",
+          serviceAccount: "default",
+          oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+          metadata: { "disable-legacy-endpoints": "true" },
+          workloadMetadataConfig: { mode: facts.workloadMetadata ?? "GKE_METADATA" },
+        },
         initialNodeCount: 1,
         locations: zones,
-        management: { autoUpgrade: true, autoRepair: facts.autoRepair },
+        ...(facts.autoscaling ? { autoscaling: { enabled: true, ...facts.autoscaling, locationPolicy: "BALANCED" } } : {}),
+        management: { autoUpgrade: facts.autoUpgrade ?? true, autoRepair: facts.autoRepair },
+        upgradeSettings: { maxSurge: 1, maxUnavailable: 0, strategy: "SURGE" },
+        instanceGroupUrls: [],
+        podIpv4CidrSize: 24,
         status: "RUNNING",
         version: cluster.kubernetesVersion,
-        selfLink: `https://container.googleapis.com/v1/projects/${project}/locations/${cluster.location}/clusters/${cluster.name}/nodePools/default-pool`,
+        selfLink: `https://container.googleapis.com/v1/projects/${project}/locations/${cluster.location}/clusters/${cluster.name}/nodePools/${DEFAULT_POOL}`,
       },
     ],
     currentNodeCount: 0,
@@ -121,7 +144,100 @@ export function addGkeCluster(world: World, cluster: SimCluster, facts: GkeFacts
   };
   world.gcp.gkeClusters.set(`${cluster.location}/${cluster.name}`, description);
   addGkeFirewalls(world, cluster.name, id.slice(0, 8), nodeTag, description);
+  for (const pool of description.nodePools) addPoolGroups(world, cluster, pool, nodeTag);
   return description;
+}
+
+/**
+ * GKE backs a node pool with one zonal managed instance group per zone, each built from its
+ * own instance template: "gke-<cluster>-<pool>-<hash>" (template), "…-<hash>-grp" (group),
+ * "…-<hash>-<4 chars>" (instances). The pool lists the groups in instanceGroupUrls.
+ */
+function addPoolGroups(world: World, cluster: SimCluster, pool: GcpJson, nodeTag: string): void {
+  const base = world.gcp.computeBase();
+  const urls: string[] = [];
+  for (const zone of pool.locations as string[]) {
+    const prefix = `gke-${cluster.name}-${pool.name}-${world.random.hex(8)}`.slice(0, 54);
+    const templateUrl = `${base}/global/instanceTemplates/${prefix}`;
+    const migName = `${prefix}-grp`;
+    const migUrl = `${base}/zones/${zone}/instanceGroupManagers/${migName}`;
+    world.gcp.instanceTemplates.set(prefix, {
+      kind: "compute#instanceTemplate",
+      id: world.random.digits(19),
+      creationTimestamp: "2025-02-03T07:21:30.118-08:00",
+      name: prefix,
+      description: "",
+      properties: {
+        machineType: pool.config.machineType,
+        canIpForward: true,
+        tags: { items: [nodeTag] },
+        disks: [
+          {
+            kind: "compute#attachedDisk",
+            type: "PERSISTENT",
+            mode: "READ_WRITE",
+            deviceName: "persistent-disk-0",
+            index: 0,
+            boot: true,
+            autoDelete: true,
+            initializeParams: { sourceImage: NODE_IMAGE, diskSizeGb: String(pool.config.diskSizeGb), diskType: pool.config.diskType, labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name } },
+          },
+        ],
+        networkInterfaces: [
+          {
+            kind: "compute#networkInterface",
+            network: `${base}/global/networks/default`,
+            subnetwork: `${base}/regions/${zone.replace(/-[a-z]$/, "")}/subnetworks/default`,
+            accessConfigs: [{ kind: "compute#accessConfig", type: "ONE_TO_ONE_NAT", name: "external-nat", networkTier: "PREMIUM" }],
+            aliasIpRanges: [{ ipCidrRange: "/24", subnetworkRangeName: `gke-${cluster.name}-pods` }],
+          },
+        ],
+        metadata: { kind: "compute#metadata", items: [{ key: "cluster-name", value: cluster.name }, { key: "disable-legacy-endpoints", value: "true" }] },
+        serviceAccounts: [{ email: `${world.gcp.projectNumber}-compute@developer.gserviceaccount.com`, scopes: pool.config.oauthScopes }],
+        scheduling: { onHostMaintenance: "MIGRATE", automaticRestart: true, preemptible: false },
+        labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name, "goog-k8s-node-pool-name": pool.name },
+      },
+      selfLink: templateUrl,
+    });
+    world.gcp.instanceGroupManagers.set(`${zone}/${migName}`, {
+      kind: "compute#instanceGroupManager",
+      id: world.random.digits(19),
+      creationTimestamp: "2025-02-03T07:21:31.402-08:00",
+      name: migName,
+      zone: `${base}/zones/${zone}`,
+      instanceTemplate: templateUrl,
+      versions: [{ instanceTemplate: templateUrl }],
+      instanceGroup: `${base}/zones/${zone}/instanceGroups/${migName}`,
+      baseInstanceName: prefix,
+      fingerprint: fingerprint(world),
+      currentActions: { none: 0, creating: 0, creatingWithoutRetries: 0, verifying: 0, recreating: 0, deleting: 0, abandoning: 0, restarting: 0, refreshing: 0, resuming: 0, starting: 0, stopping: 0, suspending: 0 },
+      status: { isStable: true, versionTarget: { isReached: true }, stateful: { hasStatefulConfig: false, perInstanceConfigs: { allEffective: true } } },
+      targetSize: 0,
+      updatePolicy: { type: "OPPORTUNISTIC", minimalAction: "REPLACE", maxSurge: { fixed: 1, calculated: 1 }, maxUnavailable: { fixed: 0, calculated: 0 }, replacementMethod: "SUBSTITUTE" },
+      listManagedInstancesResults: "PAGELESS",
+      selfLink: migUrl,
+    });
+    world.gcp.migMembers.set(`${zone}/${migName}`, new Set());
+    urls.push(migUrl);
+  }
+  pool.instanceGroupUrls = urls;
+}
+
+/** The pool's managed instance group in a zone: its key ("zone/name") and JSON. */
+export function poolGroup(world: World, pool: GcpJson, zone: string): { key: string; mig: GcpJson } | undefined {
+  for (const url of (pool.instanceGroupUrls ?? []) as string[]) {
+    const m = /\/zones\/([^/]+)\/instanceGroupManagers\/([^/]+)$/.exec(url);
+    if (m && m[1] === zone) {
+      const key = `${m[1]}/${m[2]}`;
+      const mig = world.gcp.instanceGroupManagers.get(key);
+      if (mig) return { key, mig };
+    }
+  }
+  return undefined;
+}
+
+export function gkeDescription(world: World, cluster: SimCluster): GcpJson | undefined {
+  return world.gcp.gkeClusters.get(`${cluster.location}/${cluster.name}`);
 }
 
 /** The rules GKE creates with a cluster: pod-to-pod, node-to-node and control-plane SSH. */
@@ -183,12 +299,20 @@ export interface NodeSpec {
   zone: string;
   /** index of the node in its cluster, for IP allocation */
   index: number;
+  /** node pool name (default "default-pool") */
+  pool?: string;
 }
 
 /** A Node and the GCE instance (with boot disk and external IP) behind it, named alike. */
 export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): string {
-  const poolHash = world.random.hex(8);
-  const name = `gke-${cluster.name}-default-pool-${poolHash}-${world.random.suffix(4)}`;
+  const poolName = spec.pool ?? DEFAULT_POOL;
+  const pool = (gkeDescription(world, cluster)?.nodePools ?? []).find((p: GcpJson) => p.name === poolName);
+  const group = pool ? poolGroup(world, pool, spec.zone) : undefined;
+  const prefix = group ? (group.mig.baseInstanceName as string) : `gke-${cluster.name}-${poolName}-${world.random.hex(8)}`;
+  // Suffixes are drawn per group, so a big group can draw one twice: draw again.
+  let name: string;
+  do name = `${prefix}-${world.random.suffix(4)}`;
+  while (world.gcp.instances.has(`${spec.zone}/${name}`));
   const region = spec.zone.replace(/-[a-z]$/, "");
   const internalIP = ipFromIndex("10.128", spec.index + 2 + world.clusters.size * 1000);
   const externalIP = `35.${192 + world.clusters.size}.${Math.floor(spec.index / 250) % 250}.${(spec.index % 250) + 3}`;
@@ -205,7 +329,7 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
     zone: `${base}/zones/${spec.zone}`,
     status: "READY",
     selfLink: `${base}/zones/${spec.zone}/disks/${diskName}`,
-    sourceImage: "https://www.googleapis.com/compute/v1/projects/gke-node-images/global/images/gke-1324-gke1106000-cos-113-18244-236-5-c-pre",
+    sourceImage: NODE_IMAGE,
     type: `${base}/zones/${spec.zone}/diskTypes/pd-balanced`,
     users: [instanceUrl],
     labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name },
@@ -254,18 +378,30 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
         architecture: "X86_64",
       },
     ],
-    metadata: { kind: "compute#metadata", fingerprint: fingerprint(world), items: [{ key: "cluster-name", value: cluster.name }] },
+    metadata: {
+      kind: "compute#metadata",
+      fingerprint: fingerprint(world),
+      items: [
+        { key: "cluster-name", value: cluster.name },
+        ...(group ? [{ key: "created-by", value: `projects/${world.gcp.projectNumber}/zones/${spec.zone}/instanceGroupManagers/${group.mig.name}` }, { key: "instance-template", value: `projects/${world.gcp.projectNumber}/global/instanceTemplates/${prefix}` }] : []),
+      ],
+    },
     serviceAccounts: [{ email: `${world.gcp.projectNumber}-compute@developer.gserviceaccount.com`, scopes: ["https://www.googleapis.com/auth/cloud-platform"] }],
     selfLink: instanceUrl,
     scheduling: { onHostMaintenance: "MIGRATE", automaticRestart: true, preemptible: false },
     cpuPlatform: "AMD Rome",
-    labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name, "goog-k8s-node-pool-name": "default-pool" },
+    labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name, "goog-k8s-node-pool-name": poolName },
     labelFingerprint: fingerprint(world),
     fingerprint: fingerprint(world),
   });
 
   const gke = world.gcp.gkeClusters.get(`${cluster.location}/${cluster.name}`);
   if (gke) gke.currentNodeCount = (gke.currentNodeCount ?? 0) + 1;
+  if (group) {
+    world.gcp.migMembers.get(group.key)?.add(name);
+    group.mig.targetSize = (group.mig.targetSize ?? 0) + 1;
+    group.mig.currentActions.none = group.mig.targetSize;
+  }
 
   cluster.store.create("nodes", {
     apiVersion: "v1",
@@ -282,7 +418,7 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
         "topology.kubernetes.io/zone": spec.zone,
         "topology.kubernetes.io/region": region,
         "failure-domain.beta.kubernetes.io/zone": spec.zone,
-        "cloud.google.com/gke-nodepool": "default-pool",
+        "cloud.google.com/gke-nodepool": poolName,
         "cloud.google.com/gke-container-runtime": "containerd",
         "cloud.google.com/gke-os-distribution": "cos",
         "cloud.google.com/machine-family": "e2",

@@ -10,6 +10,7 @@ import { diskRoutes } from "./disks";
 import { snapshotRoutes } from "./snapshots";
 import { networkRoutes } from "./networks";
 import { operationRoutes } from "./operations";
+import { groupRoutes } from "./groups";
 import { handleBatch } from "./batch";
 
 // Compute Engine v1 under /compute/v1/projects/{project}/..., plus the batch endpoint gcloud
@@ -23,6 +24,7 @@ const ROUTES: ComputeRoute[] = [
   ...snapshotRoutes,
   ...networkRoutes,
   ...operationRoutes,
+  ...groupRoutes,
   { method: "GET", pattern: "", handler: projectJson },
 ];
 

@@ -1,36 +1,61 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sendJson } from "../../core/http";
+import { readBody, sendJson } from "../../core/http";
 import type { World } from "../../world";
 import type { GcpJson } from "../state";
-import { ContainerError, getCluster, getNodePool, listClusters, listNodePools } from "./clusters";
+import { ContainerError, getCluster, getGkeOperation, getNodePool, listClusters, listGkeOperations, listNodePools, setNodePoolManagement } from "./clusters";
 
-// GKE (container v1, and v1beta1 with the same answers) for the reads containment needs:
-// whether NetworkPolicy is enforced (Calico add-on or Dataplane V2), Autopilot, auto-repair.
-// Both the `locations` paths and the legacy `zones` paths are served; "-" means every location.
+// GKE (container v1, and v1beta1 with the same answers): cluster and node pool reads, node pool
+// management (setManagement: auto-repair and auto-upgrade), and the operations it returns.
+// Both the `locations` paths (":setManagement" custom verbs) and the legacy `zones` paths
+// ("/setManagement") are served; "-" means every location.
 
-const PATH = /^\/v1(?:beta1)?\/projects\/([^/]+)\/(locations|zones)\/([^/]+)\/clusters(?:\/([^/:]+)(?:\/nodePools(?:\/([^/:]+))?)?)?\/?$/;
+const PATH = /^\/v1(?:beta1)?\/projects\/([^/]+)\/(locations|zones)\/([^/]+)\/clusters(?:\/([^/:]+)(?:\/nodePools(?:\/([^/:]+))?)?)?(?:(?::|\/)(setManagement))?\/?$/;
+const OPERATIONS = /^\/v1(?:beta1)?\/projects\/([^/]+)\/(locations|zones)\/([^/]+)\/operations(?:\/([^/:]+))?\/?$/;
 
 export async function handleContainerRequest(world: World, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   try {
-    sendJson(res, 200, route(world, req.method ?? "GET", path));
+    const text = (await readBody(req)).toString("utf8").trim();
+    let body: GcpJson = {};
+    if (text) {
+      try {
+        body = JSON.parse(text) as GcpJson;
+      } catch {
+        throw new ContainerError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+      }
+    }
+    sendJson(res, 200, route(world, req.method ?? "GET", path, body));
   } catch (err) {
     if (err instanceof ContainerError) return sendJson(res, err.code, err.toJson());
     throw err;
   }
 }
 
-function route(world: World, method: string, path: string): GcpJson {
+function route(world: World, method: string, path: string, body: GcpJson): GcpJson {
+  const ops = OPERATIONS.exec(path);
+  if (ops) {
+    const [, project, style, location, op] = ops as unknown as [string, string, "locations" | "zones", string, string?];
+    if (method !== "GET") throw notAllowed(method, path);
+    return op ? getGkeOperation(world, project, decodeURIComponent(location), decodeURIComponent(op), style) : listGkeOperations(world, project, decodeURIComponent(location));
+  }
   const m = PATH.exec(path);
   if (!m) throw new ContainerError(404, "NOT_FOUND", `The requested URL ${path} was not found on this server.`);
-  const [, project, style, location, cluster, pool] = m as unknown as [string, string, "locations" | "zones", string, string?, string?];
+  const [, project, style, location, cluster, pool, verb] = m as unknown as [string, string, "locations" | "zones", string, string?, string?, string?];
   const wantsPools = path.includes("/nodePools");
+  if (verb) {
+    if (method !== "POST" || !pool) throw notAllowed(method, path);
+    return setNodePoolManagement(world, project, decodeURIComponent(location), decodeURIComponent(cluster!), decodeURIComponent(pool), style, body);
+  }
   if (method !== "GET") {
-    // Containment never changes the cluster: enabling the NetworkPolicy add-on after an
-    // incident re-creates every node and destroys evidence (ERRATA 4).
-    throw new ContainerError(405, "METHOD_NOT_ALLOWED", `The simulator serves GKE clusters read-only; ${method} ${path} is not supported.`);
+    // Only node pool management changes: enabling the NetworkPolicy add-on after an incident
+    // re-creates every node and destroys evidence (ERRATA 4).
+    throw notAllowed(method, path);
   }
   if (!cluster) return listClusters(world, project, decodeURIComponent(location));
   if (wantsPools && !pool) return listNodePools(world, project, location, decodeURIComponent(cluster), style);
   if (pool) return getNodePool(world, project, location, decodeURIComponent(cluster), decodeURIComponent(pool), style);
   return getCluster(world, project, decodeURIComponent(location), decodeURIComponent(cluster), style);
+}
+
+function notAllowed(method: string, path: string): ContainerError {
+  return new ContainerError(405, "METHOD_NOT_ALLOWED", `The simulator serves GKE reads and nodePools.setManagement only; ${method} ${path} is not supported.`);
 }

@@ -8,7 +8,7 @@ import type { KObject } from "../types";
 
 type Obj = Record<string, unknown>;
 
-function defaultContainers(list: unknown): void {
+export function defaultContainers(list: unknown): void {
   if (!Array.isArray(list)) return;
   for (const c of list as Obj[]) {
     if (!c || typeof c !== "object") continue;
@@ -37,6 +37,7 @@ export function defaultPodSpec(spec: Obj | undefined): void {
   if (spec.serviceAccountName !== undefined) spec.serviceAccount ??= spec.serviceAccountName;
   defaultContainers(spec.containers);
   defaultContainers(spec.initContainers);
+  defaultContainers(spec.ephemeralContainers);
 }
 
 function defaultTemplate(spec: Obj): void {

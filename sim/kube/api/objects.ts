@@ -5,13 +5,13 @@ import type { KObject } from "../types";
 import type { SimCluster } from "../cluster";
 import type { World } from "../../world";
 import { parseBody, strictDecodingError, typeCheck, unknownFields } from "./decode";
-import { applyDefaults } from "./defaults";
+import { applyDefaults, defaultContainers } from "./defaults";
 import { deleteObject, deleteOptionsFrom, type DeleteOptions } from "./delete";
 import { listObjects } from "./list";
 import { applyPatch, patchTypeOf } from "./patch";
 import { negotiate, sendList, sendObject, sendOne } from "./respond";
 import { reviewAccess, reviewRules } from "./access-review";
-import { validateObject, validateUpdate } from "./validate";
+import { validateEphemeralUpdate, validateObject, validateUpdate } from "./validate";
 import { serveWatch } from "./watch";
 
 // The verbs on objects: get, list, watch, create, update, patch, delete, deletecollection, and
@@ -135,6 +135,22 @@ function storeUpdate(ctx: RequestContext, current: KObject, next: KObject, dryRu
     throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
   }
   let obj = next;
+  if (ctx.subresource === "ephemeralcontainers") {
+    // Only spec.ephemeralContainers is written here; the rest of the pod stays as stored.
+    obj = structuredClone(current) as KObject;
+    const added = next.spec?.ephemeralContainers;
+    if (added === undefined || added === null || (Array.isArray(added) && !added.length)) delete obj.spec.ephemeralContainers;
+    else obj.spec.ephemeralContainers = structuredClone(added);
+    obj.metadata.resourceVersion = next.metadata.resourceVersion;
+    defaultContainers(obj.spec.ephemeralContainers);
+    validateEphemeralUpdate(current, obj);
+    return ctx.cluster.store.update(t.key, obj, { dryRun });
+  }
+  if (t.key === "pods") {
+    // The main endpoint never changes ephemeral containers (the pod strategy keeps the old ones).
+    if (current.spec?.ephemeralContainers) next.spec = { ...(next.spec ?? {}), ephemeralContainers: structuredClone(current.spec.ephemeralContainers) };
+    else if (next.spec) delete next.spec.ephemeralContainers;
+  }
   if (ctx.subresource === "status") {
     // Status writes change .status only (metav1.ResetObjectMetaForStatus keeps the rest).
     obj = { ...structuredClone(current), status: next.status } as KObject;

@@ -45,6 +45,9 @@ const status: SubresourceHandler = (ctx) => {
   }
 };
 
+/** The Pod itself; writes change spec.ephemeralContainers only (objects.ts), adding, never removing. */
+const ephemeralcontainers: SubresourceHandler = (ctx) => status(ctx);
+
 const scale: SubresourceHandler = (ctx) => {
   if (!["GET", "PUT", "PATCH"].includes(ctx.req.method ?? "GET")) throw methodNotAllowed();
   return handleScale(ctx);
@@ -54,7 +57,7 @@ const log: SubresourceHandler = (c) => handlePodLog(c.world, c.cluster, c.req, c
 const exec: SubresourceHandler = (c) => handleExecHttp(c.world, c.cluster, c.req, c.res, c.namespace ?? "default", c.name, c.query);
 
 export const SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, SubresourceHandler>>>> = {
-  pods: { status, log, exec, eviction: handleEviction },
+  pods: { status, log, exec, eviction: handleEviction, ephemeralcontainers },
   nodes: { status },
   namespaces: { status },
   services: { status },

@@ -329,3 +329,44 @@ export function validateUpdate(t: ResourceType, oldObj: KObject, newObj: KObject
   }
   if (causes.length) throw invalid({ kind: t.kind, group: t.group, name: newObj.metadata.name }, causes);
 }
+
+/** Fields an ephemeral container may not set (validateEphemeralContainers in pkg/apis/core/validation). */
+const EPHEMERAL_FORBIDDEN = ["ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "restartPolicy", "resizePolicy"];
+
+/**
+ * A write through pods/ephemeralcontainers: ephemeral containers can be added, never changed
+ * or removed (they become part of the pod spec for good), with names unique across all the
+ * pod's containers and a target that names one of its containers.
+ */
+export function validateEphemeralUpdate(oldObj: KObject, newObj: KObject): void {
+  const causes: StatusCause[] = [];
+  const before = (oldObj.spec?.ephemeralContainers ?? []) as Record<string, unknown>[];
+  const after = newObj.spec?.ephemeralContainers ?? [];
+  if (!Array.isArray(after)) {
+    causes.push(invalidValue("spec.ephemeralContainers", after, "must be a list"));
+    throw invalid({ kind: "Pod", name: newObj.metadata.name }, causes);
+  }
+  const byName = new Map((after as Record<string, unknown>[]).map((c) => [c?.name, c]));
+  for (const old of before) {
+    const now = byName.get(old.name);
+    if (!now) causes.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers "${String(old.name)}" may not be removed`));
+    else if (canonical(now) !== canonical(old)) causes.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers "${String(old.name)}" may not be changed`));
+  }
+  const regular = [...((oldObj.spec?.containers ?? []) as { name: string }[]), ...((oldObj.spec?.initContainers ?? []) as { name: string }[])].map((c) => c.name);
+  const seen = new Set<string>(regular);
+  (after as Record<string, unknown>[]).forEach((c, i) => {
+    const field = `spec.ephemeralContainers[${i}]`;
+    const name = c?.name;
+    if (typeof name !== "string" || !name) causes.push(required(`${field}.name`));
+    else if (!DNS1123_LABEL.test(name)) causes.push(invalidValue(`${field}.name`, name, MSG_LABEL));
+    else if (seen.has(name)) causes.push(duplicate(`${field}.name`, name));
+    else seen.add(name);
+    if (!c?.image) causes.push(required(`${field}.image`));
+    for (const f of EPHEMERAL_FORBIDDEN) if (c?.[f] !== undefined) causes.push(forbidden(`${field}.${f}`, "cannot be set for an Ephemeral Container"));
+    const res = c?.resources as Record<string, unknown> | undefined;
+    if (res && Object.keys(res).length) causes.push(forbidden(`${field}.resources`, "cannot be set for an Ephemeral Container"));
+    const target = c?.targetContainerName;
+    if (target !== undefined && target !== "" && !regular.includes(String(target))) causes.push({ reason: "FieldValueNotFound", message: `Not found: ${goValue(target)}`, field: `${field}.targetContainerName` });
+  });
+  if (causes.length) throw invalid({ kind: "Pod", name: newObj.metadata.name }, causes);
+}

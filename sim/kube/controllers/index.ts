@@ -14,6 +14,7 @@ import { NodeEvents } from "./nodes";
 import { GarbageCollector } from "./gc";
 import { StatefulSetController } from "./statefulset";
 import { JobController } from "./job";
+import { startNodeLifecycle } from "./node-lifecycle";
 
 // The cluster's control loops. A scenario may reconcile synchronously while it builds
 // (reconcileNow), so the world is complete before the ready line; startControllers then
@@ -59,4 +60,6 @@ export function reconcileNow(world: World, cluster: SimCluster): ControllerManag
 
 export function startControllers(world: World, cluster: SimCluster): void {
   managerFor(world, cluster).goLive();
+  // Heartbeats, auto-repair and the autoscaler run on the simulated clock once the world serves.
+  startNodeLifecycle(world, cluster);
 }

@@ -4,6 +4,7 @@ import { recordEvent } from "../events";
 import { controllerOf, isTerminating } from "./labels";
 import { fnv32a } from "./podtemplate";
 import { isNcProbePod, startNcProbe } from "../netpol/ncprobe";
+import { pendingEphemeralContainers, startEphemeralContainers } from "../pods/ephemeral";
 
 // The kubelet's part: a pod bound to a node starts 1–2 simulated seconds later (pull, create,
 // start), gets an IP from the node's pod range and becomes Ready. After that the kubelet
@@ -106,6 +107,16 @@ export class Kubelet implements Controller {
 
   private consider(pod: KObject): void {
     const uid = pod.metadata.uid!;
+    if (pod.status?.phase === "Running" && !isTerminating(pod) && pendingEphemeralContainers(pod).length) {
+      const k = `ephemeral|${pod.metadata.namespace}/${pod.metadata.name}|${uid}`;
+      if (!this.starting.has(k)) {
+        this.starting.add(k);
+        this.m.after(1000, () => {
+          this.starting.delete(k);
+          this.m.enqueue(this, k);
+        });
+      }
+    }
     if (pod.spec?.nodeName && pod.status?.phase === "Pending" && !isTerminating(pod) && !this.starting.has(uid)) {
       this.starting.add(uid);
       const delay = 1000 + (fnv32a(pod.metadata.name) % 1000);
@@ -120,6 +131,7 @@ export class Kubelet implements Controller {
     const pod = this.m.store.get("pods", ns, name);
     if (!pod || pod.metadata.uid !== uid || isTerminating(pod)) return;
     if (what === "start") this.start(pod);
+    else if (what === "ephemeral") startEphemeralContainers(this.m.world, this.m.cluster, pod);
     else if (what === "complete") this.complete(pod);
   }
 

@@ -104,11 +104,20 @@ function declaredPorts(pod: KObject, protocol: string): number[] | undefined {
 }
 
 /** A Service's ClusterIP stands for one ready backend, reached on the mapped target port. */
-function resolveService(cluster: SimCluster, ip: string, port: number, protocol: string): { pod?: KObject; port: number; service?: string } {
+function resolveService(cluster: SimCluster, ip: string, port: number, protocol: string): { pod?: KObject; ip?: string; port: number; service?: string } {
   for (const svc of cluster.store.scan("services")) {
     if (svc.spec?.clusterIP !== ip) continue;
     const sp = (svc.spec?.ports ?? []).find((p: { port: number; protocol?: string }) => p.port === port && (p.protocol ?? "TCP") === protocol);
     const service = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    if (sp && !svc.spec?.selector) {
+      // A Service without a selector (`kubernetes`: the API server) goes to its Endpoints as written.
+      const ep = cluster.store.get("endpoints", svc.metadata.namespace, svc.metadata.name);
+      for (const subset of (ep?.subsets ?? []) as { addresses?: { ip: string }[]; ports?: { name?: string; port: number }[] }[]) {
+        const target = subset.ports?.find((p) => (p.name ?? "") === (sp.name ?? "")) ?? subset.ports?.[0];
+        if (subset.addresses?.length && target) return { ip: subset.addresses[0].ip, port: target.port, service };
+      }
+      return { port, service };
+    }
     if (!sp || !svc.spec?.selector) return { port, service };
     const selector = svc.spec.selector as Record<string, string>;
     for (const pod of cluster.store.scan("pods", { namespace: svc.metadata.namespace })) {
@@ -157,10 +166,11 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
     return { exitCode: 1, result: "refused", lines: [`nc: bad address '${probe.host}'`], durationMs: 0, reason: `${probe.host} does not resolve (only Service names and IPv4 addresses do)` };
   }
   const service = resolveService(cluster, ip, probe.port, protocol);
-  if (service.service && !service.pod) return fail("refused", `service ${service.service} has no ready backend for port ${probe.port}`);
-  const dstPod = service.pod ?? podByIp(cluster, ip);
-  const port = service.pod ? service.port : probe.port;
-  const verdict = isAllowed(cluster, world, { src: { pod: src }, dst: dstPod ? { pod: dstPod } : { ip }, port, protocol, at });
+  if (service.service && !service.pod && !service.ip) return fail("refused", `service ${service.service} has no ready backend for port ${probe.port}`);
+  const dstIp = service.ip ?? ip;
+  const dstPod = service.pod ?? podByIp(cluster, dstIp);
+  const port = service.pod || service.ip ? service.port : probe.port;
+  const verdict = isAllowed(cluster, world, { src: { pod: src }, dst: dstPod ? { pod: dstPod } : { ip: dstIp }, port, protocol, at });
   // A dropped SYN is silence until the timeout, which is how policy denial looks from inside.
   if (!verdict.allowed) return fail("timeout", verdict.reason, verdict);
   if (dstPod) {

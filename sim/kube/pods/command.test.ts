@@ -2,6 +2,13 @@ import { describe, expect, it } from "vitest";
 import { parseExecCommand, shellWords } from "./command";
 
 describe("parseExecCommand", () => {
+  it("reads cat of one file, directly or through a shell", () => {
+    expect(parseExecCommand(["cat", "/proc/net/tcp"])).toEqual({ kind: "cat", path: "/proc/net/tcp" });
+    expect(parseExecCommand(["sh", "-c", "cat /proc/net/tcp"])).toEqual({ kind: "cat", path: "/proc/net/tcp" });
+    expect(parseExecCommand(["cat", "-n", "/proc/net/tcp"]).kind).toBe("unsupported");
+    expect(parseExecCommand(["cat", "/a", "/b"]).kind).toBe("unsupported");
+  });
+
   it.each([
     [["/bin/sh", "-c", "kill 1"], 143],
     [["sh", "-c", "kill -9 1"], 137],

@@ -1,6 +1,7 @@
-// The exec commands the simulator understands. Only restarting a container by signalling its
-// PID 1 is simulated (the playbook's `kill 1`); everything else is refused out loud rather than
-// pretending to run in a container that does not exist.
+// The exec commands the simulator understands: restarting a container by signalling its PID 1
+// (the playbook's `kill 1`) and `cat` of the files the simulator models (the pod's
+// /proc/net/tcp); everything else is refused out loud rather than pretending to run in a
+// container that does not exist.
 
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15 };
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh"]);
@@ -8,6 +9,7 @@ const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh"]);
 export type ExecCommand =
   | { kind: "kill"; signal: number; /** 128 + signal, as the runtime reports a signalled PID 1 */ exitCode: number }
   | { kind: "probe-signal" } // kill -0 1: only asks whether PID 1 exists
+  | { kind: "cat"; path: string } // cat of one simulated file (/proc/net/tcp)
   | { kind: "unsupported"; display: string };
 
 /** POSIX-ish word splitting: enough for `sh -c "kill -9 1"` and quoted arguments. */
@@ -100,5 +102,10 @@ export function parseExecCommand(argv: string[]): ExecCommand {
     if (!inner) return { kind: "unsupported", display };
     words = inner[0] === "exec" ? inner.slice(1) : inner;
   }
-  return parseKill(words) ?? { kind: "unsupported", display };
+  return parseKill(words) ?? parseCat(words) ?? { kind: "unsupported", display };
+}
+
+function parseCat(words: string[]): ExecCommand | undefined {
+  if (words.length !== 2 || basename(words[0]) !== "cat" || words[1].startsWith("-")) return undefined;
+  return { kind: "cat", path: words[1] };
 }

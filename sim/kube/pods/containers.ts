@@ -19,17 +19,23 @@ function initContainerNames(pod: KObject): string[] {
   return ((pod.spec?.initContainers ?? []) as { name: string }[]).map((c) => c.name);
 }
 
+function ephemeralContainerNames(pod: KObject): string[] {
+  return ((pod.spec?.ephemeralContainers ?? []) as { name: string }[]).map((c) => c.name);
+}
+
 /** The container named by the request, or the only one; several without a name is a 400. */
 export function resolveContainer(pod: KObject, requested: string | null | undefined): string {
   const names = containerNames(pod);
   const inits = initContainerNames(pod);
+  const ephemeral = ephemeralContainerNames(pod);
   if (!requested) {
     if (names.length === 1) return names[0];
     let message = `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(" ")}]`;
     if (inits.length) message += ` or one of the init containers: [${inits.join(" ")}]`;
+    if (ephemeral.length) message += ` or one of the ephemeral containers: [${ephemeral.join(" ")}]`;
     throw badRequest(message);
   }
-  if (!names.includes(requested) && !inits.includes(requested)) {
+  if (!names.includes(requested) && !inits.includes(requested) && !ephemeral.includes(requested)) {
     throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
   }
   return requested;
@@ -39,12 +45,12 @@ export function resolveContainer(pod: KObject, requested: string | null | undefi
 export type ContainerStatus = Record<string, any>;
 
 export function containerStatus(pod: KObject, container: string): ContainerStatus | undefined {
-  const all = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])] as ContainerStatus[];
+  const all = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])] as ContainerStatus[];
   return all.find((s) => s.name === container);
 }
 
 export function containerSpec(pod: KObject, container: string): Record<string, unknown> | undefined {
-  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: { name: string }) => c.name === container);
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].find((c: { name: string }) => c.name === container);
 }
 
 /** The kubelet's answer for a container that has not started (or not yet been created). */

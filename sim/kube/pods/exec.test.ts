@@ -96,6 +96,15 @@ describe("pods/exec over WebSocket", () => {
     expect(status).toMatchObject({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "126" }] } });
   });
 
+  it("cats the pod's /proc/net/tcp (its listeners), and refuses files it does not model", async () => {
+    const s = await session(execUrl("duo", ["sh", "-c", "cat /proc/net/tcp"], "stdout=true&stderr=true&container=b"), ["v5.channel.k8s.io"]);
+    expect(s.frames[0].channel).toBe(1);
+    expect(s.frames[0].text.split("\n")[0]).toMatch(/^ {2}sl {2}local_address rem_address {3}st tx_queue/);
+    expect(s.frames.at(-1)).toEqual({ channel: 3, text: JSON.stringify({ metadata: {}, status: "Success" }) });
+    const other = await session(execUrl("duo", ["cat", "/etc/shadow"], "stdout=true&stderr=true&container=a"), ["v5.channel.k8s.io"]);
+    expect(other.frames[0]).toEqual({ channel: 2, text: "airlock simulator: file not simulated: /etc/shadow\n" });
+  });
+
   it("merges the refusal into stdout with a TTY", async () => {
     const s = await session(execUrl("web", ["cat", "/etc/passwd"], "stdin=true&stdout=true&tty=true"), ["v5.channel.k8s.io"]);
     expect(s.frames.map((f) => f.channel)).toEqual([1, 3]);

@@ -10,6 +10,8 @@ import { parseExecCommand } from "./command";
 import { containerStatus, mustGetPod, resolveContainer } from "./containers";
 import { sendStatus } from "./log";
 import { terminateContainerProcess } from "./restart";
+import { procNetTcp } from "../netpol/flows";
+import { evaluateNcProbe, parseNcProbe, type NcProbe } from "../netpol/ncprobe";
 
 // pods/exec over WebSocket, the transport kubectl 1.32 tries first and client-node's Exec
 // uses. The SPDY fallback is answered with an explanation instead: simulating SPDY framing
@@ -110,6 +112,26 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
   let exitCode = 0;
   if (command.kind === "kill") {
     await terminateContainerProcess(world, cluster, namespace, name, exec.container, command.exitCode);
+  } else if (command.kind === "cat") {
+    const file = simulatedFile(world, cluster, namespace, name, command.path);
+    if (file === undefined) {
+      const channel = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
+      if (channel !== undefined) ws.send(frame(channel, `airlock simulator: file not simulated: ${command.path}\n`));
+      exitCode = NOT_SIMULATED_EXIT;
+    } else if (exec.stdout || exec.tty) {
+      ws.send(frame(STDOUT, file));
+    }
+  } else if (command.kind === "unsupported" && ncScript(exec.argv)) {
+    // nc from any container of the pod (an ephemeral one included) leaves from the pod's own
+    // network namespace: judged as the pod's egress. Answers at once: a timeout is reported,
+    // not waited for.
+    const pod = cluster.store.get("pods", namespace, name)!;
+    for (const probe of ncScript(exec.argv)!) {
+      const outcome = evaluateNcProbe(world, cluster, pod, probe);
+      const channel = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
+      if (outcome.lines.length && channel !== undefined) ws.send(frame(channel, `${outcome.lines.join("\n")}\n`));
+      exitCode = outcome.exitCode;
+    }
   } else if (command.kind === "unsupported") {
     const message = `airlock simulator: command not simulated: ${command.display}\n`;
     const channel = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
@@ -119,6 +141,33 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
   const payload = errorStreamPayload(protocol, exec.argv, exitCode);
   if (payload !== undefined) ws.send(frame(ERROR, payload));
   ws.close(1000);
+}
+
+/**
+ * `nc -z …`, directly or as `sh -c` with several nc commands joined by `;` (exit status of the
+ * last, as sh gives): busybox's nc in the container's image.
+ */
+function ncScript(argv: string[]): NcProbe[] | undefined {
+  const isShell = argv.length >= 3 && /(^|\/)(sh|ash|bash)$/.test(argv[0]) && argv[1] === "-c";
+  const commands = isShell ? argv[2].split(";").map((part) => part.trim()).filter(Boolean) : [argv.join(" ")];
+  if (!isShell && argv.some((a) => /\s/.test(a))) return undefined;
+  const probes: NcProbe[] = [];
+  for (const text of commands) {
+    if (/[&|<>()$`]/.test(text)) return undefined;
+    const probe = parseNcProbe({ name: "exec", command: text.split(/\s+/) });
+    if (!probe) return undefined;
+    probes.push(probe);
+  }
+  return probes.length ? probes : undefined;
+}
+
+/** The files `cat` can read inside a pod: its network namespace's TCP table. */
+function simulatedFile(world: World, cluster: SimCluster, namespace: string, name: string, path: string): string | undefined {
+  const pod = cluster.store.get("pods", namespace, name);
+  if (!pod) return undefined;
+  if (path === "/proc/net/tcp" || path === "/proc/self/net/tcp" || path === "/proc/1/net/tcp") return procNetTcp(world, cluster, pod);
+  if (path === "/proc/net/tcp6") return "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+  return undefined;
 }
 
 /** A plain (or SPDY) POST/GET: answer the same validation errors, else say WebSocket is required. */

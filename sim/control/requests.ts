@@ -1,0 +1,77 @@
+import type { World } from "../world";
+
+// The simulator's request log, readable over /_sim/requests: every API request (not /_sim/
+// ones) with whether it could change something. Tests use it to prove a read path writes
+// nothing (issue 11: GET report must not create probe pods), which the stderr log cannot do
+// from inside a test. A ring of the last MAX entries; `seq` keeps counting across it.
+
+export interface LoggedRequest {
+  seq: number;
+  /** simulated time, RFC 3339 */
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  api: "kube" | "compute" | "container" | "storage" | "other";
+  cluster?: string;
+  /** could change state: POST/PUT/PATCH/DELETE that is not a read in disguise */
+  write: boolean;
+  /** a connection upgrade (pods/exec over WebSocket) */
+  upgrade?: boolean;
+}
+
+const MAX = 20_000;
+
+class RequestLog {
+  private entries: LoggedRequest[] = [];
+  private seq = 0;
+
+  add(entry: Omit<LoggedRequest, "seq">): void {
+    this.entries.push({ seq: ++this.seq, ...entry });
+    if (this.entries.length > MAX) this.entries.splice(0, this.entries.length - MAX);
+  }
+
+  list(): readonly LoggedRequest[] {
+    return this.entries;
+  }
+
+  clear(): number {
+    const n = this.entries.length;
+    this.entries = [];
+    return n;
+  }
+
+  last(): number {
+    return this.seq;
+  }
+}
+
+const logs = new WeakMap<World, RequestLog>();
+
+export function requestLog(world: World): RequestLog {
+  let log = logs.get(world);
+  if (!log) logs.set(world, (log = new RequestLog()));
+  return log;
+}
+
+// POSTs that only read: access reviews, Compute's list/wait/permission calls.
+const READ_POSTS = [
+  /\/apis\/authorization\.k8s\.io\/v1\/(selfsubjectaccessreviews|selfsubjectrulesreviews|subjectaccessreviews)$/,
+  /\/apis\/authentication\.k8s\.io\/v1\/(selfsubjectreviews|tokenreviews)$/,
+  /\/listManagedInstances$/,
+  /\/operations\/[^/]+\/wait$/,
+  /\/testIamPermissions$/,
+  /\/getEffectiveFirewalls$/,
+];
+
+export function classify(method: string, path: string): Pick<LoggedRequest, "api" | "cluster" | "write"> {
+  const m = /^\/clusters\/([a-z0-9-]+)(\/.*)?$/.exec(path);
+  const api = m ? "kube" : path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1") ? "compute" : /^\/v1(beta1)?\//.test(path) ? "container" : /^\/(upload\/|download\/)?storage\/v1\//.test(path) ? "storage" : "other";
+  const mutatingVerb = ["POST", "PUT", "PATCH", "DELETE"].includes(method.toUpperCase());
+  const write = mutatingVerb && !READ_POSTS.some((r) => r.test(path));
+  return { api, ...(m ? { cluster: m[1] } : {}), write };
+}
+
+export function logRequest(world: World, method: string, path: string, status: number, upgrade = false): void {
+  requestLog(world).add({ at: new Date(world.clock.now()).toISOString(), method, path, status, ...classify(method, path), ...(upgrade ? { upgrade: true } : {}) });
+}
