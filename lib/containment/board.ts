@@ -148,7 +148,7 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   const t = f.incident.targets;
   const deny = f.status("apply-deny-all");
   const [enf, label] = await Promise.all([enforcement(f), f.status("label-quarantine").status === "not-run" ? null : f.verify("label-quarantine")]);
-  const policyLink: BoardLink = { kind: "policy", label: `NetworkPolicy ${t.namespace}/${DENY_ALL_NAME}`, href: `/clusters/${encodeURIComponent(t.cluster)}/policies` };
+  const policyLink: BoardLink = { kind: "policy", label: `NetworkPolicy ${t.namespace}/${DENY_ALL_NAME}`, href: `/clusters/${encodeURIComponent(t.cluster)}/networkpolicies` };
   const links = [...runLink("apply-deny-all", deny.last)];
   const both = (state: LayerState, why: string, extra: BoardLink[] = []): [BoardRow, BoardRow] => [row("pod-ingress", state, why, [...links, ...extra]), row("pod-egress", state, why, [...links, ...extra])];
 
@@ -255,12 +255,22 @@ function credentialsRow(): BoardRow {
 /** Every layer's state for an incident and its runs, read live now. Reads only. */
 export async function boardRows(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null = null, now = Date.now()): Promise<BoardRow[]> {
   const f = facts(incident, runs, evidence, now);
+  // A layer whose facts cannot be read is not shown as contained, and the other layers still are.
+  const guard = async <T,>(layers: LayerId[], read: () => Promise<T>, fallback: (rows: BoardRow[]) => T): Promise<T> => {
+    try {
+      return await read();
+    } catch (err) {
+      const why = `Could not read the live state: ${readableReason(err, { phase: "board" }).message}`;
+      return fallback(layers.map((l) => row(l, "not-contained", why)));
+    }
+  };
+  const one = (r: BoardRow[]) => r[0];
   const [workload, [ingress, egress], services, node, ev] = await Promise.all([
-    stepsLayer(f, "workload", ["cordon-node", "drain-node", "orphan-pod"]),
-    podNetworkRows(f),
-    servicesRow(f),
-    nodeNetworkRow(f),
-    evidenceRow(f),
+    guard(["workload"], () => stepsLayer(f, "workload", ["cordon-node", "drain-node", "orphan-pod"]), one),
+    guard(["pod-ingress", "pod-egress"], () => podNetworkRows(f), (r) => [r[0], r[1]] as [BoardRow, BoardRow]),
+    guard(["services"], () => servicesRow(f), one),
+    guard(["node-network"], () => nodeNetworkRow(f), one),
+    guard(["evidence"], () => evidenceRow(f), one),
   ]);
   return [workload, ingress, egress, services, node, credentialsRow(), ev];
 }
