@@ -44,7 +44,7 @@ test("a new incident shows every layer not started and the clock running", async
   }
   await expect(layer("Credentials")).toContainText("No credential step yet: a stolen service-account token still works");
   await expect(board().getByRole("status", { name: "Time to contain" })).toContainText("Time to contain: not yet contained");
-  await page.screenshot({ path: "test-results/board-1-new.png", fullPage: false });
+  await board().screenshot({ path: "test-results/board-1-new.png" });
 });
 
 test("label, exclude and deny-all: the pod-network rows go pending, then in effect", async () => {
@@ -54,14 +54,14 @@ test("label, exclude and deny-all: the pod-network rows go pending, then in effe
   await expect(layer("Pod network: ingress")).toContainText("pending propagation");
   await expect(layer("Pod network: egress")).toContainText("pending propagation");
   await expect(layer("Pod network: ingress")).toContainText(/propagation window ends at/);
-  await page.screenshot({ path: "test-results/board-2-pending.png" });
+  await board().screenshot({ path: "test-results/board-2-pending.png" });
 
   // The e2e console's window is 10 s (NETPOL_PROPAGATION_SECONDS); the board polls every 5 s.
   await expect(layer("Pod network: ingress")).toContainText("in effect", { timeout: 40_000 });
   await expect(layer("Pod network: egress")).toContainText("in effect");
   await expect(layer("Pod network: ingress").getByText(`NetworkPolicy ${target.namespace}/${DENY_ALL}`, { exact: true })).toBeVisible();
   await expect(board().getByRole("status", { name: "Time to contain" })).toContainText(/Time to contain: \d+ (s|min)/);
-  await page.screenshot({ path: "test-results/board-3-in-effect.png" });
+  await board().screenshot({ path: "test-results/board-3-in-effect.png" });
 });
 
 test("deleting the deny-all through the Kubernetes API shows not contained, and the clock stays", async () => {
@@ -76,7 +76,7 @@ test("deleting the deny-all through the Kubernetes API shows not contained, and 
   }
   await expect(board()).toContainText(/Not contained: Pod network: ingress, Pod network: egress/);
   await expect(board().getByRole("status", { name: "Time to contain" })).toHaveText(clock);
-  await page.screenshot({ path: "test-results/board-4-not-contained.png" });
+  await board().screenshot({ path: "test-results/board-4-not-contained.png" });
 
   // The lead's timeline page keeps time-to-contain per incident.
   await page.goto("/timeline");
