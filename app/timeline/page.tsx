@@ -5,6 +5,8 @@ import { TimelineFilters, type FilterValues } from "@/components/review/timeline
 import { TimelineTable } from "@/components/review/timeline-table";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { getCaller, meetsRequirement } from "@/lib/auth";
+import { recordedTimeToContain } from "@/lib/containment/board";
+import { formatDuration } from "@/lib/containment/board-types";
 import { listIncidents } from "@/lib/containment/incidents";
 import { listSteps } from "@/lib/containment/registry";
 import { getDb } from "@/lib/store";
@@ -14,7 +16,7 @@ import { queryTimeline, timelineFilters } from "@/lib/timeline-view/query";
 export const metadata: Metadata = { title: "Timeline" };
 export const dynamic = "force-dynamic";
 
-const KINDS = ["incident-opened", "plan", "intent", "result", "verify", "undo", "refused", "override", "reconcile", "status-changed", "evidence-stored", "comment", "incident-reviewed", "approval-requested", "approval-approved", "approval-rejected", "approval-expired"];
+const KINDS = ["incident-opened", "isolation-verified", "plan", "intent", "result", "verify", "undo", "refused", "override", "reconcile", "status-changed", "evidence-stored", "comment", "incident-reviewed", "approval-requested", "approval-approved", "approval-rejected", "approval-expired"];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -45,11 +47,48 @@ export default async function TimelinePage({ searchParams }: Props) {
     listIncidents({ limit: 500 }),
     parsed.success ? queryTimeline(await getDb(), parsed.data) : Promise.resolve(null),
   ]);
+  const clocks = await recordedTimeToContain(await getDb(), incidents);
   const older = new URLSearchParams({ ...values, ...(page?.next ? { before: String(page.next) } : {}) });
 
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Timeline</h1>
+      <section aria-labelledby="ttc-heading" className="space-y-2">
+        <h2 id="ttc-heading" className="text-lg font-semibold">
+          Time to contain
+        </h2>
+        <p className="text-sm text-slate-600">
+          From the incident&apos;s opening to the first time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after release).
+        </p>
+        <table className="w-full table-fixed text-sm">
+          <caption className="sr-only">Time to contain per incident</caption>
+          <thead>
+            <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
+              <th scope="col" className="w-2/5 pb-1 pr-3">Incident</th>
+              <th scope="col" className="pb-1 pr-3">Status</th>
+              <th scope="col" className="pb-1 pr-3">Opened</th>
+              <th scope="col" className="pb-1">Time to contain</th>
+            </tr>
+          </thead>
+          <tbody>
+            {incidents.map((i) => {
+              const c = clocks.get(i.id);
+              return (
+                <tr key={i.id} className="border-t border-slate-200 align-top">
+                  <th scope="row" className="break-words py-1 pr-3 text-left font-normal">
+                    <Link href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</Link>
+                  </th>
+                  <td className="py-1 pr-3">{i.status}</td>
+                  <td className="py-1 pr-3">{i.createdAt.replace("T", " ").replace(/\.\d+Z$/, "Z")}</td>
+                  <td className="py-1">
+                    {c?.seconds != null ? `${formatDuration(c.seconds)} (${c.containedBy})` : "not yet contained"}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
       <TimelineFilters
         values={values}
         incidents={incidents.map((i) => ({ id: i.id, title: i.title }))}

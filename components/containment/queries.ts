@@ -4,6 +4,7 @@
  */
 import { apiQuery } from "@/lib/http/fetch-json";
 import type { TimelineEntry } from "@/lib/audit/append";
+import type { ContainmentBoard } from "@/lib/containment/board-types";
 import type { RunSummary } from "@/lib/containment/detail";
 import type { ProgressLine } from "@/lib/containment/runs";
 
@@ -18,6 +19,7 @@ export const incidentQueries = {
   all: (id: string) => ["incidents", id] as const,
   timeline: (id: string) =>
     apiQuery<{ items: TimelineEntry[] }>(["incidents", id, "timeline"], `/api/v1/incidents/${enc(id)}/timeline?limit=${TIMELINE_LIMIT}`),
+  containment: (id: string) => apiQuery<ContainmentBoard>(["incidents", id, "containment"], `/api/v1/incidents/${enc(id)}/containment`),
   progress: (id: string, stepId: string) =>
     apiQuery<ProgressAnswer>(["incidents", id, "steps", stepId, "progress"], `/api/v1/incidents/${enc(id)}/steps/${enc(stepId)}/progress`),
 };

@@ -2,6 +2,7 @@ import "server-only";
 import { listEntries, type TimelineEntry } from "@/lib/audit/append";
 import { verifyChain } from "@/lib/audit/verify";
 import type { Caller } from "@/lib/auth/roles";
+import { containmentBoard } from "@/lib/containment/board";
 import { requireIncident } from "@/lib/containment/incidents";
 import { listRuns } from "@/lib/containment/runs";
 import { listEvidence } from "@/lib/evidence/list";
@@ -54,7 +55,7 @@ export async function buildReport(caller: Pick<Caller, "email">, incidentId: str
     reviewOf(db, incidentId),
     verifyChain(db),
   ]);
-  const live = await liveState(incident, runs);
+  const [live, containment] = await Promise.all([liveState(incident, runs), containmentBoard(incidentId)]);
   const timeline: ReportEntry[] = entries.map((e) => ({
     id: e.id,
     at: e.at,
@@ -95,6 +96,7 @@ export async function buildReport(caller: Pick<Caller, "email">, incidentId: str
     commands: entries.map(commandsOf).filter((c): c is ReportCommands => c !== null),
     evidence,
     liveState: live,
+    containment,
     auditChain,
     review,
   };

@@ -15,6 +15,14 @@ const base: IncidentReport = {
   commands: [{ entryId: 6, at: "2030-01-01T09:00:30.000Z", actor: "ana@x.com", stepId: "cordon-node", operation: "execute", commands: ["kubectl --context c cordon n"] }],
   evidence: { artifacts: [], snapshots: [] },
   liveState: [{ stepId: "cordon-node", title: "Cordon the node", risk: "reversible", executedAt: "2030-01-01T09:01:00.000Z", executedBy: "ana@x.com", holds: false, message: "Node is schedulable." }],
+  containment: {
+    checkedAt: "2030-01-01T10:00:00.000Z",
+    rows: [
+      { layer: "pod-ingress", title: "Pod network: ingress", state: "not-contained", why: "NetworkPolicy airlock-quarantine-deny-all does not exist.", evidence: [{ kind: "run", label: "apply-deny-all execute succeeded" }] },
+      { layer: "credentials", title: "Credentials", state: "not-started", why: "No credential step yet.", evidence: [] },
+    ],
+    timeToContain: { openedFrom: "incident", openedAt: "2030-01-01T09:00:00.000Z", containedAt: "2030-01-01T09:04:12.000Z", containedBy: "pod-ingress", seconds: 252 },
+  },
   auditChain: { ok: true, checked: 2, head: { id: 7, hash: "ab".repeat(32) } },
   review: null,
 };
@@ -30,6 +38,16 @@ it("renders every section a reader needs, keeping user text inside its table cel
   expect(md).toContain("```sh\nkubectl --context c cordon n\n```");
   expect(md).toContain("| 7 | 2030-01-01 09:01:00Z | ana@x.com | analyst | result | cordon-node | success | line one line \\| two |");
   expect(md).toContain("- Reviewed: not yet");
+});
+
+it("renders the containment board with its states in words and the time-to-contain", () => {
+  const md = renderMarkdown(base);
+  expect(md).toContain("## Containment board (read live at report time)");
+  expect(md).toContain("**Time to contain: 4 min 12 s** (from incident open at 2030-01-01 09:00:00Z to the first verified isolation at 2030-01-01 09:04:12Z, pod-ingress).");
+  expect(md).toContain("| Pod network: ingress | **NOT CONTAINED** | NetworkPolicy airlock-quarantine-deny-all does not exist. | run: apply-deny-all execute succeeded |");
+  expect(md).toContain("| Credentials | not started | No credential step yet. |  |");
+  const open = renderMarkdown({ ...base, containment: { ...base.containment, timeToContain: { ...base.containment.timeToContain, containedAt: null, containedBy: null, seconds: null } } });
+  expect(open).toContain("**Time to contain: not yet contained**");
 });
 
 it("says where the chain breaks", () => {

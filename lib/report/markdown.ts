@@ -1,3 +1,4 @@
+import { formatDuration, type ContainmentBoard } from "@/lib/containment/board-types";
 import type { IncidentReport } from "./types";
 
 // Table cells: one line, pipes escaped, so user text (titles, comments) cannot break the layout.
@@ -19,6 +20,21 @@ function chainLine(r: IncidentReport): string {
   return `**Audit chain: BROKEN** at entry #${c.firstBad?.id} (${c.firstBad?.reason}); ${c.checked} entries checked.`;
 }
 
+function clockLine(b: ContainmentBoard): string {
+  const c = b.timeToContain;
+  const from = c.openedFrom === "alert" ? "the alert" : "incident open";
+  if (c.seconds === null || !c.containedAt) return `**Time to contain: not yet contained** (no pod-network or node-network layer verified in effect since ${from} at ${time(c.openedAt)}).`;
+  return `**Time to contain: ${formatDuration(c.seconds)}** (from ${from} at ${time(c.openedAt)} to the first verified isolation at ${time(c.containedAt)}, ${c.containedBy}).`;
+}
+
+const STATE: Record<string, string> = {
+  "not-started": "not started",
+  "in-effect": "in effect",
+  "pending-propagation": "pending propagation",
+  "not-contained": "**NOT CONTAINED**",
+  released: "released",
+};
+
 /** The report for a person: headings, short tables, hashes in code spans. Same content as the JSON. */
 export function renderMarkdown(r: IncidentReport): string {
   const t = r.targets;
@@ -39,6 +55,14 @@ export function renderMarkdown(r: IncidentReport): string {
     `- Evidence: ${r.summary.artifacts} artifacts, ${r.summary.snapshots} disk snapshots`,
     `- Reviewed: ${r.review ? `yes, by ${r.review.reviewedBy} at ${time(r.review.reviewedAt)}${r.review.note ? ` (${cell(r.review.note)})` : ""}` : "not yet"}`,
     "",
+    "## Containment board (read live at report time)",
+    "",
+    clockLine(r.containment),
+    "",
+    ...table(
+      ["Layer", "State", "Why", "Evidence"],
+      r.containment.rows.map((b) => [b.title, STATE[b.state] ?? b.state, b.why, b.evidence.map((e) => `${e.kind}: ${e.label}`).join("; ")]),
+    ),
     "## Targets",
     "",
     `- Cluster: \`${t.cluster}\``,

@@ -1,5 +1,6 @@
 // The incident report as plain data: the JSON format, and what the Markdown is rendered from.
 import type { VerifyResult as ChainResult } from "@/lib/audit/verify";
+import type { ContainmentBoard } from "@/lib/containment/board-types";
 import type { IncidentTargets } from "@/lib/containment/types";
 import type { EvidenceList } from "@/lib/evidence/types";
 import type { Review } from "@/lib/timeline-view/review";
@@ -64,6 +65,8 @@ export type IncidentReport = {
   commands: ReportCommands[];
   evidence: EvidenceList;
   liveState: LiveCheck[];
+  /** The containment board read live when the report was built, with the recorded time-to-contain. */
+  containment: ContainmentBoard;
   auditChain: ChainResult;
   review: Review | null;
 };

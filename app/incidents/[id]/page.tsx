@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
+import { ContainmentBoardPanel } from "@/components/containment/containment-board";
 import { IncidentHeader } from "@/components/containment/incident-header";
 import { IncidentNotAllowed } from "@/components/containment/incident-not-allowed";
 import { PreflightPanel } from "@/components/containment/preflight-panel";
@@ -8,6 +9,7 @@ import { StageSection, stageAnchor } from "@/components/containment/stage-sectio
 import { TimelinePanel } from "@/components/containment/timeline-panel";
 import { LeadPanel } from "@/components/review/lead-panel";
 import { getCaller, hasRole, meetsRequirement } from "@/lib/auth";
+import { containmentBoard } from "@/lib/containment/board";
 import { incidentDetail, incidentTimeline } from "@/lib/containment/detail";
 import { INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
 import { EVIDENCE_STEP } from "@/lib/containment/executor";
@@ -20,7 +22,7 @@ type Props = { params: Promise<{ id: string }> };
 
 async function load(id: string) {
   try {
-    return await Promise.all([incidentDetail(id), incidentTimeline(id)]);
+    return await Promise.all([incidentDetail(id), incidentTimeline(id), containmentBoard(id)]);
   } catch (err) {
     if (isHttpError(err) && err.status === 404) notFound();
     throw err;
@@ -35,7 +37,7 @@ export default async function IncidentPage({ params }: Props) {
   if (!meetsRequirement(caller, INCIDENT_ROLES)) return <IncidentNotAllowed title="Incident" />;
   if (!incidentParams.safeParse({ id }).success) notFound();
 
-  const [detail, timeline] = await load(id);
+  const [detail, timeline, board] = await load(id);
   const { incident } = detail;
   const evidence = detail.stages.flatMap((s) => s.steps).find((s) => s.id === EVIDENCE_STEP);
   const evidenceDone = evidence?.status === "succeeded" || evidence?.status === "noop";
@@ -44,6 +46,7 @@ export default async function IncidentPage({ params }: Props) {
   return (
     <div className="space-y-6">
       <IncidentHeader incident={incident} />
+      <ContainmentBoardPanel incidentId={incident.id} initial={board} />
       <PreflightPanel preflight={detail.preflight} nodeIsolationAnchor={stageAnchor("node-network")} />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-8">

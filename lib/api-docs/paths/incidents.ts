@@ -80,6 +80,43 @@ const schemas = {
     prevHash: { type: "string" },
     hash: { type: "string" },
   }),
+  ContainmentBoard: obj(
+    {
+      checkedAt: { type: "string", format: "date-time", description: "When the layers were read live" },
+      rows: {
+        type: "array",
+        description: "One row per layer, in this order: workload, pod-ingress, pod-egress, services, node-network, credentials, evidence",
+        items: obj(
+          {
+            layer: { enum: ["workload", "pod-ingress", "pod-egress", "services", "node-network", "credentials", "evidence"] },
+            title: { type: "string" },
+            state: {
+              enum: ["not-started", "in-effect", "pending-propagation", "not-contained", "released"],
+              description: "From live reads (each step's read-only verify) and the incident's runs, never from a step having run: not-contained means a step ran but its effect is not there now (or cannot be shown)",
+            },
+            why: { type: "string", description: "One line: what was read that gives this state" },
+            evidence: {
+              type: "array",
+              description: "What proves it: the policy, effective firewalls, the last probe run (never re-probed), runs, artifact ids",
+              items: obj({ kind: { enum: ["policy", "firewall", "probe", "artifact", "snapshot", "run", "node", "service"] }, label: { type: "string" }, href: { type: "string" } }, ["kind", "label"]),
+            },
+          },
+          ["layer", "title", "state", "why", "evidence"],
+        ),
+      },
+      timeToContain: obj(
+        {
+          openedFrom: { enum: ["incident", "alert"], description: "Where the clock starts; \"alert\" once alerts open incidents" },
+          openedAt: { type: "string", format: "date-time" },
+          containedAt: { type: ["string", "null"], format: "date-time", description: "First time a pod-network or node-network layer was seen in effect; recorded once (timeline kind isolation-verified) and kept after release" },
+          containedBy: { type: ["string", "null"], description: "The layer that was in effect then" },
+          seconds: { type: ["integer", "null"] },
+        },
+        ["openedFrom", "openedAt", "containedAt", "containedBy", "seconds"],
+      ),
+    },
+    ["checkedAt", "rows", "timeToContain"],
+  ),
 };
 
 const tags = ["incidents"];
@@ -119,9 +156,34 @@ export const incidentsApi: OpenApiFragment = {
     "/api/v1/incidents/{id}": {
       get: {
         tags,
-        summary: "Targets, live preflight, every step's status by stage, and what release would undo",
+        summary: "Targets, live preflight, every step's status by stage, what release would undo, and the containment board",
         parameters: [id],
-        responses: { "200": jsonResponse("Incident detail", { type: "object" }), "404": notFound, ...standardErrors },
+        responses: {
+          "200": jsonResponse(
+            "Incident detail",
+            obj(
+              {
+                incident: ref("Incident"),
+                preflight: { type: "object" },
+                stages: { type: "array", items: { type: "object" } },
+                release: { type: "array", items: { type: "object" } },
+                containment: ref("ContainmentBoard"),
+              },
+              ["incident", "preflight", "stages", "release", "containment"],
+            ),
+          ),
+          "404": notFound,
+          ...standardErrors,
+        },
+      },
+    },
+    "/api/v1/incidents/{id}/containment": {
+      get: {
+        tags,
+        summary: "The containment board alone: each layer's state read live now, and the time-to-contain clock",
+        description: "Reads only the cluster and Google Cloud (never starts a probe). The first read that finds a pod-network or node-network layer in effect writes one isolation-verified timeline entry, which fixes time-to-contain.",
+        parameters: [id],
+        responses: { "200": jsonResponse("The board", ref("ContainmentBoard")), "404": notFound, ...standardErrors },
       },
     },
     "/api/v1/incidents/{id}/timeline": {

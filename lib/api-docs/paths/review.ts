@@ -68,6 +68,7 @@ const schemas = {
         description: "Every step executed and not undone, verified live when the report was built",
         items: obj({ stepId: { type: "string" }, title: { type: "string" }, holds: { type: "boolean" }, message: { type: "string" } }),
       },
+      containment: { $ref: "#/components/schemas/ContainmentBoard", description: "The containment board read live at report time, with the recorded time-to-contain" },
       auditChain: ref("ChainStatus"),
       review: { oneOf: [ref("Review"), { type: "null" }] },
     },

@@ -4,6 +4,7 @@ import { freshDb, givenIncident, caller } from "@/lib/containment/testing";
 import { kubeApis } from "@/lib/kube/clients";
 import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
+import { GET as containmentRoute } from "./[id]/containment/route";
 import { GET as detailRoute } from "./[id]/route";
 import { GET as releaseRoute } from "./[id]/release/route";
 import { POST as executeRoute } from "./[id]/steps/[stepId]/execute/route";
@@ -53,6 +54,10 @@ describe("/api/v1/incidents doors", () => {
     expect((await call(executeRoute, "POST", `${base}/execute`, p, undefined, { planHash: "0".repeat(64) })).status).toBe(401);
     expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/Bad_Step/plan`, { id: inc.id, stepId: "Bad_Step" }, analyst, {})).status).toBe(400);
     expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/no-such-step/plan`, { id: inc.id, stepId: "no-such-step" }, analyst, {})).status).toBe(404);
+    const board = { id: inc.id };
+    expect((await call(containmentRoute, "GET", `/api/v1/incidents/${inc.id}/containment`, board, undefined)).status).toBe(401);
+    expect((await call(containmentRoute, "GET", `/api/v1/incidents/${inc.id}/containment`, board, nobody)).status).toBe(403);
+    expect((await call(containmentRoute, "GET", "/api/v1/incidents/Bad!/containment", { id: "Bad!" }, analyst)).status).toBe(400);
     expect(await tripwireStillArmed(sim, PAYMENTS)).toBe(true);
   });
 
@@ -86,6 +91,11 @@ describe("/api/v1/incidents doors", () => {
     expect(done.body).toMatchObject({ outcome: "success", verify: { holds: true } });
     const node = await kubeApis(PAYMENTS).core.readNode({ name: opened.body.targets.node });
     expect(node.spec?.unschedulable).toBe(true);
+    const withBoard = await call(detailRoute, "GET", `/api/v1/incidents/${id}`, { id }, analyst);
+    const workload = withBoard.body.containment.rows.find((r: { layer: string }) => r.layer === "workload");
+    expect(workload).toMatchObject({ state: "in-effect", why: expect.stringMatching(/cordoned \(spec.unschedulable: true\)/) });
+    // Cordoning is not isolation: the clock has not stopped.
+    expect(withBoard.body.containment.timeToContain).toMatchObject({ openedFrom: "incident", containedAt: null, seconds: null });
 
     const label = s("label-quarantine");
     const labelPlan = await call(planRoute, "POST", `${label.u}/plan`, label.p, analyst, {});
@@ -124,5 +134,7 @@ describe("/api/v1/incidents doors", () => {
     expect(undone.body).toMatchObject({ operation: "undo", verify: { holds: false } });
     expect((await kubeApis(PAYMENTS).core.readNode({ name: opened.body.targets.node })).spec?.unschedulable).toBeFalsy();
     expect((await call(releaseRoute, "GET", `/api/v1/incidents/${id}/release`, { id }, analyst)).body.items).toEqual([]);
+    const released = await call(containmentRoute, "GET", `/api/v1/incidents/${id}/containment`, { id }, analyst);
+    expect(released.body.rows.find((r: { layer: string }) => r.layer === "workload").state).toBe("released");
   });
 });

@@ -164,6 +164,8 @@ describe("lead review doors against the simulator", () => {
     expect(text).toContain(r.evidence.artifacts[0].sha256);
     expect(text).toMatch(/kubectl .*cordon /);
     expect(text).toContain(r.evidence.snapshots[0].snapshot);
+    expect(text).toContain("## Containment board (read live at report time)");
+    expect(text).toMatch(/\| Workload \(cordoned, drained, orphaned\) \| in effect \| .*cordoned/);
 
     // Undo through Airlock: the cordon is no longer in place.
     const undo = await call(undoRoute, "POST", "/x", { id: incidentId, stepId: "cordon-node" }, tokens.analyst, {});
@@ -181,6 +183,11 @@ describe("lead review doors against the simulator", () => {
     ]);
     expect(after.liveState.find((l: Json) => l.stepId === "label-quarantine").message).toMatch(/does not carry quarantine=true/);
     expect(after.summary).toMatchObject({ stillInPlace: 3, stillHolding: 2 });
+    const layer = (l: string) => after.containment.rows.find((x: Json) => x.layer === l);
+    expect(layer("workload")).toMatchObject({ state: "released" });
+    expect(layer("evidence")).toMatchObject({ state: "in-effect" });
+    expect(layer("credentials").why).toMatch(/No credential step yet/);
+    expect(after.containment.timeToContain).toMatchObject({ openedFrom: "incident", containedAt: null });
     expect(after.timeline.some((e: Json) => e.kind === "undo" && e.stepId === "cordon-node" && e.outcome === "success")).toBe(true);
   });
 

@@ -1,0 +1,45 @@
+// The containment board as plain data: what the page, the API and the report receive. Client-safe.
+
+export type LayerState = "not-started" | "in-effect" | "pending-propagation" | "not-contained" | "released";
+export type LayerId = "workload" | "pod-ingress" | "pod-egress" | "services" | "node-network" | "credentials" | "evidence";
+
+/** One fact that proves the row's state: a policy, a firewall rule, a probe run, an artifact … */
+export type BoardLink = {
+  kind: "policy" | "firewall" | "probe" | "artifact" | "snapshot" | "run" | "node" | "service";
+  label: string;
+  /** A console or API path to it, when there is one. */
+  href?: string;
+};
+
+export type BoardRow = {
+  layer: LayerId;
+  title: string;
+  state: LayerState;
+  /** One line: why this state, from what was read. */
+  why: string;
+  evidence: BoardLink[];
+};
+
+export type TimeToContain = {
+  /** Where the clock starts: the incident's opening, or the alert that opened it (none exist yet). */
+  openedFrom: "incident" | "alert";
+  openedAt: string;
+  /** The first moment a pod-network or node-network layer was seen in effect; fixed once recorded. */
+  containedAt: string | null;
+  containedBy: LayerId | null;
+  seconds: number | null;
+};
+
+export type ContainmentBoard = {
+  checkedAt: string;
+  rows: BoardRow[];
+  timeToContain: TimeToContain;
+};
+
+/** "4 min 12 s" for a person. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${seconds % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listEntries } from "@/lib/audit/append";
+import { computeClients } from "@/lib/gcp/clients";
+import { kubeApis } from "@/lib/kube/clients";
+import type { Db } from "@/lib/store";
+import { boardRows, containmentBoard, ISOLATION_VERIFIED, recordedTimeToContain, type BoardRow, type LayerId } from "./board";
+import type { StepRunRow } from "./db";
+import { createIncident } from "./incidents";
+import { latestSucceeded } from "./runs";
+import { applyDenyAll } from "./steps/apply-deny-all";
+import { collectEvidence } from "./steps/collect-evidence";
+import { cordonNode } from "./steps/cordon-node";
+import { detachServices } from "./steps/detach-services";
+import { excludeFromPolicies } from "./steps/exclude-from-policies";
+import { firewallIsolate } from "./steps/firewall-isolate";
+import { labelQuarantine } from "./steps/label-quarantine";
+import { probeIsolation } from "./steps/probe-isolation";
+import { snapshotNodeDisk } from "./steps/snapshot-node-disk";
+import { tagNode } from "./steps/tag-node";
+import { EGRESS_DENY } from "./steps/support/firewall";
+import { DENY_ALL_NAME } from "./steps/support/policies";
+import { advanceClock, Harness, openIncident, PAYMENTS } from "./steps/support/testing";
+import { useDemoSim } from "./steps/support/testing-hooks";
+import type { AnyStep } from "./types";
+import { caller, freshDb } from "./testing";
+
+// Every state the board shows, driven in the simulator through the steps and out-of-band API calls.
+const { sim } = useDemoSim();
+const STOREFRONT = "gke_acme-prod_us-central1_storefront";
+const SSH = { sshSourceRange: "203.0.113.7" };
+
+let db: Db;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, close } = await freshDb());
+});
+afterAll(async () => {
+  await close?.();
+});
+
+const byLayer = (rows: BoardRow[], layer: LayerId): BoardRow => rows.find((r) => r.layer === layer)!;
+
+/** Undo as the executor records it: the execution marked undone, an undo run after it. */
+async function undoRecorded(h: Harness, step: AnyStep) {
+  const done = latestSucceeded(h.runs, step.id)!;
+  const result = await h.undo(step);
+  const at = new Date().toISOString();
+  h.runs.push({ ...done, status: "undone" }, { ...done, id: `${done.id}-undo`, operation: "undo", status: result.outcome === "noop" ? "noop" : "succeeded", started_at: at, finished_at: at });
+}
+
+/** The board as it reads after the deny-all's propagation window ended. */
+function afterWindow(h: Harness): number {
+  const rec = JSON.parse(latestSucceeded(h.runs, "apply-deny-all")!.record!) as { effectiveAt: string };
+  return Date.parse(rec.effectiveAt) + 1000;
+}
+
+/** Ends the deny-all's window now (the simulator's clock does not move the console's). */
+function windowOver(h: Harness) {
+  const run = latestSucceeded(h.runs, "apply-deny-all")!;
+  run.record = JSON.stringify({ ...JSON.parse(run.record!), effectiveAt: new Date(Date.now() - 1000).toISOString() });
+}
+
+async function isolatedPod(h: Harness) {
+  await h.execute(labelQuarantine);
+  await h.execute(excludeFromPolicies);
+  await h.execute(applyDenyAll);
+}
+
+describe("containment board", () => {
+  it("shows every layer not started on a fresh incident, and says why credentials cannot be", async () => {
+    const h = new Harness(await openIncident());
+    const rows = await boardRows(h.incident, h.runs);
+    expect(rows.map((r) => r.layer)).toEqual(["workload", "pod-ingress", "pod-egress", "services", "node-network", "credentials", "evidence"]);
+    for (const r of rows) expect(r.state, r.layer).toBe("not-started");
+    expect(byLayer(rows, "credentials").why).toMatch(/No credential step yet: a stolen service-account token still works/);
+    expect(byLayer(rows, "services").why).toMatch(/checkout/);
+  });
+
+  it("pod network: pending during the propagation window, in effect after it, not contained once the policy is deleted out of band", async () => {
+    const h = new Harness(await openIncident());
+    await isolatedPod(h);
+    const pending = await boardRows(h.incident, h.runs);
+    expect(byLayer(pending, "pod-ingress").state).toBe("pending-propagation");
+    expect(byLayer(pending, "pod-egress").state).toBe("pending-propagation");
+    expect(byLayer(pending, "pod-ingress").why).toMatch(/propagation window ends at/);
+
+    const now = afterWindow(h);
+    const inEffect = await boardRows(h.incident, h.runs, null, now);
+    expect(byLayer(inEffect, "pod-ingress").state).toBe("in-effect");
+    expect(byLayer(inEffect, "pod-egress").state).toBe("in-effect");
+    expect(byLayer(inEffect, "pod-ingress").evidence.map((e) => e.label)).toContain(`NetworkPolicy shop/${DENY_ALL_NAME}`);
+
+    // Someone deletes the policy with the real API, not through Airlock.
+    await kubeApis(PAYMENTS).networking.deleteNamespacedNetworkPolicy({ name: DENY_ALL_NAME, namespace: "shop" });
+    const gone = await boardRows(h.incident, h.runs, null, now);
+    for (const layer of ["pod-ingress", "pod-egress"] as const) {
+      expect(byLayer(gone, layer).state).toBe("not-contained");
+      expect(byLayer(gone, layer).why).toMatch(/does not exist.*removed or changed outside Airlock/);
+    }
+  });
+
+  it("pod network: not contained while an allow policy still admits ingress, and when the label is removed", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(labelQuarantine);
+    await h.execute(applyDenyAll);
+    const rows = await boardRows(h.incident, h.runs, null, afterWindow(h));
+    expect(byLayer(rows, "pod-ingress").state).toBe("not-contained");
+    expect(byLayer(rows, "pod-ingress").why).toMatch(/allow-checkout-from-frontend still selects the pod and allows ingress/);
+
+    await h.execute(excludeFromPolicies);
+    const t = h.incident.targets;
+    await kubeApis(PAYMENTS).core.patchNamespacedPod({ name: t.pod, namespace: t.namespace, body: [{ op: "remove", path: "/metadata/labels/quarantine" }] });
+    const unlabelled = await boardRows(h.incident, h.runs, null, afterWindow(h));
+    expect(byLayer(unlabelled, "pod-egress").state).toBe("not-contained");
+    expect(byLayer(unlabelled, "pod-egress").why).toMatch(/selects nothing for this pod.*does not carry quarantine=true/);
+  });
+
+  it("pod ingress reads the last probe run (it never starts a probe): open ports are not contained", async () => {
+    const h = new Harness(await openIncident());
+    await isolatedPod(h);
+    await advanceClock(sim(), 600);
+    windowOver(h);
+    await h.execute(probeIsolation);
+    const blocked = await boardRows(h.incident, h.runs);
+    expect(byLayer(blocked, "pod-ingress").state).toBe("in-effect");
+    expect(byLayer(blocked, "pod-ingress").evidence.some((e) => e.kind === "probe" && /blocked/.test(e.label))).toBe(true);
+    const probesBefore = (await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", labelSelector: "airlock.io/probe" })).items.length;
+
+    // A recorded probe that found a port open after the window: the board believes the probe.
+    const last = h.runs.at(-1)!;
+    const rec = JSON.parse(last.record!) as { results: { result: string }[] };
+    rec.results[0].result = "open";
+    h.runs.push({ ...last, id: "run-open", record: JSON.stringify(rec) });
+    const open = await boardRows(h.incident, h.runs);
+    expect(byLayer(open, "pod-ingress").state).toBe("not-contained");
+    expect(byLayer(open, "pod-ingress").why).toMatch(/last probe .* reached the pod: \d+\/tcp open/);
+    const probesAfter = (await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", labelSelector: "airlock.io/probe" })).items.length;
+    expect(probesAfter).toBe(probesBefore);
+  });
+
+  it("pod network: released after the deny-all is undone", async () => {
+    const h = new Harness(await openIncident());
+    await isolatedPod(h);
+    await undoRecorded(h, applyDenyAll);
+    const rows = await boardRows(h.incident, h.runs);
+    expect(byLayer(rows, "pod-ingress").state).toBe("released");
+    expect(byLayer(rows, "pod-egress").why).toMatch(/deny-all was undone/);
+  });
+
+  it("egress on a cluster without NetworkPolicy enforcement is not contained, and says why", async () => {
+    const pods = await kubeApis(STOREFRONT).core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend" });
+    const h = new Harness(await openIncident(STOREFRONT, "shop", pods.items[0].metadata!.name!));
+    const before = await boardRows(h.incident, h.runs);
+    expect(byLayer(before, "pod-egress").why).toMatch(/does not enforce NetworkPolicy/);
+    await h.execute(labelQuarantine);
+    await h.execute(applyDenyAll);
+    const rows = await boardRows(h.incident, h.runs, null, afterWindow(h));
+    expect(byLayer(rows, "pod-egress").state).toBe("not-contained");
+    expect(byLayer(rows, "pod-egress").why).toMatch(/does not enforce NetworkPolicy.*no effect/);
+  });
+
+  it("workload: in effect when cordoned, not contained when uncordoned out of band, released after undo", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(cordonNode);
+    expect(byLayer(await boardRows(h.incident, h.runs), "workload").state).toBe("in-effect");
+    await kubeApis(PAYMENTS).core.patchNode({ name: h.incident.targets.node!, body: [{ op: "replace", path: "/spec/unschedulable", value: false }] });
+    const un = byLayer(await boardRows(h.incident, h.runs), "workload");
+    expect(un.state).toBe("not-contained");
+    expect(un.why).toMatch(/cordon-node ran, but node .* is schedulable/);
+    await h.execute(cordonNode);
+    await undoRecorded(h, cordonNode);
+    expect(byLayer(await boardRows(h.incident, h.runs), "workload").state).toBe("released");
+  });
+
+  it("node network: in effect with the effective firewalls, not contained when a rule is deleted out of band", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(tagNode);
+    const tagged = byLayer(await boardRows(h.incident, h.runs), "node-network");
+    expect(tagged.state).toBe("not-contained");
+    expect(tagged.why).toMatch(/firewall rules were not applied/);
+    await h.execute(firewallIsolate, SSH);
+    const on = byLayer(await boardRows(h.incident, h.runs), "node-network");
+    expect(on.state).toBe("in-effect");
+    expect(on.evidence.filter((e) => e.kind === "firewall").map((e) => e.label)).toContain(`effective firewall ${EGRESS_DENY}`);
+    await computeClients().firewalls.delete({ project: h.incident.targets.instance!.project, firewall: EGRESS_DENY });
+    const off = byLayer(await boardRows(h.incident, h.runs), "node-network");
+    expect(off.state).toBe("not-contained");
+    expect(off.why).toMatch(/quarantine-egress-deny is missing/);
+    await undoRecorded(h, firewallIsolate);
+    await undoRecorded(h, tagNode);
+    expect(byLayer(await boardRows(h.incident, h.runs), "node-network").state).toBe("released");
+  });
+
+  it("services and evidence: in effect from live reads and the stored artifacts' hashes", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(detachServices, { mode: { checkout: "delete" } });
+    await h.execute(collectEvidence);
+    await h.execute(snapshotNodeDisk);
+    const rows = await boardRows(h.incident, h.runs);
+    expect(byLayer(rows, "services").state).toBe("in-effect");
+    expect(byLayer(rows, "services").why).toMatch(/No Service routes to the pod/);
+    expect(byLayer(rows, "evidence").state).toBe("in-effect");
+    expect(byLayer(rows, "evidence").why).toMatch(/artifacts collected .* every SHA-256 matches.*Snapshot .* is READY/);
+
+    // A Service that selects the pod again (recreated out of band): not contained.
+    const t = h.incident.targets;
+    const pod = await kubeApis(PAYMENTS).core.readNamespacedPod({ name: t.pod, namespace: t.namespace });
+    await kubeApis(PAYMENTS).core.createNamespacedService({
+      namespace: t.namespace,
+      body: { metadata: { name: "checkout-again" }, spec: { selector: { app: pod.metadata!.labels!.app }, ports: [{ port: 80 }] } },
+    });
+    const back = byLayer(await boardRows(h.incident, h.runs), "services");
+    expect(back.state).toBe("not-contained");
+    expect(back.why).toMatch(/detach-services ran, but still routing to the pod: checkout-again/);
+  });
+
+  it("records the first verified isolation once, so time-to-contain survives release", async () => {
+    const h = new Harness(await openIncident());
+    const inc = await createIncident(caller("analyst@demo.local", "analyst"), { title: "Miner", severity: "high", targets: h.incident.targets });
+    h.incident = inc;
+    await isolatedPod(h);
+    const store = async () => {
+      await db.deleteFrom("step_runs").where("incident_id", "=", inc.id).execute();
+      const rows: StepRunRow[] = h.runs.map((r, i) => ({ ...r, id: `${inc.id}-${i}`, incident_id: inc.id }));
+      // The deny-all's window already over, so the board can see it in effect now.
+      for (const r of rows) if (r.step_id === "apply-deny-all" && r.record) r.record = JSON.stringify({ ...JSON.parse(r.record), effectiveAt: new Date(Date.now() - 1000).toISOString() });
+      await db.insertInto("step_runs").values(rows).execute();
+    };
+    await store();
+    const first = await containmentBoard(inc.id);
+    expect(first.rows.find((r) => r.layer === "pod-ingress")!.state).toBe("in-effect");
+    expect(first.timeToContain.containedAt).not.toBeNull();
+    expect(first.timeToContain.openedAt).toBe(inc.createdAt);
+    expect(first.timeToContain.openedFrom).toBe("incident");
+    expect(first.timeToContain.seconds).toBeGreaterThanOrEqual(0);
+
+    await undoRecorded(h, applyDenyAll);
+    await store();
+    const after = await containmentBoard(inc.id);
+    expect(after.rows.find((r) => r.layer === "pod-ingress")!.state).toBe("released");
+    expect(after.timeToContain).toEqual(first.timeToContain);
+    expect((await listEntries(db, { incidentId: inc.id })).filter((e) => e.kind === ISOLATION_VERIFIED)).toHaveLength(1);
+    expect((await recordedTimeToContain(db, [inc])).get(inc.id)).toEqual(first.timeToContain);
+  });
+});

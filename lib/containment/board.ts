@@ -1,0 +1,346 @@
+import "server-only";
+import type { V1NetworkPolicy } from "@kubernetes/client-node";
+import { appendEntry, listEntries } from "@/lib/audit/append";
+import { getCluster } from "@/lib/clusters/registry";
+import { listEvidence } from "@/lib/evidence/list";
+import type { EvidenceList } from "@/lib/evidence/types";
+import { getDb, type Db } from "@/lib/store";
+import { stepContext } from "./context";
+import type { StepRunRow } from "./db";
+import { stepStatus, type StepStatus } from "./detail";
+import { readableReason } from "./errors";
+import { requireIncident, timelineTargets } from "./incidents";
+import { listRuns, parseRecord } from "./runs";
+import { getStep } from "./registry";
+import { apis, readIncidentPod } from "./steps/support/kube";
+import { allowPoliciesSelecting, DENY_ALL_NAME } from "./steps/support/policies";
+import type { Incident, VerifyResult } from "./types";
+import type { BoardLink, BoardRow, ContainmentBoard, LayerId, LayerState, TimeToContain } from "./board-types";
+
+export type { BoardLink, BoardRow, ContainmentBoard, LayerId, LayerState, TimeToContain };
+
+// The containment board: one row per layer, each state read from live facts through the steps'
+// own read-only `verify` and the incident's runs. "The step ran" is never a state by itself: a
+// deny-all deleted out of band is "not-contained" even though apply-deny-all succeeded.
+// Building the board never changes the cluster or the cloud; the only write is the one-time
+// "isolation-verified" timeline entry that fixes the time-to-contain clock.
+
+/** Layers whose verified effect counts as isolation for the time-to-contain clock. */
+export const ISOLATION_LAYERS: readonly LayerId[] = ["pod-ingress", "pod-egress", "node-network"];
+export const ISOLATION_VERIFIED = "isolation-verified";
+
+export const LAYER_TITLES: Record<LayerId, string> = {
+  workload: "Workload (cordoned, drained, orphaned)",
+  "pod-ingress": "Pod network: ingress",
+  "pod-egress": "Pod network: egress",
+  services: "Services",
+  "node-network": "Node network",
+  credentials: "Credentials",
+  evidence: "Evidence (artifacts, snapshot)",
+};
+
+const ACTIVE: ReadonlySet<StepStatus> = new Set(["succeeded", "noop"]);
+
+type Facts = {
+  incident: Incident;
+  runs: StepRunRow[];
+  evidence: EvidenceList | null;
+  now: number;
+  verify(stepId: string): Promise<VerifyResult>;
+  status(stepId: string): { status: StepStatus; last: StepRunRow | null };
+};
+
+function safeParams(text: string | undefined): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text ?? "{}") as unknown;
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null, now: number): Facts {
+  const cache = new Map<string, Promise<VerifyResult>>();
+  return {
+    incident,
+    runs,
+    evidence,
+    now,
+    status: (id) => stepStatus(runs, id),
+    verify(stepId) {
+      let p = cache.get(stepId);
+      if (!p) {
+        p = (async () => {
+          const step = getStep(stepId);
+          if (!step) return { holds: false, message: `Step ${stepId} is not registered.` };
+          // Verify with the params the step last ran with, as release and the report do.
+          const exec = runs.filter((r) => r.step_id === stepId && r.operation === "execute").at(-1);
+          try {
+            return await step.verify(stepContext(incident, step, safeParams(exec?.params), runs));
+          } catch (err) {
+            // What cannot be read cannot be claimed: the layer is not shown as contained.
+            return { holds: false, message: `Could not verify ${stepId}: ${readableReason(err, { step: stepId, phase: "board" }).message}` };
+          }
+        })();
+        cache.set(stepId, p);
+      }
+      return p;
+    },
+  };
+}
+
+const runLink = (stepId: string, r: StepRunRow | null): BoardLink[] =>
+  r ? [{ kind: "run", label: `${stepId} ${r.operation} ${r.status} at ${r.finished_at ?? r.started_at} by ${r.actor}` }] : [];
+
+const row = (layer: LayerId, state: LayerState, why: string, evidence: BoardLink[] = []): BoardRow => ({ layer, title: LAYER_TITLES[layer], state, why, evidence });
+
+/**
+ * A layer made of several steps: not-started until one ran; released when every one that ran
+ * was undone; otherwise each one still in place is verified live and any that fails makes the
+ * layer not-contained, with that step's own reason.
+ */
+async function stepsLayer(f: Facts, layer: LayerId, stepIds: string[], links: BoardLink[] = []): Promise<BoardRow> {
+  const st = stepIds.map((id) => ({ id, ...f.status(id) }));
+  const active = st.filter((s) => ACTIVE.has(s.status));
+  const evidence = [...st.flatMap((s) => runLink(s.id, s.last)), ...links];
+  if (!active.length) {
+    if (st.some((s) => s.status === "undone")) {
+      const undone = st.filter((s) => s.status === "undone");
+      return row(layer, "released", `Undone: ${undone.map((s) => `${s.id} at ${s.last?.finished_at ?? s.last?.started_at}`).join(", ")}.`, evidence);
+    }
+    const failed = st.filter((s) => s.status === "failed" || s.status === "running");
+    return row(
+      layer,
+      "not-started",
+      failed.length ? `Nothing in effect: ${failed.map((s) => `${s.id} ${s.status}`).join(", ")}.` : `Not started: none of ${stepIds.join(", ")} has run.`,
+      evidence,
+    );
+  }
+  const checks = await Promise.all(active.map(async (s) => ({ id: s.id, v: await f.verify(s.id) })));
+  const failing = checks.filter((c) => !c.v.holds);
+  if (failing.length) {
+    return row(layer, "not-contained", failing.map((c) => `${c.id} ran, but ${lowerFirst(c.v.message)}`).join(" "), evidence);
+  }
+  return row(layer, "in-effect", checks.map((c) => c.v.message).join(" "), evidence);
+}
+
+const lowerFirst = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
+
+async function enforcement(f: Facts): Promise<{ enforced: boolean; reason: string }> {
+  try {
+    const c = await getCluster(f.incident.targets.cluster);
+    return { enforced: c.networkPolicy.enforced === true, reason: c.networkPolicy.reason ?? "" };
+  } catch (err) {
+    return { enforced: false, reason: `cluster facts could not be read (${readableReason(err, { phase: "board" }).message})` };
+  }
+}
+
+function allowsDirection(p: V1NetworkPolicy, direction: "ingress" | "egress"): boolean {
+  const types = p.spec?.policyTypes ?? (p.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"]);
+  if (direction === "ingress") return types.includes("Ingress") && (p.spec?.ingress ?? []).length > 0;
+  return types.includes("Egress") && (p.spec?.egress ?? []).length > 0;
+}
+
+type ProbeRecord = { results?: { port: number; result: string; probe: string }[]; at?: string; fromNode?: string };
+
+/** Pod ingress and egress: the deny-all exists as ours, selects the pod, nothing else admits that direction, and its window is over. */
+async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
+  const t = f.incident.targets;
+  const deny = f.status("apply-deny-all");
+  const [enf, label] = await Promise.all([enforcement(f), f.status("label-quarantine").status === "not-run" ? null : f.verify("label-quarantine")]);
+  const policyLink: BoardLink = { kind: "policy", label: `NetworkPolicy ${t.namespace}/${DENY_ALL_NAME}`, href: `/clusters/${encodeURIComponent(t.cluster)}/networkpolicies` };
+  const links = [...runLink("apply-deny-all", deny.last)];
+  const both = (state: LayerState, why: string, extra: BoardLink[] = []): [BoardRow, BoardRow] => [row("pod-ingress", state, why, [...links, ...extra]), row("pod-egress", state, why, [...links, ...extra])];
+
+  if (!ACTIVE.has(deny.status)) {
+    if (deny.status === "undone") return both("released", `The deny-all was undone at ${deny.last?.finished_at ?? deny.last?.started_at} by ${deny.last?.actor}.`);
+    return both(
+      "not-started",
+      enf.enforced
+        ? `No deny-all NetworkPolicy applied${deny.status === "failed" ? " (apply-deny-all failed)" : ""}.`
+        : `No deny-all applied, and this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}), so one would not help: isolate the node instead.`,
+    );
+  }
+  const v = await f.verify("apply-deny-all");
+  if (!v.holds) {
+    return both("not-contained", `${v.message} apply-deny-all ran at ${deny.last?.finished_at ?? deny.last?.started_at}: the policy was removed or changed outside Airlock.`);
+  }
+  if (!enf.enforced) {
+    return both("not-contained", `${DENY_ALL_NAME} exists, but this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}): it has no effect; isolate the node instead.`, [policyLink]);
+  }
+  if (!label?.holds) {
+    return both("not-contained", `${DENY_ALL_NAME} selects nothing for this pod: ${label ? label.message : "label-quarantine has not run."}`, [policyLink]);
+  }
+  const pod = await readIncidentPod(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs));
+  const policies = (await apis(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs)).networking.listNamespacedNetworkPolicy({ namespace: t.namespace })).items;
+  const allow = allowPoliciesSelecting(policies, pod?.metadata?.labels ?? {});
+  const effectiveAt = parseRecord(deny.last ?? undefined)?.effectiveAt;
+  const pending = typeof effectiveAt === "string" && Date.parse(effectiveAt) > f.now;
+
+  const probeRun = f.runs.filter((r) => r.step_id === "probe-isolation" && r.operation === "execute" && r.status !== "running").at(-1);
+  const probe = parseRecord(probeRun) as ProbeRecord | undefined;
+  const probeCounts = probe?.at && typeof effectiveAt === "string" ? Date.parse(probe.at) >= Date.parse(effectiveAt) : !!probe?.at;
+
+  const one = (layer: "pod-ingress" | "pod-egress"): BoardRow => {
+    const direction = layer === "pod-ingress" ? "ingress" : "egress";
+    const defeating = allow.filter((p) => allowsDirection(p, direction)).map((p) => p.metadata?.name ?? "");
+    const extra: BoardLink[] = [policyLink, ...defeating.map((n) => ({ kind: "policy" as const, label: `NetworkPolicy ${t.namespace}/${n} (allows ${direction})` }))];
+    if (defeating.length) {
+      return row(layer, "not-contained", `NetworkPolicies are additive: ${defeating.join(", ")} still select${defeating.length === 1 ? "s" : ""} the pod and allow${defeating.length === 1 ? "s" : ""} ${direction}; run exclude-from-policies.`, [...links, ...extra]);
+    }
+    if (pending) {
+      return row(layer, "pending-propagation", `${DENY_ALL_NAME} selects the pod; its propagation window ends at ${effectiveAt}.`, [...links, ...extra]);
+    }
+    // Probes create pods, so the board never starts one: it reads the last probe-isolation run.
+    if (layer === "pod-ingress" && probe?.results && probeCounts) {
+      const open = probe.results.filter((r) => r.result !== "blocked");
+      const probeLink: BoardLink = { kind: "probe", label: `probe-isolation at ${probe.at} from ${probe.fromNode}: ${probe.results.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}` };
+      if (open.length) {
+        return row(layer, "not-contained", `The last probe (${probe.at}, recorded run, not re-probed) reached the pod: ${open.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}.`, [...links, ...extra, probeLink]);
+      }
+      return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod, no other policy allows ingress, and the last probe (${probe.at}) found every port blocked.`, [...links, ...extra, probeLink]);
+    }
+    const untested = layer === "pod-ingress" ? "not probed since the window ended (run probe-isolation)" : "no egress probe exists, so this rests on the policy read";
+    const since = typeof effectiveAt === "string" ? `; propagation window ended at ${effectiveAt}` : "";
+    return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod and no other policy allows ${direction}${since}; ${untested}.`, [...links, ...extra]);
+  };
+  return [one("pod-ingress"), one("pod-egress")];
+}
+
+async function nodeNetworkRow(f: Facts): Promise<BoardRow> {
+  const t = f.incident.targets;
+  if (!t.instance) return row("node-network", "not-started", "The pod has no GCE VM Airlock can isolate.");
+  const fw = f.status("firewall-isolate");
+  const tag = f.status("tag-node");
+  const links: BoardLink[] = [...runLink("tag-node", tag.last), ...runLink("firewall-isolate", fw.last)];
+  const fwRecord = parseRecord(fw.last ?? undefined) as { effectiveFirewalls?: { name: string }[] | null } | undefined;
+  for (const e of fwRecord?.effectiveFirewalls ?? []) links.push({ kind: "firewall", label: `effective firewall ${e.name}` });
+  if (ACTIVE.has(fw.status)) {
+    const [v, tv] = await Promise.all([f.verify("firewall-isolate"), f.verify("tag-node")]);
+    if (!v.holds) return row("node-network", "not-contained", `firewall-isolate ran, but ${lowerFirst(v.message)}`, links);
+    if (!tv.holds) return row("node-network", "not-contained", `The quarantine rules exist, but ${lowerFirst(tv.message)}`, links);
+    return row("node-network", "in-effect", `${v.message} ${tv.message}`, links);
+  }
+  if (ACTIVE.has(tag.status)) {
+    return row("node-network", "not-contained", `VM ${t.instance.name} is tagged but the quarantine firewall rules were not applied (run firewall-isolate).`, links);
+  }
+  if (fw.status === "undone" || tag.status === "undone") return row("node-network", "released", `Node isolation undone${fw.last ? ` at ${fw.last.finished_at ?? fw.last.started_at}` : ""}.`, links);
+  return row("node-network", "not-started", "Not started: the VM is not tagged and no quarantine firewall rule applies to it.", links);
+}
+
+async function servicesRow(f: Facts): Promise<BoardRow> {
+  const s = f.status("detach-services");
+  if (s.status === "not-run") {
+    // Nothing ran, but a live read can still show that no Service routes to the pod.
+    const v = await f.verify("detach-services");
+    if (v.holds) return row("services", "in-effect", `${v.message} (read live; nothing to detach).`);
+    return row("services", "not-started", `Not started: ${lowerFirst(v.message)}`, f.incident.targets.services.map((n) => ({ kind: "service" as const, label: `Service ${f.incident.targets.namespace}/${n}` })));
+  }
+  return stepsLayer(f, "services", ["detach-services"]);
+}
+
+async function evidenceRow(f: Facts): Promise<BoardRow> {
+  const links: BoardLink[] = [];
+  for (const a of f.evidence?.artifacts ?? []) {
+    links.push({ kind: "artifact", label: `${a.name} (sha256 ${a.sha256.slice(0, 12)}…, id ${a.id})`, href: `/api/v1/incidents/${encodeURIComponent(f.incident.id)}/evidence/${encodeURIComponent(a.id)}` });
+  }
+  for (const s of f.evidence?.snapshots ?? []) links.push({ kind: "snapshot", label: `snapshot ${s.snapshot} of ${s.sourceDisk}` });
+  return stepsLayer(f, "evidence", ["collect-evidence", "snapshot-node-disk"], links);
+}
+
+function credentialsRow(): BoardRow {
+  return row("credentials", "not-started", "No credential step yet: a stolen service-account token still works until it is revoked by hand.");
+}
+
+/** Every layer's state for an incident and its runs, read live now. Reads only. */
+export async function boardRows(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null = null, now = Date.now()): Promise<BoardRow[]> {
+  const f = facts(incident, runs, evidence, now);
+  // A layer whose facts cannot be read is not shown as contained, and the other layers still are.
+  const guard = async <T,>(layers: LayerId[], read: () => Promise<T>, fallback: (rows: BoardRow[]) => T): Promise<T> => {
+    try {
+      return await read();
+    } catch (err) {
+      const why = `Could not read the live state: ${readableReason(err, { phase: "board" }).message}`;
+      return fallback(layers.map((l) => row(l, "not-contained", why)));
+    }
+  };
+  const one = (r: BoardRow[]) => r[0];
+  const [workload, [ingress, egress], services, node, ev] = await Promise.all([
+    guard(["workload"], () => stepsLayer(f, "workload", ["cordon-node", "drain-node", "orphan-pod"]), one),
+    guard(["pod-ingress", "pod-egress"], () => podNetworkRows(f), (r) => [r[0], r[1]] as [BoardRow, BoardRow]),
+    guard(["services"], () => servicesRow(f), one),
+    guard(["node-network"], () => nodeNetworkRow(f), one),
+    guard(["evidence"], () => evidenceRow(f), one),
+  ]);
+  return [workload, ingress, egress, services, node, credentialsRow(), ev];
+}
+
+/**
+ * The first isolation seen in effect is written once to the timeline, so the clock does not
+ * move when the board is read again after release. Entries are append-only; if two readers race,
+ * the earliest entry wins.
+ */
+async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now: string): Promise<{ at: string; layer: LayerId } | null> {
+  const prior = (await listEntries(db, { incidentId: incident.id, limit: 5000 })).find((e) => e.kind === ISOLATION_VERIFIED);
+  if (prior) return { at: prior.at, layer: (prior.details.layer as LayerId) ?? "pod-ingress" };
+  const first = rows.find((r) => ISOLATION_LAYERS.includes(r.layer) && r.state === "in-effect");
+  if (!first) return null;
+  await appendEntry(db, {
+    actor: "airlock",
+    role: null,
+    incidentId: incident.id,
+    kind: ISOLATION_VERIFIED,
+    targets: timelineTargets(incident.targets),
+    details: { layer: first.layer, message: `${first.title}: in effect. ${first.why}`, openedAt: incident.createdAt },
+    at: now,
+  });
+  return { at: now, layer: first.layer };
+}
+
+export function clockOf(openedAt: string, first: { at: string; layer: LayerId } | null, openedFrom: TimeToContain["openedFrom"] = "incident"): TimeToContain {
+  return {
+    openedFrom,
+    openedAt,
+    containedAt: first?.at ?? null,
+    containedBy: first?.layer ?? null,
+    seconds: first ? Math.max(0, Math.round((Date.parse(first.at) - Date.parse(openedAt)) / 1000)) : null,
+  };
+}
+
+/** The board of a stored incident, and its time-to-contain clock (recorded when first observed). */
+export async function containmentBoard(incidentId: string): Promise<ContainmentBoard> {
+  const incident = await requireIncident(incidentId);
+  const db = await getDb();
+  const [runs, evidence] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId)]);
+  const checkedAt = new Date().toISOString();
+  const rows = await boardRows(incident, runs, evidence, Date.parse(checkedAt));
+  const first = await firstIsolation(db, incident, rows, checkedAt);
+  return { checkedAt, rows, timeToContain: clockOf(incident.createdAt, first) };
+}
+
+/** Time-to-contain of many incidents from their recorded entries only (the lead's timeline page): no live reads. */
+export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "id" | "createdAt">[]): Promise<Map<string, TimeToContain>> {
+  const ids = incidents.map((i) => i.id);
+  const out = new Map<string, TimeToContain>();
+  if (!ids.length) return out;
+  const rows = await db
+    .selectFrom("timeline")
+    .select(["incident_id", "at", "details"])
+    .where("kind", "=", ISOLATION_VERIFIED)
+    .where("incident_id", "in", ids)
+    .orderBy("id", "asc")
+    .execute();
+  const first = new Map<string, { at: string; layer: LayerId }>();
+  for (const r of rows) {
+    if (!r.incident_id || first.has(r.incident_id)) continue;
+    let layer: LayerId = "pod-ingress";
+    try {
+      layer = (JSON.parse(r.details) as { layer?: LayerId }).layer ?? layer;
+    } catch {
+      // A details column that does not parse still has its time.
+    }
+    first.set(r.incident_id, { at: r.at, layer });
+  }
+  for (const i of incidents) out.set(i.id, clockOf(i.createdAt, first.get(i.id) ?? null));
+  return out;
+}
