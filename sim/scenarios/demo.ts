@@ -8,6 +8,7 @@ import { reconcileNow } from "../kube/controllers";
 import { recordEvent } from "../kube/events";
 import { rfc3339Nano, setContainerLog, type LogEntry } from "./logs";
 import { addEstablishedFlow } from "../kube/netpol/flows";
+import { addServiceAccount } from "../gcp/iam/service-accounts";
 
 // The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
 // and `storefront` (regional, legacy datapath without the Calico add-on, so it is not).
@@ -333,9 +334,29 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
   return stepped;
 }
 
+// The GSA behind checkout and cart (Workload Identity: both KSAs are workloadIdentityUser
+// members, from both clusters' shared workload pool), with one user-managed key someone
+// downloaded long ago next to the system-managed one Google rotates.
+function addShopServiceAccount(world: World): void {
+  const pool = `${world.project}.svc.id.goog`;
+  addServiceAccount(world.gcp.iam, world.project, {
+    email: SHOP_GSA,
+    displayName: "shop checkout and cart",
+    uniqueId: "104857600123456789012",
+    members: {
+      "roles/iam.workloadIdentityUser": [`serviceAccount:${pool}[shop/checkout]`, `serviceAccount:${pool}[shop/cart]`],
+    },
+    keys: [
+      { id: "3f1c0ffee0ddba11deadbeef0123456789abcdef", type: "USER_MANAGED", validAfter: "2025-06-02T09:14:31Z" },
+      { id: "9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3", type: "SYSTEM_MANAGED", validAfter: "2026-11-20T00:00:00Z" },
+    ],
+  });
+}
+
 export function buildDemoScenario(world: World): void {
   world.clock.advance(-BUILT_AGO_S);
   addNetwork(world);
+  addShopServiceAccount(world);
   const { cluster: payments, compromised } = buildPayments(world);
   const storefront = buildStorefront(world);
   addKubeDns(world, payments);
