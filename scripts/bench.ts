@@ -17,6 +17,7 @@ interface Ready {
   kubeconfig: string;
   computeEndpoint: string;
   containerEndpoint: string;
+  iamEndpoint: string;
   project: string;
 }
 
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     process.env.KUBECONFIG = sim.ready.kubeconfig;
     process.env.GOOGLE_COMPUTE_ENDPOINT = sim.ready.computeEndpoint;
     process.env.GOOGLE_CONTAINER_ENDPOINT = sim.ready.containerEndpoint;
+    process.env.GOOGLE_IAM_ENDPOINT = sim.ready.iamEndpoint;
     process.env.GCP_PROJECTS = sim.ready.project;
     process.env.AIRLOCK_DEMO = "1";
     // The console's own service layer, as its pages and /api/v1 call it.

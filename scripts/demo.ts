@@ -28,7 +28,7 @@ function fail(message: string): never {
   stopAll(1);
 }
 
-async function startSimulator(): Promise<{ kubeconfig: string; computeEndpoint: string; containerEndpoint: string; project: string }> {
+async function startSimulator(): Promise<{ kubeconfig: string; computeEndpoint: string; containerEndpoint: string; iamEndpoint: string; project: string }> {
   fs.mkdirSync(DEMO_DIR, { recursive: true });
   const sim = spawn(
     process.execPath,
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     KUBECONFIG: ready.kubeconfig,
     GOOGLE_COMPUTE_ENDPOINT: ready.computeEndpoint,
     GOOGLE_CONTAINER_ENDPOINT: ready.containerEndpoint,
+    GOOGLE_IAM_ENDPOINT: ready.iamEndpoint,
     GCP_PROJECTS: ready.project,
     AIRLOCK_DB_FILE: process.env.AIRLOCK_DB_FILE ?? path.join(DEMO_DIR, "airlock.sqlite"),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
           `Admin scripts (npm run token, npm run users, npm run audit:verify) use this demo's database while it runs.`,
           `kubectl and gcloud can watch the same simulated clusters:`,
           `  export KUBECONFIG=${ready.kubeconfig}`,
-          `  export CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE=${ready.computeEndpoint} CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER=${ready.containerEndpoint} CLOUDSDK_AUTH_DISABLE_CREDENTIALS=true CLOUDSDK_CORE_PROJECT=${ready.project}`,
+          `  export CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE=${ready.computeEndpoint} CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER=${ready.containerEndpoint} CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM=${ready.iamEndpoint} CLOUDSDK_AUTH_DISABLE_CREDENTIALS=true CLOUDSDK_CORE_PROJECT=${ready.project}`,
           "",
         ].join("\n") + "\n",
       );

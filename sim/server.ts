@@ -7,6 +7,7 @@ import { handleKubeRequest, handleKubeUpgrade } from "./kube/api/router";
 import { handleComputeRequest } from "./gcp/compute/router";
 import { handleContainerRequest } from "./gcp/container/router";
 import { handleStorageRequest } from "./gcp/storage/router";
+import { handleIamRequest } from "./gcp/iam/router";
 import { handleControlRequest } from "./control/router";
 import { logRequest } from "./control/requests";
 
@@ -69,6 +70,7 @@ async function route(world: World, req: http.IncomingMessage, res: http.ServerRe
   if (path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1")) return handleComputeRequest(world, req, res, path);
   if (path.startsWith("/v1/") || path.startsWith("/v1beta1/")) return handleContainerRequest(world, req, res, path);
   if (/^\/(upload\/|download\/)?storage\/v1\//.test(path)) return handleStorageRequest(world, req, res, path);
+  if (path.startsWith("/iam/v1/")) return handleIamRequest(world, req, res, path);
   sendJson(res, 404, { error: { code: 404, message: `no route for ${path}`, errors: [{ reason: "notFound", message: `no route for ${path}` }] } });
 }
 

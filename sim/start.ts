@@ -16,6 +16,8 @@ export interface ReadyLine {
   /** Cloud Storage JSON API root (the client's apiEndpoint) and the project's evidence bucket. */
   storageEndpoint: string;
   evidenceBucket: string;
+  /** IAM v1 root (the path before `v1/projects/…`), for GOOGLE_IAM_ENDPOINT and CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM. */
+  iamEndpoint: string;
 }
 
 export interface RunningSim {
@@ -44,6 +46,7 @@ export async function startSim(options: SimOptions & { port: number; kubeconfig:
     containerEndpoint: `http://127.0.0.1:${port}/`,
     storageEndpoint: `http://127.0.0.1:${port}`,
     evidenceBucket: evidenceBucketName(world.project),
+    iamEndpoint: `http://127.0.0.1:${port}/iam/`,
   };
   return {
     world,

@@ -59,6 +59,7 @@ export class World {
     for (const value of Object.values(this.gcp)) {
       if (value instanceof Map || value instanceof Set) value.clear();
     }
+    this.gcp.iam.accounts.clear();
     this.faults.clear();
     this.random.reseed(this.options.seed);
   }

@@ -12,6 +12,7 @@ export async function useSimulator(args: string[]): Promise<SimProcess> {
   process.env.KUBECONFIG = sim.ready.kubeconfig;
   process.env.GOOGLE_COMPUTE_ENDPOINT = sim.ready.computeEndpoint;
   process.env.GOOGLE_CONTAINER_ENDPOINT = sim.ready.containerEndpoint;
+  process.env.GOOGLE_IAM_ENDPOINT = sim.ready.iamEndpoint;
   process.env.GCP_PROJECTS = sim.ready.project;
   process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
   resetConfigForTests();

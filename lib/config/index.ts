@@ -28,6 +28,8 @@ export type Config = {
   googleContainerEndpoint?: string;
   /** Cloud Storage API origin override (the simulator), e.g. http://127.0.0.1:8443; else ADC against Google. */
   googleStorageEndpoint?: string;
+  /** IAM v1 root such as `http://127.0.0.1:8443/iam/`; unset: https://iam.googleapis.com/ with ADC. */
+  googleIamEndpoint?: string;
   /** Where evidence artifact bodies are stored. */
   evidence: EvidenceConfig;
   netpolPropagationSeconds: number;
@@ -115,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
     googleComputeEndpoint: e.GOOGLE_COMPUTE_ENDPOINT,
     googleContainerEndpoint: e.GOOGLE_CONTAINER_ENDPOINT,
     googleStorageEndpoint: e.GOOGLE_STORAGE_ENDPOINT,
+    googleIamEndpoint: e.GOOGLE_IAM_ENDPOINT,
     evidence: evidenceSettings(e),
     netpolPropagationSeconds: e.NETPOL_PROPAGATION_SECONDS === undefined ? 300 : Number(e.NETPOL_PROPAGATION_SECONDS),
   };
@@ -152,6 +155,7 @@ export function describeConfig(): ConfigRow[] {
     { name: "GOOGLE_COMPUTE_ENDPOINT", default: "(unset)", description: "Override for the Compute Engine API endpoint (e.g. the simulator)." },
     { name: "GOOGLE_CONTAINER_ENDPOINT", default: "(unset)", description: "Override for the GKE (container) API endpoint (e.g. the simulator)." },
     { name: "GOOGLE_STORAGE_ENDPOINT", default: "(unset)", description: "Override for the Cloud Storage API (scheme, host and port, e.g. the simulator's http://127.0.0.1:8443); sends no credentials." },
+    { name: "GOOGLE_IAM_ENDPOINT", default: "(unset)", description: "Override for the IAM API root (the part before v1/projects/…, e.g. the simulator's http://127.0.0.1:8443/iam/); sends no credentials." },
     { name: "EVIDENCE_STORE", default: "fs", description: '"fs" (local filesystem) or "gcs" (Google Cloud Storage) for evidence artifact bodies (docs/evidence-and-report.md).' },
     { name: "EVIDENCE_DIR", default: ".data/evidence", description: "Root of the fs evidence store: one directory per incident, files read-only." },
     { name: "EVIDENCE_BUCKET", default: "(unset)", description: "Bucket for EVIDENCE_STORE=gcs (a name, no gs://); required with it." },

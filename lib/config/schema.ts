@@ -78,6 +78,7 @@ export const envSchema = z
     GOOGLE_COMPUTE_ENDPOINT: optionalUrl("GOOGLE_COMPUTE_ENDPOINT"),
     GOOGLE_CONTAINER_ENDPOINT: optionalUrl("GOOGLE_CONTAINER_ENDPOINT"),
     GOOGLE_STORAGE_ENDPOINT: optionalUrl("GOOGLE_STORAGE_ENDPOINT"),
+    GOOGLE_IAM_ENDPOINT: optionalUrl("GOOGLE_IAM_ENDPOINT"),
     // Evidence artifact store (docs/evidence-and-report.md).
     ...evidenceEnv,
     NETPOL_PROPAGATION_SECONDS: optionalText.pipe(

@@ -6,13 +6,14 @@ import type { Role } from "@/lib/auth/roles";
 import type { ArtifactSink } from "./steps/support/artifacts";
 import type { StepUi } from "./ui";
 
-export type StageId = "evidence" | "isolate" | "network" | "services" | "node-network" | "eradicate";
+export type StageId = "evidence" | "isolate" | "network" | "credentials" | "services" | "node-network" | "eradicate";
 export type Risk = "read-only" | "reversible" | "disruptive" | "destructive";
 
 export const STAGES: { id: StageId; title: string }[] = [
   { id: "evidence", title: "Preserve evidence" },
   { id: "isolate", title: "Isolate the workload" },
   { id: "network", title: "Restrict pod network traffic" },
+  { id: "credentials", title: "Revoke credentials" },
   { id: "services", title: "Detach Services" },
   { id: "node-network", title: "Isolate the node's VM" },
   { id: "eradicate", title: "Eradicate" },

@@ -9,6 +9,7 @@ import {
   KubeConfig,
   NetworkingV1Api,
   PolicyV1Api,
+  RbacAuthorizationV1Api,
   setHeaderOptions,
   type PatchStrategy,
 } from "@kubernetes/client-node";
@@ -24,6 +25,7 @@ export type KubeApis = {
   policy: PolicyV1Api;
   authz: AuthorizationV1Api;
   batch: BatchV1Api;
+  rbac: RbacAuthorizationV1Api;
 };
 
 /** Context name used when Airlock runs in a pod and has no kubeconfig. */
@@ -131,6 +133,7 @@ export function kubeApis(clusterId: string): KubeApis {
     policy: kc.makeApiClient(PolicyV1Api),
     authz: kc.makeApiClient(AuthorizationV1Api),
     batch: kc.makeApiClient(BatchV1Api),
+    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
   };
   state.apis.set(clusterId, apis);
   return apis;

@@ -20,6 +20,11 @@ const KINDS: Record<string, { resource: string; group: string }> = {
   NetworkPolicy: { resource: "networkpolicies", group: "networking.k8s.io" },
   PodDisruptionBudget: { resource: "poddisruptionbudgets", group: "policy" },
   SelfSubjectAccessReview: { resource: "selfsubjectaccessreviews", group: "authorization.k8s.io" },
+  SubjectAccessReview: { resource: "subjectaccessreviews", group: "authorization.k8s.io" },
+  Secret: { resource: "secrets", group: "" },
+  ServiceAccount: { resource: "serviceaccounts", group: "" },
+  RoleBinding: { resource: "rolebindings", group: "rbac.authorization.k8s.io" },
+  ClusterRoleBinding: { resource: "clusterrolebindings", group: "rbac.authorization.k8s.io" },
 };
 const SUBRESOURCES: Record<string, string> = { Log: "log", Eviction: "eviction", Scale: "scale", Status: "status" };
 const VERBS: Record<string, string> = { read: "get", list: "list", create: "create", patch: "patch", delete: "delete", replace: "update" };
@@ -85,6 +90,17 @@ const GCP_METHODS: Record<string, Record<string, string[]>> = {
   globalOperations: { wait: ["compute.globalOperations.get"] },
 };
 
+const IAM_METHODS: Record<string, string[]> = {
+  getServiceAccount: ["iam.serviceAccounts.get"],
+  disable: ["iam.serviceAccounts.disable"],
+  enable: ["iam.serviceAccounts.enable"],
+  getIamPolicy: ["iam.serviceAccounts.getIamPolicy"],
+  setIamPolicy: ["iam.serviceAccounts.setIamPolicy"],
+  userManagedKeys: ["iam.serviceAccountKeys.list"],
+  disableKey: ["iam.serviceAccountKeys.disable"],
+  enableKey: ["iam.serviceAccountKeys.enable"],
+};
+
 /** Each GCP call as the permissions that would allow it (any one of them). */
 export function gcpCallsIn(source: string): string[][] {
   const out: string[][] = [];
@@ -93,6 +109,9 @@ export function gcpCallsIn(source: string): string[][] {
     const perms = GCP_METHODS[m[1]]?.[m[2]];
     out.push(perms ?? [`unknown:${m[1]}.${m[2]}`]);
   }
+  // lib/gcp/iam.ts: IAM v1 through google-auth-library, one method per permission.
+  for (const m of source.matchAll(/\biam\.(\w+)\(/g)) out.push(IAM_METHODS[m[1]] ?? [`unknown:iam.${m[1]}`]);
+  if (/\.getNodePool\(/.test(source)) out.push(["container.clusters.get"]);
   if (/\.listClusters\(/.test(source)) out.push(["container.clusters.list"]);
   if (/\.getCluster\(\{/.test(source)) out.push(["container.clusters.get"]);
   // waitOperation polls whichever operation the call started: zonal or global.

@@ -67,7 +67,10 @@ describe("kubeRules", () => {
     expect(verbs("apps", "statefulsets/scale")).toEqual(["get", "patch"]);
     expect(verbs("networking.k8s.io", "networkpolicies")).toEqual(["create", "delete", "get", "list", "patch"]);
     // Least privilege: Airlock never needs these.
-    expect(rules.some((r) => r.resources[0] === "secrets" || r.verbs.includes("*") || r.verbs.includes("watch"))).toBe(false);
+    expect(rules.some((r) => r.verbs.includes("*") || r.verbs.includes("watch"))).toBe(false);
+    // Secrets only for revoke-credentials: finding a KSA's legacy token Secrets (list), keeping
+    // their manifest as evidence (get) and deleting them; never update or create.
+    expect(verbs("", "secrets")).toEqual(["delete", "get", "list"]);
   });
 });
 

@@ -12,7 +12,7 @@ export interface LoggedRequest {
   method: string;
   path: string;
   status: number;
-  api: "kube" | "compute" | "container" | "storage" | "other";
+  api: "kube" | "compute" | "container" | "storage" | "iam" | "other";
   cluster?: string;
   /** could change state: POST/PUT/PATCH/DELETE that is not a read in disguise */
   write: boolean;
@@ -62,11 +62,12 @@ const READ_POSTS = [
   /\/operations\/[^/]+\/wait$/,
   /\/testIamPermissions$/,
   /\/getEffectiveFirewalls$/,
+  /^\/iam\/v1\/.*:getIamPolicy$/,
 ];
 
 export function classify(method: string, path: string): Pick<LoggedRequest, "api" | "cluster" | "write"> {
   const m = /^\/clusters\/([a-z0-9-]+)(\/.*)?$/.exec(path);
-  const api = m ? "kube" : path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1") ? "compute" : /^\/v1(beta1)?\//.test(path) ? "container" : /^\/(upload\/|download\/)?storage\/v1\//.test(path) ? "storage" : "other";
+  const api = m ? "kube" : path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1") ? "compute" : /^\/v1(beta1)?\//.test(path) ? "container" : /^\/(upload\/|download\/)?storage\/v1\//.test(path) ? "storage" : path.startsWith("/iam/v1/") ? "iam" : "other";
   const mutatingVerb = ["POST", "PUT", "PATCH", "DELETE"].includes(method.toUpperCase());
   const write = mutatingVerb && !READ_POSTS.some((r) => r.test(path));
   return { api, ...(m ? { cluster: m[1] } : {}), write };

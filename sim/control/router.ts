@@ -32,7 +32,7 @@ import { requestLog } from "./requests";
 // | POST   | /_sim/clusters/<c>/compact              | {keep=0}                                              | {oldestResumableVersion, currentResourceVersion}: older watches get 410 |
 // | GET    | /_sim/netpol/<c>/check                  | ?src=ns/pod|ip&dst=ns/pod|ip&port=N&protocol=TCP&at=RFC3339 | {allowed, enforced, reason, egress, ingress} |
 // | GET    | /_sim/netpol/<c>/enforcement            |                                                       | {enforced, reason}                   |
-// | GET    | /_sim/requests                          | ?since=seq&writes=true&cluster=c&api=kube|compute|container|storage | {last, items: [{seq, at, method, path, status, api, cluster?, write, upgrade?}]} |
+// | GET    | /_sim/requests                          | ?since=seq&writes=true&cluster=c&api=kube|compute|container|storage|iam | {last, items: [{seq, at, method, path, status, api, cluster?, write, upgrade?}]} |
 // | DELETE | /_sim/requests                          |                                                       | {cleared: n}                         |
 // | GET    | /_sim/flows/<c>                         |                                                       | {datapath, reason, items: FlowView[]}: established flows and whether the datapath cut them |
 // | GET    | /_sim/nodes/<c>                         |                                                       | {items: NodeLifecycleState[]}: heartbeat, auto-repair and autoscaler view per node |

@@ -1,3 +1,5 @@
+import { IamState } from "./iam/service-accounts";
+
 // Google Cloud resources for the simulated project, kept as the JSON the REST APIs serve
 // (compute#instance, compute#firewall, container Cluster ...), keyed by "zone/name" for zonal
 // resources and by name for global ones.
@@ -28,6 +30,8 @@ export class GcpState {
   readonly objects = new Map<string, StoredObject>(); // "bucket/name", latest generation only
   /** Permissions testIamPermissions reports as missing (all granted by default). */
   readonly deniedPermissions = new Set<string>();
+  /** IAM v1 service accounts, their policies and keys. */
+  readonly iam = new IamState();
 
   constructor(
     readonly project: string,

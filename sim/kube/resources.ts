@@ -81,9 +81,13 @@ export const RESOURCE_TYPES: ResourceType[] = [
   type("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, { shortNames: ["netpol"] }),
   type("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, { shortNames: ["pdb"] }),
   type("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true),
+  type("", "v1", "secrets", "Secret", true),
+  type("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+  type("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
   type("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
   type("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
   type("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false, { verbs: ["create"] }),
+  type("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", false, { verbs: ["create"] }),
   type("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false, { verbs: ["create"] }),
 ];
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildWorld } from "./populate";
 import type { World } from "../world";
 import type { SimCluster } from "../kube/cluster";
-import { findCompromisedPod } from "./demo";
+import { findCompromisedPod, SHOP_GSA } from "./demo";
+import { authorize, userInfo } from "../kube/rbac";
 import { getContainerLog } from "./logs";
 import { controllerOf, isPodReady } from "../kube/controllers/labels";
 
@@ -100,5 +101,21 @@ describe("demo scenario", () => {
     expect(`${first.time} ${first.line}`).toMatch(/^\S+Z \{"level":"info","msg":"starting"/);
     const age = w.clock.now() - Date.parse(victim.metadata.creationTimestamp!);
     expect(age).toBeGreaterThan(3 * 86_400_000);
+  });
+
+  it("gives checkout's KSA a RoleBinding to read ConfigMaps and patch pods, a legacy token and a shared Workload Identity GSA", () => {
+    const cluster = demo().clusters.get("payments")!;
+    const victim = findCompromisedPod(cluster)!;
+    expect(victim.spec.serviceAccountName).toBe("checkout");
+    const sa = cluster.store.get("serviceaccounts", "shop", "checkout")!;
+    expect(sa.metadata.annotations?.["iam.gke.io/gcp-service-account"]).toBe(SHOP_GSA);
+    expect(cluster.store.get("serviceaccounts", "shop", "cart")!.metadata.annotations?.["iam.gke.io/gcp-service-account"]).toBe(SHOP_GSA);
+    const tokens = cluster.store.list("secrets", { namespace: "shop" }).filter((s) => s.type === "kubernetes.io/service-account-token");
+    expect(tokens.map((s) => s.metadata.annotations?.["kubernetes.io/service-account.name"])).toEqual(["checkout"]);
+    const who = userInfo("system:serviceaccount:shop:checkout");
+    expect(authorize(cluster, who, { verb: "patch", group: "", resource: "pods", namespace: "shop" }).allowed).toBe(true);
+    expect(authorize(cluster, who, { verb: "get", group: "", resource: "configmaps", namespace: "shop" }).allowed).toBe(true);
+    expect(authorize(cluster, who, { verb: "get", group: "", resource: "secrets", namespace: "shop" }).allowed).toBe(false);
+    expect(authorize(cluster, userInfo("system:serviceaccount:shop:cart"), { verb: "patch", group: "", resource: "pods", namespace: "shop" }).allowed).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { reconcileNow } from "../kube/controllers";
 import { recordEvent } from "../kube/events";
 import { rfc3339Nano, setContainerLog, type LogEntry } from "./logs";
 import { addEstablishedFlow } from "../kube/netpol/flows";
+import { addServiceAccount } from "../gcp/iam/service-accounts";
 
 // The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
 // and `storefront` (regional, legacy datapath without the Calico add-on, so it is not).
@@ -76,9 +77,10 @@ function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number;
   reconcileNow(world, cluster);
   createDeployment(cluster, "shop", "frontend", web("frontend", `${REGISTRY}/frontend:2.14.1`, { replicas: sizes.frontend, labels: { tier: "web" } }));
   reconcileNow(world, cluster);
-  createDeployment(cluster, "shop", "checkout", web("checkout", `${REGISTRY}/checkout:1.9.3`, { replicas: sizes.checkout, labels: { tier: "backend" } }));
+  addCheckoutIdentity(cluster);
+  createDeployment(cluster, "shop", "checkout", { ...web("checkout", `${REGISTRY}/checkout:1.9.3`, { replicas: sizes.checkout, labels: { tier: "backend" } }), serviceAccountName: "checkout" });
   reconcileNow(world, cluster);
-  createDeployment(cluster, "shop", "cart", web("cart", `${REGISTRY}/cart:3.2.0`, { replicas: sizes.cart }));
+  createDeployment(cluster, "shop", "cart", { ...web("cart", `${REGISTRY}/cart:3.2.0`, { replicas: sizes.cart }), serviceAccountName: "cart" });
   reconcileNow(world, cluster);
   if (sizes.cache) {
     createDeployment(cluster, "shop", "cache", {
@@ -112,6 +114,53 @@ function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number;
   });
   for (const sa of ["default"]) if (!store.get("serviceaccounts", "shop", sa)) store.create("serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, namespace: "shop" } });
   reconcileNow(world, cluster);
+}
+
+/** The Google service account checkout and cart both act as through Workload Identity. */
+export const SHOP_GSA = "checkout@acme-prod.iam.gserviceaccount.com";
+const RBAC = "rbac.authorization.k8s.io";
+
+// What the stolen token is worth: checkout's KSA reads ConfigMaps and may patch pods in shop
+// (so it could strip the quarantine label), it still has a legacy long-lived token Secret, and
+// its Workload Identity GSA is shared with cart, so disabling the GSA would take cart down too.
+function addCheckoutIdentity(cluster: SimCluster): void {
+  const { store } = cluster;
+  const ksa = (name: string) =>
+    store.create("serviceaccounts", {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name, namespace: "shop", annotations: { "iam.gke.io/gcp-service-account": SHOP_GSA } },
+      ...(name === "checkout" ? { secrets: [{ name: "checkout-token" }] } : {}),
+    });
+  ksa("checkout");
+  ksa("cart");
+  store.create("secrets", {
+    apiVersion: "v1",
+    kind: "Secret",
+    type: "kubernetes.io/service-account-token",
+    metadata: { name: "checkout-token", namespace: "shop", annotations: { "kubernetes.io/service-account.name": "checkout", "kubernetes.io/service-account.uid": store.get("serviceaccounts", "shop", "checkout")!.metadata.uid! } },
+    data: {
+      "ca.crt": Buffer.from("-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----\n").toString("base64"),
+      namespace: Buffer.from("shop").toString("base64"),
+      token: Buffer.from(`sim-legacy-token.${cluster.name}.shop.checkout`).toString("base64"),
+    },
+  });
+  store.create(`${RBAC}/roles`, {
+    apiVersion: `${RBAC}/v1`,
+    kind: "Role",
+    metadata: { name: "checkout-runtime", namespace: "shop" },
+    rules: [
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch"] },
+    ],
+  });
+  store.create(`${RBAC}/rolebindings`, {
+    apiVersion: `${RBAC}/v1`,
+    kind: "RoleBinding",
+    metadata: { name: "checkout-runtime", namespace: "shop" },
+    roleRef: { apiGroup: RBAC, kind: "Role", name: "checkout-runtime" },
+    subjects: [{ kind: "ServiceAccount", name: "checkout", namespace: "shop" }],
+  });
 }
 
 function buildPayments(world: World): { cluster: SimCluster; compromised: KObject } {
@@ -285,9 +334,29 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
   return stepped;
 }
 
+// The GSA behind checkout and cart (Workload Identity: both KSAs are workloadIdentityUser
+// members, from both clusters' shared workload pool), with one user-managed key someone
+// downloaded long ago next to the system-managed one Google rotates.
+function addShopServiceAccount(world: World): void {
+  const pool = `${world.project}.svc.id.goog`;
+  addServiceAccount(world.gcp.iam, world.project, {
+    email: SHOP_GSA,
+    displayName: "shop checkout and cart",
+    uniqueId: "104857600123456789012",
+    members: {
+      "roles/iam.workloadIdentityUser": [`serviceAccount:${pool}[shop/checkout]`, `serviceAccount:${pool}[shop/cart]`],
+    },
+    keys: [
+      { id: "3f1c0ffee0ddba11deadbeef0123456789abcdef", type: "USER_MANAGED", validAfter: "2025-06-02T09:14:31Z" },
+      { id: "9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3", type: "SYSTEM_MANAGED", validAfter: "2026-11-20T00:00:00Z" },
+    ],
+  });
+}
+
 export function buildDemoScenario(world: World): void {
   world.clock.advance(-BUILT_AGO_S);
   addNetwork(world);
+  addShopServiceAccount(world);
   const { cluster: payments, compromised } = buildPayments(world);
   const storefront = buildStorefront(world);
   addKubeDns(world, payments);

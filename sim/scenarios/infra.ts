@@ -293,6 +293,44 @@ export function seedClusterBasics(cluster: SimCluster, namespaces: string[]): vo
     },
     status: { loadBalancer: {} },
   });
+  seedDefaultRbac(cluster);
+}
+
+const RBAC = "rbac.authorization.k8s.io";
+
+// The bootstrap roles a real API server creates that matter to what Airlock asks: cluster-admin
+// for system:masters, the aggregated `view` role (its rules come from the aggregate-to-view
+// role, as on a real cluster), and system:basic-user, which lets every authenticated user ask
+// what it may do (SelfSubjectAccessReview), so `kubectl auth can-i --as=…` reaches the review.
+function seedDefaultRbac(cluster: SimCluster): void {
+  const role = (name: string, extra: Record<string, unknown>, labels?: Record<string, string>) =>
+    cluster.store.create(`${RBAC}/clusterroles`, { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name, labels: { "kubernetes.io/bootstrapping": "rbac-defaults", ...labels } }, ...extra });
+  const bind = (name: string, roleName: string, group: string) =>
+    cluster.store.create(`${RBAC}/clusterrolebindings`, {
+      apiVersion: `${RBAC}/v1`,
+      kind: "ClusterRoleBinding",
+      metadata: { name, labels: { "kubernetes.io/bootstrapping": "rbac-defaults" } },
+      roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: roleName },
+      subjects: [{ apiGroup: RBAC, kind: "Group", name: group }],
+    });
+  role("cluster-admin", { rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { nonResourceURLs: ["*"], verbs: ["*"] }] });
+  role("view", { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`${RBAC}/aggregate-to-view`]: "true" } }] }, rules: [] });
+  role(
+    "system:aggregate-to-view",
+    {
+      rules: [
+        { apiGroups: [""], resources: ["configmaps", "endpoints", "pods", "pods/log", "pods/status", "services", "serviceaccounts", "events"], verbs: ["get", "list", "watch"] },
+        { apiGroups: ["apps"], resources: ["deployments", "replicasets", "daemonsets", "statefulsets"], verbs: ["get", "list", "watch"] },
+        { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch"] },
+      ],
+    },
+    { [`${RBAC}/aggregate-to-view`]: "true" },
+  );
+  role("system:basic-user", {
+    rules: [{ apiGroups: ["authorization.k8s.io"], resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"], verbs: ["create"] }],
+  });
+  bind("cluster-admin", "cluster-admin", "system:masters");
+  bind("system:basic-user", "system:basic-user", "system:authenticated");
 }
 
 export interface NodeSpec {

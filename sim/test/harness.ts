@@ -50,6 +50,7 @@ export async function startSimProcess(args: string[] = []): Promise<SimProcess> 
     CLOUDSDK_CONFIG: gcloudConfig,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: ready.computeEndpoint,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: ready.containerEndpoint,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM: ready.iamEndpoint,
     CLOUDSDK_AUTH_DISABLE_CREDENTIALS: "true",
     CLOUDSDK_CORE_PROJECT: ready.project,
     CLOUDSDK_CORE_DISABLE_PROMPTS: "1",

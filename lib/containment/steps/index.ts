@@ -15,6 +15,7 @@ import { orphanPod } from "./orphan-pod";
 import { probeIsolation } from "./probe-isolation";
 import { removeExternalIp } from "./remove-external-ip";
 import { restartContainer } from "./restart-container";
+import { revokeCredentials } from "./revoke-credentials";
 import { scaleToZero } from "./scale-to-zero";
 import { snapshotNodeDisk } from "./snapshot-node-disk";
 import { tagNode } from "./tag-node";
@@ -30,6 +31,7 @@ export const STEPS: AnyStep[] = [
   excludeFromPolicies,
   applyDenyAll,
   probeIsolation,
+  revokeCredentials,
   detachServices,
   tagNode,
   firewallIsolate,

@@ -1,10 +1,26 @@
 import { RESOURCE_TYPES } from "../resources";
 import type { AccessDenial, SimCluster } from "../cluster";
 import type { KObject } from "../types";
+import { authorize, authorizeNonResource, userInfo, type UserInfo } from "../rbac";
 
-// SelfSubjectAccessReview and SelfSubjectRulesReview: everything is allowed except what the
-// control surface put in cluster.accessDenials, so the console's permission checks can be
-// tested both ways.
+// Two kinds of caller. The console's own kubeconfig identity (no impersonation) is a cluster
+// admin except for what the control surface put in cluster.accessDenials, so the console's
+// permission checks can be tested both ways without writing RBAC for it. Anyone else (an
+// impersonated user, `kubectl auth can-i --as=…`, or the subject of a SubjectAccessReview) is
+// judged by the RBAC objects in the cluster (../rbac.ts), as a real authorizer would.
+
+/** The console's kubeconfig user; requests without Impersonate-User headers act as it. */
+export const CONSOLE_USER = "airlock-sim";
+
+/** Who a request acts as: the Impersonate-User/-Group headers, or the console itself (undefined). */
+export function requestUser(headers: Record<string, string | string[] | undefined>): UserInfo | undefined {
+  const user = headers["impersonate-user"];
+  if (!user || Array.isArray(user)) return undefined;
+  const g = headers["impersonate-group"];
+  // Node joins repeated headers with ", "; group names carry no commas.
+  const groups = (Array.isArray(g) ? g : g ? [g] : []).flatMap((x) => x.split(",")).map((x) => x.trim()).filter(Boolean);
+  return userInfo(user, groups);
+}
 
 export interface ResourceAttributes {
   namespace?: string;
@@ -28,23 +44,46 @@ export function isDenied(cluster: SimCluster, a: ResourceAttributes): AccessDeni
   return cluster.accessDenials.find((d) => denialMatches(d, a));
 }
 
-export function reviewAccess(cluster: SimCluster, review: KObject): KObject {
-  const spec = review.spec ?? {};
+function decide(cluster: SimCluster, who: UserInfo | undefined, spec: KObject["spec"]): { allowed: boolean; denied?: boolean; reason: string } {
   const attrs: ResourceAttributes | undefined = spec.resourceAttributes;
-  let allowed = true;
-  if (attrs) allowed = !isDenied(cluster, attrs);
-  else if (spec.nonResourceAttributes) {
-    const verb = spec.nonResourceAttributes.verb;
-    allowed = !cluster.accessDenials.some((d) => d.resource === "*" && (d.verb === "*" || d.verb === verb) && d.namespace === undefined);
+  if (!who || who.user === CONSOLE_USER) {
+    let allowed = true;
+    if (attrs) allowed = !isDenied(cluster, attrs);
+    else if (spec.nonResourceAttributes) {
+      const verb = spec.nonResourceAttributes.verb;
+      allowed = !cluster.accessDenials.some((d) => d.resource === "*" && (d.verb === "*" || d.verb === verb) && d.namespace === undefined);
+    }
+    return allowed ? { allowed: true, reason: "simulated cluster: allowed" } : { allowed: false, denied: true, reason: "simulated cluster: denied by an access denial set through /_sim/" };
   }
+  if (attrs) {
+    const d = authorize(cluster, who, { verb: attrs.verb ?? "", group: attrs.group ?? "", resource: attrs.resource ?? "", subresource: attrs.subresource || undefined, namespace: attrs.namespace || undefined, name: attrs.name || undefined });
+    return d.allowed ? { allowed: true, reason: d.reason } : { allowed: false, reason: "" };
+  }
+  if (spec.nonResourceAttributes) return { allowed: authorizeNonResource(cluster, who, spec.nonResourceAttributes.verb ?? "", spec.nonResourceAttributes.path ?? ""), reason: "" };
+  return { allowed: false, reason: "" };
+}
+
+/** SelfSubjectAccessReview: as the caller (impersonated or the console). */
+export function reviewAccess(cluster: SimCluster, review: KObject, who?: UserInfo): KObject {
   return {
     ...review,
     apiVersion: "authorization.k8s.io/v1",
     kind: "SelfSubjectAccessReview",
     metadata: { ...(review.metadata ?? {}), creationTimestamp: null as unknown as string },
-    status: allowed
-      ? { allowed: true, reason: "simulated cluster: allowed" }
-      : { allowed: false, denied: true, reason: "simulated cluster: denied by an access denial set through /_sim/" },
+    status: decide(cluster, who, review.spec ?? {}),
+  };
+}
+
+/** SubjectAccessReview: as spec.user with spec.groups, plus the groups the authenticator would add. */
+export function reviewSubjectAccess(cluster: SimCluster, review: KObject): KObject {
+  const spec = review.spec ?? {};
+  const who = userInfo(String(spec.user ?? ""), Array.isArray(spec.groups) ? spec.groups.map(String) : []);
+  return {
+    ...review,
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SubjectAccessReview",
+    metadata: { ...(review.metadata ?? {}), creationTimestamp: null as unknown as string },
+    status: decide(cluster, who, spec),
   };
 }
 

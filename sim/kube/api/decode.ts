@@ -244,6 +244,9 @@ const KNOWN_TOP: Record<string, string[]> = {
   ],
   serviceaccounts: ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
   "discovery.k8s.io/endpointslices": ["addressType", "endpoints", "ports"],
+  secrets: ["data", "stringData", "type", "immutable"],
+  "rbac.authorization.k8s.io/roles": ["rules"],
+  "rbac.authorization.k8s.io/rolebindings": ["roleRef", "subjects"],
   "rbac.authorization.k8s.io/clusterroles": ["rules", "aggregationRule"],
   "rbac.authorization.k8s.io/clusterrolebindings": ["roleRef", "subjects"],
 };

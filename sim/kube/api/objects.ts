@@ -10,7 +10,8 @@ import { deleteObject, deleteOptionsFrom, type DeleteOptions } from "./delete";
 import { listObjects } from "./list";
 import { applyPatch, patchTypeOf } from "./patch";
 import { negotiate, sendList, sendObject, sendOne } from "./respond";
-import { reviewAccess, reviewRules } from "./access-review";
+import { reviewAccess, reviewRules, reviewSubjectAccess } from "./access-review";
+import type { UserInfo } from "../rbac";
 import { validateEphemeralUpdate, validateObject, validateUpdate } from "./validate";
 import { serveWatch } from "./watch";
 
@@ -28,6 +29,8 @@ export interface RequestContext {
   namespace: string | undefined;
   name: string | undefined;
   subresource: string | undefined;
+  /** Who the request acts as when it carries Impersonate-User; undefined: the console itself. */
+  who?: UserInfo;
   body(): Promise<Buffer>;
 }
 
@@ -112,7 +115,8 @@ export async function createObject(ctx: RequestContext): Promise<void> {
   const t = ctx.type;
   const dryRun = isDryRun(ctx.query);
   const obj = await decodeObject(ctx);
-  if (t.key === "authorization.k8s.io/selfsubjectaccessreviews") return sendObject(ctx.res, 201, reviewAccess(ctx.cluster, obj));
+  if (t.key === "authorization.k8s.io/selfsubjectaccessreviews") return sendObject(ctx.res, 201, reviewAccess(ctx.cluster, obj, ctx.who));
+  if (t.key === "authorization.k8s.io/subjectaccessreviews") return sendObject(ctx.res, 201, reviewSubjectAccess(ctx.cluster, obj));
   if (t.key === "authorization.k8s.io/selfsubjectrulesreviews") return sendObject(ctx.res, 201, reviewRules(ctx.cluster, obj));
   checkNamespace(ctx, obj);
   if (t.namespaced && !obj.metadata.namespace) obj.metadata.namespace = "default";

@@ -145,6 +145,11 @@ const RESOURCE_ATTRIBUTES: Message = {
   7: f("name", "string"),
 };
 
+// rbac/v1 Subject and RoleRef, for `kubectl create rolebinding|clusterrolebinding`.
+const RBAC_SUBJECT: Message = { 1: f("kind", "string"), 2: f("apiGroup", "string"), 3: f("name", "string"), 4: f("namespace", "string") };
+const ROLE_REF: Message = { 1: f("apiGroup", "string"), 2: f("kind", "string"), 3: f("name", "string") };
+const ROLE_BINDING: Message = { 1: f("metadata", OBJECT_META), 2: f("subjects", RBAC_SUBJECT, true), 3: f("roleRef", ROLE_REF) };
+
 /** Messages by "<apiVersion>/<kind>" as runtime.Unknown's TypeMeta names them. */
 const KINDS: Record<string, Message> = {
   "policy/v1/Eviction": { 1: f("metadata", OBJECT_META), 2: f("deleteOptions", DELETE_OPTIONS) },
@@ -166,6 +171,8 @@ const KINDS: Record<string, Message> = {
     1: f("metadata", OBJECT_META),
     2: f("spec", { 1: f("resourceAttributes", RESOURCE_ATTRIBUTES), 2: f("nonResourceAttributes", { 1: f("path", "string"), 2: f("verb", "string") }) }),
   },
+  "rbac.authorization.k8s.io/v1/RoleBinding": ROLE_BINDING,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ROLE_BINDING,
   "authorization.k8s.io/v1/SelfSubjectRulesReview": { 1: f("metadata", OBJECT_META), 2: f("spec", { 1: f("namespace", "string") }) },
 };
 

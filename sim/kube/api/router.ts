@@ -6,7 +6,8 @@ import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
 import { ApiError, forbidden, methodNotAllowed } from "../errors";
 import { findResource, type ResourceType } from "../resources";
-import { isDenied } from "./access-review";
+import { CONSOLE_USER, isDenied, requestUser } from "./access-review";
+import { authorize, type UserInfo } from "../rbac";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
 import { createObject, deleteCollection, deleteOne, getObject, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
 import { openApiGroupVersionDoc, openApiRoot } from "./openapi";
@@ -74,14 +75,16 @@ function verbOf(method: string, target: Target, watch: boolean): string {
   }
 }
 
-function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target: Target): void {
+function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target: Target, who?: UserInfo): void {
   if (t.group === "authorization.k8s.io") return;
-  const denial = isDenied(cluster, { verb, group: t.group, resource: t.resource, subresource: target.subresource, namespace: target.namespace, name: target.name });
-  if (!denial) return;
+  const attrs = { verb, group: t.group, resource: t.resource, subresource: target.subresource, namespace: target.namespace, name: target.name };
+  // An impersonated request is authorized as the impersonated user, by the cluster's RBAC.
+  const denied = who && who.user !== CONSOLE_USER ? !authorize(cluster, who, attrs).allowed : !!isDenied(cluster, attrs);
+  if (!denied) return;
   const res = target.subresource ? `${t.resource}/${target.subresource}` : t.resource;
   const what = target.name ? `${t.group ? `${t.resource}.${t.group}` : t.resource} "${target.name}"` : t.group ? `${t.resource}.${t.group}` : t.resource;
   const scope = target.namespace ? ` in the namespace "${target.namespace}"` : " at the cluster scope";
-  const err = forbidden(`${what} is forbidden: User "airlock-sim" cannot ${verb} resource "${res}" in API group "${t.group}"${scope}`);
+  const err = forbidden(`${what} is forbidden: User "${who?.user ?? CONSOLE_USER}" cannot ${verb} resource "${res}" in API group "${t.group}"${scope}`);
   throw new ApiError(err.code, err.reason, err.message, { name: target.name, group: t.group, kind: t.resource });
 }
 
@@ -149,7 +152,8 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   const { type } = target;
   const watch = target.watchPath || query.get("watch") === "true" || query.get("watch") === "1";
   const verb = verbOf(method, target, watch);
-  checkAccess(cluster, type, verb, target);
+  const who = requestUser(req.headers);
+  checkAccess(cluster, type, verb, target, who);
 
   let cached: Buffer | undefined;
   const ctx: RequestContext = {
@@ -162,6 +166,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     namespace: target.namespace,
     name: target.name,
     subresource: target.subresource,
+    who,
     body: async () => (cached ??= await readBody(req)),
   };
 
@@ -237,7 +242,7 @@ export function handleKubeUpgrade(world: World, cluster: SimCluster, req: Incomi
     const handler = findUpgradeHandler(target.type.key, target.subresource);
     if (!handler) return reject(404, "Not Found", NOT_FOUND().toStatus());
     try {
-      checkAccess(cluster, target.type, "create", target);
+      checkAccess(cluster, target.type, "create", target, requestUser(req.headers));
       cluster.store.mustGet(target.type.key, target.namespace, target.name);
     } catch (err) {
       if (err instanceof ApiError) return reject(err.code, err.reason, err.toStatus());

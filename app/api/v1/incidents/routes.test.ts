@@ -71,7 +71,7 @@ describe("/api/v1/incidents doors", () => {
 
     const detail = await call(detailRoute, "GET", `/api/v1/incidents/${id}`, { id }, analyst);
     expect(detail.status).toBe(200);
-    expect(detail.body.stages.map((s: { stage: string }) => s.stage)).toEqual(["evidence", "isolate", "network", "services", "node-network", "eradicate"]);
+    expect(detail.body.stages.map((s: { stage: string }) => s.stage)).toEqual(["evidence", "isolate", "network", "credentials", "services", "node-network", "eradicate"]);
     const cordonSummary = detail.body.stages[1].steps.find((s: { id: string }) => s.id === "cordon-node");
     expect(cordonSummary).toMatchObject({ status: "not-run", reversible: true, preflight: { ok: true } });
     expect(detail.body.preflight.defeatingPolicies).toEqual([{ name: "allow-checkout-from-frontend", directions: ["ingress"] }]);
