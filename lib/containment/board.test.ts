@@ -15,6 +15,7 @@ import { excludeFromPolicies } from "./steps/exclude-from-policies";
 import { firewallIsolate } from "./steps/firewall-isolate";
 import { labelQuarantine } from "./steps/label-quarantine";
 import { probeIsolation } from "./steps/probe-isolation";
+import { revokeCredentials } from "./steps/revoke-credentials";
 import { snapshotNodeDisk } from "./steps/snapshot-node-disk";
 import { tagNode } from "./steps/tag-node";
 import { EGRESS_DENY } from "./steps/support/firewall";
@@ -67,13 +68,22 @@ async function isolatedPod(h: Harness) {
 }
 
 describe("containment board", () => {
-  it("shows every layer not started on a fresh incident, and says why credentials cannot be", async () => {
+  it("shows every layer not started on a fresh incident, and says a stolen token still works", async () => {
     const h = new Harness(await openIncident());
     const rows = await boardRows(h.incident, h.runs);
     expect(rows.map((r) => r.layer)).toEqual(["workload", "pod-ingress", "pod-egress", "services", "node-network", "credentials", "evidence"]);
     for (const r of rows) expect(r.state, r.layer).toBe("not-started");
-    expect(byLayer(rows, "credentials").why).toMatch(/No credential step yet: a stolen service-account token still works/);
+    expect(byLayer(rows, "credentials").why).toMatch(/stolen service-account token still works from outside the pod until revoke-credentials runs/);
     expect(byLayer(rows, "services").why).toMatch(/checkout/);
+  });
+
+  it("credentials: in effect once revoke-credentials verifies, released after its undo", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(revokeCredentials);
+    const contained = byLayer(await boardRows(h.incident, h.runs), "credentials");
+    expect(contained.state, contained.why).toBe("in-effect");
+    await undoRecorded(h, revokeCredentials);
+    expect(byLayer(await boardRows(h.incident, h.runs), "credentials").state).toBe("released");
   });
 
   it("pod network: pending during the propagation window, in effect after it, not contained once the policy is deleted out of band", async () => {

@@ -248,8 +248,11 @@ async function evidenceRow(f: Facts): Promise<BoardRow> {
   return stepsLayer(f, "evidence", ["collect-evidence", "snapshot-node-disk"], links);
 }
 
-function credentialsRow(): BoardRow {
-  return row("credentials", "not-started", "No credential step yet: a stolen service-account token still works until it is revoked by hand.");
+async function credentialsRow(f: Facts): Promise<BoardRow> {
+  const r = await stepsLayer(f, "credentials", ["revoke-credentials"]);
+  // Network isolation does not stop a token used from elsewhere: say so while nothing revoked it.
+  if (r.state === "not-started") return { ...r, why: `${r.why} A stolen service-account token still works from outside the pod until revoke-credentials runs.` };
+  return r;
 }
 
 /** Every layer's state for an incident and its runs, read live now. Reads only. */
@@ -265,14 +268,15 @@ export async function boardRows(incident: Incident, runs: StepRunRow[], evidence
     }
   };
   const one = (r: BoardRow[]) => r[0];
-  const [workload, [ingress, egress], services, node, ev] = await Promise.all([
+  const [workload, [ingress, egress], services, node, ev, credentials] = await Promise.all([
     guard(["workload"], () => stepsLayer(f, "workload", ["cordon-node", "drain-node", "orphan-pod"]), one),
     guard(["pod-ingress", "pod-egress"], () => podNetworkRows(f), (r) => [r[0], r[1]] as [BoardRow, BoardRow]),
     guard(["services"], () => servicesRow(f), one),
     guard(["node-network"], () => nodeNetworkRow(f), one),
     guard(["evidence"], () => evidenceRow(f), one),
+    guard(["credentials"], () => credentialsRow(f), one),
   ]);
-  return [workload, ingress, egress, services, node, credentialsRow(), ev];
+  return [workload, ingress, egress, services, node, credentials, ev];
 }
 
 /**
