@@ -186,7 +186,7 @@ describe("lead review doors against the simulator", () => {
     const layer = (l: string) => after.containment.rows.find((x: Json) => x.layer === l);
     expect(layer("workload")).toMatchObject({ state: "released" });
     expect(layer("evidence")).toMatchObject({ state: "in-effect" });
-    expect(layer("credentials").why).toMatch(/No credential step yet/);
+    expect(layer("credentials").why).toMatch(/stolen service-account token still works/);
     expect(after.containment.timeToContain).toMatchObject({ openedFrom: "incident", containedAt: null });
     expect(after.timeline.some((e: Json) => e.kind === "undo" && e.stepId === "cordon-node" && e.outcome === "success")).toBe(true);
   });
