@@ -13,6 +13,7 @@ import { labelQuarantine } from "./label-quarantine";
 import { nodeRuntimeCommands } from "./node-runtime-commands";
 import { orphanPod } from "./orphan-pod";
 import { probeIsolation } from "./probe-isolation";
+import { protectNode } from "./protect-node";
 import { removeExternalIp } from "./remove-external-ip";
 import { restartContainer } from "./restart-container";
 import { scaleToZero } from "./scale-to-zero";
@@ -25,6 +26,7 @@ export const STEPS: AnyStep[] = [
   snapshotNodeDisk,
   cordonNode,
   labelQuarantine,
+  protectNode,
   drainNode,
   orphanPod,
   excludeFromPolicies,
