@@ -1,5 +1,6 @@
 import "server-only";
 import type { AnyStep } from "../types";
+import { abandonNodeVm } from "./abandon-node-vm";
 import { applyDenyAll } from "./apply-deny-all";
 import { collectEvidence } from "./collect-evidence";
 import { cordonNode } from "./cordon-node";
@@ -27,6 +28,7 @@ export const STEPS: AnyStep[] = [
   cordonNode,
   labelQuarantine,
   protectNode,
+  abandonNodeVm,
   drainNode,
   orphanPod,
   excludeFromPolicies,
