@@ -148,6 +148,24 @@ const drain: StepDefinition = {
   },
 };
 
+// A step whose own plan carries a lock (as drain-node does until protect-node has run).
+let nodeProtected = false;
+const lockedStep: StepDefinition = {
+  ...evidence,
+  id: "locked-step",
+  stage: "isolate",
+  title: "Locked until protected",
+  async plan() {
+    return {
+      changes: [{ target: "Node", action: "patch" }],
+      commands: [],
+      warnings: [],
+      data: {},
+      ...(nodeProtected ? {} : { lock: { id: "protect-node-first", message: "Run protect-node first", skips: "the node is left unprotected" } }),
+    };
+  },
+};
+
 const leadOnly: StepDefinition = { ...evidence, id: "lead-only", stage: "network", role: "lead", title: "Lead only" };
 
 let flaky = 0;
@@ -168,13 +186,14 @@ beforeAll(async () => {
   process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
   resetConfigForTests();
   ({ db, close } = await freshDb());
-  setTestSteps([cordon, label, evidence, deletePod, drain, leadOnly, flakyStep]);
+  setTestSteps([cordon, label, evidence, deletePod, drain, leadOnly, flakyStep, lockedStep]);
 });
 afterAll(async () => {
   setTestSteps(undefined);
   await close();
 });
 beforeEach(() => {
+  nodeProtected = false;
   cordoned = false;
   quarantined = false;
   apiCalls = [];
@@ -314,6 +333,31 @@ describe("executeStep", () => {
     expect(entries.map((e) => e.kind)).toEqual(["plan", "refused", "override", "intent", "result", "verify"]);
     expect(entries[1].details).toMatchObject({ status: 400 });
     expect(entries[2].details).toMatchObject({ reason: "node auto-repair will destroy it anyway" });
+  });
+
+  it("refuses a plan's own lock like the evidence lock: only an approver, with a reason, on the timeline", async () => {
+    const inc = await givenIncident(analyst);
+    const both = caller("both@demo.local", "analyst", "approver");
+    const plan = await planStep(analyst, inc.id, "locked-step");
+    expect(plan.lock).toMatchObject({ id: "protect-node-first", message: "Run protect-node first" });
+    expect(plan.blocked).toBeUndefined();
+    await expect(executeStep(analyst, inc.id, "locked-step", { planHash: plan.planHash })).rejects.toMatchObject({ status: 409, reason: "protect-node-first" });
+    await expect(executeStep(analyst, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "auto-repair is off in the console" })).rejects.toMatchObject({ status: 403 });
+    await expect(executeStep(both, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "short" })).rejects.toMatchObject({
+      status: 400,
+      message: "Say why the node is left unprotected",
+    });
+    await executeStep(both, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "pool repair is handled by the platform team" });
+    const entries = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.stepId === "locked-step");
+    expect(entries.map((e) => e.kind)).toEqual(["plan", "refused", "refused", "refused", "override", "intent", "result", "verify"]);
+    expect(entries[0].details).toMatchObject({ lock: "protect-node-first" });
+    expect(entries[4].details).toMatchObject({ lock: "protect-node-first", reason: "pool repair is handled by the platform team" });
+
+    // Once the precondition holds the plan has no lock and anyone with the step's role runs it.
+    nodeProtected = true;
+    const free = await planStep(analyst, inc.id, "locked-step");
+    expect(free.lock).toBeUndefined();
+    expect(await executeStep(analyst, inc.id, "locked-step", { planHash: free.planHash })).toMatchObject({ outcome: "success" });
   });
 
   it("lets one execution run per (incident, step): a second concurrent request gets 409", async () => {

@@ -46,6 +46,9 @@ export function kubeCallOf(method: string): KubeCall | null {
 const HELPERS: Record<string, KubeCall[]> = {
   readIncidentPod: [{ verb: "get", resource: "pods", group: "" }],
   listPolicies: [{ verb: "list", resource: "networkpolicies", group: "networking.k8s.io" }],
+  // Reads the Node (its pool label and scale-down annotation) to say what threatens it.
+  nodeThreats: [{ verb: "get", resource: "nodes", group: "" }],
+  unprotectedNodeLock: [{ verb: "get", resource: "nodes", group: "" }],
   // WebSocket exec is a GET upgrade (authorized as get before Kubernetes 1.35, as create after).
   Exec: [
     { verb: "create", resource: "pods", group: "", subresource: "exec" },
@@ -101,7 +104,7 @@ export function gcpCallsIn(source: string): string[][] {
   if (/\.listClusters\(/.test(source)) out.push(["container.clusters.list"]);
   if (/\.getCluster\(\{/.test(source)) out.push(["container.clusters.get"]);
   // Node pools are part of the cluster resource in IAM: reading one is clusters.get, changing its management clusters.update.
-  if (/\b(?:getNodePool|readNodePool|nodeThreats)\(/.test(source)) out.push(["container.clusters.get"]);
+  if (/\b(?:getNodePool|readNodePool|nodeThreats|unprotectedNodeLock)\(/.test(source)) out.push(["container.clusters.get"]);
   if (/\.setNodePoolManagement\(/.test(source)) out.push(["container.clusters.update"]);
   if (/\b(?:getOperation|waitGkeOperation)\(/.test(source)) out.push(["container.operations.get"]);
   // waitOperation polls whichever operation the call started: zonal or global.

@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { containerClient } from "@/lib/gcp/clients";
-import { defineStep, type Change, type StepContext, type Warning } from "../types";
+import { defineStep, type Change, type PlanLock, type StepContext, type Warning } from "../types";
+import { abandonNodeVm } from "./abandon-node-vm";
 import { kubectl, sh } from "./support/commands";
 import { gcpFailure } from "./support/gcp";
 import { apis, dryRun, kubeFailure, patchOptions, PatchStrategy, readOrNull, withRetry } from "./support/kube";
@@ -87,7 +88,7 @@ export const protectNode = defineStep<Data, RunRecord>()({
     if (!node) return { changes: [], commands: [], warnings: [], blocked: "The pod is not scheduled on a node." };
     const live = await readOrNull(() => apis(ctx).core.readNode({ name: node }));
     if (!live) return { changes: [], commands: [], warnings: [], blocked: `Node ${node} no longer exists.` };
-    const t = await nodeThreats(ctx, live);
+    const t = await nodeThreats(ctx.incident, live);
     const commands = commandsFor(ctx, t);
     if (ctx.params.mode === "abandon") {
       return {
@@ -185,7 +186,7 @@ export const protectNode = defineStep<Data, RunRecord>()({
     if (!node) return { holds: false, message: "The pod is not scheduled on a node." };
     const live = await readOrNull(() => apis(ctx).core.readNode({ name: node }));
     if (!live) return { holds: false, message: `Node ${node} no longer exists.` };
-    const t = await nodeThreats(ctx, live);
+    const t = await nodeThreats(ctx.incident, live);
     const annotated = live.metadata?.annotations?.[SCALE_DOWN_DISABLED] === "true";
     const left = (t?.threats ?? []).filter((x) => x.id === "auto-repair" || x.id === "auto-upgrade" || x.id === "autoscaling");
     const holds = annotated && left.length === 0 && t?.management != null;
@@ -225,3 +226,24 @@ export const protectNode = defineStep<Data, RunRecord>()({
     return { outcome: "success", message: `Node ${node}: ${done.join("; ")}.` };
   },
 });
+
+/**
+ * The lock drain-node and firewall-isolate carry while GKE may still replace the node: a drain
+ * leaves it empty (the autoscaler's pick) and isolation makes it NotReady (auto-repair's). Lifted
+ * once protect-node or abandon-node-vm has succeeded for this incident, or by an approver's
+ * override. Reads only; undefined where nothing threatens the node.
+ */
+export async function unprotectedNodeLock(ctx: StepContext, action: string): Promise<PlanLock | undefined> {
+  if (ctx.priorRecordOf(protectNode) || ctx.priorRecordOf(abandonNodeVm)) return undefined;
+  const t = await nodeThreats(ctx.incident);
+  if (!t?.threats.length) return undefined;
+  return {
+    id: "protect-node-first",
+    message:
+      `GKE may replace node ${t.node} ${action}: ${t.threats.map((x) => x.id).join(", ")}. ` +
+      (t.autopilot
+        ? "On Autopilot it cannot be protected: snapshot the boot disk and collect evidence, then an approver may override with a reason."
+        : "Run protect-node (or abandon-node-vm) first; an approver may override with a reason."),
+    skips: "the node is left unprotected",
+  };
+}

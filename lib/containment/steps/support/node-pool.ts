@@ -3,9 +3,10 @@ import type { V1Node } from "@kubernetes/client-node";
 import { containerClient } from "@/lib/gcp/clients";
 import { HttpError } from "@/lib/http/errors";
 import { statusOf, withRetry } from "@/lib/kube/retry";
-import type { StepContext } from "../../types";
-import { clusterFacts } from "./cluster";
-import { apis, readOrNull } from "./kube";
+import { getCluster } from "@/lib/clusters/registry";
+import { kubeApis } from "@/lib/kube/clients";
+import type { Incident } from "../../types";
+import { readOrNull } from "./kube";
 
 // What GKE may do to the incident's node on its own (repair it, scale it away, upgrade it):
 // each of these replaces the VM and its boot disk, which is the evidence.
@@ -30,8 +31,9 @@ export type NodeThreats = {
 };
 
 /** The GKE coordinates of the incident's cluster, or null when it is not a known GKE cluster. */
-async function gkeCluster(ctx: StepContext) {
-  const facts = await clusterFacts(ctx);
+async function gkeCluster(incident: Incident) {
+  // Unreadable facts leave the threats unknown (no pool found), which plans warn about; never a guess.
+  const facts = await getCluster(incident.targets.cluster).catch(() => null);
   if (!facts?.project || !facts.location || !facts.name) return { facts, cluster: null };
   return { facts, cluster: { project: facts.project, location: facts.location, name: facts.name } };
 }
@@ -50,13 +52,13 @@ export async function readNodePool(path: string) {
   }
 }
 
-/** Reads the node, its pool and its cluster; null when the node is gone. Reads only. */
-export async function nodeThreats(ctx: StepContext, knownNode?: V1Node | null): Promise<NodeThreats | null> {
-  const name = ctx.incident.targets.node;
+/** Reads the node, its pool and its cluster; null when the node is gone. Reads only (plans and preflight call it). */
+export async function nodeThreats(incident: Incident, knownNode?: V1Node | null): Promise<NodeThreats | null> {
+  const name = incident.targets.node;
   if (!name) return null;
-  const node = knownNode ?? (await readOrNull(() => apis(ctx).core.readNode({ name })));
+  const node = knownNode ?? (await readOrNull(() => kubeApis(incident.targets.cluster).core.readNode({ name })));
   if (!node) return null;
-  const { facts, cluster } = await gkeCluster(ctx);
+  const { facts, cluster } = await gkeCluster(incident);
   const poolName = node.metadata?.labels?.[NODE_POOL_LABEL] ?? null;
   const poolPath = cluster && poolName ? poolPathOf(cluster, poolName) : null;
   const pool = poolPath ? await readNodePool(poolPath) : null;
