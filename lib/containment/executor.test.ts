@@ -10,7 +10,7 @@ import type { Db } from "@/lib/store";
 import { executeStep, planStep, undoStep } from "./executor";
 import { listRuns } from "./runs";
 import { reconcileInterrupted } from "./reconcile";
-import { releasePlan } from "./release";
+import { releaseByHand, releasePlan } from "./release";
 import { setTestSteps } from "./registry";
 import { caller, freshDb, givenIncident } from "./testing";
 import type { StepDefinition } from "./types";
@@ -166,6 +166,18 @@ const lockedStep: StepDefinition = {
   },
 };
 
+// Irreversible, and leaves work behind (as abandon-node-vm leaves a VM to delete).
+const leaveBehind: StepDefinition = {
+  ...evidence,
+  id: "leave-behind",
+  stage: "isolate",
+  title: "Leave a VM behind",
+  ui: { releaseNote: "Delete the VM by hand." },
+  async execute() {
+    return { outcome: "success", message: "VM vm-1 abandoned" };
+  },
+};
+
 const leadOnly: StepDefinition = { ...evidence, id: "lead-only", stage: "network", role: "lead", title: "Lead only" };
 
 let flaky = 0;
@@ -186,7 +198,7 @@ beforeAll(async () => {
   process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
   resetConfigForTests();
   ({ db, close } = await freshDb());
-  setTestSteps([cordon, label, evidence, deletePod, drain, leadOnly, flakyStep, lockedStep]);
+  setTestSteps([cordon, label, evidence, deletePod, drain, leadOnly, flakyStep, lockedStep, leaveBehind]);
 });
 afterAll(async () => {
   setTestSteps(undefined);
@@ -398,6 +410,15 @@ describe("executeStep", () => {
 });
 
 describe("undo and release", () => {
+  it("lists what release cannot undo but a person must finish, and leaves it out of the undo list", async () => {
+    const inc = await givenIncident(analyst);
+    expect(await releaseByHand(inc.id)).toEqual([]);
+    const p = await planStep(analyst, inc.id, "leave-behind");
+    await executeStep(analyst, inc.id, "leave-behind", { planHash: p.planHash });
+    expect(await releaseByHand(inc.id)).toEqual([expect.objectContaining({ stepId: "leave-behind", note: "Delete the VM by hand.", message: "VM vm-1 abandoned" })]);
+    expect(await releasePlan(inc.id)).toEqual([]);
+  });
+
   it("lists reversible runs newest first and undoes each with its record", async () => {
     const inc = await givenIncident(analyst);
     for (const id of ["cordon-node", "label-quarantine", "collect-evidence"]) {

@@ -139,9 +139,13 @@ export const incidentsApi: OpenApiFragment = {
     "/api/v1/incidents/{id}/release": {
       get: {
         tags,
-        summary: "Reversible steps still in force, newest first: undo each in this order to release",
+        summary: "Reversible steps still in force, newest first: undo each in this order to release; byHand: what release cannot undo and a person must finish (an abandoned VM to delete)",
         parameters: [id],
-        responses: { "200": jsonResponse("Release items", obj({ items: { type: "array", items: { type: "object" } } })), "404": notFound, ...standardErrors },
+        responses: {
+          "200": jsonResponse("Release items", obj({ items: { type: "array", items: { type: "object" } }, byHand: { type: "array", items: { type: "object" } } })),
+          "404": notFound,
+          ...standardErrors,
+        },
       },
     },
     "/api/v1/incidents/{id}/steps/{stepId}/plan": {

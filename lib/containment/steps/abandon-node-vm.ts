@@ -57,6 +57,10 @@ export const abandonNodeVm = defineStep<Data, RunRecord>()({
   summary:
     "Removes the node's VM from its managed instance group (abandonInstances) so GKE can no longer repair, upgrade or scale it away. Irreversible: the VM keeps running outside the pool and must be deleted by hand after the investigation.",
   record,
+  ui: {
+    releaseNote:
+      "The VM was abandoned from its instance group: it runs outside GKE's care and release cannot put it back. Once the investigation is over, delete it by hand (the command is below).",
+  },
   needs: {
     instance: true,
     gcp: ["compute.instances.get", "compute.instanceGroupManagers.get", "compute.instanceGroupManagers.update", "compute.zoneOperations.get"],
