@@ -16,6 +16,7 @@ const STEP = {
   evidence: "Collect evidence",
   cordon: "Cordon the node",
   label: "Label the pod quarantine=true",
+  protect: "Protect the node from GKE",
   drain: "Drain the node",
   exclude: "Exclude the pod from existing allow policies",
   denyAll: "Apply the deny-all NetworkPolicy",
@@ -92,10 +93,14 @@ test("isolates the workload: cordon, label, drain with typed confirmation and li
   await drain.getByRole("button", { name: "Plan" }).click();
   await expect(drain.getByRole("alert").filter({ hasText: /Blocked/ })).toBeVisible();
   await expect(drain.getByRole("button", { name: "Execute" })).toBeDisabled();
+  // The drained node is what the autoscaler removes: locked until protect-node has run.
+  await expect(drain.getByText(/Locked: GKE may replace node/)).toBeVisible();
+  await runStep(STEP.protect);
 
   await drain.getByRole("checkbox", { name: /Force/ }).check();
   await drain.getByRole("button", { name: "Plan again" }).click();
   await expect(drain.getByRole("alert").filter({ hasText: /Blocked/ })).toHaveCount(0);
+  await expect(drain.getByText(/Locked: GKE may replace node/)).toHaveCount(0);
   const execute = drain.getByRole("button", { name: "Execute" });
   await expect(execute).toBeDisabled();
   await drain.getByLabel("Type the pod name to confirm").fill(`${target.name}-typo`);
@@ -151,6 +156,7 @@ test("releases the pod: undoes every reversible step, newest first", async () =>
     { title: STEP.detach, confirm: true },
     { title: STEP.denyAll },
     { title: STEP.exclude },
+    { title: STEP.protect },
     { title: STEP.label },
     { title: STEP.cordon },
   ];

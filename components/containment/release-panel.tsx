@@ -4,7 +4,7 @@ import { startTransition, useActionState } from "react";
 import { undoStepAction } from "@/app/incidents/actions/undo-step";
 import { ActionResult, type ActionState } from "@/components/ui/action-result";
 import type { RunOutcome } from "@/lib/containment/executor";
-import type { ReleaseItem } from "@/lib/containment/release";
+import type { ByHandItem, ReleaseItem } from "@/lib/containment/release";
 import { ReleaseItemView } from "./release-item";
 
 type Undo = { stepId: string; confirm?: string };
@@ -14,7 +14,7 @@ type Undo = { stepId: string; confirm?: string };
  * order), each undone on its own. The outcome lives here, not in the item, because a
  * successful undo removes the item from the list the server sends back.
  */
-export function ReleasePanel({ incidentId, items, podName }: { incidentId: string; items: ReleaseItem[]; podName: string }) {
+export function ReleasePanel({ incidentId, items, byHand = [], podName }: { incidentId: string; items: ReleaseItem[]; byHand?: ByHandItem[]; podName: string }) {
   const [state, dispatch, pending] = useActionState<ActionState<RunOutcome>, Undo>(
     async (_prev, u) => undoStepAction({ id: incidentId, stepId: u.stepId, ...(u.confirm !== undefined ? { confirm: u.confirm } : {}) }),
     null,
@@ -39,6 +39,19 @@ export function ReleasePanel({ incidentId, items, podName }: { incidentId: strin
             />
           ))}
         </ol>
+      )}
+      {byHand.length > 0 && (
+        <div>
+          <h3 className="text-sm font-semibold">Left to do by hand (release cannot undo these)</h3>
+          <ul aria-label="Left to do by hand" className="mt-1 space-y-2">
+            {byHand.map((b) => (
+              <li key={b.runId} className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950">
+                <strong>{b.title}</strong> (<code>{b.stepId}</code>, {b.executedAt} by {b.executedBy}): {b.note}
+                {b.message ? <span className="block text-xs">{b.message}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <ActionResult
         state={state}

@@ -93,8 +93,14 @@ export function StepCard({
   const titleId = `${step.id}-title`;
   const blockedId = `${step.id}-blocked`;
   const running = pending || step.status === "running";
-  const lock = step.lockedUntilStep && !evidenceDone ? `Locked: eradicate steps stay locked until ${step.lockedUntilStep} has succeeded for this incident.` : null;
   const plan = state.plan?.view ?? null;
+  // The evidence lock is known before planning; a step's own lock (protect-node first) comes with its plan.
+  const lock =
+    step.lockedUntilStep && !evidenceDone
+      ? `Locked: eradicate steps stay locked until ${step.lockedUntilStep} has succeeded for this incident.`
+      : plan?.lock
+        ? `Locked: ${plan.lock.message}`
+        : null;
   const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
   const tookEffect = step.status === "succeeded" || step.status === "noop";
   const effectiveAt = panel?.kind === "propagation-countdown" && tookEffect ? step.lastRun?.effectiveAt : null;

@@ -7,7 +7,7 @@ import { EVIDENCE_STEP, lockedUntilEvidence, needsConfirmation } from "./executo
 import { requireIncident } from "./incidents";
 import { listProgress, listRuns, parseRecord, type ProgressLine } from "./runs";
 import { preflight, type Preflight, type StepPreflight } from "./preflight";
-import { releasePlan, type ReleaseItem } from "./release";
+import { releaseByHand, releasePlan, type ByHandItem, type ReleaseItem } from "./release";
 import { requireStep, stepsByStage } from "./registry";
 import type { Incident, Risk, StageId } from "./types";
 import type { StepUi } from "./ui";
@@ -51,6 +51,8 @@ export type IncidentDetail = {
   preflight: Preflight;
   stages: { stage: StageId; title: string; steps: StepSummary[] }[];
   release: ReleaseItem[];
+  /** Irreversible steps that left work for a person after release (an abandoned VM to delete). */
+  releaseByHand: ByHandItem[];
 };
 
 function summarize(r: StepRunRow): RunSummary {
@@ -91,11 +93,12 @@ export function stepStatus(runs: StepRunRow[], stepId: string): { status: StepSt
 export async function incidentDetail(id: string): Promise<IncidentDetail> {
   const incident = await requireIncident(id);
   const db = await getDb();
-  const [runs, pf, release] = await Promise.all([listRuns(db, id), preflight(incident), releasePlan(id)]);
+  const [runs, pf, release, byHand] = await Promise.all([listRuns(db, id), preflight(incident), releasePlan(id), releaseByHand(id)]);
   return {
     incident,
     preflight: pf,
     release,
+    releaseByHand: byHand,
     stages: stepsByStage().map((g) => ({
       stage: g.stage,
       title: g.title,

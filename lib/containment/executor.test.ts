@@ -10,7 +10,7 @@ import type { Db } from "@/lib/store";
 import { executeStep, planStep, undoStep } from "./executor";
 import { listRuns } from "./runs";
 import { reconcileInterrupted } from "./reconcile";
-import { releasePlan } from "./release";
+import { releaseByHand, releasePlan } from "./release";
 import { setTestSteps } from "./registry";
 import { caller, freshDb, givenIncident } from "./testing";
 import type { StepDefinition } from "./types";
@@ -148,6 +148,36 @@ const drain: StepDefinition = {
   },
 };
 
+// A step whose own plan carries a lock (as drain-node does until protect-node has run).
+let nodeProtected = false;
+const lockedStep: StepDefinition = {
+  ...evidence,
+  id: "locked-step",
+  stage: "isolate",
+  title: "Locked until protected",
+  async plan() {
+    return {
+      changes: [{ target: "Node", action: "patch" }],
+      commands: [],
+      warnings: [],
+      data: {},
+      ...(nodeProtected ? {} : { lock: { id: "protect-node-first", message: "Run protect-node first", skips: "the node is left unprotected" } }),
+    };
+  },
+};
+
+// Irreversible, and leaves work behind (as abandon-node-vm leaves a VM to delete).
+const leaveBehind: StepDefinition = {
+  ...evidence,
+  id: "leave-behind",
+  stage: "isolate",
+  title: "Leave a VM behind",
+  ui: { releaseNote: "Delete the VM by hand." },
+  async execute() {
+    return { outcome: "success", message: "VM vm-1 abandoned" };
+  },
+};
+
 const leadOnly: StepDefinition = { ...evidence, id: "lead-only", stage: "network", role: "lead", title: "Lead only" };
 
 let flaky = 0;
@@ -168,13 +198,14 @@ beforeAll(async () => {
   process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
   resetConfigForTests();
   ({ db, close } = await freshDb());
-  setTestSteps([cordon, label, evidence, deletePod, drain, leadOnly, flakyStep]);
+  setTestSteps([cordon, label, evidence, deletePod, drain, leadOnly, flakyStep, lockedStep, leaveBehind]);
 });
 afterAll(async () => {
   setTestSteps(undefined);
   await close();
 });
 beforeEach(() => {
+  nodeProtected = false;
   cordoned = false;
   quarantined = false;
   apiCalls = [];
@@ -316,6 +347,31 @@ describe("executeStep", () => {
     expect(entries[2].details).toMatchObject({ reason: "node auto-repair will destroy it anyway" });
   });
 
+  it("refuses a plan's own lock like the evidence lock: only an approver, with a reason, on the timeline", async () => {
+    const inc = await givenIncident(analyst);
+    const both = caller("both@demo.local", "analyst", "approver");
+    const plan = await planStep(analyst, inc.id, "locked-step");
+    expect(plan.lock).toMatchObject({ id: "protect-node-first", message: "Run protect-node first" });
+    expect(plan.blocked).toBeUndefined();
+    await expect(executeStep(analyst, inc.id, "locked-step", { planHash: plan.planHash })).rejects.toMatchObject({ status: 409, reason: "protect-node-first" });
+    await expect(executeStep(analyst, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "auto-repair is off in the console" })).rejects.toMatchObject({ status: 403 });
+    await expect(executeStep(both, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "short" })).rejects.toMatchObject({
+      status: 400,
+      message: "Say why the node is left unprotected",
+    });
+    await executeStep(both, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "pool repair is handled by the platform team" });
+    const entries = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.stepId === "locked-step");
+    expect(entries.map((e) => e.kind)).toEqual(["plan", "refused", "refused", "refused", "override", "intent", "result", "verify"]);
+    expect(entries[0].details).toMatchObject({ lock: "protect-node-first" });
+    expect(entries[4].details).toMatchObject({ lock: "protect-node-first", reason: "pool repair is handled by the platform team" });
+
+    // Once the precondition holds the plan has no lock and anyone with the step's role runs it.
+    nodeProtected = true;
+    const free = await planStep(analyst, inc.id, "locked-step");
+    expect(free.lock).toBeUndefined();
+    expect(await executeStep(analyst, inc.id, "locked-step", { planHash: free.planHash })).toMatchObject({ outcome: "success" });
+  });
+
   it("lets one execution run per (incident, step): a second concurrent request gets 409", async () => {
     const inc = await givenIncident(analyst);
     const plan = await planStep(analyst, inc.id, "cordon-node");
@@ -354,6 +410,15 @@ describe("executeStep", () => {
 });
 
 describe("undo and release", () => {
+  it("lists what release cannot undo but a person must finish, and leaves it out of the undo list", async () => {
+    const inc = await givenIncident(analyst);
+    expect(await releaseByHand(inc.id)).toEqual([]);
+    const p = await planStep(analyst, inc.id, "leave-behind");
+    await executeStep(analyst, inc.id, "leave-behind", { planHash: p.planHash });
+    expect(await releaseByHand(inc.id)).toEqual([expect.objectContaining({ stepId: "leave-behind", note: "Delete the VM by hand.", message: "VM vm-1 abandoned" })]);
+    expect(await releasePlan(inc.id)).toEqual([]);
+  });
+
   it("lists reversible runs newest first and undoes each with its record", async () => {
     const inc = await givenIncident(analyst);
     for (const id of ["cordon-node", "label-quarantine", "collect-evidence"]) {

@@ -16,11 +16,17 @@ import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
 import { settleStatus } from "./status";
 import { readRecord, recordSchema, stepContext } from "./context";
-import type { AnyStep, StepDefinition, ExecuteResult, Incident, JsonObject, Plan, PlanView, StepContext, StepPlan, VerifyResult } from "./types";
+import type { AnyStep, StepDefinition, ExecuteResult, Incident, JsonObject, Plan, PlanLock, PlanView, StepContext, StepPlan, VerifyResult } from "./types";
 
 /** The step that must have succeeded before eradication may start. */
 export const EVIDENCE_STEP = "collect-evidence";
 export const MIN_OVERRIDE_REASON = 10;
+
+const EVIDENCE_LOCK: PlanLock = {
+  id: "evidence-first",
+  message: `Eradicate steps stay locked until "${EVIDENCE_STEP}" has succeeded for this incident`,
+  skips: "evidence is being skipped",
+};
 
 
 export type ExecuteInput = { planHash: string; confirm?: string; params?: Record<string, unknown>; overrideReason?: string };
@@ -114,6 +120,7 @@ function view(step: AnyStep, plan: Plan): PlanView {
     requiresApproval: requiresApproval(step),
     requiresConfirmation: needsConfirmation(step),
     ...(plan.blocked ? { blocked: plan.blocked } : {}),
+    ...(plan.lock ? { lock: plan.lock } : {}),
     ...(plan.noop ? { noop: true } : {}),
     ...(plan.dryRun ? { dryRun: plan.dryRun } : {}),
   };
@@ -141,10 +148,21 @@ export async function planStep(caller: Caller, incidentId: string, stepId: strin
       commands: plan.commands,
       warnings: plan.warnings.map((w) => w.code),
       ...(plan.blocked ? { blocked: plan.blocked } : {}),
+      ...(plan.lock ? { lock: plan.lock.id } : {}),
       ...(plan.noop ? { noop: true } : {}),
     },
   });
   return view(step, plan);
+}
+
+/** The approver's reason for waiving a lock, or the refusal that says what is missing. */
+function overrideOf(caller: Caller, lock: PlanLock, reason: string | undefined): { lock: string; reason: string } {
+  if (reason === undefined) throw new HttpError(409, lock.message, { reason: lock.id });
+  if (!hasRole(caller, "approver")) throw new HttpError(403, `Only an approver may override this lock (${lock.id})`, { reason: "role" });
+  if (reason.trim().length < MIN_OVERRIDE_REASON) {
+    throw new HttpError(400, `Say why ${lock.skips}`, { fieldErrors: { overrideReason: [`at least ${MIN_OVERRIDE_REASON} characters`] } });
+  }
+  return { lock: lock.id, reason: reason.trim() };
 }
 
 async function hasEvidence(runs: StepRunRow[]): Promise<boolean> {
@@ -218,19 +236,10 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     });
   }
 
-  let override: string | undefined;
-  if (lockedUntilEvidence(step) && !(await hasEvidence(runs))) {
-    if (input.overrideReason === undefined) {
-      throw new HttpError(409, `Eradicate steps stay locked until "${EVIDENCE_STEP}" has succeeded for this incident`, { reason: "evidence-first" });
-    }
-    if (!hasRole(caller, "approver")) throw new HttpError(403, "Only an approver may override the evidence lock", { reason: "role" });
-    if (input.overrideReason.trim().length < MIN_OVERRIDE_REASON) {
-      throw new HttpError(400, "Say why evidence is being skipped", {
-        fieldErrors: { overrideReason: [`at least ${MIN_OVERRIDE_REASON} characters`] },
-      });
-    }
-    override = input.overrideReason.trim();
-  }
+  // The executor's own lock (evidence before eradication) and a step's (its plan's `lock`) are
+  // waived the same way: by an approver, with a reason that goes on the timeline.
+  const lock = lockedUntilEvidence(step) && !(await hasEvidence(runs)) ? EVIDENCE_LOCK : plan.lock;
+  const override = lock ? overrideOf(caller, lock, input.overrideReason) : undefined;
 
   let approvalId: string | undefined;
   if (requiresApproval(step)) {
@@ -251,7 +260,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   const targets = timelineTargets(incident.targets);
   const entry = { actor: caller.email, role: roleLabel(caller), incidentId, stepId, targets, planHash: plan.planHash };
   try {
-    if (override) await appendEntry(db, { ...entry, kind: "override", details: { runId: run.id, lock: "evidence-first", reason: override } });
+    if (override) await appendEntry(db, { ...entry, kind: "override", details: { runId: run.id, lock: override.lock, reason: override.reason } });
     await appendEntry(db, {
       ...entry,
       kind: "intent",

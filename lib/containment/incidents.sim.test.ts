@@ -75,6 +75,8 @@ describe("preflight", () => {
     expect(pf.nodePods!.emptyDir.some((p) => p.startsWith("shop/cache-"))).toBe(true);
     expect(pf.nodePods!.bare).toContain("shop/debug-shell");
     expect(pf.autoRepair).toBe(true);
+    expect(pf.nodeThreats!.map((x) => x.id)).toEqual(["auto-repair", "autoscaling", "auto-upgrade"]);
+    expect(pf.findings.find((f) => f.code === "node-threats")?.message).toMatch(/locked until protect-node/);
     const deny = pf.steps.find((s) => s.stepId === "apply-deny-all");
     expect(deny).toMatchObject({ ok: true });
     expect(pf.steps.length).toBeGreaterThan(10);
@@ -95,6 +97,8 @@ describe("preflight", () => {
     expect(deny.ok).toBe(false);
     expect(deny.reasons.join(" ")).toMatch(/not enforced/);
     expect(pf.steps.find((s) => s.stepId === "cordon-node")).toMatchObject({ ok: true });
+    // Storefront's pool does not autoscale: only repair and upgrade threaten its node.
+    expect(pf.nodeThreats!.map((x) => x.id)).toEqual(["auto-repair", "auto-upgrade"]);
   });
 
   it("says before anyone clicks when Airlock's own identity may not do a step", async () => {

@@ -16,6 +16,7 @@ import {
   type NodePodFacts,
 } from "./preflight-rules";
 import { listSteps } from "./registry";
+import { nodeThreats, type NodeThreats } from "./steps/support/node-pool";
 import type { Incident, KubeNeed, StepDefinition } from "./types";
 
 export type PreflightFinding = {
@@ -34,6 +35,8 @@ export type Preflight = {
   defeatingPolicies: DefeatingPolicy[];
   blockingPdbs: BlockingPdb[];
   nodePods: Omit<NodePodFacts, "evictable"> | null;
+  /** What may make GKE replace the node (and its boot disk); null when the pod has no node or it could not be read. */
+  nodeThreats: NodeThreats["threats"] | null;
   kubePermissions: { need: KubeNeed; allowed: boolean; reason?: string }[];
   gcpPermissions: { permission: string; granted: boolean | null }[];
   findings: PreflightFinding[];
@@ -137,6 +140,7 @@ export async function preflight(incident: Incident): Promise<Preflight> {
       defeatingPolicies: [],
       blockingPdbs: [],
       nodePods: null,
+      nodeThreats: null,
       kubePermissions: [],
       gcpPermissions: [],
       findings: [{ level: "danger", code: "cluster-unreachable", message }],
@@ -144,7 +148,7 @@ export async function preflight(incident: Incident): Promise<Preflight> {
     };
   }
 
-  const [cluster, pod, policies, nodePods, pdbs, kubePermissions, gcpPermissions] = await Promise.all([
+  const [cluster, pod, policies, nodePods, pdbs, kubePermissions, gcpPermissions, threats] = await Promise.all([
     attempt(findings, "the cluster's GKE description", () => getCluster(t.cluster)),
     attempt(findings, "the pod", () => withRetry(() => apis.core.readNamespacedPod({ name: t.pod, namespace: t.namespace }))),
     attempt(findings, "NetworkPolicies", async () => (await withRetry(() => apis.networking.listNamespacedNetworkPolicy({ namespace: t.namespace }))).items),
@@ -158,6 +162,7 @@ export async function preflight(incident: Incident): Promise<Preflight> {
       : Promise.resolve(undefined as V1PodDisruptionBudget[] | undefined),
     attempt(findings, "Airlock's Kubernetes permissions", () => checkKube(incident, uniqueNeeds(steps))),
     attempt(findings, "Airlock's Google Cloud permissions", () => checkGcp(incident, [...new Set(steps.flatMap((s) => s.needs?.gcp ?? []))])),
+    t.node ? attempt(findings, "what may replace the node", () => nodeThreats(incident)) : Promise.resolve(undefined),
   ]);
 
   const enforcement = cluster
@@ -215,6 +220,18 @@ export async function preflight(incident: Incident): Promise<Preflight> {
     });
   }
 
+  if (threats?.threats.length) {
+    findings.push({
+      level: "danger",
+      code: "node-threats",
+      message:
+        `GKE may replace node ${threats.node} with a new VM and boot disk, destroying the evidence on it: ${threats.threats.map((x) => x.message).join(" ")} ` +
+        (threats.autopilot
+          ? "Autopilot nodes cannot be protected: snapshot the boot disk and collect evidence first."
+          : "drain-node and firewall-isolate stay locked until protect-node (or abandon-node-vm) has run."),
+    });
+  }
+
   const kubeAllowed = new Map((kubePermissions ?? []).map((k) => [needKey(k.need), { allowed: k.allowed, reason: k.reason }]));
   const gcpGranted = new Map((gcpPermissions ?? []).map((g) => [g.permission, g.granted]));
   const stepResults = steps.map((s) =>
@@ -229,6 +246,7 @@ export async function preflight(incident: Incident): Promise<Preflight> {
     defeatingPolicies: defeating,
     blockingPdbs: pdbBlocks,
     nodePods: podFacts ? { daemonSet: podFacts.daemonSet, mirror: podFacts.mirror, emptyDir: podFacts.emptyDir, bare: podFacts.bare } : null,
+    nodeThreats: threats ? threats.threats : null,
     kubePermissions: kubePermissions ?? [],
     gcpPermissions: gcpPermissions ?? [],
     findings,

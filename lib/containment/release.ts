@@ -16,6 +16,36 @@ export type ReleaseItem = {
   undoEffect: string | null;
 };
 
+/** A step that took effect, cannot be undone, and leaves work for a person (its descriptor's ui.releaseNote). */
+export type ByHandItem = {
+  stepId: string;
+  title: string;
+  runId: string;
+  executedAt: string;
+  executedBy: string;
+  note: string;
+  /** The run's own message (names the object, e.g. the VM to delete). */
+  message: string | null;
+};
+
+/**
+ * What release cannot undo and a person must finish by hand (an abandoned VM to delete), so
+ * the release card says so instead of letting "nothing to release" read as done.
+ */
+export async function releaseByHand(incidentId: string): Promise<ByHandItem[]> {
+  await requireIncident(incidentId);
+  const runs = await listRuns(await getDb(), incidentId);
+  const latest = new Map<string, (typeof runs)[number]>();
+  for (const r of runs) if (r.operation === "execute" && r.status === "succeeded") latest.set(r.step_id, r);
+  const items: ByHandItem[] = [];
+  for (const r of latest.values()) {
+    const step = getStep(r.step_id);
+    if (!step || step.undo || !step.ui?.releaseNote) continue;
+    items.push({ stepId: r.step_id, title: step.title, runId: r.id, executedAt: r.finished_at ?? r.started_at, executedBy: r.actor, note: step.ui.releaseNote, message: r.message });
+  }
+  return items;
+}
+
 /**
  * Release from quarantine: every reversible step that took effect and is not undone yet, newest
  * first (uncordon after restoring labels, delete the deny-all before restoring the policies it

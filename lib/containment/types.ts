@@ -74,11 +74,28 @@ export interface Plan<D = JsonObject> {
   blocked?: string;
   /** Repeating a done step: nothing to change. */
   noop?: boolean;
+  /** The plan could run, but a precondition the playbook sets is not met yet; only an approver may waive it, with a reason. */
+  lock?: PlanLock;
   /** Step-specific facts execute needs (e.g. the labels to strip). Part of the hash. */
   data: D;
   /** sha256 over stepId, params, changes and data: what an approver saw is what runs. */
   planHash: string;
 }
+
+/**
+ * A precondition an approver may waive with a written reason (evidence before eradication, the
+ * node protected from GKE before it is isolated). Unlike `blocked`, the plan is complete: the
+ * executor refuses it with `id` as the refusal's reason unless an approver overrides it, and the
+ * override goes on the timeline (`override` entry: lock id and reason) before the intent.
+ */
+export type PlanLock = {
+  /** Refusal reason and the override entry's `lock`, e.g. "evidence-first", "protect-node-first". */
+  id: string;
+  /** Why it is locked and what lifts it, shown before anyone clicks. */
+  message: string;
+  /** What an override skips, for the refusal of a too short reason: "Say why {skips}". */
+  skips: string;
+};
 
 /** A plan as shown to people and sent through either door: what the approver saw is what runs. */
 export type PlanView = {
@@ -91,6 +108,7 @@ export type PlanView = {
   requiresApproval: boolean;
   requiresConfirmation: boolean;
   blocked?: string;
+  lock?: PlanLock;
   noop?: boolean;
   dryRun?: Plan["dryRun"];
 };

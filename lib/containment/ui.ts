@@ -37,4 +37,6 @@ export interface StepUi<K extends string = string> {
   panel?: StepPanel;
   /** The release card's sentence: what undoing this step puts back, so the reviewer knows before confirming. */
   undoEffect?: string;
+  /** A step that cannot be undone but leaves something behind: what a person must do by hand after release (shown on the release card). */
+  releaseNote?: string;
 }

@@ -3,6 +3,7 @@ import {
   DisksClient,
   FirewallsClient,
   GlobalOperationsClient,
+  InstanceGroupManagersClient,
   InstancesClient,
   NetworksClient,
   SnapshotsClient,
@@ -16,6 +17,7 @@ import { processSingleton } from "@/lib/process-singleton";
 
 export type ComputeClients = {
   instances: InstancesClient;
+  instanceGroupManagers: InstanceGroupManagersClient;
   firewalls: FirewallsClient;
   disks: DisksClient;
   snapshots: SnapshotsClient;
@@ -76,6 +78,7 @@ export function computeClients(): ComputeClients {
     const opts = endpointOptions(endpoint);
     c.compute = {
       instances: new InstancesClient(opts),
+      instanceGroupManagers: new InstanceGroupManagersClient(opts),
       firewalls: new FirewallsClient(opts),
       disks: new DisksClient(opts),
       snapshots: new SnapshotsClient(opts),

@@ -51,6 +51,9 @@ export function kubeCallOf(method: string): KubeCall | null {
 const HELPERS: Record<string, KubeCall[]> = {
   readIncidentPod: [{ verb: "get", resource: "pods", group: "" }],
   listPolicies: [{ verb: "list", resource: "networkpolicies", group: "networking.k8s.io" }],
+  // Reads the Node (its pool label and scale-down annotation) to say what threatens it.
+  nodeThreats: [{ verb: "get", resource: "nodes", group: "" }],
+  unprotectedNodeLock: [{ verb: "get", resource: "nodes", group: "" }],
   // WebSocket exec is a GET upgrade (authorized as get before Kubernetes 1.35, as create after).
   Exec: [
     { verb: "create", resource: "pods", group: "", subresource: "exec" },
@@ -88,6 +91,11 @@ const GCP_METHODS: Record<string, Record<string, string[]>> = {
   snapshots: { get: ["compute.snapshots.get"] },
   zoneOperations: { wait: ["compute.zoneOperations.get"] },
   globalOperations: { wait: ["compute.globalOperations.get"] },
+  instanceGroupManagers: {
+    get: ["compute.instanceGroupManagers.get"],
+    listManagedInstances: ["compute.instanceGroupManagers.get"],
+    abandonInstances: ["compute.instanceGroupManagers.update"],
+  },
 };
 
 const IAM_METHODS: Record<string, string[]> = {
@@ -104,7 +112,7 @@ const IAM_METHODS: Record<string, string[]> = {
 /** Each GCP call as the permissions that would allow it (any one of them). */
 export function gcpCallsIn(source: string): string[][] {
   const out: string[][] = [];
-  for (const m of source.matchAll(/\b(instances|firewalls|disks|snapshots|networks|zoneOperations|globalOperations)\.(\w+)\(/g)) {
+  for (const m of source.matchAll(/\b(instances|firewalls|disks|snapshots|networks|zoneOperations|globalOperations|instanceGroupManagers)\.(\w+)\(/g)) {
     if (m[2] === "testIamPermissions") continue; // asks about the caller's own permissions: needs none
     const perms = GCP_METHODS[m[1]]?.[m[2]];
     out.push(perms ?? [`unknown:${m[1]}.${m[2]}`]);
@@ -114,6 +122,10 @@ export function gcpCallsIn(source: string): string[][] {
   if (/\.getNodePool\(/.test(source)) out.push(["container.clusters.get"]);
   if (/\.listClusters\(/.test(source)) out.push(["container.clusters.list"]);
   if (/\.getCluster\(\{/.test(source)) out.push(["container.clusters.get"]);
+  // Node pools are part of the cluster resource in IAM: reading one is clusters.get, changing its management clusters.update.
+  if (/\b(?:getNodePool|readNodePool|nodeThreats|unprotectedNodeLock)\(/.test(source)) out.push(["container.clusters.get"]);
+  if (/\.setNodePoolManagement\(/.test(source)) out.push(["container.clusters.update"]);
+  if (/\b(?:getOperation|waitGkeOperation)\(/.test(source)) out.push(["container.operations.get"]);
   // waitOperation polls whichever operation the call started: zonal or global.
   if (/\bwaitOperation\(/.test(source)) out.push(["compute.zoneOperations.get", "compute.globalOperations.get"]);
   return out;

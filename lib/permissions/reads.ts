@@ -23,7 +23,7 @@ const OWNER_CHAIN = [BROWSE.podDetail, BROWSE.open];
 
 export const KUBE_READS: Read<KubeNeed>[] = [
   { verb: "list", resource: "nodes", usedBy: [BROWSE.clusters, BROWSE.nodes] },
-  { verb: "get", resource: "nodes", usedBy: [BROWSE.nodeDetail, BROWSE.podDetail, BROWSE.open] },
+  { verb: "get", resource: "nodes", usedBy: [BROWSE.nodeDetail, BROWSE.podDetail, BROWSE.open, BROWSE.preflight] },
   { verb: "list", resource: "pods", usedBy: [BROWSE.clusters, BROWSE.nodes, BROWSE.pods, BROWSE.services, BROWSE.policies, BROWSE.nodeDetail, BROWSE.preflight] },
   { verb: "get", resource: "pods", usedBy: [BROWSE.podDetail, BROWSE.open, BROWSE.preflight] },
   { verb: "get", resource: "pods", subresource: "log", usedBy: [BROWSE.podDetail] },
@@ -45,7 +45,7 @@ export const KUBE_READS: Read<KubeNeed>[] = [
 export const GCP_READS: Read<{ permission: string }>[] = [
   { permission: "container.clusters.list", usedBy: [BROWSE.clusters] },
   // GKE lets a Google identity authenticate to a cluster's API only with this; RBAC decides the rest.
-  { permission: "container.clusters.get", usedBy: [BROWSE.gkeAuth] },
+  { permission: "container.clusters.get", usedBy: [BROWSE.gkeAuth, BROWSE.preflight] },
   { permission: "compute.instances.get", usedBy: [BROWSE.nodes, BROWSE.nodeDetail, BROWSE.podDetail, BROWSE.open] },
   { permission: "compute.instances.getEffectiveFirewalls", usedBy: [BROWSE.nodeDetail] },
 ];

@@ -62,7 +62,7 @@ export default async function IncidentPage({ params }: Props) {
               canOverride={canOverride}
             />
           ))}
-          <ReleasePanel incidentId={incident.id} items={detail.release} podName={incident.targets.pod} />
+          <ReleasePanel incidentId={incident.id} items={detail.release} byHand={detail.releaseByHand} podName={incident.targets.pod} />
           <LeadPanel incidentId={incident.id} caller={caller} />
         </div>
         <div className="xl:sticky xl:top-4 xl:self-start">

@@ -50,6 +50,10 @@ const schemas = {
       requiresApproval: { type: "boolean" },
       requiresConfirmation: { type: "boolean", description: "execute needs confirm equal to the pod's name" },
       blocked: { type: "string", description: "Why the step cannot run now" },
+      lock: {
+        ...obj({ id: { type: "string" }, message: { type: "string" }, skips: { type: "string" } }),
+        description: "A precondition not met yet (e.g. protect-node-first): execute answers 409 with the id as reason unless an approver sends overrideReason",
+      },
       noop: { type: "boolean" },
       dryRun: obj({ ok: { type: "boolean" }, message: { type: "string" } }),
     },
@@ -197,9 +201,13 @@ export const incidentsApi: OpenApiFragment = {
     "/api/v1/incidents/{id}/release": {
       get: {
         tags,
-        summary: "Reversible steps still in force, newest first: undo each in this order to release",
+        summary: "Reversible steps still in force, newest first: undo each in this order to release; byHand: what release cannot undo and a person must finish (an abandoned VM to delete)",
         parameters: [id],
-        responses: { "200": jsonResponse("Release items", obj({ items: { type: "array", items: { type: "object" } } })), "404": notFound, ...standardErrors },
+        responses: {
+          "200": jsonResponse("Release items", obj({ items: { type: "array", items: { type: "object" } }, byHand: { type: "array", items: { type: "object" } } })),
+          "404": notFound,
+          ...standardErrors,
+        },
       },
     },
     "/api/v1/incidents/{id}/steps/{stepId}/plan": {
@@ -216,7 +224,7 @@ export const incidentsApi: OpenApiFragment = {
         tags,
         summary: "Execute the reviewed plan",
         description:
-          "403 when the caller's role is below the step's or a destructive step has no approval for this plan hash; 400 on a missing or wrong confirmation; 409 when the plan changed (stale planHash), the step is blocked or already running, or eradication waits for evidence.",
+          "403 when the caller's role is below the step's or a destructive step has no approval for this plan hash; 400 on a missing or wrong confirmation; 409 when the plan changed (stale planHash), the step is blocked or already running, or locked (eradication waits for evidence; drain-node and firewall-isolate wait for protect-node where GKE may replace the node).",
         parameters: [id, stepId],
         requestBody: body(
           obj(
@@ -224,7 +232,7 @@ export const incidentsApi: OpenApiFragment = {
               planHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
               confirm: { type: "string", description: "The pod's name, for disruptive and destructive steps" },
               params: { type: "object" },
-              overrideReason: { type: "string", description: "Approver only: run an eradicate step before evidence was collected (at least 10 characters)" },
+              overrideReason: { type: "string", description: "Approver only: run a step whose plan is locked (an eradicate step before evidence was collected, drain-node or firewall-isolate before protect-node); at least 10 characters, recorded on the timeline" },
             },
             ["planHash"],
           ),
@@ -233,7 +241,7 @@ export const incidentsApi: OpenApiFragment = {
           "200": jsonResponse("The run", ref("StepRun")),
           "400": bad,
           "404": notFound,
-          "409": err("Stale plan, blocked, already running, or waiting for evidence"),
+          "409": err("Stale plan, blocked, already running, or locked (waiting for evidence or protect-node)"),
           "502": err("The step failed; the message says why (recorded on the timeline)"),
           ...standardErrors,
         },

@@ -3,6 +3,7 @@ import { kubeApis } from "@/lib/kube/clients";
 import { cordonNode } from "./cordon-node";
 import { drainNode } from "./drain-node";
 import { labelQuarantine } from "./label-quarantine";
+import { protectNode } from "./protect-node";
 import { Harness, openIncident, PAYMENTS } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
 
@@ -44,6 +45,19 @@ describe("drain-node", () => {
     const again = await h.plan(drainNode, params);
     expect(again.noop).toBe(true);
     expect((await h.executePlan(drainNode, again, params)).outcome).toBe("noop");
+  });
+
+  it("is locked until protect-node has run, since the autoscaler removes a drained node", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(labelQuarantine);
+    await h.execute(cordonNode);
+    const params = { force: true, timeoutSeconds: 120 };
+    const locked = await h.plan(drainNode, params);
+    expect(locked.blocked).toBeUndefined();
+    expect(locked.lock).toMatchObject({ id: "protect-node-first" });
+    expect(locked.lock?.message).toMatch(/auto-repair, autoscaling, auto-upgrade/);
+    await h.execute(protectNode);
+    expect((await h.plan(drainNode, params)).lock).toBeUndefined();
   });
 
   it("blocks bare pods without force and warns about emptyDir data", async () => {

@@ -8,6 +8,7 @@ import { sh } from "./support/commands";
 import { actionable, podFate, sortFates, type PodFate } from "./support/drain";
 import { apis, combineDryRuns, dryRun, isNotFound, kubeMessage, readIncidentPod, readOrNull, sleep, withRetry } from "./support/kube";
 import { isQuarantined, QUARANTINE_KEY } from "./support/selectors";
+import { unprotectedNodeLock } from "./protect-node";
 
 // Moves every other workload off the compromised node (playbook: `kubectl drain`), through the
 // eviction API so PodDisruptionBudgets are honoured. Re-running continues with what is left,
@@ -91,6 +92,8 @@ export const drainNode = defineStep<Data, RunRecord>()({
       { verb: "get", resource: "nodes" },
       { verb: "get", resource: "pods" },
     ],
+    // The node's pool, to say whether GKE may replace the drained node (protect-node first).
+    gcp: ["container.clusters.get"],
   },
 
   async plan(ctx) {
@@ -159,6 +162,7 @@ export const drainNode = defineStep<Data, RunRecord>()({
       blocked: bare.length
         ? `Pods without a controller are on the node (${bare.map((f) => `${f.namespace}/${f.name}`).join(", ")}): eviction would lose them for good. Set force to delete them, as kubectl drain --force does.`
         : undefined,
+      lock: await unprotectedNodeLock(ctx, "once the drain leaves it empty"),
       data: { node: t.node, pods: todo.map((f) => ({ namespace: f.namespace, name: f.name, uid: f.uid, fate: f.fate })) },
     };
   },

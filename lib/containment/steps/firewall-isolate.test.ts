@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeClients } from "@/lib/gcp/clients";
 import { firewallIsolate } from "./firewall-isolate";
+import { protectNode } from "./protect-node";
 import { tagNode } from "./tag-node";
 import { QUARANTINE_RULES } from "./support/firewall";
 import { Harness, openIncident, resetSim, shell } from "./support/testing";
@@ -66,6 +67,17 @@ describe("firewall-isolate", () => {
     expect((await h.executePlan(firewallIsolate, again, params)).outcome).toBe("noop");
     expect((await h.undo(firewallIsolate)).outcome).toBe("success");
     expect(Object.values(await rules(ref.project)).every((x) => x === null)).toBe(true);
+  });
+
+  it("is locked until protect-node or abandon-node-vm has run, since auto-repair recreates a NotReady node", async () => {
+    const h = new Harness(await openIncident());
+    const params = { sshSourceRange: SSH };
+    expect((await h.plan(firewallIsolate, params)).lock).toMatchObject({ id: "protect-node-first", message: expect.stringMatching(/protect-node/) });
+    await h.execute(protectNode);
+    expect((await h.plan(firewallIsolate, params)).lock).toBeUndefined();
+    // Undone, the node is exposed again.
+    await h.undo(protectNode);
+    expect((await h.plan(firewallIsolate, params)).lock).toMatchObject({ id: "protect-node-first" });
   });
 
   it("blocks when a rule of the same name differs", async () => {

@@ -7,6 +7,7 @@ import { checkSshSourceRange } from "./support/cidr";
 import { gcloud } from "./support/commands";
 import { gcloudFlags, QUARANTINE_RULES, quarantineRules, ruleDifferences, type Firewall } from "./support/firewall";
 import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, nameOf, noInstance, waitOperation, withRetry, type InstanceRef } from "./support/gcp";
+import { unprotectedNodeLock } from "./protect-node";
 import { QUARANTINE_TAG } from "./tag-node";
 
 // The playbook's node isolation: deny egress (priority 0) and ingress (priority 1) for the
@@ -118,7 +119,10 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
       // Release keeps the shared rules while another VM in the project is still tagged quarantine.
       "compute.instances.list",
       "compute.globalOperations.get",
+      // The node's pool, to say whether GKE may replace the isolated node (protect-node first).
+      "container.clusters.get",
     ],
+    kube: [{ verb: "get", resource: "nodes" }],
   },
 
   async plan(ctx) {
@@ -164,7 +168,8 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     if (conflicts.length) {
       return { changes, commands, warnings, blocked: `${conflicts.join(". ")}. Airlock will not overwrite a rule it did not create; inspect or delete it first.` };
     }
-    return { changes, commands, warnings, noop: toCreate.length === 0 ? true : undefined, data: { project: ref.project, network, create: toCreate, rules } };
+    const lock = toCreate.length ? await unprotectedNodeLock(ctx, "once its egress is denied and it goes NotReady") : undefined;
+    return { changes, commands, warnings, noop: toCreate.length === 0 ? true : undefined, lock, data: { project: ref.project, network, create: toCreate, rules } };
   },
 
   async execute(ctx, plan) {

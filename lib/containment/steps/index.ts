@@ -1,5 +1,6 @@
 import "server-only";
 import type { AnyStep } from "../types";
+import { abandonNodeVm } from "./abandon-node-vm";
 import { applyDenyAll } from "./apply-deny-all";
 import { collectEvidence } from "./collect-evidence";
 import { cordonNode } from "./cordon-node";
@@ -13,6 +14,7 @@ import { labelQuarantine } from "./label-quarantine";
 import { nodeRuntimeCommands } from "./node-runtime-commands";
 import { orphanPod } from "./orphan-pod";
 import { probeIsolation } from "./probe-isolation";
+import { protectNode } from "./protect-node";
 import { removeExternalIp } from "./remove-external-ip";
 import { restartContainer } from "./restart-container";
 import { revokeCredentials } from "./revoke-credentials";
@@ -26,6 +28,8 @@ export const STEPS: AnyStep[] = [
   snapshotNodeDisk,
   cordonNode,
   labelQuarantine,
+  protectNode,
+  abandonNodeVm,
   drainNode,
   orphanPod,
   excludeFromPolicies,
