@@ -5,7 +5,7 @@ import { executeStepAction } from "@/app/incidents/actions/execute-step";
 import { planStepAction } from "@/app/incidents/actions/plan-step";
 import { ActionResult, type ActionState } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
-import type { StepSummary } from "@/lib/containment/detail";
+import type { StepStatus, StepSummary } from "@/lib/containment/detail";
 import type { RunOutcome } from "@/lib/containment/executor";
 import type { PlanView as Plan } from "@/lib/containment/types";
 import type { IncidentTargets } from "@/lib/containment/types";
@@ -30,6 +30,23 @@ function ranMessage(o: RunOutcome): string {
   const head = o.outcome === "noop" ? "No-op (already done)" : o.operation === "undo" ? "Undone" : "Succeeded";
   const verify = o.verify ? ` Verify: ${o.verify.holds ? "holds" : "does not hold"}: ${o.verify.message}` : "";
   return `${head}: ${o.message}${verify}`;
+}
+
+/** Statuses of a step that ran to the end, whatever its verification found. */
+const RAN: ReadonlySet<StepStatus> = new Set<StepStatus>(["succeeded", "noop", "unverified", "not-holding", "not-contained"]);
+
+/** How a run whose verification did not hold reads: "not contained" where the check is about isolation. */
+function notHeldWords(step: Pick<StepSummary, "checksContainment">): string {
+  return step.checksContainment ? "Not contained" : "Does not hold";
+}
+
+/** A run that ran but whose verification did not hold: red, with why, never the green success box. */
+function NotHeld({ words, why }: { words: string; why: string }) {
+  return (
+    <p role="alert" className="rounded-md border border-red-400 bg-red-50 px-3 py-2 text-sm font-medium text-red-900">
+      {words} — {why}
+    </p>
+  );
 }
 
 /**
@@ -96,7 +113,10 @@ export function StepCard({
   const lock = step.lockedUntilStep && !evidenceDone ? `Locked: eradicate steps stay locked until ${step.lockedUntilStep} has succeeded for this incident.` : null;
   const plan = state.plan?.view ?? null;
   const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
-  const tookEffect = step.status === "succeeded" || step.status === "noop";
+  const tookEffect = RAN.has(step.status);
+  const verdict = step.lastRun?.operation === "execute" ? step.lastRun.verdict : null;
+  const feedback = state.feedback;
+  const failedCheck = feedback?.ok === true && feedback.data.operation === "execute" && feedback.data.verify && !feedback.data.verify.holds ? feedback.data.verify : null;
   const effectiveAt = panel?.kind === "propagation-countdown" && tookEffect ? step.lastRun?.effectiveAt : null;
 
   return (
@@ -180,16 +200,22 @@ export function StepCard({
         </div>
       )}
       {panel?.kind === "last-result" && tookEffect && step.lastRun?.operation === "execute" && step.lastRun.message && (
-        <p className="mt-3 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 text-sm">
-          <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}): {step.lastRun.message}
+        <p
+          className={`mt-3 rounded-md border px-3 py-2 text-sm ${
+            verdict?.holds === false ? "border-red-400 bg-red-50 text-red-900" : verdict?.holds ? "border-emerald-300 bg-emerald-50 text-emerald-900" : "border-slate-300 bg-slate-50"
+          }`}
+        >
+          <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}):{" "}
+          {verdict?.holds === false ? `${notHeldWords(step)} — ${verdict.message || step.lastRun.message}` : step.lastRun.message}
         </p>
       )}
 
       <div className="mt-3">
-        <ActionResult
-          state={state.feedback}
-          success={(o) => <p>{ranMessage(o)}</p>}
-        />
+        {failedCheck ? (
+          <NotHeld words={notHeldWords(step)} why={failedCheck.message} />
+        ) : (
+          <ActionResult state={feedback} success={(o) => <p>{ranMessage(o)}</p>} />
+        )}
       </div>
     </section>
   );

@@ -121,6 +121,12 @@ export interface ExecuteResult<R = JsonObject> {
   message: string;
   /** What undo/release needs later (original labels, removed access config …). */
   record?: R;
+  /**
+   * A read-only check's finding (probe-isolation: ports open or blocked). What the check found
+   * is the run's verification, so the executor records it instead of checking a second time,
+   * and a check that ran but found the pod reachable is "not contained", never a success.
+   */
+  verdict?: VerifyResult;
 }
 
 export interface VerifyResult {

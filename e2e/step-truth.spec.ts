@@ -1,0 +1,65 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } from "./support";
+
+// What a step card says after it ran is what was verified, not merely that it ran: a probe that
+// finds the pod reachable is red "not contained", verify reads what the step did, and words
+// and warnings follow what this incident has already done. Found by role and label.
+
+test.describe.configure({ mode: "serial" });
+
+let page: Page;
+let target: PodRef;
+
+const SHOTS = path.resolve(__dirname, "..", "test-results", "step-truth");
+const shot = async (name: string, region?: Locator) => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await (region ?? page).screenshot({ path: path.join(SHOTS, `${name}.png`) });
+};
+
+const card = (title: string): Locator => page.getByRole("region", { name: title, exact: true });
+const statusOf = (c: Locator): Locator => c.getByRole("status", { name: /^Status:/ });
+
+async function openIncident(title: string): Promise<void> {
+  const opened = await page.request.post("/api/v1/incidents", { data: { cluster: PAYMENTS, namespace: target.namespace, pod: target.name, title } });
+  expect(opened.status()).toBe(201);
+  const { id } = (await opened.json()) as { id: string };
+  await page.goto(`/incidents/${id}`);
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+}
+
+/** Plan, review, execute, and wait for the server's status to leave "running". */
+async function run(title: string, opts: { confirm?: boolean; status?: RegExp | string; timeout?: number } = {}): Promise<Locator> {
+  const c = card(title);
+  await c.getByRole("button", { name: /^Plan/ }).click();
+  await expect(c.getByRole("group", { name: "Plan" })).toBeVisible();
+  if (opts.confirm) await c.getByLabel("Type the pod name to confirm").fill(target.name);
+  const execute = c.getByRole("button", { name: "Execute" });
+  await expect(execute).toBeEnabled();
+  await execute.click();
+  await expect(statusOf(c)).toHaveAccessibleName(opts.status ?? /Status: (succeeded|no-op)/, { timeout: opts.timeout ?? 60_000 });
+  return c;
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await resetSimulator(page.request);
+  await signIn(page, "analyst@demo.local");
+  target = await findCompromisedPod(page.request);
+});
+
+test("a probe that finds the pod reachable is red 'not contained' with why, never a green success", async () => {
+  await openIncident(`Probe drill on ${target.name}`);
+  const probe = await run("Probe the pod's isolation", { status: "Status: not contained", timeout: 90_000 });
+  const alert = probe.getByRole("alert").filter({ hasText: /^Not contained — NOT ISOLATED: .*open/ });
+  await expect(alert).toBeVisible();
+  await expect(probe.getByText(/^Succeeded:/)).toHaveCount(0);
+  await shot("probe-not-contained", probe);
+
+  // After a reload the last result box says the same, in red.
+  await page.reload();
+  const reloaded = card("Probe the pod's isolation");
+  await expect(statusOf(reloaded)).toHaveAccessibleName("Status: not contained");
+  await expect(reloaded.getByText(/Not contained — NOT ISOLATED:/)).toBeVisible();
+});
