@@ -63,3 +63,10 @@ test("a probe that finds the pod reachable is red 'not contained' with why, neve
   await expect(statusOf(reloaded)).toHaveAccessibleName("Status: not contained");
   await expect(reloaded.getByText(/Not contained — NOT ISOLATED:/)).toBeVisible();
 });
+
+test("collect-evidence verifies the artifacts it just stored: green, 'holds', no false alarm", async () => {
+  const evidence = await run("Collect evidence", { status: "Status: succeeded" });
+  await expect(evidence.getByText(/^Succeeded: Collected \d+ artifacts .* Verify: holds: \d+ artifacts collected/)).toBeVisible();
+  await expect(evidence.getByText(/does not hold/)).toHaveCount(0);
+  await shot("evidence-holds", evidence);
+});

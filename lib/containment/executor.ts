@@ -283,7 +283,8 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
 
   await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: result.record });
   await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: result.outcome, message: result.message } });
-  const verify = result.verdict ?? (await verifySafely(step, ctx));
+  // Verify reads what this run did: its record is only in the runs read after finishRun.
+  const verify = result.verdict ?? (await verifySafely(step, stepContext(incident, step, params, await listRuns(db, incidentId))));
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });
   await settleStatus(db, incidentId, { operation: "execute", outcome: result.outcome, step }, { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets });
   return { runId: run.id, stepId, operation: "execute", outcome: result.outcome, message: result.message, verify };

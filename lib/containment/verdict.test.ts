@@ -98,4 +98,12 @@ describe("a run's verdict", () => {
     const { status, last } = stepStatus(runs, "probe-isolation");
     expect(shownStatus(status, last, new Map(), "network")).toBe("unverified");
   });
+
+  it("verify reads what the run it verifies recorded", async () => {
+    const inc = await givenIncident(analyst);
+    const plan = await planStep(analyst, inc.id, "collect-evidence");
+    const out = await executeStep(analyst, inc.id, "collect-evidence", { planHash: plan.planHash });
+    expect(out.verify).toEqual({ holds: true, message: "8 artifacts" });
+    expect(await shown(inc.id, "collect-evidence", "evidence")).toBe("succeeded");
+  });
 });
