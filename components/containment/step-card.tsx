@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { startTransition, useActionState, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { executeStepAction } from "@/app/incidents/actions/execute-step";
 import { planStepAction } from "@/app/incidents/actions/plan-step";
 import { ActionResult, type ActionState } from "@/components/ui/action-result";
@@ -95,6 +95,20 @@ export function StepCard({
     { plan: null, feedback: null, replanned: false },
   );
 
+  // The plan hash the approval slot last reported approved; a refusal shown before it no longer applies.
+  const [approvedHash, setApprovedHash] = useState<string | null>(null);
+  const [settled, setSettled] = useState<Feedback>(null);
+  const feedbackRef = useRef<Feedback>(null);
+  useEffect(() => {
+    feedbackRef.current = state.feedback;
+  }, [state.feedback]);
+  // Stable, so the slot calls it only when its approval changes, not on every new feedback.
+  const onApprovedChange = useCallback((approved: boolean, planHash: string) => {
+    setApprovedHash(approved ? planHash : null);
+    const shown = feedbackRef.current;
+    if (approved && shown?.ok === false) setSettled(shown);
+  }, []);
+
   const form = step.ui.form ?? [];
   const panel = step.ui.panel;
 
@@ -115,7 +129,7 @@ export function StepCard({
   const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
   const tookEffect = RAN.has(step.status);
   const verdict = step.lastRun?.operation === "execute" ? step.lastRun.verdict : null;
-  const feedback = state.feedback;
+  const feedback = state.feedback === settled ? null : state.feedback;
   const failedCheck = feedback?.ok === true && feedback.data.operation === "execute" && feedback.data.verify && !feedback.data.verify.holds ? feedback.data.verify : null;
   const effectiveAt = panel?.kind === "propagation-countdown" && tookEffect ? step.lastRun?.effectiveAt : null;
 
@@ -187,9 +201,12 @@ export function StepCard({
             lock={lock}
             canOverride={canOverride}
             pending={pending}
+            awaitingApproval={plan.requiresApproval && approvedHash !== plan.planHash}
             onExecute={(input) => startTransition(() => dispatch({ kind: "execute", ...input }))}
           >
-            {plan.requiresApproval && <ApprovalSlot incidentId={incidentId} stepId={step.id} planHash={plan.planHash} params={state.plan?.params} />}
+            {plan.requiresApproval && (
+              <ApprovalSlot incidentId={incidentId} stepId={step.id} planHash={plan.planHash} params={state.plan?.params} onApprovedChange={onApprovedChange} />
+            )}
           </ConfirmForm>
         </div>
       )}

@@ -96,6 +96,14 @@ describe("PlanView and ConfirmForm", () => {
     expect(html).toContain("Type the pod&#x27;s name exactly");
   });
 
+  it("keeps Execute disabled while the plan waits for an approver, and says so", () => {
+    const props = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: false, blockedId: "b", stale: false, lock: null, canOverride: false, pending: false, onExecute: () => {} };
+    const waiting = renderToStaticMarkup(<ConfirmForm {...props} awaitingApproval />);
+    expect(waiting).toMatch(/<button[^>]*disabled=""[^>]*>Execute<\/button>/);
+    expect(waiting).toContain("Execute is enabled once an approver signs off this plan.");
+    expect(renderToStaticMarkup(<ConfirmForm {...props} awaitingApproval={false} />)).not.toMatch(/disabled=""[^>]*>Execute/);
+  });
+
   it("offers approvers the evidence-lock override with a written reason", () => {
     const locked = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: true, blockedId: "b", stale: false, lock: "Locked", pending: false, onExecute: () => {} };
     expect(renderToStaticMarkup(<ConfirmForm {...locked} canOverride />)).toContain("Reason for overriding the evidence lock");
