@@ -70,3 +70,16 @@ test("collect-evidence verifies the artifacts it just stored: green, 'holds', no
   await expect(evidence.getByText(/does not hold/)).toHaveCount(0);
   await shot("evidence-holds", evidence);
 });
+
+test("warnings follow what the incident did: no 'snapshot the boot disk first' once it is snapshotted", async () => {
+  const cordon = card("Cordon the node");
+  await cordon.getByRole("button", { name: /^Plan/ }).click();
+  const warnings = cordon.getByRole("list", { name: "Plan warnings" });
+  await expect(warnings).toContainText(/[Ss]napshot the (node's )?boot disk/);
+
+  await run("Snapshot the node's boot disk");
+  await cordon.getByRole("button", { name: /^Plan/ }).click();
+  await expect(warnings).toContainText(/already snapshotted for this incident/);
+  await expect(warnings).not.toContainText(/[Ss]napshot the (node's )?boot disk/);
+  await shot("cordon-after-snapshot", cordon);
+});

@@ -112,6 +112,12 @@ export interface StepContext<P = JsonObject, R = JsonObject> {
   priorRecord(): R | undefined;
   /** Another step's latest record, typed and parsed by the step it names. */
   priorRecordOf<R2>(step: RecordSource<R2>): R2 | undefined;
+  /**
+   * Whether the named step has taken effect for this incident and is not undone since (its
+   * latest execution succeeded or found it already done): plans read it so their warnings
+   * follow what the incident already did ("snapshot the boot disk first" once it is snapshotted).
+   */
+  hasTakenEffect(step: { id: string }): boolean;
   /** The evidence store, during execute only: steps that collect evidence put each artifact as they read it. */
   artifacts?: ArtifactSink;
 }
