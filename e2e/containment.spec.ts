@@ -106,6 +106,10 @@ test("isolates the workload: cordon, label, drain with typed confirmation and li
 
   const progress = drain.getByRole("table", { name: "Drain progress per pod" });
   await expect(progress.getByRole("cell", { name: /evicted|deleted/ }).first()).toBeVisible();
+  // Once every pod is evicted the drain says what it still waits for, and until when.
+  await expect(progress.getByRole("cell", { name: /^terminating: its grace period lets it run up to \d+ s more/ }).first()).toBeVisible();
+  await expect(drain.getByRole("status", { name: "Drain: what it waits for" })).toContainText(/finish terminating within their grace periods: done by about \d\d:\d\d:\d\d UTC/);
+  await drain.screenshot({ path: "test-results/step-truth/drain-waiting.png" });
   // Leave and come back while evicted pods terminate: the page resumes from the server's state.
   await page.reload();
   await expect(statusOf(card(STEP.drain))).toHaveAccessibleName(/Status: (running|succeeded)/);

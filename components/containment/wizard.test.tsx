@@ -8,7 +8,7 @@ import { drainNode } from "@/lib/containment/steps/drain-node";
 import { firewallIsolate } from "@/lib/containment/steps/firewall-isolate";
 import type { AnyStep, PlanView as Plan } from "@/lib/containment/types";
 import { ConfirmForm } from "./confirm-form";
-import { perPod } from "./drain-progress";
+import { currentPhase, perPod } from "./drain-progress";
 import { paramsFromForm } from "./params";
 import { PlanView } from "./plan-view";
 import { outcomeText as outcomeOf } from "@/lib/timeline-view/outcome";
@@ -50,6 +50,19 @@ describe("perPod", () => {
       { pod: "shop/cache", state: "evicted", reason: "", at: "t3" },
       { pod: "shop/frontend", state: "evicted", reason: "", at: "t2" },
     ]);
+  });
+});
+
+describe("currentPhase", () => {
+  it("shows the drain's latest step-wide line: what it waits for and until when", () => {
+    const lines = [
+      { id: 1, at: "t1", message: "Evicted shop/cache; terminating", detail: { pod: "shop/cache", state: "evicted", reason: "terminating" } },
+      { id: 2, at: "t2", message: "waiting for 2 evicted pod(s): done by about 10:00:30 UTC", detail: { phase: "terminating" } },
+      { id: 3, at: "t3", message: "waiting for 1 evicted pod(s): done by about 10:00:31 UTC", detail: { phase: "terminating" } },
+      { id: 4, at: "t4", message: "shop/cache has terminated", detail: { pod: "shop/cache", state: "gone" } },
+    ];
+    expect(currentPhase(lines)).toBe("waiting for 1 evicted pod(s): done by about 10:00:31 UTC");
+    expect(currentPhase(lines.slice(0, 1))).toBeNull();
   });
 });
 
