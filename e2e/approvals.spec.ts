@@ -113,6 +113,15 @@ test.describe("approvals: the analyst requests, an approver approves in another 
     await expect(card.getByRole("status", { name: /^Status:/ })).toHaveAccessibleName("Status: succeeded", { timeout: 60_000 });
     await expect(card.getByText(new RegExp(`^Succeeded: Pod ${target.name} deleted\\.`))).toBeVisible();
 
+    // Once the pod has terminated, preflight says so in words and names the step that deleted it.
+    const preflight = analyst.getByRole("region", { name: "Preflight" });
+    await expect(async () => {
+      await analyst.reload();
+      await expect(preflight.getByText(new RegExp(`Pod ${target.namespace}/${target.name} no longer exists \\(deleted at .* by step delete-pod`))).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 90_000 });
+    await expect(preflight.getByText(/not found/)).toHaveCount(0);
+    await preflight.screenshot({ path: "test-results/step-truth/preflight-pod-gone.png" });
+
     // The incident's timeline holds both approval events with their actors.
     const timeline = analyst.getByRole("region", { name: "Timeline" });
     for (const [kind, actor] of [

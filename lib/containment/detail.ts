@@ -131,7 +131,8 @@ export function stepStatus(runs: StepRunRow[], stepId: string): { status: StepSt
 export async function incidentDetail(id: string): Promise<IncidentDetail> {
   const incident = await requireIncident(id);
   const db = await getDb();
-  const [runs, pf, release, entries] = await Promise.all([listRuns(db, id), preflight(incident), releasePlan(id), listEntries(db, { incidentId: id, limit: 5000 })]);
+  const runs = await listRuns(db, id);
+  const [pf, release, entries] = await Promise.all([preflight(incident, runs), releasePlan(id), listEntries(db, { incidentId: id, limit: 5000 })]);
   const verdicts = verdictsOf(entries);
   return {
     incident,
