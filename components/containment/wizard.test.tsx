@@ -8,6 +8,7 @@ import { drainNode } from "@/lib/containment/steps/drain-node";
 import { firewallIsolate } from "@/lib/containment/steps/firewall-isolate";
 import type { AnyStep, PlanView as Plan } from "@/lib/containment/types";
 import { ConfirmForm } from "./confirm-form";
+import { secondsLeft } from "./countdown";
 import { currentPhase, perPod } from "./drain-progress";
 import { paramsFromForm } from "./params";
 import { PlanView } from "./plan-view";
@@ -50,6 +51,18 @@ describe("perPod", () => {
       { pod: "shop/cache", state: "evicted", reason: "", at: "t3" },
       { pod: "shop/frontend", state: "evicted", reason: "", at: "t2" },
     ]);
+  });
+});
+
+describe("secondsLeft", () => {
+  it("starts a 300 s window at 5:00 even when it began a fraction into a second, and ends on time", () => {
+    const started = Date.parse("2030-01-01T00:00:00.700Z");
+    const effectiveAt = new Date(started + 300_000).toISOString();
+    const startSec = Math.floor(started / 1000);
+    expect(secondsLeft(effectiveAt, startSec)).toBe(300);
+    expect(secondsLeft(effectiveAt, startSec + 299)).toBe(1);
+    expect(secondsLeft(effectiveAt, startSec + 300)).toBe(0);
+    expect(secondsLeft(effectiveAt, startSec + 301)).toBeNull();
   });
 });
 
