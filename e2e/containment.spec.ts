@@ -143,6 +143,11 @@ test("isolates the node's VM: tag, then firewall rules with the investigator's S
   await range.fill("0.0.0.0/0");
   await firewall.getByRole("button", { name: "Plan" }).click();
   await expect(range).toHaveAttribute("aria-invalid", "true");
+  // The field's own error says why, next to the field; no generic banner on top of it.
+  await expect(range).toHaveAccessibleDescription(/whole internet/);
+  await expect(firewall.getByRole("alert")).toHaveCount(0);
+  await expect(firewall.getByText("Invalid step parameters")).toHaveCount(0);
+  await firewall.screenshot({ path: "test-results/step-truth/firewall-field-error.png" });
   await range.fill("203.0.113.7/32");
   await runStep(STEP.firewall);
 });

@@ -129,7 +129,10 @@ export function StepCard({
   const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
   const tookEffect = RAN.has(step.status);
   const verdict = step.lastRun?.operation === "execute" ? step.lastRun.verdict : null;
-  const feedback = state.feedback === settled ? null : state.feedback;
+  // A refusal whose every field error sits next to its field needs no banner on top ("Invalid step parameters").
+  const shownBesideFields =
+    planFieldErrors !== undefined && Object.keys(planFieldErrors).length > 0 && Object.keys(planFieldErrors).every((k) => form.some((f) => f.name === k));
+  const feedback = state.feedback === settled || shownBesideFields ? null : state.feedback;
   const failedCheck = feedback?.ok === true && feedback.data.operation === "execute" && feedback.data.verify && !feedback.data.verify.holds ? feedback.data.verify : null;
   const effectiveAt = panel?.kind === "propagation-countdown" && tookEffect ? step.lastRun?.effectiveAt : null;
 
