@@ -177,6 +177,12 @@ test("releases the pod: undoes every reversible step, newest first", async () =>
     await undo.click();
     await expect(release.getByRole("region", { name: `Undo: ${title}` })).toHaveCount(0);
     await expect(statusOf(card(title))).toHaveAccessibleName("Status: undone");
+    if (title === STEP.firewall) {
+      // The rules being gone is the point of the undo: a success that says so, not "Verify: … is missing".
+      await expect(release.getByText(/^Undone firewall-isolate: .* Checked: the effect is gone \(.*quarantine-egress-deny is missing/)).toBeVisible();
+      await expect(release.getByText(/Verify:/)).toHaveCount(0);
+      await release.screenshot({ path: "test-results/step-truth/undo-firewall.png" });
+    }
   }
   await expect(items).toHaveCount(0);
 });

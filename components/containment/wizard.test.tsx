@@ -9,6 +9,7 @@ import { firewallIsolate } from "@/lib/containment/steps/firewall-isolate";
 import type { AnyStep, PlanView as Plan } from "@/lib/containment/types";
 import { ConfirmForm } from "./confirm-form";
 import { secondsLeft } from "./countdown";
+import { undoWords } from "./release-panel";
 import { currentPhase, perPod } from "./drain-progress";
 import { paramsFromForm } from "./params";
 import { PlanView } from "./plan-view";
@@ -51,6 +52,18 @@ describe("perPod", () => {
       { pod: "shop/cache", state: "evicted", reason: "", at: "t3" },
       { pod: "shop/frontend", state: "evicted", reason: "", at: "t2" },
     ]);
+  });
+});
+
+describe("undoWords", () => {
+  const o = { runId: "r", stepId: "firewall-isolate", operation: "undo" as const, outcome: "success" as const, message: "Firewall rules deleted." };
+  it("reads an undo whose effect is gone as a success that says so", () => {
+    const w = undoWords({ ...o, verify: { holds: false, message: "quarantine-egress-deny is missing" } });
+    expect(w).toEqual({ ok: true, text: "Undone firewall-isolate: Firewall rules deleted. Checked: the effect is gone (quarantine-egress-deny is missing)." });
+    expect(w.text).not.toMatch(/Verify|does not hold/);
+  });
+  it("reads an undo whose effect is still in place as a failure", () => {
+    expect(undoWords({ ...o, verify: { holds: true, message: "rules present" } })).toMatchObject({ ok: false, text: expect.stringMatching(/still in place: rules present/) });
   });
 });
 
