@@ -3,6 +3,14 @@ import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } from "./support";
 
+/** The payments cluster's API on the simulator, from the kubeconfig `npm run demo` wrote. */
+function payments(): string {
+  const kubeconfig = fs.readFileSync(path.resolve(__dirname, "..", ".data", "demo", "kubeconfig"), "utf8");
+  const server = /server:\s*(http:\/\/127\.0\.0\.1:\d+\/clusters\/\S*payments\S*)/.exec(kubeconfig)?.[1];
+  if (!server) throw new Error("no payments cluster in .data/demo/kubeconfig");
+  return server;
+}
+
 // What a step card says after it ran is what was verified, not merely that it ran: a probe that
 // finds the pod reachable is red "not contained", verify reads what the step did, and words
 // and warnings follow what this incident has already done. Found by role and label.
@@ -82,4 +90,33 @@ test("warnings follow what the incident did: no 'snapshot the boot disk first' o
   await expect(warnings).toContainText(/already snapshotted for this incident/);
   await expect(warnings).not.toContainText(/[Ss]napshot the (node's )?boot disk/);
   await shot("cordon-after-snapshot", cordon);
+});
+
+test("a plan or an undo that changes nothing asks no one to type the pod's name", async () => {
+  await openIncident(`No-op drill on ${target.name}`);
+  await run("Detach the pod from its controller and Services", { confirm: true });
+
+  // Orphaned, the pod is no longer routed to: detaching Services has nothing to do.
+  const detach = card("Detach Services from the pod");
+  await detach.getByRole("button", { name: /^Plan/ }).click();
+  await expect(detach.getByRole("group", { name: "Plan" })).toBeVisible();
+  await expect(detach.getByLabel("Type the pod name to confirm")).toHaveCount(0);
+  await expect(detach.getByRole("button", { name: "Execute" })).toBeEnabled();
+  await shot("detach-noop-no-typing", detach);
+  await detach.getByRole("button", { name: "Execute" }).click();
+  await expect(statusOf(detach)).toHaveAccessibleName("Status: no-op (already done)");
+
+  // The pod goes away outside Airlock: undoing the orphaning has nothing left to restore.
+  const gone = await page.request.delete(`${payments()}/api/v1/namespaces/${target.namespace}/pods/${target.name}?gracePeriodSeconds=0`);
+  expect(gone.ok()).toBe(true);
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Preflight" }).getByText(`Pod ${target.namespace}/${target.name} no longer exists (removed outside Airlock, or by its controller).`)).toBeVisible();
+  const release = page.getByRole("region", { name: "Release from quarantine" });
+  const item = release.getByRole("region", { name: "Undo: Detach the pod from its controller and Services" });
+  await item.getByRole("button", { name: "Plan" }).click();
+  await expect(item.getByText(/Nothing to change now: Pod .* no longer exists/)).toBeVisible();
+  await expect(item.getByLabel("Type the pod name to confirm")).toHaveCount(0);
+  await shot("undo-noop-no-typing", item);
+  await item.getByRole("button", { name: "Undo", exact: true }).click();
+  await expect(item).toHaveCount(0);
 });

@@ -112,7 +112,8 @@ function view(step: AnyStep, plan: Plan): PlanView {
     commands: plan.commands,
     warnings: plan.warnings,
     requiresApproval: requiresApproval(step),
-    requiresConfirmation: needsConfirmation(step),
+    // Nothing to change, nothing to confirm: typing the pod's name is for a change to it.
+    requiresConfirmation: needsConfirmation(step) && !plan.noop,
     ...(plan.blocked ? { blocked: plan.blocked } : {}),
     ...(plan.noop ? { noop: true } : {}),
     ...(plan.dryRun ? { dryRun: plan.dryRun } : {}),
@@ -211,7 +212,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     throw new HttpError(409, message, { reason: "plan-changed" });
   }
   if (plan.blocked) throw new HttpError(409, plan.blocked, { reason: "blocked" });
-  if (needsConfirmation(step) && input.confirm !== incident.targets.pod) {
+  if (needsConfirmation(step) && !plan.noop && input.confirm !== incident.targets.pod) {
     throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm this ${step.risk} step`, {
       fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
       reason: "confirmation",
@@ -290,6 +291,19 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   return { runId: run.id, stepId, operation: "execute", outcome: result.outcome, message: result.message, verify };
 }
 
+/**
+ * The step's own word that undoing would change nothing now, or null. Read-only; when it cannot
+ * tell (an API error) the answer is null, so the confirmation is asked rather than skipped.
+ */
+export async function undoNoopReason(step: AnyStep, ctx: StepContext, record: unknown): Promise<string | null> {
+  if (!step.undoNoop) return null;
+  try {
+    return await step.undoNoop(ctx, record);
+  } catch {
+    return null;
+  }
+}
+
 /** Reverses the latest successful run of a reversible step with its stored record, with the same discipline as execute. */
 export async function undoStep(caller: Caller, incidentId: string, stepId: string, input: UndoInput = {}): Promise<RunOutcome> {
   const incident = await requireIncident(incidentId);
@@ -306,18 +320,18 @@ async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, in
   const runs = await listRuns(db, incidentId);
   const done = latestSucceeded(runs, stepId);
   if (!done) throw new HttpError(409, `"${step.title}" has no successful run to undo`, { reason: "nothing-to-undo" });
-  if (needsConfirmation(step) && input.confirm !== incident.targets.pod) {
-    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm undoing this ${step.risk} step`, {
-      fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
-      reason: "confirmation",
-    });
-  }
   const params: JsonObject = JSON.parse(done.params);
   let record: unknown;
   try {
     record = readRecord(step.id, recordSchema(step), done);
   } catch (err) {
     throw new HttpError(409, err instanceof Error ? err.message : String(err), { reason: "unreadable-record" });
+  }
+  if (needsConfirmation(step) && input.confirm !== incident.targets.pod && !(await undoNoopReason(step, stepContext(incident, step, params, runs), record))) {
+    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm undoing this ${step.risk} step`, {
+      fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
+      reason: "confirmation",
+    });
   }
   const run = await startRun(db, {
     incidentId,

@@ -188,6 +188,11 @@ export interface StepDefinition<P = JsonObject, D = JsonObject, R = JsonObject, 
   execute(ctx: StepContext<P, R>, plan: Plan<D>): Promise<ExecuteResult<R>>;
   verify(ctx: StepContext<P, R>): Promise<VerifyResult>;
   undo?(ctx: StepContext<P, R>, record: R | undefined): Promise<ExecuteResult<JsonObject>>;
+  /**
+   * Optional, read-only: why undoing would change nothing now (the pod is gone, the labels are
+   * back), or null. Release then asks no one to type the pod's name for it and says why.
+   */
+  undoNoop?(ctx: StepContext<P, R>, record: R | undefined): Promise<string | null>;
 }
 
 /** Any step, whatever its types: what the registry, the executor and the doors hold. */
