@@ -59,6 +59,10 @@ test.beforeAll(async ({ browser }) => {
 
 test("a probe that finds the pod reachable is red 'not contained' with why, never a green success", async () => {
   await openIncident(`Probe drill on ${target.name}`);
+  // The demo's allow policy admits only frontends, which also keeps out the wizard's unlabelled
+  // probe; without it (deleted out of band) the pod is reachable, as before any containment.
+  const dropped = await page.request.delete(`${payments().replace(/\/api$/, "")}/apis/networking.k8s.io/v1/namespaces/${target.namespace}/networkpolicies/allow-checkout-from-frontend`);
+  expect(dropped.ok()).toBe(true);
   const probe = await run("Probe the pod's isolation", { status: "Status: not contained", timeout: 90_000 });
   const alert = probe.getByRole("alert").filter({ hasText: /^Not contained — NOT ISOLATED: .*open/ });
   await expect(alert).toBeVisible();
