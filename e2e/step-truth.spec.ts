@@ -94,6 +94,10 @@ test("warnings follow what the incident did: no 'snapshot the boot disk first' o
   await expect(warnings).toContainText(/already snapshotted for this incident/);
   await expect(warnings).not.toContainText(/[Ss]napshot the (node's )?boot disk/);
   await shot("cordon-after-snapshot", cordon);
+  // Preflight's auto-repair finding reads the same runs (evidence was collected in the test before).
+  const preflight = page.getByRole("region", { name: "Preflight" });
+  await expect(preflight).toContainText("The node's disk is already snapshotted and evidence collected for this incident.");
+  await expect(preflight).not.toContainText("Snapshot the node's disk and collect evidence first.");
 });
 
 test("a plan or an undo that changes nothing asks no one to type the pod's name", async () => {

@@ -1,6 +1,6 @@
 import type { V1NetworkPolicy, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { blockingPdbs, defeatingPolicies, nodePodFacts, podGoneMessage, podRemoval, stepReadiness, needKey } from "./preflight-rules";
+import { blockingPdbs, defeatingPolicies, evidenceAdvice, nodePodFacts, podGoneMessage, podRemoval, stepReadiness, needKey } from "./preflight-rules";
 import type { IncidentTargets } from "./types";
 
 const np = (name: string, spec: V1NetworkPolicy["spec"]): V1NetworkPolicy => ({ metadata: { name, namespace: "shop" }, spec });
@@ -109,5 +109,14 @@ describe("a pod that is gone", () => {
     expect(podRemoval([run("delete-pod", "failed")], lookup)).toBeNull();
     expect(podGoneMessage({ namespace: "shop", pod: "x" }, null)).toMatch(/^Pod shop\/x no longer exists \(removed outside Airlock/);
     expect(podGoneMessage({ namespace: "shop", pod: "x" }, null)).not.toMatch(/not found/);
+  });
+});
+
+describe("the auto-repair finding's advice", () => {
+  it("asks only for what this incident has not done yet", () => {
+    expect(evidenceAdvice({ snapshot: false, evidence: false })).toBe("Snapshot the node's disk and collect evidence first.");
+    expect(evidenceAdvice({ snapshot: true, evidence: false })).not.toMatch(/[Ss]napshot the node's disk/);
+    expect(evidenceAdvice({ snapshot: false, evidence: true })).toMatch(/snapshot the node's disk first/);
+    expect(evidenceAdvice({ snapshot: true, evidence: true })).toMatch(/already snapshotted and evidence collected/);
   });
 });

@@ -5,6 +5,14 @@ import type { IncidentTargets, KubeNeed, StepDefinition } from "./types";
 
 const QUARANTINE_LABEL = "quarantine";
 
+/** What the auto-repair finding asks for, from what this incident already did: nothing it has done. */
+export function evidenceAdvice(done: { snapshot: boolean; evidence: boolean }): string {
+  if (done.snapshot && done.evidence) return "The node's disk is already snapshotted and evidence collected for this incident.";
+  if (done.snapshot) return "The node's disk is already snapshotted for this incident; collect evidence first.";
+  if (done.evidence) return "Evidence is already collected for this incident; snapshot the node's disk first.";
+  return "Snapshot the node's disk and collect evidence first.";
+}
+
 /** The run that removed the pod, where Airlock knows it. */
 export type PodRemoval = { stepId: string; actor: string; at: string };
 

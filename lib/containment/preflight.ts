@@ -10,6 +10,7 @@ import {
   defeatingPolicies,
   needKey,
   nodePodFacts,
+  evidenceAdvice,
   podGoneMessage,
   podRemoval,
   stepReadiness,
@@ -19,6 +20,7 @@ import {
 } from "./preflight-rules";
 import { getStep, listSteps } from "./registry";
 import type { StepRunRow } from "./db";
+import { tookEffect } from "./runs";
 import { readOrNull } from "./steps/support/kube";
 import type { Incident, KubeNeed, StepDefinition } from "./types";
 
@@ -220,7 +222,7 @@ export async function preflight(incident: Incident, runs: StepRunRow[] = []): Pr
         (cluster.autopilot
           ? "Autopilot repairs a node that stays cordoned or NotReady for about 10 minutes"
           : "Node auto-repair recreates a node that is NotReady for about 10 minutes") +
-        ", destroying the node and its evidence. Snapshot the node's disk and collect evidence first.",
+        `, destroying the node and its evidence. ${evidenceAdvice({ snapshot: tookEffect(runs, "snapshot-node-disk"), evidence: tookEffect(runs, "collect-evidence") })}`,
     });
   }
 
