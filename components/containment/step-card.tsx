@@ -149,7 +149,7 @@ export function StepCard({
       <p className="mt-1 text-sm text-slate-700">{step.summary}</p>
       {step.lastRun && (
         <p className="mt-1 text-xs text-slate-600">
-          Last {step.lastRun.operation} by {step.lastRun.actor}, {step.lastRun.status}
+          Last {step.lastRun.operation} by {step.lastRun.actor}, {verdict?.holds === false ? `ran, ${notHeldWords(step).toLowerCase()}` : step.lastRun.status}
           {step.lastRun.message ? `: ${step.lastRun.message}` : ""}
         </p>
       )}
