@@ -60,17 +60,23 @@ test.describe("approvals: the analyst requests, an approver approves in another 
     await expect(card.getByRole("group", { name: "Plan" })).toBeVisible();
     await expect(slot().getByText("No approval requested for this plan yet.")).toBeVisible();
 
-    // Without an approval the engine refuses, whatever the button says.
+    // Without an approval Execute stays disabled and says what it waits for, even with the name typed
+    // (the engine refuses it too: approval-required in lib/containment/executor.test.ts).
     await card.getByLabel("Type the pod name to confirm").fill(target.name);
-    await card.getByRole("button", { name: "Execute" }).click();
-    await expect(card.getByRole("alert").filter({ hasText: /waiting for approval|requires an approver's sign-off/ })).toBeVisible();
+    const execute = card.getByRole("button", { name: "Execute" });
+    await expect(execute).toBeDisabled();
+    await expect(execute).toHaveAccessibleDescription("Execute is enabled once an approver signs off this plan.");
+    await card.screenshot({ path: "test-results/step-truth/approval-needed.png" });
 
     const request = slot().getByRole("button", { name: "Request approval" });
     await expect(request).toBeDisabled();
     await slot().getByLabel("Reason for approval").fill("Miner still running after network isolation; evidence is stored");
     await request.click();
     await expect(slot().getByText("Approval requested (one approver needed).")).toBeVisible();
-    await expect(slot().getByText(/0 of 1 approvals/)).toBeVisible();
+    await expect(slot().getByText(/0 of 1 approvals; the request lapses at/)).toBeVisible();
+    await expect(slot().getByText(/Requested by analyst@demo\.local at/)).toBeVisible();
+    await expect(execute).toBeDisabled();
+    await card.screenshot({ path: "test-results/step-truth/approval-requested.png" });
   });
 
   test("an approver reviews the stored plan in the inbox and approves it", async () => {
@@ -94,13 +100,27 @@ test.describe("approvals: the analyst requests, an approver approves in another 
 
   test("the analyst sees the approval and executes the approved plan", async () => {
     await expect(slot().getByText(/Approved for this plan until/)).toBeVisible({ timeout: 30_000 });
-    await expect(slot().getByText("approver@demo.local")).toBeVisible();
+    await expect(slot().getByText("approver@demo.local").first()).toBeVisible();
     const card = deleteCard();
+    // One current state: approved by whom, and nothing left over from the request or a refusal.
+    await expect(slot().getByText("Approved by approver@demo.local: Execute is enabled.")).toBeVisible();
+    await expect(card.getByText(/Approval requested/)).toHaveCount(0);
+    await expect(card.getByRole("alert")).toHaveCount(0);
     const execute = card.getByRole("button", { name: "Execute" });
     await expect(execute).toBeEnabled();
+    await card.screenshot({ path: "test-results/step-truth/approval-approved.png" });
     await execute.click();
     await expect(card.getByRole("status", { name: /^Status:/ })).toHaveAccessibleName("Status: succeeded", { timeout: 60_000 });
     await expect(card.getByText(new RegExp(`^Succeeded: Pod ${target.name} deleted\\.`))).toBeVisible();
+
+    // Once the pod has terminated, preflight says so in words and names the step that deleted it.
+    const preflight = analyst.getByRole("region", { name: "Preflight" });
+    await expect(async () => {
+      await analyst.reload();
+      await expect(preflight.getByText(new RegExp(`Pod ${target.namespace}/${target.name} no longer exists \\(deleted at .* by step delete-pod`))).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 90_000 });
+    await expect(preflight.getByText(/not found/)).toHaveCount(0);
+    await preflight.screenshot({ path: "test-results/step-truth/preflight-pod-gone.png" });
 
     // The incident's timeline holds both approval events with their actors.
     const timeline = analyst.getByRole("region", { name: "Timeline" });

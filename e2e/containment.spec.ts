@@ -111,6 +111,10 @@ test("isolates the workload: cordon, label, drain with typed confirmation and li
 
   const progress = drain.getByRole("table", { name: "Drain progress per pod" });
   await expect(progress.getByRole("cell", { name: /evicted|deleted/ }).first()).toBeVisible();
+  // Once every pod is evicted the drain says what it still waits for, and until when.
+  await expect(progress.getByRole("cell", { name: /^terminating: its grace period lets it run up to \d+ s more/ }).first()).toBeVisible();
+  await expect(drain.getByRole("status", { name: "Drain: what it waits for" })).toContainText(/finish terminating within their grace periods: done by about \d\d:\d\d:\d\d UTC/);
+  await drain.screenshot({ path: "test-results/step-truth/drain-waiting.png" });
   // Leave and come back while evicted pods terminate: the page resumes from the server's state.
   await page.reload();
   await expect(statusOf(card(STEP.drain))).toHaveAccessibleName(/Status: (running|succeeded)/);
@@ -122,7 +126,8 @@ test("restricts the pod's network: excludes allow policies, applies deny-all, co
   await runStep(STEP.exclude);
   const denyAll = await runStep(STEP.denyAll);
   const timer = denyAll.getByRole("timer", { name: "Policy propagation" });
-  await expect(timer).toHaveText(/Policy propagation: \d+:\d\d remaining/);
+  // The e2e window is 10 s (NETPOL_PROPAGATION_SECONDS): never more than that is shown.
+  await expect(timer).toHaveText(/Policy propagation: 0:(10|0\d) remaining/);
   await expect(timer).toHaveText("Policy propagation: window over");
   await denyAll.getByRole("link", { name: "run probe-isolation" }).click();
   const probe = await runStep(STEP.probe, { timeout: 90_000 });
@@ -143,6 +148,11 @@ test("isolates the node's VM: tag, then firewall rules with the investigator's S
   await range.fill("0.0.0.0/0");
   await firewall.getByRole("button", { name: "Plan" }).click();
   await expect(range).toHaveAttribute("aria-invalid", "true");
+  // The field's own error says why, next to the field; no generic banner on top of it.
+  await expect(range).toHaveAccessibleDescription(/whole internet/);
+  await expect(firewall.getByRole("alert")).toHaveCount(0);
+  await expect(firewall.getByText("Invalid step parameters")).toHaveCount(0);
+  await firewall.screenshot({ path: "test-results/step-truth/firewall-field-error.png" });
   await range.fill("203.0.113.7/32");
   await runStep(STEP.firewall);
 });
@@ -173,6 +183,12 @@ test("releases the pod: undoes every reversible step, newest first", async () =>
     await undo.click();
     await expect(release.getByRole("region", { name: `Undo: ${title}` })).toHaveCount(0);
     await expect(statusOf(card(title))).toHaveAccessibleName("Status: undone");
+    if (title === STEP.firewall) {
+      // The rules being gone is the point of the undo: a success that says so, not "Verify: … is missing".
+      await expect(release.getByText(/^Undone firewall-isolate: .* Checked: the effect is gone \(.*quarantine-egress-deny is missing/)).toBeVisible();
+      await expect(release.getByText(/Verify:/)).toHaveCount(0);
+      await release.screenshot({ path: "test-results/step-truth/undo-firewall.png" });
+    }
   }
   await expect(items).toHaveCount(0);
 });

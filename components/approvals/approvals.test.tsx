@@ -37,11 +37,20 @@ const v = (over: Partial<ApprovalView>): ApprovalView => ({ ...base, ...over });
 
 describe("slotState", () => {
   it("offers a request when none exists for this plan, or the last one was rejected or expired", () => {
-    expect(slotState([], base.planHash)).toEqual({ current: null, otherPlan: null, canRequest: true });
+    expect(slotState([], base.planHash)).toMatchObject({ current: null, otherPlan: null, canRequest: true });
     expect(slotState([v({ status: "pending" })], base.planHash).canRequest).toBe(false);
     expect(slotState([v({ status: "approved" })], base.planHash).canRequest).toBe(false);
     expect(slotState([v({ status: "rejected" })], base.planHash).canRequest).toBe(true);
     expect(slotState([v({ status: "expired" })], base.planHash).canRequest).toBe(true);
+  });
+
+  it("names one current state: needs approval, requested, approved by whom; only an approval of this plan enables it", () => {
+    expect(slotState([], base.planHash)).toMatchObject({ approved: false, headline: "Needs approval: no approval requested for this plan yet." });
+    expect(slotState([v({ status: "pending" })], base.planHash)).toMatchObject({ approved: false, headline: "Approval requested (one approver needed)." });
+    const approved = v({ status: "approved", decisions: [{ approver: "approver@x.com", role: "approver", decision: "approve", comment: "", at: "2030-01-01T00:05:00.000Z" }] });
+    expect(slotState([approved], base.planHash)).toMatchObject({ approved: true, headline: "Approved by approver@x.com: Execute is enabled." });
+    expect(slotState([{ ...approved, planHash: "b".repeat(64) }], base.planHash).approved).toBe(false);
+    expect(slotState([v({ status: "rejected" })], base.planHash).approved).toBe(false);
   });
 
   it("says an approval of another plan does not apply to this one", () => {

@@ -7,11 +7,39 @@ export type SlotState = {
   otherPlan: ApprovalView | null;
   /** Whether the analyst may ask (none for this plan, or the last one was rejected or lapsed). */
   canRequest: boolean;
+  /** Whether this plan may run now: an approval of exactly this plan was granted. */
+  approved: boolean;
+  /** The one current state in words: needs approval, requested, approved by whom, rejected, lapsed. */
+  headline: string;
 };
+
+const plural = (n: number) => (n === 1 ? "one approver" : `${n} approvers`);
+
+function headlineOf(current: ApprovalView | null): string {
+  if (!current) return "Needs approval: no approval requested for this plan yet.";
+  switch (current.status) {
+    case "pending":
+      return `Approval requested (${plural(current.requiredApprovals)} needed).`;
+    case "approved": {
+      const by = current.decisions.filter((d) => d.decision === "approve").map((d) => d.approver);
+      return `Approved by ${by.join(", ") || "an approver"}: Execute is enabled.`;
+    }
+    case "rejected":
+      return "Rejected: this plan cannot be executed; change it or request again.";
+    case "expired":
+      return "Lapsed: request approval again.";
+  }
+}
 
 /** What the wizard's approval slot shows for the plan under review; `items` are newest first. */
 export function slotState(items: ApprovalView[], planHash: string): SlotState {
   const current = items.find((a) => a.planHash === planHash) ?? null;
   const otherPlan = items.find((a) => a.planHash !== planHash && (a.status === "approved" || a.status === "pending")) ?? null;
-  return { current, otherPlan, canRequest: !current || current.status === "rejected" || current.status === "expired" };
+  return {
+    current,
+    otherPlan,
+    canRequest: !current || current.status === "rejected" || current.status === "expired",
+    approved: current?.status === "approved",
+    headline: headlineOf(current),
+  };
 }

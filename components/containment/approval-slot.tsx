@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { requestApprovalAction } from "@/app/approvals/actions/request-approval";
 import { ApprovalBadge, ApprovalSummary } from "@/components/approvals/approval-status";
 import { approvalQueries } from "@/components/approvals/queries";
@@ -18,14 +18,28 @@ const POLL_MS = 4_000;
  * the request's status as approvers decide. It sits inside the confirm form, so it uses a plain
  * button rather than a nested form. The server enforces every rule; this only shows them.
  */
-export function ApprovalSlot({ incidentId, stepId, planHash, params }: { incidentId: string; stepId: string; planHash: string; params?: Record<string, unknown> }) {
+export function ApprovalSlot({
+  incidentId,
+  stepId,
+  planHash,
+  params,
+  onApprovedChange,
+}: {
+  incidentId: string;
+  stepId: string;
+  planHash: string;
+  params?: Record<string, unknown>;
+  /** Tells the card whether this plan is approved, so Execute is enabled only then. */
+  onApprovedChange?: (approved: boolean, planHash: string) => void;
+}) {
   const queryClient = useQueryClient();
   const query = approvalQueries.forStep(incidentId, stepId);
   const { data, error } = useQuery({ ...query, refetchInterval: POLL_MS });
   const [reason, setReason] = useState("");
   const [result, setResult] = useState<ActionState<ApprovalView>>(null);
   const [pending, startTransition] = useTransition();
-  const { current, otherPlan, canRequest } = slotState(data?.items ?? [], planHash);
+  const { current, otherPlan, canRequest, approved, headline } = slotState(data?.items ?? [], planHash);
+  useEffect(() => onApprovedChange?.(approved, planHash), [approved, planHash, onApprovedChange]);
   const reasonId = `${stepId}-approval-reason`;
   const statusId = `${stepId}-approval-status`;
 
@@ -45,15 +59,14 @@ export function ApprovalSlot({ incidentId, stepId, planHash, params }: { inciden
       </h4>
       <div id={statusId} aria-live="polite" className="space-y-1">
         {error && <p className="text-sm text-red-800">Could not load the approval status: {error.message}</p>}
-        {current ? (
+        {data && <p className="text-sm font-medium">{headline}</p>}
+        {current && (
           <>
             <p className="text-sm">
               Status: <ApprovalBadge status={current.status} />
             </p>
             <ApprovalSummary approval={current} />
           </>
-        ) : (
-          data && <p className="text-sm text-slate-700">No approval requested for this plan yet.</p>
         )}
         {otherPlan && (
           <p className="text-sm text-amber-900">
@@ -81,7 +94,8 @@ export function ApprovalSlot({ incidentId, stepId, planHash, params }: { inciden
           </Button>
         </div>
       )}
-      <ActionResult state={result} success={(a) => <p>Approval requested ({a.requiredApprovals === 1 ? "one approver" : `${a.requiredApprovals} approvers`} needed).</p>} />
+      {/* Success needs no words of its own: the headline above moves to "requested". A refusal stays until the next try. */}
+      <ActionResult state={result?.ok === false ? result : null} />
     </section>
   );
 }

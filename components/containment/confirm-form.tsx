@@ -25,6 +25,7 @@ export function ConfirmForm({
   lock,
   canOverride,
   pending,
+  awaitingApproval = false,
   onExecute,
   children,
 }: {
@@ -38,6 +39,8 @@ export function ConfirmForm({
   lock: string | null;
   canOverride: boolean;
   pending: boolean;
+  /** The plan needs an approver's sign-off that it does not have yet: Execute waits for it. */
+  awaitingApproval?: boolean;
   onExecute: (input: ConfirmInput) => void;
   children?: ReactNode;
 }) {
@@ -56,7 +59,9 @@ export function ConfirmForm({
         ? lock
         : overriding && reason.trim().length < MIN_OVERRIDE_REASON
           ? `Write why evidence is being skipped (at least ${MIN_OVERRIDE_REASON} characters).`
-          : requiresConfirmation && typed !== podName
+          : awaitingApproval
+            ? "Execute is enabled once an approver signs off this plan."
+            : requiresConfirmation && typed !== podName
             ? "Type the pod's name exactly to enable this button."
             : null;
   const disabled = pending || Boolean(blocked) || why !== null;

@@ -16,20 +16,30 @@ function mmss(s: number): string {
 }
 
 /**
+ * Whole seconds left at the ticking clock's second `nowSec`: the end rounded down, so a 300 s
+ * window started a fraction into a second reads 5:00, not 5:01; null once the end has passed.
+ */
+export function secondsLeft(effectiveAt: string, nowSec: number): number | null {
+  const endMs = Date.parse(effectiveAt);
+  if (nowSec * 1000 >= endMs) return null;
+  return Math.max(0, Math.floor(endMs / 1000) - nowSec);
+}
+
+/**
  * A propagation window (a NetworkPolicy's, after the deny-all), counted to the run's recorded
  * effectiveAt (server time), then the prompt to run the step that checks it. Reloading shows
  * the same countdown.
  */
 export function PropagationCountdown({ effectiveAt, thenStepId, thenAnchor }: { effectiveAt: string; thenStepId: string; thenAnchor: string }) {
   const now = useSyncExternalStore(subscribe, nowSeconds, serverNow);
-  const end = Math.ceil(Date.parse(effectiveAt) / 1000);
-  const left = now === null ? null : Math.max(0, end - now);
+  // undefined: not hydrated yet; null: the window is over.
+  const left = now === null ? undefined : secondsLeft(effectiveAt, now);
   return (
     <div className="space-y-2 rounded-md border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-950">
       <p role="timer" aria-live="off" aria-label="Policy propagation">
-        {left === null ? "Policy propagation: counting…" : left > 0 ? `Policy propagation: ${mmss(left)} remaining` : "Policy propagation: window over"}
+        {left === undefined ? "Policy propagation: counting…" : left === null ? "Policy propagation: window over" : `Policy propagation: ${mmss(left)} remaining`}
       </p>
-      {left === 0 && (
+      {left === null && (
         <p role="status">
           The propagation window has passed: <Link href={`#${thenAnchor}`}>run {thenStepId}</Link> to check the pod is cut off.
         </p>

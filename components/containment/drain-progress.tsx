@@ -25,6 +25,11 @@ export function perPod(lines: ProgressLine[]): PodState[] {
   return [...byPod.values()];
 }
 
+/** The drain's latest step-wide line (what it waits for once every pod is evicted, and until when), if any. */
+export function currentPhase(lines: ProgressLine[]): string | null {
+  return lines.findLast((l) => typeof l.detail.phase === "string")?.message ?? null;
+}
+
 /**
  * Live per-pod progress of the drain, read from the server (so leaving and coming back shows
  * the same thing). Polls while the step runs, here or in another tab; when a run this page
@@ -39,9 +44,15 @@ export function DrainProgress({ incidentId, stepId, running, serverRunning }: { 
   }, [serverRunning, runStatus, router]);
 
   const pods = perPod(q.data?.lines ?? []);
+  const phase = runStatus === "running" ? currentPhase(q.data?.lines ?? []) : null;
   if (!running && pods.length === 0) return null;
   return (
     <div className="space-y-1">
+      {phase && (
+        <p role="status" aria-label="Drain: what it waits for" className="rounded-md border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-950">
+          {phase}
+        </p>
+      )}
       <Table caption="Drain progress per pod" captionVisible>
         <THead>
           <tr>

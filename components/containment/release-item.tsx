@@ -44,6 +44,7 @@ export function ReleaseItemView({
             }}
           >
             <p className="text-sm">{item.undoEffect ?? "Reverses this step with the record of its run."}</p>
+            {item.noop && <p className="text-sm text-slate-700">Nothing to change now: {item.noop} Undoing records that and takes it off this list.</p>}
             {item.requiresConfirmation && <PodNameConfirm id={confirmId} value={typed} onChange={setTyped} />}
             <Button type="submit" variant="danger" size="sm" disabled={!ready}>
               {pending ? "Undoing…" : "Undo"}

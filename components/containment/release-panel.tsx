@@ -10,6 +10,17 @@ import { ReleaseItemView } from "./release-item";
 type Undo = { stepId: string; confirm?: string };
 
 /**
+ * How an undo reads. After an undo the step's check is meant to fail (the deny-all is missing,
+ * the node schedulable): that is the undo working, said as "the effect is gone". A check that
+ * still holds after the undo is the failure, and reads red.
+ */
+export function undoWords(o: RunOutcome): { ok: boolean; text: string } {
+  if (!o.verify) return { ok: true, text: `Undone ${o.stepId}: ${o.message}` };
+  if (o.verify.holds) return { ok: false, text: `Undo of ${o.stepId} ran, but its effect is still in place: ${o.verify.message}` };
+  return { ok: true, text: `Undone ${o.stepId}: ${o.message} Checked: the effect is gone (${o.verify.message}).` };
+}
+
+/**
  * Release from quarantine: the reversible steps still in force, newest first (the engine's
  * order), each undone on its own. The outcome lives here, not in the item, because a
  * successful undo removes the item from the list the server sends back.
@@ -19,6 +30,7 @@ export function ReleasePanel({ incidentId, items, byHand = [], podName }: { inci
     async (_prev, u) => undoStepAction({ id: incidentId, stepId: u.stepId, ...(u.confirm !== undefined ? { confirm: u.confirm } : {}) }),
     null,
   );
+  const words = state?.ok ? undoWords(state.data) : null;
   return (
     <section aria-labelledby="release-heading" className="space-y-3 rounded-lg border border-slate-200 bg-slate-50 p-4">
       <h2 id="release-heading" className="text-lg font-semibold">
@@ -53,15 +65,13 @@ export function ReleasePanel({ incidentId, items, byHand = [], podName }: { inci
           </ul>
         </div>
       )}
-      <ActionResult
-        state={state}
-        success={(o) => (
-          <p>
-            Undone <code>{o.stepId}</code>: {o.message}
-            {o.verify ? ` Verify: ${o.verify.message}` : ""}
-          </p>
-        )}
-      />
+      {words && !words.ok ? (
+        <p role="alert" className="rounded-md border border-red-400 bg-red-50 px-3 py-2 text-sm text-red-900">
+          {words.text}
+        </p>
+      ) : (
+        <ActionResult state={state} success={() => <p>{words?.text}</p>} />
+      )}
     </section>
   );
 }

@@ -6,6 +6,9 @@ const LABEL: Record<StepStatus, string> = {
   running: "running",
   succeeded: "succeeded",
   noop: "no-op (already done)",
+  unverified: "ran, not verified",
+  "not-holding": "does not hold",
+  "not-contained": "not contained",
   failed: "failed",
   undone: "undone",
 };
@@ -15,6 +18,9 @@ const TONE: Record<StepStatus, "green" | "slate" | "amber" | "red"> = {
   running: "amber",
   succeeded: "green",
   noop: "green",
+  unverified: "amber",
+  "not-holding": "red",
+  "not-contained": "red",
   failed: "red",
   undone: "slate",
 };

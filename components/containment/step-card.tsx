@@ -1,11 +1,11 @@
 "use client";
 
-import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { startTransition, useActionState, useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { executeStepAction } from "@/app/incidents/actions/execute-step";
 import { planStepAction } from "@/app/incidents/actions/plan-step";
 import { ActionResult, type ActionState } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
-import type { StepSummary } from "@/lib/containment/detail";
+import type { StepStatus, StepSummary } from "@/lib/containment/detail";
 import type { RunOutcome } from "@/lib/containment/executor";
 import type { PlanView as Plan } from "@/lib/containment/types";
 import type { IncidentTargets } from "@/lib/containment/types";
@@ -30,6 +30,23 @@ function ranMessage(o: RunOutcome): string {
   const head = o.outcome === "noop" ? "No-op (already done)" : o.operation === "undo" ? "Undone" : "Succeeded";
   const verify = o.verify ? ` Verify: ${o.verify.holds ? "holds" : "does not hold"}: ${o.verify.message}` : "";
   return `${head}: ${o.message}${verify}`;
+}
+
+/** Statuses of a step that ran to the end, whatever its verification found. */
+const RAN: ReadonlySet<StepStatus> = new Set<StepStatus>(["succeeded", "noop", "unverified", "not-holding", "not-contained"]);
+
+/** How a run whose verification did not hold reads: "not contained" where the check is about isolation. */
+function notHeldWords(step: Pick<StepSummary, "checksContainment">): string {
+  return step.checksContainment ? "Not contained" : "Does not hold";
+}
+
+/** A run that ran but whose verification did not hold: red, with why, never the green success box. */
+function NotHeld({ words, why }: { words: string; why: string }) {
+  return (
+    <p role="alert" className="rounded-md border border-red-400 bg-red-50 px-3 py-2 text-sm font-medium text-red-900">
+      {words} — {why}
+    </p>
+  );
 }
 
 /**
@@ -78,6 +95,20 @@ export function StepCard({
     { plan: null, feedback: null, replanned: false },
   );
 
+  // The plan hash the approval slot last reported approved; a refusal shown before it no longer applies.
+  const [approvedHash, setApprovedHash] = useState<string | null>(null);
+  const [settled, setSettled] = useState<Feedback>(null);
+  const feedbackRef = useRef<Feedback>(null);
+  useEffect(() => {
+    feedbackRef.current = state.feedback;
+  }, [state.feedback]);
+  // Stable, so the slot calls it only when its approval changes, not on every new feedback.
+  const onApprovedChange = useCallback((approved: boolean, planHash: string) => {
+    setApprovedHash(approved ? planHash : null);
+    const shown = feedbackRef.current;
+    if (approved && shown?.ok === false) setSettled(shown);
+  }, []);
+
   const form = step.ui.form ?? [];
   const panel = step.ui.panel;
 
@@ -102,7 +133,13 @@ export function StepCard({
         ? `Locked: ${plan.lock.message}`
         : null;
   const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
-  const tookEffect = step.status === "succeeded" || step.status === "noop";
+  const tookEffect = RAN.has(step.status);
+  const verdict = step.lastRun?.operation === "execute" ? step.lastRun.verdict : null;
+  // A refusal whose every field error sits next to its field needs no banner on top ("Invalid step parameters").
+  const shownBesideFields =
+    planFieldErrors !== undefined && Object.keys(planFieldErrors).length > 0 && Object.keys(planFieldErrors).every((k) => form.some((f) => f.name === k));
+  const feedback = state.feedback === settled || shownBesideFields ? null : state.feedback;
+  const failedCheck = feedback?.ok === true && feedback.data.operation === "execute" && feedback.data.verify && !feedback.data.verify.holds ? feedback.data.verify : null;
   const effectiveAt = panel?.kind === "propagation-countdown" && tookEffect ? step.lastRun?.effectiveAt : null;
 
   return (
@@ -118,7 +155,7 @@ export function StepCard({
       <p className="mt-1 text-sm text-slate-700">{step.summary}</p>
       {step.lastRun && (
         <p className="mt-1 text-xs text-slate-600">
-          Last {step.lastRun.operation} by {step.lastRun.actor}, {step.lastRun.status}
+          Last {step.lastRun.operation} by {step.lastRun.actor}, {verdict?.holds === false ? `ran, ${notHeldWords(step).toLowerCase()}` : step.lastRun.status}
           {step.lastRun.message ? `: ${step.lastRun.message}` : ""}
         </p>
       )}
@@ -173,9 +210,12 @@ export function StepCard({
             lock={lock}
             canOverride={canOverride}
             pending={pending}
+            awaitingApproval={plan.requiresApproval && approvedHash !== plan.planHash}
             onExecute={(input) => startTransition(() => dispatch({ kind: "execute", ...input }))}
           >
-            {plan.requiresApproval && <ApprovalSlot incidentId={incidentId} stepId={step.id} planHash={plan.planHash} params={state.plan?.params} />}
+            {plan.requiresApproval && (
+              <ApprovalSlot incidentId={incidentId} stepId={step.id} planHash={plan.planHash} params={state.plan?.params} onApprovedChange={onApprovedChange} />
+            )}
           </ConfirmForm>
         </div>
       )}
@@ -186,16 +226,22 @@ export function StepCard({
         </div>
       )}
       {panel?.kind === "last-result" && tookEffect && step.lastRun?.operation === "execute" && step.lastRun.message && (
-        <p className="mt-3 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 text-sm">
-          <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}): {step.lastRun.message}
+        <p
+          className={`mt-3 rounded-md border px-3 py-2 text-sm ${
+            verdict?.holds === false ? "border-red-400 bg-red-50 text-red-900" : verdict?.holds ? "border-emerald-300 bg-emerald-50 text-emerald-900" : "border-slate-300 bg-slate-50"
+          }`}
+        >
+          <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}):{" "}
+          {verdict?.holds === false ? `${notHeldWords(step)} — ${verdict.message || step.lastRun.message}` : step.lastRun.message}
         </p>
       )}
 
       <div className="mt-3">
-        <ActionResult
-          state={state.feedback}
-          success={(o) => <p>{ranMessage(o)}</p>}
-        />
+        {failedCheck ? (
+          <NotHeld words={notHeldWords(step)} why={failedCheck.message} />
+        ) : (
+          <ActionResult state={feedback} success={(o) => <p>{ranMessage(o)}</p>} />
+        )}
       </div>
     </section>
   );

@@ -8,7 +8,9 @@ import { drainNode } from "@/lib/containment/steps/drain-node";
 import { firewallIsolate } from "@/lib/containment/steps/firewall-isolate";
 import type { AnyStep, PlanView as Plan } from "@/lib/containment/types";
 import { ConfirmForm } from "./confirm-form";
-import { perPod } from "./drain-progress";
+import { secondsLeft } from "./countdown";
+import { undoWords } from "./release-panel";
+import { currentPhase, perPod } from "./drain-progress";
 import { paramsFromForm } from "./params";
 import { PlanView } from "./plan-view";
 import { outcomeText as outcomeOf } from "@/lib/timeline-view/outcome";
@@ -53,6 +55,43 @@ describe("perPod", () => {
   });
 });
 
+describe("undoWords", () => {
+  const o = { runId: "r", stepId: "firewall-isolate", operation: "undo" as const, outcome: "success" as const, message: "Firewall rules deleted." };
+  it("reads an undo whose effect is gone as a success that says so", () => {
+    const w = undoWords({ ...o, verify: { holds: false, message: "quarantine-egress-deny is missing" } });
+    expect(w).toEqual({ ok: true, text: "Undone firewall-isolate: Firewall rules deleted. Checked: the effect is gone (quarantine-egress-deny is missing)." });
+    expect(w.text).not.toMatch(/Verify|does not hold/);
+  });
+  it("reads an undo whose effect is still in place as a failure", () => {
+    expect(undoWords({ ...o, verify: { holds: true, message: "rules present" } })).toMatchObject({ ok: false, text: expect.stringMatching(/still in place: rules present/) });
+  });
+});
+
+describe("secondsLeft", () => {
+  it("starts a 300 s window at 5:00 even when it began a fraction into a second, and ends on time", () => {
+    const started = Date.parse("2030-01-01T00:00:00.700Z");
+    const effectiveAt = new Date(started + 300_000).toISOString();
+    const startSec = Math.floor(started / 1000);
+    expect(secondsLeft(effectiveAt, startSec)).toBe(300);
+    expect(secondsLeft(effectiveAt, startSec + 299)).toBe(1);
+    expect(secondsLeft(effectiveAt, startSec + 300)).toBe(0);
+    expect(secondsLeft(effectiveAt, startSec + 301)).toBeNull();
+  });
+});
+
+describe("currentPhase", () => {
+  it("shows the drain's latest step-wide line: what it waits for and until when", () => {
+    const lines = [
+      { id: 1, at: "t1", message: "Evicted shop/cache; terminating", detail: { pod: "shop/cache", state: "evicted", reason: "terminating" } },
+      { id: 2, at: "t2", message: "waiting for 2 evicted pod(s): done by about 10:00:30 UTC", detail: { phase: "terminating" } },
+      { id: 3, at: "t3", message: "waiting for 1 evicted pod(s): done by about 10:00:31 UTC", detail: { phase: "terminating" } },
+      { id: 4, at: "t4", message: "shop/cache has terminated", detail: { pod: "shop/cache", state: "gone" } },
+    ];
+    expect(currentPhase(lines)).toBe("waiting for 1 evicted pod(s): done by about 10:00:31 UTC");
+    expect(currentPhase(lines.slice(0, 1))).toBeNull();
+  });
+});
+
 describe("outcomeOf", () => {
   const e = (kind: string, details: Record<string, unknown>) => ({ kind, details }) as unknown as TimelineEntry;
   it("reads the executor's details", () => {
@@ -94,6 +133,14 @@ describe("PlanView and ConfirmForm", () => {
     expect(html).toContain("Type the pod name to confirm");
     expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Execute<\/button>/);
     expect(html).toContain("Type the pod&#x27;s name exactly");
+  });
+
+  it("keeps Execute disabled while the plan waits for an approver, and says so", () => {
+    const props = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: false, blockedId: "b", stale: false, lock: null, canOverride: false, pending: false, onExecute: () => {} };
+    const waiting = renderToStaticMarkup(<ConfirmForm {...props} awaitingApproval />);
+    expect(waiting).toMatch(/<button[^>]*disabled=""[^>]*>Execute<\/button>/);
+    expect(waiting).toContain("Execute is enabled once an approver signs off this plan.");
+    expect(renderToStaticMarkup(<ConfirmForm {...props} awaitingApproval={false} />)).not.toMatch(/disabled=""[^>]*>Execute/);
   });
 
   it("offers approvers the evidence-lock override with a written reason", () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { z, type ZodType } from "zod";
 import type { StepRunRow } from "./db";
-import { latestSucceeded } from "./runs";
+import { latestSucceeded, tookEffect } from "./runs";
 import type { AnyStep, Incident, JsonObject, StepContext } from "./types";
 import type { ArtifactSink } from "./steps/support/artifacts";
 
@@ -48,6 +48,7 @@ export function stepContext(
     progress: extra.progress ?? (async () => {}),
     priorRecord: () => readRecord(step.id, recordSchema(step), latestSucceeded(runs, step.id)),
     priorRecordOf: (other) => readRecord(other.id, other.record, latestSucceeded(runs, other.id)),
+    hasTakenEffect: (other) => tookEffect(runs, other.id),
     ...(extra.artifacts ? { artifacts: extra.artifacts } : {}),
   };
 }

@@ -12,7 +12,15 @@ import { requireStep, stepsByStage } from "./registry";
 import type { Incident, Risk, StageId } from "./types";
 import type { StepUi } from "./ui";
 
-export type StepStatus = "not-run" | "running" | "succeeded" | "noop" | "failed" | "undone";
+/**
+ * "succeeded"/"noop" only once the run's verification held; a run whose verification did not
+ * hold is "not-contained" (a step that isolates or checks isolation) or "not-holding" (any
+ * other), and one with no verification on record (yet) is "unverified". Green only when verified.
+ */
+export type StepStatus = "not-run" | "running" | "succeeded" | "noop" | "unverified" | "not-holding" | "not-contained" | "failed" | "undone";
+
+/** What the executor's verification of a run found (its `verify` timeline entry). */
+export type RunVerdict = { holds: boolean; message: string; at: string };
 
 export type RunSummary = {
   runId: string;
@@ -25,6 +33,8 @@ export type RunSummary = {
   planHash: string | null;
   /** When the run's effect is expected to hold (apply-deny-all's propagation window), from its record. */
   effectiveAt: string | null;
+  /** The run's verification, or null when none is on record (still running, or older data). */
+  verdict: RunVerdict | null;
 };
 
 export type StepSummary = {
@@ -41,6 +51,8 @@ export type StepSummary = {
   lockedUntilStep: string | null;
   /** What the wizard shows for this step (form, panel, undo sentence): plain data from its descriptor. */
   ui: StepUi;
+  /** Its verification says whether the pod is cut off (isolating stages, probes included): a failed one reads "not contained". */
+  checksContainment: boolean;
   status: StepStatus;
   lastRun: RunSummary | null;
   preflight: StepPreflight | null;
@@ -55,7 +67,7 @@ export type IncidentDetail = {
   releaseByHand: ByHandItem[];
 };
 
-function summarize(r: StepRunRow): RunSummary {
+function summarize(r: StepRunRow, verdicts: Map<string, RunVerdict> = new Map()): RunSummary {
   return {
     runId: r.id,
     operation: r.operation,
@@ -66,7 +78,35 @@ function summarize(r: StepRunRow): RunSummary {
     finishedAt: r.finished_at,
     planHash: r.plan_hash,
     effectiveAt: effectiveAtOf(r),
+    verdict: verdicts.get(r.id) ?? null,
   };
+}
+
+/** Each run's verification, from the `verify` entries the executor writes after every run. */
+export function verdictsOf(entries: Pick<TimelineEntry, "kind" | "details" | "at">[]): Map<string, RunVerdict> {
+  const out = new Map<string, RunVerdict>();
+  for (const e of entries) {
+    const d = e.details ?? {};
+    if (e.kind === "verify" && typeof d.runId === "string" && typeof d.holds === "boolean") {
+      out.set(d.runId, { holds: d.holds, message: typeof d.message === "string" ? d.message : "", at: e.at });
+    }
+  }
+  return out;
+}
+
+/** Steps whose verification says whether the pod is cut off: the isolating stages, probes included. */
+const CONTAINMENT_STAGES: ReadonlySet<StageId> = new Set<StageId>(["isolate", "network", "node-network"]);
+
+/**
+ * The status the wizard shows: a run that ran is green only once its verification held. Undo
+ * runs keep "undone" (after an undo the effect is meant to be gone).
+ */
+export function shownStatus(status: StepStatus, last: StepRunRow | null, verdicts: Map<string, RunVerdict>, stage: StageId): StepStatus {
+  if (!last || last.operation !== "execute" || (status !== "succeeded" && status !== "noop")) return status;
+  const v = verdicts.get(last.id);
+  if (!v) return "unverified";
+  if (v.holds) return status;
+  return CONTAINMENT_STAGES.has(stage) ? "not-contained" : "not-holding";
 }
 
 function effectiveAtOf(r: StepRunRow): string | null {
@@ -93,7 +133,14 @@ export function stepStatus(runs: StepRunRow[], stepId: string): { status: StepSt
 export async function incidentDetail(id: string): Promise<IncidentDetail> {
   const incident = await requireIncident(id);
   const db = await getDb();
-  const [runs, pf, release, byHand] = await Promise.all([listRuns(db, id), preflight(incident), releasePlan(id), releaseByHand(id)]);
+  const runs = await listRuns(db, id);
+  const [pf, release, byHand, entries] = await Promise.all([
+    preflight(incident, runs),
+    releasePlan(id),
+    releaseByHand(id),
+    listEntries(db, { incidentId: id, limit: 5000 }),
+  ]);
+  const verdicts = verdictsOf(entries);
   return {
     incident,
     preflight: pf,
@@ -116,8 +163,9 @@ export async function incidentDetail(id: string): Promise<IncidentDetail> {
           lockedUntilEvidence: lockedUntilEvidence(s),
           lockedUntilStep: lockedUntilEvidence(s) ? EVIDENCE_STEP : null,
           ui: s.ui ?? {},
-          status,
-          lastRun: last ? summarize(last) : null,
+          checksContainment: CONTAINMENT_STAGES.has(s.stage),
+          status: shownStatus(status, last, verdicts, s.stage),
+          lastRun: last ? summarize(last, verdicts) : null,
           preflight: pf.steps.find((p) => p.stepId === s.id) ?? null,
         };
       }),

@@ -118,7 +118,8 @@ function view(step: AnyStep, plan: Plan): PlanView {
     commands: plan.commands,
     warnings: plan.warnings,
     requiresApproval: requiresApproval(step),
-    requiresConfirmation: needsConfirmation(step),
+    // Nothing to change, nothing to confirm: typing the pod's name is for a change to it.
+    requiresConfirmation: needsConfirmation(step) && !plan.noop,
     ...(plan.blocked ? { blocked: plan.blocked } : {}),
     ...(plan.lock ? { lock: plan.lock } : {}),
     ...(plan.noop ? { noop: true } : {}),
@@ -229,7 +230,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     throw new HttpError(409, message, { reason: "plan-changed" });
   }
   if (plan.blocked) throw new HttpError(409, plan.blocked, { reason: "blocked" });
-  if (needsConfirmation(step) && input.confirm !== incident.targets.pod) {
+  if (needsConfirmation(step) && !plan.noop && input.confirm !== incident.targets.pod) {
     throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm this ${step.risk} step`, {
       fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
       reason: "confirmation",
@@ -292,10 +293,24 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
 
   await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: result.record });
   await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: result.outcome, message: result.message } });
-  const verify = await verifySafely(step, ctx);
+  // Verify reads what this run did: its record is only in the runs read after finishRun.
+  const verify = result.verdict ?? (await verifySafely(step, stepContext(incident, step, params, await listRuns(db, incidentId))));
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });
   await settleStatus(db, incidentId, { operation: "execute", outcome: result.outcome, step }, { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets });
   return { runId: run.id, stepId, operation: "execute", outcome: result.outcome, message: result.message, verify };
+}
+
+/**
+ * The step's own word that undoing would change nothing now, or null. Read-only; when it cannot
+ * tell (an API error) the answer is null, so the confirmation is asked rather than skipped.
+ */
+export async function undoNoopReason(step: AnyStep, ctx: StepContext, record: unknown): Promise<string | null> {
+  if (!step.undoNoop) return null;
+  try {
+    return await step.undoNoop(ctx, record);
+  } catch {
+    return null;
+  }
 }
 
 /** Reverses the latest successful run of a reversible step with its stored record, with the same discipline as execute. */
@@ -314,18 +329,18 @@ async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, in
   const runs = await listRuns(db, incidentId);
   const done = latestSucceeded(runs, stepId);
   if (!done) throw new HttpError(409, `"${step.title}" has no successful run to undo`, { reason: "nothing-to-undo" });
-  if (needsConfirmation(step) && input.confirm !== incident.targets.pod) {
-    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm undoing this ${step.risk} step`, {
-      fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
-      reason: "confirmation",
-    });
-  }
   const params: JsonObject = JSON.parse(done.params);
   let record: unknown;
   try {
     record = readRecord(step.id, recordSchema(step), done);
   } catch (err) {
     throw new HttpError(409, err instanceof Error ? err.message : String(err), { reason: "unreadable-record" });
+  }
+  if (needsConfirmation(step) && input.confirm !== incident.targets.pod && !(await undoNoopReason(step, stepContext(incident, step, params, runs), record))) {
+    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm undoing this ${step.risk} step`, {
+      fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
+      reason: "confirmation",
+    });
   }
   const run = await startRun(db, {
     incidentId,

@@ -1,6 +1,6 @@
 import type { V1NetworkPolicy, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { blockingPdbs, defeatingPolicies, nodePodFacts, stepReadiness, needKey } from "./preflight-rules";
+import { blockingPdbs, defeatingPolicies, evidenceAdvice, nodePodFacts, podGoneMessage, podRemoval, stepReadiness, needKey } from "./preflight-rules";
 import type { IncidentTargets } from "./types";
 
 const np = (name: string, spec: V1NetworkPolicy["spec"]): V1NetworkPolicy => ({ metadata: { name, namespace: "shop" }, spec });
@@ -90,5 +90,33 @@ describe("stepReadiness", () => {
   });
   it("passes a step with no needs", () => {
     expect(stepReadiness({ id: "collect-evidence" }, base)).toEqual({ stepId: "collect-evidence", ok: true, reasons: [] });
+  });
+});
+
+describe("a pod that is gone", () => {
+  const steps: Record<string, { stage: "eradicate" | "evidence"; risk: "destructive" | "read-only" }> = {
+    "delete-pod": { stage: "eradicate", risk: "destructive" },
+    "node-runtime-commands": { stage: "eradicate", risk: "read-only" },
+    "collect-evidence": { stage: "evidence", risk: "read-only" },
+  };
+  const run = (step_id: string, status = "succeeded") => ({ step_id, operation: "execute", status, actor: "analyst@demo.local", started_at: "2030-01-01T00:00:00.000Z", finished_at: "2030-01-01T00:00:02.000Z" });
+  const lookup = (id: string) => steps[id];
+
+  it("is said in words, with the step that deleted it where the incident's runs show one", () => {
+    const by = podRemoval([run("collect-evidence"), run("delete-pod"), run("node-runtime-commands")], lookup);
+    expect(by).toEqual({ stepId: "delete-pod", actor: "analyst@demo.local", at: "2030-01-01T00:00:02.000Z" });
+    expect(podGoneMessage({ namespace: "shop", pod: "x" }, by)).toBe("Pod shop/x no longer exists (deleted at 2030-01-01T00:00:02.000Z by step delete-pod, run by analyst@demo.local).");
+    expect(podRemoval([run("delete-pod", "failed")], lookup)).toBeNull();
+    expect(podGoneMessage({ namespace: "shop", pod: "x" }, null)).toMatch(/^Pod shop\/x no longer exists \(removed outside Airlock/);
+    expect(podGoneMessage({ namespace: "shop", pod: "x" }, null)).not.toMatch(/not found/);
+  });
+});
+
+describe("the auto-repair finding's advice", () => {
+  it("asks only for what this incident has not done yet", () => {
+    expect(evidenceAdvice({ snapshot: false, evidence: false })).toBe("Snapshot the node's disk and collect evidence first.");
+    expect(evidenceAdvice({ snapshot: true, evidence: false })).not.toMatch(/[Ss]napshot the node's disk/);
+    expect(evidenceAdvice({ snapshot: false, evidence: true })).toMatch(/snapshot the node's disk first/);
+    expect(evidenceAdvice({ snapshot: true, evidence: true })).toMatch(/already snapshotted and evidence collected/);
   });
 });

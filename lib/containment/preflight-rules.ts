@@ -5,6 +5,37 @@ import type { IncidentTargets, KubeNeed, StepDefinition } from "./types";
 
 const QUARANTINE_LABEL = "quarantine";
 
+/** What the auto-repair finding asks for, from what this incident already did: nothing it has done. */
+export function evidenceAdvice(done: { snapshot: boolean; evidence: boolean }): string {
+  if (done.snapshot && done.evidence) return "The node's disk is already snapshotted and evidence collected for this incident.";
+  if (done.snapshot) return "The node's disk is already snapshotted for this incident; collect evidence first.";
+  if (done.evidence) return "Evidence is already collected for this incident; snapshot the node's disk first.";
+  return "Snapshot the node's disk and collect evidence first.";
+}
+
+/** The run that removed the pod, where Airlock knows it. */
+export type PodRemoval = { stepId: string; actor: string; at: string };
+
+/**
+ * The incident's pod is gone (a 404, or a same-named successor with another uid): said in
+ * words, with the step that removed it where this incident's runs show one, never the API's
+ * raw `pods "…" not found`.
+ */
+export function podGoneMessage(t: Pick<IncidentTargets, "namespace" | "pod">, removedBy: PodRemoval | null): string {
+  return removedBy
+    ? `Pod ${t.namespace}/${t.pod} no longer exists (deleted at ${removedBy.at} by step ${removedBy.stepId}, run by ${removedBy.actor}).`
+    : `Pod ${t.namespace}/${t.pod} no longer exists (removed outside Airlock, or by its controller).`;
+}
+
+/** The latest run that changed something in the eradicate stage: the likeliest remover of the pod. */
+export function podRemoval(
+  runs: { step_id: string; operation: string; status: string; actor: string; finished_at: string | null; started_at: string }[],
+  lookup: (id: string) => Pick<StepDefinition, "stage" | "risk"> | undefined,
+): PodRemoval | null {
+  const r = runs.filter((x) => x.operation === "execute" && x.status === "succeeded" && lookup(x.step_id)?.stage === "eradicate" && lookup(x.step_id)?.risk !== "read-only").at(-1);
+  return r ? { stepId: r.step_id, actor: r.actor, at: r.finished_at ?? r.started_at } : null;
+}
+
 export type DefeatingPolicy = { name: string; directions: ("ingress" | "egress")[] };
 
 /**

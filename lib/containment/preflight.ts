@@ -10,12 +10,18 @@ import {
   defeatingPolicies,
   needKey,
   nodePodFacts,
+  evidenceAdvice,
+  podGoneMessage,
+  podRemoval,
   stepReadiness,
   type BlockingPdb,
   type DefeatingPolicy,
   type NodePodFacts,
 } from "./preflight-rules";
-import { listSteps } from "./registry";
+import { getStep, listSteps } from "./registry";
+import type { StepRunRow } from "./db";
+import { tookEffect } from "./runs";
+import { readOrNull } from "./steps/support/kube";
 import { nodeThreats, type NodeThreats } from "./steps/support/node-pool";
 import type { Incident, KubeNeed, StepDefinition } from "./types";
 
@@ -122,7 +128,7 @@ async function checkGcp(incident: Incident, permissions: string[]): Promise<{ pe
  * would defeat a deny-all (ERRATA 3), what a drain would skip, lose or wait for (ERRATA 6),
  * auto-repair (ERRATA 7), and whether Airlock's own identities may do each step.
  */
-export async function preflight(incident: Incident): Promise<Preflight> {
+export async function preflight(incident: Incident, runs: StepRunRow[] = []): Promise<Preflight> {
   const t = incident.targets;
   const findings: PreflightFinding[] = [];
   const steps = listSteps();
@@ -150,7 +156,10 @@ export async function preflight(incident: Incident): Promise<Preflight> {
 
   const [cluster, pod, policies, nodePods, pdbs, kubePermissions, gcpPermissions, threats] = await Promise.all([
     attempt(findings, "the cluster's GKE description", () => getCluster(t.cluster)),
-    attempt(findings, "the pod", () => withRetry(() => apis.core.readNamespacedPod({ name: t.pod, namespace: t.namespace }))),
+    attempt(findings, "the pod", async () => {
+      const p = await readOrNull(() => apis.core.readNamespacedPod({ name: t.pod, namespace: t.namespace }));
+      return p && (!t.podUid || !p.metadata?.uid || p.metadata.uid === t.podUid) ? p : null;
+    }),
     attempt(findings, "NetworkPolicies", async () => (await withRetry(() => apis.networking.listNamespacedNetworkPolicy({ namespace: t.namespace }))).items),
     t.node
       ? attempt(findings, "the pods on the node", async () =>
@@ -164,6 +173,8 @@ export async function preflight(incident: Incident): Promise<Preflight> {
     attempt(findings, "Airlock's Google Cloud permissions", () => checkGcp(incident, [...new Set(steps.flatMap((s) => s.needs?.gcp ?? []))])),
     t.node ? attempt(findings, "what may replace the node", () => nodeThreats(incident)) : Promise.resolve(undefined),
   ]);
+
+  if (pod === null) findings.push({ level: "info", code: "pod-gone", message: podGoneMessage(t, podRemoval(runs, getStep)) });
 
   const enforcement = cluster
     ? { enforced: cluster.networkPolicy.determined ? cluster.networkPolicy.enforced : null, reason: cluster.networkPolicy.reason }
@@ -216,7 +227,7 @@ export async function preflight(incident: Incident): Promise<Preflight> {
         (cluster.autopilot
           ? "Autopilot repairs a node that stays cordoned or NotReady for about 10 minutes"
           : "Node auto-repair recreates a node that is NotReady for about 10 minutes") +
-        ", destroying the node and its evidence. Snapshot the node's disk and collect evidence first.",
+        `, destroying the node and its evidence. ${evidenceAdvice({ snapshot: tookEffect(runs, "snapshot-node-disk"), evidence: tookEffect(runs, "collect-evidence") })}`,
     });
   }
 

@@ -1,6 +1,9 @@
 import "server-only";
 import { getDb } from "@/lib/store";
-import { needsConfirmation } from "./executor";
+import { needsConfirmation, undoNoopReason } from "./executor";
+import { readRecord, recordSchema, stepContext } from "./context";
+import type { StepRunRow } from "./db";
+import type { AnyStep, Incident } from "./types";
 import { requireIncident } from "./incidents";
 import { listRuns } from "./runs";
 import { getStep } from "./registry";
@@ -14,6 +17,8 @@ export type ReleaseItem = {
   requiresConfirmation: boolean;
   /** The step's own sentence for what undoing it puts back (its descriptor's ui.undoEffect). */
   undoEffect: string | null;
+  /** Why undoing would change nothing now (the pod is gone …), or null; such an undo asks no typing. */
+  noop: string | null;
 };
 
 /** A step that took effect, cannot be undone, and leaves work for a person (its descriptor's ui.releaseNote). */
@@ -52,7 +57,7 @@ export async function releaseByHand(incidentId: string): Promise<ByHandItem[]> {
  * relied on …). Each item is undone on its own, confirmed and logged like any step.
  */
 export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
-  await requireIncident(incidentId);
+  const incident = await requireIncident(incidentId);
   const runs = await listRuns(await getDb(), incidentId);
   const latest = new Map<string, (typeof runs)[number]>();
   for (const r of runs) if (r.operation === "execute" && r.status === "succeeded") latest.set(r.step_id, r);
@@ -60,15 +65,28 @@ export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
   for (const r of latest.values()) {
     const step = getStep(r.step_id);
     if (!step?.undo) continue;
+    const noop = needsConfirmation(step) ? await noopOf(incident, step, r, runs) : null;
     items.push({
       stepId: r.step_id,
       title: step.title,
       runId: r.id,
       executedAt: r.finished_at ?? r.started_at,
       executedBy: r.actor,
-      requiresConfirmation: needsConfirmation(step),
+      requiresConfirmation: needsConfirmation(step) && noop === null,
       undoEffect: step.ui?.undoEffect ?? null,
+      noop,
     });
   }
   return items.sort((a, b) => (a.executedAt < b.executedAt ? 1 : a.executedAt > b.executedAt ? -1 : 0));
+}
+
+/** Asked only for undos that would otherwise need the pod's name typed; a record that does not parse counts as "ask". */
+async function noopOf(incident: Incident, step: AnyStep, run: StepRunRow, runs: StepRunRow[]): Promise<string | null> {
+  let record: unknown;
+  try {
+    record = readRecord(step.id, recordSchema(step), run);
+  } catch {
+    return null;
+  }
+  return undoNoopReason(step, stepContext(incident, step, JSON.parse(run.params), runs), record);
 }

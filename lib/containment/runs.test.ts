@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { describeEachEngine } from "@/lib/store/testing";
-import { finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./runs";
+import type { StepRunRow } from "./db";
+import { finishRun, latestSucceeded, listRuns, markUndone, startRun, tookEffect } from "./runs";
 
 describeEachEngine("step runs (one running per incident and step)", ({ open }) => {
   it("allows one running run per (incident, step), released when it finishes", async () => {
@@ -29,4 +30,16 @@ describeEachEngine("step runs (one running per incident and step)", ({ open }) =
     await markUndone(db, first.id);
     expect(latestSucceeded(await listRuns(db, "i1"), "cordon-node")).toBeUndefined();
   });
+});
+
+it("a step has taken effect when an execution succeeded or was already done after its last undo", () => {
+  const run = (operation: "execute" | "undo", status: StepRunRow["status"]): StepRunRow => ({
+    id: `${operation}-${status}`, incident_id: "i1", step_id: "snapshot-node-disk", operation, status, plan_hash: "h", params: "{}", record: null, message: null, actor: "a", role: null, started_at: "", finished_at: null,
+  });
+  expect(tookEffect([], "snapshot-node-disk")).toBe(false);
+  expect(tookEffect([run("execute", "failed")], "snapshot-node-disk")).toBe(false);
+  expect(tookEffect([run("execute", "succeeded")], "snapshot-node-disk")).toBe(true);
+  expect(tookEffect([run("execute", "noop")], "snapshot-node-disk")).toBe(true);
+  expect(tookEffect([run("execute", "undone"), run("execute", "noop"), run("undo", "succeeded")], "snapshot-node-disk")).toBe(false);
+  expect(tookEffect([run("execute", "succeeded")], "cordon-node")).toBe(false);
 });

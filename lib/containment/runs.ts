@@ -84,6 +84,13 @@ export function latestSucceeded(runs: StepRunRow[], stepId: string): StepRunRow 
   return runs.filter((r) => r.step_id === stepId && r.operation === "execute" && r.status === "succeeded").at(-1);
 }
 
+/** Whether a step's effect is in place for the incident: an execution succeeded (or was already done) after its last undo. */
+export function tookEffect(runs: StepRunRow[], stepId: string): boolean {
+  const mine = runs.filter((r) => r.step_id === stepId && (r.status === "succeeded" || r.status === "noop"));
+  const lastUndo = mine.findLastIndex((r) => r.operation === "undo");
+  return mine.slice(lastUndo + 1).some((r) => r.operation === "execute");
+}
+
 export function parseRecord(row: StepRunRow | undefined): Record<string, unknown> | undefined {
   if (!row?.record) return undefined;
   try {

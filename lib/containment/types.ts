@@ -131,6 +131,12 @@ export interface StepContext<P = JsonObject, R = JsonObject> {
   priorRecord(): R | undefined;
   /** Another step's latest record, typed and parsed by the step it names. */
   priorRecordOf<R2>(step: RecordSource<R2>): R2 | undefined;
+  /**
+   * Whether the named step has taken effect for this incident and is not undone since (its
+   * latest execution succeeded or found it already done): plans read it so their warnings
+   * follow what the incident already did ("snapshot the boot disk first" once it is snapshotted).
+   */
+  hasTakenEffect(step: { id: string }): boolean;
   /** The evidence store, during execute only: steps that collect evidence put each artifact as they read it. */
   artifacts?: ArtifactSink;
 }
@@ -140,6 +146,12 @@ export interface ExecuteResult<R = JsonObject> {
   message: string;
   /** What undo/release needs later (original labels, removed access config …). */
   record?: R;
+  /**
+   * A read-only check's finding (probe-isolation: ports open or blocked). What the check found
+   * is the run's verification, so the executor records it instead of checking a second time,
+   * and a check that ran but found the pod reachable is "not contained", never a success.
+   */
+  verdict?: VerifyResult;
 }
 
 export interface VerifyResult {
@@ -195,6 +207,11 @@ export interface StepDefinition<P = JsonObject, D = JsonObject, R = JsonObject, 
   execute(ctx: StepContext<P, R>, plan: Plan<D>): Promise<ExecuteResult<R>>;
   verify(ctx: StepContext<P, R>): Promise<VerifyResult>;
   undo?(ctx: StepContext<P, R>, record: R | undefined): Promise<ExecuteResult<JsonObject>>;
+  /**
+   * Optional, read-only: why undoing would change nothing now (the pod is gone, the labels are
+   * back), or null. Release then asks no one to type the pod's name for it and says why.
+   */
+  undoNoop?(ctx: StepContext<P, R>, record: R | undefined): Promise<string | null>;
 }
 
 /** Any step, whatever its types: what the registry, the executor and the doors hold. */

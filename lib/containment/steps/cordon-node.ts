@@ -43,7 +43,7 @@ export const cordonNode = defineStep<Data, RunRecord>()({
     if (!node) return { changes: [], commands, warnings: [], blocked: `Node ${t.node} no longer exists.` };
     const before = node.spec?.unschedulable === true;
     const warnings: Warning[] = [];
-    const repair = autoRepairWarning(await clusterFacts(ctx), "cordon");
+    const repair = autoRepairWarning(await clusterFacts(ctx), "cordon", ctx);
     if (repair) warnings.push(repair);
     if (before) {
       return {

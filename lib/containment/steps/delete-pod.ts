@@ -61,8 +61,10 @@ export const deletePod = defineStep<Data, RunRecord>()({
     const pod = await readIncidentPod(ctx);
     const t = ctx.incident.targets;
     if (!pod) return { holds: true, message: `Pod ${t.pod} (uid ${t.podUid}) is gone.` };
+    // A delete answers once the pod is marked for deletion; its grace period then runs. That is
+    // the delete having worked, not failing.
     return pod.metadata?.deletionTimestamp
-      ? { holds: false, message: `Pod ${t.pod} is terminating.` }
+      ? { holds: true, message: `Pod ${t.pod} is terminating (deletion requested at ${new Date(pod.metadata.deletionTimestamp).toISOString()}); it stops within its grace period.` }
       : { holds: false, message: `Pod ${t.pod} still exists.` };
   },
 });

@@ -38,6 +38,13 @@ describe("drain-node", () => {
     expect(result.outcome).toBe("success");
     expect(h.progress.some((p) => p.detail?.state === "evicted" || p.detail?.state === "deleted")).toBe(true);
     expect(h.progress.some((p) => p.detail?.pod === `shop/${t.pod}`)).toBe(false);
+    // The wait after the evictions says what it waits for and until when, pod by pod and overall.
+    const moved = h.progress.filter((p) => p.detail?.state === "evicted" || p.detail?.state === "deleted");
+    for (const p of moved) expect(p.detail?.reason).toMatch(/^terminating: its grace period lets it run up to \d+ s more \(until about \d\d:\d\d:\d\d UTC\)$/);
+    const gone = new Set(h.progress.filter((p) => p.detail?.state === "gone").map((p) => p.detail?.pod));
+    expect(gone).toEqual(new Set(moved.map((p) => p.detail?.pod)));
+    const phase = h.progress.find((p) => p.detail?.phase === "terminating");
+    expect(phase?.message).toMatch(/waiting for \d+ evicted pod\(s\) to finish terminating within their grace periods: done by about \d\d:\d\d:\d\d UTC \(about \d+ s\)/);
 
     const left = await podsOn(t.node!);
     expect(left.find((p) => p.metadata?.uid === t.podUid)?.metadata?.deletionTimestamp).toBeUndefined();

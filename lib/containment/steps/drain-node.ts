@@ -65,6 +65,17 @@ async function removeOnce(ctx: StepContext, f: PodFate): Promise<{ state: "done"
   }
 }
 
+/** A clock time for progress lines: the analyst compares it with the page's times, in UTC. */
+const clock = (ms: number) => `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+
+/** When a terminating pod is gone at the latest: its deletionTimestamp (set to now + grace period by the API server). */
+function goneBy(p: V1Pod): number {
+  const at = p.metadata?.deletionTimestamp;
+  return at ? new Date(at).getTime() : Date.now() + (p.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+}
+
+const podKey = (p: V1Pod) => `${p.metadata?.namespace}/${p.metadata?.name}`;
+
 type Data = { node: string; pods: { namespace: string; name: string; uid: string; fate: PodFate["fate"] }[] };
 
 const record = z.object({ node: z.string(), moved: z.array(z.object({ pod: z.string(), how: z.string() })) });
@@ -190,10 +201,13 @@ export const drainNode = defineStep<Data, RunRecord>()({
         if (r.state === "done") {
           moved.push({ pod: key, how: f.fate === "delete" ? "deleted" : "evicted" });
           waiting.delete(key);
-          await ctx.progress(`${f.fate === "delete" ? "Deleted" : "Evicted"} ${key}`, { pod: key, state: f.fate === "delete" ? "deleted" : "evicted" });
+          const reason = `terminating: its grace period lets it run up to ${f.graceSeconds} s more (until about ${clock(Date.now() + f.graceSeconds * 1000)})`;
+          await ctx.progress(`${f.fate === "delete" ? "Deleted" : "Evicted"} ${key}; ${reason}`, { pod: key, state: f.fate === "delete" ? "deleted" : "evicted", reason });
         } else {
           next.push(f);
-          if (waiting.get(key) !== r.why) await ctx.progress(`Waiting for ${key}: ${r.why}`, { pod: key, state: "waiting", reason: r.why });
+          // The retry and its limit are part of the reason: "waiting" alone reads like a hang.
+          const reason = `${r.why}; retrying with back-off until the drain's time limit at ${clock(deadline)}`;
+          if (waiting.get(key) !== r.why) await ctx.progress(`Waiting for ${key}: ${reason}`, { pod: key, state: "waiting (PodDisruptionBudget)", reason });
           waiting.set(key, r.why);
         }
       }
@@ -209,10 +223,28 @@ export const drainNode = defineStep<Data, RunRecord>()({
       backoff = Math.min(backoff * 2, 10_000);
     }
     // Like kubectl drain, wait for the evicted pods to finish terminating (bounded by the same limit).
+    // Each pod's end and the expected end of the wait are progress lines, so the wait is visible.
     const movedKeys = new Set(moved.map((m) => m.pod));
+    const gone = new Set<string>();
+    let expected: number | null = null;
     for (let i = 0; Date.now() < deadline && i < 60; i++) {
-      const still = (await podsOnNode(ctx, node)).filter((p) => movedKeys.has(`${p.metadata?.namespace}/${p.metadata?.name}`) && p.metadata?.uid !== t.podUid);
+      const still = (await podsOnNode(ctx, node)).filter((p) => movedKeys.has(podKey(p)) && p.metadata?.uid !== t.podUid);
+      const stillKeys = new Set(still.map(podKey));
+      for (const key of movedKeys) {
+        if (stillKeys.has(key) || gone.has(key)) continue;
+        gone.add(key);
+        await ctx.progress(`${key} has terminated`, { pod: key, state: "gone", reason: "terminated; its controller runs a replacement on another node" });
+      }
       if (!still.length) break;
+      const by = Math.min(Math.max(...still.map(goneBy)), deadline);
+      if (expected === null || Math.abs(by - expected) > 2000) {
+        expected = by;
+        const seconds = Math.max(0, Math.ceil((by - Date.now()) / 1000));
+        await ctx.progress(
+          `Every pod is evicted; waiting for ${still.length} evicted pod(s) to finish terminating within their grace periods: done by about ${clock(by)} (about ${seconds} s).`,
+          { phase: "terminating", waitingFor: still.length, until: new Date(by).toISOString() },
+        );
+      }
       await sleep(1000);
     }
     const prior = ctx.priorRecord();

@@ -18,6 +18,9 @@ describe("eradicate steps", () => {
     expect(plan.warnings.map((w) => w.code)).toContain("evidence-loss");
     expect(plan.dryRun?.ok).toBe(true);
     expect((await h.execute(deletePod)).result.outcome).toBe("success");
+    // Right after the delete the pod is terminating: that is the delete having worked.
+    const terminating = await h.verify(deletePod);
+    expect(terminating).toMatchObject({ holds: true, message: expect.stringMatching(/is terminating/) });
     // Graceful termination runs on the simulator's clock.
     await advanceClock(sim(), 60);
     expect((await h.verify(deletePod)).holds).toBe(true);

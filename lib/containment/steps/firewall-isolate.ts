@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { statusOf } from "@/lib/kube/retry";
 import { defineStep, type Change, type StepContext, type Warning } from "../types";
-import { autoRepairWarning, clusterFacts } from "./support/cluster";
+import { autoRepairWarning, clusterFacts, SNAPSHOT_STEP } from "./support/cluster";
 import { checkSshSourceRange } from "./support/cidr";
 import { gcloud } from "./support/commands";
 import { gcloudFlags, QUARANTINE_RULES, quarantineRules, ruleDifferences, type Firewall } from "./support/firewall";
@@ -73,6 +73,14 @@ async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | 
   }
 }
 
+/** What evidence is still to take before the tunnels close, from what this incident already did. */
+function evidenceStill(ctx: Pick<StepContext, "hasTakenEffect">): string {
+  const todo = ["collect-evidence", SNAPSHOT_STEP.id].filter((id) => !ctx.hasTakenEffect({ id }));
+  return todo.length
+    ? `Collect logs and evidence (${todo.join(", ")}) before isolating.`
+    : "Evidence is already collected and the boot disk snapshotted for this incident.";
+}
+
 export const firewallIsolate = defineStep<Data, RunRecord>()({
   id: "firewall-isolate",
   stage: "node-network",
@@ -138,11 +146,10 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
       {
         level: "danger",
         code: "control-plane-tunnels",
-        message:
-          "Denying the node's egress cuts the control plane's tunnels: kubectl logs, exec and port-forward to every pod on this node stop working, and the node may go NotReady. Collect logs and evidence (collect-evidence, snapshot-node-disk) before isolating.",
+        message: `Denying the node's egress cuts the control plane's tunnels: kubectl logs, exec and port-forward to every pod on this node stop working, and the node may go NotReady. ${evidenceStill(ctx)}`,
       },
     ];
-    const repair = autoRepairWarning(await clusterFacts(ctx), "node-isolation");
+    const repair = autoRepairWarning(await clusterFacts(ctx), "node-isolation", ctx);
     if (repair) warnings.push(repair);
     if (ctx.params.protocol === "tcp") {
       warnings.push({ level: "caution", code: "tcp-only", message: "TCP only (the playbook's variant): UDP (e.g. DNS tunnelling) and ICMP still pass. The default, all protocols, blocks them too." });

@@ -34,7 +34,10 @@ describe("orphan-pod", () => {
     expect(v.message).toMatch(/Replacement: checkout-/);
     expect((await h.plan(orphanPod)).noop).toBe(true);
 
+    // While the labels are off, undoing changes something: release asks for the pod's name.
+    expect(await orphanPod.undoNoop!(h.ctx(orphanPod), undefined)).toBeNull();
     expect((await h.undo(orphanPod)).outcome).toBe("success");
+    expect(await orphanPod.undoNoop!(h.ctx(orphanPod), undefined)).toMatch(/already carries its original labels/);
     const restored = await readPod(t.pod);
     for (const k of stripped) expect(restored.metadata?.labels?.[k]).toBe(before[k]);
     expect(restored.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION]).toBeUndefined();
@@ -48,5 +51,12 @@ describe("orphan-pod", () => {
     await resetSim(sim());
     for (const c of plan.commands) await shell(sim(), c);
     expect((await readPod(h.incident.targets.pod)).metadata?.labels).toEqual(ours);
+  });
+
+  it("has nothing to undo once the pod is gone, and says so in words", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(orphanPod);
+    await kubeApis(PAYMENTS).core.deleteNamespacedPod({ name: h.incident.targets.pod, namespace: "shop", gracePeriodSeconds: 0 });
+    expect(await orphanPod.undoNoop!(h.ctx(orphanPod), undefined)).toMatch(/no longer exists/);
   });
 });

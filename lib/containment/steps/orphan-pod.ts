@@ -207,6 +207,14 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     };
   },
 
+  async undoNoop(ctx, record) {
+    const pod = await readIncidentPod(ctx);
+    if (!pod) return podGone(ctx);
+    const labels = removedLabels(pod.metadata?.annotations) ?? record?.labels ?? {};
+    const missing = Object.entries(labels).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
+    return !missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION] ? "The pod already carries its original labels." : null;
+  },
+
   async undo(ctx, record) {
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);

@@ -229,13 +229,8 @@ export const probeIsolation = defineStep<Data, RunRecord>()({
   async execute(ctx) {
     const r = await probeAll(ctx);
     const open = r.results.filter((x) => x.result === "open");
-    return {
-      outcome: "success",
-      message: open.length
-        ? `NOT ISOLATED: ${summary(r.results)} (from ${r.fromNode}).`
-        : `Isolated: ${summary(r.results)} (from ${r.fromNode}).`,
-      record: r,
-    };
+    const message = open.length ? `NOT ISOLATED: ${summary(r.results)} (from ${r.fromNode}).` : `Isolated: ${summary(r.results)} (from ${r.fromNode}).`;
+    return { outcome: "success", message, record: r, verdict: { holds: r.results.length > 0 && r.results.every((x) => x.result === "blocked"), message } };
   },
 
   async verify(ctx) {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { computeClients } from "@/lib/gcp/clients";
+import { collectEvidence } from "./collect-evidence";
+import { cordonNode } from "./cordon-node";
+import { firewallIsolate } from "./firewall-isolate";
 import { snapshotName, snapshotNodeDisk } from "./snapshot-node-disk";
 import { Harness, openIncident } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
@@ -29,5 +32,22 @@ describe("snapshot-node-disk", () => {
     expect((await h.verify(snapshotNodeDisk)).holds).toBe(true);
     expect((await h.plan(snapshotNodeDisk)).noop).toBe(true);
     expect((await h.executePlan(snapshotNodeDisk, await h.plan(snapshotNodeDisk))).outcome).toBe("noop");
+  });
+
+  it("once the snapshot is taken, cordon and firewall plans stop asking for it", async () => {
+    const h = new Harness(await openIncident());
+    const fw = { sshSourceRange: "203.0.113.7/32" };
+    const warningsOf = async () => [...(await h.plan(cordonNode)).warnings, ...(await h.plan(firewallIsolate, fw)).warnings].map((w) => w.message).join("\n");
+    expect(await warningsOf()).toMatch(/[Ss]napshot the (node's )?boot disk|snapshot-node-disk\) before/);
+
+    await h.execute(snapshotNodeDisk);
+    await h.execute(collectEvidence);
+    const after = await warningsOf();
+    expect(after).not.toMatch(/[Ss]napshot the (node's )?boot disk|before isolating\./);
+    expect(after).toMatch(/already snapshotted for this incident/);
+
+    // Plans read their own incident's runs: another incident's snapshot does not count.
+    const fresh = new Harness(await openIncident());
+    expect((await fresh.plan(cordonNode)).warnings.map((w) => w.message).join("\n")).not.toMatch(/already snapshotted/);
   });
 });

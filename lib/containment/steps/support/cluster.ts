@@ -12,8 +12,26 @@ export async function clusterFacts(ctx: StepContext): Promise<ClusterSummary | n
   }
 }
 
-/** ERRATA 7: GKE repairs a NotReady node after ~10 min, and on Autopilot also a long-cordoned one. */
-export function autoRepairWarning(facts: ClusterSummary | null, what: "cordon" | "node-isolation"): Warning | null {
+/** The step whose snapshot keeps the node's disk when GKE recreates the node. */
+export const SNAPSHOT_STEP = { id: "snapshot-node-disk" };
+
+/**
+ * ERRATA 7: GKE repairs a NotReady node after ~10 min, and on Autopilot also a long-cordoned one.
+ * Once this incident's snapshot is taken the disk survives a repair, so the warning says so
+ * instead of asking for a snapshot that exists.
+ */
+export function autoRepairWarning(facts: ClusterSummary | null, what: "cordon" | "node-isolation", ctx?: Pick<StepContext, "hasTakenEffect">): Warning | null {
+  if (ctx?.hasTakenEffect(SNAPSHOT_STEP)) {
+    if (!facts || facts.autoRepair || facts.autopilot) {
+      return {
+        level: "info",
+        code: "auto-repair",
+        message:
+          "GKE may recreate this node if it stays NotReady (or, on Autopilot, cordoned) for about 10 minutes; the boot disk is already snapshotted for this incident (snapshot-node-disk), so its disk survives that. Memory and running processes do not.",
+      };
+    }
+    return null;
+  }
   if (!facts) {
     return {
       level: "caution",

@@ -14,6 +14,8 @@ export interface PodFate {
   reason: string;
   emptyDirs: string[];
   owner: string | null;
+  /** How long the pod may take to stop once evicted (spec.terminationGracePeriodSeconds, 30 by default). */
+  graceSeconds: number;
 }
 
 export const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
@@ -32,6 +34,7 @@ export function podFate(pod: V1Pod, quarantinedUid: string, force: boolean): Pod
     uid: meta.uid ?? "",
     emptyDirs: (pod.spec?.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name),
     owner: owner ? `${owner.kind}/${owner.name}` : null,
+    graceSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30,
   };
   // ERRATA 6: the compromised pod stays, by label (what kubectl's selector sees) and by uid
   // (in case the label was removed or never set): evicting it destroys the evidence.
