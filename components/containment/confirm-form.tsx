@@ -8,10 +8,12 @@ import { PodNameConfirm } from "./pod-name-confirm";
 export const MIN_OVERRIDE_REASON = 10;
 
 export type ConfirmInput = { confirm?: string; overrideReason?: string };
+/** A lock an approver may override: why it is locked, and what an override skips ("evidence is being skipped"). */
+export type ShownLock = { message: string; skips: string };
 
 /**
  * The last gate before a step runs. Disruptive and destructive steps need the pod's name typed
- * (dub's type-to-confirm habit); a blocked plan, changed parameters or the evidence lock keep
+ * (dub's type-to-confirm habit); a blocked plan, changed parameters or a lock (evidence first, node protected first) keep
  * the button disabled and say why. The server checks every one of these again.
  */
 export function ConfirmForm({
@@ -36,7 +38,7 @@ export function ConfirmForm({
   blocked?: string;
   blockedId: string;
   stale: boolean;
-  lock: string | null;
+  lock: ShownLock | null;
   canOverride: boolean;
   pending: boolean;
   /** The plan needs an approver's sign-off that it does not have yet: Execute waits for it. */
@@ -56,9 +58,9 @@ export function ConfirmForm({
     : stale
       ? "The parameters changed since this plan: plan again."
       : lock && !canOverride
-        ? lock
+        ? lock.message
         : overriding && reason.trim().length < MIN_OVERRIDE_REASON
-          ? `Write why evidence is being skipped (at least ${MIN_OVERRIDE_REASON} characters).`
+          ? `Write why ${lock.skips} (at least ${MIN_OVERRIDE_REASON} characters).`
           : awaitingApproval
             ? "Execute is enabled once an approver signs off this plan."
             : requiresConfirmation && typed !== podName
@@ -90,7 +92,7 @@ export function ConfirmForm({
       {overriding && (
         <div>
           <label htmlFor={reasonId} className="block text-sm font-medium">
-            Reason for overriding the evidence lock
+            Reason for overriding the lock ({lock.skips})
           </label>
           <textarea
             id={reasonId}

@@ -10,7 +10,7 @@ import type { RunOutcome } from "@/lib/containment/executor";
 import type { PlanView as Plan } from "@/lib/containment/types";
 import type { IncidentTargets } from "@/lib/containment/types";
 import { ApprovalSlot } from "./approval-slot";
-import { ConfirmForm, type ConfirmInput } from "./confirm-form";
+import { ConfirmForm, type ConfirmInput, type ShownLock } from "./confirm-form";
 import { PropagationCountdown } from "./countdown";
 import { DrainProgress } from "./drain-progress";
 import { paramsFromForm, type StepParams } from "./params";
@@ -126,11 +126,11 @@ export function StepCard({
   const running = pending || step.status === "running";
   const plan = state.plan?.view ?? null;
   // The evidence lock is known before planning; a step's own lock (protect-node first) comes with its plan.
-  const lock =
+  const lock: ShownLock | null =
     step.lockedUntilStep && !evidenceDone
-      ? `Locked: eradicate steps stay locked until ${step.lockedUntilStep} has succeeded for this incident.`
+      ? { message: `Locked: eradicate steps stay locked until ${step.lockedUntilStep} has succeeded for this incident.`, skips: "evidence is being skipped" }
       : plan?.lock
-        ? `Locked: ${plan.lock.message}`
+        ? { message: `Locked: ${plan.lock.message}`, skips: plan.lock.skips }
         : null;
   const planFieldErrors = state.feedback?.ok === false && !state.plan ? state.feedback.fieldErrors : undefined;
   const tookEffect = RAN.has(step.status);
@@ -167,7 +167,7 @@ export function StepCard({
       {lock && (
         <p className="mt-2 rounded-md border border-slate-400 bg-slate-100 px-3 py-2 text-sm">
           <span aria-hidden="true">🔒 </span>
-          {lock}
+          {lock.message}
           {canOverride ? " As an approver you may override it with a written reason." : " An approver may override it with a written reason."}
         </p>
       )}

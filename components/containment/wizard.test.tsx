@@ -143,9 +143,12 @@ describe("PlanView and ConfirmForm", () => {
     expect(renderToStaticMarkup(<ConfirmForm {...props} awaitingApproval={false} />)).not.toMatch(/disabled=""[^>]*>Execute/);
   });
 
-  it("offers approvers the evidence-lock override with a written reason", () => {
-    const locked = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: true, blockedId: "b", stale: false, lock: "Locked", pending: false, onExecute: () => {} };
-    expect(renderToStaticMarkup(<ConfirmForm {...locked} canOverride />)).toContain("Reason for overriding the evidence lock");
+  it("offers approvers the lock override with a written reason that names what it skips", () => {
+    const lock = { message: "Locked", skips: "evidence is being skipped" };
+    const locked = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: true, blockedId: "b", stale: false, lock, pending: false, onExecute: () => {} };
+    const html = renderToStaticMarkup(<ConfirmForm {...locked} canOverride />);
+    expect(html).toContain("Reason for overriding the lock (evidence is being skipped)");
+    expect(html).toContain("Write why evidence is being skipped");
     expect(renderToStaticMarkup(<ConfirmForm {...locked} canOverride={false} />)).not.toContain("Reason for overriding");
   });
 });
