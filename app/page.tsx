@@ -11,9 +11,7 @@ export default async function HomePage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Incident response</h1>
-        <p className="mt-1 text-slate-600">
-          Find the compromised workload, plan its containment step by step, and keep a verifiable record of every action.
-        </p>
+        <p className="mt-1 text-slate-600">Find the compromised workload, plan its containment step by step, and keep a verifiable record of every action.</p>
       </div>
       <Card title="Start">
         <p className="mb-4 text-sm text-slate-700">Browse the clusters this console can reach, then open an incident on a pod.</p>

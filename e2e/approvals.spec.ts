@@ -117,7 +117,9 @@ test.describe("approvals: the analyst requests, an approver approves in another 
     const preflight = analyst.getByRole("region", { name: "Preflight" });
     await expect(async () => {
       await analyst.reload();
-      await expect(preflight.getByText(new RegExp(`Pod ${target.namespace}/${target.name} no longer exists \\(deleted at .* by step delete-pod`))).toBeVisible({ timeout: 2_000 });
+      await expect(preflight.getByText(new RegExp(`Pod ${target.namespace}/${target.name} no longer exists \\(deleted at .* by step delete-pod`))).toBeVisible({
+        timeout: 2_000,
+      });
     }).toPass({ timeout: 90_000 });
     await expect(preflight.getByText(/not found/)).toHaveCount(0);
     await preflight.screenshot({ path: "test-results/step-truth/preflight-pod-gone.png" });

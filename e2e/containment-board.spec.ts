@@ -66,9 +66,12 @@ test("label, exclude and deny-all: the pod-network rows go pending, then in effe
 
 test("deleting the deny-all through the Kubernetes API shows not contained, and the clock stays", async () => {
   const clock = await board().getByRole("status", { name: "Time to contain" }).innerText();
-  const res = await page.request.delete(`${simulatorBase()}/clusters/payments/apis/networking.k8s.io/v1/namespaces/${target.namespace}/networkpolicies/${DENY_ALL}`, {
-    headers: { authorization: "Bearer airlock-sim-token" },
-  });
+  const res = await page.request.delete(
+    `${simulatorBase()}/clusters/payments/apis/networking.k8s.io/v1/namespaces/${target.namespace}/networkpolicies/${DENY_ALL}`,
+    {
+      headers: { authorization: "Bearer airlock-sim-token" },
+    },
+  );
   expect(res.status()).toBe(200);
   for (const title of ["Pod network: ingress", "Pod network: egress"]) {
     await expect(layer(title)).toContainText("NOT CONTAINED", { timeout: 20_000 });
@@ -80,5 +83,7 @@ test("deleting the deny-all through the Kubernetes API shows not contained, and 
 
   // The lead's timeline page keeps time-to-contain per incident.
   await page.goto("/timeline");
-  await expect(page.getByRole("table", { name: "Time to contain per incident" }).getByRole("row", { name: new RegExp(`Board: miner in ${target.name}`) })).toContainText(/\d+ (s|min)/);
+  await expect(
+    page.getByRole("table", { name: "Time to contain per incident" }).getByRole("row", { name: new RegExp(`Board: miner in ${target.name}`) }),
+  ).toContainText(/\d+ (s|min)/);
 });

@@ -113,7 +113,9 @@ test("isolates the workload: cordon, label, drain with typed confirmation and li
   await expect(progress.getByRole("cell", { name: /evicted|deleted/ }).first()).toBeVisible();
   // Once every pod is evicted the drain says what it still waits for, and until when.
   await expect(progress.getByRole("cell", { name: /^terminating: its grace period lets it run up to \d+ s more/ }).first()).toBeVisible();
-  await expect(drain.getByRole("status", { name: "Drain: what it waits for" })).toContainText(/finish terminating within their grace periods: done by about \d\d:\d\d:\d\d UTC/);
+  await expect(drain.getByRole("status", { name: "Drain: what it waits for" })).toContainText(
+    /finish terminating within their grace periods: done by about \d\d:\d\d:\d\d UTC/,
+  );
   await drain.screenshot({ path: "test-results/step-truth/drain-waiting.png" });
   // Leave and come back while evicted pods terminate: the page resumes from the server's state.
   await page.reload();
@@ -136,7 +138,10 @@ test("restricts the pod's network: excludes allow policies, applies deny-all, co
 
 test("detaches the checkout Service by deleting it (manifest kept for release)", async () => {
   const detach = card(STEP.detach);
-  await detach.getByRole("group", { name: "Service checkout" }).getByRole("radio", { name: /Delete the Service/ }).check();
+  await detach
+    .getByRole("group", { name: "Service checkout" })
+    .getByRole("radio", { name: /Delete the Service/ })
+    .check();
   await runStep(STEP.detach, { confirm: true });
 });
 

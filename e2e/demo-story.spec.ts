@@ -76,7 +76,15 @@ test("without protect-node: firewall-isolate is locked; a node isolated by hand 
   // What the playbook did by hand before Airlock: the egress deny for the quarantine tag.
   const before = await ids(page.request, vm);
   const rule = await page.request.post(`${simulatorBase()}/compute/v1/projects/${vm.project}/global/firewalls`, {
-    data: { name: "quarantine-egress-deny", network: "global/networks/default", direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "all" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] },
+    data: {
+      name: "quarantine-egress-deny",
+      network: "global/networks/default",
+      direction: "EGRESS",
+      priority: 0,
+      denied: [{ IPProtocol: "all" }],
+      destinationRanges: ["0.0.0.0/0"],
+      targetTags: ["quarantine"],
+    },
   });
   expect(rule.ok()).toBe(true);
   await advance(page.request, 660);

@@ -88,7 +88,9 @@ test.describe("lead review: timeline, comment, reviewed, report", () => {
 
     await lead.goto(`/incidents/${incidentId}`);
     await expect(lead.getByRole("heading", { level: 1, name: title })).toBeVisible();
-    await expect(lead.getByRole("table", { name: "Incident timeline, newest first" }).getByRole("cell", { name: "cordon-node", exact: true }).first()).toBeVisible();
+    await expect(
+      lead.getByRole("table", { name: "Incident timeline, newest first" }).getByRole("cell", { name: "cordon-node", exact: true }).first(),
+    ).toBeVisible();
 
     const review = lead.getByRole("region", { name: "Review", exact: true });
     const artifacts = review.getByRole("table", { name: "Evidence artifacts" });

@@ -61,7 +61,9 @@ test("a probe that finds the pod reachable is red 'not contained' with why, neve
   await openIncident(`Probe drill on ${target.name}`);
   // The demo's allow policy admits only frontends, which also keeps out the wizard's unlabelled
   // probe; without it (deleted out of band) the pod is reachable, as before any containment.
-  const dropped = await page.request.delete(`${payments().replace(/\/api$/, "")}/apis/networking.k8s.io/v1/namespaces/${target.namespace}/networkpolicies/allow-checkout-from-frontend`);
+  const dropped = await page.request.delete(
+    `${payments().replace(/\/api$/, "")}/apis/networking.k8s.io/v1/namespaces/${target.namespace}/networkpolicies/allow-checkout-from-frontend`,
+  );
   expect(dropped.ok()).toBe(true);
   const probe = await run("Probe the pod's isolation", { status: "Status: not contained", timeout: 90_000 });
   const alert = probe.getByRole("alert").filter({ hasText: /^Not contained — NOT ISOLATED: .*open/ });
@@ -118,7 +120,11 @@ test("a plan or an undo that changes nothing asks no one to type the pod's name"
   const gone = await page.request.delete(`${payments()}/api/v1/namespaces/${target.namespace}/pods/${target.name}?gracePeriodSeconds=0`);
   expect(gone.ok()).toBe(true);
   await page.reload();
-  await expect(page.getByRole("region", { name: "Preflight" }).getByText(`Pod ${target.namespace}/${target.name} no longer exists (removed outside Airlock, or by its controller).`)).toBeVisible();
+  await expect(
+    page
+      .getByRole("region", { name: "Preflight" })
+      .getByText(`Pod ${target.namespace}/${target.name} no longer exists (removed outside Airlock, or by its controller).`),
+  ).toBeVisible();
   const release = page.getByRole("region", { name: "Release from quarantine" });
   const item = release.getByRole("region", { name: "Undo: Detach the pod from its controller and Services" });
   await item.getByRole("button", { name: "Plan" }).click();

@@ -7,16 +7,7 @@ import { infiniteQueryOptions } from "@tanstack/react-query";
 import { apiQuery, fetchJson } from "@/lib/http/fetch-json";
 import type { NodeDetail } from "@/lib/clusters/get-node-detail";
 import type { PodDetail } from "@/lib/clusters/get-pod-detail";
-import type {
-  ClusterInventory,
-  ClusterSummary,
-  ListQuery,
-  NetworkPolicyRow,
-  NodeRow,
-  Page,
-  PodRow,
-  ServiceRow,
-} from "@/lib/clusters/types";
+import type { ClusterInventory, ClusterSummary, ListQuery, NetworkPolicyRow, NodeRow, Page, PodRow, ServiceRow } from "@/lib/clusters/types";
 
 export type ListFilters = Omit<ListQuery, "continue">;
 export type ListKind = "nodes" | "pods" | "services" | "networkpolicies";
@@ -53,6 +44,5 @@ export const clusterQueries = {
     }),
   pod: (cluster: string, namespace: string, name: string) =>
     apiQuery<PodDetail>(["clusters", cluster, "pod", namespace, name], `/api/v1/clusters/${enc(cluster)}/pods/${enc(namespace)}/${enc(name)}`),
-  node: (cluster: string, name: string) =>
-    apiQuery<NodeDetail>(["clusters", cluster, "node", name], `/api/v1/clusters/${enc(cluster)}/nodes/${enc(name)}`),
+  node: (cluster: string, name: string) => apiQuery<NodeDetail>(["clusters", cluster, "node", name], `/api/v1/clusters/${enc(cluster)}/nodes/${enc(name)}`),
 };

@@ -15,9 +15,7 @@ async function main() {
   try {
     const r = await verifyChain(db);
     if (r.ok) {
-      process.stdout.write(
-        `timeline OK: ${r.checked} entries` + (r.head ? `, head #${r.head.id} ${r.head.hash}` : "") + "\n",
-      );
+      process.stdout.write(`timeline OK: ${r.checked} entries` + (r.head ? `, head #${r.head.id} ${r.head.hash}` : "") + "\n");
       return 0;
     }
     const bad = r.firstBad!;

@@ -22,7 +22,13 @@ function flag(name: string): string[] {
 async function main(): Promise<void> {
   const demo = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/demo.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT, SIM_ARGS: ["--scenario", "scale", ...flag("nodes"), ...flag("pods")].join(" "), AIRLOCK_DB_FILE: path.join(ROOT, ".data", "bench-ui.sqlite"), DATABASE_URL: "" },
+    env: {
+      ...process.env,
+      PORT,
+      SIM_ARGS: ["--scenario", "scale", ...flag("nodes"), ...flag("pods")].join(" "),
+      AIRLOCK_DB_FILE: path.join(ROOT, ".data", "bench-ui.sqlite"),
+      DATABASE_URL: "",
+    },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
@@ -58,21 +64,30 @@ async function main(): Promise<void> {
 
     t = performance.now();
     await page.goto(`${BASE}/clusters/${clusterId}/pods`);
-    await page.getByRole("link", { name: /^(api|worker|web)-/ }).first().waitFor();
+    await page
+      .getByRole("link", { name: /^(api|worker|web)-/ })
+      .first()
+      .waitFor();
     rows.push(["pods page: first rows visible", `${Math.round(performance.now() - t)} ms`]);
     const loaded = (await page.getByText(/Showing \d+ pods/).textContent()) ?? "";
 
     t = performance.now();
     for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 2000);
     await page.getByRole("button", { name: "Load more pods" }).waitFor();
-    rows.push(["scroll to the end of the loaded page", `${Math.round(performance.now() - t)} ms, ${await page.getByRole("row").count()} rows in the DOM (${loaded.trim()})`]);
+    rows.push([
+      "scroll to the end of the loaded page",
+      `${Math.round(performance.now() - t)} ms, ${await page.getByRole("row").count()} rows in the DOM (${loaded.trim()})`,
+    ]);
 
     t = performance.now();
     const filters = page.getByRole("search", { name: "Filter pods" });
     await filters.getByLabel("Namespace").fill("team-042");
     await filters.getByLabel("Label selector").fill("app=api");
     await filters.getByRole("button", { name: "Apply filters" }).click();
-    await page.getByText(/Showing \d+ pods?/).filter({ hasNotText: loaded.trim() }).waitFor();
+    await page
+      .getByText(/Showing \d+ pods?/)
+      .filter({ hasNotText: loaded.trim() })
+      .waitFor();
     rows.push(["filter (namespace + label selector, on the server)", `${Math.round(performance.now() - t)} ms`]);
     await browser.close();
 

@@ -37,7 +37,18 @@ async function startScaleSimulator(args: string[]): Promise<{ child: ChildProces
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ["--max-old-space-size=4096", path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "sim/main.ts", "--scenario", "scale", "--port", "0", "--kubeconfig", path.join(dir, "kubeconfig"), ...args],
+    [
+      "--max-old-space-size=4096",
+      path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+      "sim/main.ts",
+      "--scenario",
+      "scale",
+      "--port",
+      "0",
+      "--kubeconfig",
+      path.join(dir, "kubeconfig"),
+      ...args,
+    ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] },
   );
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -46,7 +57,11 @@ async function startScaleSimulator(args: string[]): Promise<{ child: ChildProces
   });
   const seconds = (performance.now() - started) / 1000;
   // tsx runs the program in a child process of its own: that one holds the world.
-  const inner = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean).map(Number);
+  const inner = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" })
+    .stdout.trim()
+    .split("\n")
+    .filter(Boolean)
+    .map(Number);
   return { child, ready, seconds, pid: inner[0] ?? child.pid! };
 }
 
@@ -148,7 +163,9 @@ async function main(): Promise<void> {
     for (const [op, cmd, k, a] of rows) {
       console.log(`${op.padEnd(w)}  ${cmd.padEnd(kw)}  ${(k.toFixed(3) + " s").padStart(9)}  ${(a.toFixed(3) + " s").padStart(9)}`);
     }
-    console.log(`\nMedians of ${RUNS} runs (the full listing once). kubectl times include its own start-up; Airlock's are warm calls through @kubernetes/client-node and the Google clients, as the running console makes them.`);
+    console.log(
+      `\nMedians of ${RUNS} runs (the full listing once). kubectl times include its own start-up; Airlock's are warm calls through @kubernetes/client-node and the Google clients, as the running console makes them.`,
+    );
   } finally {
     sim.child.kill("SIGTERM");
   }

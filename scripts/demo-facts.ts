@@ -56,7 +56,10 @@ export function adminScriptEnv(env: Env, demoDir: string, isAlive?: (pid: number
   const facts = readDemoFacts(demoDir, isAlive);
   if (!facts) return { env };
   if (!facts.sqliteFile) {
-    return { env, note: `the demo at ${facts.url} runs on DATABASE_URL: export the same DATABASE_URL (and NEXTAUTH_SECRET if you set one) to reach its database` };
+    return {
+      env,
+      note: `the demo at ${facts.url} runs on DATABASE_URL: export the same DATABASE_URL (and NEXTAUTH_SECRET if you set one) to reach its database`,
+    };
   }
   return {
     env: { ...env, AIRLOCK_DB_FILE: facts.sqliteFile, AIRLOCK_DEMO: env.AIRLOCK_DEMO ?? "1" },

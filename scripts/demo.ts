@@ -32,7 +32,17 @@ async function startSimulator(): Promise<{ kubeconfig: string; computeEndpoint: 
   fs.mkdirSync(DEMO_DIR, { recursive: true });
   const sim = spawn(
     process.execPath,
-    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "sim/main.ts", "--scenario", "demo", "--port", simPort, "--kubeconfig", path.join(DEMO_DIR, "kubeconfig"), ...(process.env.SIM_ARGS?.split(" ").filter(Boolean) ?? [])],
+    [
+      path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+      "sim/main.ts",
+      "--scenario",
+      "demo",
+      "--port",
+      simPort,
+      "--kubeconfig",
+      path.join(DEMO_DIR, "kubeconfig"),
+      ...(process.env.SIM_ARGS?.split(" ").filter(Boolean) ?? []),
+    ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   children.push(sim);
@@ -61,10 +71,18 @@ async function main(): Promise<void> {
   };
   if (buildIsStale(ROOT)) {
     process.stderr.write("demo: building the console (first run or sources changed)…\n");
-    const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+    const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     if (build.status !== 0) fail("the console build failed (see above)");
   }
-  const next = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", port, "-H", "127.0.0.1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+  const next = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", port, "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(next);
   next.once("exit", (code) => fail(`the console stopped (exit ${code})`));
   const password = process.env.DEMO_PASSWORD ?? "demo";
@@ -74,7 +92,12 @@ async function main(): Promise<void> {
     process.stderr.write(`[console] ${l}\n`);
     if (!announced && isConsoleReadyLine(l)) {
       announced = true;
-      writeDemoFacts(DEMO_DIR, { pid: process.pid, url: `http://localhost:${port}`, ...(dbFile ? { sqliteFile: dbFile } : {}), startedAt: new Date().toISOString() });
+      writeDemoFacts(DEMO_DIR, {
+        pid: process.pid,
+        url: `http://localhost:${port}`,
+        ...(dbFile ? { sqliteFile: dbFile } : {}),
+        startedAt: new Date().toISOString(),
+      });
       process.stdout.write(
         [
           "",

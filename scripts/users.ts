@@ -21,7 +21,10 @@ The password may also come from the AIRLOCK_NEW_PASSWORD environment variable, t
 
 function rolesOf(text: string | undefined): Role[] {
   if (!text) die("--roles is required\n" + USAGE);
-  const wanted = text.split(",").map((r) => r.trim()).filter(Boolean);
+  const wanted = text
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
   const roles = parseRoles(text);
   const unknown = wanted.filter((r) => !(roles as string[]).includes(r));
   if (unknown.length) die(`unknown role(s): ${unknown.join(", ")} (known: ${ROLES.join(", ")})`);

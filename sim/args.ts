@@ -10,8 +10,7 @@ export interface SimArgs {
   pods?: number;
 }
 
-const USAGE =
-  "usage: npm run sim -- [--port N] [--kubeconfig PATH] [--scenario demo|scale|empty] [--netpol-delay SECONDS] [--seed N] [--nodes N] [--pods N]";
+const USAGE = "usage: npm run sim -- [--port N] [--kubeconfig PATH] [--scenario demo|scale|empty] [--netpol-delay SECONDS] [--seed N] [--nodes N] [--pods N]";
 
 export function parseSimArgs(argv: string[]): SimArgs {
   const args: SimArgs = { port: 0, kubeconfig: ".data/sim/kubeconfig", scenario: "demo", netpolDelaySeconds: 300, seed: 1 };

@@ -26,7 +26,8 @@ export function createSimServer(world: World): http.Server {
     });
     route(world, req, res).catch((err) => {
       logJson({ event: "handler-error", url: req.url, error: String(err?.stack ?? err) });
-      if (!res.headersSent) sendJson(res, 500, { kind: "Status", apiVersion: "v1", status: "Failure", message: "internal simulator error", reason: "InternalError", code: 500 });
+      if (!res.headersSent)
+        sendJson(res, 500, { kind: "Status", apiVersion: "v1", status: "Failure", message: "internal simulator error", reason: "InternalError", code: 500 });
       else res.destroy();
     });
   });
@@ -64,7 +65,15 @@ async function route(world: World, req: http.IncomingMessage, res: http.ServerRe
   const m = CLUSTER_PREFIX.exec(path);
   if (m) {
     const cluster = world.clusters.get(m[1]);
-    if (!cluster) return sendJson(res, 404, { kind: "Status", apiVersion: "v1", status: "Failure", message: `no simulated cluster "${m[1]}"`, reason: "NotFound", code: 404 });
+    if (!cluster)
+      return sendJson(res, 404, {
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        message: `no simulated cluster "${m[1]}"`,
+        reason: "NotFound",
+        code: 404,
+      });
     return handleKubeRequest(world, cluster, req, res, m[2] ?? "/");
   }
   if (path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1")) return handleComputeRequest(world, req, res, path);

@@ -39,7 +39,13 @@ export function CreateTokenForm() {
             <label htmlFor="new-token" className="block text-xs font-medium">
               New token
             </label>
-            <input id="new-token" readOnly value={t.token} className="block w-full rounded border border-emerald-400 bg-white px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+            <input
+              id="new-token"
+              readOnly
+              value={t.token}
+              className="block w-full rounded border border-emerald-400 bg-white px-2 py-1 font-mono text-xs"
+              onFocus={(e) => e.currentTarget.select()}
+            />
           </div>
         )}
       />

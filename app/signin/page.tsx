@@ -26,16 +26,21 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto max-w-md space-y-6 pt-8">
       <h1 className="text-2xl font-semibold">Sign in to Airlock</h1>
       <Card>
-        <SignInForm
-          callbackUrl={callbackUrl}
-          initialError={initialError}
-          oidcProviderId={cfg.oidc ? OIDC_PROVIDER_ID : undefined}
-        />
+        <SignInForm callbackUrl={callbackUrl} initialError={initialError} oidcProviderId={cfg.oidc ? OIDC_PROVIDER_ID : undefined} />
       </Card>
       {cfg.demo && (
         <Card title="Demo accounts">
           <p className="mb-3 text-sm text-slate-700">
-            Demo mode is on. Every account below uses the demo password{cfg.demoPassword === "demo" ? <> <code>demo</code></> : " set in DEMO_PASSWORD"}.
+            Demo mode is on. Every account below uses the demo password
+            {cfg.demoPassword === "demo" ? (
+              <>
+                {" "}
+                <code>demo</code>
+              </>
+            ) : (
+              " set in DEMO_PASSWORD"
+            )}
+            .
           </p>
           <ul aria-label="Demo accounts" className="space-y-1 text-sm">
             {DEMO_ACCOUNTS.map((a) => (

@@ -4,15 +4,7 @@ import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 
-export function SignInForm({
-  callbackUrl,
-  initialError,
-  oidcProviderId,
-}: {
-  callbackUrl: string;
-  initialError?: string;
-  oidcProviderId?: string;
-}) {
+export function SignInForm({ callbackUrl, initialError, oidcProviderId }: { callbackUrl: string; initialError?: string; oidcProviderId?: string }) {
   const [error, setError] = useState<string | undefined>(initialError);
   const [pending, setPending] = useState(false);
 

@@ -16,7 +16,26 @@ import { queryTimeline, timelineFilters } from "@/lib/timeline-view/query";
 export const metadata: Metadata = { title: "Timeline" };
 export const dynamic = "force-dynamic";
 
-const KINDS = ["incident-opened", "isolation-verified", "plan", "intent", "result", "verify", "undo", "refused", "override", "reconcile", "status-changed", "evidence-stored", "comment", "incident-reviewed", "approval-requested", "approval-approved", "approval-rejected", "approval-expired"];
+const KINDS = [
+  "incident-opened",
+  "isolation-verified",
+  "plan",
+  "intent",
+  "result",
+  "verify",
+  "undo",
+  "refused",
+  "override",
+  "reconcile",
+  "status-changed",
+  "evidence-stored",
+  "comment",
+  "incident-reviewed",
+  "approval-requested",
+  "approval-approved",
+  "approval-rejected",
+  "approval-expired",
+];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -58,16 +77,25 @@ export default async function TimelinePage({ searchParams }: Props) {
           Time to contain
         </h2>
         <p className="text-sm text-slate-600">
-          From the incident&apos;s opening to the first time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after release).
+          From the incident&apos;s opening to the first time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after
+          release).
         </p>
         <table className="w-full table-fixed text-sm">
           <caption className="sr-only">Time to contain per incident</caption>
           <thead>
             <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className="w-2/5 pb-1 pr-3">Incident</th>
-              <th scope="col" className="pb-1 pr-3">Status</th>
-              <th scope="col" className="pb-1 pr-3">Opened</th>
-              <th scope="col" className="pb-1">Time to contain</th>
+              <th scope="col" className="w-2/5 pb-1 pr-3">
+                Incident
+              </th>
+              <th scope="col" className="pb-1 pr-3">
+                Status
+              </th>
+              <th scope="col" className="pb-1 pr-3">
+                Opened
+              </th>
+              <th scope="col" className="pb-1">
+                Time to contain
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -80,9 +108,7 @@ export default async function TimelinePage({ searchParams }: Props) {
                   </th>
                   <td className="py-1 pr-3">{i.status}</td>
                   <td className="py-1 pr-3">{i.createdAt.replace("T", " ").replace(/\.\d+Z$/, "Z")}</td>
-                  <td className="py-1">
-                    {c?.seconds != null ? `${formatDuration(c.seconds)} (${c.containedBy})` : "not yet contained"}
-                  </td>
+                  <td className="py-1">{c?.seconds != null ? `${formatDuration(c.seconds)} (${c.containedBy})` : "not yet contained"}</td>
                 </tr>
               );
             })}
@@ -96,9 +122,7 @@ export default async function TimelinePage({ searchParams }: Props) {
         kinds={KINDS}
       />
       {!parsed.success && (
-        <ErrorMessage title="Invalid filters">
-          {parsed.error.issues.map((i) => `${String(i.path[0] ?? "filter")}: ${i.message}`).join("; ")}
-        </ErrorMessage>
+        <ErrorMessage title="Invalid filters">{parsed.error.issues.map((i) => `${String(i.path[0] ?? "filter")}: ${i.message}`).join("; ")}</ErrorMessage>
       )}
       {page && <TimelineTable items={page.items} />}
       {page?.next && (

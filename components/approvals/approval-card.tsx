@@ -35,7 +35,11 @@ export function ApprovalCard({ item, viewer, canDecide }: { item: InboxItem; vie
           <a href={`/incidents/${item.incidentId}`} className="text-blue-700 underline">
             Incident
           </a>{" "}
-          on <code>{item.incident.namespace}/{item.incident.pod}</code> in <code>{item.incident.cluster}</code> ({item.incident.severity})
+          on{" "}
+          <code>
+            {item.incident.namespace}/{item.incident.pod}
+          </code>{" "}
+          in <code>{item.incident.cluster}</code> ({item.incident.severity})
         </p>
       )}
       <ApprovalSummary approval={item} />

@@ -47,7 +47,10 @@ describe("slotState", () => {
   it("names one current state: needs approval, requested, approved by whom; only an approval of this plan enables it", () => {
     expect(slotState([], base.planHash)).toMatchObject({ approved: false, headline: "Needs approval: no approval requested for this plan yet." });
     expect(slotState([v({ status: "pending" })], base.planHash)).toMatchObject({ approved: false, headline: "Approval requested (one approver needed)." });
-    const approved = v({ status: "approved", decisions: [{ approver: "approver@x.com", role: "approver", decision: "approve", comment: "", at: "2030-01-01T00:05:00.000Z" }] });
+    const approved = v({
+      status: "approved",
+      decisions: [{ approver: "approver@x.com", role: "approver", decision: "approve", comment: "", at: "2030-01-01T00:05:00.000Z" }],
+    });
     expect(slotState([approved], base.planHash)).toMatchObject({ approved: true, headline: "Approved by approver@x.com: Execute is enabled." });
     expect(slotState([{ ...approved, planHash: "b".repeat(64) }], base.planHash).approved).toBe(false);
     expect(slotState([v({ status: "rejected" })], base.planHash).approved).toBe(false);
@@ -85,7 +88,10 @@ describe("ApprovalCard", () => {
 
   it("shows no decision form to a lead who cannot decide, nor on a decided request", () => {
     expect(renderToStaticMarkup(<ApprovalCard item={item({})} viewer="lead@x.com" canDecide={false} />)).not.toContain("Approve</button>");
-    const decided = item({ status: "approved", decisions: [{ approver: "approver@x.com", role: "approver", decision: "approve", comment: "go", at: "2030-01-01T00:05:00.000Z" }] });
+    const decided = item({
+      status: "approved",
+      decisions: [{ approver: "approver@x.com", role: "approver", decision: "approve", comment: "go", at: "2030-01-01T00:05:00.000Z" }],
+    });
     const html = renderToStaticMarkup(<ApprovalCard item={decided} viewer="approver2@x.com" canDecide />);
     expect(html).not.toContain("Approve</button>");
     expect(html).toContain("Approved by <strong>approver@x.com</strong>");

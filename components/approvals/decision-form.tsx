@@ -58,7 +58,13 @@ export function DecisionForm({ approvalId, open, self, label }: { approvalId: st
       )}
       <ActionResult
         state={state}
-        success={(a) => <p>{a.status === "pending" ? `Approval recorded: ${a.decisions.filter((d) => d.decision === "approve").length} of ${a.requiredApprovals}; another approver must also approve.` : `Request ${a.status}.`}</p>}
+        success={(a) => (
+          <p>
+            {a.status === "pending"
+              ? `Approval recorded: ${a.decisions.filter((d) => d.decision === "approve").length} of ${a.requiredApprovals}; another approver must also approve.`
+              : `Request ${a.status}.`}
+          </p>
+        )}
       />
     </div>
   );

@@ -26,6 +26,5 @@ export function age(iso: string | null, now = Date.now()): string {
 }
 
 export const clusterHref = (cluster: string, sub = "") => `/clusters/${encodeURIComponent(cluster)}${sub}`;
-export const podHref = (cluster: string, ns: string, name: string) =>
-  clusterHref(cluster, `/pods/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`);
+export const podHref = (cluster: string, ns: string, name: string) => clusterHref(cluster, `/pods/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`);
 export const nodeHref = (cluster: string, name: string) => clusterHref(cluster, `/nodes/${encodeURIComponent(name)}`);

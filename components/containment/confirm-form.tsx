@@ -64,8 +64,8 @@ export function ConfirmForm({
           : awaitingApproval
             ? "Execute is enabled once an approver signs off this plan."
             : requiresConfirmation && typed !== podName
-            ? "Type the pod's name exactly to enable this button."
-            : null;
+              ? "Type the pod's name exactly to enable this button."
+              : null;
   const disabled = pending || Boolean(blocked) || why !== null;
 
   return (

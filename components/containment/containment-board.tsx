@@ -131,10 +131,18 @@ export function ContainmentBoardPanel({ incidentId, initial }: { incidentId: str
         </colgroup>
         <thead>
           <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
-            <th scope="col" className="pb-1 pr-3">Layer</th>
-            <th scope="col" className="pb-1 pr-3">State</th>
-            <th scope="col" className="pb-1 pr-3">Why</th>
-            <th scope="col" className="pb-1">Evidence</th>
+            <th scope="col" className="pb-1 pr-3">
+              Layer
+            </th>
+            <th scope="col" className="pb-1 pr-3">
+              State
+            </th>
+            <th scope="col" className="pb-1 pr-3">
+              Why
+            </th>
+            <th scope="col" className="pb-1">
+              Evidence
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -37,7 +37,11 @@ export function PropagationCountdown({ effectiveAt, thenStepId, thenAnchor }: { 
   return (
     <div className="space-y-2 rounded-md border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-950">
       <p role="timer" aria-live="off" aria-label="Policy propagation">
-        {left === undefined ? "Policy propagation: counting…" : left === null ? "Policy propagation: window over" : `Policy propagation: ${mmss(left)} remaining`}
+        {left === undefined
+          ? "Policy propagation: counting…"
+          : left === null
+            ? "Policy propagation: window over"
+            : `Policy propagation: ${mmss(left)} remaining`}
       </p>
       {left === null && (
         <p role="status">

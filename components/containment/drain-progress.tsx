@@ -35,7 +35,17 @@ export function currentPhase(lines: ProgressLine[]): string | null {
  * the same thing). Polls while the step runs, here or in another tab; when a run this page
  * only learnt about from the server ends, the page is refreshed to show its result.
  */
-export function DrainProgress({ incidentId, stepId, running, serverRunning }: { incidentId: string; stepId: string; running: boolean; serverRunning: boolean }) {
+export function DrainProgress({
+  incidentId,
+  stepId,
+  running,
+  serverRunning,
+}: {
+  incidentId: string;
+  stepId: string;
+  running: boolean;
+  serverRunning: boolean;
+}) {
   const router = useRouter();
   const q = useQuery({ ...incidentQueries.progress(incidentId, stepId), refetchInterval: running ? 1000 : false, staleTime: 0 });
   const runStatus = q.data?.run?.status;

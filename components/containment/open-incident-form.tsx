@@ -10,7 +10,19 @@ type Opened = { id: string };
 
 const input = "mt-1 block w-full max-w-md rounded-md border border-slate-300 px-3 py-2 text-sm";
 
-function Field({ name, label, defaultValue, state, mono = false }: { name: string; label: string; defaultValue?: string; state: ActionState<Opened>; mono?: boolean }) {
+function Field({
+  name,
+  label,
+  defaultValue,
+  state,
+  mono = false,
+}: {
+  name: string;
+  label: string;
+  defaultValue?: string;
+  state: ActionState<Opened>;
+  mono?: boolean;
+}) {
   const invalid = state?.ok === false && Boolean(state.fieldErrors?.[name]?.length);
   return (
     <div>

@@ -39,7 +39,11 @@ export function PreflightPanel({ preflight, nodeIsolationAnchor }: { preflight: 
       <p className="text-xs text-slate-500">Checked live at {preflight.computedAt}.</p>
       <div
         className={`rounded-md border px-3 py-2 text-sm ${
-          enforcement.enforced === true ? "border-emerald-300 bg-emerald-50" : enforcement.enforced === false ? "border-red-400 bg-red-50" : "border-amber-300 bg-amber-50"
+          enforcement.enforced === true
+            ? "border-emerald-300 bg-emerald-50"
+            : enforcement.enforced === false
+              ? "border-red-400 bg-red-50"
+              : "border-amber-300 bg-amber-50"
         }`}
       >
         <p>
@@ -62,7 +66,10 @@ export function PreflightPanel({ preflight, nodeIsolationAnchor }: { preflight: 
           <dd>{yesNo(preflight.autoRepair)}</dd>
         </div>
         <List label="Policies that would defeat a deny-all" items={preflight.defeatingPolicies.map((d) => `${d.name} (${d.directions.join(", ")})`)} />
-        <List label="Disruption budgets that would hold the drain" items={preflight.blockingPdbs.map((b) => `${b.namespace}/${b.name}: ${b.pods.join(", ")}`)} />
+        <List
+          label="Disruption budgets that would hold the drain"
+          items={preflight.blockingPdbs.map((b) => `${b.namespace}/${b.name}: ${b.pods.join(", ")}`)}
+        />
         <List label="DaemonSet pods (stay on the node)" items={preflight.nodePods?.daemonSet ?? []} />
         <List label="Pods with emptyDir (data lost if drained)" items={preflight.nodePods?.emptyDir ?? []} />
         <List label="Bare pods (need force; not recreated)" items={preflight.nodePods?.bare ?? []} />

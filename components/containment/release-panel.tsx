@@ -25,7 +25,17 @@ export function undoWords(o: RunOutcome): { ok: boolean; text: string } {
  * order), each undone on its own. The outcome lives here, not in the item, because a
  * successful undo removes the item from the list the server sends back.
  */
-export function ReleasePanel({ incidentId, items, byHand = [], podName }: { incidentId: string; items: ReleaseItem[]; byHand?: ByHandItem[]; podName: string }) {
+export function ReleasePanel({
+  incidentId,
+  items,
+  byHand = [],
+  podName,
+}: {
+  incidentId: string;
+  items: ReleaseItem[];
+  byHand?: ByHandItem[];
+  podName: string;
+}) {
   const [state, dispatch, pending] = useActionState<ActionState<RunOutcome>, Undo>(
     async (_prev, u) => undoStepAction({ id: incidentId, stepId: u.stepId, ...(u.confirm !== undefined ? { confirm: u.confirm } : {}) }),
     null,

@@ -139,7 +139,8 @@ export function StepCard({
   const shownBesideFields =
     planFieldErrors !== undefined && Object.keys(planFieldErrors).length > 0 && Object.keys(planFieldErrors).every((k) => form.some((f) => f.name === k));
   const feedback = state.feedback === settled || shownBesideFields ? null : state.feedback;
-  const failedCheck = feedback?.ok === true && feedback.data.operation === "execute" && feedback.data.verify && !feedback.data.verify.holds ? feedback.data.verify : null;
+  const failedCheck =
+    feedback?.ok === true && feedback.data.operation === "execute" && feedback.data.verify && !feedback.data.verify.holds ? feedback.data.verify : null;
   const effectiveAt = panel?.kind === "propagation-countdown" && tookEffect ? step.lastRun?.effectiveAt : null;
 
   return (
@@ -228,7 +229,11 @@ export function StepCard({
       {panel?.kind === "last-result" && tookEffect && step.lastRun?.operation === "execute" && step.lastRun.message && (
         <p
           className={`mt-3 rounded-md border px-3 py-2 text-sm ${
-            verdict?.holds === false ? "border-red-400 bg-red-50 text-red-900" : verdict?.holds ? "border-emerald-300 bg-emerald-50 text-emerald-900" : "border-slate-300 bg-slate-50"
+            verdict?.holds === false
+              ? "border-red-400 bg-red-50 text-red-900"
+              : verdict?.holds
+                ? "border-emerald-300 bg-emerald-50 text-emerald-900"
+                : "border-slate-300 bg-slate-50"
           }`}
         >
           <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}):{" "}

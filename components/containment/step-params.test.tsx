@@ -15,7 +15,8 @@ const render = (step: AnyStep, targets = DEMO_TARGETS, fieldErrors?: Record<stri
   renderToStaticMarkup(<StepParamsFields stepId={step.id} fields={fields(step)} targets={targets} fieldErrors={fieldErrors} onChange={() => {}} />);
 
 /** An element with all these attributes, in whatever order React writes them. */
-const element = (tag: string, ...attrs: string[]) => new RegExp(`<${tag}${attrs.map((a) => `(?=[^>]*${a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})`).join("")}[^>]*>`);
+const element = (tag: string, ...attrs: string[]) =>
+  new RegExp(`<${tag}${attrs.map((a) => `(?=[^>]*${a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})`).join("")}[^>]*>`);
 
 describe("StepParamsFields renders a step's form from its descriptor", () => {
   it("labels the SSH range, says what it is for and shows the schema's message against it", () => {
@@ -36,7 +37,9 @@ describe("StepParamsFields renders a step's form from its descriptor", () => {
   });
 
   it("offers the incident's containers and one radio group per Service", () => {
-    expect(render(restartContainer, { ...DEMO_TARGETS, containers: ["app", "sidecar"] })).toMatch(/<option value="app">app<\/option><option value="sidecar">sidecar<\/option>/);
+    expect(render(restartContainer, { ...DEMO_TARGETS, containers: ["app", "sidecar"] })).toMatch(
+      /<option value="app">app<\/option><option value="sidecar">sidecar<\/option>/,
+    );
     const html = render(detachServices, { ...DEMO_TARGETS, services: ["checkout", "cart"] });
     expect(html).toContain("Service <code>checkout</code>");
     expect(html).toMatch(element("input", 'name="mode.cart"', 'value="patch"', 'checked=""'));

@@ -25,10 +25,26 @@ const fields = (step: AnyStep) => step.ui?.form ?? [];
 
 describe("paramsFromForm", () => {
   it("shapes firewall, drain and per-Service choices as the step schemas expect", () => {
-    expect(paramsFromForm(fields(firewallIsolate), form([["sshSourceRange", " 203.0.113.7/32 "], ["protocol", "tcp"]]))).toEqual({ sshSourceRange: "203.0.113.7/32", protocol: "tcp" });
+    expect(
+      paramsFromForm(
+        fields(firewallIsolate),
+        form([
+          ["sshSourceRange", " 203.0.113.7/32 "],
+          ["protocol", "tcp"],
+        ]),
+      ),
+    ).toEqual({ sshSourceRange: "203.0.113.7/32", protocol: "tcp" });
     expect(paramsFromForm(fields(drainNode), form([["force", "on"]]))).toEqual({ force: true });
     expect(paramsFromForm(fields(drainNode), form([]))).toEqual({ force: false });
-    expect(paramsFromForm(fields(detachServices), form([["mode.checkout", "delete"], ["mode.cart", "patch"]]))).toEqual({ mode: { checkout: "delete", cart: "patch" } });
+    expect(
+      paramsFromForm(
+        fields(detachServices),
+        form([
+          ["mode.checkout", "delete"],
+          ["mode.cart", "patch"],
+        ]),
+      ),
+    ).toEqual({ mode: { checkout: "delete", cart: "patch" } });
     expect(paramsFromForm(fields(cordonNode), form([["anything", "x"]]))).toEqual({});
   });
 
@@ -63,7 +79,10 @@ describe("undoWords", () => {
     expect(w.text).not.toMatch(/Verify|does not hold/);
   });
   it("reads an undo whose effect is still in place as a failure", () => {
-    expect(undoWords({ ...o, verify: { holds: true, message: "rules present" } })).toMatchObject({ ok: false, text: expect.stringMatching(/still in place: rules present/) });
+    expect(undoWords({ ...o, verify: { holds: true, message: "rules present" } })).toMatchObject({
+      ok: false,
+      text: expect.stringMatching(/still in place: rules present/),
+    });
   });
 });
 
@@ -118,7 +137,19 @@ describe("PlanView and ConfirmForm", () => {
     const html = renderToStaticMarkup(
       <>
         <PlanView plan={{ ...plan, blocked: "Set force" }} blockedId="b" />
-        <ConfirmForm stepId="drain-node" risk="disruptive" podName="p" requiresConfirmation blocked="Set force" blockedId="b" stale={false} lock={null} canOverride={false} pending={false} onExecute={() => {}} />
+        <ConfirmForm
+          stepId="drain-node"
+          risk="disruptive"
+          podName="p"
+          requiresConfirmation
+          blocked="Set force"
+          blockedId="b"
+          stale={false}
+          lock={null}
+          canOverride={false}
+          pending={false}
+          onExecute={() => {}}
+        />
       </>,
     );
     expect(html).toMatch(/<p id="b" role="alert"[^>]*>.*Set force/);
@@ -128,7 +159,18 @@ describe("PlanView and ConfirmForm", () => {
 
   it("keeps Execute disabled until the pod's name is typed, and says so", () => {
     const html = renderToStaticMarkup(
-      <ConfirmForm stepId="drain-node" risk="disruptive" podName="p" requiresConfirmation blockedId="b" stale={false} lock={null} canOverride={false} pending={false} onExecute={() => {}} />,
+      <ConfirmForm
+        stepId="drain-node"
+        risk="disruptive"
+        podName="p"
+        requiresConfirmation
+        blockedId="b"
+        stale={false}
+        lock={null}
+        canOverride={false}
+        pending={false}
+        onExecute={() => {}}
+      />,
     );
     expect(html).toContain("Type the pod name to confirm");
     expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Execute<\/button>/);
@@ -136,7 +178,18 @@ describe("PlanView and ConfirmForm", () => {
   });
 
   it("keeps Execute disabled while the plan waits for an approver, and says so", () => {
-    const props = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: false, blockedId: "b", stale: false, lock: null, canOverride: false, pending: false, onExecute: () => {} };
+    const props = {
+      stepId: "delete-pod",
+      risk: "destructive" as const,
+      podName: "p",
+      requiresConfirmation: false,
+      blockedId: "b",
+      stale: false,
+      lock: null,
+      canOverride: false,
+      pending: false,
+      onExecute: () => {},
+    };
     const waiting = renderToStaticMarkup(<ConfirmForm {...props} awaitingApproval />);
     expect(waiting).toMatch(/<button[^>]*disabled=""[^>]*>Execute<\/button>/);
     expect(waiting).toContain("Execute is enabled once an approver signs off this plan.");
@@ -145,7 +198,17 @@ describe("PlanView and ConfirmForm", () => {
 
   it("offers approvers the lock override with a written reason that names what it skips", () => {
     const lock = { message: "Locked", skips: "evidence is being skipped" };
-    const locked = { stepId: "delete-pod", risk: "destructive" as const, podName: "p", requiresConfirmation: true, blockedId: "b", stale: false, lock, pending: false, onExecute: () => {} };
+    const locked = {
+      stepId: "delete-pod",
+      risk: "destructive" as const,
+      podName: "p",
+      requiresConfirmation: true,
+      blockedId: "b",
+      stale: false,
+      lock,
+      pending: false,
+      onExecute: () => {},
+    };
     const html = renderToStaticMarkup(<ConfirmForm {...locked} canOverride />);
     expect(html).toContain("Reason for overriding the lock (evidence is being skipped)");
     expect(html).toContain("Write why evidence is being skipped");

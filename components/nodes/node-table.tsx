@@ -10,7 +10,6 @@ import { EmptyRow, Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import type { NodeRow, Page } from "@/lib/clusters/types";
 import { clusterQueries } from "@/lib/query-keys";
 
-
 /** Nodes with their VM facts; polls every 30 s so a cordon elsewhere shows up here. */
 export function NodeTable({ cluster, initial }: { cluster: string; initial: (Page<NodeRow> & { computeError?: string }) | null }) {
   const q = useInfiniteQuery({

@@ -50,7 +50,13 @@ export function VirtualPodTable({ cluster, rows }: { cluster: string; rows: PodR
   const bottom = items.length ? v.getTotalSize() - items[items.length - 1].end : 0;
   const now = Date.now();
   return (
-    <div ref={scrollRef} className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white" role="region" tabIndex={0} aria-label="Pods list, scrollable">
+    <div
+      ref={scrollRef}
+      className="max-h-[70vh] overflow-auto rounded-lg border border-slate-200 bg-white"
+      role="region"
+      tabIndex={0}
+      aria-label="Pods list, scrollable"
+    >
       <table className="min-w-full text-sm" aria-rowcount={rows.length + 1}>
         <caption className="sr-only">Pods</caption>
         <thead className="sticky top-0 z-10 bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600">

@@ -19,7 +19,21 @@ function Field({ id, label, children }: { id: string; label: string; children: R
 }
 
 /** A labelled select whose first, empty choice means no filter; options are [value, text] pairs. */
-function SelectField({ id, label, name, value, any, options }: { id: string; label: string; name: string; value?: string; any: string; options: [string, string][] }) {
+function SelectField({
+  id,
+  label,
+  name,
+  value,
+  any,
+  options,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  value?: string;
+  any: string;
+  options: [string, string][];
+}) {
   return (
     <Field id={id} label={label}>
       <select id={id} name={name} defaultValue={value ?? ""} className={field}>
@@ -47,14 +61,33 @@ export function TimelineFilters({
   kinds: string[];
 }) {
   return (
-    <form method="get" action="/timeline" aria-label="Timeline filters" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
-      <SelectField id="f-incident" label="Incident" name="incidentId" value={values.incidentId} any="All incidents" options={incidents.map((i) => [i.id, `${i.title} (${i.id.slice(0, 8)})`])} />
+    <form
+      method="get"
+      action="/timeline"
+      aria-label="Timeline filters"
+      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4"
+    >
+      <SelectField
+        id="f-incident"
+        label="Incident"
+        name="incidentId"
+        value={values.incidentId}
+        any="All incidents"
+        options={incidents.map((i) => [i.id, `${i.title} (${i.id.slice(0, 8)})`])}
+      />
       <Field id="f-actor" label="Actor">
         <input id="f-actor" name="actor" type="text" placeholder="analyst@example.com" defaultValue={values.actor ?? ""} className={field} />
       </Field>
       <SelectField id="f-step" label="Step" name="stepId" value={values.stepId} any="Any step" options={steps.map((s) => [s.id, `${s.title} (${s.id})`])} />
       <SelectField id="f-kind" label="Kind" name="kind" value={values.kind} any="Any kind" options={kinds.map((k) => [k, k])} />
-      <SelectField id="f-outcome" label="Outcome" name="outcome" value={values.outcome} any="Any outcome" options={OUTCOMES.map((o) => [o, OUTCOME_WORDS[o]])} />
+      <SelectField
+        id="f-outcome"
+        label="Outcome"
+        name="outcome"
+        value={values.outcome}
+        any="Any outcome"
+        options={OUTCOMES.map((o) => [o, OUTCOME_WORDS[o]])}
+      />
       <Field id="f-from" label="From (UTC)">
         <input id="f-from" name="from" type="datetime-local" defaultValue={values.from ?? ""} className={field} />
       </Field>

@@ -1,24 +1,13 @@
 import type { ReactNode } from "react";
 
 /** The shape server actions return (mirrors lib/actions/safe-action.ts, kept client-safe). */
-export type ActionState<T = unknown> =
-  | { ok: true; data: T }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]> }
-  | null;
+export type ActionState<T = unknown> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: Record<string, string[]> } | null;
 
 /**
  * An always-present aria-live region that announces an action's outcome. Render it once per
  * form and pass the state from useActionState; `success` renders the ok case.
  */
-export function ActionResult<T>({
-  state,
-  success,
-  id,
-}: {
-  state: ActionState<T>;
-  success?: (data: T) => ReactNode;
-  id?: string;
-}) {
+export function ActionResult<T>({ state, success, id }: { state: ActionState<T>; success?: (data: T) => ReactNode; id?: string }) {
   return (
     <div id={id} aria-live="polite" aria-atomic="true" className="min-h-0 text-sm">
       {state?.ok === false && (

@@ -6,9 +6,7 @@ import { newRef } from "@/lib/http/log";
 import { safeError } from "@/lib/http/safe-error";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
 
 export type ActionCtx = { caller: Caller; requestId: string };
 
@@ -45,10 +43,7 @@ export function formDataToObject(fd: FormData): Record<string, unknown> {
  * anything else is logged with a reference id and reported only by that id.
  * Call `redirect()` after awaiting the result, not inside `fn` (it is rethrown if you do).
  */
-export function action<S extends z.ZodType, T>(
-  opts: ActionOptions<S>,
-  fn: (input: z.output<S>, ctx: ActionCtx) => Promise<T>,
-): SafeAction<S, T> {
+export function action<S extends z.ZodType, T>(opts: ActionOptions<S>, fn: (input: z.output<S>, ctx: ActionCtx) => Promise<T>): SafeAction<S, T> {
   return async (inputOrState, formData) => {
     const requestId = newRef();
     try {
@@ -56,12 +51,7 @@ export function action<S extends z.ZodType, T>(
       if (!caller) return { ok: false, message: "Your session has ended: sign in again" };
       if (!meetsRequirement(caller, opts.role)) return { ok: false, message: "Your role does not allow this" };
 
-      const raw =
-        formData instanceof FormData
-          ? formDataToObject(formData)
-          : inputOrState instanceof FormData
-            ? formDataToObject(inputOrState)
-            : inputOrState;
+      const raw = formData instanceof FormData ? formDataToObject(formData) : inputOrState instanceof FormData ? formDataToObject(inputOrState) : inputOrState;
       const parsed = opts.schema.safeParse(raw ?? {});
       if (!parsed.success) {
         return { ok: false, message: "Please correct the highlighted fields", fieldErrors: fieldErrorsOf(parsed.error) };

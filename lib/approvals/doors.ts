@@ -21,7 +21,11 @@ export const approvalIdParams = z.object({
 
 export const requestBody = z.object({
   planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the plan you reviewed" }),
-  reason: z.string().trim().min(MIN_REASON, { message: `say why this step is needed (at least ${MIN_REASON} characters)` }).max(2000),
+  reason: z
+    .string()
+    .trim()
+    .min(MIN_REASON, { message: `say why this step is needed (at least ${MIN_REASON} characters)` })
+    .max(2000),
   params: z.record(z.string(), z.unknown()).optional(),
 });
 

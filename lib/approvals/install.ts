@@ -13,9 +13,16 @@ export const CONSOLE_GATES: ExecuteGates = { approvals: approvalForExecution };
  * start: a typo there would silently drop a sign-off.
  */
 export function installApprovals(): void {
-  const unknown = unknownPolicySteps(approvalPolicy(), listSteps().map((s) => s.id));
+  const unknown = unknownPolicySteps(
+    approvalPolicy(),
+    listSteps().map((s) => s.id),
+  );
   if (unknown.length > 0) {
-    throw new Error(`APPROVAL_POLICY names unknown step ids: ${unknown.join(", ")} (known: ${listSteps().map((s) => s.id).join(", ")})`);
+    throw new Error(
+      `APPROVAL_POLICY names unknown step ids: ${unknown.join(", ")} (known: ${listSteps()
+        .map((s) => s.id)
+        .join(", ")})`,
+    );
   }
 }
 

@@ -20,7 +20,8 @@ const approvalPolicySchema = z
       .record(z.string(), count)
       .superRefine((risks, ctx) => {
         for (const key of Object.keys(risks)) {
-          if (!(RISKS as readonly string[]).includes(key)) ctx.addIssue({ code: "custom", path: [key], message: `unknown risk; a risk must be one of ${RISKS.join(", ")}` });
+          if (!(RISKS as readonly string[]).includes(key))
+            ctx.addIssue({ code: "custom", path: [key], message: `unknown risk; a risk must be one of ${RISKS.join(", ")}` });
         }
       })
       .transform((r) => r as Partial<Record<PolicyRisk, number>>)

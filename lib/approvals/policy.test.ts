@@ -26,7 +26,10 @@ it("by default gates every destructive step with one approver and nothing else",
 });
 
 it("configures per risk and per step id, the step id winning", () => {
-  const p = parseApprovalPolicy(JSON.stringify({ risks: { destructive: 1, disruptive: 0 }, steps: { "delete-controller": 2, "drain-node": 1, "delete-pod": 0 } }), "APPROVAL_POLICY");
+  const p = parseApprovalPolicy(
+    JSON.stringify({ risks: { destructive: 1, disruptive: 0 }, steps: { "delete-controller": 2, "drain-node": 1, "delete-pod": 0 } }),
+    "APPROVAL_POLICY",
+  );
   expect(approvalsRequired(p, { id: "delete-controller", risk: "destructive" })).toBe(2);
   expect(approvalsRequired(p, { id: "drain-node", risk: "disruptive" })).toBe(1);
   expect(approvalsRequired(p, { id: "orphan-pod", risk: "disruptive" })).toBe(0);
@@ -53,7 +56,10 @@ it("reads the policy from APPROVAL_POLICY_FILE and names the file when it is wro
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airlock-policy-"));
   const good = path.join(dir, "policy.json");
   fs.writeFileSync(good, '{"steps":{"delete-controller":2}}');
-  expect(approvalSettingsFromEnv({ APPROVAL_POLICY_FILE: good, APPROVAL_TTL_MINUTES: "10" })).toMatchObject({ policy: { steps: { "delete-controller": 2 } }, ttlMinutes: 10 });
+  expect(approvalSettingsFromEnv({ APPROVAL_POLICY_FILE: good, APPROVAL_TTL_MINUTES: "10" })).toMatchObject({
+    policy: { steps: { "delete-controller": 2 } },
+    ttlMinutes: 10,
+  });
   const bad = path.join(dir, "bad.json");
   fs.writeFileSync(bad, '{"risks":{"destructive":-1}}');
   expect(configProblems({ APPROVAL_POLICY_FILE: bad })[0]).toMatch(/^APPROVAL_POLICY_FILE \(.*bad\.json\): risks\.destructive: cannot be negative/);

@@ -22,7 +22,12 @@ const wipe: StepDefinition = {
   role: "analyst",
   summary: "wipes a fake pod",
   async plan() {
-    return { changes: [{ target: `Pod ${target}`, action: "delete" }], commands: [`kubectl delete pod ${target}`], warnings: [{ level: "danger", code: "evidence-loss", message: "gone for good" }], data: {} };
+    return {
+      changes: [{ target: `Pod ${target}`, action: "delete" }],
+      commands: [`kubectl delete pod ${target}`],
+      warnings: [{ level: "danger", code: "evidence-loss", message: "gone for good" }],
+      data: {},
+    };
   },
   async execute() {
     wiped++;
@@ -89,19 +94,36 @@ it("stores the plan as the approver will see it and writes approval-requested", 
     requestedBy: "analyst@x.com",
     requiredApprovals: 1,
     planHash: plan.planHash,
-    plan: { changes: [{ target: "Pod pod-a", action: "delete" }], commands: ["kubectl delete pod pod-a"], warnings: [{ code: "evidence-loss" }], risk: "destructive" },
+    plan: {
+      changes: [{ target: "Pod pod-a", action: "delete" }],
+      commands: ["kubectl delete pod pod-a"],
+      warnings: [{ code: "evidence-loss" }],
+      risk: "destructive",
+    },
     expiresAt: "2030-01-01T00:30:00.000Z",
   });
   const entry = (await listEntries(db, { incidentId: inc.id })).find((e) => e.kind === "approval-requested");
-  expect(entry).toMatchObject({ actor: "analyst@x.com", role: "analyst", planHash: plan.planHash, stepId: "fake-wipe", details: { approvalId: a.id, reason: "miner still running" } });
+  expect(entry).toMatchObject({
+    actor: "analyst@x.com",
+    role: "analyst",
+    planHash: plan.planHash,
+    stepId: "fake-wipe",
+    details: { approvalId: a.id, reason: "miner still running" },
+  });
   // One open request per plan.
-  expect(await refusal(requestApproval(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, reason: "again" }))).toMatchObject({ status: 409, reason: "approval-pending" });
+  expect(await refusal(requestApproval(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, reason: "again" }))).toMatchObject({
+    status: 409,
+    reason: "approval-pending",
+  });
 });
 
 it("refuses a request for a plan hash that is not the current plan", async () => {
   const { inc, plan } = await planned();
   target = "pod-b";
-  expect(await refusal(requestApproval(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, reason: "stale" }))).toMatchObject({ status: 409, reason: "plan-changed" });
+  expect(await refusal(requestApproval(analyst, inc.id, "fake-wipe", { planHash: plan.planHash, reason: "stale" }))).toMatchObject({
+    status: 409,
+    reason: "plan-changed",
+  });
 });
 
 it("refuses a step the policy does not gate", async () => {
@@ -109,7 +131,10 @@ it("refuses a step the policy does not gate", async () => {
   const inc = await givenIncident(analyst);
   const plan = await planStep(analyst, inc.id, "fake-soft");
   expect(plan.requiresApproval).toBe(false);
-  expect(await refusal(requestApproval(analyst, inc.id, "fake-soft", { planHash: plan.planHash, reason: "why not" }))).toMatchObject({ status: 409, reason: "approval-not-required" });
+  expect(await refusal(requestApproval(analyst, inc.id, "fake-soft", { planHash: plan.planHash, reason: "why not" }))).toMatchObject({
+    status: 409,
+    reason: "approval-not-required",
+  });
   setTestSteps([wipe, twice]);
 });
 
@@ -193,14 +218,18 @@ it("two-approval steps need two different approvers, neither the requester", asy
   expect((await decideApproval(approver, a.id, "approve", "one")).status).toBe("pending");
   expect(await refusal(decideApproval(approver, a.id, "approve", "one again"))).toMatchObject({ status: 409 });
   expect(await refusal(decideApproval(analystApprover, a.id, "approve", "mine"))).toMatchObject({ status: 403, reason: "self-approval" });
-  expect(await refusal(executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES))).toMatchObject({
-    status: 403,
-    reason: "approval-pending",
-  });
+  expect(await refusal(executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES))).toMatchObject(
+    {
+      status: 403,
+      reason: "approval-pending",
+    },
+  );
   const done = await decideApproval(approver2, a.id, "approve", "two");
   expect(done.status).toBe("approved");
   expect((await approvalForExecution(inc.id, "fake-twice", plan.planHash))?.approvedBy.sort()).toEqual(["approver2@x.com", "approver@x.com"]);
-  expect((await executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES)).outcome).toBe("success");
+  expect((await executeStep(analystApprover, inc.id, "fake-twice", { planHash: plan.planHash, confirm: inc.targets.pod }, CONSOLE_GATES)).outcome).toBe(
+    "success",
+  );
 });
 
 it("lets concurrent approvers of a one-approval request decide it once", async () => {

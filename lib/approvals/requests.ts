@@ -29,7 +29,13 @@ function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incid
     id: row.id,
     incidentId: row.incident_id,
     incident: incident
-      ? { title: incident.title, severity: incident.severity, cluster: incident.targets.cluster, namespace: incident.targets.namespace, pod: incident.targets.pod }
+      ? {
+          title: incident.title,
+          severity: incident.severity,
+          cluster: incident.targets.cluster,
+          namespace: incident.targets.namespace,
+          pod: incident.targets.pod,
+        }
       : null,
     stepId: row.step_id,
     stepTitle: getStep(row.step_id)?.title ?? row.step_id,
@@ -152,9 +158,13 @@ export async function requestApproval(caller: Caller, incidentId: string, stepId
   const db = await getDb();
   const open = (await stepRows(db, incidentId, stepId)).find((r) => r.plan_hash === view.planHash && (r.status === "pending" || r.status === "approved"));
   if (open) {
-    throw new HttpError(409, open.status === "pending" ? "An approval request for this plan is already waiting for an approver" : "This plan is already approved", {
-      reason: open.status === "pending" ? "approval-pending" : "already-approved",
-    });
+    throw new HttpError(
+      409,
+      open.status === "pending" ? "An approval request for this plan is already waiting for an approver" : "This plan is already approved",
+      {
+        reason: open.status === "pending" ? "approval-pending" : "already-approved",
+      },
+    );
   }
 
   const at = now();
@@ -205,7 +215,8 @@ export async function decideApproval(caller: Caller, approvalId: string, decisio
   if (sameUser(row.requested_by, caller.email)) {
     throw new HttpError(403, "You requested this approval; another approver must decide it", { reason: "self-approval" });
   }
-  if (row.status === "expired") throw new HttpError(409, "This approval request has expired; the analyst must request a new one", { reason: "approval-expired" });
+  if (row.status === "expired")
+    throw new HttpError(409, "This approval request has expired; the analyst must request a new one", { reason: "approval-expired" });
   if (row.status !== "pending") throw new HttpError(409, `This approval request was already ${row.status}`, { reason: "already-decided" });
 
   const at = iso(now());
@@ -214,14 +225,22 @@ export async function decideApproval(caller: Caller, approvalId: string, decisio
     if (engine === "postgres") q = q.forUpdate();
     const current = await q.executeTakeFirstOrThrow();
     if (current.status !== "pending") throw new HttpError(409, `This approval request was already ${current.status}`, { reason: "already-decided" });
-    if (current.expires_at <= at) throw new HttpError(409, "This approval request has expired; the analyst must request a new one", { reason: "approval-expired" });
-    const mine = await trx.selectFrom("approval_decisions").select("id").where("request_id", "=", approvalId).where("approver", "=", caller.email).executeTakeFirst();
+    if (current.expires_at <= at)
+      throw new HttpError(409, "This approval request has expired; the analyst must request a new one", { reason: "approval-expired" });
+    const mine = await trx
+      .selectFrom("approval_decisions")
+      .select("id")
+      .where("request_id", "=", approvalId)
+      .where("approver", "=", caller.email)
+      .executeTakeFirst();
     if (mine) throw new HttpError(409, "You already approved this request; it needs another approver", { reason: "already-decided" });
     await trx
       .insertInto("approval_decisions")
       .values({ id: randomUUID(), request_id: approvalId, approver: caller.email, role: roleLabel(caller), decision, comment, at })
       .execute();
-    const approvals = (await trx.selectFrom("approval_decisions").select("approver").where("request_id", "=", approvalId).where("decision", "=", "approve").execute()).length;
+    const approvals = (
+      await trx.selectFrom("approval_decisions").select("approver").where("request_id", "=", approvalId).where("decision", "=", "approve").execute()
+    ).length;
     let status: ApprovalStatus = "pending";
     if (decision === "reject") status = "rejected";
     else if (approvals >= current.required_approvals) status = "approved";
@@ -302,7 +321,9 @@ export async function approvalForExecution(incidentId: string, stepId: string, p
     // A policy raised since the request was approved still binds.
     const needed = Math.max(approved.required_approvals, requiredApprovals(step));
     if (approvedBy.length < needed) {
-      throw new HttpError(403, `"${step.title}" now needs ${needed} approvals; this plan has ${approvedBy.length}. Request a new approval`, { reason: "approval-required" });
+      throw new HttpError(403, `"${step.title}" now needs ${needed} approvals; this plan has ${approvedBy.length}. Request a new approval`, {
+        reason: "approval-required",
+      });
     }
     return { id: approved.id, status: "approved", planHash, approvedBy };
   }

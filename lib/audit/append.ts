@@ -123,10 +123,7 @@ export async function appendEntry(db: Db, entry: NewEntry): Promise<TimelineEntr
 }
 
 /** Entries in chain order, optionally for one incident. */
-export async function listEntries(
-  db: Db,
-  opts: { incidentId?: string; afterId?: number; limit?: number } = {},
-): Promise<TimelineEntry[]> {
+export async function listEntries(db: Db, opts: { incidentId?: string; afterId?: number; limit?: number } = {}): Promise<TimelineEntry[]> {
   let q = db.selectFrom("timeline").selectAll().orderBy("id", "asc");
   if (opts.incidentId !== undefined) q = q.where("incident_id", "=", opts.incidentId);
   if (opts.afterId !== undefined) q = q.where("id", ">", opts.afterId);

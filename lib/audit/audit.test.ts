@@ -97,7 +97,13 @@ describeEachEngine("timeline", ({ engine, open }) => {
     // Swap the contents of entries 2 and 3 (as if their ids had been exchanged).
     const rows = await db.selectFrom("timeline").selectAll().where("id", "in", [entries[1].id, entries[2].id]).orderBy("id").execute();
     await db.deleteFrom("timeline").where("id", "in", [entries[1].id, entries[2].id]).execute();
-    await db.insertInto("timeline").values([{ ...rows[1], id: rows[0].id }, { ...rows[0], id: rows[1].id }]).execute();
+    await db
+      .insertInto("timeline")
+      .values([
+        { ...rows[1], id: rows[0].id },
+        { ...rows[0], id: rows[1].id },
+      ])
+      .execute();
     expect(await verifyChain(db)).toMatchObject({ ok: false, checked: 2, firstBad: { id: entries[1].id, reason: "reordered" } });
   });
 
@@ -109,7 +115,11 @@ describeEachEngine("timeline", ({ engine, open }) => {
     const { entryHash } = await import("./chain");
     const row = await db.selectFrom("timeline").selectAll().where("id", "=", entries[1].id).executeTakeFirstOrThrow();
     const forged = { ...row, actor: "mallory" };
-    await db.updateTable("timeline").set({ actor: "mallory", hash: entryHash(forged) }).where("id", "=", row.id).execute();
+    await db
+      .updateTable("timeline")
+      .set({ actor: "mallory", hash: entryHash(forged) })
+      .where("id", "=", row.id)
+      .execute();
     expect(await verifyChain(db)).toMatchObject({ ok: false, firstBad: { id: entries[2].id, reason: "removed" } });
   });
 

@@ -37,8 +37,7 @@ afterAll(() => {
   setDbForTests(undefined);
 });
 
-const sessionCookie = async (uid: string, secret = SECRET) =>
-  `next-auth.session-token=${await encode({ token: { uid, email: "x" }, secret })}`;
+const sessionCookie = async (uid: string, secret = SECRET) => `next-auth.session-token=${await encode({ token: { uid, email: "x" }, secret })}`;
 
 describeEachEngine("callerFromRequest", ({ open }) => {
   let db: Db;

@@ -34,9 +34,7 @@ async function callerFromSessionCookies(cookieBag: CookieBag, headerBag: Record<
     req: { headers: rest, cookies: cookieBag } as unknown as Parameters<typeof getToken>[0]["req"],
     secret: cfg.nextauthSecret,
     // next-auth names the cookie __Secure-… when it was set over https; browsers only accept that name over https.
-    secureCookie:
-      (cfg.nextauthUrl?.startsWith("https://") ?? false) ||
-      Object.keys(cookieBag).some((k) => k.startsWith("__Secure-next-auth.session-token")),
+    secureCookie: (cfg.nextauthUrl?.startsWith("https://") ?? false) || Object.keys(cookieBag).some((k) => k.startsWith("__Secure-next-auth.session-token")),
   });
   if (!jwt?.uid) return null;
   const user = await findUserById(await getDb(), jwt.uid);
@@ -63,8 +61,5 @@ export async function callerFromRequest(req: Request): Promise<Caller | null> {
 export async function getCaller(): Promise<Caller | null> {
   const jar = await cookies();
   const hdrs = await headers();
-  return callerFromSessionCookies(
-    Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])),
-    Object.fromEntries(hdrs),
-  );
+  return callerFromSessionCookies(Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])), Object.fromEntries(hdrs));
 }

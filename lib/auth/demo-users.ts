@@ -15,9 +15,17 @@ export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; roles: 
 /** Creates the demo accounts that do not exist yet (idempotent; existing accounts are left alone). */
 export async function seedDemoUsers(db: Db, password: string): Promise<number> {
   const existing = new Set(
-    (await db.selectFrom("users").select("email").where("email", "in", DEMO_ACCOUNTS.map((a) => a.email)).execute()).map(
-      (r) => r.email,
-    ),
+    (
+      await db
+        .selectFrom("users")
+        .select("email")
+        .where(
+          "email",
+          "in",
+          DEMO_ACCOUNTS.map((a) => a.email),
+        )
+        .execute()
+    ).map((r) => r.email),
   );
   const missing = DEMO_ACCOUNTS.filter((a) => !existing.has(a.email));
   if (missing.length === 0) return 0;

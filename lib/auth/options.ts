@@ -113,9 +113,6 @@ export function getAuthOptions(): NextAuthOptions {
 export const authOptions: NextAuthOptions = Object.defineProperties(
   {} as NextAuthOptions,
   Object.fromEntries(
-    (["secret", "session", "pages", "providers", "logger", "callbacks"] as const).map((k) => [
-      k,
-      { enumerable: true, get: () => getAuthOptions()[k] },
-    ]),
+    (["secret", "session", "pages", "providers", "logger", "callbacks"] as const).map((k) => [k, { enumerable: true, get: () => getAuthOptions()[k] }]),
   ),
 );

@@ -18,11 +18,7 @@ export type TokenInfo = {
 
 export const hashToken = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
-export async function createToken(
-  db: Db,
-  userId: string,
-  name: string,
-): Promise<{ id: string; token: string; prefix: string }> {
+export async function createToken(db: Db, userId: string, name: string): Promise<{ id: string; token: string; prefix: string }> {
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const id = randomUUID();
   const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
@@ -61,11 +57,7 @@ export async function listTokens(db: Db, userId?: string): Promise<(TokenInfo & 
  * Returns false when there is no such (unrevoked) token.
  */
 export async function revokeToken(db: Db, id: string, userId?: string): Promise<boolean> {
-  let q = db
-    .updateTable("api_tokens")
-    .set({ revoked_at: new Date().toISOString() })
-    .where("id", "=", id)
-    .where("revoked_at", "is", null);
+  let q = db.updateTable("api_tokens").set({ revoked_at: new Date().toISOString() }).where("id", "=", id).where("revoked_at", "is", null);
   if (userId !== undefined) q = q.where("user_id", "=", userId);
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
@@ -94,10 +86,6 @@ export async function callerFromToken(db: Db, token: string): Promise<Caller | u
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || row.disabled !== 0) return undefined;
   if (!timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) return undefined;
-  await db
-    .updateTable("api_tokens")
-    .set({ last_used_at: new Date().toISOString() })
-    .where("id", "=", row.token_id)
-    .execute();
+  await db.updateTable("api_tokens").set({ last_used_at: new Date().toISOString() }).where("id", "=", row.token_id).execute();
   return toCaller(toUser(row), "token");
 }

@@ -53,11 +53,7 @@ export async function createUser(db: Db, input: NewUser): Promise<User> {
   return toUser(row);
 }
 
-export async function updateUser(
-  db: Db,
-  id: string,
-  patch: { roles?: Role[]; password?: string; disabled?: boolean; name?: string | null },
-): Promise<void> {
+export async function updateUser(db: Db, id: string, patch: { roles?: Role[]; password?: string; disabled?: boolean; name?: string | null }): Promise<void> {
   const values: Partial<UserRow> = {};
   if (patch.roles) values.roles = formatRoles(patch.roles);
   if (patch.password !== undefined) values.password_hash = await hashPassword(patch.password);

@@ -18,9 +18,7 @@ describe("networkPolicyEnforcement", () => {
     expect(networkPolicyEnforcement({ ...base, networkPolicy: { enabled: true }, addonsConfig: { networkPolicyConfig: {} } }).enforced).toBe(true);
     const off = networkPolicyEnforcement({ ...base, networkPolicy: { enabled: true }, addonsConfig: { networkPolicyConfig: { disabled: true } } });
     expect(off.enforced).toBe(false);
-    expect(off.reason).toBe(
-      "not enforced: Calico add-on disabled and legacy datapath; enabling it now would recreate every node and destroy evidence",
-    );
+    expect(off.reason).toBe("not enforced: Calico add-on disabled and legacy datapath; enabling it now would recreate every node and destroy evidence");
   });
 
   it("accepts the proto enum number as well as its name", () => {

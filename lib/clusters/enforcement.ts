@@ -46,7 +46,6 @@ export function networkPolicyEnforcement(gke: GkeEnforcementFacts | null | undef
   return {
     enforced: false,
     determined: true,
-    reason:
-      "not enforced: Calico add-on disabled and legacy datapath; enabling it now would recreate every node and destroy evidence",
+    reason: "not enforced: Calico add-on disabled and legacy datapath; enabling it now would recreate every node and destroy evidence",
   };
 }

@@ -76,9 +76,7 @@ export async function getNodeDetail(clusterId: string, name: string, opts: { con
     const nic = vmFacts.instance.networkInterfaces[0]?.name ?? "nic0";
     try {
       const [eff] = await withTimeout(
-        withRetry(() =>
-          computeClients().instances.getEffectiveFirewalls({ project: ref.project, zone: ref.zone, instance: ref.name, networkInterface: nic }),
-        ),
+        withRetry(() => computeClients().instances.getEffectiveFirewalls({ project: ref.project, zone: ref.zone, instance: ref.name, networkInterface: nic })),
         10_000,
         "The Compute Engine API",
       );

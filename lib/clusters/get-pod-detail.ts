@@ -74,25 +74,27 @@ async function listAll<T>(page: (cont: string | undefined) => Promise<{ items: T
 function containerInfos(pod: V1Pod): ContainerInfo[] {
   const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
   const initStatuses = new Map((pod.status?.initContainerStatuses ?? []).map((s) => [s.name, s]));
-  const describe = (init: boolean) => (c: NonNullable<V1Pod["spec"]>["containers"][number]): ContainerInfo => {
-    const st = (init ? initStatuses : statuses).get(c.name);
-    const state = st?.state?.running
-      ? "running"
-      : st?.state?.waiting
-        ? `waiting: ${st.state.waiting.reason ?? ""}`.trim()
-        : st?.state?.terminated
-          ? `terminated: ${st.state.terminated.reason ?? `exit ${st.state.terminated.exitCode}`}`
-          : null;
-    return {
-      name: c.name,
-      image: c.image ?? "",
-      init,
-      ready: st ? st.ready : null,
-      restartCount: st?.restartCount ?? 0,
-      state,
-      ports: (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? "TCP"}${p.name ? ` (${p.name})` : ""}`),
+  const describe =
+    (init: boolean) =>
+    (c: NonNullable<V1Pod["spec"]>["containers"][number]): ContainerInfo => {
+      const st = (init ? initStatuses : statuses).get(c.name);
+      const state = st?.state?.running
+        ? "running"
+        : st?.state?.waiting
+          ? `waiting: ${st.state.waiting.reason ?? ""}`.trim()
+          : st?.state?.terminated
+            ? `terminated: ${st.state.terminated.reason ?? `exit ${st.state.terminated.exitCode}`}`
+            : null;
+      return {
+        name: c.name,
+        image: c.image ?? "",
+        init,
+        ready: st ? st.ready : null,
+        restartCount: st?.restartCount ?? 0,
+        state,
+        ports: (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? "TCP"}${p.name ? ` (${p.name})` : ""}`),
+      };
     };
-  };
   return [...(pod.spec?.initContainers ?? []).map(describe(true)), ...(pod.spec?.containers ?? []).map(describe(false))];
 }
 
@@ -109,9 +111,7 @@ function eventInfo(e: CoreV1Event): EventInfo {
 
 async function logTail(apis: KubeApis, namespace: string, name: string, container: string): Promise<LogTail> {
   try {
-    const text = await withRetry(() =>
-      apis.core.readNamespacedPodLog({ namespace, name, container, tailLines: LOG_TAIL_LINES, limitBytes: LOG_BYTES }),
-    );
+    const text = await withRetry(() => apis.core.readNamespacedPodLog({ namespace, name, container, tailLines: LOG_TAIL_LINES, limitBytes: LOG_BYTES }));
     return { container, lines: typeof text === "string" ? text : String(text ?? "") };
   } catch (err) {
     return { container, lines: null, error: kubeError(err).message };

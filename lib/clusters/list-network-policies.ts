@@ -14,16 +14,12 @@ export async function listNetworkPolicies(clusterId: string, q: ListQuery): Prom
   const { core, networking } = kubeApis(clusterId);
   const common = { labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, limit: q.limit ?? 100, _continue: q.continue };
   const list = await kubeRead(() =>
-    q.namespace
-      ? networking.listNamespacedNetworkPolicy({ namespace: q.namespace, ...common })
-      : networking.listNetworkPolicyForAllNamespaces(common),
+    q.namespace ? networking.listNamespacedNetworkPolicy({ namespace: q.namespace, ...common }) : networking.listNetworkPolicyForAllNamespaces(common),
   );
   const rows = await mapLimit(list.items, 8, async (np): Promise<NetworkPolicyRow> => {
     const namespace = np.metadata?.namespace ?? "";
     const selector = labelSelectorToString(np.spec?.podSelector);
-    const pods = await kubeRead(() =>
-      core.listNamespacedPod({ namespace, labelSelector: selector || undefined, limit: SAMPLE }),
-    ).catch(() => null);
+    const pods = await kubeRead(() => core.listNamespacedPod({ namespace, labelSelector: selector || undefined, limit: SAMPLE })).catch(() => null);
     return {
       namespace,
       name: np.metadata?.name ?? "",

@@ -22,9 +22,9 @@ export async function listNodes(clusterId: string, q: ListQuery): Promise<NodePa
   const rows = await mapLimit(list.items, 8, async (node) => {
     const row = nodeRowBase(node);
     const [pods, vm] = await Promise.all([
-      countByPaging((cont) =>
-        kubeRead(() => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${row.name}`, limit: 500, _continue: cont })),
-      ).catch(() => null),
+      countByPaging((cont) => kubeRead(() => core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${row.name}`, limit: 500, _continue: cont }))).catch(
+        () => null,
+      ),
       row.instance ? getInstanceFacts(row.instance) : Promise.resolve(null),
     ]);
     row.podCount = pods;

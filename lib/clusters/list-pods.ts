@@ -17,9 +17,7 @@ export async function listPods(clusterId: string, q: ListQuery): Promise<Page<Po
     limit: q.limit ?? 100,
     _continue: q.continue,
   };
-  const list = await kubeRead(() =>
-    q.namespace ? core.listNamespacedPod({ namespace: q.namespace, ...common }) : core.listPodForAllNamespaces(common),
-  );
+  const list = await kubeRead(() => (q.namespace ? core.listNamespacedPod({ namespace: q.namespace, ...common }) : core.listPodForAllNamespaces(common)));
   return toPage(list.metadata, list.items.map(podRow));
 }
 

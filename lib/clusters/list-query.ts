@@ -9,7 +9,11 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 export const namespaceSchema = z.string().max(63).regex(DNS_LABEL, "must be a Kubernetes namespace name (DNS label)");
 export const objectNameSchema = z.string().max(253).regex(DNS_SUBDOMAIN, "must be a Kubernetes object name");
 /** kubeconfig context names are free text in kubeconfig; bound them and keep URL-hostile characters out. */
-export const clusterIdSchema = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:@-]+$/, "must be a cluster id (kubeconfig context name)");
+export const clusterIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:@-]+$/, "must be a cluster id (kubeconfig context name)");
 
 /**
  * The query of every list door: validated before any cluster call, so a malformed selector is
@@ -40,7 +44,6 @@ export const listQuerySchema = z.object({
   limit: z.preprocess(blankToUndefined, z.coerce.number().int("limit must be a whole number").min(1).max(500).default(100)),
   continue: z.preprocess(blankToUndefined, z.string().max(8192).optional()),
 });
-
 
 export const clusterParamsSchema = z.object({ cluster: clusterIdSchema });
 export const podParamsSchema = z.object({ cluster: clusterIdSchema, namespace: namespaceSchema, name: objectNameSchema });

@@ -21,9 +21,7 @@ export async function listServices(clusterId: string, q: ListQuery): Promise<Pag
     const selector = svc.spec?.selector && Object.keys(svc.spec.selector).length ? svc.spec.selector : null;
     let selectedPods: ServiceRow["selectedPods"] = null;
     if (selector) {
-      const pods = await kubeRead(() =>
-        core.listNamespacedPod({ namespace, labelSelector: selectorMapToString(selector), limit: SAMPLE }),
-      ).catch(() => null);
+      const pods = await kubeRead(() => core.listNamespacedPod({ namespace, labelSelector: selectorMapToString(selector), limit: SAMPLE })).catch(() => null);
       if (pods) {
         selectedPods = {
           names: pods.items.map((p) => p.metadata?.name ?? ""),

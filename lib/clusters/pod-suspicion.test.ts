@@ -68,7 +68,10 @@ describe("pods list: which pod is suspicious", () => {
       created_at: new Date().toISOString(),
     });
     const open = row(quiet.name, "contained");
-    await db.insertInto("incidents").values([open, row(closed.name, "closed")]).execute();
+    await db
+      .insertInto("incidents")
+      .values([open, row(closed.name, "closed")])
+      .execute();
     const page = await listPodsForAnalyst(DEMO.payments, { namespace: DEMO.namespace, labelSelector: "app=frontend" }, { caller: analyst, db });
     expect(page.items.find((p) => p.name === quiet.name)?.suspicion?.openIncident).toEqual({ id: open.id, title: open.title });
     expect(page.items.find((p) => p.name === closed.name)?.suspicion?.openIncident).toBeNull();

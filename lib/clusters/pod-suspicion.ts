@@ -48,7 +48,10 @@ export async function securityEventsByPod(clusterId: string, namespace?: string)
     counts.set(k, byReason);
   }
   return new Map(
-    [...counts].map(([k, byReason]) => [k, [...byReason].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))]),
+    [...counts].map(([k, byReason]) => [
+      k,
+      [...byReason].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    ]),
   );
 }
 

@@ -120,7 +120,7 @@ async function describe(k: Known): Promise<ClusterSummary> {
       datapath: gke ? datapathOf(gke) : null,
       networkPolicy: networkPolicyEnforcement(gke),
       autoRepair: gke ? autoRepairOf(gke) : null,
-      nodeCount: live.nodeCount ?? (gke?.currentNodeCount ?? null),
+      nodeCount: live.nodeCount ?? gke?.currentNodeCount ?? null,
       podCount: live.podCount,
       reachable: live.reachable,
       ...(live.error ? { error: live.error } : {}),

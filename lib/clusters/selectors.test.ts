@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  fieldSelectorProblem,
-  labelSelectorMatches,
-  labelSelectorProblem,
-  labelSelectorToString,
-  serviceSelects,
-} from "./selectors";
+import { fieldSelectorProblem, labelSelectorMatches, labelSelectorProblem, labelSelectorToString, serviceSelects } from "./selectors";
 
 const pod = { app: "checkout", tier: "backend", "pod-template-hash": "7d9f" };
 
@@ -27,7 +21,9 @@ describe("labelSelectorMatches", () => {
     expect(labelSelectorMatches({ matchLabels: { app: "checkout" } }, pod)).toBe(true);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "In", values: ["cart", "checkout"] }] }, pod)).toBe(true);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, pod)).toBe(true);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, { ...pod, quarantine: "true" })).toBe(false);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, { ...pod, quarantine: "true" })).toBe(
+      false,
+    );
     expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "Exists" }] }, pod)).toBe(true);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, pod)).toBe(false);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "Bogus" }] }, pod)).toBe(false);
@@ -56,7 +52,9 @@ describe("the containment checks' readings", () => {
     expect(labelSelectorMatches({ matchLabels: { app: "frontend" } }, webPod)).toBe(false);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["web", "api"] }] }, webPod)).toBe(true);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, webPod)).toBe(true);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, { ...webPod, quarantine: "true" })).toBe(false);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, { ...webPod, quarantine: "true" })).toBe(
+      false,
+    );
     expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "Exists" }] }, webPod)).toBe(true);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "DoesNotExist" }] }, webPod)).toBe(false);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "Gt", values: ["1"] }] }, webPod)).toBe(false);
@@ -72,7 +70,16 @@ describe("the containment checks' readings", () => {
 
 describe("selector syntax", () => {
   it("accepts the forms kubectl accepts", () => {
-    for (const s of ["", "app=checkout", "app==x,tier!=db", "env in (prod, staging)", "quarantine notin (true)", "app", "!quarantine", "app.kubernetes.io/name=cart"]) {
+    for (const s of [
+      "",
+      "app=checkout",
+      "app==x,tier!=db",
+      "env in (prod, staging)",
+      "quarantine notin (true)",
+      "app",
+      "!quarantine",
+      "app.kubernetes.io/name=cart",
+    ]) {
       expect(labelSelectorProblem(s), s).toBeNull();
     }
   });

@@ -27,7 +27,11 @@ describe("evidence store configuration", () => {
       bucket: "acme-evidence",
       prefix: "airlock",
     });
-    expect(loadConfig({ ...SECRET, EVIDENCE_STORE: "gcs", EVIDENCE_BUCKET: "acme-evidence" }).evidence).toEqual({ store: "gcs", bucket: "acme-evidence", prefix: "" });
+    expect(loadConfig({ ...SECRET, EVIDENCE_STORE: "gcs", EVIDENCE_BUCKET: "acme-evidence" }).evidence).toEqual({
+      store: "gcs",
+      bucket: "acme-evidence",
+      prefix: "",
+    });
   });
 
   it("refuses at start: gcs without a bucket, a gs:// bucket, an unknown store, naming the variable", () => {

@@ -51,7 +51,12 @@ export function rolesForEmail(rules: RoleMapRule[], email: string): Role[] {
   const e = email.toLowerCase();
   for (const rule of rules) {
     const re = new RegExp(
-      "^" + rule.pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$",
+      "^" +
+        rule.pattern
+          .split("*")
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*") +
+        "$",
     );
     if (re.test(e)) return [...rule.roles];
   }
@@ -82,10 +87,7 @@ export const envSchema = z
     // Evidence artifact store (docs/evidence-and-report.md).
     ...evidenceEnv,
     NETPOL_PROPAGATION_SECONDS: optionalText.pipe(
-      z
-        .string()
-        .regex(/^\d+$/, { message: "NETPOL_PROPAGATION_SECONDS must be a whole number of seconds" })
-        .optional(),
+      z.string().regex(/^\d+$/, { message: "NETPOL_PROPAGATION_SECONDS must be a whole number of seconds" }).optional(),
     ),
     // Approvals (docs/approvals.md); parsed by lib/approvals/policy-schema.ts, checked here at start.
     APPROVAL_POLICY: optionalText,
@@ -137,8 +139,7 @@ export const envSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["DATABASE_URL"],
-        message:
-          "DATABASE_URL must be a postgres:// URL or file:<path> for SQLite (leave it unset to use the SQLite file AIRLOCK_DB_FILE)",
+        message: "DATABASE_URL must be a postgres:// URL or file:<path> for SQLite (leave it unset to use the SQLite file AIRLOCK_DB_FILE)",
       });
     }
   });

@@ -13,16 +13,21 @@ export async function startConsole(): Promise<void> {
     const cfg = config();
     await getDb();
     console.log(
-      JSON.stringify({ level: "info", msg: "airlock ready", database: cfg.database.engine, demo: cfg.demo, oidc: Boolean(cfg.oidc), evidence: cfg.evidence.store }),
+      JSON.stringify({
+        level: "info",
+        msg: "airlock ready",
+        database: cfg.database.engine,
+        demo: cfg.demo,
+        oidc: Boolean(cfg.oidc),
+        evidence: cfg.evidence.store,
+      }),
     );
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
     } else {
       const err = e as Error;
-      console.error(
-        JSON.stringify({ level: "fatal", msg: "airlock could not start", error: { name: err.name, message: redact(String(err.message)) } }),
-      );
+      console.error(JSON.stringify({ level: "fatal", msg: "airlock could not start", error: { name: err.name, message: redact(String(err.message)) } }));
     }
     process.exit(1);
   }

@@ -46,7 +46,10 @@ async function undoRecorded(h: Harness, step: AnyStep) {
   const done = latestSucceeded(h.runs, step.id)!;
   const result = await h.undo(step);
   const at = new Date().toISOString();
-  h.runs.push({ ...done, status: "undone" }, { ...done, id: `${done.id}-undo`, operation: "undo", status: result.outcome === "noop" ? "noop" : "succeeded", started_at: at, finished_at: at });
+  h.runs.push(
+    { ...done, status: "undone" },
+    { ...done, id: `${done.id}-undo`, operation: "undo", status: result.outcome === "noop" ? "noop" : "succeeded", started_at: at, finished_at: at },
+  );
 }
 
 /** The board as it reads after the deny-all's propagation window ended. */
@@ -233,7 +236,9 @@ describe("containment board", () => {
       await db.deleteFrom("step_runs").where("incident_id", "=", inc.id).execute();
       const rows: StepRunRow[] = h.runs.map((r, i) => ({ ...r, id: `${inc.id}-${i}`, incident_id: inc.id }));
       // The deny-all's window already over, so the board can see it in effect now.
-      for (const r of rows) if (r.step_id === "apply-deny-all" && r.record) r.record = JSON.stringify({ ...JSON.parse(r.record), effectiveAt: new Date(Date.now() - 1000).toISOString() });
+      for (const r of rows)
+        if (r.step_id === "apply-deny-all" && r.record)
+          r.record = JSON.stringify({ ...JSON.parse(r.record), effectiveAt: new Date(Date.now() - 1000).toISOString() });
       await db.insertInto("step_runs").values(rows).execute();
     };
     await store();

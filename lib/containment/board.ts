@@ -92,7 +92,13 @@ function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | 
 const runLink = (stepId: string, r: StepRunRow | null): BoardLink[] =>
   r ? [{ kind: "run", label: `${stepId} ${r.operation} ${r.status} at ${r.finished_at ?? r.started_at} by ${r.actor}` }] : [];
 
-const row = (layer: LayerId, state: LayerState, why: string, evidence: BoardLink[] = []): BoardRow => ({ layer, title: LAYER_TITLES[layer], state, why, evidence });
+const row = (layer: LayerId, state: LayerState, why: string, evidence: BoardLink[] = []): BoardRow => ({
+  layer,
+  title: LAYER_TITLES[layer],
+  state,
+  why,
+  evidence,
+});
 
 /**
  * A layer made of several steps: not-started until one ran; released when every one that ran
@@ -148,12 +154,20 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   const t = f.incident.targets;
   const deny = f.status("apply-deny-all");
   const [enf, label] = await Promise.all([enforcement(f), f.status("label-quarantine").status === "not-run" ? null : f.verify("label-quarantine")]);
-  const policyLink: BoardLink = { kind: "policy", label: `NetworkPolicy ${t.namespace}/${DENY_ALL_NAME}`, href: `/clusters/${encodeURIComponent(t.cluster)}/networkpolicies` };
+  const policyLink: BoardLink = {
+    kind: "policy",
+    label: `NetworkPolicy ${t.namespace}/${DENY_ALL_NAME}`,
+    href: `/clusters/${encodeURIComponent(t.cluster)}/networkpolicies`,
+  };
   const links = [...runLink("apply-deny-all", deny.last)];
-  const both = (state: LayerState, why: string, extra: BoardLink[] = []): [BoardRow, BoardRow] => [row("pod-ingress", state, why, [...links, ...extra]), row("pod-egress", state, why, [...links, ...extra])];
+  const both = (state: LayerState, why: string, extra: BoardLink[] = []): [BoardRow, BoardRow] => [
+    row("pod-ingress", state, why, [...links, ...extra]),
+    row("pod-egress", state, why, [...links, ...extra]),
+  ];
 
   if (!ACTIVE.has(deny.status)) {
-    if (deny.status === "undone") return both("released", `The deny-all was undone at ${deny.last?.finished_at ?? deny.last?.started_at} by ${deny.last?.actor}.`);
+    if (deny.status === "undone")
+      return both("released", `The deny-all was undone at ${deny.last?.finished_at ?? deny.last?.started_at} by ${deny.last?.actor}.`);
     return both(
       "not-started",
       enf.enforced
@@ -163,16 +177,25 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   }
   const v = await f.verify("apply-deny-all");
   if (!v.holds) {
-    return both("not-contained", `${v.message} apply-deny-all ran at ${deny.last?.finished_at ?? deny.last?.started_at}: the policy was removed or changed outside Airlock.`);
+    return both(
+      "not-contained",
+      `${v.message} apply-deny-all ran at ${deny.last?.finished_at ?? deny.last?.started_at}: the policy was removed or changed outside Airlock.`,
+    );
   }
   if (!enf.enforced) {
-    return both("not-contained", `${DENY_ALL_NAME} exists, but this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}): it has no effect; isolate the node instead.`, [policyLink]);
+    return both(
+      "not-contained",
+      `${DENY_ALL_NAME} exists, but this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}): it has no effect; isolate the node instead.`,
+      [policyLink],
+    );
   }
   if (!label?.holds) {
     return both("not-contained", `${DENY_ALL_NAME} selects nothing for this pod: ${label ? label.message : "label-quarantine has not run."}`, [policyLink]);
   }
   const pod = await readIncidentPod(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs));
-  const policies = (await apis(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs)).networking.listNamespacedNetworkPolicy({ namespace: t.namespace })).items;
+  const policies = (
+    await apis(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs)).networking.listNamespacedNetworkPolicy({ namespace: t.namespace })
+  ).items;
   const allow = allowPoliciesSelecting(policies, pod?.metadata?.labels ?? {});
   const effectiveAt = parseRecord(deny.last ?? undefined)?.effectiveAt;
   const pending = typeof effectiveAt === "string" && Date.parse(effectiveAt) > f.now;
@@ -184,9 +207,17 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   const one = (layer: "pod-ingress" | "pod-egress"): BoardRow => {
     const direction = layer === "pod-ingress" ? "ingress" : "egress";
     const defeating = allow.filter((p) => allowsDirection(p, direction)).map((p) => p.metadata?.name ?? "");
-    const extra: BoardLink[] = [policyLink, ...defeating.map((n) => ({ kind: "policy" as const, label: `NetworkPolicy ${t.namespace}/${n} (allows ${direction})` }))];
+    const extra: BoardLink[] = [
+      policyLink,
+      ...defeating.map((n) => ({ kind: "policy" as const, label: `NetworkPolicy ${t.namespace}/${n} (allows ${direction})` })),
+    ];
     if (defeating.length) {
-      return row(layer, "not-contained", `NetworkPolicies are additive: ${defeating.join(", ")} still select${defeating.length === 1 ? "s" : ""} the pod and allow${defeating.length === 1 ? "s" : ""} ${direction}; run exclude-from-policies.`, [...links, ...extra]);
+      return row(
+        layer,
+        "not-contained",
+        `NetworkPolicies are additive: ${defeating.join(", ")} still select${defeating.length === 1 ? "s" : ""} the pod and allow${defeating.length === 1 ? "s" : ""} ${direction}; run exclude-from-policies.`,
+        [...links, ...extra],
+      );
     }
     if (pending) {
       return row(layer, "pending-propagation", `${DENY_ALL_NAME} selects the pod; its propagation window ends at ${effectiveAt}.`, [...links, ...extra]);
@@ -194,13 +225,27 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
     // Probes create pods, so the board never starts one: it reads the last probe-isolation run.
     if (layer === "pod-ingress" && probe?.results && probeCounts) {
       const open = probe.results.filter((r) => r.result !== "blocked");
-      const probeLink: BoardLink = { kind: "probe", label: `probe-isolation at ${probe.at} from ${probe.fromNode}: ${probe.results.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}` };
+      const probeLink: BoardLink = {
+        kind: "probe",
+        label: `probe-isolation at ${probe.at} from ${probe.fromNode}: ${probe.results.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}`,
+      };
       if (open.length) {
-        return row(layer, "not-contained", `The last probe (${probe.at}, recorded run, not re-probed) reached the pod: ${open.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}.`, [...links, ...extra, probeLink]);
+        return row(
+          layer,
+          "not-contained",
+          `The last probe (${probe.at}, recorded run, not re-probed) reached the pod: ${open.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}.`,
+          [...links, ...extra, probeLink],
+        );
       }
-      return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod, no other policy allows ingress, and the last probe (${probe.at}) found every port blocked.`, [...links, ...extra, probeLink]);
+      return row(
+        layer,
+        "in-effect",
+        `${DENY_ALL_NAME} selects the pod, no other policy allows ingress, and the last probe (${probe.at}) found every port blocked.`,
+        [...links, ...extra, probeLink],
+      );
     }
-    const untested = layer === "pod-ingress" ? "not probed since the window ended (run probe-isolation)" : "no egress probe exists, so this rests on the policy read";
+    const untested =
+      layer === "pod-ingress" ? "not probed since the window ended (run probe-isolation)" : "no egress probe exists, so this rests on the policy read";
     const since = typeof effectiveAt === "string" ? `; propagation window ended at ${effectiveAt}` : "";
     return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod and no other policy allows ${direction}${since}; ${untested}.`, [...links, ...extra]);
   };
@@ -222,9 +267,15 @@ async function nodeNetworkRow(f: Facts): Promise<BoardRow> {
     return row("node-network", "in-effect", `${v.message} ${tv.message}`, links);
   }
   if (ACTIVE.has(tag.status)) {
-    return row("node-network", "not-contained", `VM ${t.instance.name} is tagged but the quarantine firewall rules were not applied (run firewall-isolate).`, links);
+    return row(
+      "node-network",
+      "not-contained",
+      `VM ${t.instance.name} is tagged but the quarantine firewall rules were not applied (run firewall-isolate).`,
+      links,
+    );
   }
-  if (fw.status === "undone" || tag.status === "undone") return row("node-network", "released", `Node isolation undone${fw.last ? ` at ${fw.last.finished_at ?? fw.last.started_at}` : ""}.`, links);
+  if (fw.status === "undone" || tag.status === "undone")
+    return row("node-network", "released", `Node isolation undone${fw.last ? ` at ${fw.last.finished_at ?? fw.last.started_at}` : ""}.`, links);
   return row("node-network", "not-started", "Not started: the VM is not tagged and no quarantine firewall rule applies to it.", links);
 }
 
@@ -234,7 +285,12 @@ async function servicesRow(f: Facts): Promise<BoardRow> {
     // Nothing ran, but a live read can still show that no Service routes to the pod.
     const v = await f.verify("detach-services");
     if (v.holds) return row("services", "in-effect", `${v.message} (read live; nothing to detach).`);
-    return row("services", "not-started", `Not started: ${lowerFirst(v.message)}`, f.incident.targets.services.map((n) => ({ kind: "service" as const, label: `Service ${f.incident.targets.namespace}/${n}` })));
+    return row(
+      "services",
+      "not-started",
+      `Not started: ${lowerFirst(v.message)}`,
+      f.incident.targets.services.map((n) => ({ kind: "service" as const, label: `Service ${f.incident.targets.namespace}/${n}` })),
+    );
   }
   return stepsLayer(f, "services", ["detach-services"]);
 }
@@ -242,7 +298,11 @@ async function servicesRow(f: Facts): Promise<BoardRow> {
 async function evidenceRow(f: Facts): Promise<BoardRow> {
   const links: BoardLink[] = [];
   for (const a of f.evidence?.artifacts ?? []) {
-    links.push({ kind: "artifact", label: `${a.name} (sha256 ${a.sha256.slice(0, 12)}…, id ${a.id})`, href: `/api/v1/incidents/${encodeURIComponent(f.incident.id)}/evidence/${encodeURIComponent(a.id)}` });
+    links.push({
+      kind: "artifact",
+      label: `${a.name} (sha256 ${a.sha256.slice(0, 12)}…, id ${a.id})`,
+      href: `/api/v1/incidents/${encodeURIComponent(f.incident.id)}/evidence/${encodeURIComponent(a.id)}`,
+    });
   }
   for (const s of f.evidence?.snapshots ?? []) links.push({ kind: "snapshot", label: `snapshot ${s.snapshot} of ${s.sourceDisk}` });
   return stepsLayer(f, "evidence", ["collect-evidence", "snapshot-node-disk"], links);
@@ -251,7 +311,8 @@ async function evidenceRow(f: Facts): Promise<BoardRow> {
 async function credentialsRow(f: Facts): Promise<BoardRow> {
   const r = await stepsLayer(f, "credentials", ["revoke-credentials"]);
   // Network isolation does not stop a token used from elsewhere: say so while nothing revoked it.
-  if (r.state === "not-started") return { ...r, why: `${r.why} A stolen service-account token still works from outside the pod until revoke-credentials runs.` };
+  if (r.state === "not-started")
+    return { ...r, why: `${r.why} A stolen service-account token still works from outside the pod until revoke-credentials runs.` };
   return r;
 }
 
@@ -259,7 +320,7 @@ async function credentialsRow(f: Facts): Promise<BoardRow> {
 export async function boardRows(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null = null, now = Date.now()): Promise<BoardRow[]> {
   const f = facts(incident, runs, evidence, now);
   // A layer whose facts cannot be read is not shown as contained, and the other layers still are.
-  const guard = async <T,>(layers: LayerId[], read: () => Promise<T>, fallback: (rows: BoardRow[]) => T): Promise<T> => {
+  const guard = async <T>(layers: LayerId[], read: () => Promise<T>, fallback: (rows: BoardRow[]) => T): Promise<T> => {
     try {
       return await read();
     } catch (err) {
@@ -270,7 +331,11 @@ export async function boardRows(incident: Incident, runs: StepRunRow[], evidence
   const one = (r: BoardRow[]) => r[0];
   const [workload, [ingress, egress], services, node, ev, credentials] = await Promise.all([
     guard(["workload"], () => stepsLayer(f, "workload", ["cordon-node", "drain-node", "orphan-pod"]), one),
-    guard(["pod-ingress", "pod-egress"], () => podNetworkRows(f), (r) => [r[0], r[1]] as [BoardRow, BoardRow]),
+    guard(
+      ["pod-ingress", "pod-egress"],
+      () => podNetworkRows(f),
+      (r) => [r[0], r[1]] as [BoardRow, BoardRow],
+    ),
     guard(["services"], () => servicesRow(f), one),
     guard(["node-network"], () => nodeNetworkRow(f), one),
     guard(["evidence"], () => evidenceRow(f), one),

@@ -38,7 +38,9 @@ const incident: Incident = { id: "inc-1", title: "t", severity: "high", status: 
 
 describe("defineStep typing", () => {
   it("infers params from the schema and takes plan data and record as stated", () => {
-    expectTypeOf<Parameters<typeof demo.plan>[0]>().toEqualTypeOf<StepContext<{ force: boolean; note?: string | undefined }, { node: string; times: number }>>();
+    expectTypeOf<Parameters<typeof demo.plan>[0]>().toEqualTypeOf<
+      StepContext<{ force: boolean; note?: string | undefined }, { node: string; times: number }>
+    >();
     expectTypeOf<Parameters<typeof demo.execute>[1]["data"]>().toEqualTypeOf<Data>();
     expectTypeOf(demo.id).toEqualTypeOf<"demo-touch">();
   });

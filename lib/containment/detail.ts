@@ -179,11 +179,7 @@ export async function incidentTimeline(id: string, opts: { afterId?: number; lim
 }
 
 /** Progress lines of the step's latest run (a drain's per-pod lines), for polling while it runs. */
-export async function stepProgress(
-  incidentId: string,
-  stepId: string,
-  afterId = 0,
-): Promise<{ run: RunSummary | null; lines: ProgressLine[] }> {
+export async function stepProgress(incidentId: string, stepId: string, afterId = 0): Promise<{ run: RunSummary | null; lines: ProgressLine[] }> {
   await requireIncident(incidentId);
   requireStep(stepId);
   const db = await getDb();
@@ -191,4 +187,3 @@ export async function stepProgress(
   if (!last) return { run: null, lines: [] };
   return { run: summarize(last), lines: await listProgress(db, last.id, afterId) };
 }
-

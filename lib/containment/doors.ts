@@ -9,7 +9,11 @@ export const INCIDENT_ROLES: RoleRequirement = ["analyst", "approver"];
 export const OPEN_INCIDENT_ROLE: RoleRequirement = "analyst";
 
 const stepId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { message: "not a step id" });
-const incidentId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, { message: "not an incident id" });
+const incidentId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/, { message: "not an incident id" });
 
 export const incidentParams = z.object({ id: incidentId });
 export const stepParams = z.object({ id: incidentId, stepId });

@@ -324,7 +324,9 @@ describe("executeStep", () => {
     });
     expect(apiCalls).not.toContain("delete pod");
 
-    const gates = { approvals: async (_i: string, _s: string, hash: string) => ({ id: "ap-1", status: "approved" as const, planHash: hash, approvedBy: [approver.email] }) };
+    const gates = {
+      approvals: async (_i: string, _s: string, hash: string) => ({ id: "ap-1", status: "approved" as const, planHash: hash, approvedBy: [approver.email] }),
+    };
     expect(await executeStep(analyst, inc.id, "delete-pod", { planHash: plan.planHash, confirm }, gates)).toMatchObject({ outcome: "success" });
     const intent = (await listEntries(db, { incidentId: inc.id })).find((e) => e.kind === "intent" && e.stepId === "delete-pod")!;
     expect(intent.details.approvalId).toBe("ap-1");
@@ -332,7 +334,9 @@ describe("executeStep", () => {
 
   it("lets an approver override the evidence lock with a logged reason", async () => {
     const inc = await givenIncident(analyst);
-    const gates = { approvals: async (_i: string, _s: string, hash: string) => ({ id: "ap-2", status: "approved" as const, planHash: hash, approvedBy: ["someone"] }) };
+    const gates = {
+      approvals: async (_i: string, _s: string, hash: string) => ({ id: "ap-2", status: "approved" as const, planHash: hash, approvedBy: ["someone"] }),
+    };
     const both = caller("both@demo.local", "analyst", "approver");
     const plan = await planStep(both, inc.id, "delete-pod");
     const base = { planHash: plan.planHash, confirm: inc.targets.pod };
@@ -354,7 +358,9 @@ describe("executeStep", () => {
     expect(plan.lock).toMatchObject({ id: "protect-node-first", message: "Run protect-node first" });
     expect(plan.blocked).toBeUndefined();
     await expect(executeStep(analyst, inc.id, "locked-step", { planHash: plan.planHash })).rejects.toMatchObject({ status: 409, reason: "protect-node-first" });
-    await expect(executeStep(analyst, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "auto-repair is off in the console" })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      executeStep(analyst, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "auto-repair is off in the console" }),
+    ).rejects.toMatchObject({ status: 403 });
     await expect(executeStep(both, inc.id, "locked-step", { planHash: plan.planHash, overrideReason: "short" })).rejects.toMatchObject({
       status: 400,
       message: "Say why the node is left unprotected",
@@ -415,7 +421,9 @@ describe("undo and release", () => {
     expect(await releaseByHand(inc.id)).toEqual([]);
     const p = await planStep(analyst, inc.id, "leave-behind");
     await executeStep(analyst, inc.id, "leave-behind", { planHash: p.planHash });
-    expect(await releaseByHand(inc.id)).toEqual([expect.objectContaining({ stepId: "leave-behind", note: "Delete the VM by hand.", message: "VM vm-1 abandoned" })]);
+    expect(await releaseByHand(inc.id)).toEqual([
+      expect.objectContaining({ stepId: "leave-behind", note: "Delete the VM by hand.", message: "VM vm-1 abandoned" }),
+    ]);
     expect(await releasePlan(inc.id)).toEqual([]);
   });
 
@@ -437,7 +445,18 @@ describe("undo and release", () => {
     await expect(undoStep(analyst, inc.id, "collect-evidence")).rejects.toMatchObject({ status: 400 });
     // Contained by the first cordon, released by the last undo.
     // The second undo of the cordon was refused (nothing left to undo), and says so.
-    expect(await timelineKinds(inc.id, "cordon-node")).toEqual(["plan", "intent", "result", "verify", "status-changed", "intent", "undo", "verify", "status-changed", "refused"]);
+    expect(await timelineKinds(inc.id, "cordon-node")).toEqual([
+      "plan",
+      "intent",
+      "result",
+      "verify",
+      "status-changed",
+      "intent",
+      "undo",
+      "verify",
+      "status-changed",
+      "refused",
+    ]);
   });
 });
 

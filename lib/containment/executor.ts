@@ -28,7 +28,6 @@ const EVIDENCE_LOCK: PlanLock = {
   skips: "evidence is being skipped",
 };
 
-
 export type ExecuteInput = { planHash: string; confirm?: string; params?: Record<string, unknown>; overrideReason?: string };
 export type UndoInput = { confirm?: string };
 
@@ -265,7 +264,15 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     await appendEntry(db, {
       ...entry,
       kind: "intent",
-      details: { runId: run.id, operation: "execute", risk: step.risk, params, changes: plan.changes, commands: plan.commands, ...(approvalId ? { approvalId } : {}) },
+      details: {
+        runId: run.id,
+        operation: "execute",
+        risk: step.risk,
+        params,
+        changes: plan.changes,
+        commands: plan.commands,
+        ...(approvalId ? { approvalId } : {}),
+      },
     });
   } catch (err) {
     // Nothing was changed yet: without its intent on the timeline the step must not run.
@@ -296,7 +303,12 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   // Verify reads what this run did: its record is only in the runs read after finishRun.
   const verify = result.verdict ?? (await verifySafely(step, stepContext(incident, step, params, await listRuns(db, incidentId))));
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });
-  await settleStatus(db, incidentId, { operation: "execute", outcome: result.outcome, step }, { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets });
+  await settleStatus(
+    db,
+    incidentId,
+    { operation: "execute", outcome: result.outcome, step },
+    { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets },
+  );
   return { runId: run.id, stepId, operation: "execute", outcome: result.outcome, message: result.message, verify };
 }
 
@@ -375,7 +387,11 @@ async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, in
   // After an undo the step should no longer hold; verify reports what is live.
   const verify = await verifySafely(step, stepContext(incident, step, params, await listRuns(db, incidentId)));
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "undo", holds: verify.holds, message: verify.message } });
-  await settleStatus(db, incidentId, { operation: "undo", outcome: result.outcome, step }, { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets });
+  await settleStatus(
+    db,
+    incidentId,
+    { operation: "undo", outcome: result.outcome, step },
+    { stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets: incident.targets },
+  );
   return { runId: run.id, stepId, operation: "undo", outcome: result.outcome, message: result.message, verify };
 }
-

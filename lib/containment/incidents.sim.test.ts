@@ -57,7 +57,9 @@ describe("openIncident on the demo's compromised pod", () => {
   });
 
   it("answers 404 for a pod or cluster that does not exist", async () => {
-    await expect(openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod: "no-such-pod", title: "x".repeat(5) })).rejects.toMatchObject({ status: 404 });
+    await expect(openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod: "no-such-pod", title: "x".repeat(5) })).rejects.toMatchObject({
+      status: 404,
+    });
     await expect(openIncident(analyst, { cluster: "gke_nope_x_y", namespace: "shop", pod: "p", title: "x".repeat(5) })).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -5,7 +5,13 @@ import type { IncidentTargets } from "./types";
 
 const np = (name: string, spec: V1NetworkPolicy["spec"]): V1NetworkPolicy => ({ metadata: { name, namespace: "shop" }, spec });
 const pod = (name: string, extra: Partial<V1Pod> & { labels?: Record<string, string>; ns?: string } = {}): V1Pod => ({
-  metadata: { name, namespace: extra.ns ?? "shop", labels: extra.labels, ownerReferences: extra.metadata?.ownerReferences, annotations: extra.metadata?.annotations },
+  metadata: {
+    name,
+    namespace: extra.ns ?? "shop",
+    labels: extra.labels,
+    ownerReferences: extra.metadata?.ownerReferences,
+    annotations: extra.metadata?.annotations,
+  },
   spec: { containers: [], ...extra.spec },
   status: { phase: "Running" },
 });
@@ -16,7 +22,10 @@ describe("defeatingPolicies (ERRATA 3)", () => {
   it("names an allow policy that selects the pod and ignores the deny-all and excluded ones", () => {
     const out = defeatingPolicies(
       [
-        np("allow-checkout-from-frontend", { podSelector: { matchLabels: { app: "checkout" } }, ingress: [{ _from: [{ podSelector: { matchLabels: { app: "frontend" } } }] }] }),
+        np("allow-checkout-from-frontend", {
+          podSelector: { matchLabels: { app: "checkout" } },
+          ingress: [{ _from: [{ podSelector: { matchLabels: { app: "frontend" } } }] }],
+        }),
         np("airlock-deny-all", { podSelector: { matchLabels: { quarantine: "true" } }, policyTypes: ["Ingress", "Egress"] }),
         np("excluded", {
           podSelector: { matchLabels: { app: "checkout" }, matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] },
@@ -37,7 +46,10 @@ describe("defeatingPolicies (ERRATA 3)", () => {
 describe("nodePodFacts and blockingPdbs (ERRATA 6)", () => {
   const pods = [
     pod("checkout-1", { ...rs("checkout-abc"), labels: { app: "checkout" } }),
-    pod("fluentbit-x", { ns: "kube-system", metadata: { ownerReferences: [{ kind: "DaemonSet", name: "fluentbit", apiVersion: "apps/v1", uid: "d", controller: true }] } }),
+    pod("fluentbit-x", {
+      ns: "kube-system",
+      metadata: { ownerReferences: [{ kind: "DaemonSet", name: "fluentbit", apiVersion: "apps/v1", uid: "d", controller: true }] },
+    }),
     pod("cache-1", { ...rs("cache-abc"), labels: { app: "cache" }, spec: { containers: [], volumes: [{ name: "scratch", emptyDir: {} }] } }),
     pod("debug", { labels: { app: "debug" } }),
     pod("kube-proxy", { ns: "kube-system", metadata: { annotations: { "kubernetes.io/config.mirror": "x" } } }),
@@ -65,8 +77,17 @@ describe("nodePodFacts and blockingPdbs (ERRATA 6)", () => {
 
 describe("stepReadiness", () => {
   const targets: IncidentTargets = {
-    cluster: "c", namespace: "shop", pod: "p", podUid: "u", node: "n", instance: null, network: null,
-    ownerChain: [], services: [], networkPolicies: [], containers: ["app"],
+    cluster: "c",
+    namespace: "shop",
+    pod: "p",
+    podUid: "u",
+    node: "n",
+    instance: null,
+    network: null,
+    ownerChain: [],
+    services: [],
+    networkPolicies: [],
+    containers: ["app"],
   };
   const base = { targets, enforced: false, enforcementReason: "Dataplane V1 without Calico", kubeAllowed: new Map(), gcpGranted: new Map() };
   it("refuses policy steps where nothing enforces them, and never suggests enabling enforcement", () => {
@@ -80,7 +101,14 @@ describe("stepReadiness", () => {
     const need = { verb: "patch", resource: "nodes" };
     const r = stepReadiness(
       { id: "x", needs: { instance: true, controller: true, kube: [need], gcp: ["compute.instances.setTags", "compute.firewalls.create"] } },
-      { ...base, kubeAllowed: new Map([[needKey(need), { allowed: false }]]), gcpGranted: new Map([["compute.instances.setTags", false], ["compute.firewalls.create", null]]) },
+      {
+        ...base,
+        kubeAllowed: new Map([[needKey(need), { allowed: false }]]),
+        gcpGranted: new Map([
+          ["compute.instances.setTags", false],
+          ["compute.firewalls.create", null],
+        ]),
+      },
     );
     expect(r.ok).toBe(false);
     expect(r.reasons).toHaveLength(4);
@@ -99,13 +127,22 @@ describe("a pod that is gone", () => {
     "node-runtime-commands": { stage: "eradicate", risk: "read-only" },
     "collect-evidence": { stage: "evidence", risk: "read-only" },
   };
-  const run = (step_id: string, status = "succeeded") => ({ step_id, operation: "execute", status, actor: "analyst@demo.local", started_at: "2030-01-01T00:00:00.000Z", finished_at: "2030-01-01T00:00:02.000Z" });
+  const run = (step_id: string, status = "succeeded") => ({
+    step_id,
+    operation: "execute",
+    status,
+    actor: "analyst@demo.local",
+    started_at: "2030-01-01T00:00:00.000Z",
+    finished_at: "2030-01-01T00:00:02.000Z",
+  });
   const lookup = (id: string) => steps[id];
 
   it("is said in words, with the step that deleted it where the incident's runs show one", () => {
     const by = podRemoval([run("collect-evidence"), run("delete-pod"), run("node-runtime-commands")], lookup);
     expect(by).toEqual({ stepId: "delete-pod", actor: "analyst@demo.local", at: "2030-01-01T00:00:02.000Z" });
-    expect(podGoneMessage({ namespace: "shop", pod: "x" }, by)).toBe("Pod shop/x no longer exists (deleted at 2030-01-01T00:00:02.000Z by step delete-pod, run by analyst@demo.local).");
+    expect(podGoneMessage({ namespace: "shop", pod: "x" }, by)).toBe(
+      "Pod shop/x no longer exists (deleted at 2030-01-01T00:00:02.000Z by step delete-pod, run by analyst@demo.local).",
+    );
     expect(podRemoval([run("delete-pod", "failed")], lookup)).toBeNull();
     expect(podGoneMessage({ namespace: "shop", pod: "x" }, null)).toMatch(/^Pod shop\/x no longer exists \(removed outside Airlock/);
     expect(podGoneMessage({ namespace: "shop", pod: "x" }, null)).not.toMatch(/not found/);

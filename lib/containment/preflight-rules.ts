@@ -32,7 +32,9 @@ export function podRemoval(
   runs: { step_id: string; operation: string; status: string; actor: string; finished_at: string | null; started_at: string }[],
   lookup: (id: string) => Pick<StepDefinition, "stage" | "risk"> | undefined,
 ): PodRemoval | null {
-  const r = runs.filter((x) => x.operation === "execute" && x.status === "succeeded" && lookup(x.step_id)?.stage === "eradicate" && lookup(x.step_id)?.risk !== "read-only").at(-1);
+  const r = runs
+    .filter((x) => x.operation === "execute" && x.status === "succeeded" && lookup(x.step_id)?.stage === "eradicate" && lookup(x.step_id)?.risk !== "read-only")
+    .at(-1);
   return r ? { stepId: r.step_id, actor: r.actor, at: r.finished_at ?? r.started_at } : null;
 }
 

@@ -162,8 +162,10 @@ export async function preflight(incident: Incident, runs: StepRunRow[] = []): Pr
     }),
     attempt(findings, "NetworkPolicies", async () => (await withRetry(() => apis.networking.listNamespacedNetworkPolicy({ namespace: t.namespace }))).items),
     t.node
-      ? attempt(findings, "the pods on the node", async () =>
-          (await withRetry(() => apis.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${t.node}` }))).items,
+      ? attempt(
+          findings,
+          "the pods on the node",
+          async () => (await withRetry(() => apis.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${t.node}` }))).items,
         )
       : Promise.resolve(undefined as V1Pod[] | undefined),
     t.node
@@ -214,9 +216,16 @@ export async function preflight(incident: Incident, runs: StepRunRow[] = []): Pr
         message: `Disruption budgets with no disruption left would hold the drain: ${pdbBlocks.map((b) => `${b.namespace}/${b.name} (${b.pods.join(", ")})`).join("; ")}.`,
       });
     }
-    if (podFacts.daemonSet.length) findings.push({ level: "info", code: "daemonset-pods", message: `DaemonSet pods stay on the node (a drain skips them): ${podFacts.daemonSet.join(", ")}.` });
-    if (podFacts.emptyDir.length) findings.push({ level: "caution", code: "evidence-loss", message: `Draining loses the emptyDir data of: ${podFacts.emptyDir.join(", ")}.` });
-    if (podFacts.bare.length) findings.push({ level: "caution", code: "bare-pods", message: `Pods without a controller are not recreated if evicted: ${podFacts.bare.join(", ")}.` });
+    if (podFacts.daemonSet.length)
+      findings.push({
+        level: "info",
+        code: "daemonset-pods",
+        message: `DaemonSet pods stay on the node (a drain skips them): ${podFacts.daemonSet.join(", ")}.`,
+      });
+    if (podFacts.emptyDir.length)
+      findings.push({ level: "caution", code: "evidence-loss", message: `Draining loses the emptyDir data of: ${podFacts.emptyDir.join(", ")}.` });
+    if (podFacts.bare.length)
+      findings.push({ level: "caution", code: "bare-pods", message: `Pods without a controller are not recreated if evicted: ${podFacts.bare.join(", ")}.` });
   }
 
   if (cluster?.autopilot || cluster?.autoRepair) {

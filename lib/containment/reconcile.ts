@@ -84,7 +84,13 @@ export function reconcileOnStart(): Promise<void> {
   return reconcileInterrupted().then(
     (found) => {
       if (found.length) {
-        console.log(JSON.stringify({ level: "info", msg: "reconciled interrupted steps", runs: found.map((f) => ({ runId: f.runId, stepId: f.stepId, markedAs: f.markedAs })) }));
+        console.log(
+          JSON.stringify({
+            level: "info",
+            msg: "reconciled interrupted steps",
+            runs: found.map((f) => ({ runId: f.runId, stepId: f.stepId, markedAs: f.markedAs })),
+          }),
+        );
       }
     },
     (err: unknown) => {

@@ -46,7 +46,15 @@ export async function releaseByHand(incidentId: string): Promise<ByHandItem[]> {
   for (const r of latest.values()) {
     const step = getStep(r.step_id);
     if (!step || step.undo || !step.ui?.releaseNote) continue;
-    items.push({ stepId: r.step_id, title: step.title, runId: r.id, executedAt: r.finished_at ?? r.started_at, executedBy: r.actor, note: step.ui.releaseNote, message: r.message });
+    items.push({
+      stepId: r.step_id,
+      title: step.title,
+      runId: r.id,
+      executedAt: r.finished_at ?? r.started_at,
+      executedBy: r.actor,
+      note: step.ui.releaseNote,
+      message: r.message,
+    });
   }
   return items;
 }

@@ -8,7 +8,18 @@ describeEachEngine("step runs (one running per incident and step)", ({ open }) =
     const db = await open();
     await db
       .insertInto("incidents")
-      .values({ id: "i1", title: "t", severity: "high", status: "open", cluster: "c", namespace: "n", pod: "p", targets: "{}", created_by: "a", created_at: new Date().toISOString() })
+      .values({
+        id: "i1",
+        title: "t",
+        severity: "high",
+        status: "open",
+        cluster: "c",
+        namespace: "n",
+        pod: "p",
+        targets: "{}",
+        created_by: "a",
+        created_at: new Date().toISOString(),
+      })
       .execute();
     const base = { incidentId: "i1", stepId: "cordon-node", operation: "execute" as const, planHash: "h", params: {}, actor: "a", role: "analyst" };
     const results = await Promise.allSettled([startRun(db, base), startRun(db, base)]);
@@ -34,7 +45,19 @@ describeEachEngine("step runs (one running per incident and step)", ({ open }) =
 
 it("a step has taken effect when an execution succeeded or was already done after its last undo", () => {
   const run = (operation: "execute" | "undo", status: StepRunRow["status"]): StepRunRow => ({
-    id: `${operation}-${status}`, incident_id: "i1", step_id: "snapshot-node-disk", operation, status, plan_hash: "h", params: "{}", record: null, message: null, actor: "a", role: null, started_at: "", finished_at: null,
+    id: `${operation}-${status}`,
+    incident_id: "i1",
+    step_id: "snapshot-node-disk",
+    operation,
+    status,
+    plan_hash: "h",
+    params: "{}",
+    record: null,
+    message: null,
+    actor: "a",
+    role: null,
+    started_at: "",
+    finished_at: null,
   });
   expect(tookEffect([], "snapshot-node-disk")).toBe(false);
   expect(tookEffect([run("execute", "failed")], "snapshot-node-disk")).toBe(false);

@@ -12,7 +12,16 @@ import { type RunOperation, type RunStatus, type StepRunRow } from "./db";
  */
 export async function startRun(
   db: Db,
-  run: { incidentId: string; stepId: string; operation: RunOperation; planHash: string | null; params: unknown; actor: string; role: string | null; record?: unknown },
+  run: {
+    incidentId: string;
+    stepId: string;
+    operation: RunOperation;
+    planHash: string | null;
+    params: unknown;
+    actor: string;
+    role: string | null;
+    record?: unknown;
+  },
 ): Promise<StepRunRow> {
   const row: StepRunRow = {
     id: randomUUID(),
@@ -66,13 +75,7 @@ export async function markUndone(db: Db, runId: string): Promise<void> {
 }
 
 export async function listRuns(db: Db, incidentId: string): Promise<StepRunRow[]> {
-  return db
-    .selectFrom("step_runs")
-    .selectAll()
-    .where("incident_id", "=", incidentId)
-    .orderBy("started_at", "asc")
-    .orderBy("id", "asc")
-    .execute();
+  return db.selectFrom("step_runs").selectAll().where("incident_id", "=", incidentId).orderBy("started_at", "asc").orderBy("id", "asc").execute();
 }
 
 export async function runningRuns(db: Db): Promise<StepRunRow[]> {

@@ -172,7 +172,13 @@ describe("outstandingReversible", () => {
   const lookup = (id: string) => (id === "probe" ? {} : { undo: async () => ({ outcome: "success" as const, message: "" }) });
 
   it("lists steps with a succeeded, not undone execution that can be undone", () => {
-    const runs = [row("cordon", "execute", "undone"), row("cordon", "undo", "succeeded"), row("tag", "execute", "succeeded"), row("probe", "execute", "succeeded"), row("label", "execute", "failed")];
+    const runs = [
+      row("cordon", "execute", "undone"),
+      row("cordon", "undo", "succeeded"),
+      row("tag", "execute", "succeeded"),
+      row("probe", "execute", "succeeded"),
+      row("label", "execute", "failed"),
+    ];
     expect(outstandingReversible(runs, lookup)).toEqual(["tag"]);
   });
 });

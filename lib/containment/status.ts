@@ -53,12 +53,7 @@ export async function settleStatus(db: Db, incidentId: string, event: RunEvent, 
     const from = row.status as Status;
     const to = nextStatus(from, event, outstandingReversible(await listRuns(db, incidentId)));
     if (!to) return null;
-    const res = await db
-      .updateTable("incidents")
-      .set({ status: to })
-      .where("id", "=", incidentId)
-      .where("status", "=", from)
-      .executeTakeFirst();
+    const res = await db.updateTable("incidents").set({ status: to }).where("id", "=", incidentId).where("status", "=", from).executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) continue;
     await appendEntry(db, {
       actor: cause.actor,

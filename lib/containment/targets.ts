@@ -31,10 +31,7 @@ export function lastSegment(url: string | undefined | null): string | null {
 }
 
 /** The node's VM: from providerID, else from the zone label, the context's project and the node name (GKE names them alike). */
-export function instanceOfNode(
-  node: { metadata?: V1ObjectMeta; spec?: { providerID?: string } },
-  context: string,
-): GceInstanceRef | null {
+export function instanceOfNode(node: { metadata?: V1ObjectMeta; spec?: { providerID?: string } }, context: string): GceInstanceRef | null {
   const fromId = parseProviderId(node.spec?.providerID);
   if (fromId) return fromId;
   const labels = node.metadata?.labels ?? {};

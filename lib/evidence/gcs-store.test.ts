@@ -26,7 +26,11 @@ afterAll(async () => {
 const store = (prefix = "airlock") => new GcsEvidenceStore(storage.bucket(sim.ready.evidenceBucket), prefix);
 
 async function fault(path: string, status: number): Promise<void> {
-  const res = await fetch(`${sim.base}/_sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ path, method: "*", rate: 1, status, times: 1 }) });
+  const res = await fetch(`${sim.base}/_sim/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ path, method: "*", rate: 1, status, times: 1 }),
+  });
   expect(res.status).toBe(201);
 }
 
@@ -82,10 +86,16 @@ describe("GcsEvidenceStore", () => {
       const missingBucket = new GcsEvidenceStore(storage.bucket("no-such-bucket"), "airlock");
       const err = await missingBucket.put(keyOf("inc-4", body, "x.txt"), body, "text/plain").catch((e: unknown) => e);
       expect(isHttpError(err)).toBe(true);
-      expect(err).toMatchObject({ status: 502, reason: "evidence-store-failed", message: expect.stringMatching(/^Cloud Storage answered 404 \(notFound\) while storing evidence \(ref [0-9a-f]+\)$/) });
+      expect(err).toMatchObject({
+        status: 502,
+        reason: "evidence-store-failed",
+        message: expect.stringMatching(/^Cloud Storage answered 404 \(notFound\) while storing evidence \(ref [0-9a-f]+\)$/),
+      });
 
       await fault("^/upload/storage/", 403);
-      const denied = await store().put(keyOf("inc-4", body, "x.txt"), body, "text/plain").catch((e: unknown) => e);
+      const denied = await store()
+        .put(keyOf("inc-4", body, "x.txt"), body, "text/plain")
+        .catch((e: unknown) => e);
       expect(denied).toMatchObject({ status: 502, message: expect.stringMatching(/refused Airlock's identity \(403\) while storing evidence/) });
       expect((denied as Error).message).not.toMatch(/127\.0\.0\.1|http:/);
       expect(errors).toHaveBeenCalled();

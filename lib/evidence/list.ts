@@ -90,7 +90,8 @@ export async function readArtifact(
   const db = await getDb();
   const row = await db.selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).where("id", "=", artifactId).executeTakeFirst();
   if (!row) throw new HttpError(404, `No artifact ${artifactId} in incident ${incidentId}`);
-  const tampered = () => new HttpError(409, `The stored body of ${row.name} no longer matches its SHA-256; it was changed after collection`, { reason: "evidence-tampered" });
+  const tampered = () =>
+    new HttpError(409, `The stored body of ${row.name} no longer matches its SHA-256; it was changed after collection`, { reason: "evidence-tampered" });
   let body: Buffer | null;
   try {
     body = await store.get(row.storage_key);

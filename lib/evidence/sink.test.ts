@@ -29,7 +29,14 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const opts = (incidentId: string, runId: string | null = "run-1") => ({ db, incidentId, stepId: "collect-evidence", runId, actor: analyst.email, role: "analyst" });
+const opts = (incidentId: string, runId: string | null = "run-1") => ({
+  db,
+  incidentId,
+  stepId: "collect-evidence",
+  runId,
+  actor: analyst.email,
+  role: "analyst",
+});
 
 it("stores an artifact with its recomputed hash, one row and one evidence-stored entry, once per run", async () => {
   const inc = await givenIncident(analyst);
@@ -43,7 +50,11 @@ it("stores an artifact with its recomputed hash, one row and one evidence-stored
   expect((await storeArtifact(opts(inc.id), a)).id).toBe(row.id);
   const entries = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.kind === EVIDENCE_STORED);
   expect(entries).toHaveLength(1);
-  expect(entries[0]).toMatchObject({ stepId: "collect-evidence", actor: analyst.email, details: { artifactId: row.id, name: a.name, sha256: a.sha256, size: a.size, source: a.source } });
+  expect(entries[0]).toMatchObject({
+    stepId: "collect-evidence",
+    actor: analyst.email,
+    details: { artifactId: row.id, name: a.name, sha256: a.sha256, size: a.size, source: a.source },
+  });
 
   const listed = await listEvidence(inc.id);
   expect(listed.artifacts).toEqual([expect.objectContaining({ id: row.id, sha256: a.sha256, entryId: entries[0].id })]);
@@ -74,9 +85,23 @@ it("refuses to serve an artifact whose stored file was changed or removed", asyn
 
 it("lists the disk snapshot snapshot-node-disk recorded, with its source disk", async () => {
   const inc = await givenIncident(analyst);
-  const run = await startRun(db, { incidentId: inc.id, stepId: "snapshot-node-disk", operation: "execute", planHash: "h", params: {}, actor: analyst.email, role: "analyst" });
+  const run = await startRun(db, {
+    incidentId: inc.id,
+    stepId: "snapshot-node-disk",
+    operation: "execute",
+    planHash: "h",
+    params: {},
+    actor: analyst.email,
+    role: "analyst",
+  });
   const sourceDisk = "https://www.googleapis.com/compute/v1/projects/acme-prod/zones/us-central1-a/disks/gke-node-1";
-  await finishRun(db, run.id, { status: "succeeded", message: "taken", record: { snapshot: "airlock-x-gke-node-1", sourceDisk, disk: "gke-node-1", zone: "us-central1-a", project: "acme-prod", status: "READY" } });
+  await finishRun(db, run.id, {
+    status: "succeeded",
+    message: "taken",
+    record: { snapshot: "airlock-x-gke-node-1", sourceDisk, disk: "gke-node-1", zone: "us-central1-a", project: "acme-prod", status: "READY" },
+  });
   const { snapshots } = await listEvidence(inc.id);
-  expect(snapshots).toEqual([expect.objectContaining({ snapshot: "airlock-x-gke-node-1", sourceDisk, disk: "gke-node-1", status: "READY", takenBy: analyst.email })]);
+  expect(snapshots).toEqual([
+    expect.objectContaining({ snapshot: "airlock-x-gke-node-1", sourceDisk, disk: "gke-node-1", status: "READY", takenBy: analyst.email }),
+  ]);
 });

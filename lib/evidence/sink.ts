@@ -29,7 +29,10 @@ export function sha256Hex(body: Buffer): string {
 
 /** A file name safe as one path segment and one object name, still recognisable. */
 export function safeName(name: string): string {
-  const s = name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "").slice(0, 180);
+  const s = name
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[.-]+/, "")
+    .slice(0, 180);
   return s || "artifact";
 }
 
@@ -109,12 +112,7 @@ export async function storeArtifact(opts: SinkOptions, a: Artifact): Promise<Evi
 }
 
 async function findStored(opts: SinkOptions, name: string, sha256: string): Promise<EvidenceArtifactRow | undefined> {
-  let q = opts.db
-    .selectFrom("evidence_artifacts")
-    .selectAll()
-    .where("incident_id", "=", opts.incidentId)
-    .where("name", "=", name)
-    .where("sha256", "=", sha256);
+  let q = opts.db.selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", opts.incidentId).where("name", "=", name).where("sha256", "=", sha256);
   q = opts.runId === null ? q.where("run_id", "is", null) : q.where("run_id", "=", opts.runId);
   return q.executeTakeFirst();
 }

@@ -26,7 +26,9 @@ function client(): Requester {
   const endpoint = config().googleIamEndpoint;
   const key = endpoint ?? "adc";
   if (!held.client || held.key !== key) {
-    held.client = endpoint ? (new PassThroughClient() as unknown as Requester) : (new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] }) as unknown as Requester);
+    held.client = endpoint
+      ? (new PassThroughClient() as unknown as Requester)
+      : (new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] }) as unknown as Requester);
     held.key = key;
   }
   return held.client;
@@ -53,7 +55,8 @@ export const iam = {
   getIamPolicy: (email: string) => call<IamPolicy>(`${account(email)}:getIamPolicy`, "POST", {}),
   /** Read-modify-write: `policy.etag` must be the one read, else IAM answers 409 ABORTED. */
   setIamPolicy: (email: string, policy: IamPolicy) => call<IamPolicy>(`${account(email)}:setIamPolicy`, "POST", { policy }),
-  userManagedKeys: async (email: string) => (await call<{ keys?: ServiceAccountKey[] }>(`${account(email)}/keys`, "GET", undefined, { keyTypes: "USER_MANAGED" })).keys ?? [],
+  userManagedKeys: async (email: string) =>
+    (await call<{ keys?: ServiceAccountKey[] }>(`${account(email)}/keys`, "GET", undefined, { keyTypes: "USER_MANAGED" })).keys ?? [],
   disableKey: (keyName: string) => call<object>(new URL(`v1/${keyName.replace(/^projects\/[^/]+\//, "projects/-/")}:disable`, root()).toString(), "POST", {}),
   enableKey: (keyName: string) => call<object>(new URL(`v1/${keyName.replace(/^projects\/[^/]+\//, "projects/-/")}:enable`, root()).toString(), "POST", {}),
 };

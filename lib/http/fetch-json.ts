@@ -23,9 +23,7 @@ export async function fetchJson<T>(input: string, init: RequestInit = {}): Promi
     credentials: "same-origin",
   });
   if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => undefined)) as
-    | { error?: { message?: string; fieldErrors?: Record<string, string[]> } }
-    | undefined;
+  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string; fieldErrors?: Record<string, string[]> } } | undefined;
   if (!res.ok) {
     throw new ApiError(res.status, body?.error?.message ?? `Request failed (${res.status})`, body?.error?.fieldErrors);
   }

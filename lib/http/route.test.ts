@@ -45,7 +45,8 @@ const handler = route(
     ran();
     if (input.replicas === 404) throw new HttpError(404, `Deployment ${params.ns}/web not found`);
     if (input.replicas === 500) throw new Error("secret=hunter2 leaked");
-    if (input.replicas === 502) throw new HttpError(502, `"Scale" failed: Scaling ${params.ns}/web: deployments.apps "web" is forbidden`, { reason: "step-failed" });
+    if (input.replicas === 502)
+      throw new HttpError(502, `"Scale" failed: Scaling ${params.ns}/web: deployments.apps "web" is forbidden`, { reason: "step-failed" });
     if (input.replicas === 0) return undefined;
     return { ns: params.ns, replicas: input.replicas, by: caller.email };
   },
@@ -122,7 +123,12 @@ it("shows a deliberate 502 (a failed step) with its reason and the reference of 
   expect(res.status).toBe(502);
   const body = await res.json();
   expect(body).toEqual({
-    error: { code: 502, message: `"Scale" failed: Scaling shop/web: deployments.apps "web" is forbidden (ref ${body.error.ref})`, reason: "step-failed", ref: expect.stringMatching(/^[0-9a-f]{12}$/) },
+    error: {
+      code: 502,
+      message: `"Scale" failed: Scaling shop/web: deployments.apps "web" is forbidden (ref ${body.error.ref})`,
+      reason: "step-failed",
+      ref: expect.stringMatching(/^[0-9a-f]{12}$/),
+    },
   });
   expect(logged.join("\n")).toContain(body.error.ref);
 });

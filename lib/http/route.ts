@@ -34,12 +34,7 @@ export type ErrorBody = {
   error: { code: number; message: string; fieldErrors?: Record<string, string[]>; reason?: string; ref?: string };
 };
 
-export function errorResponse(
-  code: number,
-  message: string,
-  extra: Omit<ErrorBody["error"], "code" | "message"> = {},
-  headers: HeadersInit = {},
-): Response {
+export function errorResponse(code: number, message: string, extra: Omit<ErrorBody["error"], "code" | "message"> = {}, headers: HeadersInit = {}): Response {
   return Response.json({ error: { code, message, ...extra } } satisfies ErrorBody, { status: code, headers });
 }
 

@@ -9,8 +9,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const stepFailed = () =>
-  new HttpError(502, '"Cordon the node" failed: Cordoning gke-node-1: nodes "gke-node-1" is forbidden', { reason: "step-failed" });
+const stepFailed = () => new HttpError(502, '"Cordon the node" failed: Cordoning gke-node-1: nodes "gke-node-1" is forbidden', { reason: "step-failed" });
 
 it("shows a 4xx HttpError's message, field errors and reason, and logs nothing", () => {
   const err = new HttpError(400, "Type the pod's name to confirm", { fieldErrors: { confirm: ["must be exactly p"] }, reason: "confirmation" });

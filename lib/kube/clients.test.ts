@@ -66,10 +66,12 @@ describe("plain http follows the kubeconfig", () => {
     fs.writeFileSync(strict, YAML.stringify(doc), { mode: 0o600 });
     useKubeconfig(strict);
     try {
-      const err = await kubeApis(kubeContexts()[0].name).core.listNode().then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const err = await kubeApis(kubeContexts()[0].name)
+        .core.listNode()
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).not.toBeNull();
       const info = kubeError(err);
       expect(info.reason).toBe("InsecureServer");

@@ -67,12 +67,9 @@ export function kubeError(err: unknown): KubeErrorInfo {
   const status = statusOf(err);
   if (status !== undefined) {
     const body = parseBody((err as { body?: unknown }).body);
-    const reason =
-      typeof body?.reason === "string" && body.reason ? body.reason : (REASON_BY_STATUS[status] ?? "Unknown");
+    const reason = typeof body?.reason === "string" && body.reason ? body.reason : (REASON_BY_STATUS[status] ?? "Unknown");
     const message =
-      typeof body?.message === "string" && body.message
-        ? clip(body.message)
-        : (MESSAGE_BY_STATUS[status] ?? `The Kubernetes API answered ${status}.`);
+      typeof body?.message === "string" && body.message ? clip(body.message) : (MESSAGE_BY_STATUS[status] ?? `The Kubernetes API answered ${status}.`);
     return { status, reason, message };
   }
   const code = systemCodeOf(err);

@@ -9,10 +9,7 @@ import { HttpError } from "@/lib/http/errors";
 export function withTimeout<T>(promise: Promise<T>, ms: number, what = "The cluster's API server"): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new HttpError(504, `${what} did not answer within ${Math.round(ms / 1000)} s.`, { reason: "Timeout" })),
-      ms,
-    );
+    timer = setTimeout(() => reject(new HttpError(504, `${what} did not answer within ${Math.round(ms / 1000)} s.`, { reason: "Timeout" })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -38,7 +38,9 @@ function consoleLink(path: string): string | undefined {
 }
 
 function linkFor(n: Notice): string | undefined {
-  return n.kind === "step-failed" ? consoleLink(`/incidents/${n.incidentId}`) : consoleLink(n.kind === APPROVAL_EVENTS.requested ? "/approvals" : `/incidents/${n.approval.incidentId}`);
+  return n.kind === "step-failed"
+    ? consoleLink(`/incidents/${n.incidentId}`)
+    : consoleLink(n.kind === APPROVAL_EVENTS.requested ? "/approvals" : `/incidents/${n.approval.incidentId}`);
 }
 
 function approvalsCount(a: ApprovalView): number {
@@ -156,7 +158,9 @@ export function notify(n: Notice): void {
       void p.finally(() => state().inflight.delete(p));
     }
   } catch (err) {
-    console.error(JSON.stringify({ level: "warn", time: new Date().toISOString(), msg: "notification not queued", event: n.kind, error: (err as Error)?.name ?? "Error" }));
+    console.error(
+      JSON.stringify({ level: "warn", time: new Date().toISOString(), msg: "notification not queued", event: n.kind, error: (err as Error)?.name ?? "Error" }),
+    );
   }
 }
 

@@ -44,7 +44,16 @@ const approval: ApprovalView = {
   stepId: "delete-pod",
   stepTitle: "Delete the pod",
   planHash: "a".repeat(64),
-  plan: { stepId: "delete-pod", planHash: "a".repeat(64), risk: "destructive", changes: [], commands: [], warnings: [], requiresApproval: true, requiresConfirmation: true },
+  plan: {
+    stepId: "delete-pod",
+    planHash: "a".repeat(64),
+    risk: "destructive",
+    changes: [],
+    commands: [],
+    warnings: [],
+    requiresApproval: true,
+    requiresConfirmation: true,
+  },
   params: {},
   reason: "miner & friends",
   requestedBy: "analyst@x.com",
@@ -79,7 +88,17 @@ it("retries a webhook that fails twice, then delivers the JSON payload", async (
   await flushNotifications();
   expect(hook.calls()).toBe(3);
   expect(hook.bodies).toEqual([
-    expect.objectContaining({ event: "approval-requested", approvalId: approval.id, incidentId: "inc-1", stepId: "delete-pod", planHash: approval.planHash, requestedBy: "analyst@x.com", reason: "miner & friends", status: "pending", target: "gke_p_z_payments shop/checkout-x" }),
+    expect.objectContaining({
+      event: "approval-requested",
+      approvalId: approval.id,
+      incidentId: "inc-1",
+      stepId: "delete-pod",
+      planHash: approval.planHash,
+      requestedBy: "analyst@x.com",
+      reason: "miner & friends",
+      status: "pending",
+      target: "gke_p_z_payments shop/checkout-x",
+    }),
   ]);
   expect(logged).toEqual([]);
   await hook.stop();
@@ -104,7 +123,15 @@ it("returns before the receiver answers: delivery never holds up the caller", as
   process.env.NOTIFY_WEBHOOK_URL = await hook.start();
   let release!: () => void;
   hook.holdUntil(new Promise<void>((r) => (release = r)));
-  notify({ kind: "step-failed", incidentId: "inc-1", incidentTitle: "Miner", stepId: "drain-node", stepTitle: "Drain the node", actor: "analyst@x.com", message: "PDB blocked eviction" });
+  notify({
+    kind: "step-failed",
+    incidentId: "inc-1",
+    incidentTitle: "Miner",
+    stepId: "drain-node",
+    stepTitle: "Drain the node",
+    actor: "analyst@x.com",
+    message: "PDB blocked eviction",
+  });
   expect(hook.bodies).toEqual([]);
   release();
   await flushNotifications();

@@ -42,12 +42,9 @@ describe("kubeCallOf", () => {
       ["compute.firewalls.create"],
       ["container.clusters.list"],
     ]);
-    expect(gcpCallsIn("c.instanceGroupManagers.abandonInstances({}); c.setNodePoolManagement({}); await readNodePool(p); await waitGkeOperation(op, w)")).toEqual([
-      ["compute.instanceGroupManagers.update"],
-      ["container.clusters.get"],
-      ["container.clusters.update"],
-      ["container.operations.get"],
-    ]);
+    expect(
+      gcpCallsIn("c.instanceGroupManagers.abandonInstances({}); c.setNodePoolManagement({}); await readNodePool(p); await waitGkeOperation(op, w)"),
+    ).toEqual([["compute.instanceGroupManagers.update"], ["container.clusters.get"], ["container.clusters.update"], ["container.operations.get"]]);
   });
 });
 

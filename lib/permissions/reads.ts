@@ -24,7 +24,11 @@ const OWNER_CHAIN = [BROWSE.podDetail, BROWSE.open];
 export const KUBE_READS: Read<KubeNeed>[] = [
   { verb: "list", resource: "nodes", usedBy: [BROWSE.clusters, BROWSE.nodes] },
   { verb: "get", resource: "nodes", usedBy: [BROWSE.nodeDetail, BROWSE.podDetail, BROWSE.open, BROWSE.preflight] },
-  { verb: "list", resource: "pods", usedBy: [BROWSE.clusters, BROWSE.nodes, BROWSE.pods, BROWSE.services, BROWSE.policies, BROWSE.nodeDetail, BROWSE.preflight] },
+  {
+    verb: "list",
+    resource: "pods",
+    usedBy: [BROWSE.clusters, BROWSE.nodes, BROWSE.pods, BROWSE.services, BROWSE.policies, BROWSE.nodeDetail, BROWSE.preflight],
+  },
   { verb: "get", resource: "pods", usedBy: [BROWSE.podDetail, BROWSE.open, BROWSE.preflight] },
   { verb: "get", resource: "pods", subresource: "log", usedBy: [BROWSE.podDetail] },
   { verb: "list", resource: "services", usedBy: [BROWSE.services, BROWSE.podDetail, BROWSE.open] },

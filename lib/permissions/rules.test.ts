@@ -22,7 +22,13 @@ const look: FakeStep = {
   id: "look",
   title: "Look",
   risk: "read-only",
-  needs: { kube: [{ verb: "watch", resource: "pods" }, { verb: "get", resource: "deployments", group: "apps" }], gcp: ["compute.instances.get"] },
+  needs: {
+    kube: [
+      { verb: "watch", resource: "pods" },
+      { verb: "get", resource: "deployments", group: "apps" },
+    ],
+    gcp: ["compute.instances.get"],
+  },
 };
 
 describe("kubeRules", () => {
@@ -96,7 +102,13 @@ describe("gcpPermissions", () => {
 
   it("covers GKE discovery and the node-VM steps", () => {
     const perms = gcpPermissions();
-    for (const p of ["container.clusters.list", "compute.instances.get", "compute.instances.setTags", "compute.firewalls.create", "compute.disks.createSnapshot"]) {
+    for (const p of [
+      "container.clusters.list",
+      "compute.instances.get",
+      "compute.instances.setTags",
+      "compute.firewalls.create",
+      "compute.disks.createSnapshot",
+    ]) {
       expect(perms).toContain(p);
     }
   });

@@ -10,18 +10,54 @@ const base: IncidentReport = {
   incident: { id: "inc-1", title: "Miner | in checkout", severity: "high", status: "open", createdBy: "ana@x.com", createdAt: "2030-01-01T09:00:00.000Z" },
   summary: { entries: 2, stepsRun: ["cordon-node"], stillInPlace: 1, stillHolding: 0, artifacts: 0, snapshots: 0, reviewed: false, chainIntact: true },
   targets: DEMO_TARGETS,
-  timeline: [{ id: 7, at: "2030-01-01T09:01:00.000Z", actor: "ana@x.com", role: "analyst", kind: "result", stepId: "cordon-node", outcome: "success", message: "line one\nline | two", planHash: null }],
+  timeline: [
+    {
+      id: 7,
+      at: "2030-01-01T09:01:00.000Z",
+      actor: "ana@x.com",
+      role: "analyst",
+      kind: "result",
+      stepId: "cordon-node",
+      outcome: "success",
+      message: "line one\nline | two",
+      planHash: null,
+    },
+  ],
   approvals: [],
-  commands: [{ entryId: 6, at: "2030-01-01T09:00:30.000Z", actor: "ana@x.com", stepId: "cordon-node", operation: "execute", commands: ["kubectl --context c cordon n"] }],
+  commands: [
+    { entryId: 6, at: "2030-01-01T09:00:30.000Z", actor: "ana@x.com", stepId: "cordon-node", operation: "execute", commands: ["kubectl --context c cordon n"] },
+  ],
   evidence: { artifacts: [], snapshots: [] },
-  liveState: [{ stepId: "cordon-node", title: "Cordon the node", risk: "reversible", executedAt: "2030-01-01T09:01:00.000Z", executedBy: "ana@x.com", holds: false, message: "Node is schedulable." }],
+  liveState: [
+    {
+      stepId: "cordon-node",
+      title: "Cordon the node",
+      risk: "reversible",
+      executedAt: "2030-01-01T09:01:00.000Z",
+      executedBy: "ana@x.com",
+      holds: false,
+      message: "Node is schedulable.",
+    },
+  ],
   containment: {
     checkedAt: "2030-01-01T10:00:00.000Z",
     rows: [
-      { layer: "pod-ingress", title: "Pod network: ingress", state: "not-contained", why: "NetworkPolicy airlock-quarantine-deny-all does not exist.", evidence: [{ kind: "run", label: "apply-deny-all execute succeeded" }] },
+      {
+        layer: "pod-ingress",
+        title: "Pod network: ingress",
+        state: "not-contained",
+        why: "NetworkPolicy airlock-quarantine-deny-all does not exist.",
+        evidence: [{ kind: "run", label: "apply-deny-all execute succeeded" }],
+      },
       { layer: "credentials", title: "Credentials", state: "not-started", why: "No credential step yet.", evidence: [] },
     ],
-    timeToContain: { openedFrom: "incident", openedAt: "2030-01-01T09:00:00.000Z", containedAt: "2030-01-01T09:04:12.000Z", containedBy: "pod-ingress", seconds: 252 },
+    timeToContain: {
+      openedFrom: "incident",
+      openedAt: "2030-01-01T09:00:00.000Z",
+      containedAt: "2030-01-01T09:04:12.000Z",
+      containedBy: "pod-ingress",
+      seconds: 252,
+    },
   },
   auditChain: { ok: true, checked: 2, head: { id: 7, hash: "ab".repeat(32) } },
   review: null,
@@ -31,7 +67,16 @@ it("renders every section a reader needs, keeping user text inside its table cel
   const md = renderMarkdown(base);
   expect(md).toContain("# Incident report: Miner \\| in checkout");
   expect(md).toContain(`**Audit chain: intact** (2 entries verified, head #7 \`${"ab".repeat(32)}\`)`);
-  for (const h of ["## Summary", "## Targets", "## Still in place (verified live at report time)", "## Approvals", "## Commands, in order", "## Evidence", "## Timeline", "## Audit chain"]) {
+  for (const h of [
+    "## Summary",
+    "## Targets",
+    "## Still in place (verified live at report time)",
+    "## Approvals",
+    "## Commands, in order",
+    "## Evidence",
+    "## Timeline",
+    "## Audit chain",
+  ]) {
     expect(md).toContain(h);
   }
   expect(md).toContain("| Cordon the node (cordon-node) | 2030-01-01 09:01:00Z | ana@x.com | NO | Node is schedulable. |");
@@ -43,10 +88,17 @@ it("renders every section a reader needs, keeping user text inside its table cel
 it("renders the containment board with its states in words and the time-to-contain", () => {
   const md = renderMarkdown(base);
   expect(md).toContain("## Containment board (read live at report time)");
-  expect(md).toContain("**Time to contain: 4 min 12 s** (from incident open at 2030-01-01 09:00:00Z to the first verified isolation at 2030-01-01 09:04:12Z, pod-ingress).");
-  expect(md).toContain("| Pod network: ingress | **NOT CONTAINED** | NetworkPolicy airlock-quarantine-deny-all does not exist. | run: apply-deny-all execute succeeded |");
+  expect(md).toContain(
+    "**Time to contain: 4 min 12 s** (from incident open at 2030-01-01 09:00:00Z to the first verified isolation at 2030-01-01 09:04:12Z, pod-ingress).",
+  );
+  expect(md).toContain(
+    "| Pod network: ingress | **NOT CONTAINED** | NetworkPolicy airlock-quarantine-deny-all does not exist. | run: apply-deny-all execute succeeded |",
+  );
   expect(md).toContain("| Credentials | not started | No credential step yet. |  |");
-  const open = renderMarkdown({ ...base, containment: { ...base.containment, timeToContain: { ...base.containment.timeToContain, containedAt: null, containedBy: null, seconds: null } } });
+  const open = renderMarkdown({
+    ...base,
+    containment: { ...base.containment, timeToContain: { ...base.containment.timeToContain, containedAt: null, containedBy: null, seconds: null } },
+  });
   expect(open).toContain("**Time to contain: not yet contained**");
 });
 

@@ -23,7 +23,8 @@ function chainLine(r: IncidentReport): string {
 function clockLine(b: ContainmentBoard): string {
   const c = b.timeToContain;
   const from = c.openedFrom === "alert" ? "the alert" : "incident open";
-  if (c.seconds === null || !c.containedAt) return `**Time to contain: not yet contained** (no pod-network or node-network layer verified in effect since ${from} at ${time(c.openedAt)}).`;
+  if (c.seconds === null || !c.containedAt)
+    return `**Time to contain: not yet contained** (no pod-network or node-network layer verified in effect since ${from} at ${time(c.openedAt)}).`;
   return `**Time to contain: ${formatDuration(c.seconds)}** (from ${from} at ${time(c.openedAt)} to the first verified isolation at ${time(c.containedAt)}, ${c.containedBy}).`;
 }
 

@@ -30,13 +30,9 @@ export async function migrateToLatest(
   list: AirlockMigration[] = allMigrations,
 ): Promise<string[]> {
   // Kysely looks for its bookkeeping tables in every schema; pin them to ours on PostgreSQL.
-  const migrationTableSchema =
-    engine === "postgres"
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
-      : undefined;
+  const migrationTableSchema = engine === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
-  const run = (k: Kysely<any>) =>
-    new Migrator({ db: k, provider: new ListProvider(list, engine), migrationTableSchema }).migrateToLatest();
+  const run = (k: Kysely<any>) => new Migrator({ db: k, provider: new ListProvider(list, engine), migrationTableSchema }).migrateToLatest();
   const { error, results } =
     engine === "postgres"
       ? await run(db)

@@ -38,13 +38,13 @@ describeEachEngine("store", ({ engine, open }) => {
       .insertInto("api_tokens")
       .values({ id: "t1", user_id: "u1", name: "n", token_hash: "h", prefix: "alk_ab", created_at: now, last_used_at: null, revoked_at: null })
       .execute();
-    const count = await db.selectFrom("users").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom("users")
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe(1); // a number on both engines
     await expect(
-      db
-        .insertInto("users")
-        .values({ id: "u2", email: "a@x.com", name: null, password_hash: null, roles: "", created_at: now, disabled: 0 })
-        .execute(),
+      db.insertInto("users").values({ id: "u2", email: "a@x.com", name: null, password_hash: null, roles: "", created_at: now, disabled: 0 }).execute(),
     ).rejects.toThrow();
   });
 
@@ -58,7 +58,10 @@ describeEachEngine("store", ({ engine, open }) => {
     const extra = {
       name: "999-test-extra",
       async up(k: typeof db) {
-        await k.schema.createTable("extra_things").addColumn("id", "text", (c) => c.primaryKey()).execute();
+        await k.schema
+          .createTable("extra_things")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .execute();
       },
     };
     const list = [...migrations, extra];

@@ -13,10 +13,7 @@ import { openDb, type Db, type OpenOptions } from "./open";
  * postgres:// URL. Under CI=true a missing DATABASE_URL is a failing test, not a skip.
  * Each `open()` gives a fresh, migrated database (a temp SQLite file, or its own PG schema).
  */
-export function describeEachEngine(
-  title: string,
-  body: (ctx: { engine: Engine; open: (opts?: Omit<OpenOptions, "pgSchema">) => Promise<Db> }) => void,
-): void {
+export function describeEachEngine(title: string, body: (ctx: { engine: Engine; open: (opts?: Omit<OpenOptions, "pgSchema">) => Promise<Db> }) => void): void {
   const url = process.env.DATABASE_URL;
   const pgUrl = url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
 

@@ -35,6 +35,12 @@ export async function addComment(caller: Caller, incidentId: string, input: { en
 export async function listComments(incidentId: string): Promise<TimelineEntry[]> {
   await requireIncident(incidentId);
   const db = await getDb();
-  const rows = await db.selectFrom("timeline").selectAll().where("incident_id", "=", incidentId).where("kind", "=", COMMENT_KIND).orderBy("id", "asc").execute();
+  const rows = await db
+    .selectFrom("timeline")
+    .selectAll()
+    .where("incident_id", "=", incidentId)
+    .where("kind", "=", COMMENT_KIND)
+    .orderBy("id", "asc")
+    .execute();
   return rows.map(toEntry);
 }

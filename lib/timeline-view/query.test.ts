@@ -38,8 +38,15 @@ it("lists newest first across incidents with each incident's title", async () =>
 
 it("filters by incident, actor, step, kind and time", async () => {
   expect(await ids({ incidentId: a.id, kind: "result" })).toEqual(["result:label-quarantine:failure", "result:cordon-node:success"]);
-  expect(await ids({ actor: "bob@x.com", from: "2030-01-01" })).toEqual(["plan:apply-deny-all:blocked", "verify:cordon-node:not-holding", "result:cordon-node:noop"]);
-  expect(await ids({ stepId: "cordon-node", from: "2030-01-01T00:02:00Z", to: "2030-01-01T00:04:00" })).toEqual(["result:cordon-node:noop", "verify:cordon-node:holds"]);
+  expect(await ids({ actor: "bob@x.com", from: "2030-01-01" })).toEqual([
+    "plan:apply-deny-all:blocked",
+    "verify:cordon-node:not-holding",
+    "result:cordon-node:noop",
+  ]);
+  expect(await ids({ stepId: "cordon-node", from: "2030-01-01T00:02:00Z", to: "2030-01-01T00:04:00" })).toEqual([
+    "result:cordon-node:noop",
+    "verify:cordon-node:holds",
+  ]);
 });
 
 it("filters by outcome exactly, not by a matching word deeper in the details", async () => {

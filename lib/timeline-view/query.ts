@@ -4,7 +4,12 @@ import { toEntry, type TimelineEntry } from "@/lib/audit/append";
 import type { Db } from "@/lib/store";
 import { OUTCOMES, outcomeNeedle, outcomeOf, type Outcome } from "./outcome";
 
-const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, { message: "not an incident id" });
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/, { message: "not an incident id" });
 // A time without a zone (what <input type="datetime-local"> sends) is read as UTC, not as the server's zone.
 const isoish = z
   .string()
@@ -19,8 +24,20 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 export const timelineFilters = z.object({
   incidentId: z.preprocess(blankToUndefined, id.optional()),
   actor: z.preprocess(blankToUndefined, z.string().trim().max(320).optional()),
-  stepId: z.preprocess(blankToUndefined, z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { message: "not a step id" }).optional()),
-  kind: z.preprocess(blankToUndefined, z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { message: "not a timeline kind" }).optional()),
+  stepId: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,63}$/, { message: "not a step id" })
+      .optional(),
+  ),
+  kind: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,63}$/, { message: "not a timeline kind" })
+      .optional(),
+  ),
   outcome: z.preprocess(blankToUndefined, z.enum(OUTCOMES).optional()),
   from: z.preprocess(blankToUndefined, isoish.optional()),
   to: z.preprocess(blankToUndefined, isoish.optional()),

@@ -19,7 +19,13 @@ it("lets a lead comment on an entry of the incident, as a chained comment entry"
   const inc = await givenIncident(analyst);
   const [opened] = await listEntries(db, { incidentId: inc.id });
   const c = await addComment(lead, inc.id, { entryId: opened.id, text: "  Opened from the alert, as expected.  " });
-  expect(c).toMatchObject({ kind: "comment", actor: lead.email, role: "lead", incidentId: inc.id, details: { entryId: opened.id, onKind: "incident-opened", text: "Opened from the alert, as expected." } });
+  expect(c).toMatchObject({
+    kind: "comment",
+    actor: lead.email,
+    role: "lead",
+    incidentId: inc.id,
+    details: { entryId: opened.id, onKind: "incident-opened", text: "Opened from the alert, as expected." },
+  });
   expect((await listComments(inc.id)).map((e) => e.id)).toEqual([c.id]);
   expect((await verifyChain(db)).ok).toBe(true);
 });
@@ -43,7 +49,11 @@ it("marks an incident reviewed once: an entry naming the last entry seen, and th
   const r = await markReviewed(lead, inc.id, { note: "contained, evidence complete" });
   expect(r).toMatchObject({ incidentId: inc.id, reviewedBy: lead.email, note: "contained, evidence complete" });
   const entries = await listEntries(db, { incidentId: inc.id });
-  expect(entries.at(-1)).toMatchObject({ id: r.entryId, kind: "incident-reviewed", details: { lastEntryId: before.at(-1)!.id, lastEntryHash: before.at(-1)!.hash } });
+  expect(entries.at(-1)).toMatchObject({
+    id: r.entryId,
+    kind: "incident-reviewed",
+    details: { lastEntryId: before.at(-1)!.id, lastEntryHash: before.at(-1)!.hash },
+  });
   expect(await getReview(inc.id)).toEqual(r);
   await expect(markReviewed(lead, inc.id)).rejects.toMatchObject({ status: 409, reason: "already-reviewed" });
 });

@@ -1,14 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  PatchStrategy,
-  Watch,
-  makeInformer,
-  setHeaderOptions,
-  type V1Pod,
-} from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, Watch, makeInformer, setHeaderOptions, type V1Pod } from "@kubernetes/client-node";
 import { startSimProcess, type SimProcess } from "../test/harness";
 
 // @kubernetes/client-node 2 (what the console uses) against the simulator process, through
@@ -67,7 +58,11 @@ describe("@kubernetes/client-node against the simulator", () => {
   it("applies a strategic merge patch set through setHeaderOptions", async () => {
     const pod = (await core.listNamespacedPod({ namespace: NS, labelSelector: "app=cart" })).items[0];
     const patched = await core.patchNamespacedPod(
-      { name: pod.metadata!.name!, namespace: NS, body: { metadata: { labels: { quarantine: "true" } }, spec: { containers: [{ name: pod.spec!.containers[0].name, image: "cart:patched" }] } } },
+      {
+        name: pod.metadata!.name!,
+        namespace: NS,
+        body: { metadata: { labels: { quarantine: "true" } }, spec: { containers: [{ name: pod.spec!.containers[0].name, image: "cart:patched" }] } },
+      },
       setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
     );
     expect(patched.metadata!.labels).toMatchObject({ ...pod.metadata!.labels, quarantine: "true" });
@@ -95,7 +90,12 @@ describe("@kubernetes/client-node against the simulator", () => {
   });
 
   it("follows changes with an informer and a raw Watch", async () => {
-    const informer = makeInformer<V1Pod>(kc, `/api/v1/namespaces/${NS}/pods`, () => core.listNamespacedPod({ namespace: NS, labelSelector: "app=checkout" }), "app=checkout");
+    const informer = makeInformer<V1Pod>(
+      kc,
+      `/api/v1/namespaces/${NS}/pods`,
+      () => core.listNamespacedPod({ namespace: NS, labelSelector: "app=checkout" }),
+      "app=checkout",
+    );
     const seen: string[] = [];
     const labelled = new Promise<V1Pod>((resolve) => {
       informer.on("update", (p) => {
@@ -111,10 +111,15 @@ describe("@kubernetes/client-node against the simulator", () => {
     const watch = new Watch(kc);
     const gotModified = new Promise<void>((resolve) => {
       void watch
-        .watch(`/api/v1/namespaces/${NS}/pods`, { fieldSelector: `metadata.name=${target.metadata!.name}` }, (type) => {
-          events.push(type);
-          if (type === "MODIFIED") resolve();
-        }, () => undefined)
+        .watch(
+          `/api/v1/namespaces/${NS}/pods`,
+          { fieldSelector: `metadata.name=${target.metadata!.name}` },
+          (type) => {
+            events.push(type);
+            if (type === "MODIFIED") resolve();
+          },
+          () => undefined,
+        )
         .then((req) => gotModified.finally(() => req.abort()));
     });
 
@@ -134,7 +139,10 @@ describe("@kubernetes/client-node against the simulator", () => {
   it("scales a deployment through the scale subresource", async () => {
     const scale = await apps.readNamespacedDeploymentScale({ name: "cart", namespace: NS });
     expect(scale.spec!.replicas).toBeGreaterThan(0);
-    await apps.patchNamespacedDeploymentScale({ name: "cart", namespace: NS, body: { spec: { replicas: 0 } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await apps.patchNamespacedDeploymentScale(
+      { name: "cart", namespace: NS, body: { spec: { replicas: 0 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect((await apps.readNamespacedDeployment({ name: "cart", namespace: NS })).spec!.replicas).toBe(0);
     await advance(60);
   });

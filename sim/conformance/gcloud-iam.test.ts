@@ -25,7 +25,10 @@ describe.skipIf(!GCLOUD)("gcloud iam service-accounts against the simulator", ()
     return JSON.parse(r.stdout);
   };
   const rest = async (path: string, method = "GET", body?: unknown): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${sim.ready.iamEndpoint}v1/projects/acme-prod/serviceAccounts/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${sim.ready.iamEndpoint}v1/projects/acme-prod/serviceAccounts/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json() };
   };
 
@@ -40,7 +43,10 @@ describe.skipIf(!GCLOUD)("gcloud iam service-accounts against the simulator", ()
     expect(sa.disabled).toBeUndefined();
     const policy = await json(["iam", "service-accounts", "get-iam-policy", GSA]);
     expect(policy.bindings).toEqual([
-      { role: "roles/iam.workloadIdentityUser", members: ["serviceAccount:acme-prod.svc.id.goog[shop/checkout]", "serviceAccount:acme-prod.svc.id.goog[shop/cart]"] },
+      {
+        role: "roles/iam.workloadIdentityUser",
+        members: ["serviceAccount:acme-prod.svc.id.goog[shop/checkout]", "serviceAccount:acme-prod.svc.id.goog[shop/cart]"],
+      },
     ]);
     expect(policy.etag).toMatch(/^[A-Za-z0-9+/]+=*$/);
   });

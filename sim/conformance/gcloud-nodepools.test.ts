@@ -35,19 +35,25 @@ describe.skipIf(!GCLOUD)("gcloud node pools and managed instance groups against 
   };
   const poolRest = () => rest(`/v1/projects/${project}/locations/${zone}/clusters/payments/nodePools/default-pool`);
   const members = async () =>
-    ((await rest(`/compute/v1/projects/${project}/zones/${zone}/instanceGroupManagers/${migName}/listManagedInstances`, "POST")).managedInstances as GcpJson[]).map((m) => m.name as string);
+    (
+      (await rest(`/compute/v1/projects/${project}/zones/${zone}/instanceGroupManagers/${migName}/listManagedInstances`, "POST")).managedInstances as GcpJson[]
+    ).map((m) => m.name as string);
 
   beforeAll(async () => {
     sim = await startSimProcess(["--scenario", "demo"]);
     project = sim.ready.project;
-    migName = String((await poolRest()).instanceGroupUrls[0]).split("/").pop()!;
+    migName = String((await poolRest()).instanceGroupUrls[0])
+      .split("/")
+      .pop()!;
   });
   afterAll(async () => {
     await sim?.stop();
   });
 
   it("describes the pool: management, autoscaling, its groups and the metadata mode", async () => {
-    const pool = JSON.parse(await ok(["container", "node-pools", "describe", "default-pool", "--cluster", "payments", "--zone", zone, "--format=json"])) as GcpJson;
+    const pool = JSON.parse(
+      await ok(["container", "node-pools", "describe", "default-pool", "--cluster", "payments", "--zone", zone, "--format=json"]),
+    ) as GcpJson;
     expect(pool.management).toEqual({ autoRepair: true, autoUpgrade: true });
     expect(pool.autoscaling).toMatchObject({ enabled: true });
     expect(pool.instanceGroupUrls[0]).toContain(`/zones/${zone}/instanceGroupManagers/${migName}`);
@@ -55,7 +61,18 @@ describe.skipIf(!GCLOUD)("gcloud node pools and managed instance groups against 
   });
 
   it("gcloud container node-pools update --no-enable-autorepair --no-enable-autoupgrade turns both off", async () => {
-    const r = await gcloud(["container", "node-pools", "update", "default-pool", "--cluster", "payments", "--zone", zone, "--no-enable-autorepair", "--no-enable-autoupgrade"]);
+    const r = await gcloud([
+      "container",
+      "node-pools",
+      "update",
+      "default-pool",
+      "--cluster",
+      "payments",
+      "--zone",
+      zone,
+      "--no-enable-autorepair",
+      "--no-enable-autoupgrade",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("Updated [");
     expect((await poolRest()).management).toEqual({ autoRepair: false, autoUpgrade: false });
@@ -69,7 +86,10 @@ describe.skipIf(!GCLOUD)("gcloud node pools and managed instance groups against 
   it("gcloud compute instance-groups managed list-instances lists the node VMs", async () => {
     const listed = JSON.parse(await ok(["compute", "instance-groups", "managed", "list-instances", migName, "--zone", zone, "--format=json"])) as GcpJson[];
     const nodes = (await rest(`/compute/v1/projects/${project}/zones/${zone}/instances`)).items as GcpJson[];
-    const payments = nodes.filter((i) => i.labels?.["goog-k8s-cluster-name"] === "payments").map((i) => i.name).sort();
+    const payments = nodes
+      .filter((i) => i.labels?.["goog-k8s-cluster-name"] === "payments")
+      .map((i) => i.name)
+      .sort();
     expect(listed.map((m) => String(m.instance).split("/").pop()).sort()).toEqual(payments);
     expect(listed.every((m) => m.instanceStatus === "RUNNING" && m.currentAction === "NONE")).toBe(true);
   });

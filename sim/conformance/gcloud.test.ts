@@ -85,15 +85,90 @@ describe.skipIf(!GCLOUD)("gcloud against the simulator (playbook commands)", () 
     // gcloud compute firewall-rules create quarantine-egress-deny \
     //     --network <network_name> --action deny --direction egress --rules tcp \
     //     --destination-ranges 0.0.0.0/0 --priority 0 --target-tags quarantine
-    await ok(["compute", "firewall-rules", "create", "quarantine-egress-deny", "--network", network, "--action", "deny", "--direction", "egress", "--rules", "tcp", "--destination-ranges", "0.0.0.0/0", "--priority", "0", "--target-tags", "quarantine"]);
-    await ok(["compute", "firewall-rules", "create", "quarantine-ingress-deny", "--network", network, "--action", "deny", "--direction", "ingress", "--rules", "tcp", "--source-ranges", "0.0.0.0/0", "--priority", "1", "--target-tags", "quarantine"]);
-    await ok(["compute", "firewall-rules", "create", "quarantine-ingress-allow", "--network", network, "--action", "allow", "--direction", "ingress", "--rules", "tcp:22", "--source-ranges", INVESTIGATOR_IP, "--priority", "0", "--target-tags", "quarantine"]);
+    await ok([
+      "compute",
+      "firewall-rules",
+      "create",
+      "quarantine-egress-deny",
+      "--network",
+      network,
+      "--action",
+      "deny",
+      "--direction",
+      "egress",
+      "--rules",
+      "tcp",
+      "--destination-ranges",
+      "0.0.0.0/0",
+      "--priority",
+      "0",
+      "--target-tags",
+      "quarantine",
+    ]);
+    await ok([
+      "compute",
+      "firewall-rules",
+      "create",
+      "quarantine-ingress-deny",
+      "--network",
+      network,
+      "--action",
+      "deny",
+      "--direction",
+      "ingress",
+      "--rules",
+      "tcp",
+      "--source-ranges",
+      "0.0.0.0/0",
+      "--priority",
+      "1",
+      "--target-tags",
+      "quarantine",
+    ]);
+    await ok([
+      "compute",
+      "firewall-rules",
+      "create",
+      "quarantine-ingress-allow",
+      "--network",
+      network,
+      "--action",
+      "allow",
+      "--direction",
+      "ingress",
+      "--rules",
+      "tcp:22",
+      "--source-ranges",
+      INVESTIGATOR_IP,
+      "--priority",
+      "0",
+      "--target-tags",
+      "quarantine",
+    ]);
 
     const egressDeny = await rest("global/firewalls/quarantine-egress-deny");
-    expect(egressDeny).toMatchObject({ priority: 0, direction: "EGRESS", denied: [{ IPProtocol: "tcp" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] });
+    expect(egressDeny).toMatchObject({
+      priority: 0,
+      direction: "EGRESS",
+      denied: [{ IPProtocol: "tcp" }],
+      destinationRanges: ["0.0.0.0/0"],
+      targetTags: ["quarantine"],
+    });
     expect(egressDeny.network).toMatch(new RegExp(`/projects/${project}/global/networks/${network}$`));
-    expect(await rest("global/firewalls/quarantine-ingress-deny")).toMatchObject({ priority: 1, direction: "INGRESS", denied: [{ IPProtocol: "tcp" }], sourceRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] });
-    expect(await rest("global/firewalls/quarantine-ingress-allow")).toMatchObject({ priority: 0, direction: "INGRESS", allowed: [{ IPProtocol: "tcp", ports: ["22"] }], sourceRanges: [INVESTIGATOR_IP], targetTags: ["quarantine"] });
+    expect(await rest("global/firewalls/quarantine-ingress-deny")).toMatchObject({
+      priority: 1,
+      direction: "INGRESS",
+      denied: [{ IPProtocol: "tcp" }],
+      sourceRanges: ["0.0.0.0/0"],
+      targetTags: ["quarantine"],
+    });
+    expect(await rest("global/firewalls/quarantine-ingress-allow")).toMatchObject({
+      priority: 0,
+      direction: "INGRESS",
+      allowed: [{ IPProtocol: "tcp", ports: ["22"] }],
+      sourceRanges: [INVESTIGATOR_IP],
+      targetTags: ["quarantine"],
+    });
   });
 
   it("isolates the tagged node as the rules say (and only for TCP, ERRATA 10)", async () => {
@@ -103,17 +178,39 @@ describe.skipIf(!GCLOUD)("gcloud against the simulator (playbook commands)", () 
     const decide = (c: Parameters<typeof evaluateFirewall>[2]) => evaluateFirewall(effective, instance, c);
     expect(decide({ direction: "INGRESS", protocol: "tcp", port: 22, remoteIp: INVESTIGATOR_IP }).rule.name).toBe("quarantine-ingress-allow");
     expect(decide({ direction: "INGRESS", protocol: "tcp", port: 22, remoteIp: "198.51.100.4" }).rule.name).toBe("quarantine-ingress-deny");
-    expect(decide({ direction: "EGRESS", protocol: "tcp", port: 443, remoteIp: "198.51.100.4" })).toMatchObject({ action: "deny", rule: { name: "quarantine-egress-deny" } });
+    expect(decide({ direction: "EGRESS", protocol: "tcp", port: 443, remoteIp: "198.51.100.4" })).toMatchObject({
+      action: "deny",
+      rule: { name: "quarantine-egress-deny" },
+    });
     expect(decide({ direction: "EGRESS", protocol: "udp", port: 53, remoteIp: "198.51.100.4" }).action).toBe("allow");
   });
 
   it("refuses a duplicate rule the way the real API does", async () => {
-    const dup = await gcloud(["compute", "firewall-rules", "create", "quarantine-ingress-allow", "--network", network, "--action", "allow", "--direction", "ingress", "--rules", "tcp:22", "--source-ranges", INVESTIGATOR_IP, "--priority", "0", "--target-tags", "quarantine"]);
+    const dup = await gcloud([
+      "compute",
+      "firewall-rules",
+      "create",
+      "quarantine-ingress-allow",
+      "--network",
+      network,
+      "--action",
+      "allow",
+      "--direction",
+      "ingress",
+      "--rules",
+      "tcp:22",
+      "--source-ranges",
+      INVESTIGATOR_IP,
+      "--priority",
+      "0",
+      "--target-tags",
+      "quarantine",
+    ]);
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toContain(`The resource 'projects/${project}/global/firewalls/quarantine-ingress-allow' already exists`);
   });
 
-  it("shows the access config: gcloud compute instances describe NODE --zone Z --format=\"flattened(networkInterfaces)\"", async () => {
+  it('shows the access config: gcloud compute instances describe NODE --zone Z --format="flattened(networkInterfaces)"', async () => {
     const natIP = (await instanceRest()).networkInterfaces[0].accessConfigs[0].natIP;
     for (const format of ["flattened(networkInterfaces)", "flattened([networkInterfaces])"]) {
       const out = await ok(["compute", "instances", "describe", node.name, "--zone", zone, `--format=${format}`]);

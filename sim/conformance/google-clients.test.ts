@@ -73,24 +73,45 @@ describe("@google-cloud/compute against the simulator", () => {
     const instances = new InstancesClient(opts);
     const node = await firstNode();
     const [before] = await instances.get({ project, zone: node.zone, instance: node.name });
-    const [op] = await instances.setTags({ project, zone: node.zone, instance: node.name, tagsResource: { items: [...(before.tags?.items ?? []), "quarantine"], fingerprint: before.tags?.fingerprint } });
+    const [op] = await instances.setTags({
+      project,
+      zone: node.zone,
+      instance: node.name,
+      tagsResource: { items: [...(before.tags?.items ?? []), "quarantine"], fingerprint: before.tags?.fingerprint },
+    });
     expect((await waitFor(op)).status).toBe("DONE");
     const [after] = await instances.get({ project, zone: node.zone, instance: node.name });
     expect(after.tags?.items).toEqual([...(before.tags?.items ?? []), "quarantine"]);
     const stale = instances.setTags({ project, zone: node.zone, instance: node.name, tagsResource: { items: ["x"], fingerprint: before.tags?.fingerprint } });
-    await expect(stale).rejects.toMatchObject({ code: FAILED_PRECONDITION, message: expect.stringContaining("Supplied fingerprint does not match current fingerprint.") });
+    await expect(stale).rejects.toMatchObject({
+      code: FAILED_PRECONDITION,
+      message: expect.stringContaining("Supplied fingerprint does not match current fingerprint."),
+    });
   });
 
   it("inserts and lists firewalls, rejects duplicates and invalid priorities", async () => {
     const firewalls = new FirewallsClient(opts);
-    const rule = { name: "quarantine-all-egress-deny", network: "global/networks/default", direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "all" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] };
+    const rule = {
+      name: "quarantine-all-egress-deny",
+      network: "global/networks/default",
+      direction: "EGRESS",
+      priority: 0,
+      denied: [{ IPProtocol: "all" }],
+      destinationRanges: ["0.0.0.0/0"],
+      targetTags: ["quarantine"],
+    };
     const [op] = await firewalls.insert({ project, firewallResource: rule });
     expect((await waitFor(op)).status).toBe("DONE");
     const names: string[] = [];
     for await (const f of firewalls.listAsync({ project })) names.push(f.name!);
     expect(names).toContain("quarantine-all-egress-deny");
-    await expect(firewalls.insert({ project, firewallResource: rule })).rejects.toMatchObject({ code: ABORTED, message: expect.stringContaining("already exists") });
-    await expect(firewalls.insert({ project, firewallResource: { ...rule, name: "too-low", priority: 70000 } })).rejects.toMatchObject({ code: INVALID_ARGUMENT });
+    await expect(firewalls.insert({ project, firewallResource: rule })).rejects.toMatchObject({
+      code: ABORTED,
+      message: expect.stringContaining("already exists"),
+    });
+    await expect(firewalls.insert({ project, firewallResource: { ...rule, name: "too-low", priority: 70000 } })).rejects.toMatchObject({
+      code: INVALID_ARGUMENT,
+    });
   });
 
   it("finds quarantined nodes with the console's filter (tags.items=quarantine)", async () => {
@@ -106,9 +127,19 @@ describe("@google-cloud/compute against the simulator", () => {
   it("testIamPermissions on the instance and its disk grants what is asked", async () => {
     const node = await firstNode();
     const asked = ["compute.instances.setTags", "compute.instances.deleteAccessConfig"];
-    const [onInstance] = await new InstancesClient(opts).testIamPermissions({ project, zone: node.zone, resource: node.name, testPermissionsRequestResource: { permissions: asked } });
+    const [onInstance] = await new InstancesClient(opts).testIamPermissions({
+      project,
+      zone: node.zone,
+      resource: node.name,
+      testPermissionsRequestResource: { permissions: asked },
+    });
     expect(onInstance.permissions).toEqual(asked);
-    const [onDisk] = await new DisksClient(opts).testIamPermissions({ project, zone: node.zone, resource: node.name, testPermissionsRequestResource: { permissions: ["compute.disks.createSnapshot"] } });
+    const [onDisk] = await new DisksClient(opts).testIamPermissions({
+      project,
+      zone: node.zone,
+      resource: node.name,
+      testPermissionsRequestResource: { permissions: ["compute.disks.createSnapshot"] },
+    });
     expect(onDisk.permissions).toEqual(["compute.disks.createSnapshot"]);
   });
 
@@ -132,7 +163,13 @@ describe("@google-cloud/compute against the simulator", () => {
     expect(waited.operationType).toBe("deleteAccessConfig");
     const [gone] = await instances.get({ project, zone: node.zone, instance: node.name });
     expect(gone.networkInterfaces![0].accessConfigs ?? []).toEqual([]);
-    const [add] = await instances.addAccessConfig({ project, zone: node.zone, instance: node.name, networkInterface: "nic0", accessConfigResource: { name: "external-nat", type: "ONE_TO_ONE_NAT" } });
+    const [add] = await instances.addAccessConfig({
+      project,
+      zone: node.zone,
+      instance: node.name,
+      networkInterface: "nic0",
+      accessConfigResource: { name: "external-nat", type: "ONE_TO_ONE_NAT" },
+    });
     await waitFor(add);
     const [back] = await instances.get({ project, zone: node.zone, instance: node.name });
     const restored = back.networkInterfaces![0].accessConfigs![0];
@@ -145,7 +182,12 @@ describe("@google-cloud/compute against the simulator", () => {
     const node = await firstNode();
     const disks = new DisksClient(opts);
     const [disk] = await disks.get({ project, zone: node.zone, disk: node.name });
-    const [op] = await disks.createSnapshot({ project, zone: node.zone, disk: node.name, snapshotResource: { name: "evidence-payments-1", description: "before isolation" } });
+    const [op] = await disks.createSnapshot({
+      project,
+      zone: node.zone,
+      disk: node.name,
+      snapshotResource: { name: "evidence-payments-1", description: "before isolation" },
+    });
     expect(op.latestResponse).toMatchObject({ operationType: "createSnapshot", status: "RUNNING" });
     expect((await waitFor(op)).status).toBe("DONE");
     const [snap] = await new SnapshotsClient(opts).get({ project, snapshot: "evidence-payments-1" });

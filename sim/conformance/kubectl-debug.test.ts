@@ -51,7 +51,16 @@ describe.skipIf(!KUBECTL)("kubectl debug against the simulator", () => {
   });
 
   it("exec into it: nc to the miner pool and the metadata server connects before containment", async () => {
-    const r = await kubectl(["exec", pod, "-c", debuggerName, "--", "sh", "-c", "nc -zv -w 3 198.51.100.23 3333; nc -zv -w 3 169.254.169.254 80; nc -zvu -w 3 kube-dns.kube-system 53; nc -zv -w 3 kubernetes.default 443"]);
+    const r = await kubectl([
+      "exec",
+      pod,
+      "-c",
+      debuggerName,
+      "--",
+      "sh",
+      "-c",
+      "nc -zv -w 3 198.51.100.23 3333; nc -zv -w 3 169.254.169.254 80; nc -zvu -w 3 kube-dns.kube-system 53; nc -zv -w 3 kubernetes.default 443",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("198.51.100.23 (198.51.100.23:3333) open");
     expect(r.stderr).toContain("169.254.169.254 (169.254.169.254:80) open");
@@ -66,11 +75,25 @@ describe.skipIf(!KUBECTL)("kubectl debug against the simulator", () => {
   });
 
   it("after a deny-all egress policy is programmed, nc times out and the connection stalls (Dataplane V2)", async () => {
-    const policy = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "airlock-deny-all", namespace: "shop" }, spec: { podSelector: { matchLabels: { "airlock.io/quarantine": "true" } }, policyTypes: ["Ingress", "Egress"] } };
+    const policy = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "airlock-deny-all", namespace: "shop" },
+      spec: { podSelector: { matchLabels: { "airlock.io/quarantine": "true" } }, policyTypes: ["Ingress", "Egress"] },
+    };
     expect((await kubectl(["create", "-f", "-"], JSON.stringify(policy))).code).toBe(0);
     expect((await kubectl(["label", "pod", pod, "airlock.io/quarantine=true"])).code).toBe(0);
     await advance(301);
-    const r = await kubectl(["exec", pod, "-c", debuggerName, "--", "sh", "-c", "nc -zvu -w 3 kube-dns.kube-system 53; nc -zv -w 3 169.254.169.254 80; nc -zv -w 3 198.51.100.23 3333"]);
+    const r = await kubectl([
+      "exec",
+      pod,
+      "-c",
+      debuggerName,
+      "--",
+      "sh",
+      "-c",
+      "nc -zvu -w 3 kube-dns.kube-system 53; nc -zv -w 3 169.254.169.254 80; nc -zv -w 3 198.51.100.23 3333",
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("nc: kube-dns.kube-system (10.8.0.10:53): Connection timed out");
     expect(r.stderr).toContain("nc: 169.254.169.254 (169.254.169.254:80): Connection timed out");
@@ -80,7 +103,21 @@ describe.skipIf(!KUBECTL)("kubectl debug against the simulator", () => {
   });
 
   it("kubectl debug --attach=false -- nc … runs nc as the ephemeral container: exit status and logs", async () => {
-    const r = await kubectl(["debug", pod, "--image=busybox:1.36", "--target=checkout", "--attach=false", "--profile=general", "--", "nc", "-zv", "-w", "3", "198.51.100.23", "3333"]);
+    const r = await kubectl([
+      "debug",
+      pod,
+      "--image=busybox:1.36",
+      "--target=checkout",
+      "--attach=false",
+      "--profile=general",
+      "--",
+      "nc",
+      "-zv",
+      "-w",
+      "3",
+      "198.51.100.23",
+      "3333",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const name = ((await ephemeral()).spec.ephemeralContainers as Json[]).map((c) => c.name).find((n) => n !== debuggerName)!;
     await advance(2);

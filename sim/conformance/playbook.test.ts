@@ -83,7 +83,11 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator (playbook commands)", (
     let running = true;
     const ticker = (async () => {
       while (running) {
-        await fetch(`${sim.base}/_sim/clock/advance`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ seconds: 5 }) }).catch(() => undefined);
+        await fetch(`${sim.base}/_sim/clock/advance`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ seconds: 5 }),
+        }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
@@ -103,7 +107,11 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator (playbook commands)", (
       } catch (err) {
         if ((err as Error).name !== "AssertionError") throw err;
       }
-      await fetch(`${sim.base}/_sim/clock/advance`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ seconds: 5 }) }).catch(() => undefined);
+      await fetch(`${sim.base}/_sim/clock/advance`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ seconds: 5 }),
+      }).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
@@ -204,7 +212,9 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator (playbook commands)", (
     fs.writeFileSync(asWritten, PLAYBOOK_POLICY);
     const rejected = await kubectl(["apply", "-f", asWritten, "-n", NS]);
     expect(rejected.code).not.toBe(0);
-    expect(rejected.stderr).toContain(`Error from server (BadRequest): error when creating "${asWritten}": NetworkPolicy in version "v1" cannot be handled as a NetworkPolicy: json: ${ERRATA_1}`);
+    expect(rejected.stderr).toContain(
+      `Error from server (BadRequest): error when creating "${asWritten}": NetworkPolicy in version "v1" cannot be handled as a NetworkPolicy: json: ${ERRATA_1}`,
+    );
     expect(await exists(`/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies/default-deny`)).toBe(false);
 
     const quoted = path.join(workdir, "default-deny-quoted.yaml");
@@ -243,11 +253,15 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator (playbook commands)", (
     const patched = await get(`/api/v1/namespaces/${NS}/services/checkout`);
     // A strategic merge patch merges maps: the old selector keys stay.
     expect(patched.spec.selector).toEqual({ ...svc.spec.selector, tier: "backend" });
-    const selector = encodeURIComponent(Object.entries(patched.spec.selector).map(([k, v]) => `${k}=${v}`).join(","));
+    const selector = encodeURIComponent(
+      Object.entries(patched.spec.selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
+    );
     await eventually(async () => {
       const members = (await podsWhere(`labelSelector=${selector}`)).filter((p) => p.status?.podIP && !p.metadata.deletionTimestamp);
       const ep = await get(`/api/v1/namespaces/${NS}/endpoints/checkout`);
-      const ips = (ep.subsets as { addresses?: { ip: string }[] }[] | undefined ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip));
+      const ips = ((ep.subsets as { addresses?: { ip: string }[] }[] | undefined) ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip));
       expect(ips.sort()).toEqual(members.map((p) => p.status.podIP).sort());
       expect(ips).not.toContain(pod.status.podIP);
     });
@@ -290,7 +304,9 @@ describe.skipIf(!KUBECTL)("kubectl against the simulator (playbook commands)", (
 
   it("kubectl delete <high_level_construct> <name> (deployment: its ReplicaSets and pods go too)", async () => {
     const deployment = await get(`/apis/apps/v1/namespaces/${NS}/deployments/checkout`);
-    const replicaSets = ((await get(`/apis/apps/v1/namespaces/${NS}/replicasets`)).items ?? []).filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === deployment.metadata.uid));
+    const replicaSets = ((await get(`/apis/apps/v1/namespaces/${NS}/replicasets`)).items ?? []).filter((rs) =>
+      rs.metadata.ownerReferences?.some((o) => o.uid === deployment.metadata.uid),
+    );
     expect(replicaSets.length).toBeGreaterThan(0);
     expect(await withClock(() => ok(["delete", "deployment", "checkout", "-n", NS]))).toContain('deployment.apps "checkout" deleted');
     expect(await exists(`/apis/apps/v1/namespaces/${NS}/deployments/checkout`)).toBe(false);

@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => sim?.stop());
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: GcpJson }> {
-  const res = await fetch(`${sim.base}${path}`, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sim.base}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : {} };
 }
@@ -35,7 +39,15 @@ async function compromisedNode(): Promise<{ name: string; zone: string }> {
 async function firewall(node: { name: string; zone: string }): Promise<void> {
   const existing = await call("GET", compute("global/firewalls/quarantine-egress-deny"));
   if (existing.status === 404) {
-    await ok("POST", compute("global/firewalls"), { name: "quarantine-egress-deny", network: "global/networks/default", direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "all" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] });
+    await ok("POST", compute("global/firewalls"), {
+      name: "quarantine-egress-deny",
+      network: "global/networks/default",
+      direction: "EGRESS",
+      priority: 0,
+      denied: [{ IPProtocol: "all" }],
+      destinationRanges: ["0.0.0.0/0"],
+      targetTags: ["quarantine"],
+    });
   }
   const vm = await ok("GET", compute(`zones/${node.zone}/instances/${node.name}`));
   await ok("POST", compute(`zones/${node.zone}/instances/${node.name}/setTags`), { items: [...vm.tags.items, "quarantine"], fingerprint: vm.tags.fingerprint });
@@ -107,7 +119,11 @@ describe("the demo's established miner connection", () => {
     });
     expect(created.status).toBe(201);
     const labels = { ...pod.metadata.labels, "airlock.io/quarantine": "true" };
-    const patched = await fetch(`${sim.base}/clusters/payments/api/v1/namespaces/shop/pods/${flow.pod}`, { method: "PATCH", headers: { "Content-Type": "application/merge-patch+json" }, body: JSON.stringify({ metadata: { labels } }) });
+    const patched = await fetch(`${sim.base}/clusters/payments/api/v1/namespaces/shop/pods/${flow.pod}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/merge-patch+json" },
+      body: JSON.stringify({ metadata: { labels } }),
+    });
     expect(patched.status).toBe(200);
     // Programmed after the simulator's --netpol-delay (300 s by default).
     expect((await ok("GET", "/_sim/flows/payments")).items[0].state).toBe("established");

@@ -67,12 +67,29 @@ const READ_POSTS = [
 
 export function classify(method: string, path: string): Pick<LoggedRequest, "api" | "cluster" | "write"> {
   const m = /^\/clusters\/([a-z0-9-]+)(\/.*)?$/.exec(path);
-  const api = m ? "kube" : path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1") ? "compute" : /^\/v1(beta1)?\//.test(path) ? "container" : /^\/(upload\/|download\/)?storage\/v1\//.test(path) ? "storage" : path.startsWith("/iam/v1/") ? "iam" : "other";
+  const api = m
+    ? "kube"
+    : path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1")
+      ? "compute"
+      : /^\/v1(beta1)?\//.test(path)
+        ? "container"
+        : /^\/(upload\/|download\/)?storage\/v1\//.test(path)
+          ? "storage"
+          : path.startsWith("/iam/v1/")
+            ? "iam"
+            : "other";
   const mutatingVerb = ["POST", "PUT", "PATCH", "DELETE"].includes(method.toUpperCase());
   const write = mutatingVerb && !READ_POSTS.some((r) => r.test(path));
   return { api, ...(m ? { cluster: m[1] } : {}), write };
 }
 
 export function logRequest(world: World, method: string, path: string, status: number, upgrade = false): void {
-  requestLog(world).add({ at: new Date(world.clock.now()).toISOString(), method, path, status, ...classify(method, path), ...(upgrade ? { upgrade: true } : {}) });
+  requestLog(world).add({
+    at: new Date(world.clock.now()).toISOString(),
+    method,
+    path,
+    status,
+    ...classify(method, path),
+    ...(upgrade ? { upgrade: true } : {}),
+  });
 }

@@ -10,7 +10,11 @@ beforeAll(async () => {
 afterAll(() => sim?.stop());
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sim.base}${path}`, { method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sim.base}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -52,7 +56,9 @@ describe("/_sim/ control routes", () => {
     expect((await call("POST", "/_sim/access-denials", { cluster: "nowhere", verb: "get", resource: "pods" })).status).toBe(404);
     expect((await call("GET", "/_sim/access-denials")).body.items).toEqual([{ cluster: "sandbox", verb: "delete", resource: "pods", namespace: "shop" }]);
     expect((await call("DELETE", "/_sim/access-denials")).body).toEqual({ cleared: 1 });
-    expect((await call("POST", "/_sim/iam-denials", { permissions: ["compute.instances.setTags"] })).body).toEqual({ permissions: ["compute.instances.setTags"] });
+    expect((await call("POST", "/_sim/iam-denials", { permissions: ["compute.instances.setTags"] })).body).toEqual({
+      permissions: ["compute.instances.setTags"],
+    });
     expect((await call("POST", "/_sim/iam-denials", { permissions: "x" })).status).toBe(400);
     expect((await call("DELETE", "/_sim/iam-denials")).body).toEqual({ permissions: [] });
   });
@@ -103,7 +109,11 @@ describe("/_sim/ control routes", () => {
     await fetch(`${sim.base}/clusters/sandbox/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "list", resource: "pods" } } }),
+      body: JSON.stringify({
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SelfSubjectAccessReview",
+        spec: { resourceAttributes: { verb: "list", resource: "pods" } },
+      }),
     });
     const created = await fetch(`${sim.base}/clusters/sandbox/api/v1/namespaces/default/configmaps`, {
       method: "POST",
@@ -114,7 +124,16 @@ describe("/_sim/ control routes", () => {
     const all = (await call("GET", `/_sim/requests?since=${last}`)).body.items;
     expect(all.map((r: { method: string; write: boolean }) => `${r.method} ${r.write}`)).toEqual(["GET false", "POST false", "POST true"]);
     const writes = (await call("GET", `/_sim/requests?since=${last}&writes=true&cluster=sandbox`)).body.items;
-    expect(writes).toEqual([expect.objectContaining({ method: "POST", path: "/clusters/sandbox/api/v1/namespaces/default/configmaps", status: 201, api: "kube", cluster: "sandbox", write: true })]);
+    expect(writes).toEqual([
+      expect.objectContaining({
+        method: "POST",
+        path: "/clusters/sandbox/api/v1/namespaces/default/configmaps",
+        status: 201,
+        api: "kube",
+        cluster: "sandbox",
+        write: true,
+      }),
+    ]);
     expect((await call("GET", "/_sim/requests?since=-1")).status).toBe(400);
     expect((await call("DELETE", "/_sim/requests")).body.cleared).toBeGreaterThan(0);
   });

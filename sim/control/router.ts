@@ -100,7 +100,7 @@ function parseFault(body: Record<string, unknown>): FaultRule {
   }
   const latencyMs = body.latencyMs === undefined ? undefined : Number(body.latencyMs);
   if (latencyMs !== undefined && (!Number.isFinite(latencyMs) || latencyMs < 0)) throw new ControlError(400, "latencyMs must be a non-negative number");
-  if (status === undefined && latencyMs === undefined) throw new ControlError(400, "a fault needs a status, \"drop\", or latencyMs");
+  if (status === undefined && latencyMs === undefined) throw new ControlError(400, 'a fault needs a status, "drop", or latencyMs');
   const times = body.times === undefined ? undefined : Number(body.times);
   if (times !== undefined && (!Number.isInteger(times) || times < 1)) throw new ControlError(400, "times must be a positive integer");
   return {
@@ -218,7 +218,8 @@ const routes: { method: string; path: RegExp; handler: Handler }[] = [
     path: /^\/_sim\/iam-denials$/,
     handler: async ({ world, body }) => {
       const perms = (await body()).permissions;
-      if (!Array.isArray(perms) || !perms.every((p) => typeof p === "string" && p)) throw new ControlError(400, "permissions must be an array of permission names");
+      if (!Array.isArray(perms) || !perms.every((p) => typeof p === "string" && p))
+        throw new ControlError(400, "permissions must be an array of permission names");
       for (const p of perms) world.gcp.deniedPermissions.add(p);
       return [200, { permissions: [...world.gcp.deniedPermissions].sort() }];
     },
@@ -300,7 +301,13 @@ const routes: { method: string; path: RegExp; handler: Handler }[] = [
       const atText = query.get("at");
       const at = atText ? Date.parse(atText) : undefined;
       if (atText && !Number.isFinite(at)) throw new ControlError(400, "at must be an RFC 3339 time");
-      const verdict = isAllowed(c, world, { src: endpoint(c, query.get("src"), "src"), dst: endpoint(c, query.get("dst"), "dst"), port, protocol: protocol as "TCP", at });
+      const verdict = isAllowed(c, world, {
+        src: endpoint(c, query.get("src"), "src"),
+        dst: endpoint(c, query.get("dst"), "dst"),
+        port,
+        protocol: protocol as "TCP",
+        at,
+      });
       return [200, verdict];
     },
   },
@@ -312,7 +319,13 @@ export async function handleControlRequest(world: World, req: IncomingMessage, r
   const matching = routes.filter((r) => r.path.test(path));
   if (!matching.length) return sendJson(res, 404, { error: `no control route ${path}` });
   const route = matching.find((r) => r.method === method);
-  if (!route) return sendJson(res, 405, { error: `${method} not allowed on ${path}; allowed: ${matching.map((r) => r.method).join(", ")}` }, { Allow: matching.map((r) => r.method).join(", ") });
+  if (!route)
+    return sendJson(
+      res,
+      405,
+      { error: `${method} not allowed on ${path}; allowed: ${matching.map((r) => r.method).join(", ")}` },
+      { Allow: matching.map((r) => r.method).join(", ") },
+    );
   let parsed: Record<string, unknown> | undefined;
   const ctx: Ctx = {
     world,

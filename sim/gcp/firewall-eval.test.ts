@@ -14,7 +14,10 @@ const ssh = (remoteIp: string): Connection => ({ direction: "INGRESS", protocol:
 
 describe("evaluateFirewall", () => {
   it("falls back to the implied rules: egress allowed, ingress denied", () => {
-    expect(evaluateFirewall([], node, { direction: "EGRESS", protocol: "udp", port: 53, remoteIp: "8.8.8.8" })).toMatchObject({ action: "allow", rule: { name: "implied-allow-egress", priority: 65535 } });
+    expect(evaluateFirewall([], node, { direction: "EGRESS", protocol: "udp", port: 53, remoteIp: "8.8.8.8" })).toMatchObject({
+      action: "allow",
+      rule: { name: "implied-allow-egress", priority: 65535 },
+    });
     expect(evaluateFirewall([], node, ssh("1.2.3.4"))).toMatchObject({ action: "deny", rule: { name: "implied-deny-ingress", priority: 65535 } });
   });
 
@@ -38,7 +41,13 @@ describe("evaluateFirewall", () => {
   });
 
   it("applies rules only to instances carrying one of their target tags", () => {
-    const deny = fw("deny-tagged", { priority: 0, direction: "EGRESS", denied: [{ IPProtocol: "all" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] });
+    const deny = fw("deny-tagged", {
+      priority: 0,
+      direction: "EGRESS",
+      denied: [{ IPProtocol: "all" }],
+      destinationRanges: ["0.0.0.0/0"],
+      targetTags: ["quarantine"],
+    });
     const untagged = { ...node, tags: { items: ["gke-payments-1234abcd-node"] } };
     const conn: Connection = { direction: "EGRESS", protocol: "tcp", port: 443, remoteIp: "93.184.216.34" };
     expect(evaluateFirewall([deny], node, conn).action).toBe("deny");
@@ -48,7 +57,13 @@ describe("evaluateFirewall", () => {
   });
 
   it("matches protocols and ports: the playbook's TCP-only deny lets UDP and ICMP through (ERRATA 10)", () => {
-    const tcpOnly = fw("egress-deny", { priority: 0, direction: "EGRESS", denied: [{ IPProtocol: "tcp" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] });
+    const tcpOnly = fw("egress-deny", {
+      priority: 0,
+      direction: "EGRESS",
+      denied: [{ IPProtocol: "tcp" }],
+      destinationRanges: ["0.0.0.0/0"],
+      targetTags: ["quarantine"],
+    });
     const out = (protocol: string, port?: number): Connection => ({ direction: "EGRESS", protocol, port, remoteIp: "198.51.100.9" });
     expect(evaluateFirewall([tcpOnly], node, out("tcp", 443)).action).toBe("deny");
     expect(evaluateFirewall([tcpOnly], node, out("udp", 53)).action).toBe("allow");

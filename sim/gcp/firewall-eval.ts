@@ -26,8 +26,22 @@ export interface Decision {
   rule: GcpJson;
 }
 
-const IMPLIED_EGRESS_ALLOW: GcpJson = Object.freeze({ name: "implied-allow-egress", implied: true, direction: "EGRESS", priority: 65535, allowed: [{ IPProtocol: "all" }], destinationRanges: ["0.0.0.0/0"] });
-const IMPLIED_INGRESS_DENY: GcpJson = Object.freeze({ name: "implied-deny-ingress", implied: true, direction: "INGRESS", priority: 65535, denied: [{ IPProtocol: "all" }], sourceRanges: ["0.0.0.0/0"] });
+const IMPLIED_EGRESS_ALLOW: GcpJson = Object.freeze({
+  name: "implied-allow-egress",
+  implied: true,
+  direction: "EGRESS",
+  priority: 65535,
+  allowed: [{ IPProtocol: "all" }],
+  destinationRanges: ["0.0.0.0/0"],
+});
+const IMPLIED_INGRESS_DENY: GcpJson = Object.freeze({
+  name: "implied-deny-ingress",
+  implied: true,
+  direction: "INGRESS",
+  priority: 65535,
+  denied: [{ IPProtocol: "all" }],
+  sourceRanges: ["0.0.0.0/0"],
+});
 
 const PROTOCOL_NUMBERS: Record<string, string> = { "1": "icmp", "6": "tcp", "17": "udp", "50": "esp", "51": "ah", "132": "sctp" };
 

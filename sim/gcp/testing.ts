@@ -26,7 +26,13 @@ export function testProject(seed = 7): TestProject {
   const nodes = [0, 1].map((index) => ({ zone: "us-central1-a", name: addNode(world, cluster, { zone: "us-central1-a", index }) }));
   const call = (method: string, rest: string, body?: unknown): ComputeAnswer => {
     const [path, qs] = rest.split("?");
-    return dispatchCompute(world, method, `/compute/v1/projects/${world.project}${path ? `/${path}` : ""}`, new URLSearchParams(qs ?? ""), body === undefined ? "" : JSON.stringify(body));
+    return dispatchCompute(
+      world,
+      method,
+      `/compute/v1/projects/${world.project}${path ? `/${path}` : ""}`,
+      new URLSearchParams(qs ?? ""),
+      body === undefined ? "" : JSON.stringify(body),
+    );
   };
   const ok = (method: string, rest: string, body?: unknown): GcpJson => {
     const answer = call(method, rest, body);
@@ -40,8 +46,17 @@ export function testProject(seed = 7): TestProject {
 export function twoClusters(): World {
   const w = new World({ scenario: "empty", seed: 3, netpolDelaySeconds: 300 }, "acme-test", "1234");
   addNetwork(w);
-  addGkeCluster(w, w.addCluster("payments", "us-central1-a"), { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, ["us-central1-a"]);
-  addGkeCluster(w, w.addCluster("storefront", "us-central1"), { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true }, ["us-central1-a", "us-central1-b", "us-central1-c"]);
+  addGkeCluster(
+    w,
+    w.addCluster("payments", "us-central1-a"),
+    { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true },
+    ["us-central1-a"],
+  );
+  addGkeCluster(
+    w,
+    w.addCluster("storefront", "us-central1"),
+    { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true },
+    ["us-central1-a", "us-central1-b", "us-central1-c"],
+  );
   return w;
 }
-

@@ -66,12 +66,12 @@ export const conflict = (t: Target, plural: string) =>
   );
 
 export const invalid = (t: Target, causes: StatusCause[]) =>
-  new ApiError(
-    422,
-    "Invalid",
-    `${t.kind}${t.group ? "." + t.group : ""} "${t.name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(", ")}`,
-    { name: t.name, group: t.group, kind: t.kind, causes },
-  );
+  new ApiError(422, "Invalid", `${t.kind}${t.group ? "." + t.group : ""} "${t.name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(", ")}`, {
+    name: t.name,
+    group: t.group,
+    kind: t.kind,
+    causes,
+  });
 
 export const badRequest = (message: string) => new ApiError(400, "BadRequest", message);
 
@@ -79,5 +79,4 @@ export const gone = (message: string) => new ApiError(410, "Expired", message);
 
 export const forbidden = (message: string) => new ApiError(403, "Forbidden", message);
 
-export const methodNotAllowed = (message = "the server does not allow this method on the requested resource") =>
-  new ApiError(405, "MethodNotAllowed", message);
+export const methodNotAllowed = (message = "the server does not allow this method on the requested resource") => new ApiError(405, "MethodNotAllowed", message);

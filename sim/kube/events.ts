@@ -52,7 +52,9 @@ export function recordEvent(
   const now = world.clock.isoNow();
   let byKey = seen.get(cluster);
   if (!byKey) seen.set(cluster, (byKey = new Map()));
-  const dedupKey = [ref.kind, namespace, ref.name, ref.uid ?? "", ref.fieldPath ?? "", type, reason, message, source.component, source.host ?? ""].join("\u0000");
+  const dedupKey = [ref.kind, namespace, ref.name, ref.uid ?? "", ref.fieldPath ?? "", type, reason, message, source.component, source.host ?? ""].join(
+    "\u0000",
+  );
   const previous = byKey.get(dedupKey);
   if (previous) {
     const existing = cluster.store.get("events", previous.namespace, previous.name);

@@ -39,9 +39,17 @@ function tooManyRequests(message: string): ApiError {
 }
 
 /** Evicts a pod, or throws the ApiError the API server would answer. Returns the Status. */
-export function evictPod(world: World, cluster: SimCluster, namespace: string, name: string, body: EvictionBody, options: { dryRun?: boolean } = {}): Record<string, unknown> {
+export function evictPod(
+  world: World,
+  cluster: SimCluster,
+  namespace: string,
+  name: string,
+  body: EvictionBody,
+  options: { dryRun?: boolean } = {},
+): Record<string, unknown> {
   if (body.kind && body.kind !== "Eviction") throw badRequest(`expected kind Eviction, got ${body.kind}`);
-  if (body.apiVersion && !["policy/v1", "policy/v1beta1"].includes(body.apiVersion)) throw badRequest(`unsupported apiVersion for Eviction: ${body.apiVersion}`);
+  if (body.apiVersion && !["policy/v1", "policy/v1beta1"].includes(body.apiVersion))
+    throw badRequest(`unsupported apiVersion for Eviction: ${body.apiVersion}`);
   if (body.metadata?.name && body.metadata.name !== name) throw badRequest("name in URL does not match name in Eviction object");
   const opts = body.deleteOptions ?? {};
   const dryRun = !!options.dryRun || (opts.dryRun ?? []).includes("All");
@@ -59,9 +67,14 @@ export function evictPod(world: World, cluster: SimCluster, namespace: string, n
 
   const pdbs = cluster.store.list("policy/poddisruptionbudgets", { namespace }).filter((p) => selectorMatches(p.spec?.selector, pod.metadata.labels));
   if (pdbs.length > 1) {
-    throw new ApiError(500, "InternalError", "Internal error occurred: This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.", {
-      causes: [{ message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support." }],
-    });
+    throw new ApiError(
+      500,
+      "InternalError",
+      "Internal error occurred: This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+      {
+        causes: [{ message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support." }],
+      },
+    );
   }
   if (!pdbs.length) return remove();
 

@@ -19,7 +19,9 @@ describe("structured label selectors", () => {
     expect(labelSelectorMatches({ matchExpressions: [{ key: "app", operator: "In", values: ["cart", "checkout"] }] }, pod)).toBe(true);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "In", values: ["true"] }] }, pod)).toBe(false);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, pod)).toBe(true);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, { ...pod, quarantine: "true" })).toBe(false);
+    expect(labelSelectorMatches({ matchExpressions: [{ key: "quarantine", operator: "NotIn", values: ["true"] }] }, { ...pod, quarantine: "true" })).toBe(
+      false,
+    );
     expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "Exists" }] }, pod)).toBe(true);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "DoesNotExist" }] }, pod)).toBe(false);
     expect(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "Gt", values: ["1"] }] }, pod)).toBe(false);

@@ -29,7 +29,13 @@ describe("RBAC and SubjectAccessReview", () => {
   afterEach(() => api.close());
 
   const sar = async (user: string, attrs: Record<string, string>, groups: string[] = []) =>
-    (await api.request("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user, groups, resourceAttributes: attrs } })).body.status.allowed;
+    (
+      await api.request("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SubjectAccessReview",
+        spec: { user, groups, resourceAttributes: attrs },
+      })
+    ).body.status.allowed;
 
   it("judges a SubjectAccessReview by the roles bound to the user, with resourceNames", async () => {
     expect(await sar(SA, { namespace: "shop", verb: "get", resource: "configmaps" })).toBe(true);
@@ -63,7 +69,16 @@ describe("RBAC and SubjectAccessReview", () => {
     expect(denied.status).toBe(403);
     expect(denied.body.message).toContain(`User "${SA}" cannot list resource "secrets"`);
     const ssar = (verb: string) =>
-      api.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { namespace: "shop", verb, resource: "configmaps" } } }, as);
+      api.request(
+        "POST",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        {
+          apiVersion: "authorization.k8s.io/v1",
+          kind: "SelfSubjectAccessReview",
+          spec: { resourceAttributes: { namespace: "shop", verb, resource: "configmaps" } },
+        },
+        as,
+      );
     expect((await ssar("list")).body.status.allowed).toBe(true);
     expect((await ssar("delete")).body.status.allowed).toBe(false);
     // The console's own identity keeps its admin-minus-denials model.

@@ -69,11 +69,13 @@ function rulesOfClusterRole(cluster: SimCluster, name: string, seen = new Set<st
   const role = cluster.store.get("rbac.authorization.k8s.io/clusterroles", undefined, name);
   if (!role) return [];
   const rules: Rule[] = [...((role as KObject & { rules?: Rule[] }).rules ?? [])];
-  const selectors: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }[] = (role as KObject & { aggregationRule?: { clusterRoleSelectors?: [] } }).aggregationRule?.clusterRoleSelectors ?? [];
+  const selectors: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }[] =
+    (role as KObject & { aggregationRule?: { clusterRoleSelectors?: [] } }).aggregationRule?.clusterRoleSelectors ?? [];
   if (selectors.length) {
     for (const other of cluster.store.list("rbac.authorization.k8s.io/clusterroles")) {
       if (other.metadata.name === name) continue;
-      if (selectors.some((sel) => labelSelectorMatches(sel as never, other.metadata.labels))) rules.push(...rulesOfClusterRole(cluster, other.metadata.name, seen));
+      if (selectors.some((sel) => labelSelectorMatches(sel as never, other.metadata.labels)))
+        rules.push(...rulesOfClusterRole(cluster, other.metadata.name, seen));
     }
   }
   return rules;
@@ -93,7 +95,8 @@ interface Binding extends KObject {
   subjects?: Subject[];
 }
 
-const bindings = (cluster: SimCluster, key: string, namespace?: string) => cluster.store.list(`rbac.authorization.k8s.io/${key}`, namespace ? { namespace } : {}) as Binding[];
+const bindings = (cluster: SimCluster, key: string, namespace?: string) =>
+  cluster.store.list(`rbac.authorization.k8s.io/${key}`, namespace ? { namespace } : {}) as Binding[];
 
 const has = (list: string[] | undefined, v: string) => !!list && (list.includes("*") || list.includes(v));
 
@@ -132,7 +135,10 @@ export function authorize(cluster: SimCluster, who: UserInfo, a: Attributes): De
       const subjects = b.subjects ?? [];
       if (!subjects.some((s) => subjectMatches(s, who, a.namespace))) continue;
       if (rulesOf(cluster, b.roleRef, a.namespace).some((r) => ruleAllows(r, a))) {
-        return { allowed: true, reason: `RBAC: allowed by RoleBinding "${b.metadata.name}/${a.namespace}" of ${b.roleRef.kind} "${b.roleRef.name}" to User "${who.user}"` };
+        return {
+          allowed: true,
+          reason: `RBAC: allowed by RoleBinding "${b.metadata.name}/${a.namespace}" of ${b.roleRef.kind} "${b.roleRef.name}" to User "${who.user}"`,
+        };
       }
     }
   }

@@ -17,14 +17,7 @@ export interface ResourceType {
 
 const CRUD = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
-function type(
-  group: string,
-  version: string,
-  resource: string,
-  kind: string,
-  namespaced: boolean,
-  extra: Partial<ResourceType> = {},
-): ResourceType {
+function type(group: string, version: string, resource: string, kind: string, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType {
   return {
     key: group ? `${group}/${resource}` : resource,
     group,

@@ -124,7 +124,13 @@ export function serviceObject(
   };
 }
 
-export function createPdb(cluster: SimCluster, namespace: string, name: string, selector: Record<string, string>, budget: { minAvailable?: number | string; maxUnavailable?: number | string }): KObject {
+export function createPdb(
+  cluster: SimCluster,
+  namespace: string,
+  name: string,
+  selector: Record<string, string>,
+  budget: { minAvailable?: number | string; maxUnavailable?: number | string },
+): KObject {
   return cluster.store.create("policy/poddisruptionbudgets", {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",

@@ -46,7 +46,10 @@ describe("demo scenario", () => {
       expect(nodes).toHaveLength(3);
       for (const n of nodes) expect([...w.gcp.instances.keys()].some((k) => k.endsWith(`/${n.metadata.name}`))).toBe(true);
     }
-    const zones = w.clusters.get("storefront")!.store.list("nodes").map((n) => n.metadata.labels!["topology.kubernetes.io/zone"]);
+    const zones = w.clusters
+      .get("storefront")!
+      .store.list("nodes")
+      .map((n) => n.metadata.labels!["topology.kubernetes.io/zone"]);
     expect(new Set(zones)).toEqual(new Set(["us-central1-a", "us-central1-b", "us-central1-c"]));
   });
 
@@ -63,7 +66,9 @@ describe("demo scenario", () => {
       expect(here.some((p) => p.metadata.labels?.app === "frontend")).toBe(true);
       expect(here.some((p) => (p.spec.volumes ?? []).some((v: { emptyDir?: unknown }) => v.emptyDir))).toBe(true);
       expect(here.some((p) => p.metadata.name === "debug-shell")).toBe(true);
-      const otherCheckout = cluster.store.list("pods", { namespace: "shop" }).filter((p) => p.metadata.labels?.app === "checkout" && p.metadata.name !== victim.metadata.name);
+      const otherCheckout = cluster.store
+        .list("pods", { namespace: "shop" })
+        .filter((p) => p.metadata.labels?.app === "checkout" && p.metadata.name !== victim.metadata.name);
       expect(otherCheckout).toHaveLength(1);
       expect(otherCheckout[0].spec.nodeName).not.toBe(node);
       expect(cluster.store.list("pods").every((p) => p.status.phase === "Running" && isPodReady(p))).toBe(true);
@@ -73,10 +78,20 @@ describe("demo scenario", () => {
   it("has every Service type, the budget, and the allow policy that selects checkout by tier", () => {
     const cluster = demo().clusters.get("payments")!;
     const types = Object.fromEntries(cluster.store.list("services").map((s) => [s.metadata.name, s.spec.type]));
-    expect(types).toMatchObject({ kubernetes: "ClusterIP", frontend: "LoadBalancer", checkout: "ClusterIP", cart: "NodePort", "payments-gateway": "ExternalName" });
+    expect(types).toMatchObject({
+      kubernetes: "ClusterIP",
+      frontend: "LoadBalancer",
+      checkout: "ClusterIP",
+      cart: "NodePort",
+      "payments-gateway": "ExternalName",
+    });
     expect(cluster.store.get("services", "shop", "payments-gateway")!.spec.externalName).toBe("api.stripe.example.com");
     expect(cluster.store.get("services", "shop", "frontend")!.status.loadBalancer.ingress[0].ip).toBeDefined();
-    expect(cluster.store.get("policy/poddisruptionbudgets", "shop", "checkout-pdb")!.status).toMatchObject({ currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1 });
+    expect(cluster.store.get("policy/poddisruptionbudgets", "shop", "checkout-pdb")!.status).toMatchObject({
+      currentHealthy: 2,
+      desiredHealthy: 1,
+      disruptionsAllowed: 1,
+    });
     const np = cluster.store.get("networking.k8s.io/networkpolicies", "shop", "allow-checkout-from-frontend")!;
     expect(np.spec.podSelector).toEqual({ matchLabels: { tier: "backend" } });
     const d = cluster.store.get("apps/deployments", "shop", "checkout")!;
@@ -116,6 +131,8 @@ describe("demo scenario", () => {
     expect(authorize(cluster, who, { verb: "patch", group: "", resource: "pods", namespace: "shop" }).allowed).toBe(true);
     expect(authorize(cluster, who, { verb: "get", group: "", resource: "configmaps", namespace: "shop" }).allowed).toBe(true);
     expect(authorize(cluster, who, { verb: "get", group: "", resource: "secrets", namespace: "shop" }).allowed).toBe(false);
-    expect(authorize(cluster, userInfo("system:serviceaccount:shop:cart"), { verb: "patch", group: "", resource: "pods", namespace: "shop" }).allowed).toBe(false);
+    expect(authorize(cluster, userInfo("system:serviceaccount:shop:cart"), { verb: "patch", group: "", resource: "pods", namespace: "shop" }).allowed).toBe(
+      false,
+    );
   });
 });

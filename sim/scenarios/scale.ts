@@ -69,7 +69,11 @@ export function buildScaleScenario(world: World): void {
         const node = nodes[placed++ % nodes.length];
         cluster.store.create("pods", runningPod(ns, name, app, hash, image, images, owner, node, now));
       }
-      if (d === 0) cluster.store.create("services", applyServiceDefaults(world, cluster, serviceObject(ns, app, { selector: { app }, ports: [{ name: "http", port: 80, targetPort: "http" }] })));
+      if (d === 0)
+        cluster.store.create(
+          "services",
+          applyServiceDefaults(world, cluster, serviceObject(ns, app, { selector: { app }, ports: [{ name: "http", port: 80, targetPort: "http" }] })),
+        );
     }
   }
   reconcileNow(world, cluster);

@@ -14,7 +14,14 @@ export type RouteHandler = (req: NextRequest, ctx: { params: Promise<Record<stri
 export type Json = Record<string, any>;
 
 /** The handler's Response to a request with an optional bearer token and JSON body. */
-export function routeResponse(handler: RouteHandler, method: string, url: string, params: Record<string, string>, token?: string, body?: unknown): Promise<Response> {
+export function routeResponse(
+  handler: RouteHandler,
+  method: string,
+  url: string,
+  params: Record<string, string>,
+  token?: string,
+  body?: unknown,
+): Promise<Response> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers["content-type"] = "application/json";
   const req = new NextRequest(`http://airlock.test${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -22,7 +29,14 @@ export function routeResponse(handler: RouteHandler, method: string, url: string
 }
 
 /** The same, read: status and JSON body (undefined when empty). */
-export async function callRoute(handler: RouteHandler, method: string, url: string, params: Record<string, string>, token?: string, body?: unknown): Promise<{ status: number; body: Json }> {
+export async function callRoute(
+  handler: RouteHandler,
+  method: string,
+  url: string,
+  params: Record<string, string>,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; body: Json }> {
   const res = await routeResponse(handler, method, url, params, token, body);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Json };

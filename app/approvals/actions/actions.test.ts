@@ -63,9 +63,15 @@ async function requested(by = people.lead, stepId = "delete-pod") {
 
 it("checks the session and the role in every action, and validates input", async () => {
   who.caller = null;
-  expect(await requestApprovalAction({ id: incident.id, stepId: "delete-pod", planHash: "0".repeat(64), reason: "x" })).toMatchObject({ ok: false, message: expect.stringMatching(/sign in/i) });
+  expect(await requestApprovalAction({ id: incident.id, stepId: "delete-pod", planHash: "0".repeat(64), reason: "x" })).toMatchObject({
+    ok: false,
+    message: expect.stringMatching(/sign in/i),
+  });
   as(people.nobody);
-  expect(await requestApprovalAction({ id: incident.id, stepId: "delete-pod", planHash: "0".repeat(64), reason: "why" })).toEqual({ ok: false, message: "Your role does not allow this" });
+  expect(await requestApprovalAction({ id: incident.id, stepId: "delete-pod", planHash: "0".repeat(64), reason: "why" })).toEqual({
+    ok: false,
+    message: "Your role does not allow this",
+  });
   as(people.lead);
   expect(await requestApprovalAction({ id: incident.id, stepId: "delete-pod", planHash: "nope", reason: "" })).toMatchObject({
     ok: false,
@@ -88,7 +94,10 @@ it("checks the session and the role in every action, and validates input", async
 it("refuses self-approval, even by a requester holding the approver role", async () => {
   const { id } = await requested(people.leadApprover);
   as(people.leadApprover);
-  expect(await approveAction({ approvalId: id, comment: "fine by me" })).toEqual({ ok: false, message: "You requested this approval; another approver must decide it" });
+  expect(await approveAction({ approvalId: id, comment: "fine by me" })).toEqual({
+    ok: false,
+    message: "You requested this approval; another approver must decide it",
+  });
   as(people.approver2);
   expect(await rejectAction({ approvalId: id, comment: "not this way" })).toMatchObject({ ok: true });
 });

@@ -54,8 +54,18 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
               </span>,
             ],
             ["Node auto-repair", yesNo(d.autoRepair)],
-            ["Nodes", <Link key="n" href={clusterHref(cluster, "/nodes")}>{count(d.nodeCount)} nodes</Link>],
-            ["Pods", <Link key="p" href={clusterHref(cluster, "/pods")}>{count(d.podCount)} pods</Link>],
+            [
+              "Nodes",
+              <Link key="n" href={clusterHref(cluster, "/nodes")}>
+                {count(d.nodeCount)} nodes
+              </Link>,
+            ],
+            [
+              "Pods",
+              <Link key="p" href={clusterHref(cluster, "/pods")}>
+                {count(d.podCount)} pods
+              </Link>,
+            ],
             ["Reachable", d.reachable ? "yes" : "no"],
           ]}
         />

@@ -58,7 +58,10 @@ it("checks the caller in every action, whatever the page did", async () => {
   who.caller = null;
   expect(await planStepAction({ id: "x", stepId: "fake-isolate" })).toMatchObject({ ok: false, message: expect.stringMatching(/sign in/i) });
   who.caller = caller("nobody@x.com");
-  expect(await openIncidentAction({ cluster: "c", namespace: "shop", pod: "p", title: "Miner" })).toEqual({ ok: false, message: "Your role does not allow this" });
+  expect(await openIncidentAction({ cluster: "c", namespace: "shop", pod: "p", title: "Miner" })).toEqual({
+    ok: false,
+    message: "Your role does not allow this",
+  });
   who.caller = caller("analyst@x.com", "analyst");
   const bad = await openIncidentAction({ cluster: "c", namespace: "Bad_NS", pod: "p", title: "M" });
   expect(bad).toMatchObject({ ok: false, fieldErrors: { namespace: expect.any(Array), title: expect.any(Array) } });

@@ -35,7 +35,10 @@ it("checks the caller and the lead role in each action, whatever the page showed
   expect(await markReviewedAction({ id: inc.id })).toMatchObject({ ok: false, message: expect.stringMatching(/sign in/i) });
   who.caller = analyst;
   expect(await markReviewedAction({ id: inc.id })).toEqual({ ok: false, message: "Your role does not allow this" });
-  expect(await addCommentAction(null, form({ id: inc.id, entryId: String(entry.id), text: "hi" }))).toEqual({ ok: false, message: "Your role does not allow this" });
+  expect(await addCommentAction(null, form({ id: inc.id, entryId: String(entry.id), text: "hi" }))).toEqual({
+    ok: false,
+    message: "Your role does not allow this",
+  });
   expect(await getReview(inc.id)).toBeNull();
 });
 

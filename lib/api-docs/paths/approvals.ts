@@ -27,7 +27,16 @@ const schemas = {
     {
       id: { type: "string" },
       incidentId: { type: "string" },
-      incident: { type: ["object", "null"], properties: { title: { type: "string" }, severity: { type: "string" }, cluster: { type: "string" }, namespace: { type: "string" }, pod: { type: "string" } } },
+      incident: {
+        type: ["object", "null"],
+        properties: {
+          title: { type: "string" },
+          severity: { type: "string" },
+          cluster: { type: "string" },
+          namespace: { type: "string" },
+          pod: { type: "string" },
+        },
+      },
       stepId: { type: "string" },
       stepTitle: { type: "string" },
       planHash: { type: "string", description: "The plan this approval is for; execution of any other plan is refused" },
@@ -77,7 +86,8 @@ export const approvalsApi: OpenApiFragment = {
       post: {
         tags,
         summary: "Request approval for the reviewed plan of a step (analyst and up)",
-        description: "The step is planned again live; a planHash that is not the current plan is refused with 409 (reason: plan-changed). The stored request carries the plan as the approver will see it.",
+        description:
+          "The step is planned again live; a planHash that is not the current plan is refused with 409 (reason: plan-changed). The stored request carries the plan as the approver will see it.",
         parameters: [id, stepId],
         requestBody: body(
           obj(

@@ -204,7 +204,10 @@ export const clustersApi: OpenApiFragment = {
         containers: { type: "array", items: { type: "object" } },
         ownerChain: {
           type: "array",
-          items: { type: "object", properties: { kind: { type: "string" }, name: { type: "string" }, missing: { type: "boolean" }, error: { type: "string" } } },
+          items: {
+            type: "object",
+            properties: { kind: { type: "string" }, name: { type: "string" }, missing: { type: "boolean" }, error: { type: "string" } },
+          },
         },
         services: { type: "object" },
         networkPolicies: { type: "object" },

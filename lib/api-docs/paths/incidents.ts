@@ -20,7 +20,10 @@ const schemas = {
       node: { type: ["string", "null"] },
       instance: { type: ["object", "null"], properties: { project: { type: "string" }, zone: { type: "string" }, name: { type: "string" } } },
       network: { type: ["string", "null"] },
-      ownerChain: { type: "array", items: obj({ kind: { type: "string" }, name: { type: "string" }, apiVersion: { type: "string" }, uid: { type: "string" } }) },
+      ownerChain: {
+        type: "array",
+        items: obj({ kind: { type: "string" }, name: { type: "string" }, apiVersion: { type: "string" }, uid: { type: "string" } }),
+      },
       services: { type: "array", items: { type: "string" } },
       networkPolicies: { type: "array", items: { type: "string" } },
       containers: { type: "array", items: { type: "string" } },
@@ -96,13 +99,21 @@ const schemas = {
             title: { type: "string" },
             state: {
               enum: ["not-started", "in-effect", "pending-propagation", "not-contained", "released"],
-              description: "From live reads (each step's read-only verify) and the incident's runs, never from a step having run: not-contained means a step ran but its effect is not there now (or cannot be shown)",
+              description:
+                "From live reads (each step's read-only verify) and the incident's runs, never from a step having run: not-contained means a step ran but its effect is not there now (or cannot be shown)",
             },
             why: { type: "string", description: "One line: what was read that gives this state" },
             evidence: {
               type: "array",
               description: "What proves it: the policy, effective firewalls, the last probe run (never re-probed), runs, artifact ids",
-              items: obj({ kind: { enum: ["policy", "firewall", "probe", "artifact", "snapshot", "run", "node", "service"] }, label: { type: "string" }, href: { type: "string" } }, ["kind", "label"]),
+              items: obj(
+                {
+                  kind: { enum: ["policy", "firewall", "probe", "artifact", "snapshot", "run", "node", "service"] },
+                  label: { type: "string" },
+                  href: { type: "string" },
+                },
+                ["kind", "label"],
+              ),
             },
           },
           ["layer", "title", "state", "why", "evidence"],
@@ -110,9 +121,14 @@ const schemas = {
       },
       timeToContain: obj(
         {
-          openedFrom: { enum: ["incident", "alert"], description: "Where the clock starts; \"alert\" once alerts open incidents" },
+          openedFrom: { enum: ["incident", "alert"], description: 'Where the clock starts; "alert" once alerts open incidents' },
           openedAt: { type: "string", format: "date-time" },
-          containedAt: { type: ["string", "null"], format: "date-time", description: "First time a pod-network or node-network layer was seen in effect; recorded once (timeline kind isolation-verified) and kept after release" },
+          containedAt: {
+            type: ["string", "null"],
+            format: "date-time",
+            description:
+              "First time a pod-network or node-network layer was seen in effect; recorded once (timeline kind isolation-verified) and kept after release",
+          },
           containedBy: { type: ["string", "null"], description: "The layer that was in effect then" },
           seconds: { type: ["integer", "null"] },
         },
@@ -185,7 +201,8 @@ export const incidentsApi: OpenApiFragment = {
       get: {
         tags,
         summary: "The containment board alone: each layer's state read live now, and the time-to-contain clock",
-        description: "Reads only the cluster and Google Cloud (never starts a probe). The first read that finds a pod-network or node-network layer in effect writes one isolation-verified timeline entry, which fixes time-to-contain.",
+        description:
+          "Reads only the cluster and Google Cloud (never starts a probe). The first read that finds a pod-network or node-network layer in effect writes one isolation-verified timeline entry, which fixes time-to-contain.",
         parameters: [id],
         responses: { "200": jsonResponse("The board", ref("ContainmentBoard")), "404": notFound, ...standardErrors },
       },
@@ -194,17 +211,25 @@ export const incidentsApi: OpenApiFragment = {
       get: {
         tags,
         summary: "The incident's hash-chained timeline entries in order",
-        parameters: [id, { name: "afterId", in: "query", schema: { type: "integer", minimum: 0 } }, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 5000 } }],
+        parameters: [
+          id,
+          { name: "afterId", in: "query", schema: { type: "integer", minimum: 0 } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 5000 } },
+        ],
         responses: { "200": jsonResponse("Entries", obj({ items: { type: "array", items: ref("TimelineEntry") } })), "404": notFound, ...standardErrors },
       },
     },
     "/api/v1/incidents/{id}/release": {
       get: {
         tags,
-        summary: "Reversible steps still in force, newest first: undo each in this order to release; byHand: what release cannot undo and a person must finish (an abandoned VM to delete)",
+        summary:
+          "Reversible steps still in force, newest first: undo each in this order to release; byHand: what release cannot undo and a person must finish (an abandoned VM to delete)",
         parameters: [id],
         responses: {
-          "200": jsonResponse("Release items", obj({ items: { type: "array", items: { type: "object" } }, byHand: { type: "array", items: { type: "object" } } })),
+          "200": jsonResponse(
+            "Release items",
+            obj({ items: { type: "array", items: { type: "object" } }, byHand: { type: "array", items: { type: "object" } } }),
+          ),
           "404": notFound,
           ...standardErrors,
         },
@@ -232,7 +257,11 @@ export const incidentsApi: OpenApiFragment = {
               planHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
               confirm: { type: "string", description: "The pod's name, for disruptive and destructive steps" },
               params: { type: "object" },
-              overrideReason: { type: "string", description: "Approver only: run a step whose plan is locked (an eradicate step before evidence was collected, drain-node or firewall-isolate before protect-node); at least 10 characters, recorded on the timeline" },
+              overrideReason: {
+                type: "string",
+                description:
+                  "Approver only: run a step whose plan is locked (an eradicate step before evidence was collected, drain-node or firewall-isolate before protect-node); at least 10 characters, recorded on the timeline",
+              },
             },
             ["planHash"],
           ),

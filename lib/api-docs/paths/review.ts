@@ -50,7 +50,13 @@ const schemas = {
     },
     ["ok", "checked"],
   ),
-  Review: obj({ incidentId: { type: "string" }, reviewedBy: { type: "string" }, reviewedAt: { type: "string", format: "date-time" }, entryId: { type: "integer" }, note: { type: "string" } }),
+  Review: obj({
+    incidentId: { type: "string" },
+    reviewedBy: { type: "string" },
+    reviewedAt: { type: "string", format: "date-time" },
+    entryId: { type: "integer" },
+    note: { type: "string" },
+  }),
   IncidentReport: obj(
     {
       format: { const: "airlock-incident-report/v1" },
@@ -61,14 +67,25 @@ const schemas = {
       targets: ref("IncidentTargets"),
       timeline: { type: "array", items: { type: "object" } },
       approvals: { type: "array", items: { type: "object" } },
-      commands: { type: "array", items: obj({ entryId: { type: "integer" }, stepId: { type: "string" }, operation: { type: "string" }, commands: { type: "array", items: { type: "string" } } }) },
+      commands: {
+        type: "array",
+        items: obj({
+          entryId: { type: "integer" },
+          stepId: { type: "string" },
+          operation: { type: "string" },
+          commands: { type: "array", items: { type: "string" } },
+        }),
+      },
       evidence: obj({ artifacts: { type: "array", items: ref("EvidenceArtifact") }, snapshots: { type: "array", items: ref("EvidenceSnapshot") } }),
       liveState: {
         type: "array",
         description: "Every step executed and not undone, verified live when the report was built",
         items: obj({ stepId: { type: "string" }, title: { type: "string" }, holds: { type: "boolean" }, message: { type: "string" } }),
       },
-      containment: { $ref: "#/components/schemas/ContainmentBoard", description: "The containment board read live at report time, with the recorded time-to-contain" },
+      containment: {
+        $ref: "#/components/schemas/ContainmentBoard",
+        description: "The containment board read live at report time, with the recorded time-to-contain",
+      },
       auditChain: ref("ChainStatus"),
       review: { oneOf: [ref("Review"), { type: "null" }] },
     },
@@ -110,7 +127,12 @@ export const reviewApi: OpenApiFragment = {
       },
     },
     "/api/v1/incidents/{id}/comments": {
-      get: { tags, summary: "Comments on the incident's entries, oldest first", parameters: [id], responses: { "200": jsonResponse("Comments", obj({ items: { type: "array", items: ref("TimelineEntry") } })), "404": notFound, ...standardErrors } },
+      get: {
+        tags,
+        summary: "Comments on the incident's entries, oldest first",
+        parameters: [id],
+        responses: { "200": jsonResponse("Comments", obj({ items: { type: "array", items: ref("TimelineEntry") } })), "404": notFound, ...standardErrors },
+      },
       post: {
         tags,
         summary: "A lead comments on one of the incident's entries (appended as a comment entry)",
@@ -120,13 +142,27 @@ export const reviewApi: OpenApiFragment = {
       },
     },
     "/api/v1/incidents/{id}/review": {
-      get: { tags, summary: "Whether the incident was reviewed, by whom and when", parameters: [id], responses: { "200": jsonResponse("Review status", obj({ reviewed: { type: "boolean" }, review: { oneOf: [ref("Review"), { type: "null" }] } })), "404": notFound, ...standardErrors } },
+      get: {
+        tags,
+        summary: "Whether the incident was reviewed, by whom and when",
+        parameters: [id],
+        responses: {
+          "200": jsonResponse("Review status", obj({ reviewed: { type: "boolean" }, review: { oneOf: [ref("Review"), { type: "null" }] } })),
+          "404": notFound,
+          ...standardErrors,
+        },
+      },
       post: {
         tags,
         summary: "A lead marks the incident reviewed (an incident-reviewed entry and the flag); once only",
         parameters: [id],
         requestBody: body(obj({ note: { type: "string", maxLength: 2000 } })),
-        responses: { "201": jsonResponse("Reviewed", obj({ reviewed: { const: true }, review: ref("Review") })), "404": notFound, "409": err("Already reviewed"), ...standardErrors },
+        responses: {
+          "201": jsonResponse("Reviewed", obj({ reviewed: { const: true }, review: ref("Review") })),
+          "404": notFound,
+          "409": err("Already reviewed"),
+          ...standardErrors,
+        },
       },
     },
     "/api/v1/incidents/{id}/evidence": {
@@ -134,7 +170,14 @@ export const reviewApi: OpenApiFragment = {
         tags,
         summary: "Stored artifacts with SHA-256, size, source request and time; disk snapshots with their source disk",
         parameters: [id],
-        responses: { "200": jsonResponse("Evidence", obj({ artifacts: { type: "array", items: ref("EvidenceArtifact") }, snapshots: { type: "array", items: ref("EvidenceSnapshot") } })), "404": notFound, ...standardErrors },
+        responses: {
+          "200": jsonResponse(
+            "Evidence",
+            obj({ artifacts: { type: "array", items: ref("EvidenceArtifact") }, snapshots: { type: "array", items: ref("EvidenceSnapshot") } }),
+          ),
+          "404": notFound,
+          ...standardErrors,
+        },
       },
     },
     "/api/v1/incidents/{id}/evidence/{artifactId}": {
@@ -143,7 +186,11 @@ export const reviewApi: OpenApiFragment = {
         summary: "Download one artifact as collected; X-Content-SHA256 carries its hash (re-checked before sending)",
         parameters: [id, artifactId],
         responses: {
-          "200": { description: "The artifact's bytes", headers: { "X-Content-SHA256": { schema: { type: "string" } } }, content: { "application/octet-stream": {} } },
+          "200": {
+            description: "The artifact's bytes",
+            headers: { "X-Content-SHA256": { schema: { type: "string" } } },
+            content: { "application/octet-stream": {} },
+          },
           "404": notFound,
           "409": err("The stored body no longer matches its hash"),
           "410": err("The stored body is missing"),
@@ -157,7 +204,10 @@ export const reviewApi: OpenApiFragment = {
         summary: "Incident report: summary, targets, timeline with approvals, commands in order, evidence, live state, audit-chain status",
         parameters: [id, q("format", { enum: ["md", "json"], default: "json" })],
         responses: {
-          "200": { description: "The report", content: { "application/json": { schema: ref("IncidentReport") }, "text/markdown": { schema: { type: "string" } } } },
+          "200": {
+            description: "The report",
+            content: { "application/json": { schema: ref("IncidentReport") }, "text/markdown": { schema: { type: "string" } } },
+          },
           "400": bad,
           "404": notFound,
           ...standardErrors,

@@ -22,7 +22,9 @@ describe("abandon-node-vm", () => {
     const g = plan.data as { project: string; zone: string; group: string; instance: string };
     expect(g.group).toMatch(/^gke-payments-default-pool-.*-grp$/);
     expect(plan.warnings.find((w) => w.code === "irreversible")?.message).toMatch(/delete it by hand \(gcloud compute instances delete/);
-    expect(plan.commands[0]).toBe(`gcloud compute instance-groups managed abandon-instances ${g.group} --instances ${vm.name} --zone ${vm.zone} --project ${vm.project}`);
+    expect(plan.commands[0]).toBe(
+      `gcloud compute instance-groups managed abandon-instances ${g.group} --instances ${vm.name} --zone ${vm.zone} --project ${vm.project}`,
+    );
     expect(await membersOf(g)).toContain(vm.name);
     expect((await h.verify(abandonNodeVm)).holds).toBe(false);
 

@@ -33,7 +33,20 @@ async function isMember(g: Group): Promise<boolean> {
 }
 
 function command(g: Group): string {
-  return sh("gcloud", "compute", "instance-groups", "managed", "abandon-instances", g.group, "--instances", g.instance, "--zone", g.zone, "--project", g.project);
+  return sh(
+    "gcloud",
+    "compute",
+    "instance-groups",
+    "managed",
+    "abandon-instances",
+    g.group,
+    "--instances",
+    g.instance,
+    "--zone",
+    g.zone,
+    "--project",
+    g.project,
+  );
 }
 
 export function deleteByHand(g: Pick<Group, "project" | "zone" | "instance">): string {
@@ -89,7 +102,16 @@ export const abandonNodeVm = defineStep<Data, RunRecord>()({
     ];
     if (!member) return { changes: [], commands: [command(g)], warnings, noop: true, data: g };
     return {
-      changes: [{ target: `Instance group ${g.zone}/${g.group}`, action: "delete", field: "members", before: g.instance, after: null, note: "abandoned: the VM keeps running, unmanaged" }],
+      changes: [
+        {
+          target: `Instance group ${g.zone}/${g.group}`,
+          action: "delete",
+          field: "members",
+          before: g.instance,
+          after: null,
+          note: "abandoned: the VM keeps running, unmanaged",
+        },
+      ],
       commands: [command(g)],
       warnings,
       data: g,

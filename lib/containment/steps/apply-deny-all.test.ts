@@ -21,7 +21,7 @@ async function allowed(src: string, dst: string, port: number): Promise<boolean>
 }
 
 describe("apply-deny-all", () => {
-  it("creates the policy with the string \"true\", counts down, repeats as a no-op, and deletes on undo", async () => {
+  it('creates the policy with the string "true", counts down, repeats as a no-op, and deletes on undo', async () => {
     const h = new Harness(await openIncident());
     await h.execute(labelQuarantine);
     const plan = await h.plan(applyDenyAll);
@@ -71,7 +71,7 @@ describe("apply-deny-all", () => {
     expect(everything).not.toMatch(/--enable-network-policy|update .*network-policy|enable it/i);
   });
 
-  it("ends with the same policy spec as the playbook's apply, corrected to the string \"true\"", async () => {
+  it('ends with the same policy spec as the playbook\'s apply, corrected to the string "true"', async () => {
     const h = new Harness(await openIncident());
     const plan = await h.plan(applyDenyAll);
     await h.execute(applyDenyAll);

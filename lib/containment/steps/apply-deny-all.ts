@@ -30,14 +30,19 @@ async function warningsFor(ctx: StepContext): Promise<Warning[]> {
     warnings.push({
       level: "danger",
       code: "no-enforcement",
-      message: facts?.networkPolicy.determined === false || !facts
-        ? `Airlock cannot tell whether this cluster enforces NetworkPolicy (${facts?.networkPolicy.reason ?? "cluster facts unavailable"}). If it does not, the policy has no effect. Do not enable network policy now: it recreates every node and destroys evidence; use node isolation instead.`
-        : NO_ENFORCEMENT_MESSAGE,
+      message:
+        facts?.networkPolicy.determined === false || !facts
+          ? `Airlock cannot tell whether this cluster enforces NetworkPolicy (${facts?.networkPolicy.reason ?? "cluster facts unavailable"}). If it does not, the policy has no effect. Do not enable network policy now: it recreates every node and destroys evidence; use node isolation instead.`
+          : NO_ENFORCEMENT_MESSAGE,
     });
   }
   const pod = await readIncidentPod(ctx);
   if (pod && !isQuarantined(pod.metadata?.labels)) {
-    warnings.push({ level: "caution", code: "not-labelled", message: `The pod does not carry ${QUARANTINE_KEY}=true yet, so the policy selects nothing until label-quarantine runs.` });
+    warnings.push({
+      level: "caution",
+      code: "not-labelled",
+      message: `The pod does not carry ${QUARANTINE_KEY}=true yet, so the policy selects nothing until label-quarantine runs.`,
+    });
   }
   if (pod) {
     const others = allowPoliciesSelecting(await listPolicies(ctx), pod.metadata?.labels ?? {});
@@ -132,12 +137,18 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
     const effectiveAt = () => new Date(Date.now() + config().netpolPropagationSeconds * 1000).toISOString();
     const existing = await readDenyAll(ctx);
     if (existing) {
-      if (!isOurDenyAll(existing)) throw kubeFailure(`Creating ${DENY_ALL_NAME}`, { code: 409, body: { message: `${DENY_ALL_NAME} exists with a different spec.` } });
+      if (!isOurDenyAll(existing))
+        throw kubeFailure(`Creating ${DENY_ALL_NAME}`, { code: 409, body: { message: `${DENY_ALL_NAME} exists with a different spec.` } });
       const prior = ctx.priorRecord();
       return {
         outcome: "noop",
         message: `NetworkPolicy ${DENY_ALL_NAME} already exists in ${t.namespace} and denies all traffic of quarantined pods.`,
-        record: prior ?? { name: DENY_ALL_NAME, namespace: t.namespace, createdByAirlock: existing.metadata?.labels?.["app.kubernetes.io/managed-by"] === "airlock", effectiveAt: effectiveAt() },
+        record: prior ?? {
+          name: DENY_ALL_NAME,
+          namespace: t.namespace,
+          createdByAirlock: existing.metadata?.labels?.["app.kubernetes.io/managed-by"] === "airlock",
+          effectiveAt: effectiveAt(),
+        },
       };
     }
     try {
@@ -146,7 +157,11 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
       // Created concurrently (another incident in the namespace): fine if it is the same policy.
       const raced = statusOf(err) === 409 ? await readDenyAll(ctx) : null;
       if (raced && isOurDenyAll(raced)) {
-        return { outcome: "noop", message: `NetworkPolicy ${DENY_ALL_NAME} already exists in ${t.namespace}.`, record: { name: DENY_ALL_NAME, namespace: t.namespace, createdByAirlock: false, effectiveAt: effectiveAt() } };
+        return {
+          outcome: "noop",
+          message: `NetworkPolicy ${DENY_ALL_NAME} already exists in ${t.namespace}.`,
+          record: { name: DENY_ALL_NAME, namespace: t.namespace, createdByAirlock: false, effectiveAt: effectiveAt() },
+        };
       }
       throw kubeFailure(`Creating ${DENY_ALL_NAME}`, err);
     }
@@ -154,7 +169,14 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
     return {
       outcome: "success",
       message: `NetworkPolicy ${DENY_ALL_NAME} created in ${t.namespace}; expect it in effect around ${at} (${config().netpolPropagationSeconds} s propagation window).`,
-      record: { name: DENY_ALL_NAME, namespace: t.namespace, createdByAirlock: true, createdAt: new Date().toISOString(), effectiveAt: at, propagationSeconds: config().netpolPropagationSeconds },
+      record: {
+        name: DENY_ALL_NAME,
+        namespace: t.namespace,
+        createdByAirlock: true,
+        createdAt: new Date().toISOString(),
+        effectiveAt: at,
+        propagationSeconds: config().netpolPropagationSeconds,
+      },
     };
   },
 
@@ -187,6 +209,9 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
       if (isNotFound(err)) return { outcome: "noop", message: `${DENY_ALL_NAME} is already gone.` };
       throw kubeFailure(`Deleting ${DENY_ALL_NAME}`, err);
     }
-    return { outcome: "success", message: `NetworkPolicy ${DENY_ALL_NAME} deleted from ${t.namespace} (${kubectl(t, t.namespace, "delete", "networkpolicy", DENY_ALL_NAME)}).` };
+    return {
+      outcome: "success",
+      message: `NetworkPolicy ${DENY_ALL_NAME} deleted from ${t.namespace} (${kubectl(t, t.namespace, "delete", "networkpolicy", DENY_ALL_NAME)}).`,
+    };
   },
 });

@@ -17,7 +17,6 @@ const TOTAL_LIMIT_BYTES = 8 * 1024 * 1024;
 
 const params = z.object({ recollect: z.boolean().default(false) });
 
-
 function ownerPath(ns: string, kind: string, name: string): string | null {
   const apps = `/apis/apps/v1/namespaces/${ns}`;
   switch (kind) {

@@ -33,7 +33,12 @@ export const cordonNode = defineStep<Data, RunRecord>()({
   summary: "Marks the compromised pod's node unschedulable so no other pods are placed next to it.",
   record,
   ui: { undoEffect: "Uncordons the node (spec.unschedulable back to false): new pods may be scheduled on it again." },
-  needs: { kube: [{ verb: "patch", resource: "nodes" }, { verb: "get", resource: "nodes" }] },
+  needs: {
+    kube: [
+      { verb: "patch", resource: "nodes" },
+      { verb: "get", resource: "nodes" },
+    ],
+  },
 
   async plan(ctx) {
     const t = ctx.incident.targets;
@@ -85,7 +90,11 @@ export const cordonNode = defineStep<Data, RunRecord>()({
     } catch (err) {
       throw kubeFailure(`Cordoning ${name}`, err);
     }
-    return { outcome: "success", message: `Node ${name} cordoned: no new pods will be scheduled on it.`, record: { node: name, cordonedByAirlock: true, priorUnschedulable: false } };
+    return {
+      outcome: "success",
+      message: `Node ${name} cordoned: no new pods will be scheduled on it.`,
+      record: { node: name, cordonedByAirlock: true, priorUnschedulable: false },
+    };
   },
 
   async verify(ctx) {

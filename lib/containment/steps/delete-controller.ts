@@ -68,11 +68,19 @@ export const deleteControllerStep = defineStep<Data, RunRecord>()({
     }
     const warnings: Warning[] = [
       EVIDENCE_LOSS,
-      { level: "danger", code: "outage", message: `${owner.kind} ${owner.name} and every pod it manages are deleted; the workload is gone until someone redeploys it.` },
+      {
+        level: "danger",
+        code: "outage",
+        message: `${owner.kind} ${owner.name} and every pod it manages are deleted; the workload is gone until someone redeploys it.`,
+      },
     ];
     const pod = await readIncidentPod(ctx);
     if (pod && !(pod.metadata?.ownerReferences ?? []).some((r) => r.controller)) {
-      warnings.push({ level: "caution", code: "orphaned", message: "The compromised pod was detached (orphan-pod): deleting the controller does not delete it; use delete-pod." });
+      warnings.push({
+        level: "caution",
+        code: "orphaned",
+        message: "The compromised pod was detached (orphan-pod): deleting the controller does not delete it; use delete-pod.",
+      });
     }
     const dry = await dryRun(`deleting ${owner.kind} ${owner.name}`, () => deleteController(ctx, owner.kind, owner.name, true));
     return {
@@ -108,6 +116,9 @@ export const deleteControllerStep = defineStep<Data, RunRecord>()({
     if (!owner) return { holds: false, message: noController(KINDS) };
     const obj = await readOwner(ctx, owner.kind, owner.name);
     if (!obj || obj.metadata?.uid !== owner.uid) return { holds: true, message: `${owner.kind} ${owner.name} is gone.` };
-    return { holds: false, message: obj.metadata?.deletionTimestamp ? `${owner.kind} ${owner.name} is being deleted.` : `${owner.kind} ${owner.name} still exists.` };
+    return {
+      holds: false,
+      message: obj.metadata?.deletionTimestamp ? `${owner.kind} ${owner.name} is being deleted.` : `${owner.kind} ${owner.name} still exists.`,
+    };
   },
 });

@@ -21,7 +21,12 @@ export const deletePod = defineStep<Data, RunRecord>()({
   role: "analyst",
   summary: "Deletes the compromised pod. Its controller, if it still owns it, starts a new pod in its place.",
   record,
-  needs: { kube: [{ verb: "delete", resource: "pods" }, { verb: "get", resource: "pods" }] },
+  needs: {
+    kube: [
+      { verb: "delete", resource: "pods" },
+      { verb: "get", resource: "pods" },
+    ],
+  },
 
   async plan(ctx) {
     const t = ctx.incident.targets;
@@ -31,7 +36,11 @@ export const deletePod = defineStep<Data, RunRecord>()({
     const warnings: Warning[] = [EVIDENCE_LOSS];
     const owner = pod.metadata?.ownerReferences?.find((r) => r.controller);
     if (owner) {
-      warnings.push({ level: "caution", code: "recreated", message: `${owner.kind} ${owner.name} still owns the pod and will start a new one; scale it to zero or delete it to stop that.` });
+      warnings.push({
+        level: "caution",
+        code: "recreated",
+        message: `${owner.kind} ${owner.name} still owns the pod and will start a new one; scale it to zero or delete it to stop that.`,
+      });
     }
     const dry = await dryRun(`deleting ${t.pod}`, () => apis(ctx).core.deleteNamespacedPod({ name: t.pod, namespace: t.namespace, dryRun: "All" }));
     return {
@@ -64,7 +73,10 @@ export const deletePod = defineStep<Data, RunRecord>()({
     // A delete answers once the pod is marked for deletion; its grace period then runs. That is
     // the delete having worked, not failing.
     return pod.metadata?.deletionTimestamp
-      ? { holds: true, message: `Pod ${t.pod} is terminating (deletion requested at ${new Date(pod.metadata.deletionTimestamp).toISOString()}); it stops within its grace period.` }
+      ? {
+          holds: true,
+          message: `Pod ${t.pod} is terminating (deletion requested at ${new Date(pod.metadata.deletionTimestamp).toISOString()}); it stops within its grace period.`,
+        }
       : { holds: false, message: `Pod ${t.pod} still exists.` };
   },
 });

@@ -50,7 +50,11 @@ async function relevantServices(ctx: StepContext, labels: Labels, removed: Label
   const original = { ...labels, ...(removed ?? {}) };
   return list.items
     .filter((s) => !isDefaultKubernetes(t.namespace, s.metadata?.name))
-    .map((s) => ({ svc: s, selectsNow: serviceSelectorMatches(s.spec?.selector, labels), selectedBefore: serviceSelectorMatches(s.spec?.selector, original) || t.services.includes(s.metadata!.name!) }))
+    .map((s) => ({
+      svc: s,
+      selectsNow: serviceSelectorMatches(s.spec?.selector, labels),
+      selectedBefore: serviceSelectorMatches(s.spec?.selector, original) || t.services.includes(s.metadata!.name!),
+    }))
     .filter((x) => x.selectsNow || x.selectedBefore);
 }
 
@@ -140,7 +144,11 @@ export const detachServices = defineStep<Data, RunRecord>()({
         toDelete.push(name);
         dry.push(dryRun(`deleting ${name}`, () => apis(ctx).core.deleteNamespacedService({ name, namespace: t.namespace, dryRun: "All" })));
         if (svc.spec?.type === "LoadBalancer") {
-          warnings.push({ level: "danger", code: "external-ip", message: `Deleting ${name} releases its load balancer's external IP; recreating it on release most likely gets a different one.` });
+          warnings.push({
+            level: "danger",
+            code: "external-ip",
+            message: `Deleting ${name} releases its load balancer's external IP; recreating it on release most likely gets a different one.`,
+          });
         }
       } else if (selectsNow) {
         blockedBy.push(
@@ -148,7 +156,14 @@ export const detachServices = defineStep<Data, RunRecord>()({
         );
         changes.push({ target: `Service ${t.namespace}/${name}`, action: "read", note: `${why} Selects the pod.` });
       } else {
-        changes.push({ target: `Service ${t.namespace}/${name}`, action: "read", field: "spec.selector", before: svc.spec?.selector, after: svc.spec?.selector, note: "no longer selects the pod (its binding labels were removed); nothing to patch." });
+        changes.push({
+          target: `Service ${t.namespace}/${name}`,
+          action: "read",
+          field: "spec.selector",
+          before: svc.spec?.selector,
+          after: svc.spec?.selector,
+          note: "no longer selects the pod (its binding labels were removed); nothing to patch.",
+        });
       }
     }
     if (found.length === 0) {
@@ -218,7 +233,10 @@ export const detachServices = defineStep<Data, RunRecord>()({
       }
     }
     return recreated.length
-      ? { outcome: "success", message: `Recreated Service${recreated.length > 1 ? "s" : ""} ${recreated.join(", ")} (new cluster IP; a LoadBalancer gets a new external IP unless it was reserved).` }
+      ? {
+          outcome: "success",
+          message: `Recreated Service${recreated.length > 1 ? "s" : ""} ${recreated.join(", ")} (new cluster IP; a LoadBalancer gets a new external IP unless it was reserved).`,
+        }
       : { outcome: "noop", message: "No Service to recreate." };
   },
 });

@@ -29,7 +29,9 @@ describe("drain-node", () => {
     const params = { force: true, timeoutSeconds: 120 };
     const plan = await h.plan(drainNode, params);
     expect(plan.blocked).toBeUndefined();
-    expect(plan.commands[0]).toBe(`kubectl --context ${PAYMENTS} drain ${t.node} '--pod-selector=!quarantine' --ignore-daemonsets --delete-emptydir-data --force`);
+    expect(plan.commands[0]).toBe(
+      `kubectl --context ${PAYMENTS} drain ${t.node} '--pod-selector=!quarantine' --ignore-daemonsets --delete-emptydir-data --force`,
+    );
     const mine = plan.changes.find((c) => c.target === `Pod shop/${t.pod}`);
     expect(mine?.action).toBe("read");
     expect(mine?.note).toMatch(/never evicted/);
@@ -44,7 +46,9 @@ describe("drain-node", () => {
     const gone = new Set(h.progress.filter((p) => p.detail?.state === "gone").map((p) => p.detail?.pod));
     expect(gone).toEqual(new Set(moved.map((p) => p.detail?.pod)));
     const phase = h.progress.find((p) => p.detail?.phase === "terminating");
-    expect(phase?.message).toMatch(/waiting for \d+ evicted pod\(s\) to finish terminating within their grace periods: done by about \d\d:\d\d:\d\d UTC \(about \d+ s\)/);
+    expect(phase?.message).toMatch(
+      /waiting for \d+ evicted pod\(s\) to finish terminating within their grace periods: done by about \d\d:\d\d:\d\d UTC \(about \d+ s\)/,
+    );
 
     const left = await podsOn(t.node!);
     expect(left.find((p) => p.metadata?.uid === t.podUid)?.metadata?.deletionTimestamp).toBeUndefined();

@@ -31,7 +31,16 @@ function fatesOf(ctx: StepContext, pods: V1Pod[], force: boolean): PodFate[] {
 
 function drainCommand(ctx: StepContext<Params>): string {
   const t = ctx.incident.targets;
-  const args = ["kubectl", "--context", t.cluster, "drain", t.node ?? "<node>", `--pod-selector=!${QUARANTINE_KEY}`, "--ignore-daemonsets", "--delete-emptydir-data"];
+  const args = [
+    "kubectl",
+    "--context",
+    t.cluster,
+    "drain",
+    t.node ?? "<node>",
+    `--pod-selector=!${QUARANTINE_KEY}`,
+    "--ignore-daemonsets",
+    "--delete-emptydir-data",
+  ];
   if (ctx.params.force) args.push("--force");
   return sh(...args);
 }
@@ -92,7 +101,14 @@ export const drainNode = defineStep<Data, RunRecord>()({
   params,
   record,
   ui: {
-    form: [{ kind: "checkbox", name: "force", label: "Force: delete pods without a controller", help: "Like `kubectl drain --force`: bare pods are deleted for good, not rescheduled." }],
+    form: [
+      {
+        kind: "checkbox",
+        name: "force",
+        label: "Force: delete pods without a controller",
+        help: "Like `kubectl drain --force`: bare pods are deleted for good, not rescheduled.",
+      },
+    ],
     panel: { kind: "drain-progress" },
   },
   needs: {
@@ -163,7 +179,11 @@ export const drainNode = defineStep<Data, RunRecord>()({
       ),
     );
     if (dry && !dry.ok) {
-      warnings.push({ level: "caution", code: "pdb-wait", message: "Some evictions would be refused right now (e.g. a PodDisruptionBudget); the drain retries them until its time limit." });
+      warnings.push({
+        level: "caution",
+        code: "pdb-wait",
+        message: "Some evictions would be refused right now (e.g. a PodDisruptionBudget); the drain retries them until its time limit.",
+      });
     }
     return {
       changes,
@@ -202,7 +222,11 @@ export const drainNode = defineStep<Data, RunRecord>()({
           moved.push({ pod: key, how: f.fate === "delete" ? "deleted" : "evicted" });
           waiting.delete(key);
           const reason = `terminating: its grace period lets it run up to ${f.graceSeconds} s more (until about ${clock(Date.now() + f.graceSeconds * 1000)})`;
-          await ctx.progress(`${f.fate === "delete" ? "Deleted" : "Evicted"} ${key}; ${reason}`, { pod: key, state: f.fate === "delete" ? "deleted" : "evicted", reason });
+          await ctx.progress(`${f.fate === "delete" ? "Deleted" : "Evicted"} ${key}; ${reason}`, {
+            pod: key,
+            state: f.fate === "delete" ? "deleted" : "evicted",
+            reason,
+          });
         } else {
           next.push(f);
           // The retry and its limit are part of the reason: "waiting" alone reads like a hang.

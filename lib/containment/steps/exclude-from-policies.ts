@@ -27,7 +27,17 @@ function excludePatch(p: V1NetworkPolicy, incidentId: string) {
 function patchCommand(ctx: StepContext, p: V1NetworkPolicy): string {
   const t = ctx.incident.targets;
   const exprs = [...(p.spec?.podSelector?.matchExpressions ?? []), EXCLUDE_QUARANTINED];
-  return kubectl(t, t.namespace, "patch", "networkpolicy", p.metadata!.name!, "--type", "merge", "-p", JSON.stringify({ spec: { podSelector: { matchExpressions: exprs } } }));
+  return kubectl(
+    t,
+    t.namespace,
+    "patch",
+    "networkpolicy",
+    p.metadata!.name!,
+    "--type",
+    "merge",
+    "-p",
+    JSON.stringify({ spec: { podSelector: { matchExpressions: exprs } } }),
+  );
 }
 
 async function targets(ctx: StepContext) {
@@ -47,7 +57,8 @@ export const excludeFromPolicies = defineStep<Data, RunRecord>()({
   title: "Exclude the pod from existing allow policies",
   risk: "reversible",
   role: "analyst",
-  summary: "Adds quarantine NotIn [\"true\"] to the podSelector of every NetworkPolicy that selects the pod, so the deny-all is the only policy left selecting it.",
+  summary:
+    'Adds quarantine NotIn ["true"] to the podSelector of every NetworkPolicy that selects the pod, so the deny-all is the only policy left selecting it.',
   record,
   ui: { undoEffect: "Restores the original podSelector of the allow policies that were patched." },
   needs: {

@@ -13,7 +13,9 @@ const SSH = "203.0.113.7";
 async function rules(project: string) {
   const out: Record<string, unknown> = {};
   for (const name of QUARANTINE_RULES) {
-    const [r] = await computeClients().firewalls.get({ project, firewall: name }).catch(() => [null]);
+    const [r] = await computeClients()
+      .firewalls.get({ project, firewall: name })
+      .catch(() => [null]);
     out[name] = r && {
       direction: r.direction,
       priority: r.priority,
@@ -95,9 +97,18 @@ describe("firewall-isolate", () => {
     const ours = await rules(ref.project);
     await resetSim(sim());
     const common = "--network default --target-tags quarantine";
-    await shell(sim(), `gcloud compute firewall-rules create quarantine-egress-deny ${common} --action deny --direction egress --rules tcp --destination-ranges 0.0.0.0/0 --priority 0`);
-    await shell(sim(), `gcloud compute firewall-rules create quarantine-ingress-deny ${common} --action deny --direction ingress --rules tcp --source-ranges 0.0.0.0/0 --priority 1`);
-    await shell(sim(), `gcloud compute firewall-rules create quarantine-ingress-allow ${common} --action allow --direction ingress --rules tcp:22 --source-ranges ${SSH} --priority 0`);
+    await shell(
+      sim(),
+      `gcloud compute firewall-rules create quarantine-egress-deny ${common} --action deny --direction egress --rules tcp --destination-ranges 0.0.0.0/0 --priority 0`,
+    );
+    await shell(
+      sim(),
+      `gcloud compute firewall-rules create quarantine-ingress-deny ${common} --action deny --direction ingress --rules tcp --source-ranges 0.0.0.0/0 --priority 1`,
+    );
+    await shell(
+      sim(),
+      `gcloud compute firewall-rules create quarantine-ingress-allow ${common} --action allow --direction ingress --rules tcp:22 --source-ranges ${SSH} --priority 0`,
+    );
     expect(await rules(ref.project)).toEqual(ours);
   });
 });

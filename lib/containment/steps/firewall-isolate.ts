@@ -31,7 +31,9 @@ const record = z.object({
   project: z.string(),
   network: z.string(),
   created: z.array(z.string()),
-  effectiveFirewalls: z.array(z.object({ name: z.string(), direction: z.string(), priority: z.number(), action: z.string(), rules: z.string(), ranges: z.string() })).nullable(),
+  effectiveFirewalls: z
+    .array(z.object({ name: z.string(), direction: z.string(), priority: z.number(), action: z.string(), rules: z.string(), ranges: z.string() }))
+    .nullable(),
 });
 type RunRecord = z.output<typeof record>;
 
@@ -152,7 +154,11 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     const repair = autoRepairWarning(await clusterFacts(ctx), "node-isolation", ctx);
     if (repair) warnings.push(repair);
     if (ctx.params.protocol === "tcp") {
-      warnings.push({ level: "caution", code: "tcp-only", message: "TCP only (the playbook's variant): UDP (e.g. DNS tunnelling) and ICMP still pass. The default, all protocols, blocks them too." });
+      warnings.push({
+        level: "caution",
+        code: "tcp-only",
+        message: "TCP only (the playbook's variant): UDP (e.g. DNS tunnelling) and ICMP still pass. The default, all protocols, blocks them too.",
+      });
     }
     const changes: Change[] = [];
     const conflicts: string[] = [];
@@ -170,13 +176,29 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     }
     const vm = await gcpReadOrNull(async () => (await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }))[0]);
     if (vm && !(vm.tags?.items ?? []).includes(QUARANTINE_TAG)) {
-      warnings.push({ level: "caution", code: "untagged", message: `VM ${ref.name} does not carry the ${QUARANTINE_TAG} tag yet: the rules take effect on it once tag-node runs.` });
+      warnings.push({
+        level: "caution",
+        code: "untagged",
+        message: `VM ${ref.name} does not carry the ${QUARANTINE_TAG} tag yet: the rules take effect on it once tag-node runs.`,
+      });
     }
     if (conflicts.length) {
-      return { changes, commands, warnings, blocked: `${conflicts.join(". ")}. Airlock will not overwrite a rule it did not create; inspect or delete it first.` };
+      return {
+        changes,
+        commands,
+        warnings,
+        blocked: `${conflicts.join(". ")}. Airlock will not overwrite a rule it did not create; inspect or delete it first.`,
+      };
     }
     const lock = toCreate.length ? await unprotectedNodeLock(ctx, "once its egress is denied and it goes NotReady") : undefined;
-    return { changes, commands, warnings, noop: toCreate.length === 0 ? true : undefined, lock, data: { project: ref.project, network, create: toCreate, rules } };
+    return {
+      changes,
+      commands,
+      warnings,
+      noop: toCreate.length === 0 ? true : undefined,
+      lock,
+      data: { project: ref.project, network, create: toCreate, rules },
+    };
   },
 
   async execute(ctx, plan) {
@@ -235,7 +257,9 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     const eff = effective
       ? `Effective on ${ref.name}: ${applied.length ? applied.join(", ") : "no quarantine rule (is the VM tagged?)"}.`
       : "The VM's effective firewall could not be read.";
-    return problems.length ? { holds: false, message: `${problems.join(". ")}. ${eff}` } : { holds: applied.length === 3 || !effective, message: `The quarantine rules exist. ${eff}` };
+    return problems.length
+      ? { holds: false, message: `${problems.join(". ")}. ${eff}` }
+      : { holds: applied.length === 3 || !effective, message: `The quarantine rules exist. ${eff}` };
   },
 
   async undo(ctx, record) {

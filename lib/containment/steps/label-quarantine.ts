@@ -28,7 +28,12 @@ export const labelQuarantine = defineStep<Data, RunRecord>()({
   summary: "Adds the label quarantine=true to the compromised pod; the drain, the deny-all policy and the policy exclusions select it by this label.",
   record,
   ui: { undoEffect: "Removes the quarantine=true label from the pod." },
-  needs: { kube: [{ verb: "patch", resource: "pods" }, { verb: "get", resource: "pods" }] },
+  needs: {
+    kube: [
+      { verb: "patch", resource: "pods" },
+      { verb: "get", resource: "pods" },
+    ],
+  },
 
   async plan(ctx) {
     const t = ctx.incident.targets;
@@ -44,11 +49,19 @@ export const labelQuarantine = defineStep<Data, RunRecord>()({
       ),
     );
     return {
-      changes: [{ target: `Pod ${t.namespace}/${t.pod}`, action: "patch", field: `metadata.labels.${QUARANTINE_KEY}`, before: before ?? null, after: QUARANTINE_VALUE }],
+      changes: [
+        { target: `Pod ${t.namespace}/${t.pod}`, action: "patch", field: `metadata.labels.${QUARANTINE_KEY}`, before: before ?? null, after: QUARANTINE_VALUE },
+      ],
       commands: before !== undefined ? [kubectl(t, t.namespace, "label", "--overwrite", "pods", t.pod, `${QUARANTINE_KEY}=${QUARANTINE_VALUE}`)] : commands,
       warnings:
         before !== undefined
-          ? [{ level: "caution", code: "overwrite", message: `The pod already has ${QUARANTINE_KEY}=${before}; it will be overwritten with "${QUARANTINE_VALUE}" and restored on release.` }]
+          ? [
+              {
+                level: "caution",
+                code: "overwrite",
+                message: `The pod already has ${QUARANTINE_KEY}=${before}; it will be overwritten with "${QUARANTINE_VALUE}" and restored on release.`,
+              },
+            ]
           : [],
       dryRun: dry,
       data: { prior: before ?? null },
@@ -71,7 +84,11 @@ export const labelQuarantine = defineStep<Data, RunRecord>()({
     } catch (err) {
       throw kubeFailure(`Labelling ${t.pod}`, err);
     }
-    return { outcome: "success", message: `Pod ${t.pod} labelled ${QUARANTINE_KEY}=${QUARANTINE_VALUE}.`, record: { prior: plan.data.prior ?? null, labelledByAirlock: true } };
+    return {
+      outcome: "success",
+      message: `Pod ${t.pod} labelled ${QUARANTINE_KEY}=${QUARANTINE_VALUE}.`,
+      record: { prior: plan.data.prior ?? null, labelledByAirlock: true },
+    };
   },
 
   async verify(ctx) {
@@ -91,7 +108,8 @@ export const labelQuarantine = defineStep<Data, RunRecord>()({
     const pod = await readIncidentPod(ctx);
     if (!pod) return { outcome: "noop", message: podGone(ctx) };
     const prior = typeof record?.prior === "string" ? record.prior : null;
-    if ((pod.metadata?.labels?.[QUARANTINE_KEY] ?? null) === prior) return { outcome: "noop", message: `The pod's ${QUARANTINE_KEY} label is already as it was.` };
+    if ((pod.metadata?.labels?.[QUARANTINE_KEY] ?? null) === prior)
+      return { outcome: "noop", message: `The pod's ${QUARANTINE_KEY} label is already as it was.` };
     try {
       await withRetry(() =>
         apis(ctx).core.patchNamespacedPod({ name: t.pod, namespace: t.namespace, body: setLabel(prior) }, patchOptions(PatchStrategy.MergePatch)),

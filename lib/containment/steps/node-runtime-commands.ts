@@ -18,9 +18,7 @@ export function runtimeOf(version: string | undefined): Runtime {
 }
 
 function containerIds(pod: V1Pod): { name: string; id: string }[] {
-  return (pod.status?.containerStatuses ?? [])
-    .filter((c) => c.containerID)
-    .map((c) => ({ name: c.name, id: c.containerID!.replace(/^[a-z]+:\/\//, "") }));
+  return (pod.status?.containerStatuses ?? []).filter((c) => c.containerID).map((c) => ({ name: c.name, id: c.containerID!.replace(/^[a-z]+:\/\//, "") }));
 }
 
 export function runtimeCommands(runtime: Runtime, ids: { name: string; id: string }[]): string[] {
@@ -53,7 +51,9 @@ async function facts(ctx: StepContext) {
   const node = t.node ? await readOrNull(() => apis(ctx).core.readNode({ name: t.node! })) : null;
   const version = node?.status?.nodeInfo?.containerRuntimeVersion;
   const runtime = runtimeOf(version);
-  const ssh = t.instance ? gcloud(["compute", "ssh", t.instance.name], [["--zone", t.instance.zone]], t.instance.project) : `# ssh to node ${t.node ?? "(unknown)"}`;
+  const ssh = t.instance
+    ? gcloud(["compute", "ssh", t.instance.name], [["--zone", t.instance.zone]], t.instance.project)
+    : `# ssh to node ${t.node ?? "(unknown)"}`;
   return { runtime, version, ids: containerIds(pod), commands: [ssh, ...runtimeCommands(runtime, containerIds(pod))] };
 }
 
@@ -68,20 +68,39 @@ export const nodeRuntimeCommands = defineStep<Data, RunRecord>()({
   title: "Node runtime commands (run over SSH)",
   risk: "read-only",
   role: "analyst",
-  summary: "Shows the crictl (containerd) or docker commands, with this pod's container IDs, to stop its containers from the node over SSH. Airlock runs nothing.",
+  summary:
+    "Shows the crictl (containerd) or docker commands, with this pod's container IDs, to stop its containers from the node over SSH. Airlock runs nothing.",
   record,
-  needs: { kube: [{ verb: "get", resource: "pods" }, { verb: "get", resource: "nodes" }] },
+  needs: {
+    kube: [
+      { verb: "get", resource: "pods" },
+      { verb: "get", resource: "nodes" },
+    ],
+  },
 
   async plan(ctx) {
     const f = await facts(ctx);
     if (!f) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
     const warnings: Warning[] = [
-      { level: "info", code: "no-pause", message: "Containers cannot be paused in Kubernetes (there is no docker pause equivalent): the choices are to isolate them or to stop them." },
-      { level: "info", code: "ssh", message: "These commands run on the node over SSH; Airlock does not run them. If the node is firewall-isolated, SSH works only from the investigator's allowed range." },
+      {
+        level: "info",
+        code: "no-pause",
+        message: "Containers cannot be paused in Kubernetes (there is no docker pause equivalent): the choices are to isolate them or to stop them.",
+      },
+      {
+        level: "info",
+        code: "ssh",
+        message:
+          "These commands run on the node over SSH; Airlock does not run them. If the node is firewall-isolated, SSH works only from the investigator's allowed range.",
+      },
       EVIDENCE_LOSS,
     ];
     if (f.runtime === "unknown") {
-      warnings.push({ level: "caution", code: "runtime-unknown", message: `Unknown container runtime (${f.version ?? "not reported"}); the crictl commands are shown.` });
+      warnings.push({
+        level: "caution",
+        code: "runtime-unknown",
+        message: `Unknown container runtime (${f.version ?? "not reported"}); the crictl commands are shown.`,
+      });
     }
     return {
       changes: f.ids.map((c): Change => ({ target: `Container ${c.name}`, action: "read", note: `${f.runtime} id ${c.id}` })),
@@ -98,7 +117,9 @@ export const nodeRuntimeCommands = defineStep<Data, RunRecord>()({
     const prior = ctx.priorRecord();
     return {
       outcome: prior ? "noop" : "success",
-      message: prior ? "The node commands were already handed over; Airlock ran nothing." : `Commands for ${f.runtime} handed over; Airlock ran nothing on the node.`,
+      message: prior
+        ? "The node commands were already handed over; Airlock ran nothing."
+        : `Commands for ${f.runtime} handed over; Airlock ran nothing on the node.`,
       record: { runtime: f.runtime, containers: f.ids, commands: f.commands },
     };
   },
@@ -106,6 +127,9 @@ export const nodeRuntimeCommands = defineStep<Data, RunRecord>()({
   async verify(ctx) {
     const f = await facts(ctx);
     if (!f) return { holds: true, message: `${podGone(ctx)} Nothing left to stop.` };
-    return { holds: true, message: `Runtime ${f.runtime}; containers ${f.ids.map((c) => `${c.name}=${c.id.slice(0, 12)}`).join(", ") || "none running"}. Airlock cannot see what was run over SSH.` };
+    return {
+      holds: true,
+      message: `Runtime ${f.runtime}; containers ${f.ids.map((c) => `${c.name}=${c.id.slice(0, 12)}`).join(", ") || "none running"}. Airlock cannot see what was run over SSH.`,
+    };
   },
 });

@@ -119,7 +119,13 @@ export const orphanPod = defineStep<Data, RunRecord>()({
       const msg = kept
         ? `Already detached: the pod no longer carries ${Object.keys(kept).join(", ")} (kept in ${REMOVED_LABELS_ANNOTATION}).`
         : "No label binds this pod to a controller or Service.";
-      return { changes: [{ target: `Pod ${t.namespace}/${t.pod}`, action: "read", note: msg }], commands: [], warnings: [], noop: true, data: { labels: kept ?? {} } };
+      return {
+        changes: [{ target: `Pod ${t.namespace}/${t.pod}`, action: "read", note: msg }],
+        commands: [],
+        warnings: [],
+        noop: true,
+        data: { labels: kept ?? {} },
+      };
     }
     const strip: Labels = Object.fromEntries(bindings.map((b) => [b.key, b.value]));
     const all = { ...(kept ?? {}), ...strip };
@@ -131,7 +137,13 @@ export const orphanPod = defineStep<Data, RunRecord>()({
       after: null,
       note: `binds it to ${b.boundBy.join(", ")}`,
     }));
-    changes.push({ target: `Pod ${t.namespace}/${t.pod}`, action: "patch", field: `metadata.annotations.${REMOVED_LABELS_ANNOTATION}`, before: null, after: JSON.stringify(all) });
+    changes.push({
+      target: `Pod ${t.namespace}/${t.pod}`,
+      action: "patch",
+      field: `metadata.annotations.${REMOVED_LABELS_ANNOTATION}`,
+      before: null,
+      after: JSON.stringify(all),
+    });
     const owner = firstOwner(ctx);
     const warnings: Warning[] = [];
     if (owner && ["ReplicaSet", "StatefulSet", "Job"].includes(owner.kind)) {
@@ -143,7 +155,11 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     }
     const keptLabels = Object.keys(labels).filter((k) => !(k in strip));
     if (keptLabels.length) {
-      warnings.push({ level: "info", code: "labels-kept", message: `Labels kept (no controller or Service selects by them): ${keptLabels.join(", ")}. NetworkPolicies may still select the pod by them.` });
+      warnings.push({
+        level: "info",
+        code: "labels-kept",
+        message: `Labels kept (no controller or Service selects by them): ${keptLabels.join(", ")}. NetworkPolicies may still select the pod by them.`,
+      });
     }
     const dry = await dryRun(`removing ${bindings.map((b) => b.key).join(", ")}`, () =>
       apis(ctx).core.patchNamespacedPod({ name: t.pod, namespace: t.namespace, body: stripPatch(all), dryRun: "All" }, patchOptions(PatchStrategy.MergePatch)),
@@ -167,7 +183,11 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     const at = new Date().toISOString();
     if (still.length === 0) {
       const prior = ctx.priorRecord();
-      return { outcome: "noop", message: "The pod is already detached from its controller and Services.", record: prior ?? { labels: removedLabels(pod.metadata?.annotations) ?? all, at } };
+      return {
+        outcome: "noop",
+        message: "The pod is already detached from its controller and Services.",
+        record: prior ?? { labels: removedLabels(pod.metadata?.annotations) ?? all, at },
+      };
     }
     try {
       await withRetry(() =>
@@ -221,7 +241,8 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     if (!pod) return { outcome: "noop", message: podGone(ctx) };
     const labels = removedLabels(pod.metadata?.annotations) ?? record?.labels ?? {};
     const missing = Object.entries(labels).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
-    if (!missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION]) return { outcome: "noop", message: "The pod already carries its original labels." };
+    if (!missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION])
+      return { outcome: "noop", message: "The pod already carries its original labels." };
     try {
       await withRetry(() =>
         apis(ctx).core.patchNamespacedPod(

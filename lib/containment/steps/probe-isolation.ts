@@ -192,10 +192,26 @@ export const probeIsolation = defineStep<Data, RunRecord>()({
       ip && node
         ? ports.map((port) =>
             sh(
-              "kubectl", "--context", t.cluster, "-n", t.namespace, "run", `airlock-probe-${port}`, "--rm", "-i", "--restart=Never", `--image=${PROBE_IMAGE}`,
+              "kubectl",
+              "--context",
+              t.cluster,
+              "-n",
+              t.namespace,
+              "run",
+              `airlock-probe-${port}`,
+              "--rm",
+              "-i",
+              "--restart=Never",
+              `--image=${PROBE_IMAGE}`,
               ...Object.entries(sourceLabels).map(([k, v]) => `--labels=${k}=${v}`),
               `--overrides=${JSON.stringify({ spec: { nodeSelector: { "kubernetes.io/hostname": node } } })}`,
-              "--", "nc", "-z", "-w", "2", ip, String(port),
+              "--",
+              "nc",
+              "-z",
+              "-w",
+              "2",
+              ip,
+              String(port),
             ),
           )
         : [];
@@ -204,15 +220,22 @@ export const probeIsolation = defineStep<Data, RunRecord>()({
         level: "info",
         code: "probe-identity",
         message: Object.keys(sourceLabels).length
-          ? `The probe carries ${Object.entries(sourceLabels).map(([k, v]) => `${k}=${v}`).join(", ")}: it tests what a pod with those labels may reach.`
+          ? `The probe carries ${Object.entries(sourceLabels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(", ")}: it tests what a pod with those labels may reach.`
           : "The probe carries no application labels: an allow policy that admits only certain peers blocks it anyway. Give sourceLabels (e.g. a frontend's) to test from a peer that policies admit.",
       },
     ];
     const record = ctx.priorRecordOf(applyDenyAll);
     if (record?.effectiveAt && Date.parse(record.effectiveAt) > Date.now()) {
-      warnings.push({ level: "caution", code: "propagation", message: `The deny-all's propagation window runs until ${record.effectiveAt}: an "open" result before then is expected; probe again after.` });
+      warnings.push({
+        level: "caution",
+        code: "propagation",
+        message: `The deny-all's propagation window runs until ${record.effectiveAt}: an "open" result before then is expected; probe again after.`,
+      });
     }
-    const reason = blocked ?? (adopting.length ? `A probe with those labels would be adopted by ${adopting.join(", ")}; choose labels no controller selects.` : undefined);
+    const reason =
+      blocked ?? (adopting.length ? `A probe with those labels would be adopted by ${adopting.join(", ")}; choose labels no controller selects.` : undefined);
     const planned = {
       changes: ports.map((port): Change => ({
         target: `Pod ${t.namespace}/airlock-probe-…`,

@@ -26,7 +26,12 @@ describe("protect-node", () => {
     expect(plan.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(["threat-auto-repair", "threat-autoscaling", "threat-auto-upgrade", "whole-pool"]));
     expect(plan.changes).toEqual([
       expect.objectContaining({ target: `Node ${node}`, field: `metadata.annotations.${SCALE_DOWN_DISABLED}`, before: null, after: "true" }),
-      expect.objectContaining({ target: "Node pool default-pool", field: "management", before: { autoRepair: true, autoUpgrade: true }, after: { autoRepair: false, autoUpgrade: false } }),
+      expect.objectContaining({
+        target: "Node pool default-pool",
+        field: "management",
+        before: { autoRepair: true, autoUpgrade: true },
+        after: { autoRepair: false, autoUpgrade: false },
+      }),
     ]);
     expect(plan.dryRun?.ok).toBe(true);
     // Planning changed nothing.

@@ -41,7 +41,21 @@ function commandsFor(ctx: StepContext, t: NodeThreats | null): string[] {
   const out = [kubectl(ctx.incident.targets, null, "annotate", "--overwrite", "node", node, `${SCALE_DOWN_DISABLED}=true`)];
   if (t?.cluster && t.poolName) {
     out.push(
-      sh("gcloud", "container", "node-pools", "update", t.poolName, "--cluster", t.cluster.name, "--location", t.cluster.location, "--no-enable-autorepair", "--no-enable-autoupgrade", "--project", t.cluster.project),
+      sh(
+        "gcloud",
+        "container",
+        "node-pools",
+        "update",
+        t.poolName,
+        "--cluster",
+        t.cluster.name,
+        "--location",
+        t.cluster.location,
+        "--no-enable-autorepair",
+        "--no-enable-autoupgrade",
+        "--project",
+        t.cluster.project,
+      ),
     );
   }
   return out;
@@ -49,7 +63,9 @@ function commandsFor(ctx: StepContext, t: NodeThreats | null): string[] {
 
 async function setManagement(path: string, where: { project: string; location: string }, m: { autoRepair: boolean; autoUpgrade: boolean }) {
   // setManagement replaces the pool's whole management object: both fields are always sent.
-  const [op] = await withRetry(() => containerClient().setNodePoolManagement({ name: path, management: { autoRepair: m.autoRepair, autoUpgrade: m.autoUpgrade } }));
+  const [op] = await withRetry(() =>
+    containerClient().setNodePoolManagement({ name: path, management: { autoRepair: m.autoRepair, autoUpgrade: m.autoUpgrade } }),
+  );
   await waitGkeOperation(op, where);
 }
 
@@ -76,10 +92,14 @@ export const protectNode = defineStep<Data, RunRecord>()({
         default: "disable-repair",
       },
     ],
-    undoEffect: "Restores the node pool's auto-repair and auto-upgrade as they were and removes the node's scale-down-disabled annotation (if Airlock added it).",
+    undoEffect:
+      "Restores the node pool's auto-repair and auto-upgrade as they were and removes the node's scale-down-disabled annotation (if Airlock added it).",
   },
   needs: {
-    kube: [{ verb: "get", resource: "nodes" }, { verb: "patch", resource: "nodes" }],
+    kube: [
+      { verb: "get", resource: "nodes" },
+      { verb: "patch", resource: "nodes" },
+    ],
     gcp: ["container.clusters.get", "container.clusters.update", "container.operations.get"],
   },
 
@@ -95,7 +115,8 @@ export const protectNode = defineStep<Data, RunRecord>()({
         changes: [],
         commands: [],
         warnings: [],
-        blocked: "Abandoning the VM from its instance group cannot be undone, so it is its own destructive step that needs an approver: run abandon-node-vm instead.",
+        blocked:
+          "Abandoning the VM from its instance group cannot be undone, so it is its own destructive step that needs an approver: run abandon-node-vm instead.",
       };
     }
     if (t?.autopilot) {
@@ -110,12 +131,19 @@ export const protectNode = defineStep<Data, RunRecord>()({
     const warnings: Warning[] = (t?.threats ?? []).map((x) => ({ level: "caution", code: `threat-${x.id}`, message: x.message }));
     const before = live.metadata?.annotations?.[SCALE_DOWN_DISABLED] ?? null;
     const changes: Change[] = [];
-    if (before !== "true") changes.push({ target: `Node ${node}`, action: "patch", field: `metadata.annotations.${SCALE_DOWN_DISABLED}`, before, after: "true" });
+    if (before !== "true")
+      changes.push({ target: `Node ${node}`, action: "patch", field: `metadata.annotations.${SCALE_DOWN_DISABLED}`, before, after: "true" });
     let pool: Data["pool"] = null;
     if (t?.poolPath && t.cluster && t.management) {
       pool = { path: t.poolPath, project: t.cluster.project, location: t.cluster.location, ...t.management };
       if (t.management.autoRepair || t.management.autoUpgrade) {
-        changes.push({ target: `Node pool ${t.poolName}`, action: "patch", field: "management", before: t.management, after: { autoRepair: false, autoUpgrade: false } });
+        changes.push({
+          target: `Node pool ${t.poolName}`,
+          action: "patch",
+          field: "management",
+          before: t.management,
+          after: { autoRepair: false, autoUpgrade: false },
+        });
         warnings.push({
           level: "danger",
           code: "whole-pool",

@@ -20,25 +20,46 @@ async function readAccessConfigs(ref: InstanceRef): Promise<AccessConfig[] | nul
   const nic = (vm.networkInterfaces ?? []).find((n) => n.name === NIC) ?? vm.networkInterfaces?.[0];
   return (nic?.accessConfigs ?? [])
     .filter((a) => a.natIP || String(a.type ?? "ONE_TO_ONE_NAT") === "ONE_TO_ONE_NAT")
-    .map((a) => ({ name: a.name ?? "External NAT", natIP: a.natIP ?? null, networkTier: a.networkTier ? String(a.networkTier) : null, type: a.type ? String(a.type) : null }));
+    .map((a) => ({
+      name: a.name ?? "External NAT",
+      natIP: a.natIP ?? null,
+      networkTier: a.networkTier ? String(a.networkTier) : null,
+      type: a.type ? String(a.type) : null,
+    }));
 }
 
 function commands(ref: InstanceRef, ac: AccessConfig | undefined): string[] {
   return [
-    `${gcloud(["compute", "instances", "describe", ref.name], [["--zone", ref.zone], ["--format", "flattened([networkInterfaces])"]], ref.project)}`,
-    gcloud(["compute", "instances", "delete-access-config", ref.name], [["--zone", ref.zone], ["--access-config-name", ac?.name ?? "<access_config_name>"]], ref.project),
+    `${gcloud(
+      ["compute", "instances", "describe", ref.name],
+      [
+        ["--zone", ref.zone],
+        ["--format", "flattened([networkInterfaces])"],
+      ],
+      ref.project,
+    )}`,
+    gcloud(
+      ["compute", "instances", "delete-access-config", ref.name],
+      [
+        ["--zone", ref.zone],
+        ["--access-config-name", ac?.name ?? "<access_config_name>"],
+      ],
+      ref.project,
+    ),
   ];
 }
 
 const BANNER: Warning = {
   level: "danger",
   code: "not-recommended",
-  message: "NOT RECOMMENDED (playbook): removing the external IP breaks existing connections outside the VPC, but the node may self-heal and get another external IP (most likely a different one).",
+  message:
+    "NOT RECOMMENDED (playbook): removing the external IP breaks existing connections outside the VPC, but the node may self-heal and get another external IP (most likely a different one).",
 };
 const SELF_HEAL: Warning = {
   level: "caution",
   code: "self-heal",
-  message: "A managed instance group or node-pool recreation may restore an external IP; prefer the firewall isolation. Release adds an access config back, but the IP may differ unless it was a reserved static address.",
+  message:
+    "A managed instance group or node-pool recreation may restore an external IP; prefer the firewall isolation. Release adds an access config back, but the IP may differ unless it was a reserved static address.",
 };
 
 type Data = { accessConfig?: AccessConfig };
@@ -78,7 +99,9 @@ export const removeExternalIp = defineStep<Data, RunRecord>()({
     const ac = acs[0];
     if (!ac) return { changes: [], commands: commands(ref, undefined), warnings: [BANNER], noop: true, data: {} };
     return {
-      changes: [{ target: `Instance ${ref.zone}/${ref.name}`, action: "delete", field: `networkInterfaces[${NIC}].accessConfigs[${ac.name}]`, before: ac, after: null }],
+      changes: [
+        { target: `Instance ${ref.zone}/${ref.name}`, action: "delete", field: `networkInterfaces[${NIC}].accessConfigs[${ac.name}]`, before: ac, after: null },
+      ],
       commands: commands(ref, ac),
       warnings: [BANNER, SELF_HEAL],
       data: { accessConfig: ac },
@@ -92,15 +115,29 @@ export const removeExternalIp = defineStep<Data, RunRecord>()({
     if (!acs) throw gcpFailure(`Removing the external IP of ${ref.name}`, { code: 404 });
     const ac = acs[0];
     if (!ac) {
-      return { outcome: "noop", message: `VM ${ref.name} has no external IP.`, record: ctx.priorRecord() ?? { instance: ref, accessConfig: plan.data.accessConfig ?? null } };
+      return {
+        outcome: "noop",
+        message: `VM ${ref.name} has no external IP.`,
+        record: ctx.priorRecord() ?? { instance: ref, accessConfig: plan.data.accessConfig ?? null },
+      };
     }
     try {
-      const op = await computeClients().instances.deleteAccessConfig({ project: ref.project, zone: ref.zone, instance: ref.name, accessConfig: ac.name, networkInterface: NIC });
+      const op = await computeClients().instances.deleteAccessConfig({
+        project: ref.project,
+        zone: ref.zone,
+        instance: ref.name,
+        accessConfig: ac.name,
+        networkInterface: NIC,
+      });
       await waitOperation(op, { project: ref.project, zone: ref.zone });
     } catch (err) {
       throw gcpFailure(`Removing the external IP of ${ref.name}`, err);
     }
-    return { outcome: "success", message: `Removed access config ${ac.name} (${ac.natIP ?? "no IP"}) from ${ref.name}.`, record: { instance: ref, accessConfig: ac } };
+    return {
+      outcome: "success",
+      message: `Removed access config ${ac.name} (${ac.natIP ?? "no IP"}) from ${ref.name}.`,
+      record: { instance: ref, accessConfig: ac },
+    };
   },
 
   async verify(ctx) {

@@ -97,11 +97,23 @@ export const restartContainer = defineStep<Data, RunRecord>()({
       return { changes: [], commands, warnings: [EVIDENCE_LOSS], noop: true, data: { container } };
     }
     return {
-      changes: [{ target: `Pod ${t.namespace}/${t.pod} container ${container}`, action: "exec", field: "status.containerStatuses.restartCount", before: count, after: count + 1 }],
+      changes: [
+        {
+          target: `Pod ${t.namespace}/${t.pod} container ${container}`,
+          action: "exec",
+          field: "status.containerStatuses.restartCount",
+          before: count,
+          after: count + 1,
+        },
+      ],
       commands,
       warnings: [
         EVIDENCE_LOSS,
-        { level: "caution", code: "no-shell", message: "Needs /bin/sh in the image; distroless images have none. If the container ignores SIGTERM as PID 1, nothing happens." },
+        {
+          level: "caution",
+          code: "no-shell",
+          message: "Needs /bin/sh in the image; distroless images have none. If the container ignores SIGTERM as PID 1, nothing happens.",
+        },
       ],
       data: { container, restartCountBefore: count },
     };
@@ -119,20 +131,31 @@ export const restartContainer = defineStep<Data, RunRecord>()({
     }
     const planned = plan.data.restartCountBefore ?? before;
     if (before > planned) {
-      return { outcome: "noop", message: `Container ${container} already restarted since the plan (restartCount ${before}).`, record: { container, restartCountBefore: planned } };
+      return {
+        outcome: "noop",
+        message: `Container ${container} already restarted since the plan (restartCount ${before}).`,
+        record: { container, restartCountBefore: planned },
+      };
     }
     const status = await execKill(ctx, container);
     if (status && status.status === "Failure" && status.reason !== "NonZeroExitCode") {
       throw new HttpError(502, `kill 1 in ${t.pod}/${container} failed: ${status.message ?? status.reason ?? "unknown reason"}`);
     }
-    const after = await pollFor(async () => {
-      const p = await readIncidentPod(ctx);
-      const n = p ? restarts(p, container) : before;
-      return n > before ? n : undefined;
-    }, 30, 500);
+    const after = await pollFor(
+      async () => {
+        const p = await readIncidentPod(ctx);
+        const n = p ? restarts(p, container) : before;
+        return n > before ? n : undefined;
+      },
+      30,
+      500,
+    );
     return {
       outcome: "success",
-      message: after !== undefined ? `Container ${container} restarted (restartCount ${before} → ${after}).` : `kill 1 sent to ${container}; the restart has not shown yet (verify will check).`,
+      message:
+        after !== undefined
+          ? `Container ${container} restarted (restartCount ${before} → ${after}).`
+          : `kill 1 sent to ${container}; the restart has not shown yet (verify will check).`,
       record: { container, restartCountBefore: before },
     };
   },

@@ -35,7 +35,15 @@ describe("revoke-credentials", () => {
     expect(plan.changes).toContainEqual(expect.objectContaining({ target: "Secret shop/checkout-token", action: "delete" }));
     expect(plan.changes).toContainEqual(expect.objectContaining({ target: `GSA ${GSA}`, action: "patch", before: MEMBER, after: null }));
     const codes = plan.warnings.map((w) => `${w.level}:${w.code}`);
-    expect(codes).toEqual(expect.arrayContaining(["danger:ksa-can-undo-containment", "info:bound-tokens", "caution:shared-gsa", "caution:user-managed-keys", "danger:node-credentials"]));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        "danger:ksa-can-undo-containment",
+        "info:bound-tokens",
+        "caution:shared-gsa",
+        "caution:user-managed-keys",
+        "danger:node-credentials",
+      ]),
+    );
     expect(plan.warnings.find((w) => w.code === "shared-gsa")!.message).toContain(CART);
     expect(plan.data).toMatchObject({ ksa: "checkout", secrets: ["checkout-token"], gsa: GSA, member: MEMBER });
   });
@@ -46,7 +54,10 @@ describe("revoke-credentials", () => {
       body: {
         metadata: { name: "all-shop-sas-view" },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
-        subjects: [{ kind: "Group", name: "system:serviceaccounts:shop", apiGroup: "rbac.authorization.k8s.io" }, { kind: "ServiceAccount", name: "checkout", namespace: "shop" }],
+        subjects: [
+          { kind: "Group", name: "system:serviceaccounts:shop", apiGroup: "rbac.authorization.k8s.io" },
+          { kind: "ServiceAccount", name: "checkout", namespace: "shop" },
+        ],
       },
     });
     const h = new Harness(await openIncident());
@@ -65,7 +76,9 @@ describe("revoke-credentials", () => {
     expect(await outside()).toEqual({ inBinding: false, canI: "no", members: [CART] });
     expect(result.record).toMatchObject({
       ksa: "checkout",
-      removed: [{ kind: "RoleBinding", namespace: "shop", name: "checkout-runtime", subjects: [{ kind: "ServiceAccount", name: "checkout", namespace: "shop" }] }],
+      removed: [
+        { kind: "RoleBinding", namespace: "shop", name: "checkout-runtime", subjects: [{ kind: "ServiceAccount", name: "checkout", namespace: "shop" }] },
+      ],
       deletedSecrets: [{ name: "checkout-token" }],
       wiMemberRemoved: MEMBER,
       wiMembersAfter: [CART],
@@ -101,8 +114,14 @@ describe("revoke-credentials", () => {
     const h = new Harness(await openIncident());
     await h.execute(revokeCredentials);
     const p = await iam.getIamPolicy(GSA);
-    await iam.setIamPolicy(GSA, { ...p, bindings: [{ role: "roles/iam.workloadIdentityUser", members: [CART, "serviceAccount:acme-prod.svc.id.goog[shop/frontend]"] }] });
-    await expect(h.undo(revokeCredentials)).rejects.toMatchObject({ status: 409, message: expect.stringContaining("added: serviceAccount:acme-prod.svc.id.goog[shop/frontend]") });
+    await iam.setIamPolicy(GSA, {
+      ...p,
+      bindings: [{ role: "roles/iam.workloadIdentityUser", members: [CART, "serviceAccount:acme-prod.svc.id.goog[shop/frontend]"] }],
+    });
+    await expect(h.undo(revokeCredentials)).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining("added: serviceAccount:acme-prod.svc.id.goog[shop/frontend]"),
+    });
     expect((await outside()).inBinding).toBe(false);
   });
 

@@ -94,10 +94,7 @@ type Found = { ref: BindingRef; role: string; direct: V1Subject[]; groups: strin
 
 async function findBindings(ctx: StepContext, ns: string, ksa: string): Promise<Found[]> {
   const { rbac } = apis(ctx);
-  const [rbs, crbs] = await Promise.all([
-    withRetry(() => rbac.listRoleBindingForAllNamespaces()),
-    withRetry(() => rbac.listClusterRoleBinding()),
-  ]);
+  const [rbs, crbs] = await Promise.all([withRetry(() => rbac.listRoleBindingForAllNamespaces()), withRetry(() => rbac.listClusterRoleBinding())]);
   const groups = new Set(ksaGroups(ns));
   const out: Found[] = [];
   const consider = (b: V1RoleBinding | V1ClusterRoleBinding, ref: BindingRef) => {
@@ -117,7 +114,11 @@ async function can(ctx: StepContext, ns: string, ksa: string, c: (typeof CHECKS)
       body: {
         apiVersion: "authorization.k8s.io/v1",
         kind: "SubjectAccessReview",
-        spec: { user: ksaUser(ns, ksa), groups: ksaGroups(ns), resourceAttributes: { namespace: ns, verb: c.verb, resource: c.resource, group: c.group ?? "", subresource: c.subresource } },
+        spec: {
+          user: ksaUser(ns, ksa),
+          groups: ksaGroups(ns),
+          resourceAttributes: { namespace: ns, verb: c.verb, resource: c.resource, group: c.group ?? "", subresource: c.subresource },
+        },
       },
     }),
   );
@@ -133,7 +134,9 @@ const wiMembers = (p: IamPolicy) => (p.bindings ?? []).filter((b) => b.role === 
 
 /** The policy without one member of workloadIdentityUser, keeping the etag for read-modify-write. */
 function withoutMember(p: IamPolicy, member: string): IamPolicy {
-  const bindings = (p.bindings ?? []).map((b) => (b.role === WI_ROLE ? { ...b, members: b.members.filter((m) => m !== member) } : b)).filter((b) => b.members.length);
+  const bindings = (p.bindings ?? [])
+    .map((b) => (b.role === WI_ROLE ? { ...b, members: b.members.filter((m) => m !== member) } : b))
+    .filter((b) => b.members.length);
   return { ...p, bindings };
 }
 
@@ -153,13 +156,17 @@ async function nodePoolMetadataMode(ctx: StepContext): Promise<{ pool: string; m
   const node = await readOrNull(() => apis(ctx).core.readNode({ name: t.node! }));
   const pool = node?.metadata?.labels?.["cloud.google.com/gke-nodepool"];
   if (!pool) return null;
-  const [np] = await withRetry(() => containerClient().getNodePool({ name: `projects/${gke.project}/locations/${gke.location}/clusters/${gke.cluster}/nodePools/${pool}` }));
+  const [np] = await withRetry(() =>
+    containerClient().getNodePool({ name: `projects/${gke.project}/locations/${gke.location}/clusters/${gke.cluster}/nodePools/${pool}` }),
+  );
   return { pool, mode: String(np.config?.workloadMetadataConfig?.mode ?? "MODE_UNSPECIFIED") };
 }
 
 function redacted(s: V1Secret): unknown {
   // The manifest is evidence, not a credential store: values are kept as their SHA-256 only.
-  const data = Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, `sha256:${createHash("sha256").update(Buffer.from(v, "base64")).digest("hex")}`]));
+  const data = Object.fromEntries(
+    Object.entries(s.data ?? {}).map(([k, v]) => [k, `sha256:${createHash("sha256").update(Buffer.from(v, "base64")).digest("hex")}`]),
+  );
   return { ...s, data };
 }
 
@@ -185,9 +192,15 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         ],
         default: "remove-binding",
       },
-      { kind: "checkbox", name: "disableKeys", label: "Disable the GSA's user-managed keys", help: "Keys someone downloaded work from anywhere; disabled keys can be enabled again on release." },
+      {
+        kind: "checkbox",
+        name: "disableKeys",
+        label: "Disable the GSA's user-managed keys",
+        help: "Keys someone downloaded work from anywhere; disabled keys can be enabled again on release.",
+      },
     ],
-    undoEffect: "Puts the KSA back into the bindings it was removed from, restores its Workload Identity binding (refused if the GSA's policy changed since), re-enables the GSA and keys Airlock disabled. Deleted legacy token Secrets are not recreated.",
+    undoEffect:
+      "Puts the KSA back into the bindings it was removed from, restores its Workload Identity binding (refused if the GSA's policy changed since), re-enables the GSA and keys Airlock disabled. Deleted legacy token Secrets are not recreated.",
   },
   needs: {
     kube: [
@@ -237,11 +250,22 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     });
     for (const f of found) {
       if (f.direct.length) {
-        changes.push({ target: refLabel(f.ref), action: "patch", field: "subjects", before: f.direct.map((s) => `ServiceAccount ${s.namespace || f.ref.namespace}/${s.name}`), after: null, note: `grants ${f.role}` });
+        changes.push({
+          target: refLabel(f.ref),
+          action: "patch",
+          field: "subjects",
+          before: f.direct.map((s) => `ServiceAccount ${s.namespace || f.ref.namespace}/${s.name}`),
+          after: null,
+          note: `grants ${f.role}`,
+        });
         commands.push(kubectl(t, f.ref.namespace ?? null, "edit", f.ref.kind === "RoleBinding" ? "rolebinding" : "clusterrolebinding", f.ref.name));
       }
       if (f.groups.length) {
-        warnings.push({ level: "caution", code: "group-binding", message: `${refLabel(f.ref)} grants ${f.role} to ${f.groups.join(", ")}, which includes this KSA; it stays, since removing a group would hit every workload in it.` });
+        warnings.push({
+          level: "caution",
+          code: "group-binding",
+          message: `${refLabel(f.ref)} grants ${f.role} to ${f.groups.join(", ")}, which includes this KSA; it stays, since removing a group would hit every workload in it.`,
+        });
       }
     }
     const allowed: string[] = [];
@@ -256,9 +280,19 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     } catch (err) {
       throw kubeFailure(`Asking what ${user} may do`, err);
     }
-    changes.push({ target: `ServiceAccount ${ns}/${ksa}`, action: "read", field: "can", before: allowed, note: "SubjectAccessReview as the KSA, in its namespace" });
+    changes.push({
+      target: `ServiceAccount ${ns}/${ksa}`,
+      action: "read",
+      field: "can",
+      before: allowed,
+      note: "SubjectAccessReview as the KSA, in its namespace",
+    });
     if (undoes.length) {
-      warnings.push({ level: "danger", code: "ksa-can-undo-containment", message: `A stolen token of ${user} can undo the containment: it may ${undoes.join(", ")}.` });
+      warnings.push({
+        level: "danger",
+        code: "ksa-can-undo-containment",
+        message: `A stolen token of ${user} can undo the containment: it may ${undoes.join(", ")}.`,
+      });
     }
 
     let secrets: V1Secret[] = [];
@@ -274,7 +308,8 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     warnings.push({
       level: "info",
       code: "bound-tokens",
-      message: "Bound (projected) tokens cannot be revoked one by one: they stay valid until they expire or the pod is deleted, which invalidates them. Removing the bindings takes away what they allow.",
+      message:
+        "Bound (projected) tokens cannot be revoked one by one: they stay valid until they expire or the pod is deleted, which invalidates them. Removing the bindings takes away what they allow.",
     });
 
     const sa = await readOrNull(() => apis(ctx).core.readNamespacedServiceAccount({ name: ksa, namespace: ns })).catch((err) => {
@@ -287,20 +322,50 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     if (gsa && project) {
       member = `serviceAccount:${project}.svc.id.goog[${ns}/${ksa}]`;
       try {
-        const [account, policy, keys] = await Promise.all([withRetry(() => iam.getServiceAccount(gsa)), withRetry(() => iam.getIamPolicy(gsa)), withRetry(() => iam.userManagedKeys(gsa))]);
+        const [account, policy, keys] = await Promise.all([
+          withRetry(() => iam.getServiceAccount(gsa)),
+          withRetry(() => iam.getIamPolicy(gsa)),
+          withRetry(() => iam.userManagedKeys(gsa)),
+        ]);
         const members = wiMembers(policy);
         const others = members.filter((m) => m !== member);
-        changes.push({ target: `GSA ${gsa}`, action: "read", field: `${WI_ROLE} members`, before: members, note: account.disabled ? "the GSA is disabled" : undefined });
+        changes.push({
+          target: `GSA ${gsa}`,
+          action: "read",
+          field: `${WI_ROLE} members`,
+          before: members,
+          note: account.disabled ? "the GSA is disabled" : undefined,
+        });
         if (others.length) {
-          warnings.push({ level: "caution", code: "shared-gsa", message: `GSA ${gsa} is also used by ${others.join(", ")}: disabling it would stop them too.` });
+          warnings.push({
+            level: "caution",
+            code: "shared-gsa",
+            message: `GSA ${gsa} is also used by ${others.join(", ")}: disabling it would stop them too.`,
+          });
         }
         if (ctx.params.workloadIdentity === "remove-binding") {
           if (members.includes(member)) {
             changes.push({ target: `GSA ${gsa}`, action: "patch", field: `policy ${WI_ROLE}`, before: member, after: null });
-            commands.push(gcloud(["iam", "service-accounts", "remove-iam-policy-binding", gsa], [["--role", WI_ROLE], ["--member", member]], account.projectId ?? project));
+            commands.push(
+              gcloud(
+                ["iam", "service-accounts", "remove-iam-policy-binding", gsa],
+                [
+                  ["--role", WI_ROLE],
+                  ["--member", member],
+                ],
+                account.projectId ?? project,
+              ),
+            );
           }
         } else {
-          changes.push({ target: `GSA ${gsa}`, action: "patch", field: "disabled", before: account.disabled === true, after: true, note: "affects every workload using it" });
+          changes.push({
+            target: `GSA ${gsa}`,
+            action: "patch",
+            field: "disabled",
+            before: account.disabled === true,
+            after: true,
+            note: "affects every workload using it",
+          });
           commands.push(gcloud(["iam", "service-accounts", "disable", gsa], [], account.projectId ?? project));
           // A step has one risk for every plan; this one is reversible, so the one mode that
           // needs an approver cannot be offered until a plan can raise its own risk.
@@ -308,9 +373,26 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
             "Disabling the GSA stops every workload that uses it and must wait for an approver, but this step is reversible and cannot yet ask for approval for one mode: remove this KSA's binding here, or disable the GSA with the command shown after a lead signs off.";
         }
         const enabledKeys = keys.filter((k) => !k.disabled);
-        for (const k of keys) changes.push({ target: `Key ${k.name.split("/").pop()}`, action: ctx.params.disableKeys && !k.disabled ? "patch" : "read", field: "disabled", before: k.disabled === true, after: ctx.params.disableKeys ? true : undefined, note: `user-managed key of ${gsa}, valid after ${k.validAfterTime}` });
-        if (ctx.params.disableKeys) for (const k of enabledKeys) commands.push(gcloud(["iam", "service-accounts", "keys", "disable", k.name.split("/").pop() ?? ""], [["--iam-account", gsa]], account.projectId ?? project));
-        else if (enabledKeys.length) warnings.push({ level: "caution", code: "user-managed-keys", message: `GSA ${gsa} has ${enabledKeys.length} enabled user-managed key(s); a copied key works from anywhere. Tick "disable its user-managed keys" to disable them.` });
+        for (const k of keys)
+          changes.push({
+            target: `Key ${k.name.split("/").pop()}`,
+            action: ctx.params.disableKeys && !k.disabled ? "patch" : "read",
+            field: "disabled",
+            before: k.disabled === true,
+            after: ctx.params.disableKeys ? true : undefined,
+            note: `user-managed key of ${gsa}, valid after ${k.validAfterTime}`,
+          });
+        if (ctx.params.disableKeys)
+          for (const k of enabledKeys)
+            commands.push(
+              gcloud(["iam", "service-accounts", "keys", "disable", k.name.split("/").pop() ?? ""], [["--iam-account", gsa]], account.projectId ?? project),
+            );
+        else if (enabledKeys.length)
+          warnings.push({
+            level: "caution",
+            code: "user-managed-keys",
+            message: `GSA ${gsa} has ${enabledKeys.length} enabled user-managed key(s); a copied key works from anywhere. Tick "disable its user-managed keys" to disable them.`,
+          });
       } catch (err) {
         throw gcpFailure(`Reading GSA ${gsa}`, err);
       }
@@ -326,10 +408,20 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         });
       }
     } catch (err) {
-      warnings.push({ level: "caution", code: "node-pool-unknown", message: `Could not read the node pool's metadata mode: ${gcpFailure("reading the node pool", err).message}` });
+      warnings.push({
+        level: "caution",
+        code: "node-pool-unknown",
+        message: `Could not read the node pool's metadata mode: ${gcpFailure("reading the node pool", err).message}`,
+      });
     }
 
-    const data: Data = { ksa, bindings: found.filter((f) => f.direct.length).map((f) => f.ref), secrets: secrets.map((s) => s.metadata?.name ?? ""), gsa, member };
+    const data: Data = {
+      ksa,
+      bindings: found.filter((f) => f.direct.length).map((f) => f.ref),
+      secrets: secrets.map((s) => s.metadata?.name ?? ""),
+      gsa,
+      member,
+    };
     const wiToDo = !!(gsa && member && changes.some((c) => c.target === `GSA ${gsa}` && c.action === "patch"));
     const keysToDo = changes.some((c) => c.target.startsWith("Key ") && c.action === "patch");
     const noop = !data.bindings.length && !data.secrets.length && !wiToDo && !keysToDo;
@@ -345,7 +437,17 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     const prior = ctx.priorRecord();
     const rec: RunRecord = prior
       ? structuredClone(prior)
-      : { ksa, removed: [], deletedSecrets: [], heldEvidence: [], gsa: plan.data.gsa, wiMemberRemoved: null, wiMembersAfter: null, gsaDisabledByAirlock: false, keysDisabled: [] };
+      : {
+          ksa,
+          removed: [],
+          deletedSecrets: [],
+          heldEvidence: [],
+          gsa: plan.data.gsa,
+          wiMemberRemoved: null,
+          wiMembersAfter: null,
+          gsaDisabledByAirlock: false,
+          keysDisabled: [],
+        };
     const done: string[] = [];
 
     // Re-listed rather than taken from the plan: a binding created since must not keep the KSA.
@@ -360,7 +462,9 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
       try {
         const removed = await withRetry(async () => {
           const b: V1RoleBinding | V1ClusterRoleBinding =
-            ref.kind === "RoleBinding" ? await rbac.readNamespacedRoleBinding({ name: ref.name, namespace: ref.namespace! }) : await rbac.readClusterRoleBinding({ name: ref.name });
+            ref.kind === "RoleBinding"
+              ? await rbac.readNamespacedRoleBinding({ name: ref.name, namespace: ref.namespace! })
+              : await rbac.readClusterRoleBinding({ name: ref.name });
           const out = (b.subjects ?? []).filter((s) => namesKsa(s, ns, ksa, ref.namespace));
           if (!out.length) return out;
           // Replaced with the read resourceVersion: a concurrent edit is a 409 and a fresh read.
@@ -370,7 +474,15 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
           return out;
         }, CONFLICT_RETRY);
         if (removed.length) {
-          rec.removed.push({ ...ref, subjects: removed.map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}), ...(s.apiGroup ? { apiGroup: s.apiGroup } : {}) })) });
+          rec.removed.push({
+            ...ref,
+            subjects: removed.map((s) => ({
+              kind: s.kind,
+              name: s.name,
+              ...(s.namespace ? { namespace: s.namespace } : {}),
+              ...(s.apiGroup ? { apiGroup: s.apiGroup } : {}),
+            })),
+          });
           done.push(`removed from ${refLabel(ref)}`);
         }
       } catch (err) {
@@ -456,13 +568,16 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     }
     if (rec?.gsa && rec.wiMemberRemoved) {
       try {
-        if (wiMembers(await withRetry(() => iam.getIamPolicy(rec.gsa!))).includes(rec.wiMemberRemoved)) problems.push(`${rec.gsa}'s policy names ${rec.wiMemberRemoved} again`);
+        if (wiMembers(await withRetry(() => iam.getIamPolicy(rec.gsa!))).includes(rec.wiMemberRemoved))
+          problems.push(`${rec.gsa}'s policy names ${rec.wiMemberRemoved} again`);
       } catch (err) {
         return { holds: false, message: `Could not read ${rec.gsa}'s policy: ${gcpFailure("reading the policy", err).message}` };
       }
     }
     const who = ksaUser(ns, ksa);
-    return problems.length ? { holds: false, message: `${who} ${problems.join("; ")}.` } : { holds: true, message: `${who} is in no binding, may not patch pods${rec?.wiMemberRemoved ? ", and no longer acts as its GSA" : ""}.` };
+    return problems.length
+      ? { holds: false, message: `${who} ${problems.join("; ")}.` }
+      : { holds: true, message: `${who} is in no binding, may not patch pods${rec?.wiMemberRemoved ? ", and no longer acts as its GSA" : ""}.` };
   },
 
   async undo(ctx, rec) {
@@ -493,7 +608,9 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
       try {
         await withRetry(async () => {
           const b: V1RoleBinding | V1ClusterRoleBinding =
-            r.kind === "RoleBinding" ? await rbac.readNamespacedRoleBinding({ name: r.name, namespace: r.namespace! }) : await rbac.readClusterRoleBinding({ name: r.name });
+            r.kind === "RoleBinding"
+              ? await rbac.readNamespacedRoleBinding({ name: r.name, namespace: r.namespace! })
+              : await rbac.readClusterRoleBinding({ name: r.name });
           const have = b.subjects ?? [];
           const missing = r.subjects.filter((s) => !have.some((h) => h.kind === s.kind && h.name === s.name && (h.namespace ?? "") === (s.namespace ?? "")));
           if (!missing.length) return;
@@ -530,7 +647,9 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     } catch (err) {
       throw gcpFailure(`Re-enabling ${rec.gsa}`, err);
     }
-    const secrets = rec.deletedSecrets.length ? ` Legacy token Secrets ${rec.deletedSecrets.map((s) => s.name).join(", ")} stay deleted (a new one would mint a new token).` : "";
+    const secrets = rec.deletedSecrets.length
+      ? ` Legacy token Secrets ${rec.deletedSecrets.map((s) => s.name).join(", ")} stay deleted (a new one would mint a new token).`
+      : "";
     if (!done.length) return { outcome: "noop", message: `Nothing to restore.${secrets}` };
     return { outcome: "success", message: `${done.join("; ")}.${secrets}` };
   },

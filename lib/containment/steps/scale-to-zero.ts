@@ -65,11 +65,19 @@ export const scaleToZero = defineStep<Data, RunRecord>()({
     if (replicas === 0) return { changes: [], commands, warnings: [EVIDENCE_LOSS], noop: true, data: { kind: owner.kind, name: owner.name } };
     const warnings: Warning[] = [
       EVIDENCE_LOSS,
-      { level: "danger", code: "outage", message: `All ${replicas} replica(s) of ${owner.kind} ${owner.name} stop: the workload is down until release scales it back.` },
+      {
+        level: "danger",
+        code: "outage",
+        message: `All ${replicas} replica(s) of ${owner.kind} ${owner.name} stop: the workload is down until release scales it back.`,
+      },
     ];
     const pod = await readIncidentPod(ctx);
     if (pod && !(pod.metadata?.ownerReferences ?? []).some((r) => r.controller)) {
-      warnings.push({ level: "caution", code: "orphaned", message: "The compromised pod was detached from its controller (orphan-pod): scaling to zero does not remove it; use delete-pod." });
+      warnings.push({
+        level: "caution",
+        code: "orphaned",
+        message: "The compromised pod was detached from its controller (orphan-pod): scaling to zero does not remove it; use delete-pod.",
+      });
     }
     const dry = await dryRun(`scaling ${owner.name} to 0`, () => patchScale(ctx, owner.kind, owner.name, 0, true));
     return {
@@ -89,14 +97,22 @@ export const scaleToZero = defineStep<Data, RunRecord>()({
     const current = scale.spec?.replicas ?? 0;
     const prior = ctx.priorRecord();
     if (current === 0) {
-      return { outcome: "noop", message: `${owner.kind} ${owner.name} is already at 0 replicas.`, record: prior ?? { kind: owner.kind, name: owner.name, replicas: plan.data.replicas ?? 0 } };
+      return {
+        outcome: "noop",
+        message: `${owner.kind} ${owner.name} is already at 0 replicas.`,
+        record: prior ?? { kind: owner.kind, name: owner.name, replicas: plan.data.replicas ?? 0 },
+      };
     }
     try {
       await withRetry(() => patchScale(ctx, owner.kind, owner.name, 0));
     } catch (err) {
       throw kubeFailure(`Scaling ${owner.name} to 0`, err);
     }
-    return { outcome: "success", message: `${owner.kind} ${owner.name} scaled from ${current} to 0.`, record: { kind: owner.kind, name: owner.name, replicas: current } };
+    return {
+      outcome: "success",
+      message: `${owner.kind} ${owner.name} scaled from ${current} to 0.`,
+      record: { kind: owner.kind, name: owner.name, replicas: current },
+    };
   },
 
   async verify(ctx) {

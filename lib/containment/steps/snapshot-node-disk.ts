@@ -13,7 +13,12 @@ const MAX = 63;
 
 /** `airlock-<incident>-<disk>` as a valid resource name (lowercase, ≤ 63, ends alphanumeric). */
 export function snapshotName(incidentId: string, disk: string): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/-+/g, "-")
+      .replace(/^-|-$/g, "");
   const full = `airlock-${clean(incidentId)}-${clean(disk)}`;
   if (full.length <= MAX) return full;
   // Truncated names stay unique per (incident, disk) through a short hash of the full name.
@@ -32,7 +37,14 @@ async function readSnapshot(project: string, name: string) {
 }
 
 function cmd(ref: InstanceRef, disk: string, name: string): string {
-  return gcloud(["compute", "disks", "snapshot", disk], [["--zone", ref.zone], ["--snapshot-names", name]], ref.project);
+  return gcloud(
+    ["compute", "disks", "snapshot", disk],
+    [
+      ["--zone", ref.zone],
+      ["--snapshot-names", name],
+    ],
+    ref.project,
+  );
 }
 
 async function facts(ctx: StepContext) {
@@ -74,7 +86,13 @@ export const snapshotNodeDisk = defineStep<Data, RunRecord>()({
     const commands = [cmd(f.ref, f.disk.name, f.name)];
     const existing = await readSnapshot(f.ref.project, f.name);
     if (existing) {
-      return { changes: [{ target: `Snapshot ${f.name}`, action: "read", note: `already taken (${existing.status})` }], commands, warnings: [], noop: true, data: { snapshot: f.name, disk: f.disk.name } };
+      return {
+        changes: [{ target: `Snapshot ${f.name}`, action: "read", note: `already taken (${existing.status})` }],
+        commands,
+        warnings: [],
+        noop: true,
+        data: { snapshot: f.name, disk: f.disk.name },
+      };
     }
     return {
       changes: [{ target: `Disk ${f.ref.zone}/${f.disk.name}`, action: "snapshot", after: { snapshot: f.name } }],
@@ -94,7 +112,16 @@ export const snapshotNodeDisk = defineStep<Data, RunRecord>()({
         project: f.ref.project,
         zone: f.ref.zone,
         disk: f.disk.name,
-        snapshotResource: { name: f.name, description: `Airlock incident ${ctx.incident.id}: boot disk of ${f.ref.name}`, labels: { "airlock-incident": ctx.incident.id.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63) } },
+        snapshotResource: {
+          name: f.name,
+          description: `Airlock incident ${ctx.incident.id}: boot disk of ${f.ref.name}`,
+          labels: {
+            "airlock-incident": ctx.incident.id
+              .toLowerCase()
+              .replace(/[^a-z0-9_-]/g, "-")
+              .slice(0, 63),
+          },
+        },
       });
       await waitOperation(op, { project: f.ref.project, zone: f.ref.zone });
     } catch (err) {
@@ -102,7 +129,11 @@ export const snapshotNodeDisk = defineStep<Data, RunRecord>()({
       throw gcpFailure(`Snapshotting ${f.disk.name}`, err);
     }
     const snap = await readSnapshot(f.ref.project, f.name);
-    return { outcome: "success", message: `Snapshot ${f.name} of ${f.disk.name} taken (${snap?.status ?? "status unknown"}).`, record: { ...record, status: snap?.status ?? null } };
+    return {
+      outcome: "success",
+      message: `Snapshot ${f.name} of ${f.disk.name} taken (${snap?.status ?? "status unknown"}).`,
+      record: { ...record, status: snap?.status ?? null },
+    };
   },
 
   async verify(ctx) {

@@ -19,7 +19,9 @@ describe("tag-node", () => {
     expect(original.length).toBeGreaterThan(0);
     const plan = await h.plan(tagNode);
     expect(plan.changes[0]).toMatchObject({ before: original, after: [...original, "quarantine"] });
-    expect(plan.commands[0]).toBe(`gcloud compute instances add-tags ${ref.name} \\\n    --zone ${ref.zone} \\\n    --tags quarantine \\\n    --project ${ref.project}`);
+    expect(plan.commands[0]).toBe(
+      `gcloud compute instances add-tags ${ref.name} \\\n    --zone ${ref.zone} \\\n    --tags quarantine \\\n    --project ${ref.project}`,
+    );
     expect((await h.execute(tagNode)).result.outcome).toBe("success");
     expect(await tags(ref)).toEqual([...original, "quarantine"]);
     expect((await h.verify(tagNode)).holds).toBe(true);

@@ -43,7 +43,14 @@ async function updateTags(ref: InstanceRef, change: (items: string[]) => string[
 
 function addCmd(ctx: StepContext, ref: InstanceRef, verb: "add-tags" | "remove-tags"): string {
   void ctx;
-  return gcloud(["compute", "instances", verb, ref.name], [["--zone", ref.zone], ["--tags", QUARANTINE_TAG]], ref.project);
+  return gcloud(
+    ["compute", "instances", verb, ref.name],
+    [
+      ["--zone", ref.zone],
+      ["--tags", QUARANTINE_TAG],
+    ],
+    ref.project,
+  );
 }
 
 type Data = { tags: string[] };
@@ -77,7 +84,9 @@ export const tagNode = defineStep<Data, RunRecord>()({
     return {
       changes: [{ target: `Instance ${ref.zone}/${ref.name}`, action: "patch", field: "tags.items", before: items, after: [...items, QUARANTINE_TAG] }],
       commands,
-      warnings: [{ level: "info", code: "no-effect-alone", message: "The tag alone changes nothing: the quarantine firewall rules (firewall-isolate) act on it." }],
+      warnings: [
+        { level: "info", code: "no-effect-alone", message: "The tag alone changes nothing: the quarantine firewall rules (firewall-isolate) act on it." },
+      ],
       data: { tags: items },
     };
   },
@@ -88,7 +97,11 @@ export const tagNode = defineStep<Data, RunRecord>()({
     const result = await updateTags(ref, (items) => (items.includes(QUARANTINE_TAG) ? null : [...items, QUARANTINE_TAG]));
     if (result === "gone") throw gcpFailure(`Tagging ${ref.name}`, { code: 404 });
     if (result === "unchanged") {
-      return { outcome: "noop", message: `VM ${ref.name} already carries the ${QUARANTINE_TAG} tag.`, record: ctx.priorRecord() ?? { instance: ref, addedByAirlock: false } };
+      return {
+        outcome: "noop",
+        message: `VM ${ref.name} already carries the ${QUARANTINE_TAG} tag.`,
+        record: ctx.priorRecord() ?? { instance: ref, addedByAirlock: false },
+      };
     }
     return { outcome: "success", message: `Tag ${QUARANTINE_TAG} added to VM ${ref.name}.`, record: { instance: ref, addedByAirlock: true } };
   },
@@ -107,7 +120,8 @@ export const tagNode = defineStep<Data, RunRecord>()({
   async undo(ctx, record) {
     const ref = record?.instance ?? instanceOf(ctx);
     if (!ref) return { outcome: "noop", message: noInstance(ctx) };
-    if (record && record.addedByAirlock === false) return { outcome: "noop", message: `The ${QUARANTINE_TAG} tag was on ${ref.name} before Airlock; it stays.` };
+    if (record && record.addedByAirlock === false)
+      return { outcome: "noop", message: `The ${QUARANTINE_TAG} tag was on ${ref.name} before Airlock; it stays.` };
     const result = await updateTags(ref, (items) => (items.includes(QUARANTINE_TAG) ? items.filter((i) => i !== QUARANTINE_TAG) : null));
     if (result === "gone") return { outcome: "noop", message: `VM ${ref.name} no longer exists.` };
     if (result === "unchanged") return { outcome: "noop", message: `VM ${ref.name} no longer carries the ${QUARANTINE_TAG} tag.` };

@@ -11,9 +11,7 @@ export const migration: AirlockMigration = {
     await db.schema
       .createTable("timeline")
       .ifNotExists()
-      .addColumn("id", engine === "postgres" ? "serial" : "integer", (c) =>
-        engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-      )
+      .addColumn("id", engine === "postgres" ? "serial" : "integer", (c) => (engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement()))
       .addColumn("at", "text", (c) => c.notNull())
       .addColumn("actor", "text", (c) => c.notNull())
       .addColumn("role", "text")

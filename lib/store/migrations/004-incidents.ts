@@ -48,9 +48,7 @@ export const migration: AirlockMigration = {
     await db.schema
       .createTable("step_progress")
       .ifNotExists()
-      .addColumn("id", engine === "postgres" ? "serial" : "integer", (c) =>
-        engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
-      )
+      .addColumn("id", engine === "postgres" ? "serial" : "integer", (c) => (engine === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement()))
       .addColumn("run_id", "text", (c) => c.notNull().references("step_runs.id"))
       .addColumn("at", "text", (c) => c.notNull())
       .addColumn("message", "text", (c) => c.notNull())

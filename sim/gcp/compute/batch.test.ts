@@ -57,7 +57,11 @@ describe("batch", () => {
       { id: "1", method: "GET", path: `${base}/global/firewalls/missing?alt=json` },
       { id: "2", method: "GET", path: `${base}/zones/us-central1-a/instances/${t.nodes[0].name}?alt=json` },
     ]);
-    const res = await fetch(`http://127.0.0.1:${port}/batch/compute/v1`, { method: "POST", headers: { "content-type": 'multipart/mixed; boundary="===============42=="' }, body });
+    const res = await fetch(`http://127.0.0.1:${port}/batch/compute/v1`, {
+      method: "POST",
+      headers: { "content-type": 'multipart/mixed; boundary="===============42=="' },
+      body,
+    });
     expect(res.status).toBe(200);
     const outBoundary = boundaryOf(res.headers.get("content-type") ?? "")!;
     expect(outBoundary).toBeTruthy();

@@ -17,7 +17,16 @@ export interface BatchPart {
   body: string;
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 412: "Precondition Failed", 500: "Internal Server Error" };
+const STATUS_TEXT: Record<number, string> = {
+  200: "OK",
+  400: "Bad Request",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  412: "Precondition Failed",
+  500: "Internal Server Error",
+};
 
 export function handleBatch(world: World, req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
   const boundary = boundaryOf(req.headers["content-type"]);

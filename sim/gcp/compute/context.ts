@@ -25,10 +25,19 @@ export interface ComputeRoute {
 // Zones the simulated project "has": gcloud and clients validate --zone against the API, and
 // an unknown zone is a 400 there, not a 404.
 const BASE_ZONES = [
-  "us-central1-a", "us-central1-b", "us-central1-c", "us-central1-f",
-  "us-east1-b", "us-east1-c", "us-east1-d",
-  "us-west1-a", "us-west1-b", "us-west1-c",
-  "europe-west1-b", "europe-west1-c", "europe-west1-d",
+  "us-central1-a",
+  "us-central1-b",
+  "us-central1-c",
+  "us-central1-f",
+  "us-east1-b",
+  "us-east1-c",
+  "us-east1-d",
+  "us-west1-a",
+  "us-west1-b",
+  "us-west1-c",
+  "europe-west1-b",
+  "europe-west1-c",
+  "europe-west1-d",
 ];
 
 export function knownZones(world: World): string[] {

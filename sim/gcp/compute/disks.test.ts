@@ -19,7 +19,14 @@ describe("disks and createSnapshot", () => {
     const op = t.ok("POST", `zones/us-central1-a/disks/${t.nodes[0].name}/createSnapshot`, { name: "evidence-1", description: "incident 42" });
     expect(op).toMatchObject({ operationType: "createSnapshot", status: "RUNNING", targetLink: disk.selfLink, targetId: disk.id });
     const creating = t.ok("GET", "global/snapshots/evidence-1");
-    expect(creating).toMatchObject({ kind: "compute#snapshot", status: "CREATING", sourceDisk: disk.selfLink, sourceDiskId: disk.id, diskSizeGb: "100", description: "incident 42" });
+    expect(creating).toMatchObject({
+      kind: "compute#snapshot",
+      status: "CREATING",
+      sourceDisk: disk.selfLink,
+      sourceDiskId: disk.id,
+      diskSizeGb: "100",
+      description: "incident 42",
+    });
     expect(t.ok("POST", `zones/us-central1-a/operations/${op.name}/wait`).status).toBe("DONE");
     const ready = t.ok("GET", "global/snapshots/evidence-1");
     expect(ready.status).toBe("READY");
@@ -37,7 +44,10 @@ describe("disks and createSnapshot", () => {
     t = testProject();
     const path = `zones/us-central1-a/disks/${t.nodes[0].name}/createSnapshot`;
     t.ok("POST", path, { name: "evidence-1" });
-    expect(t.call("POST", path, { name: "evidence-1" })).toMatchObject({ status: 409, body: { error: { message: "The resource 'projects/acme-test/global/snapshots/evidence-1' already exists" } } });
+    expect(t.call("POST", path, { name: "evidence-1" })).toMatchObject({
+      status: 409,
+      body: { error: { message: "The resource 'projects/acme-test/global/snapshots/evidence-1' already exists" } },
+    });
     expect(t.call("POST", path, { name: "Evidence 1" }).status).toBe(400);
     expect(t.call("POST", path, {}).body.error.errors[0].reason).toBe("required");
   });

@@ -5,8 +5,24 @@ let t: TestProject;
 afterEach(() => t?.world.stop());
 
 const playbook = {
-  egressDeny: { name: "quarantine-egress-deny", network: "global/networks/default", direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "tcp" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] },
-  ingressDeny: { name: "quarantine-ingress-deny", network: "global/networks/default", direction: "INGRESS", priority: 1, denied: [{ IPProtocol: "tcp" }], sourceRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] },
+  egressDeny: {
+    name: "quarantine-egress-deny",
+    network: "global/networks/default",
+    direction: "EGRESS",
+    priority: 0,
+    denied: [{ IPProtocol: "tcp" }],
+    destinationRanges: ["0.0.0.0/0"],
+    targetTags: ["quarantine"],
+  },
+  ingressDeny: {
+    name: "quarantine-ingress-deny",
+    network: "global/networks/default",
+    direction: "INGRESS",
+    priority: 1,
+    denied: [{ IPProtocol: "tcp" }],
+    sourceRanges: ["0.0.0.0/0"],
+    targetTags: ["quarantine"],
+  },
 };
 
 describe("firewalls", () => {
@@ -33,7 +49,12 @@ describe("firewalls", () => {
   it("fills the defaults: priority 1000, INGRESS, from anywhere, the default network", () => {
     t = testProject();
     t.ok("POST", "global/firewalls", { name: "allow-web", allowed: [{ IPProtocol: "TCP", ports: ["80", "443"] }] });
-    expect(t.ok("GET", "global/firewalls/allow-web")).toMatchObject({ priority: 1000, direction: "INGRESS", sourceRanges: ["0.0.0.0/0"], allowed: [{ IPProtocol: "tcp", ports: ["80", "443"] }] });
+    expect(t.ok("GET", "global/firewalls/allow-web")).toMatchObject({
+      priority: 1000,
+      direction: "INGRESS",
+      sourceRanges: ["0.0.0.0/0"],
+      allowed: [{ IPProtocol: "tcp", ports: ["80", "443"] }],
+    });
   });
 
   it("answers a duplicate name with 409 alreadyExists", () => {
@@ -41,7 +62,11 @@ describe("firewalls", () => {
     t.ok("POST", "global/firewalls", playbook.ingressDeny);
     const dup = t.call("POST", "global/firewalls", playbook.ingressDeny);
     expect(dup.status).toBe(409);
-    expect(dup.body.error).toMatchObject({ code: 409, message: "The resource 'projects/acme-test/global/firewalls/quarantine-ingress-deny' already exists", errors: [{ reason: "alreadyExists", domain: "global" }] });
+    expect(dup.body.error).toMatchObject({
+      code: 409,
+      message: "The resource 'projects/acme-test/global/firewalls/quarantine-ingress-deny' already exists",
+      errors: [{ reason: "alreadyExists", domain: "global" }],
+    });
   });
 
   it.each([
@@ -51,7 +76,10 @@ describe("firewalls", () => {
     [{ ...playbook.ingressDeny, name: "Bad_Name" }, "Invalid value for field 'resource.name': 'Bad_Name'."],
     [{ ...playbook.ingressDeny, allowed: [{ IPProtocol: "tcp" }] }, "Exactly one of 'allowed' or 'denied' must be specified."],
     [{ ...playbook.ingressDeny, denied: [] }, "Exactly one of 'allowed' or 'denied' must be specified."],
-    [{ ...playbook.ingressDeny, denied: [{ IPProtocol: "icmp", ports: ["22"] }] }, "Ports may only be specified on rules whose protocol is one of [TCP, UDP, SCTP]."],
+    [
+      { ...playbook.ingressDeny, denied: [{ IPProtocol: "icmp", ports: ["22"] }] },
+      "Ports may only be specified on rules whose protocol is one of [TCP, UDP, SCTP].",
+    ],
     [{ ...playbook.ingressDeny, denied: [{ IPProtocol: "tcp", ports: ["70000"] }] }, "Invalid value for field 'resource.denied[0].ports[0]': '70000'."],
     [{ ...playbook.ingressDeny, denied: [{ IPProtocol: "gre" }] }, "Invalid value for field 'resource.denied[0].IPProtocol': 'gre'."],
     [{ ...playbook.ingressDeny, sourceRanges: ["300.1.1.1/8"] }, "Invalid value for field 'resource.sourceRanges[0]': '300.1.1.1/8'."],
@@ -66,7 +94,9 @@ describe("firewalls", () => {
 
   it("answers 404 for an unknown network or rule", () => {
     t = testProject();
-    expect(t.call("POST", "global/firewalls", { ...playbook.ingressDeny, network: "global/networks/nope" }).body.error.message).toBe("The resource 'projects/acme-test/global/networks/nope' was not found");
+    expect(t.call("POST", "global/firewalls", { ...playbook.ingressDeny, network: "global/networks/nope" }).body.error.message).toBe(
+      "The resource 'projects/acme-test/global/networks/nope' was not found",
+    );
     expect(t.call("GET", "global/firewalls/nope").status).toBe(404);
     expect(t.call("DELETE", "global/firewalls/nope").status).toBe(404);
     expect(t.call("PATCH", "global/firewalls/nope", { priority: 1 }).status).toBe(404);
@@ -84,7 +114,12 @@ describe("firewalls", () => {
     t.ok("POST", "global/firewalls", playbook.ingressDeny);
     const op = t.ok("PATCH", "global/firewalls/quarantine-ingress-deny", { priority: 5, denied: [{ IPProtocol: "all" }] });
     expect(op.operationType).toBe("patch");
-    expect(t.ok("GET", "global/firewalls/quarantine-ingress-deny")).toMatchObject({ priority: 5, denied: [{ IPProtocol: "all" }], targetTags: ["quarantine"], sourceRanges: ["0.0.0.0/0"] });
+    expect(t.ok("GET", "global/firewalls/quarantine-ingress-deny")).toMatchObject({
+      priority: 5,
+      denied: [{ IPProtocol: "all" }],
+      targetTags: ["quarantine"],
+      sourceRanges: ["0.0.0.0/0"],
+    });
     t.ok("PATCH", "global/firewalls/quarantine-ingress-deny", { allowed: [{ IPProtocol: "tcp", ports: ["22"] }] });
     const switched = t.ok("GET", "global/firewalls/quarantine-ingress-deny");
     expect(switched.allowed).toEqual([{ IPProtocol: "tcp", ports: ["22"] }]);

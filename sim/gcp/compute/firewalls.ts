@@ -50,7 +50,14 @@ function validateRanges(field: string, ranges: unknown): string[] | undefined {
   if (ranges === undefined || ranges === null) return undefined;
   if (!Array.isArray(ranges)) throw invalidField(`resource.${field}`, ranges, "Must be a list.");
   ranges.forEach((r, i) => {
-    const ok = typeof r === "string" && CIDR_RE.test(r) && (!r.includes(".") || r.split("/")[0].split(".").every((o) => Number(o) <= 255));
+    const ok =
+      typeof r === "string" &&
+      CIDR_RE.test(r) &&
+      (!r.includes(".") ||
+        r
+          .split("/")[0]
+          .split(".")
+          .every((o) => Number(o) <= 255));
     if (!ok) throw invalidField(`resource.${field}[${i}]`, r, "Must be a CIDR address range that is contained in the network.");
   });
   return ranges.length ? (ranges as string[]) : undefined;
@@ -93,10 +100,16 @@ function normalize(ctx: ComputeCtx, input: GcpJson, previous?: GcpJson): GcpJson
   const targetTags = validateTags("targetTags", input.targetTags);
   const sourceServiceAccounts = input.sourceServiceAccounts?.length ? input.sourceServiceAccounts : undefined;
   const targetServiceAccounts = input.targetServiceAccounts?.length ? input.targetServiceAccounts : undefined;
-  if (targetTags && targetServiceAccounts) throw invalidField("resource.targetServiceAccounts", targetServiceAccounts[0], "Target service accounts and target tags cannot both be specified.");
-  if (sourceTags && sourceServiceAccounts) throw invalidField("resource.sourceServiceAccounts", sourceServiceAccounts[0], "Source service accounts and source tags cannot both be specified.");
+  if (targetTags && targetServiceAccounts)
+    throw invalidField("resource.targetServiceAccounts", targetServiceAccounts[0], "Target service accounts and target tags cannot both be specified.");
+  if (sourceTags && sourceServiceAccounts)
+    throw invalidField("resource.sourceServiceAccounts", sourceServiceAccounts[0], "Source service accounts and source tags cannot both be specified.");
   if (direction === "EGRESS" && (sourceTags || sourceServiceAccounts)) {
-    throw invalidField("resource.sourceTags", (sourceTags ?? sourceServiceAccounts)![0], "Source tags and source service accounts cannot be specified for EGRESS rules.");
+    throw invalidField(
+      "resource.sourceTags",
+      (sourceTags ?? sourceServiceAccounts)![0],
+      "Source tags and source service accounts cannot be specified for EGRESS rules.",
+    );
   }
   if (direction === "INGRESS" && !sourceRanges && !sourceTags && !sourceServiceAccounts) sourceRanges = ["0.0.0.0/0"];
   if (direction === "EGRESS" && !destinationRanges) destinationRanges = ["0.0.0.0/0"];
@@ -118,7 +131,10 @@ function normalize(ctx: ComputeCtx, input: GcpJson, previous?: GcpJson): GcpJson
     ...(allowed ? { allowed } : {}),
     ...(denied ? { denied } : {}),
     direction,
-    logConfig: { enable: Boolean(input.logConfig?.enable), ...(input.logConfig?.enable ? { metadata: input.logConfig.metadata ?? "INCLUDE_ALL_METADATA" } : {}) },
+    logConfig: {
+      enable: Boolean(input.logConfig?.enable),
+      ...(input.logConfig?.enable ? { metadata: input.logConfig.metadata ?? "INCLUDE_ALL_METADATA" } : {}),
+    },
     disabled: Boolean(input.disabled),
     selfLink: `${base}/global/firewalls/${name}`,
   };

@@ -24,14 +24,18 @@ describe("node pools as managed instance groups", () => {
     const t = testProject();
     const migName = String(t.world.gcp.gkeClusters.get("us-central1-a/payments")!.nodePools[0].instanceGroupUrls[0]).split("/").pop()!;
     const victim = t.nodes[0].name;
-    const op = t.ok("POST", `zones/us-central1-a/instanceGroupManagers/${migName}/abandonInstances`, { instances: [`zones/us-central1-a/instances/${victim}`] });
+    const op = t.ok("POST", `zones/us-central1-a/instanceGroupManagers/${migName}/abandonInstances`, {
+      instances: [`zones/us-central1-a/instances/${victim}`],
+    });
     expect(op).toMatchObject({ kind: "compute#operation", operationType: "compute.instanceGroupManagers.abandonInstances", status: "RUNNING" });
     expect(t.ok("GET", `zones/us-central1-a/operations/${op.name}`).status).toBe("DONE");
     const listed = t.ok("POST", `zones/us-central1-a/instanceGroupManagers/${migName}/listManagedInstances`);
     expect(listed.managedInstances.map((m: { name: string }) => m.name)).toEqual([t.nodes[1].name]);
     expect(t.ok("GET", `zones/us-central1-a/instanceGroupManagers/${migName}`).targetSize).toBe(1);
     expect(t.ok("GET", `zones/us-central1-a/instances/${victim}`).status).toBe("RUNNING");
-    const again = t.call("POST", `zones/us-central1-a/instanceGroupManagers/${migName}/abandonInstances`, { instances: [`zones/us-central1-a/instances/${victim}`] });
+    const again = t.call("POST", `zones/us-central1-a/instanceGroupManagers/${migName}/abandonInstances`, {
+      instances: [`zones/us-central1-a/instances/${victim}`],
+    });
     expect(again.status).toBe(400);
     expect(again.body.error.message).toContain("not a member");
     expect(t.call("POST", `zones/us-central1-a/instanceGroupManagers/${migName}/abandonInstances`, {}).status).toBe(400);

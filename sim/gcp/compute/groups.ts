@@ -57,13 +57,23 @@ function abandonInstances(ctx: ComputeCtx): GcpJson {
   const members = ctx.world.gcp.migMembers.get(key) ?? new Set<string>();
   const names = refs.map((r, i) => memberName(zone, r, `instanceGroupManagers.abandonInstances.instances[${i}]`));
   names.forEach((n, i) => {
-    if (!members.has(n)) throw invalidField(`instanceGroupManagers.abandonInstances.instances[${i}]`, refs[i], `The instance is not a member of the managed instance group ${mig.name}.`);
+    if (!members.has(n))
+      throw invalidField(
+        `instanceGroupManagers.abandonInstances.instances[${i}]`,
+        refs[i],
+        `The instance is not a member of the managed instance group ${mig.name}.`,
+      );
   });
   // The VM keeps running outside the group; the group shrinks instead of replacing it.
   for (const n of names) members.delete(n);
   mig.targetSize = Math.max(0, (mig.targetSize ?? 0) - names.length);
   mig.currentActions.none = members.size;
-  return startOperation(ctx.world, { scope: { zone }, operationType: "compute.instanceGroupManagers.abandonInstances", targetLink: mig.selfLink, targetId: mig.id });
+  return startOperation(ctx.world, {
+    scope: { zone },
+    operationType: "compute.instanceGroupManagers.abandonInstances",
+    targetLink: mig.selfLink,
+    targetId: mig.id,
+  });
 }
 
 function aggregatedTemplates(ctx: ComputeCtx): GcpJson {
@@ -71,7 +81,17 @@ function aggregatedTemplates(ctx: ComputeCtx): GcpJson {
   return {
     kind: "compute#instanceTemplateAggregatedList",
     id: `projects/${ctx.project}/aggregated/instanceTemplates`,
-    items: { global: templates.length ? { instanceTemplates: templates } : { warning: { code: "NO_RESULTS_ON_PAGE", message: "There are no results for scope 'global' on this page.", data: [{ key: "scope", value: "global" }] } } },
+    items: {
+      global: templates.length
+        ? { instanceTemplates: templates }
+        : {
+            warning: {
+              code: "NO_RESULTS_ON_PAGE",
+              message: "There are no results for scope 'global' on this page.",
+              data: [{ key: "scope", value: "global" }],
+            },
+          },
+    },
     selfLink: `${ctx.world.gcp.computeBase()}/aggregated/instanceTemplates`,
   };
 }
@@ -86,7 +106,12 @@ function aggregatedGroups(ctx: ComputeCtx): GcpJson {
       ? { instanceGroupManagers: groups }
       : { warning: { code: "NO_RESULTS_ON_PAGE", message: `There are no results for scope '${scope}' on this page.`, data: [{ key: "scope", value: scope }] } };
   }
-  return { kind: "compute#instanceGroupManagerAggregatedList", id: `projects/${ctx.project}/aggregated/instanceGroupManagers`, items, selfLink: `${ctx.world.gcp.computeBase()}/aggregated/instanceGroupManagers` };
+  return {
+    kind: "compute#instanceGroupManagerAggregatedList",
+    id: `projects/${ctx.project}/aggregated/instanceGroupManagers`,
+    items,
+    selfLink: `${ctx.world.gcp.computeBase()}/aggregated/instanceGroupManagers`,
+  };
 }
 
 /** The (unmanaged view of the) instance group a manager keeps: what `managed list` reads sizes from. */
@@ -117,10 +142,21 @@ export const groupRoutes: ComputeRoute[] = [
       return listAt(c, "compute#instanceGroupList", `zones/${zone}/instanceGroups`, groups);
     },
   },
-  { method: "GET", pattern: "zones/:zone/instanceGroups/:igm", handler: (c) => { const g = groupOf(c); return instanceGroupOf(c, g.key, g.mig); } },
+  {
+    method: "GET",
+    pattern: "zones/:zone/instanceGroups/:igm",
+    handler: (c) => {
+      const g = groupOf(c);
+      return instanceGroupOf(c, g.key, g.mig);
+    },
+  },
   { method: "GET", pattern: "aggregated/instanceGroupManagers", handler: aggregatedGroups },
   { method: "GET", pattern: "aggregated/instanceTemplates", handler: aggregatedTemplates },
-  { method: "GET", pattern: "global/instanceTemplates", handler: (c) => listAt(c, "compute#instanceTemplateList", "global/instanceTemplates", storedItems(c.world.gcp.instanceTemplates)) },
+  {
+    method: "GET",
+    pattern: "global/instanceTemplates",
+    handler: (c) => listAt(c, "compute#instanceTemplateList", "global/instanceTemplates", storedItems(c.world.gcp.instanceTemplates)),
+  },
   {
     method: "GET",
     pattern: "global/instanceTemplates/:template",
@@ -129,7 +165,13 @@ export const groupRoutes: ComputeRoute[] = [
   {
     method: "GET",
     pattern: "zones/:zone/instanceGroupManagers",
-    handler: (c) => listAt(c, "compute#instanceGroupManagerList", `zones/${requireZone(c)}/instanceGroupManagers`, storedItems(c.world.gcp.instanceGroupManagers, requireZone(c))),
+    handler: (c) =>
+      listAt(
+        c,
+        "compute#instanceGroupManagerList",
+        `zones/${requireZone(c)}/instanceGroupManagers`,
+        storedItems(c.world.gcp.instanceGroupManagers, requireZone(c)),
+      ),
   },
   { method: "GET", pattern: "zones/:zone/instanceGroupManagers/:igm", handler: (c) => structuredClone(groupOf(c).mig) },
   { method: "POST", pattern: "zones/:zone/instanceGroupManagers/:igm/listManagedInstances", handler: listManagedInstances },

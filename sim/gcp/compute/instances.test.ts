@@ -53,7 +53,11 @@ describe("setTags", () => {
     t = testProject();
     const missing = t.call("POST", `${inst(t)}/setTags`, { items: ["quarantine"] });
     expect(missing.status).toBe(412);
-    expect(missing.body.error).toMatchObject({ code: 412, message: "Supplied fingerprint does not match current fingerprint.", errors: [{ reason: "conditionNotMet", domain: "global" }] });
+    expect(missing.body.error).toMatchObject({
+      code: 412,
+      message: "Supplied fingerprint does not match current fingerprint.",
+      errors: [{ reason: "conditionNotMet", domain: "global" }],
+    });
     const { tags } = t.ok("GET", inst(t));
     t.ok("POST", `${inst(t)}/setTags`, { items: [...tags.items, "quarantine"], fingerprint: tags.fingerprint });
     // The fingerprint changed with the write: replaying the old one is stale.
@@ -105,7 +109,9 @@ describe("access configs", () => {
     expect(restored).toMatchObject({ name: "external-nat", type: "ONE_TO_ONE_NAT" });
     expect(restored.natIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(restored.natIP).not.toBe(oldIp);
-    expect(t.call("POST", `${inst(t)}/addAccessConfig?networkInterface=nic0`, { name: "second" }).body.error.message).toBe("At most one access config currently supported.");
+    expect(t.call("POST", `${inst(t)}/addAccessConfig?networkInterface=nic0`, { name: "second" }).body.error.message).toBe(
+      "At most one access config currently supported.",
+    );
   });
 
   it("keeps a requested natIP and refuses one in use by another instance", () => {
@@ -125,7 +131,13 @@ describe("getEffectiveFirewalls and testIamPermissions", () => {
     const before = names();
     expect(before).toEqual(expect.arrayContaining(["default-allow-internal", "default-allow-ssh"]));
     expect(before.some((n: string) => /^gke-payments-[0-9a-f]{8}-all$/.test(n))).toBe(true);
-    t.ok("POST", "global/firewalls", { name: "quarantine-egress-deny", direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "all" }], targetTags: ["quarantine"] });
+    t.ok("POST", "global/firewalls", {
+      name: "quarantine-egress-deny",
+      direction: "EGRESS",
+      priority: 0,
+      denied: [{ IPProtocol: "all" }],
+      targetTags: ["quarantine"],
+    });
     expect(names()).not.toContain("quarantine-egress-deny");
     const { tags } = t.ok("GET", inst(t));
     t.ok("POST", `${inst(t)}/setTags`, { items: [...tags.items, "quarantine"], fingerprint: tags.fingerprint });

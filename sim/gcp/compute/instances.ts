@@ -1,9 +1,6 @@
 import type { GcpJson } from "../state";
 import { firewallAppliesToInstance, parseIpv4 } from "../firewall-eval";
-import {
-  knownZones, mustGet, newFingerprint, requireZone, sameFingerprint, NAME_RE, NAME_REGEX_TEXT,
-  type ComputeCtx, type ComputeRoute,
-} from "./context";
+import { knownZones, mustGet, newFingerprint, requireZone, sameFingerprint, NAME_RE, NAME_REGEX_TEXT, type ComputeCtx, type ComputeRoute } from "./context";
 import { badRequest, conditionNotMet, invalidField, requiredField } from "./errors";
 import { compileFilter, listAt, paginate, sortFor, storedItems } from "./listing";
 import { startOperation } from "./operations";
@@ -123,7 +120,8 @@ function addAccessConfig(ctx: ComputeCtx): GcpJson {
 
 function externalIpsInUse(ctx: ComputeCtx): Set<string> {
   const used = new Set<string>();
-  for (const i of ctx.world.gcp.instances.values()) for (const nic of i.networkInterfaces ?? []) for (const a of nic.accessConfigs ?? []) if (a.natIP) used.add(a.natIP);
+  for (const i of ctx.world.gcp.instances.values())
+    for (const nic of i.networkInterfaces ?? []) for (const a of nic.accessConfigs ?? []) if (a.natIP) used.add(a.natIP);
   return used;
 }
 
@@ -162,4 +160,3 @@ export const instanceRoutes: ComputeRoute[] = [
   { method: "GET", pattern: "zones/:zone/instances/:instance/getEffectiveFirewalls", handler: getEffectiveFirewalls },
   { method: "POST", pattern: "zones/:zone/instances/:instance/testIamPermissions", handler: testIamPermissions },
 ];
-

@@ -46,6 +46,10 @@ describe("paginate and listEnvelope", () => {
     expect(() => paginate(items, new URLSearchParams("pageToken=%%%"))).toThrow();
     const env = listEnvelope("compute#xList", "id", "self", [], new URLSearchParams());
     expect(env).toEqual({ kind: "compute#xList", id: "id", selfLink: "self" });
-    expect(listEnvelope("compute#xList", "id", "self", items, new URLSearchParams()).items.map((i: { name: string }) => i.name)).toEqual(["bastion", "gke-payments-a", "gke-payments-b"]);
+    expect(listEnvelope("compute#xList", "id", "self", items, new URLSearchParams()).items.map((i: { name: string }) => i.name)).toEqual([
+      "bastion",
+      "gke-payments-a",
+      "gke-payments-b",
+    ]);
   });
 });

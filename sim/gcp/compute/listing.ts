@@ -92,8 +92,7 @@ function tokenize(text: string): Token[] {
     else if (c === "(" || c === ")") {
       out.push({ t: c, v: c });
       i++;
-    }
-    else if (c === '"' || c === "'") {
+    } else if (c === '"' || c === "'") {
       let j = i + 1;
       let s = "";
       while (j < text.length && text[j] !== c) {
@@ -180,7 +179,12 @@ class Parser {
 }
 
 function comparison(field: string, op: string, value: string): Pred {
-  const glob = new RegExp(`^${value.split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const glob = new RegExp(
+    `^${value
+      .split("*")
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   const numeric = value !== "" && !Number.isNaN(Number(value));
   const cmp = (v: unknown): boolean => {
     const s = stringify(v);

@@ -15,7 +15,9 @@ function listNetworks(ctx: ComputeCtx): GcpJson {
 
 function getSubnetwork(ctx: ComputeCtx): GcpJson {
   const region = requireRegion(ctx);
-  return structuredClone(mustGet(ctx.world.gcp.subnetworks, `${region}/${ctx.params.subnetwork}`, ctx, `regions/${region}/subnetworks/${ctx.params.subnetwork}`));
+  return structuredClone(
+    mustGet(ctx.world.gcp.subnetworks, `${region}/${ctx.params.subnetwork}`, ctx, `regions/${region}/subnetworks/${ctx.params.subnetwork}`),
+  );
 }
 
 function listSubnetworks(ctx: ComputeCtx): GcpJson {
@@ -48,7 +50,9 @@ function regionJson(ctx: ComputeCtx, region: string): GcpJson {
     name: region,
     description: region,
     status: "UP",
-    zones: knownZones(ctx.world).filter((z) => regionOf(z) === region).map((z) => `${base}/zones/${z}`),
+    zones: knownZones(ctx.world)
+      .filter((z) => regionOf(z) === region)
+      .map((z) => `${base}/zones/${z}`),
     quotas: [],
     selfLink: `${base}/regions/${region}`,
     supportsPzs: false,
@@ -56,13 +60,24 @@ function regionJson(ctx: ComputeCtx, region: string): GcpJson {
 }
 
 /** The list and get doors of a fixed catalogue (zones, regions): a name outside it is a 404. */
-function catalogueRoutes(collection: "zones" | "regions", listKind: string, names: (world: ComputeCtx["world"]) => string[], json: (ctx: ComputeCtx, name: string) => GcpJson): ComputeRoute[] {
+function catalogueRoutes(
+  collection: "zones" | "regions",
+  listKind: string,
+  names: (world: ComputeCtx["world"]) => string[],
+  json: (ctx: ComputeCtx, name: string) => GcpJson,
+): ComputeRoute[] {
   const param = collection.slice(0, -1);
   return [
     {
       method: "GET",
       pattern: collection,
-      handler: (c) => listAt(c, listKind, collection, names(c.world).map((n) => json(c, n))),
+      handler: (c) =>
+        listAt(
+          c,
+          listKind,
+          collection,
+          names(c.world).map((n) => json(c, n)),
+        ),
     },
     {
       method: "GET",

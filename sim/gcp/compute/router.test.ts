@@ -22,6 +22,8 @@ describe("compute router", () => {
   it("treats a non-object body as empty, as google-gax sends for operations.wait", () => {
     t = testProject();
     const op = t.ok("POST", "global/firewalls", { name: "x", denied: [{ IPProtocol: "all" }] });
-    expect(dispatchCompute(t.world, "POST", `/compute/v1/projects/${t.project}/global/operations/${op.name}/wait`, new URLSearchParams(), '""').status).toBe(200);
+    expect(dispatchCompute(t.world, "POST", `/compute/v1/projects/${t.project}/global/operations/${op.name}/wait`, new URLSearchParams(), '""').status).toBe(
+      200,
+    );
   });
 });

@@ -31,7 +31,9 @@ export function createSnapshotOf(ctx: ComputeCtx, disk: GcpJson, diskZone: strin
     selfLink: `${base}/global/snapshots/${name}`,
     labels: req.labels ?? {},
     labelFingerprint: newFingerprint(world),
-    storageLocations: req.storageLocations?.length ? req.storageLocations : [diskZone.startsWith("europe-") ? "eu" : diskZone.startsWith("asia-") ? "asia" : "us"],
+    storageLocations: req.storageLocations?.length
+      ? req.storageLocations
+      : [diskZone.startsWith("europe-") ? "eu" : diskZone.startsWith("asia-") ? "asia" : "us"],
     snapshotType: req.snapshotType ?? "STANDARD",
     architecture: disk.architecture ?? "X86_64",
     ...(disk.sourceImage ? { sourceImage: disk.sourceImage } : {}),

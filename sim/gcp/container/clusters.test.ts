@@ -17,12 +17,16 @@ describe("GKE clusters", () => {
   it("serves the facts NetworkPolicy enforcement is derived from", () => {
     world = twoClusters();
     const payments = getCluster(world, "acme-test", "us-central1-a", "payments", "locations");
-    expect(payments).toMatchObject({ location: "us-central1-a", status: "RUNNING", networkConfig: { datapathProvider: "ADVANCED_DATAPATH" }, addonsConfig: { networkPolicyConfig: { disabled: true } } });
+    expect(payments).toMatchObject({
+      location: "us-central1-a",
+      status: "RUNNING",
+      networkConfig: { datapathProvider: "ADVANCED_DATAPATH" },
+      addonsConfig: { networkPolicyConfig: { disabled: true } },
+    });
     expect(payments.nodePools[0].management.autoRepair).toBe(true);
     expect(payments.endpoint).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const storefront = getCluster(world, "acme-test", "us-central1", "storefront", "locations");
     expect(storefront.networkConfig.datapathProvider).toBe("LEGACY_DATAPATH");
     expect(storefront.zone).toBe("us-central1");
   });
-
 });

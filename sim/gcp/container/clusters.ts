@@ -68,7 +68,14 @@ function storedCluster(world: World, project: string, location: string, name: st
   return found;
 }
 
-function storedPool(world: World, project: string, location: string, name: string, pool: string, style: "locations" | "zones"): { cluster: GcpJson; pool: GcpJson } {
+function storedPool(
+  world: World,
+  project: string,
+  location: string,
+  name: string,
+  pool: string,
+  style: "locations" | "zones",
+): { cluster: GcpJson; pool: GcpJson } {
   const cluster = storedCluster(world, project, location, name, style);
   const np = (cluster.nodePools ?? []).find((p: GcpJson) => p.name === pool);
   if (!np) throw new ContainerError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}/nodePools/${pool}.`);
@@ -115,7 +122,9 @@ export function getGkeOperation(world: World, project: string, location: string,
 
 export function listGkeOperations(world: World, project: string, location: string): GcpJson {
   requireProject(world, project);
-  const operations = [...world.gcp.gkeOperations.entries()].filter(([k]) => location === "-" || k.startsWith(`${location}/`)).map(([, v]) => structuredClone(v));
+  const operations = [...world.gcp.gkeOperations.entries()]
+    .filter(([k]) => location === "-" || k.startsWith(`${location}/`))
+    .map(([, v]) => structuredClone(v));
   return { operations };
 }
 
@@ -124,20 +133,45 @@ export function listGkeOperations(world: World, project: string, location: strin
  * (gcloud reads the pool first and sends every field). Auto-repair and auto-upgrade are
  * pool-wide: turning them off protects every node of the pool, not one.
  */
-export function setNodePoolManagement(world: World, project: string, location: string, name: string, pool: string, style: "locations" | "zones", body: GcpJson): GcpJson {
+export function setNodePoolManagement(
+  world: World,
+  project: string,
+  location: string,
+  name: string,
+  pool: string,
+  style: "locations" | "zones",
+  body: GcpJson,
+): GcpJson {
   const { cluster, pool: np } = storedPool(world, project, location, name, pool, style);
   const management = body.management;
   if (!management || typeof management !== "object" || Array.isArray(management)) {
-    throw new ContainerError(400, "INVALID_ARGUMENT", "Invalid value at 'management' (type.googleapis.com/google.container.v1.NodeManagement): a NodeManagement object is required.");
+    throw new ContainerError(
+      400,
+      "INVALID_ARGUMENT",
+      "Invalid value at 'management' (type.googleapis.com/google.container.v1.NodeManagement): a NodeManagement object is required.",
+    );
   }
   for (const field of ["autoRepair", "autoUpgrade"]) {
     if (management[field] !== undefined && typeof management[field] !== "boolean") {
-      throw new ContainerError(400, "INVALID_ARGUMENT", `Invalid value at 'management.${field === "autoRepair" ? "auto_repair" : "auto_upgrade"}' (TYPE_BOOL), ${JSON.stringify(management[field])}`);
+      throw new ContainerError(
+        400,
+        "INVALID_ARGUMENT",
+        `Invalid value at 'management.${field === "autoRepair" ? "auto_repair" : "auto_upgrade"}' (TYPE_BOOL), ${JSON.stringify(management[field])}`,
+      );
     }
   }
   if (cluster.autopilot?.enabled) throw new ContainerError(400, "FAILED_PRECONDITION", "Autopilot clusters do not allow changing node pool management.");
-  np.management = { ...(management.autoUpgrade !== undefined ? { autoUpgrade: management.autoUpgrade } : {}), ...(management.autoRepair !== undefined ? { autoRepair: management.autoRepair } : {}), ...(management.upgradeOptions ? { upgradeOptions: management.upgradeOptions } : {}) };
-  return recordGkeOperation(world, cluster.location, "SET_NODE_POOL_MANAGEMENT", `https://container.googleapis.com/v1/projects/${world.gcp.projectNumber}/zones/${cluster.location}/clusters/${cluster.name}/nodePools/${np.name}`);
+  np.management = {
+    ...(management.autoUpgrade !== undefined ? { autoUpgrade: management.autoUpgrade } : {}),
+    ...(management.autoRepair !== undefined ? { autoRepair: management.autoRepair } : {}),
+    ...(management.upgradeOptions ? { upgradeOptions: management.upgradeOptions } : {}),
+  };
+  return recordGkeOperation(
+    world,
+    cluster.location,
+    "SET_NODE_POOL_MANAGEMENT",
+    `https://container.googleapis.com/v1/projects/${world.gcp.projectNumber}/zones/${cluster.location}/clusters/${cluster.name}/nodePools/${np.name}`,
+  );
 }
 
 /** The stored pool a node belongs to (by its pool label), for auto-repair and the autoscaler. */

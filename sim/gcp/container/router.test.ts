@@ -32,7 +32,10 @@ describe("container router", () => {
     expect((await get("/v1beta1/projects/acme-test/locations/us-central1/clusters/storefront")).body.name).toBe("storefront");
     expect((await get("/v1/projects/acme-test/locations/us-central1-a/clusters/payments/nodePools")).body.nodePools[0].name).toBe("default-pool");
     const missing = await get("/v1/projects/acme-test/locations/us-central1-a/clusters/nope");
-    expect(missing).toEqual({ status: 404, body: { error: { code: 404, message: "Not found: projects/acme-test/locations/us-central1-a/clusters/nope.", status: "NOT_FOUND" } } });
+    expect(missing).toEqual({
+      status: 404,
+      body: { error: { code: 404, message: "Not found: projects/acme-test/locations/us-central1-a/clusters/nope.", status: "NOT_FOUND" } },
+    });
     expect((await get("/v1/projects/other/locations/-/clusters")).status).toBe(403);
     expect((await get("/v1/projects/acme-test/locations/us-central1-a/clusters/payments", "DELETE")).status).toBe(405);
   });
@@ -58,7 +61,9 @@ describe("node pool management", () => {
     const done = await get(`/v1/projects/acme-test/locations/us-central1-a/operations/${op.body.name}`);
     expect(done.body).toMatchObject({ name: op.body.name, status: "DONE" });
     expect((await get("/v1/projects/acme-test/zones/us-central1-a/operations")).body.operations).toHaveLength(1);
-    const zonesStyle = await post("/v1/projects/acme-test/zones/us-central1-a/clusters/payments/nodePools/default-pool/setManagement", { management: { autoRepair: true } });
+    const zonesStyle = await post("/v1/projects/acme-test/zones/us-central1-a/clusters/payments/nodePools/default-pool/setManagement", {
+      management: { autoRepair: true },
+    });
     expect(zonesStyle.status).toBe(200);
     expect((await get(pool)).body.management).toEqual({ autoRepair: true });
     expect((await post(`${pool}:setManagement`, {})).status).toBe(400);

@@ -9,7 +9,8 @@ import { ContainerError, getCluster, getGkeOperation, getNodePool, listClusters,
 // Both the `locations` paths (":setManagement" custom verbs) and the legacy `zones` paths
 // ("/setManagement") are served; "-" means every location.
 
-const PATH = /^\/v1(?:beta1)?\/projects\/([^/]+)\/(locations|zones)\/([^/]+)\/clusters(?:\/([^/:]+)(?:\/nodePools(?:\/([^/:]+))?)?)?(?:(?::|\/)(setManagement))?\/?$/;
+const PATH =
+  /^\/v1(?:beta1)?\/projects\/([^/]+)\/(locations|zones)\/([^/]+)\/clusters(?:\/([^/:]+)(?:\/nodePools(?:\/([^/:]+))?)?)?(?:(?::|\/)(setManagement))?\/?$/;
 const OPERATIONS = /^\/v1(?:beta1)?\/projects\/([^/]+)\/(locations|zones)\/([^/]+)\/operations(?:\/([^/:]+))?\/?$/;
 
 export async function handleContainerRequest(world: World, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -35,7 +36,9 @@ function route(world: World, method: string, path: string, body: GcpJson): GcpJs
   if (ops) {
     const [, project, style, location, op] = ops as unknown as [string, string, "locations" | "zones", string, string?];
     if (method !== "GET") throw notAllowed(method, path);
-    return op ? getGkeOperation(world, project, decodeURIComponent(location), decodeURIComponent(op), style) : listGkeOperations(world, project, decodeURIComponent(location));
+    return op
+      ? getGkeOperation(world, project, decodeURIComponent(location), decodeURIComponent(op), style)
+      : listGkeOperations(world, project, decodeURIComponent(location));
   }
   const m = PATH.exec(path);
   if (!m) throw new ContainerError(404, "NOT_FOUND", `The requested URL ${path} was not found on this server.`);

@@ -101,7 +101,8 @@ function route(world: World, method: string, path: string, body: GcpJson, query:
       }
       const bindings = Array.isArray(policy.bindings) ? policy.bindings : [];
       for (const b of bindings) {
-        if (typeof b?.role !== "string" || !Array.isArray(b.members)) throw new IamError(400, "INVALID_ARGUMENT", "Request contains an invalid argument: each binding needs a role and members.");
+        if (typeof b?.role !== "string" || !Array.isArray(b.members))
+          throw new IamError(400, "INVALID_ARGUMENT", "Request contains an invalid argument: each binding needs a role and members.");
       }
       sa.policy = { version: typeof policy.version === "number" ? policy.version : 1, bindings: structuredClone(bindings) };
       sa.policySeq += 1;

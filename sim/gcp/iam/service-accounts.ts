@@ -41,7 +41,13 @@ export function policyEtag(sa: SimServiceAccount): string {
 export function addServiceAccount(
   iam: IamState,
   project: string,
-  opts: { email: string; displayName: string; uniqueId: string; members?: Record<string, string[]>; keys?: { id: string; type: "USER_MANAGED" | "SYSTEM_MANAGED"; validAfter: string }[] },
+  opts: {
+    email: string;
+    displayName: string;
+    uniqueId: string;
+    members?: Record<string, string[]>;
+    keys?: { id: string; type: "USER_MANAGED" | "SYSTEM_MANAGED"; validAfter: string }[];
+  },
 ): SimServiceAccount {
   const sa: SimServiceAccount = {
     account: {
@@ -58,7 +64,8 @@ export function addServiceAccount(
     keys: (opts.keys ?? []).map((k) => ({
       name: `projects/${project}/serviceAccounts/${opts.email}/keys/${k.id}`,
       validAfterTime: k.validAfter,
-      validBeforeTime: k.type === "USER_MANAGED" ? "9999-12-31T23:59:59Z" : new Date(Date.parse(k.validAfter) + 14 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z"),
+      validBeforeTime:
+        k.type === "USER_MANAGED" ? "9999-12-31T23:59:59Z" : new Date(Date.parse(k.validAfter) + 14 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z"),
       keyAlgorithm: "KEY_ALG_RSA_2048",
       keyOrigin: "GOOGLE_PROVIDED",
       keyType: k.type,

@@ -25,7 +25,13 @@ describe("storage objects", () => {
   it("stores an object with its checksums, size, content type and custom metadata", () => {
     const w = world();
     const body = Buffer.from('{"kind":"Pod"}\n');
-    const r = insertObject(w, "evidence", { name: "airlock/inc-1/abc-pod.json", contentType: "application/json", metadata: { sha256: "abc", source: "/api/v1/x" } }, body, q());
+    const r = insertObject(
+      w,
+      "evidence",
+      { name: "airlock/inc-1/abc-pod.json", contentType: "application/json", metadata: { sha256: "abc", source: "/api/v1/x" } },
+      body,
+      q(),
+    );
     expect(r).toMatchObject({
       kind: "storage#object",
       bucket: "evidence",
@@ -42,7 +48,10 @@ describe("storage objects", () => {
   it("ifGenerationMatch=0 creates once and answers 412 when the object exists; ifGenerationMatch=N must name the current generation", () => {
     const w = world();
     const first = insertObject(w, "evidence", { name: "a" }, Buffer.from("one"), q("ifGenerationMatch=0"));
-    expect(status(() => insertObject(w, "evidence", { name: "a" }, Buffer.from("two"), q("ifGenerationMatch=0")))).toMatchObject({ code: 412, reason: "conditionNotMet" });
+    expect(status(() => insertObject(w, "evidence", { name: "a" }, Buffer.from("two"), q("ifGenerationMatch=0")))).toMatchObject({
+      code: 412,
+      reason: "conditionNotMet",
+    });
     expect(getObject(w, "evidence", "a", q()).body.toString()).toBe("one");
     expect(status(() => insertObject(w, "evidence", { name: "a" }, Buffer.from("two"), q("ifGenerationMatch=1")))).toMatchObject({ code: 412 });
     // Naming the current generation, a write replaces the object with a newer one, as on GCS.
@@ -53,11 +62,17 @@ describe("storage objects", () => {
 
   it("refuses checksums that do not match the bytes, bad names and unknown buckets", () => {
     const w = world();
-    expect(status(() => insertObject(w, "evidence", { name: "a", md5Hash: md5Base64(Buffer.from("x")) }, Buffer.from("y"), q()))).toMatchObject({ code: 400, message: /MD5/ });
+    expect(status(() => insertObject(w, "evidence", { name: "a", md5Hash: md5Base64(Buffer.from("x")) }, Buffer.from("y"), q()))).toMatchObject({
+      code: 400,
+      message: /MD5/,
+    });
     expect(status(() => insertObject(w, "evidence", { name: "a", crc32c: "AAAAAA==" }, Buffer.from("y"), q()))).toMatchObject({ code: 400, message: /CRC32C/ });
     expect(status(() => insertObject(w, "evidence", { name: "" }, Buffer.from("y"), q()))).toMatchObject({ code: 400, reason: "required" });
     expect(status(() => insertObject(w, "evidence", { name: "a\nb" }, Buffer.from("y"), q()))).toMatchObject({ code: 400 });
-    expect(status(() => insertObject(w, "missing", { name: "a" }, Buffer.from("y"), q()))).toMatchObject({ code: 404, message: "The specified bucket does not exist." });
+    expect(status(() => insertObject(w, "missing", { name: "a" }, Buffer.from("y"), q()))).toMatchObject({
+      code: 404,
+      message: "The specified bucket does not exist.",
+    });
     expect(status(() => getObject(w, "evidence", "nope", q()))).toMatchObject({ code: 404, message: "No such object: evidence/nope" });
   });
 

@@ -32,7 +32,13 @@ describe("storage router", () => {
     expect(call(w, "GET", `/storage/v1/b/${B}`)).toMatchObject({ status: 200, json: { kind: "storage#bucket", name: B, projectNumber: "1234" } });
     expect(call(w, "GET", "/storage/v1/b/nope")).toEqual({
       status: 404,
-      json: { error: { code: 404, message: "The specified bucket does not exist.", errors: [{ message: "The specified bucket does not exist.", domain: "global", reason: "notFound" }] } },
+      json: {
+        error: {
+          code: 404,
+          message: "The specified bucket does not exist.",
+          errors: [{ message: "The specified bucket does not exist.", domain: "global", reason: "notFound" }],
+        },
+      },
     });
   });
 
@@ -41,7 +47,10 @@ describe("storage router", () => {
     const media = call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=media&name=inc%2Fa.log`, Buffer.from("log line\n"), "text/plain");
     expect(media).toMatchObject({ status: 200, json: { name: "inc/a.log", contentType: "text/plain", size: "9" } });
     const mp = multipart({ name: "inc/pod.json", contentType: "application/json", metadata: { sha256: "f00" } }, Buffer.from("{}\n"), "application/json");
-    expect(call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=multipart`, mp.body, mp.contentType)).toMatchObject({ status: 200, json: { name: "inc/pod.json", metadata: { sha256: "f00" } } });
+    expect(call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=multipart`, mp.body, mp.contentType)).toMatchObject({
+      status: 200,
+      json: { name: "inc/pod.json", metadata: { sha256: "f00" } },
+    });
 
     expect(call(w, "GET", `/storage/v1/b/${B}/o/inc%2Fpod.json`)).toMatchObject({ status: 200, json: { name: "inc/pod.json", size: "3" } });
     const got = call(w, "GET", `/storage/v1/b/${B}/o/inc%2Fpod.json?alt=media`);
@@ -59,7 +68,9 @@ describe("storage router", () => {
     expect(call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=resumable&name=y`).status).toBe(400);
     expect(call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=multipart`, Buffer.from("junk"), "multipart/related; boundary=zz").status).toBe(400);
     const badJson = multipart("{", Buffer.from("x"));
-    expect(call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=multipart`, Buffer.from(badJson.body.toString().replace('"{"', "{")), badJson.contentType)).toMatchObject({ status: 400 });
+    expect(
+      call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=multipart`, Buffer.from(badJson.body.toString().replace('"{"', "{")), badJson.contentType),
+    ).toMatchObject({ status: 400 });
     expect(call(w, "DELETE", `/storage/v1/b/${B}/o/x`).status).toBe(405);
     expect(call(w, "GET", "/storage/v1/nothing").status).toBe(404);
   });

@@ -40,7 +40,14 @@ export async function handleStorageRequest(world: World, req: IncomingMessage, r
 }
 
 /** One Cloud Storage call. Never throws for API errors: they become Google's error JSON. */
-export function dispatchStorage(world: World, method: string, path: string, query: URLSearchParams, contentType: string | undefined, body: Buffer): StorageAnswer {
+export function dispatchStorage(
+  world: World,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  contentType: string | undefined,
+  body: Buffer,
+): StorageAnswer {
   try {
     return route(world, method.toUpperCase(), path, query, contentType, body);
   } catch (err) {

@@ -18,7 +18,10 @@ export function requestUser(headers: Record<string, string | string[] | undefine
   if (!user || Array.isArray(user)) return undefined;
   const g = headers["impersonate-group"];
   // Node joins repeated headers with ", "; group names carry no commas.
-  const groups = (Array.isArray(g) ? g : g ? [g] : []).flatMap((x) => x.split(",")).map((x) => x.trim()).filter(Boolean);
+  const groups = (Array.isArray(g) ? g : g ? [g] : [])
+    .flatMap((x) => x.split(","))
+    .map((x) => x.trim())
+    .filter(Boolean);
   return userInfo(user, groups);
 }
 
@@ -53,13 +56,23 @@ function decide(cluster: SimCluster, who: UserInfo | undefined, spec: KObject["s
       const verb = spec.nonResourceAttributes.verb;
       allowed = !cluster.accessDenials.some((d) => d.resource === "*" && (d.verb === "*" || d.verb === verb) && d.namespace === undefined);
     }
-    return allowed ? { allowed: true, reason: "simulated cluster: allowed" } : { allowed: false, denied: true, reason: "simulated cluster: denied by an access denial set through /_sim/" };
+    return allowed
+      ? { allowed: true, reason: "simulated cluster: allowed" }
+      : { allowed: false, denied: true, reason: "simulated cluster: denied by an access denial set through /_sim/" };
   }
   if (attrs) {
-    const d = authorize(cluster, who, { verb: attrs.verb ?? "", group: attrs.group ?? "", resource: attrs.resource ?? "", subresource: attrs.subresource || undefined, namespace: attrs.namespace || undefined, name: attrs.name || undefined });
+    const d = authorize(cluster, who, {
+      verb: attrs.verb ?? "",
+      group: attrs.group ?? "",
+      resource: attrs.resource ?? "",
+      subresource: attrs.subresource || undefined,
+      namespace: attrs.namespace || undefined,
+      name: attrs.name || undefined,
+    });
     return d.allowed ? { allowed: true, reason: d.reason } : { allowed: false, reason: "" };
   }
-  if (spec.nonResourceAttributes) return { allowed: authorizeNonResource(cluster, who, spec.nonResourceAttributes.verb ?? "", spec.nonResourceAttributes.path ?? ""), reason: "" };
+  if (spec.nonResourceAttributes)
+    return { allowed: authorizeNonResource(cluster, who, spec.nonResourceAttributes.verb ?? "", spec.nonResourceAttributes.path ?? ""), reason: "" };
   return { allowed: false, reason: "" };
 }
 

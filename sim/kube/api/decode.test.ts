@@ -34,7 +34,9 @@ describe("decoding into the kinds' Go types", () => {
     expect(typeCheck(resourceType("configmaps"), { metadata: { labels: { a: 1 } } })?.message).toContain(
       "cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string",
     );
-    expect(typeCheck(deploy, { spec: { replicas: 1.5 } })?.message).toContain("cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
+    expect(typeCheck(deploy, { spec: { replicas: 1.5 } })?.message).toContain(
+      "cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32",
+    );
     expect(typeCheck(resourceType("nodes"), { spec: { unschedulable: "yes" } })?.message).toContain("of type bool");
   });
 

@@ -118,7 +118,14 @@ const TOP: Record<string, Record<string, GoType>> = {
   "apps/daemonsets": { spec: struct("DaemonSetSpec", { selector: LABEL_SELECTOR, template: POD_TEMPLATE, minReadySeconds: I32 }) },
   "apps/statefulsets": { spec: struct("StatefulSetSpec", { replicas: I32, selector: LABEL_SELECTOR, template: POD_TEMPLATE, serviceName: S }) },
   "batch/jobs": {
-    spec: struct("JobSpec", { parallelism: I32, completions: I32, activeDeadlineSeconds: I64, backoffLimit: I32, selector: LABEL_SELECTOR, template: POD_TEMPLATE }),
+    spec: struct("JobSpec", {
+      parallelism: I32,
+      completions: I32,
+      activeDeadlineSeconds: I64,
+      backoffLimit: I32,
+      selector: LABEL_SELECTOR,
+      template: POD_TEMPLATE,
+    }),
   },
   "networking.k8s.io/networkpolicies": {
     spec: struct("NetworkPolicySpec", {
@@ -153,9 +160,7 @@ function jsonTypeOf(v: unknown): string {
 }
 
 class TypeError_ {
-  constructor(
-    readonly message: string,
-  ) {}
+  constructor(readonly message: string) {}
 }
 
 function check(value: unknown, t: GoType, owner: string, path: string[]): void {
@@ -217,7 +222,11 @@ export function parseBody(body: Buffer, contentType: string | undefined): unknow
   const ct = (contentType ?? "application/json").split(";")[0].trim().toLowerCase();
   const text = body.toString("utf8");
   if (ct === "application/vnd.kubernetes.protobuf") {
-    throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw new ApiError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
   }
   if (ct === "application/yaml") {
     try {
@@ -239,8 +248,20 @@ const KNOWN_TOP: Record<string, string[]> = {
   configmaps: ["data", "binaryData", "immutable"],
   endpoints: ["subsets"],
   events: [
-    "involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count", "type", "eventTime",
-    "series", "action", "related", "reportingComponent", "reportingInstance",
+    "involvedObject",
+    "reason",
+    "message",
+    "source",
+    "firstTimestamp",
+    "lastTimestamp",
+    "count",
+    "type",
+    "eventTime",
+    "series",
+    "action",
+    "related",
+    "reportingComponent",
+    "reportingInstance",
   ],
   serviceaccounts: ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
   "discovery.k8s.io/endpointslices": ["addressType", "endpoints", "ports"],
@@ -251,8 +272,21 @@ const KNOWN_TOP: Record<string, string[]> = {
   "rbac.authorization.k8s.io/clusterrolebindings": ["roleRef", "subjects"],
 };
 const META_FIELDS = new Set([
-  "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-  "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
 ]);
 
 export function unknownFields(t: ResourceType, obj: Record<string, unknown>): string[] {

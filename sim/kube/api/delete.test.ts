@@ -7,7 +7,10 @@ import type { KObject } from "../types";
 function ownedBy(obj: KObject, owner: KObject): KObject {
   return {
     ...obj,
-    metadata: { ...obj.metadata, ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true }] },
+    metadata: {
+      ...obj.metadata,
+      ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true }],
+    },
   };
 }
 
@@ -47,7 +50,10 @@ describe("deleteObject", () => {
     const { world, cluster, node } = apiWorld();
     const s = cluster.store;
     const deploy = s.create("apps/deployments", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "shop" }, spec: {} });
-    const rs = s.create("apps/replicasets", ownedBy({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "d-1", namespace: "shop" }, spec: {} }, deploy));
+    const rs = s.create(
+      "apps/replicasets",
+      ownedBy({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "d-1", namespace: "shop" }, spec: {} }, deploy),
+    );
     s.create("pods", ownedBy(podObject("d-1-a", { nodeName: node }), rs));
     s.create("pods", podObject("unrelated", { nodeName: node }));
     deleteObject(world, cluster, "apps/deployments", "shop", "d", { propagationPolicy: "Background" });

@@ -36,11 +36,16 @@ function checkPreconditions(t: ResourceType, obj: KObject, pre: DeleteOptions["p
   if (!pre) return;
   const label = t.group ? `${t.resource}.${t.group}` : t.resource;
   if (pre.uid && pre.uid !== obj.metadata.uid) {
-    throw new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${label} "${obj.metadata.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`, {
-      name: obj.metadata.name,
-      group: t.group,
-      kind: t.resource,
-    });
+    throw new ApiError(
+      409,
+      "Conflict",
+      `Operation cannot be fulfilled on ${label} "${obj.metadata.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`,
+      {
+        name: obj.metadata.name,
+        group: t.group,
+        kind: t.resource,
+      },
+    );
   }
   if (pre.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
     throw new ApiError(
@@ -98,7 +103,11 @@ export function deleteObject(
   }
   const policy: PropagationPolicy = options.propagationPolicy ?? (options.orphanDependents ? "Orphan" : "Background");
   if (!["Background", "Foreground", "Orphan"].includes(policy)) {
-    throw new ApiError(422, "Invalid", `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+    throw new ApiError(
+      422,
+      "Invalid",
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+    );
   }
   const dryRun = !!options.dryRun;
 

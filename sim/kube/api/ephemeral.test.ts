@@ -21,7 +21,15 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const debuggerContainer = (name: string, extra: Record<string, unknown> = {}) => ({ name, image: "busybox:1.36", command: ["sh"], stdin: true, tty: true, targetContainerName: "app", ...extra });
+const debuggerContainer = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: "busybox:1.36",
+  command: ["sh"],
+  stdin: true,
+  tty: true,
+  targetContainerName: "app",
+  ...extra,
+});
 
 describe("pods/ephemeralcontainers", () => {
   it("GET answers the Pod", async () => {
@@ -33,7 +41,14 @@ describe("pods/ephemeralcontainers", () => {
   it("PATCH (strategic merge, as kubectl debug sends it) adds one, defaulted", async () => {
     const r = await api.request("PATCH", SUB, { spec: { ephemeralContainers: [debuggerContainer("debugger-a")] } }, SMP);
     expect(r.status).toBe(200);
-    expect(r.body.spec.ephemeralContainers).toEqual([expect.objectContaining({ name: "debugger-a", targetContainerName: "app", imagePullPolicy: "IfNotPresent", terminationMessagePath: "/dev/termination-log" })]);
+    expect(r.body.spec.ephemeralContainers).toEqual([
+      expect.objectContaining({
+        name: "debugger-a",
+        targetContainerName: "app",
+        imagePullPolicy: "IfNotPresent",
+        terminationMessagePath: "/dev/termination-log",
+      }),
+    ]);
     expect(r.body.spec.containers).toHaveLength(1);
   });
 
@@ -54,8 +69,22 @@ describe("pods/ephemeralcontainers", () => {
     expect(removed.body.details.causes[0].message).toBe('Forbidden: existing ephemeral containers "debugger-b" may not be removed');
     const changed = structuredClone(pod);
     changed.spec.ephemeralContainers[0].image = "alpine:3.20";
-    expect((await api.request("PUT", SUB, changed)).body.details.causes[0].message).toBe('Forbidden: existing ephemeral containers "debugger-a" may not be changed');
-    const bad = await api.request("PATCH", SUB, { spec: { ephemeralContainers: [debuggerContainer("app"), debuggerContainer("x", { ports: [{ containerPort: 80 }], resources: { limits: { cpu: "1" } }, targetContainerName: "nope" })] } }, SMP);
+    expect((await api.request("PUT", SUB, changed)).body.details.causes[0].message).toBe(
+      'Forbidden: existing ephemeral containers "debugger-a" may not be changed',
+    );
+    const bad = await api.request(
+      "PATCH",
+      SUB,
+      {
+        spec: {
+          ephemeralContainers: [
+            debuggerContainer("app"),
+            debuggerContainer("x", { ports: [{ containerPort: 80 }], resources: { limits: { cpu: "1" } }, targetContainerName: "nope" }),
+          ],
+        },
+      },
+      SMP,
+    );
     expect(bad.status).toBe(422);
     expect(bad.body.details.causes.map((c: { field: string; reason: string }) => `${c.field} ${c.reason}`)).toEqual([
       "spec.ephemeralContainers[2].name FieldValueDuplicate",

@@ -125,7 +125,13 @@ export function listObjects(world: World, cluster: SimCluster, t: ResourceType, 
 
   const metadata: ListResult["metadata"] = { resourceVersion: String(rv) };
   if (more && lastKey !== undefined) {
-    metadata.continue = encodeContinue({ v: "meta.k8s.io/v1", rv: cont ? rv : store.currentResourceVersion(), start: lastKey, n: servedBefore + items.length, t: now });
+    metadata.continue = encodeContinue({
+      v: "meta.k8s.io/v1",
+      rv: cont ? rv : store.currentResourceVersion(),
+      start: lastKey,
+      n: servedBefore + items.length,
+      t: now,
+    });
     const unfiltered = q.labelSelector.empty && q.fieldSelector.empty && !namespace;
     if (unfiltered) metadata.remainingItemCount = Math.max(0, store.count(t.key) - servedBefore - items.length);
   }

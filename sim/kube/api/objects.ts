@@ -36,8 +36,16 @@ export interface RequestContext {
 
 /** Kinds whose status is written only through /status (the main endpoint keeps it). */
 const STATUS_KINDS = new Set([
-  "pods", "nodes", "namespaces", "services", "apps/deployments", "apps/replicasets", "apps/daemonsets", "apps/statefulsets",
-  "batch/jobs", "policy/poddisruptionbudgets",
+  "pods",
+  "nodes",
+  "namespaces",
+  "services",
+  "apps/deployments",
+  "apps/replicasets",
+  "apps/daemonsets",
+  "apps/statefulsets",
+  "batch/jobs",
+  "policy/poddisruptionbudgets",
 ]);
 
 export function hasStatusSubresource(key: string): boolean {

@@ -45,7 +45,12 @@ function operations(t: ResourceType, list: boolean): Record<string, unknown> {
     if (t.verbs.includes("get")) out.get = op("read", "get");
     if (t.verbs.includes("update")) out.put = op("replace", "put", QUERY_PARAMS);
     if (t.verbs.includes("patch")) out.patch = op("patch", "patch", QUERY_PARAMS);
-    if (t.verbs.includes("delete")) out.delete = op("delete", "delete", QUERY_PARAMS.filter((p) => p.name === "dryRun"));
+    if (t.verbs.includes("delete"))
+      out.delete = op(
+        "delete",
+        "delete",
+        QUERY_PARAMS.filter((p) => p.name === "dryRun"),
+      );
   }
   return out;
 }

@@ -24,7 +24,8 @@ function msg(...parts: Part[]): Buffer {
   }
   return Buffer.concat(out);
 }
-const envelope = (apiVersion: string, kind: string, raw: Buffer) => Buffer.concat([Buffer.from("k8s\0", "binary"), msg([1, msg([1, apiVersion], [2, kind])], [2, raw])]);
+const envelope = (apiVersion: string, kind: string, raw: Buffer) =>
+  Buffer.concat([Buffer.from("k8s\0", "binary"), msg([1, msg([1, apiVersion], [2, kind])], [2, raw])]);
 
 describe("protobuf request bodies", () => {
   it("decodes an Eviction with its DeleteOptions, keeping an explicit zero grace period", () => {
@@ -51,7 +52,10 @@ describe("protobuf request bodies", () => {
       spec: {
         replicas: 0,
         selector: { matchLabels: { app: "web" } },
-        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 8080 }] }], restartPolicy: "Always" } },
+        template: {
+          metadata: { labels: { app: "web" } },
+          spec: { containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 8080 }] }], restartPolicy: "Always" },
+        },
         strategy: {},
       },
     });

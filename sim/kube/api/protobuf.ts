@@ -62,7 +62,11 @@ const CONTAINER: Message = {
   3: f("command", "string", true),
   4: f("args", "string", true),
   5: f("workingDir", "string"),
-  6: f("ports", { 1: f("name", "string"), 2: f("hostPort", "int32"), 3: f("containerPort", "int32"), 4: f("protocol", "string"), 5: f("hostIP", "string") }, true),
+  6: f(
+    "ports",
+    { 1: f("name", "string"), 2: f("hostPort", "int32"), 3: f("containerPort", "int32"), 4: f("protocol", "string"), 5: f("hostIP", "string") },
+    true,
+  ),
   7: f("env", { 1: f("name", "string"), 2: f("value", "string") }, true),
   13: f("terminationMessagePath", "string"),
   14: f("imagePullPolicy", "string"),
@@ -88,7 +92,11 @@ const POD_SPEC: Message = {
   17: f("subdomain", "string"),
   19: f("schedulerName", "string"),
   20: f("initContainers", CONTAINER, true),
-  22: f("tolerations", { 1: f("key", "string"), 2: f("operator", "string"), 3: f("value", "string"), 4: f("effect", "string"), 5: ptr("tolerationSeconds", "int64") }, true),
+  22: f(
+    "tolerations",
+    { 1: f("key", "string"), 2: f("operator", "string"), 3: f("value", "string"), 4: f("effect", "string"), 5: ptr("tolerationSeconds", "int64") },
+    true,
+  ),
   24: f("priorityClassName", "string"),
 };
 const POD_TEMPLATE: Message = { 1: f("metadata", OBJECT_META), 2: f("spec", POD_SPEC) };
@@ -108,7 +116,18 @@ const DEPLOYMENT: Message = {
 const SERVICE: Message = {
   1: f("metadata", OBJECT_META),
   2: f("spec", {
-    1: f("ports", { 1: f("name", "string"), 2: f("protocol", "string"), 3: f("port", "int32"), 4: f("targetPort", "intstr"), 5: f("nodePort", "int32"), 6: f("appProtocol", "string") }, true),
+    1: f(
+      "ports",
+      {
+        1: f("name", "string"),
+        2: f("protocol", "string"),
+        3: f("port", "int32"),
+        4: f("targetPort", "intstr"),
+        5: f("nodePort", "int32"),
+        6: f("appProtocol", "string"),
+      },
+      true,
+    ),
     2: f("selector", "stringMap"),
     3: f("clusterIP", "string"),
     4: f("type", "string"),
@@ -271,7 +290,11 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 /** JSON for a protobuf request body; 415 for kinds this simulator cannot decode. */
 export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) {
-    throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+    throw new ApiError(
+      415,
+      "UnsupportedMediaType",
+      "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+    );
   }
   const unknown = decodeMessage(body.subarray(4), {
     1: f("typeMeta", { 1: f("apiVersion", "string"), 2: f("kind", "string") }),

@@ -38,10 +38,23 @@ describe("API router", () => {
   it("answers Table with kubectl's columns for protobuf-first, Table-asking clients", async () => {
     const res = await api.request("GET", "/api/v1/nodes", undefined, { Accept: TABLE });
     expect(res.body.kind).toBe("Table");
-    expect((res.body.columnDefinitions as { name: string; priority: number }[]).filter((c) => c.priority === 0).map((c) => c.name)).toEqual(["Name", "Status", "Roles", "Age", "Version"]);
-    const cordon = await api.request("PATCH", `/api/v1/nodes/${api.node}`, { spec: { unschedulable: true } }, { "Content-Type": "application/strategic-merge-patch+json" });
+    expect((res.body.columnDefinitions as { name: string; priority: number }[]).filter((c) => c.priority === 0).map((c) => c.name)).toEqual([
+      "Name",
+      "Status",
+      "Roles",
+      "Age",
+      "Version",
+    ]);
+    const cordon = await api.request(
+      "PATCH",
+      `/api/v1/nodes/${api.node}`,
+      { spec: { unschedulable: true } },
+      { "Content-Type": "application/strategic-merge-patch+json" },
+    );
     expect(cordon.status).toBe(200);
-    const after = await api.request("GET", `/api/v1/nodes/${api.node}`, undefined, { Accept: "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io," + TABLE });
+    const after = await api.request("GET", `/api/v1/nodes/${api.node}`, undefined, {
+      Accept: "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io," + TABLE,
+    });
     expect((after.body.rows as { cells: unknown[]; object: { kind: string } }[])[0].cells[1]).toBe("Ready,SchedulingDisabled");
     expect((after.body.rows as { object: { kind: string } }[])[0].object.kind).toBe("PartialObjectMetadata");
   });
@@ -57,9 +70,16 @@ describe("API router", () => {
     const fresh = { ...created.body, metadata: { ...created.body.metadata, labels: { app: "x" } } };
     expect((await api.request("PUT", "/api/v1/namespaces/shop/pods/p", fresh)).body.metadata.labels).toEqual({ app: "x" });
 
-    const json = await api.request("PATCH", "/api/v1/namespaces/shop/pods/p", [{ op: "add", path: "/metadata/labels/quarantine", value: "true" }], { "Content-Type": "application/json-patch+json" });
+    const json = await api.request("PATCH", "/api/v1/namespaces/shop/pods/p", [{ op: "add", path: "/metadata/labels/quarantine", value: "true" }], {
+      "Content-Type": "application/json-patch+json",
+    });
     expect(json.body.metadata.labels).toEqual({ app: "x", quarantine: "true" });
-    const merge = await api.request("PATCH", "/api/v1/namespaces/shop/pods/p", { metadata: { labels: { app: null } } }, { "Content-Type": "application/merge-patch+json" });
+    const merge = await api.request(
+      "PATCH",
+      "/api/v1/namespaces/shop/pods/p",
+      { metadata: { labels: { app: null } } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
     expect(merge.body.metadata.labels).toEqual({ quarantine: "true" });
     const apply = await api.request("PATCH", "/api/v1/namespaces/shop/pods/p", "{}", { "Content-Type": "application/apply-patch+yaml" });
     expect(apply.status).toBe(415);
@@ -67,7 +87,12 @@ describe("API router", () => {
     const deleted = await api.request("DELETE", "/api/v1/namespaces/shop/pods/p", { kind: "DeleteOptions", apiVersion: "v1", gracePeriodSeconds: 10 });
     expect(deleted.status).toBe(200);
     expect(deleted.body.metadata.deletionGracePeriodSeconds).toBe(10);
-    expect((await api.request("GET", "/api/v1/namespaces/shop/pods/nope")).body).toMatchObject({ kind: "Status", code: 404, reason: "NotFound", message: 'pods "nope" not found' });
+    expect((await api.request("GET", "/api/v1/namespaces/shop/pods/nope")).body).toMatchObject({
+      kind: "Status",
+      code: 404,
+      reason: "NotFound",
+      message: 'pods "nope" not found',
+    });
   });
 
   it("validates and answers dryRun=All without storing", async () => {
@@ -76,7 +101,12 @@ describe("API router", () => {
     expect(api.cluster.store.get("pods", "shop", "dry")).toBeUndefined();
     const invalid = await api.request("POST", "/api/v1/namespaces/shop/pods?dryRun=All", { ...podObject("Bad_Name") });
     expect(invalid.body).toMatchObject({ code: 422, reason: "Invalid", details: { causes: [{ field: "metadata.name" }] } });
-    const quoted = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny" }, spec: { podSelector: { matchLabels: { quarantine: true } } } };
+    const quoted = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "default-deny" },
+      spec: { podSelector: { matchLabels: { quarantine: true } } },
+    };
     const rejected = await api.request("POST", "/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?fieldValidation=Strict", quoted);
     expect(rejected.status).toBe(400);
     expect(rejected.body.message).toContain("cannot unmarshal bool into Go struct field LabelSelector.spec.podSelector.matchLabels of type string");
@@ -87,17 +117,36 @@ describe("API router", () => {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "d", namespace: "shop" },
-      spec: { replicas: 2, selector: { matchLabels: { app: "d" } }, template: { metadata: { labels: { app: "d" } }, spec: { containers: [{ name: "c", image: "i" }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "d" } },
+        template: { metadata: { labels: { app: "d" } }, spec: { containers: [{ name: "c", image: "i" }] } },
+      },
       status: { replicas: 2 },
     });
-    const main = await api.request("PATCH", "/apis/apps/v1/namespaces/shop/deployments/d", { status: { replicas: 9 } }, { "Content-Type": "application/merge-patch+json" });
+    const main = await api.request(
+      "PATCH",
+      "/apis/apps/v1/namespaces/shop/deployments/d",
+      { status: { replicas: 9 } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
     expect(main.body.status.replicas).toBe(2);
-    const status = await api.request("PATCH", "/apis/apps/v1/namespaces/shop/deployments/d/status", { status: { replicas: 9 } }, { "Content-Type": "application/merge-patch+json" });
+    const status = await api.request(
+      "PATCH",
+      "/apis/apps/v1/namespaces/shop/deployments/d/status",
+      { status: { replicas: 9 } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
     expect(status.body.status.replicas).toBe(9);
 
     const scale = await api.request("GET", "/apis/apps/v1/namespaces/shop/deployments/d/scale");
     expect(scale.body).toMatchObject({ kind: "Scale", apiVersion: "autoscaling/v1", spec: { replicas: 2 }, status: { selector: "app=d" } });
-    const scaled = await api.request("PATCH", "/apis/apps/v1/namespaces/shop/deployments/d/scale", { spec: { replicas: 0 } }, { "Content-Type": "application/merge-patch+json" });
+    const scaled = await api.request(
+      "PATCH",
+      "/apis/apps/v1/namespaces/shop/deployments/d/scale",
+      { spec: { replicas: 0 } },
+      { "Content-Type": "application/merge-patch+json" },
+    );
     expect(scaled.body.spec.replicas).toBe(0);
     expect(api.cluster.store.get("apps/deployments", "shop", "d")!.spec.replicas).toBe(0);
     const negative = await api.request("PUT", "/apis/apps/v1/namespaces/shop/deployments/d/scale", { spec: { replicas: -1 } });
@@ -105,8 +154,14 @@ describe("API router", () => {
   });
 
   it("answers access reviews from cluster.accessDenials and enforces them", async () => {
-    const review = (verb: string) => ({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { namespace: "shop", verb, resource: "pods" } } });
-    expect((await api.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review("delete"))).body.status).toMatchObject({ allowed: true });
+    const review = (verb: string) => ({
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SelfSubjectAccessReview",
+      spec: { resourceAttributes: { namespace: "shop", verb, resource: "pods" } },
+    });
+    expect((await api.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review("delete"))).body.status).toMatchObject({
+      allowed: true,
+    });
     api.cluster.accessDenials.push({ verb: "delete", resource: "pods", namespace: "shop" });
     const denied = await api.request("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review("delete"));
     expect(denied.status).toBe(201);

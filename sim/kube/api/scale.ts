@@ -44,7 +44,9 @@ export async function handleScale(ctx: RequestContext): Promise<void> {
   }
   const replicas = desired?.spec?.replicas;
   if (replicas !== undefined && typeof replicas !== "number") {
-    throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas === "boolean" ? "bool" : typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+    throw badRequest(
+      `Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas === "boolean" ? "bool" : typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`,
+    );
   }
   const n = replicas ?? 0;
   if (!Number.isInteger(n) || n < 0) {

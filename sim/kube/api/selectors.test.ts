@@ -69,8 +69,12 @@ describe("field selectors", () => {
   });
 
   it("rejects unknown fields as the real server does", () => {
-    expect(() => parseFieldSelector("spec.foo=bar", "pods")).toThrowError(expect.objectContaining({ code: 400, message: "field label not supported: spec.foo" }));
-    expect(() => parseFieldSelector("spec.nodeName=x", "services")).toThrowError(expect.objectContaining({ message: "field label not supported: spec.nodeName" }));
+    expect(() => parseFieldSelector("spec.foo=bar", "pods")).toThrowError(
+      expect.objectContaining({ code: 400, message: "field label not supported: spec.foo" }),
+    );
+    expect(() => parseFieldSelector("spec.nodeName=x", "services")).toThrowError(
+      expect.objectContaining({ message: "field label not supported: spec.nodeName" }),
+    );
   });
 
   it("unescapes values", () => {

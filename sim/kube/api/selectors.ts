@@ -60,13 +60,7 @@ export function labelValueErrors(value: string): string[] {
 
 // --- label selector lexer/parser (apimachinery/pkg/labels/selector.go, same grammar) ---
 
-type Tok =
-  | { t: "id"; v: string }
-  | { t: "op"; v: "=" | "==" | "!=" | "!" | "in" | "notin" | ">" | "<" }
-  | { t: "," }
-  | { t: "(" }
-  | { t: ")" }
-  | { t: "end" };
+type Tok = { t: "id"; v: string } | { t: "op"; v: "=" | "==" | "!=" | "!" | "in" | "notin" | ">" | "<" } | { t: "," } | { t: "(" } | { t: ")" } | { t: "end" };
 
 function lex(input: string): Tok[] {
   const out: Tok[] = [];
@@ -219,7 +213,9 @@ export function parseLabelSelector(input: string | null | undefined): LabelSelec
 }
 
 /** The string form of a structured LabelSelector, as `status.selector` of a Scale carries it. */
-export function labelSelectorToString(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+export function labelSelectorToString(
+  sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
+): string {
   if (!sel) return "";
   const parts: string[] = [];
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);

@@ -89,7 +89,8 @@ function podCells(pod: KObject, now: number): Cell[] {
     if (cs.state?.terminated && cs.state.terminated.exitCode === 0) return;
     if (initializing) return;
     initializing = true;
-    if (cs.state?.terminated) reason = `Init:${cs.state.terminated.reason || (cs.state.terminated.signal ? `Signal:${cs.state.terminated.signal}` : `ExitCode:${cs.state.terminated.exitCode}`)}`;
+    if (cs.state?.terminated)
+      reason = `Init:${cs.state.terminated.reason || (cs.state.terminated.signal ? `Signal:${cs.state.terminated.signal}` : `ExitCode:${cs.state.terminated.exitCode}`)}`;
     else if (cs.state?.waiting?.reason && cs.state.waiting.reason !== "PodInitializing") reason = `Init:${cs.state.waiting.reason}`;
     else reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
   });
@@ -122,7 +123,17 @@ function podCells(pod: KObject, now: number): Cell[] {
     const trueConds = new Set((status.conditions ?? []).filter((c: { status: string }) => c.status === "True").map((c: { type: string }) => c.type));
     gateCell = `${gates.filter((g) => trueConds.has(g.conditionType)).length}/${gates.length}`;
   }
-  return [pod.metadata.name, `${ready}/${total}`, reason, restartCell, age(pod, now), none(status.podIP), none(spec.nodeName), none(status.nominatedNodeName), gateCell];
+  return [
+    pod.metadata.name,
+    `${ready}/${total}`,
+    reason,
+    restartCell,
+    age(pod, now),
+    none(status.podIP),
+    none(spec.nodeName),
+    none(status.nominatedNodeName),
+    gateCell,
+  ];
 }
 
 function nodeCells(node: KObject, now: number): Cell[] {
@@ -174,7 +185,9 @@ function serviceCells(svc: KObject, now: number): Cell[] {
       external = "<unknown>";
   }
   const ports: string = (spec.ports ?? [])
-    .map((p: { port: number; nodePort?: number; protocol?: string }) => (p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? "TCP"}` : `${p.port}/${p.protocol ?? "TCP"}`))
+    .map((p: { port: number; nodePort?: number; protocol?: string }) =>
+      p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? "TCP"}` : `${p.port}/${p.protocol ?? "TCP"}`,
+    )
     .join(",");
   return [svc.metadata.name, type, none(spec.clusterIP), external, ports || "<none>", age(svc, now), mapString(spec.selector)];
 }
@@ -205,16 +218,48 @@ function eventCells(ev: KObject, now: number): Cell[] {
   if (count > 1) lastSeen = `${lastSeen} (x${count} over ${since(first, now)})`;
   const io = e.involvedObject ?? {};
   const source = e.source?.component ? `${e.source.component}${e.source.host ? `, ${e.source.host}` : ""}` : (e.reportingComponent ?? "");
-  return [lastSeen, e.type ?? "", e.reason ?? "", `${String(io.kind ?? "").toLowerCase()}/${io.name ?? ""}`, io.fieldPath ?? "", source, e.message ?? "", since(first, now), count, ev.metadata.name];
+  return [
+    lastSeen,
+    e.type ?? "",
+    e.reason ?? "",
+    `${String(io.kind ?? "").toLowerCase()}/${io.name ?? ""}`,
+    io.fieldPath ?? "",
+    source,
+    e.message ?? "",
+    since(first, now),
+    count,
+    ev.metadata.name,
+  ];
 }
 
 const PRINTERS: Record<string, Printer> = {
   pods: {
-    columns: [["Name"], ["Ready"], ["Status"], ["Restarts"], ["Age"], ["IP", "string", 1], ["Node", "string", 1], ["Nominated Node", "string", 1], ["Readiness Gates", "string", 1]],
+    columns: [
+      ["Name"],
+      ["Ready"],
+      ["Status"],
+      ["Restarts"],
+      ["Age"],
+      ["IP", "string", 1],
+      ["Node", "string", 1],
+      ["Nominated Node", "string", 1],
+      ["Readiness Gates", "string", 1],
+    ],
     cells: podCells,
   },
   nodes: {
-    columns: [["Name"], ["Status"], ["Roles"], ["Age"], ["Version"], ["Internal-IP", "string", 1], ["External-IP", "string", 1], ["OS-Image", "string", 1], ["Kernel-Version", "string", 1], ["Container-Runtime", "string", 1]],
+    columns: [
+      ["Name"],
+      ["Status"],
+      ["Roles"],
+      ["Age"],
+      ["Version"],
+      ["Internal-IP", "string", 1],
+      ["External-IP", "string", 1],
+      ["OS-Image", "string", 1],
+      ["Kernel-Version", "string", 1],
+      ["Container-Runtime", "string", 1],
+    ],
     cells: nodeCells,
   },
   services: {
@@ -223,35 +268,109 @@ const PRINTERS: Record<string, Printer> = {
   },
   endpoints: { columns: [["Name"], ["Endpoints"], ["Age"]], cells: endpointsCells },
   events: {
-    columns: [["Last Seen"], ["Type"], ["Reason"], ["Object"], ["Subobject", "string", 1], ["Source", "string", 1], ["Message"], ["First Seen", "string", 1], ["Count", "integer", 1], ["Name", "string", 1]],
+    columns: [
+      ["Last Seen"],
+      ["Type"],
+      ["Reason"],
+      ["Object"],
+      ["Subobject", "string", 1],
+      ["Source", "string", 1],
+      ["Message"],
+      ["First Seen", "string", 1],
+      ["Count", "integer", 1],
+      ["Name", "string", 1],
+    ],
     cells: eventCells,
   },
   namespaces: { columns: [["Name"], ["Status"], ["Age"]], cells: (o, now) => [o.metadata.name, o.status?.phase ?? "", age(o, now)] },
-  configmaps: { columns: [["Name"], ["Data", "integer"], ["Age"]], cells: (o, now) => [o.metadata.name, Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length, age(o, now)] },
-  serviceaccounts: { columns: [["Name"], ["Secrets", "integer"], ["Age"]], cells: (o, now) => [o.metadata.name, ((o.secrets as unknown[]) ?? []).length, age(o, now)] },
+  configmaps: {
+    columns: [["Name"], ["Data", "integer"], ["Age"]],
+    cells: (o, now) => [o.metadata.name, Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length, age(o, now)],
+  },
+  serviceaccounts: {
+    columns: [["Name"], ["Secrets", "integer"], ["Age"]],
+    cells: (o, now) => [o.metadata.name, ((o.secrets as unknown[]) ?? []).length, age(o, now)],
+  },
   "apps/deployments": {
-    columns: [["Name"], ["Ready"], ["Up-to-date", "integer"], ["Available", "integer"], ["Age"], ["Containers", "string", 1], ["Images", "string", 1], ["Selector", "string", 1]],
+    columns: [
+      ["Name"],
+      ["Ready"],
+      ["Up-to-date", "integer"],
+      ["Available", "integer"],
+      ["Age"],
+      ["Containers", "string", 1],
+      ["Images", "string", 1],
+      ["Selector", "string", 1],
+    ],
     cells: (o, now) => {
       const [c, i] = containersAndImages(o.spec?.template?.spec);
-      return [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, o.status?.updatedReplicas ?? 0, o.status?.availableReplicas ?? 0, age(o, now), c, i, selectorString(o.spec?.selector)];
+      return [
+        o.metadata.name,
+        `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
+        o.status?.updatedReplicas ?? 0,
+        o.status?.availableReplicas ?? 0,
+        age(o, now),
+        c,
+        i,
+        selectorString(o.spec?.selector),
+      ];
     },
   },
   "apps/replicasets": {
-    columns: [["Name"], ["Desired", "integer"], ["Current", "integer"], ["Ready", "integer"], ["Age"], ["Containers", "string", 1], ["Images", "string", 1], ["Selector", "string", 1]],
+    columns: [
+      ["Name"],
+      ["Desired", "integer"],
+      ["Current", "integer"],
+      ["Ready", "integer"],
+      ["Age"],
+      ["Containers", "string", 1],
+      ["Images", "string", 1],
+      ["Selector", "string", 1],
+    ],
     cells: (o, now) => {
       const [c, i] = containersAndImages(o.spec?.template?.spec);
-      return [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o, now), c, i, selectorString(o.spec?.selector)];
+      return [
+        o.metadata.name,
+        o.spec?.replicas ?? 0,
+        o.status?.replicas ?? 0,
+        o.status?.readyReplicas ?? 0,
+        age(o, now),
+        c,
+        i,
+        selectorString(o.spec?.selector),
+      ];
     },
   },
   "apps/daemonsets": {
     columns: [
-      ["Name"], ["Desired", "integer"], ["Current", "integer"], ["Ready", "integer"], ["Up-to-date", "integer"], ["Available", "integer"], ["Node Selector"], ["Age"],
-      ["Containers", "string", 1], ["Images", "string", 1], ["Selector", "string", 1],
+      ["Name"],
+      ["Desired", "integer"],
+      ["Current", "integer"],
+      ["Ready", "integer"],
+      ["Up-to-date", "integer"],
+      ["Available", "integer"],
+      ["Node Selector"],
+      ["Age"],
+      ["Containers", "string", 1],
+      ["Images", "string", 1],
+      ["Selector", "string", 1],
     ],
     cells: (o, now) => {
       const s = o.status ?? {};
       const [c, i] = containersAndImages(o.spec?.template?.spec);
-      return [o.metadata.name, s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0, s.numberAvailable ?? 0, mapString(o.spec?.template?.spec?.nodeSelector), age(o, now), c, i, selectorString(o.spec?.selector)];
+      return [
+        o.metadata.name,
+        s.desiredNumberScheduled ?? 0,
+        s.currentNumberScheduled ?? 0,
+        s.numberReady ?? 0,
+        s.updatedNumberScheduled ?? 0,
+        s.numberAvailable ?? 0,
+        mapString(o.spec?.template?.spec?.nodeSelector),
+        age(o, now),
+        c,
+        i,
+        selectorString(o.spec?.selector),
+      ];
     },
   },
   "apps/statefulsets": {
@@ -266,11 +385,24 @@ const PRINTERS: Record<string, Printer> = {
     cells: (o, now) => {
       const s = o.status ?? {};
       const conds: { type: string; status: string }[] = s.conditions ?? [];
-      const status = conds.find((c) => c.type === "Complete" && c.status === "True") ? "Complete" : conds.find((c) => c.type === "Failed" && c.status === "True") ? "Failed" : "Running";
+      const status = conds.find((c) => c.type === "Complete" && c.status === "True")
+        ? "Complete"
+        : conds.find((c) => c.type === "Failed" && c.status === "True")
+          ? "Failed"
+          : "Running";
       const start = s.startTime ? Date.parse(s.startTime) : undefined;
       const end = s.completionTime ? Date.parse(s.completionTime) : now;
       const [c, i] = containersAndImages(o.spec?.template?.spec);
-      return [o.metadata.name, status, `${s.succeeded ?? 0}/${o.spec?.completions ?? 1}`, start ? humanDuration(end - start) : "", age(o, now), c, i, selectorString(o.spec?.selector)];
+      return [
+        o.metadata.name,
+        status,
+        `${s.succeeded ?? 0}/${o.spec?.completions ?? 1}`,
+        start ? humanDuration(end - start) : "",
+        age(o, now),
+        c,
+        i,
+        selectorString(o.spec?.selector),
+      ];
     },
   },
   "networking.k8s.io/networkpolicies": {
@@ -279,7 +411,13 @@ const PRINTERS: Record<string, Printer> = {
   },
   "policy/poddisruptionbudgets": {
     columns: [["Name"], ["Min Available"], ["Max Unavailable"], ["Allowed Disruptions", "integer"], ["Age"]],
-    cells: (o, now) => [o.metadata.name, o.spec?.minAvailable !== undefined ? String(o.spec.minAvailable) : "N/A", o.spec?.maxUnavailable !== undefined ? String(o.spec.maxUnavailable) : "N/A", o.status?.disruptionsAllowed ?? 0, age(o, now)],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.minAvailable !== undefined ? String(o.spec.minAvailable) : "N/A",
+      o.spec?.maxUnavailable !== undefined ? String(o.spec.maxUnavailable) : "N/A",
+      o.status?.disruptionsAllowed ?? 0,
+      age(o, now),
+    ],
   },
   "discovery.k8s.io/endpointslices": {
     columns: [["Name"], ["AddressType"], ["Ports"], ["Endpoints"], ["Age"]],

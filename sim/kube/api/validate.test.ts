@@ -21,12 +21,16 @@ describe("validation", () => {
     expect(causesOf(() => validateObject(pods, pod("web.v1")))).toEqual([]);
     const bad = causesOf(() => validateObject(pods, pod("Web")));
     expect(bad[0]).toMatchObject({ field: "metadata.name", message: expect.stringContaining('Invalid value: "Web": a lowercase RFC 1123 subdomain') });
-    expect(causesOf(() => validateObject(resourceType("services"), obj({ metadata: { name: "1svc" }, spec: { ports: [{ port: 80 }] } })))[0].message).toContain("a DNS-1035 label");
+    expect(causesOf(() => validateObject(resourceType("services"), obj({ metadata: { name: "1svc" }, spec: { ports: [{ port: 80 }] } })))[0].message).toContain(
+      "a DNS-1035 label",
+    );
     expect(causesOf(() => validateObject(resourceType("namespaces"), obj({ metadata: { name: "a.b" } })))[0].message).toContain("a lowercase RFC 1123 label");
   });
 
   it("checks label keys and values, 63 characters at most", () => {
-    const causes = causesOf(() => validateObject(pods, obj({ metadata: { name: "p", labels: { "bad key": "x", ok: "v".repeat(64) } }, spec: { containers: [{ name: "c", image: "i" }] } })));
+    const causes = causesOf(() =>
+      validateObject(pods, obj({ metadata: { name: "p", labels: { "bad key": "x", ok: "v".repeat(64) } }, spec: { containers: [{ name: "c", image: "i" }] } })),
+    );
     expect(causes.map((c) => c.field)).toEqual(["metadata.labels", "metadata.labels"]);
     expect(causes[1].message).toContain("must be no more than 63 characters");
   });
@@ -44,7 +48,10 @@ describe("validation", () => {
   });
 
   it("requires a Deployment's selector to match its template labels", () => {
-    const d = obj({ metadata: { name: "d" }, spec: { selector: { matchLabels: { app: "a" } }, template: { metadata: { labels: { app: "b" } }, spec: { containers: [{ name: "c", image: "i" }] } } } });
+    const d = obj({
+      metadata: { name: "d" },
+      spec: { selector: { matchLabels: { app: "a" } }, template: { metadata: { labels: { app: "b" } }, spec: { containers: [{ name: "c", image: "i" }] } } },
+    });
     expect(causesOf(() => validateObject(resourceType("apps/deployments"), d))[0]).toMatchObject({
       field: "spec.template.metadata.labels",
       message: expect.stringContaining("`selector` does not match template `labels`"),
@@ -55,7 +62,10 @@ describe("validation", () => {
     const rs = resourceType("apps/replicasets");
     const old = obj({ metadata: { name: "r" }, spec: { selector: { matchLabels: { app: "a" } } } });
     const changed = obj({ metadata: { name: "r" }, spec: { selector: { matchLabels: { app: "b" } } } });
-    expect(causesOf(() => validateUpdate(rs, old, changed))[0]).toMatchObject({ field: "spec.selector", message: expect.stringContaining("field is immutable") });
+    expect(causesOf(() => validateUpdate(rs, old, changed))[0]).toMatchObject({
+      field: "spec.selector",
+      message: expect.stringContaining("field is immutable"),
+    });
 
     const p = pod("p", { containers: [{ name: "c", image: "i:1" }], nodeName: "n1" });
     expect(causesOf(() => validateUpdate(pods, p, pod("p", { containers: [{ name: "c", image: "i:2" }], nodeName: "n1" })))).toEqual([]);
@@ -65,6 +75,8 @@ describe("validation", () => {
     });
 
     const svc = resourceType("services");
-    expect(causesOf(() => validateUpdate(svc, obj({ spec: { clusterIP: "10.8.0.9" } }), obj({ spec: { clusterIP: "10.8.0.10" } })))[0].field).toBe("spec.clusterIP");
+    expect(causesOf(() => validateUpdate(svc, obj({ spec: { clusterIP: "10.8.0.9" } }), obj({ spec: { clusterIP: "10.8.0.10" } })))[0].field).toBe(
+      "spec.clusterIP",
+    );
   });
 });

@@ -142,7 +142,8 @@ function validatePodSpec(spec: Record<string, unknown> | undefined, field: strin
   validateContainers(spec?.containers, `${field}.containers`, causes, true);
   validateContainers(spec?.initContainers, `${field}.initContainers`, causes, false);
   const rp = spec?.restartPolicy;
-  if (rp !== undefined && !["Always", "OnFailure", "Never"].includes(rp as string)) causes.push(unsupported(`${field}.restartPolicy`, rp, ["Always", "OnFailure", "Never"]));
+  if (rp !== undefined && !["Always", "OnFailure", "Never"].includes(rp as string))
+    causes.push(unsupported(`${field}.restartPolicy`, rp, ["Always", "OnFailure", "Never"]));
   const grace = spec?.terminationGracePeriodSeconds;
   if (typeof grace === "number" && grace < 0) causes.push(invalidValue(`${field}.terminationGracePeriodSeconds`, grace, "must be greater than or equal to 0"));
 }
@@ -154,7 +155,11 @@ function validateWorkload(t: ResourceType, obj: KObject, causes: StatusCause[]):
   if (!sel) {
     causes.push(required("spec.selector"));
   } else if (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length) {
-    causes.push({ reason: "FieldValueInvalid", message: `Invalid value: ${goSelector(sel)}: empty selector is invalid for deployment`, field: "spec.selector" });
+    causes.push({
+      reason: "FieldValueInvalid",
+      message: `Invalid value: ${goSelector(sel)}: empty selector is invalid for deployment`,
+      field: "spec.selector",
+    });
   } else {
     validateSelector(sel, "spec.selector", causes);
     const labels: Record<string, string> = spec.template?.metadata?.labels ?? {};
@@ -350,9 +355,12 @@ export function validateEphemeralUpdate(oldObj: KObject, newObj: KObject): void 
   for (const old of before) {
     const now = byName.get(old.name);
     if (!now) causes.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers "${String(old.name)}" may not be removed`));
-    else if (canonical(now) !== canonical(old)) causes.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers "${String(old.name)}" may not be changed`));
+    else if (canonical(now) !== canonical(old))
+      causes.push(forbidden("spec.ephemeralContainers", `existing ephemeral containers "${String(old.name)}" may not be changed`));
   }
-  const regular = [...((oldObj.spec?.containers ?? []) as { name: string }[]), ...((oldObj.spec?.initContainers ?? []) as { name: string }[])].map((c) => c.name);
+  const regular = [...((oldObj.spec?.containers ?? []) as { name: string }[]), ...((oldObj.spec?.initContainers ?? []) as { name: string }[])].map(
+    (c) => c.name,
+  );
   const seen = new Set<string>(regular);
   (after as Record<string, unknown>[]).forEach((c, i) => {
     const field = `spec.ephemeralContainers[${i}]`;
@@ -366,7 +374,8 @@ export function validateEphemeralUpdate(oldObj: KObject, newObj: KObject): void 
     const res = c?.resources as Record<string, unknown> | undefined;
     if (res && Object.keys(res).length) causes.push(forbidden(`${field}.resources`, "cannot be set for an Ephemeral Container"));
     const target = c?.targetContainerName;
-    if (target !== undefined && target !== "" && !regular.includes(String(target))) causes.push({ reason: "FieldValueNotFound", message: `Not found: ${goValue(target)}`, field: `${field}.targetContainerName` });
+    if (target !== undefined && target !== "" && !regular.includes(String(target)))
+      causes.push({ reason: "FieldValueNotFound", message: `Not found: ${goValue(target)}`, field: `${field}.targetContainerName` });
   });
   if (causes.length) throw invalid({ kind: "Pod", name: newObj.metadata.name }, causes);
 }

@@ -65,13 +65,22 @@ export class DaemonSetController implements Controller {
       byNode.set(n, [...(byNode.get(n) ?? []), pod]);
     }
     const template = ds.spec?.template ?? { spec: {} };
-    const probe: KObject = { apiVersion: "v1", kind: "Pod", metadata: { name: "probe" }, spec: { ...template.spec, tolerations: [...(template.spec?.tolerations ?? []), ...DAEMON_TOLERATIONS] } };
+    const probe: KObject = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "probe" },
+      spec: { ...template.spec, tolerations: [...(template.spec?.tolerations ?? []), ...DAEMON_TOLERATIONS] },
+    };
     let desired = 0;
     const eligible = new Set<string>();
     for (const node of store.scan("nodes")) {
       const n = node.metadata.name;
       // Eligibility ignores readiness and capacity: a DaemonSet wants a pod on every node it fits.
-      const why = unfitReason(probe, { ...node, status: { ...node.status, conditions: [{ type: "Ready", status: "True" }], allocatable: { pods: "1000000" } } }, 0);
+      const why = unfitReason(
+        probe,
+        { ...node, status: { ...node.status, conditions: [{ type: "Ready", status: "True" }], allocatable: { pods: "1000000" } } },
+        0,
+      );
       if (why) continue;
       eligible.add(n);
       desired++;

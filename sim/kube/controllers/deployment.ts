@@ -108,7 +108,15 @@ export class DeploymentController implements Controller {
       if (current !== desired || needsRevision || newRS.metadata.annotations?.["deployment.kubernetes.io/desired-replicas"] !== String(desired)) {
         newRS = this.scale(newRS, desired, needsRevision ? maxRevision + 1 : rev, desired, d);
         if (current !== desired) {
-          recordEvent(world, cluster, d, "Normal", "ScalingReplicaSet", `Scaled ${current < desired ? "up" : "down"} replica set ${newRS.metadata.name} from ${current} to ${desired}`, SOURCE);
+          recordEvent(
+            world,
+            cluster,
+            d,
+            "Normal",
+            "ScalingReplicaSet",
+            `Scaled ${current < desired ? "up" : "down"} replica set ${newRS.metadata.name} from ${current} to ${desired}`,
+            SOURCE,
+          );
         }
       }
     }
@@ -161,7 +169,14 @@ export class DeploymentController implements Controller {
     const updated = (newRS.status?.replicas as number | undefined) ?? 0;
     const minAvailable = Math.max(0, desired - maxUnavailableOf(d, desired));
     const complete = updated === desired && replicas === desired && available >= desired && (newRS.status?.availableReplicas ?? 0) === desired;
-    const old = (d.status?.conditions ?? []) as { type: string; status: string; reason: string; message: string; lastUpdateTime: string; lastTransitionTime: string }[];
+    const old = (d.status?.conditions ?? []) as {
+      type: string;
+      status: string;
+      reason: string;
+      message: string;
+      lastUpdateTime: string;
+      lastTransitionTime: string;
+    }[];
     const condition = (type: string, status: string, reason: string, message: string) => {
       const prev = old.find((c) => c.type === type);
       const same = prev && prev.status === status && prev.reason === reason && prev.message === message;

@@ -16,12 +16,22 @@ function setup() {
     selector: { app: "checkout" },
     containers: [{ name: "checkout", image: "checkout:1", ports: [{ name: "http", containerPort: 8080 }] }],
   });
-  t.cluster.store.create("services", applyServiceDefaults(t.world, t.cluster, serviceObject("shop", "checkout", { selector: { app: "checkout" }, ports: [{ name: "web", port: 80, targetPort: "http" }] })));
+  t.cluster.store.create(
+    "services",
+    applyServiceDefaults(
+      t.world,
+      t.cluster,
+      serviceObject("shop", "checkout", { selector: { app: "checkout" }, ports: [{ name: "web", port: 80, targetPort: "http" }] }),
+    ),
+  );
   t.settle();
   t.advance(3);
 }
 
-const addresses = () => ((t.cluster.store.get("endpoints", "shop", "checkout")!.subsets as any[]) ?? []).flatMap((s: { addresses?: { targetRef: { name: string } }[] }) => (s.addresses ?? []).map((a) => a.targetRef.name)).sort();
+const addresses = () =>
+  ((t.cluster.store.get("endpoints", "shop", "checkout")!.subsets as any[]) ?? [])
+    .flatMap((s: { addresses?: { targetRef: { name: string } }[] }) => (s.addresses ?? []).map((a) => a.targetRef.name))
+    .sort();
 
 describe("endpoints controller", () => {
   it("lists Ready pods selected by the Service, with the named targetPort resolved", () => {
@@ -29,7 +39,12 @@ describe("endpoints controller", () => {
     const ep = t.cluster.store.get("endpoints", "shop", "checkout")! as any;
     expect(ep.subsets).toHaveLength(1);
     expect(ep.subsets[0].ports).toEqual([{ name: "web", port: 8080, protocol: "TCP" }]);
-    expect(addresses()).toEqual(t.pods().map((p) => p.metadata.name).sort());
+    expect(addresses()).toEqual(
+      t
+        .pods()
+        .map((p) => p.metadata.name)
+        .sort(),
+    );
     const [slice] = t.cluster.store.list("discovery.k8s.io/endpointslices", { namespace: "shop" }) as any[];
     expect(slice.metadata.labels?.["kubernetes.io/service-name"]).toBe("checkout");
     expect(slice.endpoints).toHaveLength(2);
@@ -72,7 +87,14 @@ describe("endpoints controller", () => {
 
   it("allocates cluster IPs from the service range, node ports, and a load balancer IP after a moment", () => {
     setup();
-    const lb = t.cluster.store.create("services", applyServiceDefaults(t.world, t.cluster, serviceObject("shop", "front", { type: "LoadBalancer", selector: { app: "checkout" }, ports: [{ port: 80, targetPort: 8080 }] })));
+    const lb = t.cluster.store.create(
+      "services",
+      applyServiceDefaults(
+        t.world,
+        t.cluster,
+        serviceObject("shop", "front", { type: "LoadBalancer", selector: { app: "checkout" }, ports: [{ port: 80, targetPort: 8080 }] }),
+      ),
+    );
     expect(lb.spec.clusterIP).toMatch(/^10\.8\.\d+\.\d+$/);
     expect(lb.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
     expect(lb.spec.ports[0].nodePort).toBeLessThanOrEqual(32767);

@@ -68,7 +68,8 @@ export class EndpointsController implements Controller {
     } else if (e.resource === "pods") {
       for (const svc of this.m.store.scan("services", { namespace: ns })) {
         const sel = svc.spec?.selector as Record<string, string> | undefined;
-        if (mapSelectorMatches(sel, e.object.metadata.labels) || (previous && mapSelectorMatches(sel, previous.metadata.labels))) this.m.enqueue(this, key(svc));
+        if (mapSelectorMatches(sel, e.object.metadata.labels) || (previous && mapSelectorMatches(sel, previous.metadata.labels)))
+          this.m.enqueue(this, key(svc));
       }
     } else if (e.resource === "endpoints" && e.type !== "ADDED") {
       // Someone else changed a managed object: put it back.
@@ -86,7 +87,10 @@ export class EndpointsController implements Controller {
       const ep = store.get("endpoints", ns, name);
       if (ep && !ep.metadata.labels?.["endpoints.kubernetes.io/managed-by-user"] && this.wasManaged(ep)) store.remove("endpoints", ns, name);
       for (const slice of store.scan("discovery.k8s.io/endpointslices", { namespace: ns })) {
-        if (slice.metadata.labels?.["kubernetes.io/service-name"] === name && slice.metadata.labels?.["endpointslice.kubernetes.io/managed-by"] === MANAGED_BY) {
+        if (
+          slice.metadata.labels?.["kubernetes.io/service-name"] === name &&
+          slice.metadata.labels?.["endpointslice.kubernetes.io/managed-by"] === MANAGED_BY
+        ) {
           store.remove("discovery.k8s.io/endpointslices", ns, slice.metadata.name);
         }
       }

@@ -66,8 +66,22 @@ export class JobController implements Controller {
     if (done && !status.completionTime) {
       status.completionTime = now;
       status.conditions = [
-        { type: "SuccessCriteriaMet", status: "True", lastProbeTime: now, lastTransitionTime: now, reason: "CompletionsReached", message: "Reached expected number of succeeded pods" },
-        { type: "Complete", status: "True", lastProbeTime: now, lastTransitionTime: now, reason: "CompletionsReached", message: "Reached expected number of succeeded pods" },
+        {
+          type: "SuccessCriteriaMet",
+          status: "True",
+          lastProbeTime: now,
+          lastTransitionTime: now,
+          reason: "CompletionsReached",
+          message: "Reached expected number of succeeded pods",
+        },
+        {
+          type: "Complete",
+          status: "True",
+          lastProbeTime: now,
+          lastTransitionTime: now,
+          reason: "CompletionsReached",
+          message: "Reached expected number of succeeded pods",
+        },
       ];
       recordEvent(world, cluster, job, "Normal", "Completed", "Job completed", SOURCE);
     }

@@ -65,12 +65,19 @@ function runningStatus(pod: KObject, hostIP: string, podIP: string, now: string)
     podIP,
     podIPs: [{ ip: podIP }],
     startTime: now,
-    containerStatuses: ((spec.containers ?? []) as { name: string; image: string }[]).map((c) => containerStatus(uid, c, { running: { startedAt: now } }, true)),
+    containerStatuses: ((spec.containers ?? []) as { name: string; image: string }[]).map((c) =>
+      containerStatus(uid, c, { running: { startedAt: now } }, true),
+    ),
     qosClass: pod.status?.qosClass ?? "BestEffort",
   };
   if (spec.initContainers?.length) {
     status.initContainerStatuses = (spec.initContainers as { name: string; image: string }[]).map((c) =>
-      containerStatus(uid, c, { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now, containerID: containerId(uid, c.name) } }, false),
+      containerStatus(
+        uid,
+        c,
+        { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now, containerID: containerId(uid, c.name) } },
+        false,
+      ),
     );
   }
   return status;
@@ -147,11 +154,26 @@ export class Kubelet implements Controller {
     delete next.metadata.resourceVersion;
     const source = { component: "kubelet", host: nodeName };
     for (const c of (pod.spec.containers ?? []) as { name: string; image: string; imagePullPolicy?: string }[]) {
-      const ref = { kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: "v1", fieldPath: `spec.containers{${c.name}}` };
+      const ref = {
+        kind: "Pod",
+        namespace: pod.metadata.namespace,
+        name: pod.metadata.name,
+        uid: pod.metadata.uid,
+        apiVersion: "v1",
+        fieldPath: `spec.containers{${c.name}}`,
+      };
       if (c.imagePullPolicy === "Always") {
         recordEvent(world, cluster, ref, "Normal", "Pulling", `Pulling image "${c.image}"`, source);
         const ms = 400 + (fnv32a(c.image) % 1600);
-        recordEvent(world, cluster, ref, "Normal", "Pulled", `Successfully pulled image "${c.image}" in ${ms}ms (${ms}ms including waiting). Image size: ${10_000_000 + (fnv32a(c.image) % 90_000_000)} bytes.`, source);
+        recordEvent(
+          world,
+          cluster,
+          ref,
+          "Normal",
+          "Pulled",
+          `Successfully pulled image "${c.image}" in ${ms}ms (${ms}ms including waiting). Image size: ${10_000_000 + (fnv32a(c.image) % 90_000_000)} bytes.`,
+          source,
+        );
       } else {
         recordEvent(world, cluster, ref, "Normal", "Pulled", `Container image "${c.image}" already present on machine`, source);
       }

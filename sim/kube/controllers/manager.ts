@@ -122,7 +122,12 @@ export class ControllerManager {
           did = true;
           const keys = [...q];
           q.clear();
-          for (const key of keys) this.guard(c.name, () => c.sync(key), () => this.retryLater(c, key));
+          for (const key of keys)
+            this.guard(
+              c.name,
+              () => c.sync(key),
+              () => this.retryLater(c, key),
+            );
         }
         if (!did) return;
       }

@@ -11,21 +11,36 @@ afterEach(() => t?.world.stop());
 const ZONE = "us-central1-a";
 
 function api(method: string, rest: string, body?: unknown): GcpJson {
-  const answer = dispatchCompute(t.world, method, `/compute/v1/projects/${t.world.project}/${rest}`, new URLSearchParams(), body === undefined ? "" : JSON.stringify(body));
+  const answer = dispatchCompute(
+    t.world,
+    method,
+    `/compute/v1/projects/${t.world.project}/${rest}`,
+    new URLSearchParams(),
+    body === undefined ? "" : JSON.stringify(body),
+  );
   if (answer.status !== 200) throw new Error(`${method} ${rest} → ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
 }
 
 /** What firewall-isolate does: a priority-0 deny-all egress rule for a tag, and the tag on the VM. */
 function quarantine(node: string): void {
-  api("POST", "global/firewalls", { name: "quarantine-egress-deny", network: "global/networks/default", direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "all" }], destinationRanges: ["0.0.0.0/0"], targetTags: ["quarantine"] });
+  api("POST", "global/firewalls", {
+    name: "quarantine-egress-deny",
+    network: "global/networks/default",
+    direction: "EGRESS",
+    priority: 0,
+    denied: [{ IPProtocol: "all" }],
+    destinationRanges: ["0.0.0.0/0"],
+    targetTags: ["quarantine"],
+  });
   const vm = api("GET", `zones/${ZONE}/instances/${node}`);
   api("POST", `zones/${ZONE}/instances/${node}/setTags`, { items: [...vm.tags.items, "quarantine"], fingerprint: vm.tags.fingerprint });
 }
 
 const pool = () => t.world.gcp.gkeClusters.get(`${ZONE}/test`)!.nodePools[0];
 const migName = () => String(pool().instanceGroupUrls[0]).split("/").pop()!;
-const ready = (node: string) => (t.cluster.store.get("nodes", undefined, node)?.status.conditions as { type: string; status: string }[]).find((c) => c.type === "Ready")!;
+const ready = (node: string) =>
+  (t.cluster.store.get("nodes", undefined, node)?.status.conditions as { type: string; status: string }[]).find((c) => c.type === "Ready")!;
 const vm = (node: string) => t.world.gcp.instances.get(`${ZONE}/${node}`);
 const disk = (node: string) => t.world.gcp.disks.get(`${ZONE}/${node}`);
 
@@ -45,14 +60,20 @@ describe("kubelet heartbeat", () => {
     const r = ready(node) as unknown as Record<string, string>;
     expect(r).toMatchObject({ status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." });
     // lastHeartbeatTime is the kubelet's last post, from before the cut; the transition is 40 s after the cut.
-    const state0 = nodeLifecycle(t.cluster)!.describe().find((s) => s.node === node)!;
+    const state0 = nodeLifecycle(t.cluster)!
+      .describe()
+      .find((s) => s.node === node)!;
     expect(Date.parse(r.lastTransitionTime) - Date.parse(state0.heartbeatStoppedAt!)).toBe(40_000);
     expect(Date.parse(r.lastHeartbeatTime)).toBeLessThanOrEqual(Date.parse(state0.heartbeatStoppedAt!));
-    expect(t.cluster.store.get("nodes", undefined, node)!.spec.taints).toEqual(expect.arrayContaining([expect.objectContaining({ key: "node.kubernetes.io/unreachable", effect: "NoExecute" })]));
+    expect(t.cluster.store.get("nodes", undefined, node)!.spec.taints).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: "node.kubernetes.io/unreachable", effect: "NoExecute" })]),
+    );
     expect(eventsFor(t.cluster, node, "NodeNotReady")).toHaveLength(1);
     // Other nodes keep their heartbeat.
     expect(ready(t.nodes[1]).status).toBe("True");
-    const state = nodeLifecycle(t.cluster)!.describe().find((s) => s.node === node)!;
+    const state = nodeLifecycle(t.cluster)!
+      .describe()
+      .find((s) => s.node === node)!;
     expect(state).toMatchObject({ kubeletReachesControlPlane: false, autoRepair: true });
     expect(state.cutBy).toContain("quarantine-egress-deny");
 
@@ -78,7 +99,11 @@ describe("auto-repair", () => {
   it("recreates a node NotReady for 10 minutes: new VM id and boot disk, new Node object of the same name, pods gone", () => {
     t = makeTestCluster();
     const node = t.nodes[0];
-    createBarePod(t.cluster, "shop", "evidence", { labels: { run: "evidence" }, nodeName: node, containers: [{ name: "sh", image: "busybox:1.36", command: ["sleep", "86400"] }] });
+    createBarePod(t.cluster, "shop", "evidence", {
+      labels: { run: "evidence" },
+      nodeName: node,
+      containers: [{ name: "sh", image: "busybox:1.36", command: ["sleep", "86400"] }],
+    });
     t.advance(3);
     expect(t.cluster.store.get("pods", "shop", "evidence")!.status.phase).toBe("Running");
     const before = { vm: vm(node)!.id, disk: disk(node)!.id, uid: t.cluster.store.get("nodes", undefined, node)!.metadata.uid };
@@ -122,7 +147,11 @@ describe("auto-repair", () => {
     t.advance(10);
     t.advance(1900);
     expect({ vm: vm(node)!.id, disk: disk(node)!.id, uid: t.cluster.store.get("nodes", undefined, node)!.metadata.uid }).toEqual(before);
-    expect(nodeLifecycle(t.cluster)!.describe().find((s) => s.node === node)!.managedBy).toBeUndefined();
+    expect(
+      nodeLifecycle(t.cluster)!
+        .describe()
+        .find((s) => s.node === node)!.managedBy,
+    ).toBeUndefined();
   });
 });
 
@@ -134,9 +163,17 @@ describe("cluster autoscaler", () => {
     t.update("nodes", undefined, protectedNode, (n) => {
       n.metadata.annotations = { ...n.metadata.annotations, [SCALE_DOWN_DISABLED]: "true" };
     });
-    createBarePod(t.cluster, "shop", "work", { labels: { run: "work" }, nodeName: busy, containers: [{ name: "w", image: "busybox:1.36", command: ["sleep", "86400"] }] });
+    createBarePod(t.cluster, "shop", "work", {
+      labels: { run: "work" },
+      nodeName: busy,
+      containers: [{ name: "w", image: "busybox:1.36", command: ["sleep", "86400"] }],
+    });
     // DaemonSet pods run on every node and keep none of them.
-    createDaemonSet(t.cluster, "kube-system", "agent", { labels: { app: "agent" }, selector: { app: "agent" }, containers: [{ name: "agent", image: "busybox:1.36" }] });
+    createDaemonSet(t.cluster, "kube-system", "agent", {
+      labels: { app: "agent" },
+      selector: { app: "agent" },
+      containers: [{ name: "agent", image: "busybox:1.36" }],
+    });
     t.advance(3);
     expect([...t.cluster.store.scan("pods", { nodeName: empty })]).toHaveLength(1);
     const diskName = vm(empty)!.disks[0].source.split("/").pop();
@@ -152,7 +189,12 @@ describe("cluster autoscaler", () => {
     expect(t.cluster.store.get("nodes", undefined, busy)).toBeDefined();
     // Nothing more goes later either: the protected node stays, the busy one is needed.
     t.advance(1800);
-    expect(t.cluster.store.list("nodes").map((n) => n.metadata.name).sort()).toEqual([protectedNode, busy].sort());
+    expect(
+      t.cluster.store
+        .list("nodes")
+        .map((n) => n.metadata.name)
+        .sort(),
+    ).toEqual([protectedNode, busy].sort());
   });
 
   it("does nothing on pools without autoscaling", () => {

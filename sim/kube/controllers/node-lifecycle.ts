@@ -229,10 +229,16 @@ export class NodeLifecycle {
       c.lastTransitionTime = iso(at);
     }
     const taints = (next.spec.taints ?? []).filter((t: { key: string }) => t.key !== UNREACHABLE_TAINT);
-    next.spec.taints = [...taints, { key: UNREACHABLE_TAINT, effect: "NoSchedule", timeAdded: iso(at) }, { key: UNREACHABLE_TAINT, effect: "NoExecute", timeAdded: iso(at) }];
+    next.spec.taints = [
+      ...taints,
+      { key: UNREACHABLE_TAINT, effect: "NoSchedule", timeAdded: iso(at) },
+      { key: UNREACHABLE_TAINT, effect: "NoExecute", timeAdded: iso(at) },
+    ];
     delete next.metadata.resourceVersion;
     const updated = this.cluster.store.update("nodes", next);
-    recordEvent(this.world, this.cluster, updated, "Normal", "NodeNotReady", `Node ${node.metadata.name} status is now: NodeNotReady`, { component: "node-controller" });
+    recordEvent(this.world, this.cluster, updated, "Normal", "NodeNotReady", `Node ${node.metadata.name} status is now: NodeNotReady`, {
+      component: "node-controller",
+    });
   }
 
   private markReady(node: KObject, now: number): void {
@@ -254,7 +260,10 @@ export class NodeLifecycle {
     if (!next.spec.taints.length) delete next.spec.taints;
     delete next.metadata.resourceVersion;
     const updated = this.cluster.store.update("nodes", next);
-    recordEvent(this.world, this.cluster, updated, "Normal", "NodeReady", `Node ${node.metadata.name} status is now: NodeReady`, { component: "kubelet", host: node.metadata.name });
+    recordEvent(this.world, this.cluster, updated, "Normal", "NodeReady", `Node ${node.metadata.name} status is now: NodeReady`, {
+      component: "kubelet",
+      host: node.metadata.name,
+    });
   }
 
   private repairDue(node: KObject, vm: { zone: string; name: string }, now: number): boolean {
@@ -279,8 +288,19 @@ export class NodeLifecycle {
     const mig = world.gcp.instanceGroupManagers.get(group)!;
     const template = world.gcp.instanceTemplates.get(String(mig.instanceTemplate).split("/").pop()!);
     const pool = this.poolOf(node)!;
-    recordGkeOperation(world, cluster.location, "AUTO_REPAIR_NODES", `https://container.googleapis.com/v1/projects/${world.gcp.projectNumber}/zones/${cluster.location}/clusters/${cluster.name}/nodePools/${pool.name}`, `Node ${name} was NotReady for more than ${AUTO_REPAIR_AFTER_S / 60} minutes; recreating it.`);
-    startOperation(world, { scope: { zone: vm.zone }, operationType: "compute.instanceGroupManagers.recreateInstances", targetLink: mig.selfLink, targetId: mig.id });
+    recordGkeOperation(
+      world,
+      cluster.location,
+      "AUTO_REPAIR_NODES",
+      `https://container.googleapis.com/v1/projects/${world.gcp.projectNumber}/zones/${cluster.location}/clusters/${cluster.name}/nodePools/${pool.name}`,
+      `Node ${name} was NotReady for more than ${AUTO_REPAIR_AFTER_S / 60} minutes; recreating it.`,
+    );
+    startOperation(world, {
+      scope: { zone: vm.zone },
+      operationType: "compute.instanceGroupManagers.recreateInstances",
+      targetLink: mig.selfLink,
+      targetId: mig.id,
+    });
     recordEvent(world, cluster, node, "Normal", "RemovingNode", `Node ${name} event: Removing Node ${name} from Controller`, { component: "node-controller" });
 
     for (const pod of [...cluster.store.scan("pods", { nodeName: name })]) cluster.store.remove("pods", pod.metadata.namespace, pod.metadata.name);
@@ -296,7 +316,15 @@ export class NodeLifecycle {
     instance.fingerprint = fingerprint(world);
     instance.status = "RUNNING";
     for (const nic of instance.networkInterfaces ?? []) {
-      nic.accessConfigs = [{ kind: "compute#accessConfig", type: "ONE_TO_ONE_NAT", name: "external-nat", natIP: `34.${64 + world.random.int(64)}.${world.random.int(256)}.${1 + world.random.int(254)}`, networkTier: "PREMIUM" }];
+      nic.accessConfigs = [
+        {
+          kind: "compute#accessConfig",
+          type: "ONE_TO_ONE_NAT",
+          name: "external-nat",
+          natIP: `34.${64 + world.random.int(64)}.${world.random.int(256)}.${1 + world.random.int(254)}`,
+          networkTier: "PREMIUM",
+        },
+      ];
       nic.fingerprint = fingerprint(world);
     }
     world.gcp.instances.set(vm.key, instance);
@@ -318,7 +346,13 @@ export class NodeLifecycle {
     const fresh = structuredClone(node);
     fresh.metadata = {
       name,
-      labels: { ...Object.fromEntries(Object.entries(node.metadata.labels ?? {}).filter(([k]) => k.includes("kubernetes.io/") || k.startsWith("cloud.google.com/") || k.startsWith("node.kubernetes.io/"))) },
+      labels: {
+        ...Object.fromEntries(
+          Object.entries(node.metadata.labels ?? {}).filter(
+            ([k]) => k.includes("kubernetes.io/") || k.startsWith("cloud.google.com/") || k.startsWith("node.kubernetes.io/"),
+          ),
+        ),
+      },
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "container.googleapis.com/instance_id": instance.id },
     };
     delete fresh.spec.taints;
@@ -331,13 +365,24 @@ export class NodeLifecycle {
     fresh.status.conditions = (fresh.status.conditions ?? []).map((c: Record<string, string>) =>
       c.type === "Ready"
         ? { ...c, status: "True", reason: "KubeletReady", message: "kubelet is posting ready status. AppArmor enabled" }
-        : { ...c, status: "False", reason: { MemoryPressure: "KubeletHasSufficientMemory", DiskPressure: "KubeletHasNoDiskPressure", PIDPressure: "KubeletHasSufficientPID" }[c.type] ?? c.reason, message: c.message === "Kubelet stopped posting node status." ? "" : c.message },
+        : {
+            ...c,
+            status: "False",
+            reason:
+              { MemoryPressure: "KubeletHasSufficientMemory", DiskPressure: "KubeletHasNoDiskPressure", PIDPressure: "KubeletHasSufficientPID" }[c.type] ??
+              c.reason,
+            message: c.message === "Kubelet stopped posting node status." ? "" : c.message,
+          },
     );
     const natIP = instance.networkInterfaces?.[0]?.accessConfigs?.[0]?.natIP;
-    fresh.status.addresses = (fresh.status.addresses ?? []).map((a: { type: string; address: string }) => (a.type === "ExternalIP" && natIP ? { ...a, address: natIP } : a));
+    fresh.status.addresses = (fresh.status.addresses ?? []).map((a: { type: string; address: string }) =>
+      a.type === "ExternalIP" && natIP ? { ...a, address: natIP } : a,
+    );
     const registered = cluster.store.create("nodes", fresh);
     recordEvent(world, cluster, registered, "Normal", "Starting", "Starting kubelet.", { component: "kubelet", host: name });
-    recordEvent(world, cluster, registered, "Normal", "RegisteredNode", `Node ${name} event: Registered Node ${name} in Controller`, { component: "node-controller" });
+    recordEvent(world, cluster, registered, "Normal", "RegisteredNode", `Node ${name} event: Registered Node ${name} in Controller`, {
+      component: "node-controller",
+    });
     this.cutSince.delete(name);
     this.emptySince.delete(name);
   }
@@ -376,8 +421,15 @@ export class NodeLifecycle {
     const name = node.metadata.name;
     const group = managingGroup(world, vm.zone, vm.name)!;
     const mig = world.gcp.instanceGroupManagers.get(group)!;
-    recordEvent(world, cluster, node, "Normal", "ScaleDown", `node removed by cluster autoscaler: empty for ${SCALE_DOWN_UNNEEDED_S / 60} minutes`, { component: "cluster-autoscaler" });
-    startOperation(world, { scope: { zone: vm.zone }, operationType: "compute.instanceGroupManagers.deleteInstances", targetLink: mig.selfLink, targetId: mig.id });
+    recordEvent(world, cluster, node, "Normal", "ScaleDown", `node removed by cluster autoscaler: empty for ${SCALE_DOWN_UNNEEDED_S / 60} minutes`, {
+      component: "cluster-autoscaler",
+    });
+    startOperation(world, {
+      scope: { zone: vm.zone },
+      operationType: "compute.instanceGroupManagers.deleteInstances",
+      targetLink: mig.selfLink,
+      targetId: mig.id,
+    });
     world.gcp.migMembers.get(group)!.delete(vm.name);
     mig.targetSize = Math.max(0, (mig.targetSize ?? 1) - 1);
     mig.currentActions.none = world.gcp.migMembers.get(group)!.size;

@@ -18,7 +18,11 @@ async function json(path: string, init?: RequestInit): Promise<{ status: number;
 }
 
 async function advance(seconds: number): Promise<void> {
-  const res = await fetch(`${sim.base}/_sim/clock/advance`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ seconds }) });
+  const res = await fetch(`${sim.base}/_sim/clock/advance`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ seconds }),
+  });
   expect(res.status).toBe(200);
 }
 

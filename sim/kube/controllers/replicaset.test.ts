@@ -87,7 +87,9 @@ describe("ReplicaSet controller", () => {
     expect(t.pods()).toHaveLength(0);
     const d = t.cluster.store.get("apps/deployments", "shop", "checkout")!;
     expect(d.status.replicas ?? 0).toBe(0);
-    expect(eventsFor(t.cluster, "checkout", "ScalingReplicaSet").map((e) => e.message)).toContainEqual(expect.stringMatching(/^Scaled down replica set checkout-\w+ from 2 to 0$/));
+    expect(eventsFor(t.cluster, "checkout", "ScalingReplicaSet").map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^Scaled down replica set checkout-\w+ from 2 to 0$/),
+    );
   });
 
   it("rolls a new ReplicaSet when the template changes and retires the old one", () => {

@@ -82,7 +82,9 @@ describe("scheduler", () => {
     expect(pod.status.hostIP).toBe(node.status.addresses[0].address);
     expect(pod.status.containerStatuses[0]).toMatchObject({ name: "c", ready: true, started: true, restartCount: 0, image: "docker.io/library/nginx:1.27" });
     expect(pod.status.containerStatuses[0].containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
-    expect(pod.status.conditions.map((c: { type: string }) => c.type)).toEqual(expect.arrayContaining(["PodScheduled", "Initialized", "ContainersReady", "Ready"]));
+    expect(pod.status.conditions.map((c: { type: string }) => c.type)).toEqual(
+      expect.arrayContaining(["PodScheduled", "Initialized", "ContainersReady", "Ready"]),
+    );
     expect(eventsFor(t.cluster, "one").map((e) => e.reason)).toEqual(["Scheduled", "Pulled", "Created", "Started"]);
   });
 });

@@ -81,8 +81,7 @@ export function unfitReason(pod: KObject, node: KObject, podsOnNode: number): st
     if (labels[k] !== v) return "node(s) didn't match Pod's node affinity/selector";
   }
   const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as
-    | { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }[]
-    | undefined;
+    { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }[] | undefined;
   if (terms && terms.length) {
     const ok = terms.some(
       (t) =>
@@ -158,11 +157,21 @@ export class Scheduler implements Controller {
     const { world, cluster } = this.m;
     if (!best) {
       this.waiting.add(k);
-      const detail = [...reasons.entries()].map(([r, c]) => `${c} ${r}`).sort().join(", ");
+      const detail = [...reasons.entries()]
+        .map(([r, c]) => `${c} ${r}`)
+        .sort()
+        .join(", ");
       const message = `0/${total} nodes are available: ${detail || "no nodes available to schedule pods"}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
       const next = structuredClone(pod);
       const conditions = ((next.status ??= {}).conditions ?? []).filter((c: { type: string }) => c.type !== "PodScheduled");
-      conditions.push({ type: "PodScheduled", status: "False", lastProbeTime: null, lastTransitionTime: world.clock.isoNow(), reason: "Unschedulable", message });
+      conditions.push({
+        type: "PodScheduled",
+        status: "False",
+        lastProbeTime: null,
+        lastTransitionTime: world.clock.isoNow(),
+        reason: "Unschedulable",
+        message,
+      });
       const prev = (pod.status?.conditions ?? []).find((c: { type: string }) => c.type === "PodScheduled");
       if (prev?.message !== message) {
         next.status.conditions = conditions;
@@ -190,7 +199,13 @@ export class Scheduler implements Controller {
 
   private needsScheduling(pod: KObject): boolean {
     const s = pod.spec ?? {};
-    return !s.nodeName && !isTerminating(pod) && (s.schedulerName ?? "default-scheduler") === "default-scheduler" && pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed";
+    return (
+      !s.nodeName &&
+      !isTerminating(pod) &&
+      (s.schedulerName ?? "default-scheduler") === "default-scheduler" &&
+      pod.status?.phase !== "Succeeded" &&
+      pod.status?.phase !== "Failed"
+    );
   }
 
   private track(pod: KObject): void {

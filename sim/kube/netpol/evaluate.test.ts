@@ -10,7 +10,15 @@ function fixture(delay = 0) {
     name: "checkout-1",
     labels: { app: "checkout", tier: "backend", quarantine: "true" },
     ip: "10.4.0.20",
-    containers: [{ name: "app", ports: [{ name: "http", containerPort: 8080 }, { name: "metrics", containerPort: 9090 }] }],
+    containers: [
+      {
+        name: "app",
+        ports: [
+          { name: "http", containerPort: 8080 },
+          { name: "metrics", containerPort: 9090 },
+        ],
+      },
+    ],
   });
   const stranger = addRunningPod(cluster, { namespace: "other", name: "stranger", labels: { app: "client" }, ip: "10.4.1.5" });
   return { world, cluster, client, checkout, stranger };
@@ -96,7 +104,9 @@ describe("peers and ports", () => {
     expect(isAllowed(cluster, world, { src: { pod: stranger }, dst: { pod: checkout }, port: 8080 }).allowed).toBe(false);
     addPolicy(cluster, "shop", "from-other-ns", {
       podSelector: { matchLabels: { app: "checkout" } },
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "other" } }, podSelector: { matchLabels: { app: "nobody" } } }] }],
+      ingress: [
+        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "other" } }, podSelector: { matchLabels: { app: "nobody" } } }] },
+      ],
     });
     expect(isAllowed(cluster, world, { src: { pod: stranger }, dst: { pod: checkout }, port: 8080 }).allowed).toBe(false);
     addPolicy(cluster, "shop", "from-other-ns-any", {

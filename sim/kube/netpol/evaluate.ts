@@ -142,7 +142,13 @@ function portMatches(p: NetworkPolicyPort, port: number, protocol: Protocol, dst
   return false;
 }
 
-function ruleAdmits(cluster: SimCluster, policy: KObject, rule: NetworkPolicyRule, dir: Direction, conn: Required<Pick<Connection, "port" | "protocol">> & Connection): boolean {
+function ruleAdmits(
+  cluster: SimCluster,
+  policy: KObject,
+  rule: NetworkPolicyRule,
+  dir: Direction,
+  conn: Required<Pick<Connection, "port" | "protocol">> & Connection,
+): boolean {
   const peers = dir === "Ingress" ? rule.from : rule.to;
   const other = dir === "Ingress" ? conn.src : conn.dst;
   if (peers && peers.length && !peers.some((peer) => peerMatches(cluster, policy.metadata.namespace!, peer, other))) return false;
@@ -151,7 +157,13 @@ function ruleAdmits(cluster: SimCluster, policy: KObject, rule: NetworkPolicyRul
   return true;
 }
 
-function judge(world: World, cluster: SimCluster, pod: KObject, dir: Direction, conn: Required<Pick<Connection, "port" | "protocol" | "at">> & Connection): DirectionVerdict {
+function judge(
+  world: World,
+  cluster: SimCluster,
+  pod: KObject,
+  dir: Direction,
+  conn: Required<Pick<Connection, "port" | "protocol" | "at">> & Connection,
+): DirectionVerdict {
   const verdict: DirectionVerdict = { isolatedBy: [], allowedBy: [], pending: [], allowed: true };
   for (const policy of cluster.store.scan("networking.k8s.io/networkpolicies", { namespace: pod.metadata.namespace })) {
     if (!policyTypes(policy).includes(dir)) continue;

@@ -28,13 +28,19 @@ function setup(facts: Partial<GkeFacts> = {}): { world: World; cluster: SimClust
   return { world, cluster };
 }
 
-const denyAll = (cluster: SimCluster) => addPolicy(cluster, "shop", "quarantine-deny-all", { podSelector: { matchLabels: { app: "checkout" } }, policyTypes: ["Ingress", "Egress"] });
+const denyAll = (cluster: SimCluster) =>
+  addPolicy(cluster, "shop", "quarantine-deny-all", { podSelector: { matchLabels: { app: "checkout" } }, policyTypes: ["Ingress", "Egress"] });
 const flowLine = (text: string) => text.split("\n").find((l) => l.includes(":0D05 ") || l.includes(":0D05"));
 
 describe("established flows", () => {
   it("Dataplane V2: cut once the deny is programmed; the pod's socket then stalls and finally closes", () => {
     const { world, cluster } = setup();
-    expect(flowViews(world, cluster)[0]).toMatchObject({ state: "established", datapath: "dataplane-v2", remoteAddress: "198.51.100.23:3333", localAddress: "10.4.0.10:43512" });
+    expect(flowViews(world, cluster)[0]).toMatchObject({
+      state: "established",
+      datapath: "dataplane-v2",
+      remoteAddress: "198.51.100.23:3333",
+      localAddress: "10.4.0.10:43512",
+    });
     denyAll(cluster);
     // Not programmed yet (netpolDelaySeconds 5): still established.
     expect(flowViews(world, cluster)[0].state).toBe("established");

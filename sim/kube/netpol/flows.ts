@@ -89,8 +89,11 @@ function ended(cluster: SimCluster, flow: Flow): string | undefined {
   const pod = cluster.store.get("pods", flow.namespace, flow.pod);
   if (!pod || pod.metadata.uid !== flow.podUid) return "its pod is gone";
   if (pod.status?.phase !== "Running") return `its pod is ${pod.status?.phase ?? "not running"}`;
-  const status = ((pod.status?.containerStatuses ?? []) as { name: string; restartCount?: number; state?: { running?: unknown } }[]).find((s) => s.name === flow.container);
-  if (!status?.state?.running || (status.restartCount ?? 0) !== flow.restartCount) return `container ${flow.container} restarted: the process holding it is gone`;
+  const status = ((pod.status?.containerStatuses ?? []) as { name: string; restartCount?: number; state?: { running?: unknown } }[]).find(
+    (s) => s.name === flow.container,
+  );
+  if (!status?.state?.running || (status.restartCount ?? 0) !== flow.restartCount)
+    return `container ${flow.container} restarted: the process holding it is gone`;
   return undefined;
 }
 
@@ -147,9 +150,20 @@ export function flowView(world: World, cluster: SimCluster, flow: Flow, now = wo
   const giveUp = flow.cutAt + RETRANSMIT_GIVE_UP_S * 1000;
   const cutAt = new Date(flow.cutAt).toISOString();
   if (now >= giveUp) {
-    return { ...base, state: "closed", cutAt, closedAt: new Date(giveUp).toISOString(), reason: `cut by Dataplane V2 (${flow.cutBy}); the kernel gave up retransmitting after ${RETRANSMIT_GIVE_UP_S} s` };
+    return {
+      ...base,
+      state: "closed",
+      cutAt,
+      closedAt: new Date(giveUp).toISOString(),
+      reason: `cut by Dataplane V2 (${flow.cutBy}); the kernel gave up retransmitting after ${RETRANSMIT_GIVE_UP_S} s`,
+    };
   }
-  return { ...base, state: "dropping", cutAt, reason: `Dataplane V2 drops its packets (${flow.cutBy}); the pod's socket stays ESTABLISHED, retransmitting, until ${new Date(giveUp).toISOString()}` };
+  return {
+    ...base,
+    state: "dropping",
+    cutAt,
+    reason: `Dataplane V2 drops its packets (${flow.cutBy}); the pod's socket stays ESTABLISHED, retransmitting, until ${new Date(giveUp).toISOString()}`,
+  };
 }
 
 export function flowViews(world: World, cluster: SimCluster): FlowView[] {
@@ -185,16 +199,20 @@ export function procNetTcp(world: World, cluster: SimCluster, pod: KObject): str
   let sl = 0;
   let inode = 40000 + (Number.parseInt(String(pod.metadata.uid ?? "0").slice(0, 4), 16) || 0);
   const row = (local: string, remote: string, st: number, txq: number, tr: number, when: number, retr: number, timeout = 0) =>
-    lines.push(`${String(sl++).padStart(4)}: ${local} ${remote} ${hex(st, 2)} ${hex(txq, 8)}:${hex(0, 8)} ${hex(tr, 2)}:${hex(when, 8)} ${hex(retr, 8)} ${String(uid).padStart(5)} ${String(timeout).padStart(8)} ${inode++} 1 0000000000000000 100 0 0 10 0`);
+    lines.push(
+      `${String(sl++).padStart(4)}: ${local} ${remote} ${hex(st, 2)} ${hex(txq, 8)}:${hex(0, 8)} ${hex(tr, 2)}:${hex(when, 8)} ${hex(retr, 8)} ${String(uid).padStart(5)} ${String(timeout).padStart(8)} ${inode++} 1 0000000000000000 100 0 0 10 0`,
+    );
   for (const c of (pod.spec?.containers ?? []) as { ports?: { containerPort: number; protocol?: string }[] }[]) {
-    for (const p of c.ports ?? []) if ((p.protocol ?? "TCP").toUpperCase() === "TCP") row(hexAddr("0.0.0.0", p.containerPort), hexAddr("0.0.0.0", 0), 0x0a, 0, 0, 0, 0);
+    for (const p of c.ports ?? [])
+      if ((p.protocol ?? "TCP").toUpperCase() === "TCP") row(hexAddr("0.0.0.0", p.containerPort), hexAddr("0.0.0.0", 0), 0x0a, 0, 0, 0, 0);
   }
   for (const flow of establishedFlows(cluster)) {
     if (flow.namespace !== pod.metadata.namespace || flow.pod !== pod.metadata.name || flow.podUid !== pod.metadata.uid) continue;
     const v = flowView(world, cluster, flow, now);
     const local = hexAddr(ip, flow.localPort);
     const remote = hexAddr(flow.remoteIp, flow.remotePort);
-    if (v.state === "established") row(local, remote, 0x01, 0, 0x02, 0x1d4c0, 0); // keepalive timer
+    if (v.state === "established")
+      row(local, remote, 0x01, 0, 0x02, 0x1d4c0, 0); // keepalive timer
     else if (v.state === "dropping") {
       const elapsed = (now - flow.cutAt!) / 1000;
       // Exponential backoff from 200 ms, capped at 120 s: the number of retransmissions so far.

@@ -8,7 +8,10 @@ describe("parseNcProbe", () => {
     [{ command: ["nc", "-z", "-w", "2", "10.4.1.7", "8080"] }, { host: "10.4.1.7", port: 8080, timeoutSeconds: 2, verbose: false }],
     [{ command: ["sh", "-c", "nc -z -w 2 10.4.1.7 8080"] }, { host: "10.4.1.7", port: 8080, timeoutSeconds: 2, verbose: false }],
     [{ command: ["/bin/sh", "-c", "nc -vz -w2 10.4.1.7 8080"] }, { host: "10.4.1.7", port: 8080, timeoutSeconds: 2, verbose: true }],
-    [{ command: ["nc"], args: ["-zv", "10.4.1.7", "80"] }, { host: "10.4.1.7", port: 80, verbose: true }],
+    [
+      { command: ["nc"], args: ["-zv", "10.4.1.7", "80"] },
+      { host: "10.4.1.7", port: 80, verbose: true },
+    ],
     [{ command: ["busybox", "nc", "-z", "-v", "-w", "5", "1.2.3.4", "443"] }, { host: "1.2.3.4", port: 443, timeoutSeconds: 5, verbose: true }],
   ])("%j", (c, expected) => {
     expect(parseNcProbe({ name: "probe", ...c })).toMatchObject({ container: "probe", ...expected });
@@ -28,7 +31,13 @@ function fixture(facts = {}) {
     containers: [{ name: "app", ports: [{ name: "http", containerPort: 8080 }] }],
   });
   const probe = (name: string, args: string[]) =>
-    addRunningPod(cluster, { name, labels: { app: "probe" }, ip: `10.4.0.${30 + name.length}`, restartPolicy: "Never", containers: [{ name: "nc", command: ["nc", ...args] }] });
+    addRunningPod(cluster, {
+      name,
+      labels: { app: "probe" },
+      ip: `10.4.0.${30 + name.length}`,
+      restartPolicy: "Never",
+      containers: [{ name: "nc", command: ["nc", ...args] }],
+    });
   return { world, cluster, target, probe };
 }
 
@@ -36,7 +45,8 @@ describe("evaluateNcProbe", () => {
   it("opens, is refused on an unused port, and times out when policy drops it", () => {
     const { world, cluster, probe } = fixture();
     const src = probe("p", ["-vz", "-w", "2", "10.4.0.20", "8080"]);
-    const run = (port: number) => evaluateNcProbe(world, cluster, src, { container: "nc", host: "10.4.0.20", port, timeoutSeconds: 2, verbose: true, udp: false });
+    const run = (port: number) =>
+      evaluateNcProbe(world, cluster, src, { container: "nc", host: "10.4.0.20", port, timeoutSeconds: 2, verbose: true, udp: false });
     expect(run(8080)).toMatchObject({ exitCode: 0, result: "open", lines: ["10.4.0.20 (10.4.0.20:8080) open"] });
     expect(run(9999)).toMatchObject({ exitCode: 1, result: "refused", lines: ["nc: 10.4.0.20 (10.4.0.20:9999): Connection refused"] });
     addPolicy(cluster, "shop", "default-deny", { podSelector: { matchLabels: { quarantine: "true" } }, policyTypes: ["Ingress", "Egress"] });
@@ -46,7 +56,8 @@ describe("evaluateNcProbe", () => {
   it("judges an external address on the source's egress only", () => {
     const { world, cluster, probe } = fixture();
     const src = probe("p", ["-z", "-w", "1", "93.184.216.34", "443"]);
-    const run = () => evaluateNcProbe(world, cluster, src, { container: "nc", host: "93.184.216.34", port: 443, timeoutSeconds: 1, verbose: false, udp: false });
+    const run = () =>
+      evaluateNcProbe(world, cluster, src, { container: "nc", host: "93.184.216.34", port: 443, timeoutSeconds: 1, verbose: false, udp: false });
     expect(run()).toMatchObject({ exitCode: 0, lines: [] });
     addPolicy(cluster, "shop", "probe-egress", { podSelector: { matchLabels: { app: "probe" } }, policyTypes: ["Egress"], egress: [] });
     expect(run()).toMatchObject({ exitCode: 1, result: "timeout" });
@@ -99,7 +110,8 @@ describe("Service targets", () => {
       spec: { clusterIP: "10.8.0.50", selector: { app: "checkout" }, ports: [{ port: 80, targetPort: "http", protocol: "TCP" }] },
     });
     const src = probe("p", ["-vz", "-w", "2", "checkout.shop.svc.cluster.local", "80"]);
-    const run = (host: string, port = 80) => evaluateNcProbe(world, cluster, src, { container: "nc", host, port, timeoutSeconds: 2, verbose: true, udp: false });
+    const run = (host: string, port = 80) =>
+      evaluateNcProbe(world, cluster, src, { container: "nc", host, port, timeoutSeconds: 2, verbose: true, udp: false });
     expect(run("checkout.shop.svc.cluster.local")).toMatchObject({ exitCode: 0, lines: ["checkout.shop.svc.cluster.local (10.8.0.50:80) open"] });
     expect(run("checkout")).toMatchObject({ exitCode: 0 });
     expect(run("10.8.0.50")).toMatchObject({ exitCode: 0 });

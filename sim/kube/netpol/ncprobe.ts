@@ -126,7 +126,9 @@ function resolveService(cluster: SimCluster, ip: string, port: number, protocol:
       const target = sp.targetPort ?? sp.port;
       let targetPort = typeof target === "number" ? target : Number(target);
       if (!Number.isInteger(targetPort)) {
-        const named = (pod.spec?.containers ?? []).flatMap((c: { ports?: { name?: string; containerPort: number }[] }) => c.ports ?? []).find((p: { name?: string }) => p.name === target);
+        const named = (pod.spec?.containers ?? [])
+          .flatMap((c: { ports?: { name?: string; containerPort: number }[] }) => c.ports ?? [])
+          .find((p: { name?: string }) => p.name === target);
         if (!named) continue;
         targetPort = named.containerPort;
       }
@@ -163,7 +165,13 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
   });
   if (!ip) {
     // busybox prints this whatever -v says: name resolution failed before any connection.
-    return { exitCode: 1, result: "refused", lines: [`nc: bad address '${probe.host}'`], durationMs: 0, reason: `${probe.host} does not resolve (only Service names and IPv4 addresses do)` };
+    return {
+      exitCode: 1,
+      result: "refused",
+      lines: [`nc: bad address '${probe.host}'`],
+      durationMs: 0,
+      reason: `${probe.host} does not resolve (only Service names and IPv4 addresses do)`,
+    };
   }
   const service = resolveService(cluster, ip, probe.port, protocol);
   if (service.service && !service.pod && !service.ip) return fail("refused", `service ${service.service} has no ready backend for port ${probe.port}`);
@@ -175,7 +183,8 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
   if (!verdict.allowed) return fail("timeout", verdict.reason, verdict);
   if (dstPod) {
     const ports = declaredPorts(dstPod, protocol);
-    if (ports && !ports.includes(port)) return fail("refused", `pod ${dstPod.metadata.namespace}/${dstPod.metadata.name} does not listen on ${protocol} ${port}`, verdict);
+    if (ports && !ports.includes(port))
+      return fail("refused", `pod ${dstPod.metadata.namespace}/${dstPod.metadata.name} does not listen on ${protocol} ${port}`, verdict);
   }
   return { exitCode: 0, result: "open", lines: probe.verbose ? [`${label} open`] : [], durationMs: 0, verdict, reason: verdict.reason };
 }
@@ -200,7 +209,16 @@ export function startNcProbe(world: World, cluster: SimCluster, pod: KObject): v
   }
 }
 
-function finishProbe(world: World, cluster: SimCluster, namespace: string, name: string, uid: string, probe: NcProbe, outcome: ProbeOutcome, endedAt: number): void {
+function finishProbe(
+  world: World,
+  cluster: SimCluster,
+  namespace: string,
+  name: string,
+  uid: string,
+  probe: NcProbe,
+  outcome: ProbeOutcome,
+  endedAt: number,
+): void {
   const current = cluster.store.get("pods", namespace, name);
   if (!current || current.metadata.uid !== uid) return;
   if (outcome.lines.length) appendOutput(cluster, namespace, name, probe.container, endedAt, outcome.lines.join("\n"));
@@ -223,7 +241,9 @@ function finishProbe(world: World, cluster: SimCluster, namespace: string, name:
     // One simulated run only: the container then backs off, as a crash-looping probe does.
     status.lastState = { terminated };
     status.restartCount = (status.restartCount ?? 0) + 1;
-    status.state = { waiting: { reason: "CrashLoopBackOff", message: `back-off 10s restarting failed container=${probe.container} pod=${name}_${namespace}(${uid})` } };
+    status.state = {
+      waiting: { reason: "CrashLoopBackOff", message: `back-off 10s restarting failed container=${probe.container} pod=${name}_${namespace}(${uid})` },
+    };
   } else {
     status.state = { terminated };
   }

@@ -37,5 +37,5 @@ export function ipInCidr(ip: string, cidr: string): boolean {
   if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
   if (bits === 0) return true;
   const mask = bits === 32 ? 0xffffffff : (~0 << (32 - bits)) >>> 0;
-  return ((addr & mask) >>> 0) === ((net & mask) >>> 0);
+  return (addr & mask) >>> 0 === (net & mask) >>> 0;
 }

@@ -9,7 +9,9 @@ import type { KObject } from "../types";
 export function testWorld(facts: Partial<GkeFacts> = {}, delaySeconds = 300): { world: World; cluster: SimCluster } {
   const world = new World({ scenario: "empty", seed: 7, netpolDelaySeconds: delaySeconds }, "test-proj", "123");
   const cluster = world.addCluster("t", "us-central1-a");
-  addGkeCluster(world, cluster, { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, ...facts }, ["us-central1-a"]);
+  addGkeCluster(world, cluster, { datapathProvider: "ADVANCED_DATAPATH", calicoEnabled: false, autopilot: false, autoRepair: true, ...facts }, [
+    "us-central1-a",
+  ]);
   seedClusterBasics(cluster, ["shop", "other"]);
   return { world, cluster };
 }

@@ -45,12 +45,18 @@ export function resolveContainer(pod: KObject, requested: string | null | undefi
 export type ContainerStatus = Record<string, any>;
 
 export function containerStatus(pod: KObject, container: string): ContainerStatus | undefined {
-  const all = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])] as ContainerStatus[];
+  const all = [
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+  ] as ContainerStatus[];
   return all.find((s) => s.name === container);
 }
 
 export function containerSpec(pod: KObject, container: string): Record<string, unknown> | undefined {
-  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].find((c: { name: string }) => c.name === container);
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].find(
+    (c: { name: string }) => c.name === container,
+  );
 }
 
 /** The kubelet's answer for a container that has not started (or not yet been created). */

@@ -39,7 +39,14 @@ export function startEphemeralContainers(world: World, cluster: SimCluster, pod:
   next.status.ephemeralContainerStatuses = [...(next.status.ephemeralContainerStatuses ?? [])];
   const source = { component: "kubelet", host: pod.spec.nodeName as string };
   for (const c of pending) {
-    const ref = { kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name, uid, apiVersion: "v1", fieldPath: `spec.ephemeralContainers{${c.name}}` };
+    const ref = {
+      kind: "Pod",
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid,
+      apiVersion: "v1",
+      fieldPath: `spec.ephemeralContainers{${c.name}}`,
+    };
     recordEvent(world, cluster, ref, "Normal", "Pulled", `Container image "${c.image}" already present on machine`, source);
     recordEvent(world, cluster, ref, "Normal", "Created", `Created container: ${c.name}`, source);
     recordEvent(world, cluster, ref, "Normal", "Started", `Started container ${c.name}`, source);
@@ -70,7 +77,15 @@ export function startEphemeralContainers(world: World, cluster: SimCluster, pod:
         const done = structuredClone(current);
         const status = (done.status.ephemeralContainerStatuses ?? []).find((s: { name: string }) => s.name === c.name);
         if (!status?.state?.running) return;
-        status.state = { terminated: { exitCode: outcome.exitCode, reason: outcome.exitCode === 0 ? "Completed" : "Error", startedAt: status.state.running.startedAt, finishedAt: iso(ended), containerID: status.containerID } };
+        status.state = {
+          terminated: {
+            exitCode: outcome.exitCode,
+            reason: outcome.exitCode === 0 ? "Completed" : "Error",
+            startedAt: status.state.running.startedAt,
+            finishedAt: iso(ended),
+            containerID: status.containerID,
+          },
+        };
         delete done.metadata.resourceVersion;
         cluster.store.update("pods", done);
       }),

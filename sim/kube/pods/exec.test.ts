@@ -55,7 +55,8 @@ function refusal(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-const container = (pod: string, name = "app") => cluster.store.get("pods", "shop", pod)!.status.containerStatuses.find((s: { name: string }) => s.name === name);
+const container = (pod: string, name = "app") =>
+  cluster.store.get("pods", "shop", pod)!.status.containerStatuses.find((s: { name: string }) => s.name === name);
 
 describe("pods/exec over WebSocket", () => {
   it("restarts the container on `kill 1` and reports success on v5", async () => {
@@ -66,11 +67,19 @@ describe("pods/exec over WebSocket", () => {
     expect(s.closeCode).toBe(1000);
     const after = container("web");
     expect(after.restartCount).toBe(1);
-    expect(after.lastState.terminated).toMatchObject({ exitCode: 143, reason: "Error", startedAt: before.state.running.startedAt, containerID: before.containerID });
+    expect(after.lastState.terminated).toMatchObject({
+      exitCode: 143,
+      reason: "Error",
+      startedAt: before.state.running.startedAt,
+      containerID: before.containerID,
+    });
     expect(after.lastState.terminated.finishedAt).toMatch(/Z$/);
     expect(after.state.running.startedAt).toBe(after.lastState.terminated.finishedAt);
     expect(after.containerID).not.toBe(before.containerID);
-    const reasons = cluster.store.list("events", { namespace: "shop" }).filter((e) => e.involvedObject && (e.involvedObject as { name: string }).name === "web").map((e) => e.reason);
+    const reasons = cluster.store
+      .list("events", { namespace: "shop" })
+      .filter((e) => e.involvedObject && (e.involvedObject as { name: string }).name === "web")
+      .map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(["Pulled", "Created", "Started"]));
   });
 

@@ -76,7 +76,16 @@ function websocketRequired(): ApiError {
 
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => chooseProtocol(offered) ?? false });
 
-export function handleExecUpgrade(world: World, cluster: SimCluster, req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, query: URLSearchParams): void {
+export function handleExecUpgrade(
+  world: World,
+  cluster: SimCluster,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  namespace: string,
+  name: string,
+  query: URLSearchParams,
+): void {
   let exec: ExecRequest;
   try {
     ({ exec } = validateExec(cluster, namespace, name, query));
@@ -91,12 +100,19 @@ export function handleExecUpgrade(world: World, cluster: SimCluster, req: Incomi
     .filter(Boolean);
   // A client offering no subprotocol gets the base protocol; one offering only others is refused.
   if (offered.length && !chooseProtocol(offered)) {
-    return refuseUpgrade(socket, badRequest(`none of the offered subprotocols is supported: ${offered.join(", ")}; supported: v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io`));
+    return refuseUpgrade(
+      socket,
+      badRequest(
+        `none of the offered subprotocols is supported: ${offered.join(", ")}; supported: v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io`,
+      ),
+    );
   }
   wss.handleUpgrade(req, socket, head, (ws) => {
     runExec(world, cluster, namespace, name, exec, ws).catch((err) => {
       if (ws.readyState === ws.OPEN) {
-        ws.send(frame(ERROR, JSON.stringify({ metadata: {}, status: "Failure", message: `internal simulator error: ${String(err)}`, reason: "InternalError" })));
+        ws.send(
+          frame(ERROR, JSON.stringify({ metadata: {}, status: "Failure", message: `internal simulator error: ${String(err)}`, reason: "InternalError" })),
+        );
         ws.close(1011);
       }
     });
@@ -149,7 +165,12 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
  */
 function ncScript(argv: string[]): NcProbe[] | undefined {
   const isShell = argv.length >= 3 && /(^|\/)(sh|ash|bash)$/.test(argv[0]) && argv[1] === "-c";
-  const commands = isShell ? argv[2].split(";").map((part) => part.trim()).filter(Boolean) : [argv.join(" ")];
+  const commands = isShell
+    ? argv[2]
+        .split(";")
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : [argv.join(" ")];
   if (!isShell && argv.some((a) => /\s/.test(a))) return undefined;
   const probes: NcProbe[] = [];
   for (const text of commands) {
@@ -166,12 +187,21 @@ function simulatedFile(world: World, cluster: SimCluster, namespace: string, nam
   const pod = cluster.store.get("pods", namespace, name);
   if (!pod) return undefined;
   if (path === "/proc/net/tcp" || path === "/proc/self/net/tcp" || path === "/proc/1/net/tcp") return procNetTcp(world, cluster, pod);
-  if (path === "/proc/net/tcp6") return "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+  if (path === "/proc/net/tcp6")
+    return "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
   return undefined;
 }
 
 /** A plain (or SPDY) POST/GET: answer the same validation errors, else say WebSocket is required. */
-export function handleExecHttp(_world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, query: URLSearchParams): void {
+export function handleExecHttp(
+  _world: World,
+  cluster: SimCluster,
+  req: IncomingMessage,
+  res: ServerResponse,
+  namespace: string,
+  name: string,
+  query: URLSearchParams,
+): void {
   if (req.method !== "GET" && req.method !== "POST") {
     return sendStatus(res, new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
   }

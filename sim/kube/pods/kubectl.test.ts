@@ -70,7 +70,7 @@ describe("kubectl exec and logs", () => {
     expect(r.stderr).toContain('previous terminated container "web" in pod "web" not found');
   });
 
-  it("kubectl exec -it ... -- /bin/sh -c \"kill 1\" restarts the container", async () => {
+  it('kubectl exec -it ... -- /bin/sh -c "kill 1" restarts the container', async () => {
     const before = await api("/api/v1/namespaces/default/pods/web");
     const r = await kubectl(["exec", "-it", "web", "-c", "web", "--", "/bin/sh", "-c", "kill 1"]);
     expect(r.code, r.stderr).toBe(0);

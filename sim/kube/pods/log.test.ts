@@ -35,7 +35,10 @@ describe("podLogText", () => {
       code: 400,
       message: "a container name must be specified for pod duo, choose one of: [a b]",
     });
-    await expect(podLogText(world, cluster, "shop", "duo", { container: "c" })).rejects.toMatchObject({ code: 400, message: "container c is not valid for pod duo" });
+    await expect(podLogText(world, cluster, "shop", "duo", { container: "c" })).rejects.toMatchObject({
+      code: 400,
+      message: "container c is not valid for pod duo",
+    });
     expect(await podLogText(world, cluster, "shop", "duo", { container: "b" })).toBe("");
   });
 

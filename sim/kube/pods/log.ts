@@ -48,9 +48,13 @@ function parseLogQuery(q: URLSearchParams): LogQuery {
   if (query.tailLines !== undefined && query.tailLines < 0) causes.push("tailLines: Invalid value: must be greater than or equal to 0");
   if (query.limitBytes !== undefined && query.limitBytes < 1) causes.push("limitBytes: Invalid value: must be greater than 0");
   if (query.sinceSeconds !== undefined && query.sinceSeconds < 1) causes.push("sinceSeconds: Invalid value: must be greater than 0");
-  if (query.sinceSeconds !== undefined && query.sinceTime) causes.push("sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified");
+  if (query.sinceSeconds !== undefined && query.sinceTime)
+    causes.push("sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified");
   if (causes.length) {
-    throw new ApiError(422, "Invalid", `PodLogOptions "" is invalid: ${causes.join(", ")}`, { kind: "PodLogOptions", causes: causes.map((c) => ({ message: c })) });
+    throw new ApiError(422, "Invalid", `PodLogOptions "" is invalid: ${causes.join(", ")}`, {
+      kind: "PodLogOptions",
+      causes: causes.map((c) => ({ message: c })),
+    });
   }
   return query;
 }
@@ -76,7 +80,8 @@ export async function podLogText(world: World, cluster: SimCluster, namespace: s
   const run = query.previous ? status.lastState.terminated : (status.state.running ?? status.state.terminated);
   const startedAt = Date.parse(run?.startedAt ?? pod.status?.startTime ?? "") || world.clock.now();
 
-  let lines: LogLine[] = recordedOutput(cluster, namespace, name, container, !!query.previous) ?? scenarioLog(cluster, namespace, name, container, !!query.previous, startedAt);
+  let lines: LogLine[] =
+    recordedOutput(cluster, namespace, name, container, !!query.previous) ?? scenarioLog(cluster, namespace, name, container, !!query.previous, startedAt);
 
   const since = query.sinceSeconds !== undefined ? world.clock.now() - query.sinceSeconds * 1000 : query.sinceTime ? Date.parse(query.sinceTime) : undefined;
   if (since !== undefined && Number.isFinite(since)) lines = lines.filter((l) => l.time >= since);
@@ -90,7 +95,15 @@ export async function podLogText(world: World, cluster: SimCluster, namespace: s
 }
 
 /** HTTP adapter: text/plain on success, a Status on error. `follow` ends at the current end. */
-export async function handlePodLog(world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, query: URLSearchParams): Promise<void> {
+export async function handlePodLog(
+  world: World,
+  cluster: SimCluster,
+  req: IncomingMessage,
+  res: ServerResponse,
+  namespace: string,
+  name: string,
+  query: URLSearchParams,
+): Promise<void> {
   if (req.method !== "GET") {
     return sendStatus(res, new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
   }

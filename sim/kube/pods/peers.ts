@@ -37,7 +37,15 @@ export function scenarioLogRestarted(cluster: SimCluster, namespace: string, pod
   moveLogToPrevious(cluster, namespace, pod, container, restartedAtMs);
 }
 
-export function podEvent(world: World, cluster: SimCluster, pod: KObject, container: string | undefined, type: "Normal" | "Warning", reason: string, message: string): void {
+export function podEvent(
+  world: World,
+  cluster: SimCluster,
+  pod: KObject,
+  container: string | undefined,
+  type: "Normal" | "Warning",
+  reason: string,
+  message: string,
+): void {
   const involved = {
     apiVersion: "v1",
     kind: "Pod",

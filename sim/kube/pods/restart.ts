@@ -13,7 +13,14 @@ export interface RestartResult {
   restarted: boolean;
 }
 
-export function terminateContainerProcess(world: World, cluster: SimCluster, namespace: string, name: string, container: string, exitCode: number): RestartResult {
+export function terminateContainerProcess(
+  world: World,
+  cluster: SimCluster,
+  namespace: string,
+  name: string,
+  container: string,
+  exitCode: number,
+): RestartResult {
   const current = cluster.store.mustGet("pods", namespace, name);
   const pod = structuredClone(current) as KObject;
   const statuses = (pod.status?.containerStatuses ?? []) as ContainerStatus[];

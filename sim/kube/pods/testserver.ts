@@ -19,7 +19,8 @@ export async function startPodServer(world: World): Promise<{ base: string; clos
       res.writeHead(404).end();
       return;
     }
-    const run = m[4] === "log" ? handlePodLog(world, cluster, req, res, m[2], m[3], query) : Promise.resolve(handleExecHttp(world, cluster, req, res, m[2], m[3], query));
+    const run =
+      m[4] === "log" ? handlePodLog(world, cluster, req, res, m[2], m[3], query) : Promise.resolve(handleExecHttp(world, cluster, req, res, m[2], m[3], query));
     run.catch(() => res.destroy());
   });
   server.on("upgrade", (req, socket, head) => {

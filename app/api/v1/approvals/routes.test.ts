@@ -47,8 +47,16 @@ const plan = (id: string, stepId: string, token: string) => call(planRoute, "POS
 const request = (id: string, stepId: string, token: string | undefined, body: unknown) =>
   call(requestRoute, "POST", `${stepUrl(id, stepId).u}/approvals`, { id, stepId }, token, body);
 const decide = (verb: "approve" | "reject", approvalId: string, token: string | undefined, comment?: string) =>
-  call(verb === "approve" ? approveRoute : rejectRoute, "POST", `/api/v1/approvals/${approvalId}/${verb}`, { approvalId }, token, comment === undefined ? {} : { comment });
-const execute = (id: string, stepId: string, token: string, body: Body) => call(executeRoute, "POST", `${stepUrl(id, stepId).u}/execute`, { id, stepId }, token, body);
+  call(
+    verb === "approve" ? approveRoute : rejectRoute,
+    "POST",
+    `/api/v1/approvals/${approvalId}/${verb}`,
+    { approvalId },
+    token,
+    comment === undefined ? {} : { comment },
+  );
+const execute = (id: string, stepId: string, token: string, body: Body) =>
+  call(executeRoute, "POST", `${stepUrl(id, stepId).u}/execute`, { id, stepId }, token, body);
 const getOne = (approvalId: string, token: string) => call(getRoute, "GET", `/api/v1/approvals/${approvalId}`, { approvalId }, token);
 const list = (token: string | undefined, status?: string) => call(listRoute, "GET", `/api/v1/approvals${status ? `?status=${status}` : ""}`, {}, token);
 
@@ -83,7 +91,12 @@ describe("approvals API", () => {
     expect((await list(people.approver.token, "nonsense")).status).toBe(400);
 
     const { approval } = await requested(incidentId, people.analyst);
-    expect(approval).toMatchObject({ status: "pending", requestedBy: "analyst@x.com", requiredApprovals: 1, plan: { risk: "destructive", commands: [expect.stringContaining(`delete pod ${pod}`)] } });
+    expect(approval).toMatchObject({
+      status: "pending",
+      requestedBy: "analyst@x.com",
+      requiredApprovals: 1,
+      plan: { risk: "destructive", commands: [expect.stringContaining(`delete pod ${pod}`)] },
+    });
     expect((await decide("approve", approval.id, people.analyst.token, "ok")).status).toBe(403);
     expect((await decide("approve", approval.id, people.lead.token, "ok")).status).toBe(403);
     expect((await decide("reject", approval.id, people.nobody.token, "no")).status).toBe(403);
@@ -98,7 +111,9 @@ describe("approvals API", () => {
     const r = await request(incidentId, "delete-pod", people.lead.token, { planHash: "0".repeat(64), reason: "stale" });
     expect(r.status).toBe(409);
     expect(r.body.error.reason).toBe("plan-changed");
-    expect((await request(incidentId, "cordon-node", people.lead.token, { planHash: "0".repeat(64), reason: "not gated" })).body.error.reason).toBe("approval-not-required");
+    expect((await request(incidentId, "cordon-node", people.lead.token, { planHash: "0".repeat(64), reason: "not gated" })).body.error.reason).toBe(
+      "approval-not-required",
+    );
   });
 
   it("never lets the requester approve their own request, even holding the approver role", async () => {
@@ -173,8 +188,17 @@ describe("approvals API", () => {
     expect(early.body.error.reason).toBe("approval-pending");
     const ok = await decide("approve", approval.id, people.approver.token, "Evidence is in; go ahead");
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ status: "approved", decisions: [{ approver: "approver@x.com", decision: "approve", comment: "Evidence is in; go ahead" }] });
-    const steps = await call(stepApprovalsRoute, "GET", `${stepUrl(inc.id, "delete-pod").u}/approvals`, { id: inc.id, stepId: "delete-pod" }, people.analyst.token);
+    expect(ok.body).toMatchObject({
+      status: "approved",
+      decisions: [{ approver: "approver@x.com", decision: "approve", comment: "Evidence is in; go ahead" }],
+    });
+    const steps = await call(
+      stepApprovalsRoute,
+      "GET",
+      `${stepUrl(inc.id, "delete-pod").u}/approvals`,
+      { id: inc.id, stepId: "delete-pod" },
+      people.analyst.token,
+    );
     expect(steps.body.items[0]).toMatchObject({ id: approval.id, status: "approved" });
 
     const done = await execute(inc.id, "delete-pod", people.lead.token, { planHash, confirm: livePod });
@@ -185,8 +209,19 @@ describe("approvals API", () => {
     const timeline = (await call(timelineRoute, "GET", `/api/v1/incidents/${inc.id}/timeline`, { id: inc.id }, people.lead.token)).body.items as Body[];
     const req = timeline.find((e) => e.kind === "approval-requested");
     const appr = timeline.find((e) => e.kind === "approval-approved");
-    expect(req).toMatchObject({ actor: "analyst@x.com", role: "analyst", planHash, stepId: "delete-pod", details: { approvalId: approval.id, reason: "Miner still running after isolation" } });
-    expect(appr).toMatchObject({ actor: "approver@x.com", role: "approver", planHash, details: { approvalId: approval.id, comment: "Evidence is in; go ahead", status: "approved" } });
+    expect(req).toMatchObject({
+      actor: "analyst@x.com",
+      role: "analyst",
+      planHash,
+      stepId: "delete-pod",
+      details: { approvalId: approval.id, reason: "Miner still running after isolation" },
+    });
+    expect(appr).toMatchObject({
+      actor: "approver@x.com",
+      role: "approver",
+      planHash,
+      details: { approvalId: approval.id, comment: "Evidence is in; go ahead", status: "approved" },
+    });
     expect(timeline.find((e) => e.kind === "intent" && e.stepId === "delete-pod")?.details.approvalId).toBe(approval.id);
   });
 

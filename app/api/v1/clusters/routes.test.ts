@@ -42,7 +42,15 @@ describe("/api/v1/clusters doors", () => {
     expect((await call(listPodsRoute, u, p, nobody)).status).toBe(403);
     expect((await call(listClustersRoute, "/api/v1/clusters", {}, nobody)).status).toBe(403);
 
-    for (const q of ["labelSelector=app%20in%20(a", "labelSelector=a%20b%20c", "limit=0", "limit=501", "limit=abc", "namespace=Not_A_Namespace", "fieldSelector=spec.nodeName"]) {
+    for (const q of [
+      "labelSelector=app%20in%20(a",
+      "labelSelector=a%20b%20c",
+      "limit=0",
+      "limit=501",
+      "limit=abc",
+      "namespace=Not_A_Namespace",
+      "fieldSelector=spec.nodeName",
+    ]) {
       const res = await call(listPodsRoute, `${u}?${q}`, p, analyst);
       expect(res.status, q).toBe(400);
       const body = (await res.json()) as { error: { fieldErrors?: Record<string, string[]> } };
@@ -55,12 +63,22 @@ describe("/api/v1/clusters doors", () => {
   });
 
   it("serves a page of pods to an analyst with the API server's paging", async () => {
-    const res = await call(listPodsRoute, `/api/v1/clusters/${cluster}/pods?namespace=shop&labelSelector=app%3Dcheckout&limit=1`, { cluster: DEMO.payments }, analyst);
+    const res = await call(
+      listPodsRoute,
+      `/api/v1/clusters/${cluster}/pods?namespace=shop&labelSelector=app%3Dcheckout&limit=1`,
+      { cluster: DEMO.payments },
+      analyst,
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: { name: string }[]; continue?: string };
     expect(body.items).toHaveLength(1);
     expect(body.continue).toBeTruthy();
-    const next = await call(listPodsRoute, `/api/v1/clusters/${cluster}/pods?namespace=shop&labelSelector=app%3Dcheckout&limit=1&continue=${encodeURIComponent(body.continue!)}`, { cluster: DEMO.payments }, analyst);
+    const next = await call(
+      listPodsRoute,
+      `/api/v1/clusters/${cluster}/pods?namespace=shop&labelSelector=app%3Dcheckout&limit=1&continue=${encodeURIComponent(body.continue!)}`,
+      { cluster: DEMO.payments },
+      analyst,
+    );
     const second = (await next.json()) as { items: { name: string }[]; continue?: string };
     expect(second.items).toHaveLength(1);
     expect(second.items[0].name).not.toBe(body.items[0].name);

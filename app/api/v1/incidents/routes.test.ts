@@ -52,8 +52,12 @@ describe("/api/v1/incidents doors", () => {
     expect(badParams.body.error.fieldErrors).toHaveProperty("timeoutSeconds");
     expect((await call(executeRoute, "POST", `${base}/execute`, p, analyst, { planHash: "abc" })).status).toBe(400);
     expect((await call(executeRoute, "POST", `${base}/execute`, p, undefined, { planHash: "0".repeat(64) })).status).toBe(401);
-    expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/Bad_Step/plan`, { id: inc.id, stepId: "Bad_Step" }, analyst, {})).status).toBe(400);
-    expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/no-such-step/plan`, { id: inc.id, stepId: "no-such-step" }, analyst, {})).status).toBe(404);
+    expect((await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/Bad_Step/plan`, { id: inc.id, stepId: "Bad_Step" }, analyst, {})).status).toBe(
+      400,
+    );
+    expect(
+      (await call(planRoute, "POST", `/api/v1/incidents/${inc.id}/steps/no-such-step/plan`, { id: inc.id, stepId: "no-such-step" }, analyst, {})).status,
+    ).toBe(404);
     const board = { id: inc.id };
     expect((await call(containmentRoute, "GET", `/api/v1/incidents/${inc.id}/containment`, board, undefined)).status).toBe(401);
     expect((await call(containmentRoute, "GET", `/api/v1/incidents/${inc.id}/containment`, board, nobody)).status).toBe(403);
@@ -71,7 +75,15 @@ describe("/api/v1/incidents doors", () => {
 
     const detail = await call(detailRoute, "GET", `/api/v1/incidents/${id}`, { id }, analyst);
     expect(detail.status).toBe(200);
-    expect(detail.body.stages.map((s: { stage: string }) => s.stage)).toEqual(["evidence", "isolate", "network", "credentials", "services", "node-network", "eradicate"]);
+    expect(detail.body.stages.map((s: { stage: string }) => s.stage)).toEqual([
+      "evidence",
+      "isolate",
+      "network",
+      "credentials",
+      "services",
+      "node-network",
+      "eradicate",
+    ]);
     const cordonSummary = detail.body.stages[1].steps.find((s: { id: string }) => s.id === "cordon-node");
     expect(cordonSummary).toMatchObject({ status: "not-run", reversible: true, preflight: { ok: true } });
     expect(detail.body.preflight.defeatingPolicies).toEqual([{ name: "allow-checkout-from-frontend", directions: ["ingress"] }]);
@@ -104,7 +116,11 @@ describe("/api/v1/incidents doors", () => {
     const drain = s("drain-node");
     const force = { force: true };
     const drainPlan = await call(planRoute, "POST", `${drain.u}/plan`, drain.p, analyst, { params: force });
-    const unconfirmed = await call(executeRoute, "POST", `${drain.u}/execute`, drain.p, analyst, { planHash: drainPlan.body.planHash, params: force, confirm: "checkout" });
+    const unconfirmed = await call(executeRoute, "POST", `${drain.u}/execute`, drain.p, analyst, {
+      planHash: drainPlan.body.planHash,
+      params: force,
+      confirm: "checkout",
+    });
     expect(unconfirmed.status, JSON.stringify(unconfirmed.body)).toBe(400);
     expect(unconfirmed.body.error.fieldErrors).toHaveProperty("confirm");
 

@@ -29,12 +29,16 @@ export default async function PodsPage({ params, searchParams }: Props) {
   const valid = (!filters.namespace || namespaceSchema.safeParse(filters.namespace).success) && !labelSelectorProblem(filters.labelSelector);
   const first = valid
     ? await loadForPage(() =>
-        listPodsForAnalyst(cluster, {
-          namespace: filters.namespace || undefined,
-          labelSelector: filters.labelSelector || undefined,
-          fieldSelector: podFieldSelector({ node: filters.node || undefined, phase: filters.phase || undefined }),
-          limit: 200,
-        }, { caller: who }),
+        listPodsForAnalyst(
+          cluster,
+          {
+            namespace: filters.namespace || undefined,
+            labelSelector: filters.labelSelector || undefined,
+            fieldSelector: podFieldSelector({ node: filters.node || undefined, phase: filters.phase || undefined }),
+            limit: 200,
+          },
+          { caller: who },
+        ),
       )
     : null;
   return (

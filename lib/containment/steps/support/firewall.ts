@@ -70,11 +70,13 @@ export function ruleDifferences(live: Firewall, want: Firewall): string[] {
   if ((live.priority ?? 1000) !== want.priority) diffs.push(`priority ${live.priority ?? 1000} (want ${want.priority})`);
   if (rulesKey(live.allowed) !== rulesKey(want.allowed)) diffs.push(`allowed ${rulesKey(live.allowed) || "none"} (want ${rulesKey(want.allowed) || "none"})`);
   if (rulesKey(live.denied) !== rulesKey(want.denied)) diffs.push(`denied ${rulesKey(live.denied) || "none"} (want ${rulesKey(want.denied) || "none"})`);
-  if (want.sourceRanges && !rangesEqual(live.sourceRanges, want.sourceRanges)) diffs.push(`sourceRanges ${(live.sourceRanges ?? []).join(",")} (want ${want.sourceRanges.join(",")})`);
+  if (want.sourceRanges && !rangesEqual(live.sourceRanges, want.sourceRanges))
+    diffs.push(`sourceRanges ${(live.sourceRanges ?? []).join(",")} (want ${want.sourceRanges.join(",")})`);
   if (want.destinationRanges && !rangesEqual(live.destinationRanges, want.destinationRanges)) {
     diffs.push(`destinationRanges ${(live.destinationRanges ?? []).join(",")} (want ${want.destinationRanges.join(",")})`);
   }
-  if ([...(live.targetTags ?? [])].sort().join(",") !== [...(want.targetTags ?? [])].sort().join(",")) diffs.push(`targetTags ${(live.targetTags ?? []).join(",")} (want quarantine)`);
+  if ([...(live.targetTags ?? [])].sort().join(",") !== [...(want.targetTags ?? [])].sort().join(","))
+    diffs.push(`targetTags ${(live.targetTags ?? []).join(",")} (want quarantine)`);
   if (live.disabled) diffs.push("disabled");
   return diffs;
 }
@@ -82,7 +84,9 @@ export function ruleDifferences(live: Firewall, want: Firewall): string[] {
 /** The playbook's gcloud flags for a rule, in its order. */
 export function gcloudFlags(rule: Firewall, network: string): [string, string][] {
   const action = rule.allowed?.length ? "allow" : "deny";
-  const rules = (rule.allowed?.length ? rule.allowed : rule.denied)!.map((r) => (r.ports?.length ? `${r.IPProtocol}:${r.ports.join(",")}` : r.IPProtocol!)).join(",");
+  const rules = (rule.allowed?.length ? rule.allowed : rule.denied)!
+    .map((r) => (r.ports?.length ? `${r.IPProtocol}:${r.ports.join(",")}` : r.IPProtocol!))
+    .join(",");
   const flags: [string, string][] = [
     ["--network", network],
     ["--action", action],

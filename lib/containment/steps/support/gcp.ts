@@ -48,10 +48,7 @@ function lastSegment(url: string | null | undefined): string | undefined {
  * Waits for a Compute operation the way the client samples do (operations.wait until DONE): the
  * LRO `.promise()` of these clients is documented as unsupported. Throws on an operation error.
  */
-export async function waitOperation(
-  started: readonly unknown[] | unknown,
-  scope: { project: string; zone?: string },
-): Promise<void> {
+export async function waitOperation(started: readonly unknown[] | unknown, scope: { project: string; zone?: string }): Promise<void> {
   const first = Array.isArray(started) ? started[0] : started;
   // Cast: the clients type insert/delete answers as LROperation wrappers whose latestResponse (the raw Operation) is untyped.
   let op = ((first as { latestResponse?: OperationLike })?.latestResponse ?? first) as OperationLike;

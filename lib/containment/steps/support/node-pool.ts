@@ -71,14 +71,23 @@ export async function nodeThreats(incident: Incident, knownNode?: V1Node | null)
     threats.push({ id: "autopilot", message: "Autopilot: Google manages the nodes; repair, upgrade and scale-down cannot be turned off for one node." });
   }
   if (management?.autoRepair) {
-    threats.push({ id: "auto-repair", message: `Auto-repair (pool ${poolName}): a node NotReady for about 10 minutes (as node isolation makes it) is recreated, boot disk and all.` });
+    threats.push({
+      id: "auto-repair",
+      message: `Auto-repair (pool ${poolName}): a node NotReady for about 10 minutes (as node isolation makes it) is recreated, boot disk and all.`,
+    });
   }
   if (autoscaling && !scaleDownDisabled) {
-    threats.push({ id: "autoscaling", message: `Autoscaling (pool ${poolName}): a node empty of workloads for about 10 minutes (as a drain leaves it) is deleted.` });
+    threats.push({
+      id: "autoscaling",
+      message: `Autoscaling (pool ${poolName}): a node empty of workloads for about 10 minutes (as a drain leaves it) is deleted.`,
+    });
   }
   if (management?.autoUpgrade) {
     const surge = pool?.upgradeSettings?.maxSurge ?? 1;
-    threats.push({ id: "auto-upgrade", message: `Auto-upgrade (pool ${poolName}, surge ${surge}): an upgrade replaces every node of the pool, this one included.` });
+    threats.push({
+      id: "auto-upgrade",
+      message: `Auto-upgrade (pool ${poolName}, surge ${surge}): an upgrade replaces every node of the pool, this one included.`,
+    });
   }
   return { node: name, poolPath, poolName, cluster, autopilot, management, autoscaling, scaleDownDisabled, threats };
 }
@@ -87,12 +96,17 @@ export async function nodeThreats(incident: Incident, knownNode?: V1Node | null)
  * Waits for a GKE operation until DONE, as gcloud does (operations.get until DONE). Throws with
  * the operation's own error message when it failed.
  */
-export async function waitGkeOperation(op: { name?: string | null; status?: unknown; error?: { message?: string | null } | null; statusMessage?: string | null } | undefined, where: { project: string; location: string }): Promise<void> {
+export async function waitGkeOperation(
+  op: { name?: string | null; status?: unknown; error?: { message?: string | null } | null; statusMessage?: string | null } | undefined,
+  where: { project: string; location: string },
+): Promise<void> {
   let cur = op;
   const done = (o: typeof cur) => o?.status === "DONE" || o?.status === 3; // REST name, or the proto enum number
   for (let i = 0; i < 120 && cur?.name && !done(cur); i++) {
     await new Promise((r) => setTimeout(r, i === 0 ? 0 : 500));
-    const [next] = await withRetry(() => containerClient().getOperation({ name: `projects/${where.project}/locations/${where.location}/operations/${cur!.name}` }));
+    const [next] = await withRetry(() =>
+      containerClient().getOperation({ name: `projects/${where.project}/locations/${where.location}/operations/${cur!.name}` }),
+    );
     cur = next;
   }
   const message = cur?.error?.message || (cur?.statusMessage && !done(cur) ? cur.statusMessage : null);

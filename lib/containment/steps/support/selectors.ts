@@ -32,9 +32,7 @@ export const QUARANTINE_VALUE = "true";
 export const EXCLUDE_QUARANTINED = { key: QUARANTINE_KEY, operator: "NotIn", values: [QUARANTINE_VALUE] };
 
 export function hasExclusion(selector: ApiLabelSelector): boolean {
-  return (selector?.matchExpressions ?? []).some(
-    (r) => r.key === QUARANTINE_KEY && r.operator === "NotIn" && (r.values ?? []).includes(QUARANTINE_VALUE),
-  );
+  return (selector?.matchExpressions ?? []).some((r) => r.key === QUARANTINE_KEY && r.operator === "NotIn" && (r.values ?? []).includes(QUARANTINE_VALUE));
 }
 
 export function isQuarantined(labels: Labels | null | undefined): boolean {

@@ -23,9 +23,11 @@ describe("checkSshSourceRange", () => {
 describe("binding labels", () => {
   const labels = { app: "checkout", tier: "backend", "pod-template-hash": "abc" };
   it("keeps labels only NetworkPolicies select by", () => {
-    const b = bindingLabels(labels, [{ kind: "ReplicaSet", name: "checkout-abc", selector: { matchLabels: { app: "checkout", "pod-template-hash": "abc" } } }], [
-      { name: "checkout", selector: { app: "checkout" } },
-    ]);
+    const b = bindingLabels(
+      labels,
+      [{ kind: "ReplicaSet", name: "checkout-abc", selector: { matchLabels: { app: "checkout", "pod-template-hash": "abc" } } }],
+      [{ name: "checkout", selector: { app: "checkout" } }],
+    );
     expect(b.map((x) => x.key)).toEqual(["app", "pod-template-hash"]);
     expect(b.find((x) => x.key === "app")?.boundBy).toEqual(["ReplicaSet checkout-abc", "Service checkout"]);
   });

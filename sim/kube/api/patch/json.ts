@@ -118,7 +118,8 @@ export function applyJsonPatch<T>(original: T, patch: unknown): T {
         break;
       }
       case "test":
-        if (!deepEqual(getAt(doc, path), raw.value)) throw patchError(`the server rejected our request due to an error in our request: testing value ${path} failed: test failed`);
+        if (!deepEqual(getAt(doc, path), raw.value))
+          throw patchError(`the server rejected our request due to an error in our request: testing value ${path} failed: test failed`);
         break;
       default:
         throw patchError(`the server rejected our request due to an error in our request: Unexpected kind: ${op}`);

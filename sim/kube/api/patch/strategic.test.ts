@@ -10,22 +10,54 @@ const pod = () => ({
   },
   spec: {
     containers: [
-      { name: "web", image: "nginx:1", env: [{ name: "A", value: "1" }, { name: "B", value: "2" }], ports: [{ containerPort: 80 }], volumeMounts: [{ name: "d", mountPath: "/d" }] },
+      {
+        name: "web",
+        image: "nginx:1",
+        env: [
+          { name: "A", value: "1" },
+          { name: "B", value: "2" },
+        ],
+        ports: [{ containerPort: 80 }],
+        volumeMounts: [{ name: "d", mountPath: "/d" }],
+      },
       { name: "sidecar", image: "envoy:1" },
     ],
     volumes: [{ name: "d", emptyDir: {} }],
     tolerations: [{ key: "a", operator: "Exists" }],
   },
-  status: { conditions: [{ type: "Ready", status: "True" }, { type: "Initialized", status: "True" }] },
+  status: {
+    conditions: [
+      { type: "Ready", status: "True" },
+      { type: "Initialized", status: "True" },
+    ],
+  },
 });
 const smp = (patch: unknown, key = "pods") => applyStrategicMergePatch(pod(), patch, patchMetaFor(key));
 
 describe("strategic merge patch", () => {
   it("merges containers by name, env by name, ports by containerPort", () => {
-    const out = smp({ spec: { containers: [{ name: "web", image: "nginx:2", env: [{ name: "B", value: "3" }, { name: "C", value: "4" }], ports: [{ containerPort: 8080 }] }] } });
+    const out = smp({
+      spec: {
+        containers: [
+          {
+            name: "web",
+            image: "nginx:2",
+            env: [
+              { name: "B", value: "3" },
+              { name: "C", value: "4" },
+            ],
+            ports: [{ containerPort: 8080 }],
+          },
+        ],
+      },
+    });
     expect(out.spec.containers).toHaveLength(2);
     expect(out.spec.containers[0].image).toBe("nginx:2");
-    expect(out.spec.containers[0].env).toEqual([{ name: "A", value: "1" }, { name: "B", value: "3" }, { name: "C", value: "4" }]);
+    expect(out.spec.containers[0].env).toEqual([
+      { name: "A", value: "1" },
+      { name: "B", value: "3" },
+      { name: "C", value: "4" },
+    ]);
     expect(out.spec.containers[0].ports).toEqual([{ containerPort: 80 }, { containerPort: 8080 }]);
     expect(out.spec.containers[1]).toEqual({ name: "sidecar", image: "envoy:1" });
   });
@@ -33,7 +65,10 @@ describe("strategic merge patch", () => {
   it("replaces lists without a merge key (tolerations) and merges conditions by type", () => {
     const out = smp({ spec: { tolerations: [{ key: "b", operator: "Exists" }] }, status: { conditions: [{ type: "Ready", status: "False" }] } });
     expect(out.spec.tolerations).toEqual([{ key: "b", operator: "Exists" }]);
-    expect(out.status.conditions).toEqual([{ type: "Ready", status: "False" }, { type: "Initialized", status: "True" }]);
+    expect(out.status.conditions).toEqual([
+      { type: "Ready", status: "False" },
+      { type: "Initialized", status: "True" },
+    ]);
   });
 
   it("deletes keys with null and list items with $patch: delete", () => {
@@ -49,7 +84,10 @@ describe("strategic merge patch", () => {
   });
 
   it("honours $patch: replace on maps and lists", () => {
-    const out = smp({ metadata: { labels: { $patch: "replace", only: "this" } }, spec: { containers: [{ $patch: "replace" }, { name: "solo", image: "busybox" }] } });
+    const out = smp({
+      metadata: { labels: { $patch: "replace", only: "this" } },
+      spec: { containers: [{ $patch: "replace" }, { name: "solo", image: "busybox" }] },
+    });
     expect(out.metadata.labels).toEqual({ only: "this" });
     expect(out.spec.containers).toEqual([{ name: "solo", image: "busybox" }]);
   });

@@ -4,6 +4,4 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: READ_ROLES, params: approvalIdParams }, async (_req, { caller, params }) =>
-  getApproval(params.approvalId, caller.email),
-);
+export const GET = route({ role: READ_ROLES, params: approvalIdParams }, async (_req, { caller, params }) => getApproval(params.approvalId, caller.email));

@@ -53,7 +53,9 @@ async function seeded(open: () => Promise<Db>) {
 }
 
 async function verify(token: string) {
-  const res = await GET(new NextRequest("http://airlock.test/api/v1/audit/verify", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
+  const res = await GET(new NextRequest("http://airlock.test/api/v1/audit/verify", { headers: { authorization: `Bearer ${token}` } }), {
+    params: Promise.resolve({}),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -73,7 +75,11 @@ describeEachEngine("GET /api/v1/audit/verify", ({ engine, open }) => {
     const { db, entries, tokens } = await seeded(open);
     await liftGuard(db, engine);
     const forged = { ...entries[1].details, sha256: "0".repeat(64) };
-    await db.updateTable("timeline").set({ details: JSON.stringify(forged) }).where("id", "=", entries[1].id).execute();
+    await db
+      .updateTable("timeline")
+      .set({ details: JSON.stringify(forged) })
+      .where("id", "=", entries[1].id)
+      .execute();
     expect((await verify(tokens.lead)).body).toMatchObject({ ok: false, firstBad: { id: entries[1].id, reason: "edited" } });
   });
 
@@ -90,7 +96,13 @@ describeEachEngine("GET /api/v1/audit/verify", ({ engine, open }) => {
     const [a, b] = [entries[1], entries[2]];
     const rows = await db.selectFrom("timeline").selectAll().where("id", "in", [a.id, b.id]).orderBy("id").execute();
     await db.deleteFrom("timeline").where("id", "in", [a.id, b.id]).execute();
-    await db.insertInto("timeline").values([{ ...rows[1], id: rows[0].id }, { ...rows[0], id: rows[1].id }]).execute();
+    await db
+      .insertInto("timeline")
+      .values([
+        { ...rows[1], id: rows[0].id },
+        { ...rows[0], id: rows[1].id },
+      ])
+      .execute();
     expect((await verify(tokens.lead)).body).toMatchObject({ ok: false, firstBad: { id: a.id, reason: "reordered" } });
   });
 });

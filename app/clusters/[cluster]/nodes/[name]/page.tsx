@@ -47,8 +47,28 @@ export default async function NodePage({ params, searchParams }: Props) {
       <Card title="Node">
         <FactList
           facts={[
-            ["Ready", n.ready ? <Badge key="r" tone="green">Ready</Badge> : <Badge key="r" tone="red">NotReady</Badge>],
-            ["Cordoned", n.cordoned ? <Badge key="c" tone="amber">Cordoned</Badge> : "no"],
+            [
+              "Ready",
+              n.ready ? (
+                <Badge key="r" tone="green">
+                  Ready
+                </Badge>
+              ) : (
+                <Badge key="r" tone="red">
+                  NotReady
+                </Badge>
+              ),
+            ],
+            [
+              "Cordoned",
+              n.cordoned ? (
+                <Badge key="c" tone="amber">
+                  Cordoned
+                </Badge>
+              ) : (
+                "no"
+              ),
+            ],
             ["Zone", n.zone ?? "—"],
             ["Internal IP", n.internalIP ?? "—"],
             ["External IP", n.externalIP ?? "—"],

@@ -81,7 +81,12 @@ describe("collect-evidence with EVIDENCE_STORE=gcs against the simulator", () =>
   it("stores every artifact as an object <prefix>/<incident>/<sha256>-<name> with its hash, source and content type", async () => {
     expect(evidenceStore().kind).toBe("gcs");
     const pod = await compromisedPod();
-    const opened = await callRoute(openRoute, "POST", "/api/v1/incidents", {}, analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner (gcs evidence)" });
+    const opened = await callRoute(openRoute, "POST", "/api/v1/incidents", {}, analyst, {
+      cluster: PAYMENTS,
+      namespace: "shop",
+      pod,
+      title: "Miner (gcs evidence)",
+    });
     expect(opened.status).toBe(201);
     incidentId = opened.body.id;
 
@@ -96,7 +101,11 @@ describe("collect-evidence with EVIDENCE_STORE=gcs against the simulator", () =>
     for (const a of artifacts) {
       const object = [...stored.entries()].find(([name]) => name.startsWith(`${PREFIX}/${incidentId}/${a.sha256}-`));
       expect(object, a.name).toBeDefined();
-      expect(object![1]).toMatchObject({ contentType: a.contentType, size: String(a.size), metadata: { sha256: a.sha256, source: a.source, incident: incidentId } });
+      expect(object![1]).toMatchObject({
+        contentType: a.contentType,
+        size: String(a.size),
+        metadata: { sha256: a.sha256, source: a.source, incident: incidentId },
+      });
     }
   });
 
@@ -104,7 +113,10 @@ describe("collect-evidence with EVIDENCE_STORE=gcs against the simulator", () =>
     const before = await objects();
     const [name, meta] = [...before.entries()][0];
     // Cloud Storage itself refuses to replace the object.
-    const overwrite = storage.bucket(sim.ready.evidenceBucket).file(name).save("forged", { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+    const overwrite = storage
+      .bucket(sim.ready.evidenceBucket)
+      .file(name)
+      .save("forged", { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     await expect(overwrite).rejects.toMatchObject({ code: 412 });
 
     // The store writes the same key again with the same bytes: accepted, nothing replaced.

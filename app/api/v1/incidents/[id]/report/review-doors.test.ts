@@ -82,7 +82,8 @@ async function run(stepId: string, token = tokens.analyst) {
   return done.body;
 }
 
-const report = (format: "md" | "json", token = tokens.lead) => raw(reportRoute, "GET", `/api/v1/incidents/${incidentId}/report?format=${format}`, { id: incidentId }, token);
+const report = (format: "md" | "json", token = tokens.lead) =>
+  raw(reportRoute, "GET", `/api/v1/incidents/${incidentId}/report?format=${format}`, { id: incidentId }, token);
 const reportJson = async (token = tokens.lead) => (await (await report("json", token)).json()) as Json;
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 
@@ -99,7 +100,9 @@ describe("lead review doors against the simulator", () => {
     const listed = await call(evidenceRoute, "GET", `/api/v1/incidents/${incidentId}/evidence`, { id: incidentId }, tokens.analyst);
     expect(listed.status).toBe(200);
     const names = listed.body.artifacts.map((a: Json) => a.name);
-    expect(names).toEqual(expect.arrayContaining([`pod-${pod}.json`, "service-checkout.json", "networkpolicy-allow-checkout-from-frontend.json", `events-${pod}.json`]));
+    expect(names).toEqual(
+      expect.arrayContaining([`pod-${pod}.json`, "service-checkout.json", "networkpolicy-allow-checkout-from-frontend.json", `events-${pod}.json`]),
+    );
     expect(names.some((n: string) => n.startsWith("logs-"))).toBe(true);
     for (const a of listed.body.artifacts as Json[]) {
       expect(a.source).toMatch(/^\/api/);
@@ -242,7 +245,9 @@ describe("lead review doors against the simulator", () => {
     expect(ok.body).toMatchObject({ ok: true, head: { id: expect.any(Number) } });
 
     // An attacker with write access to the database lifts the guard and rewrites what the cordon did.
-    const victim = (await call(incidentTimelineRoute, "GET", "/x", { id: incidentId }, tokens.lead)).body.items.find((e: Json) => e.kind === "intent" && e.stepId === "cordon-node");
+    const victim = (await call(incidentTimelineRoute, "GET", "/x", { id: incidentId }, tokens.lead)).body.items.find(
+      (e: Json) => e.kind === "intent" && e.stepId === "cordon-node",
+    );
     await sql`drop trigger timeline_no_update`.execute(db);
     await db.updateTable("timeline").set({ actor: "someone-else@x.com" }).where("id", "=", victim.id).execute();
 

@@ -61,7 +61,12 @@ export default async function PodPage({ params }: Props) {
             ["Service account", d.pod.serviceAccount ?? "—"],
             ["QoS", d.pod.qosClass ?? "—"],
             ["Created", d.pod.createdAt ?? "—"],
-            ["Labels", <code key="l" className="text-xs">{selectorMapToString(d.pod.labels) || "(none)"}</code>],
+            [
+              "Labels",
+              <code key="l" className="text-xs">
+                {selectorMapToString(d.pod.labels) || "(none)"}
+              </code>,
+            ],
             [
               "Annotations",
               <ul key="a" className="text-xs">
@@ -137,7 +142,8 @@ export default async function PodPage({ params }: Props) {
                 <ul className="text-sm">
                   {svcs.map((s) => (
                     <li key={s.name}>
-                      <Link href={`${clusterHref(cluster, "/services")}?namespace=${namespace}`}>{s.name}</Link> ({s.type}) <code className="text-xs">{selectorMapToString(s.selector)}</code>
+                      <Link href={`${clusterHref(cluster, "/services")}?namespace=${namespace}`}>{s.name}</Link> ({s.type}){" "}
+                      <code className="text-xs">{selectorMapToString(s.selector)}</code>
                     </li>
                   ))}
                 </ul>
@@ -173,7 +179,12 @@ export default async function PodPage({ params }: Props) {
             ) : (
               <FactList
                 facts={[
-                  ["Node", <Link key="n" href={nodeHref(cluster, node.name)}>{node.name}</Link>],
+                  [
+                    "Node",
+                    <Link key="n" href={nodeHref(cluster, node.name)}>
+                      {node.name}
+                    </Link>,
+                  ],
                   ["Node ready", node.ready ? "yes" : "no"],
                   ["Cordoned", node.cordoned ? "yes" : "no"],
                 ]}
@@ -190,10 +201,7 @@ export default async function PodPage({ params }: Props) {
                     ["GCE instance", `${vm.ref.name} (${vm.ref.zone}, ${vm.ref.project})`],
                     ["VM status", vm.status ?? "—"],
                     ["Network tags", vm.tags.join(", ") || "none"],
-                    [
-                      "External IPs",
-                      vm.networkInterfaces.flatMap((ni) => ni.accessConfigs.map((a) => a.natIP).filter(Boolean)).join(", ") || "none",
-                    ],
+                    ["External IPs", vm.networkInterfaces.flatMap((ni) => ni.accessConfigs.map((a) => a.natIP).filter(Boolean)).join(", ") || "none"],
                   ]}
                 />
               )
