@@ -4,7 +4,7 @@ import { applyDenyAll } from "./apply-deny-all";
 import { excludeFromPolicies } from "./exclude-from-policies";
 import { labelQuarantine } from "./label-quarantine";
 import { probeIsolation } from "./probe-isolation";
-import { advanceClock, Harness, openIncident, PAYMENTS } from "./support/testing";
+import { advanceClock, Harness, openIncident, PAYMENTS, simRequestSeq, simWritesSince } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
 
 const { sim } = useDemoSim();
@@ -30,6 +30,16 @@ describe("probe-isolation", () => {
     expect(after.result.message).toMatch(/^Isolated/);
     const left = await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", labelSelector: "airlock.io/probe" });
     expect(left.items.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([]);
+  });
+
+  it("verifies from the last probe's record without writing to the cluster", async () => {
+    const h = new Harness(await openIncident());
+    expect((await h.verify(probeIsolation)).message).toMatch(/No probe on record/);
+    await h.execute(probeIsolation);
+    const since = await simRequestSeq(sim());
+    const v = await h.verify(probeIsolation);
+    expect(v.message).toMatch(/^Last probe at .* min ago, from .*\. Run probe-isolation again to probe now\.$/);
+    expect(await simWritesSince(sim(), since)).toEqual([]);
   });
 
   it("refuses probe labels a controller would adopt", async () => {

@@ -256,9 +256,16 @@ export const probeIsolation = defineStep<Data, RunRecord>()({
     return { outcome: "success", message, record: r, verdict: { holds: r.results.length > 0 && r.results.every((x) => x.result === "blocked"), message } };
   },
 
+  // Verify never changes anything: the report, reconcile and the board call it, so it reads the
+  // last probe (and says how old it is) instead of starting probe pods. Only a run probes.
   async verify(ctx) {
-    const r = await probeAll(ctx);
-    const isolated = r.results.every((x) => x.result === "blocked");
-    return { holds: isolated, message: `${isolated ? "Isolated" : "Not isolated"}: ${summary(r.results)} (from ${r.fromNode}).` };
+    const last = ctx.priorRecord();
+    if (!last) return { holds: false, message: "No probe on record: run probe-isolation to test whether the pod is reachable." };
+    const isolated = last.results.length > 0 && last.results.every((x) => x.result === "blocked");
+    const minutes = Math.max(0, Math.round((Date.now() - Date.parse(last.at)) / 60_000));
+    return {
+      holds: isolated,
+      message: `Last probe at ${last.at} (${minutes} min ago, from ${last.fromNode}): ${isolated ? "isolated" : "not isolated"}: ${summary(last.results)}. Run probe-isolation again to probe now.`,
+    };
   },
 });

@@ -39,6 +39,17 @@ export async function simGet(sim: SimProcess, path: string): Promise<unknown> {
   return res.json();
 }
 
+/** Where the simulator's request log stands now, to ask later what was written since. */
+export async function simRequestSeq(sim: SimProcess): Promise<number> {
+  return ((await simGet(sim, "/_sim/requests")) as { last: number }).last;
+}
+
+/** Writes (creates, patches, deletes, exec) the simulator received after `since`: `METHOD path` each. */
+export async function simWritesSince(sim: SimProcess, since: number): Promise<string[]> {
+  const { items } = (await simGet(sim, `/_sim/requests?since=${since}&writes=true`)) as { items: { method: string; path: string }[] };
+  return items.map((r) => `${r.method} ${r.path}`);
+}
+
 /** Rebuilds the demo world so each test starts from the scenario as seeded. */
 export async function resetSim(sim: SimProcess): Promise<void> {
   await simPost(sim, "/_sim/reset");

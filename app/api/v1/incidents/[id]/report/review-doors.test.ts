@@ -18,7 +18,7 @@ import { GET as incidentTimelineRoute } from "@/app/api/v1/incidents/[id]/timeli
 import { POST as openRoute } from "@/app/api/v1/incidents/route";
 import { GET as timelineRoute } from "@/app/api/v1/timeline/route";
 import { createToken, createUser } from "@/lib/auth";
-import { compromisedPod, PAYMENTS, startSim } from "@/lib/containment/steps/support/testing";
+import { compromisedPod, PAYMENTS, simRequestSeq, simWritesSince, startSim } from "@/lib/containment/steps/support/testing";
 import { freshDb } from "@/lib/containment/testing";
 import { FsEvidenceStore } from "@/lib/evidence/fs-store";
 import { setEvidenceStoreForTests } from "@/lib/evidence/store";
@@ -257,5 +257,15 @@ describe("lead review doors against the simulator", () => {
     const r = await reportJson();
     expect(r.auditChain).toMatchObject({ ok: false, firstBad: { id: victim.id } });
     expect(await (await report("md")).text()).toContain(`**Audit chain: BROKEN** at entry #${victim.id} (edited)`);
+  });
+
+  it("builds the report without writing to the cluster, a probe on record included", async () => {
+    await run("probe-isolation");
+    const since = await simRequestSeq(sim);
+    expect((await report("json")).status).toBe(200);
+    expect((await report("md")).status).toBe(200);
+    expect(await simWritesSince(sim, since)).toEqual([]);
+    const probe = (await reportJson()).liveState.find((l: Json) => l.stepId === "probe-isolation");
+    expect(probe.message).toMatch(/^Last probe at /);
   });
 });
