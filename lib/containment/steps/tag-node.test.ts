@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeClients } from "@/lib/gcp/clients";
+import { firewallIsolate } from "./firewall-isolate";
+import { protectNode } from "./protect-node";
 import { tagNode } from "./tag-node";
 import { Harness, openIncident, resetSim, shell } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
@@ -29,6 +31,17 @@ describe("tag-node", () => {
     expect((await h.executePlan(tagNode, await h.plan(tagNode))).outcome).toBe("noop");
     expect((await h.undo(tagNode)).outcome).toBe("success");
     expect(await tags(ref)).toEqual(original);
+  });
+
+  it("is locked until protect-node once the quarantine rules exist, since the tag then cuts the node's egress", async () => {
+    const h = new Harness(await openIncident());
+    expect((await h.plan(tagNode)).lock).toBeUndefined();
+    await h.execute(firewallIsolate, { sshSourceRange: "203.0.113.7/32" });
+    const locked = await h.plan(tagNode);
+    expect(locked.lock).toMatchObject({ id: "protect-node-first" });
+    expect(locked.warnings.map((w) => w.code)).toContain("cuts-egress");
+    await h.execute(protectNode);
+    expect((await h.plan(tagNode)).lock).toBeUndefined();
   });
 
   it("leaves the same tags as the playbook's gcloud add-tags", async () => {

@@ -4,6 +4,8 @@ import { statusOf } from "@/lib/kube/retry";
 import { defineStep, type StepContext } from "../types";
 import { gcloud } from "./support/commands";
 import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, noInstance, waitOperation, type InstanceRef } from "./support/gcp";
+import { EGRESS_DENY } from "./support/firewall";
+import { unprotectedNodeLock } from "./protect-node";
 import { instanceRef } from "./support/records";
 
 // The firewall rules of firewall-isolate apply to instances carrying this network tag.
@@ -71,7 +73,7 @@ export const tagNode = defineStep<Data, RunRecord>()({
   summary: "Appends the quarantine network tag to the node's VM (current fingerprint, existing tags kept) so the quarantine firewall rules apply to it.",
   record,
   ui: { undoEffect: "Removes the quarantine network tag from the VM, keeping its other tags." },
-  needs: { instance: true, gcp: ["compute.instances.get", "compute.instances.setTags", "compute.zoneOperations.get"] },
+  needs: { instance: true, gcp: ["compute.instances.get", "compute.instances.setTags", "compute.zoneOperations.get", "compute.firewalls.get"] },
 
   async plan(ctx) {
     const ref = instanceOf(ctx);
@@ -81,12 +83,22 @@ export const tagNode = defineStep<Data, RunRecord>()({
     if (!vm) return { changes: [], commands, warnings: [], blocked: `VM ${ref.name} no longer exists in ${ref.zone}.` };
     const items = vm.tags?.items ?? [];
     if (items.includes(QUARANTINE_TAG)) return { changes: [], commands, warnings: [], noop: true, data: { tags: items } };
+    // With the quarantine rules already in place the tag is what cuts the node's egress, so GKE
+    // may then replace the node: the same protect-node-first lock as firewall-isolate applies.
+    const rulesExist = (await gcpReadOrNull(async () => (await computeClients().firewalls.get({ project: ref.project, firewall: EGRESS_DENY }))[0])) !== null;
     return {
       changes: [{ target: `Instance ${ref.zone}/${ref.name}`, action: "patch", field: "tags.items", before: items, after: [...items, QUARANTINE_TAG] }],
       commands,
       warnings: [
-        { level: "info", code: "no-effect-alone", message: "The tag alone changes nothing: the quarantine firewall rules (firewall-isolate) act on it." },
+        rulesExist
+          ? {
+              level: "danger",
+              code: "cuts-egress",
+              message: `${EGRESS_DENY} already exists: the tag denies the node's egress at once (kubectl logs and exec stop, the node goes NotReady).`,
+            }
+          : { level: "info", code: "no-effect-alone", message: "The tag alone changes nothing: the quarantine firewall rules (firewall-isolate) act on it." },
       ],
+      lock: rulesExist ? await unprotectedNodeLock(ctx, `once the tag puts it under ${EGRESS_DENY} and it goes NotReady`) : undefined,
       data: { tags: items },
     };
   },
