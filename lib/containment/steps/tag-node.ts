@@ -73,7 +73,18 @@ export const tagNode = defineStep<Data, RunRecord>()({
   summary: "Appends the quarantine network tag to the node's VM (current fingerprint, existing tags kept) so the quarantine firewall rules apply to it.",
   record,
   ui: { undoEffect: "Removes the quarantine network tag from the VM, keeping its other tags." },
-  needs: { instance: true, gcp: ["compute.instances.get", "compute.instances.setTags", "compute.zoneOperations.get", "compute.firewalls.get"] },
+  needs: {
+    instance: true,
+    gcp: [
+      "compute.instances.get",
+      "compute.instances.setTags",
+      "compute.zoneOperations.get",
+      // Whether the quarantine rules exist, and the node's pool: the tag may cut a node GKE would replace.
+      "compute.firewalls.get",
+      "container.clusters.get",
+    ],
+    kube: [{ verb: "get", resource: "nodes" }],
+  },
 
   async plan(ctx) {
     const ref = instanceOf(ctx);
