@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { TimelineFilters, type FilterValues } from "@/components/review/timeline-filters";
 import { TimelineTable } from "@/components/review/timeline-table";
 import { ErrorMessage } from "@/components/ui/error-message";
+import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { getCaller, meetsRequirement } from "@/lib/auth";
 import { recordedTimeToContain } from "@/lib/containment/board";
 import { formatDuration } from "@/lib/containment/board-types";
@@ -80,40 +81,31 @@ export default async function TimelinePage({ searchParams }: Props) {
           From the incident&apos;s opening to the first time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after
           release).
         </p>
-        <table className="w-full table-fixed text-sm">
-          <caption className="sr-only">Time to contain per incident</caption>
-          <thead>
-            <tr className="text-left text-xs uppercase tracking-wide text-slate-500">
-              <th scope="col" className="w-2/5 pb-1 pr-3">
-                Incident
-              </th>
-              <th scope="col" className="pb-1 pr-3">
-                Status
-              </th>
-              <th scope="col" className="pb-1 pr-3">
-                Opened
-              </th>
-              <th scope="col" className="pb-1">
-                Time to contain
-              </th>
+        <Table caption="Time to contain per incident">
+          <THead>
+            <tr>
+              <Th className="w-2/5">Incident</Th>
+              <Th>Status</Th>
+              <Th>Opened</Th>
+              <Th>Time to contain</Th>
             </tr>
-          </thead>
-          <tbody>
+          </THead>
+          <TBody>
             {incidents.map((i) => {
               const c = clocks.get(i.id);
               return (
-                <tr key={i.id} className="border-t border-slate-200 align-top">
-                  <th scope="row" className="break-words py-1 pr-3 text-left font-normal">
+                <tr key={i.id}>
+                  <Th scope="row" className="break-words font-normal normal-case">
                     <Link href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</Link>
-                  </th>
-                  <td className="py-1 pr-3">{i.status}</td>
-                  <td className="py-1 pr-3">{i.createdAt.replace("T", " ").replace(/\.\d+Z$/, "Z")}</td>
-                  <td className="py-1">{c?.seconds != null ? `${formatDuration(c.seconds)} (${c.containedBy})` : "not yet contained"}</td>
+                  </Th>
+                  <Td>{i.status}</Td>
+                  <Td>{i.createdAt.replace("T", " ").replace(/\.\d+Z$/, "Z")}</Td>
+                  <Td>{c?.seconds != null ? `${formatDuration(c.seconds)} (${c.containedBy})` : "not yet contained"}</Td>
                 </tr>
               );
             })}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       </section>
       <TimelineFilters
         values={values}
