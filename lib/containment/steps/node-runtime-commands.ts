@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { V1Pod } from "@kubernetes/client-node";
 import { defineStep, type Change, type StepContext, type Warning } from "../types";
-import { gcloud, sh } from "./support/commands";
+import { gcloud, sh, shq } from "./support/commands";
 import { EVIDENCE_LOSS } from "./support/eradicate";
 import { apis, podGone, readIncidentPod, readOrNull } from "./support/kube";
 
@@ -26,7 +26,7 @@ export function runtimeCommands(runtime: Runtime, ids: { name: string; id: strin
   for (const { name, id } of ids) {
     if (runtime === "docker") {
       out.push(
-        `# ${name}: inspect first (evidence), then stop`,
+        `# ${shq(name)}: inspect first (evidence), then stop`,
         sh("sudo", "docker", "inspect", id),
         `${sh("sudo", "docker", "stop", id)}  # SIGTERM, SIGKILL after 10 s`,
         `${sh("sudo", "docker", "kill", id)}  # SIGKILL at once`,
@@ -34,7 +34,7 @@ export function runtimeCommands(runtime: Runtime, ids: { name: string; id: strin
       );
     } else {
       out.push(
-        `# ${name}: inspect first (evidence), then stop`,
+        `# ${shq(name)}: inspect first (evidence), then stop`,
         sh("sudo", "crictl", "inspect", id),
         sh("sudo", "crictl", "stop", id),
         `${sh("sudo", "crictl", "rm", "-f", id)}  # removes the read-write layer`,
@@ -53,7 +53,7 @@ async function facts(ctx: StepContext) {
   const runtime = runtimeOf(version);
   const ssh = t.instance
     ? gcloud(["compute", "ssh", t.instance.name], [["--zone", t.instance.zone]], t.instance.project)
-    : `# ssh to node ${t.node ?? "(unknown)"}`;
+    : `# ssh to node ${shq(t.node ?? "(unknown)")}`;
   return { runtime, version, ids: containerIds(pod), commands: [ssh, ...runtimeCommands(runtime, containerIds(pod))] };
 }
 

@@ -5,10 +5,24 @@ import type { IncidentTargets } from "../../types";
 // context/namespace/zone/project the incident resolved.
 
 const SAFE = /^[A-Za-z0-9_./:=,@%+-]+$/;
+// Control characters (newline, carriage return, escape…) never appear raw in a command: raw, a
+// newline ends the command (or a `# comment`) and the rest runs as a second one.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
 
+/**
+ * The one quoting function for every value put into a copyable command: the shell reads the
+ * result back as exactly `arg`, and the result is a single line. Plain words stay bare, other
+ * text goes in single quotes, text with control characters in ANSI-C quotes (`$'…'`, bash and
+ * zsh). NUL cannot be in a shell argument at all, so it is refused rather than silently cut.
+ */
 export function shq(arg: string): string {
+  if (arg.includes("\0")) throw new Error("a shell argument cannot contain NUL");
   if (arg !== "" && SAFE.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
+  if (!CONTROL.test(arg)) return `'${arg.replace(/'/g, `'\\''`)}'`;
+  // eslint-disable-next-line no-control-regex
+  const body = arg.replace(/[\\'\x00-\x1f\x7f]/g, (c) => (c === "\\" || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  return `$'${body}'`;
 }
 
 export function sh(...args: string[]): string {
