@@ -7,7 +7,6 @@ import type { IncidentTargets } from "../../types";
 const SAFE = /^[A-Za-z0-9_./:=,@%+-]+$/;
 // Control characters (newline, carriage return, escape…) never appear raw in a command: raw, a
 // newline ends the command (or a `# comment`) and the rest runs as a second one.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /**
@@ -20,7 +19,6 @@ export function shq(arg: string): string {
   if (arg.includes("\0")) throw new Error("a shell argument cannot contain NUL");
   if (arg !== "" && SAFE.test(arg)) return arg;
   if (!CONTROL.test(arg)) return `'${arg.replace(/'/g, `'\\''`)}'`;
-  // eslint-disable-next-line no-control-regex
   const body = arg.replace(/[\\'\x00-\x1f\x7f]/g, (c) => (c === "\\" || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
   return `$'${body}'`;
 }
