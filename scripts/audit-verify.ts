@@ -1,25 +1,48 @@
-// npm run audit:verify: walks the hash-chained timeline; exit 0 when intact, 1 when broken.
+// npm run audit:verify: walks the hash-chained timeline, checks it against the latest signed
+// checkpoint and the approval, step-run and evidence rows against it; exit 0 when intact, 1 when
+// not. `-- --checkpoint` also signs the current head (e.g. to anchor a chain written before a key was set).
 import "./require-node.cjs";
-import { verifyChain } from "@/lib/audit";
+import { currentAnchor, checkpointNow } from "@/lib/audit/checkpoint";
+import { verifyAudit, type AuditProblem } from "@/lib/audit/verify";
 import { cliDb } from "./cli-db";
 
-const REASONS = {
+const REASONS: Record<AuditProblem, string> = {
   edited: "its content no longer matches its hash (edited)",
   removed: "the entry it links to is missing (removed, or rewritten with a new hash)",
   reordered: "it links to an entry that comes after it (reordered)",
   "bad-link": "it links to an entry elsewhere in the chain (bad link)",
-} as const;
+  truncated: "the latest signed checkpoint vouches for an entry the chain no longer has (tail truncated or rewritten)",
+  "checkpoint-forged": "a checkpoint in the store does not carry a valid signature of the audit key",
+  unanchored: "the chain is long enough to have been checkpointed, but the store holds no checkpoint of it (rebuilt chain?)",
+  "row-changed": "a row differs from what the entry covering it recorded",
+  "row-removed": "an entry covers a row that is no longer in the database",
+  "row-unrecorded": "a row was written that no timeline entry covers",
+};
 
 async function main() {
   const db = await cliDb();
   try {
-    const r = await verifyChain(db);
+    const anchor = currentAnchor();
+    const r = await verifyAudit(db, anchor);
+    const anchorNote = anchor
+      ? r.checkpoint
+        ? `latest checkpoint #${r.checkpoint.seq} (${r.checkpoint.reason}, ${r.checkpoint.at}, key ${r.checkpoint.keyId})`
+        : "no checkpoint yet"
+      : "not anchored (AIRLOCK_AUDIT_KEY unset)";
     if (r.ok) {
-      process.stdout.write(`timeline OK: ${r.checked} entries` + (r.head ? `, head #${r.head.id} ${r.head.hash}` : "") + "\n");
+      process.stdout.write(
+        `timeline OK: ${r.checked} entries` + (r.head ? `, head #${r.head.id} ${r.head.hash}` : "") + `; ${r.rowsChecked} rows match; ${anchorNote}\n`,
+      );
+      if (process.argv.includes("--checkpoint")) {
+        if (!anchor) throw new Error("--checkpoint needs AIRLOCK_AUDIT_KEY");
+        const c = await checkpointNow(db, anchor);
+        process.stdout.write(c ? `checkpoint written for entry #${c.seq}\n` : "nothing to checkpoint: the timeline is empty\n");
+      }
       return 0;
     }
     const bad = r.firstBad!;
-    process.stdout.write(`timeline BROKEN at entry #${bad.id}: ${REASONS[bad.reason]} (checked ${r.checked})\n`);
+    const where = bad.id === null ? (bad.row ?? "a row") : `entry #${bad.id}` + (bad.row ? ` (${bad.row})` : "");
+    process.stdout.write(`timeline BROKEN at ${where}: ${REASONS[bad.reason]}${bad.detail ? ` [${bad.detail}]` : ""} (checked ${r.checked}; ${anchorNote})\n`);
     return 1;
   } finally {
     await db.destroy();

@@ -3,6 +3,8 @@ import { sql } from "kysely";
 import type { Db, TimelineRow } from "@/lib/store";
 import { engineOf } from "@/lib/store/open";
 import { canonicalJson } from "./canonical";
+import { checkpointAfter } from "./checkpoint";
+import { coversFor } from "./covers";
 import { entryHash, GENESIS_HASH, type HashedFields } from "./chain";
 
 /** Well-known kinds; any other short lowercase kind is accepted too. */
@@ -73,12 +75,17 @@ export function toEntry(row: TimelineRow): TimelineEntry {
 // Any fixed 64-bit key; every appender on the database takes the same one.
 const PG_LOCK_KEY = 0x41_69_72_6c_6f_63_6b; // "Airlock"
 
-async function insertChained(db: Db, fields: Omit<HashedFields, "prev_hash">): Promise<TimelineEntry> {
-  const last = await db.selectFrom("timeline").select("hash").orderBy("id", "desc").limit(1).executeTakeFirst();
+/** The new entry and the id of the one before it (ids may skip on PostgreSQL). */
+type Appended = { entry: TimelineEntry; prevId: number };
+
+async function insertChained(db: Db, base: Omit<HashedFields, "prev_hash" | "covers">, details: Record<string, unknown>): Promise<Appended> {
+  const last = await db.selectFrom("timeline").select(["id", "hash"]).orderBy("id", "desc").limit(1).executeTakeFirst();
   const prev_hash = last?.hash ?? GENESIS_HASH;
+  // Under the append lock, so the rows are hashed as they stand when this entry is written.
+  const fields = { ...base, covers: await coversFor(db, details) };
   const row = { ...fields, prev_hash, hash: entryHash({ ...fields, prev_hash }) };
   const inserted = await db.insertInto("timeline").values(row).returningAll().executeTakeFirstOrThrow();
-  return toEntry(inserted);
+  return { entry: toEntry(inserted), prevId: last?.id ?? 0 };
 }
 
 /**
@@ -90,7 +97,7 @@ export async function appendEntry(db: Db, entry: NewEntry): Promise<TimelineEntr
   if (!entry.actor) throw new Error("timeline entry needs an actor");
   if (!/^[a-z][a-z0-9-]{0,63}$/.test(entry.kind)) throw new Error(`invalid timeline kind "${entry.kind}"`);
   const at = entry.at === undefined ? new Date().toISOString() : new Date(entry.at).toISOString();
-  const fields: Omit<HashedFields, "prev_hash"> = {
+  const fields: Omit<HashedFields, "prev_hash" | "covers"> = {
     at,
     actor: entry.actor,
     role: entry.role ?? null,
@@ -102,17 +109,26 @@ export async function appendEntry(db: Db, entry: NewEntry): Promise<TimelineEntr
     details: canonicalJson(entry.details ?? {}),
   };
 
+  const details = entry.details ?? {};
+  let out: Appended;
   if (engineOf(db) === "postgres") {
-    return db.transaction().execute(async (trx) => {
+    out = await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${PG_LOCK_KEY}::bigint)`.execute(trx);
-      return insertChained(trx, fields);
+      return insertChained(trx, fields, details);
     });
+  } else {
+    out = await insertSqlite(db, fields, details);
   }
-  // SQLite: take the write lock before reading the head, so two processes cannot read the same head.
+  await checkpointAfter(db, out.entry, out.prevId);
+  return out.entry;
+}
+
+// SQLite: take the write lock before reading the head, so two processes cannot read the same head.
+async function insertSqlite(db: Db, fields: Omit<HashedFields, "prev_hash" | "covers">, details: Record<string, unknown>): Promise<Appended> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      const out = await insertChained(conn, fields);
+      const out = await insertChained(conn, fields, details);
       await sql`commit`.execute(conn);
       return out;
     } catch (e) {

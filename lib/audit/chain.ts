@@ -5,8 +5,8 @@ import { canonicalJson } from "./canonical";
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** The fields an entry's hash covers: the stored row but `id` and `hash` itself. */
-export type HashedFields = Omit<TimelineRow, "id" | "hash">;
+/** The fields an entry's hash covers: the stored row but `id` and `hash` itself (`covers` may be absent). */
+export type HashedFields = Omit<TimelineRow, "id" | "hash" | "covers"> & { covers?: string | null };
 
 export function entryHash(f: HashedFields): string {
   const canonical = canonicalJson({
@@ -20,6 +20,8 @@ export function entryHash(f: HashedFields): string {
     plan_hash: f.plan_hash,
     details: f.details,
     prev_hash: f.prev_hash,
+    // Only when set: entries written before migration 010 keep the hash they were written with.
+    ...(f.covers != null ? { covers: f.covers } : {}),
   });
   return createHash("sha256").update(canonical, "utf8").digest("hex");
 }

@@ -1,6 +1,9 @@
 import "server-only";
 import type { Db } from "@/lib/store";
+import { checkpointSignatureValid, readCheckpoints, type AuditAnchor } from "./anchor";
 import { entryHash, GENESIS_HASH } from "./chain";
+import { chainId } from "./checkpoint";
+import { verifyCovers, type RowProblem } from "./covers";
 
 export type ChainProblem = "edited" | "removed" | "reordered" | "bad-link";
 
@@ -56,4 +59,71 @@ export async function verifyChain(db: Db): Promise<VerifyResult> {
     afterId = rows[rows.length - 1].id;
   }
   return { ok: true, checked, head };
+}
+
+export type AuditProblem = ChainProblem | "truncated" | "checkpoint-forged" | "unanchored" | RowProblem["reason"];
+
+export type AuditResult = {
+  ok: boolean;
+  /** Timeline entries checked. */
+  checked: number;
+  head?: { id: number; hash: string };
+  /** The first thing wrong: the entry (and, for a row, which one), and why. */
+  firstBad?: { id: number | null; reason: AuditProblem; row?: string; detail?: string };
+  /** The latest valid checkpoint of this chain, if the audit is anchored. */
+  checkpoint?: { seq: number; at: string; reason: string; keyId: string } | null;
+  anchored: boolean;
+  rowsChecked: number;
+};
+
+/**
+ * The whole audit: the chain (verifyChain), its tail against the latest signed checkpoint (a
+ * truncated or rewritten chain disagrees with it), every checkpoint's signature, and the
+ * approvals, step runs and evidence records against the entries that cover them.
+ * Without an anchor (no key configured) only the chain and the rows are checked.
+ */
+export async function verifyAudit(db: Db, anchor: AuditAnchor | null): Promise<AuditResult> {
+  const chain = await verifyChain(db);
+  const base = { checked: chain.checked, head: chain.head, anchored: anchor !== null };
+  if (!chain.ok) return { ...base, ok: false, firstBad: chain.firstBad, rowsChecked: 0 };
+
+  let checkpoint: AuditResult["checkpoint"] = null;
+  if (anchor) {
+    const id = await chainId(db);
+    const stored = id ? await readCheckpoints(anchor.store, id) : [];
+    for (const s of stored) {
+      if (!s.checkpoint || !checkpointSignatureValid(anchor.key, s.checkpoint)) {
+        return { ...base, ok: false, rowsChecked: 0, firstBad: { id: s.checkpoint?.seq ?? null, reason: "checkpoint-forged", detail: s.key } };
+      }
+    }
+    const latest = stored[0]?.checkpoint;
+    if (latest) {
+      checkpoint = { seq: latest.seq, at: latest.at, reason: latest.reason, keyId: latest.keyId };
+      const pinned = await db.selectFrom("timeline").select(["id", "hash"]).where("id", "=", latest.seq).executeTakeFirst();
+      if (!pinned || pinned.hash !== latest.hash) {
+        // The entry the checkpoint vouches for is gone or different: name the first entry missing from the tail.
+        const firstMissing = chain.head && chain.head.id < latest.seq ? chain.head.id + 1 : latest.seq;
+        return {
+          ...base,
+          ok: false,
+          rowsChecked: 0,
+          checkpoint,
+          firstBad: { id: firstMissing, reason: "truncated", detail: `checkpoint of ${latest.at} vouches for entry #${latest.seq}` },
+        };
+      }
+    } else if (chain.checked >= anchor.every) {
+      // A chain this long has had a checkpoint written: none for it means it was rebuilt from its first entry.
+      return {
+        ...base,
+        ok: false,
+        rowsChecked: 0,
+        firstBad: { id: chain.head?.id ?? null, reason: "unanchored", detail: "no checkpoint of this chain in the store" },
+      };
+    }
+  }
+
+  const rows = await verifyCovers(db);
+  const bad = rows.problems[0];
+  if (bad) return { ...base, ok: false, checkpoint, rowsChecked: rows.checked, firstBad: { id: bad.entryId, reason: bad.reason, row: bad.ref } };
+  return { ...base, ok: true, checkpoint, rowsChecked: rows.checked };
 }

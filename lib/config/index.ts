@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { processSingleton } from "@/lib/process-singleton";
+import { generateAuditKeyPem, parseAuditKey } from "@/lib/audit/key";
 import { evidenceSettings, type EvidenceConfig } from "./evidence";
 import { envSchema, parseRoleMap, type RoleMapRule } from "./schema";
 
@@ -33,6 +34,8 @@ export type Config = {
   /** Where evidence artifact bodies are stored. */
   evidence: EvidenceConfig;
   netpolPropagationSeconds: number;
+  /** Anchored audit (docs/audit.md): the Ed25519 key (PKCS#8 PEM) signing checkpoints, if any. */
+  audit: { keyPem?: string; keyGenerated: boolean; checkpointEvery: number };
 };
 
 export class ConfigError extends Error {
@@ -70,6 +73,23 @@ function demoSecret(dir: string): string {
   }
 }
 
+/** Reads or creates the persisted demo-mode audit key (`<demoDir>/audit-key.pem`). Safe when two processes race. */
+function demoAuditKey(dir: string): string {
+  const file = path.join(dir, "audit-key.pem");
+  try {
+    return parseAuditKey(fs.readFileSync(file, "utf8")).export({ format: "pem", type: "pkcs8" }).toString();
+  } catch {
+    // not there yet (or unreadable: a new one is written below only if none exists)
+  }
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, generateAuditKeyPem(), { flag: "wx", mode: 0o600 });
+  } catch {
+    // Another process won the race: use its key.
+  }
+  return parseAuditKey(fs.readFileSync(file, "utf8")).export({ format: "pem", type: "pkcs8" }).toString();
+}
+
 /** Validates an environment. Pure apart from the demo secret file. Throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, opts: LoadOptions = {}): Config {
   const parsed = envSchema.safeParse(env);
@@ -91,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
     database = { engine: "sqlite", file: e.AIRLOCK_DB_FILE };
   }
   const generated = e.NEXTAUTH_SECRET === undefined;
+  const demoDir = opts.demoDir ?? path.join(process.cwd(), ".data", "demo");
+  const auditKeyPem = e.AIRLOCK_AUDIT_KEY ? parseAuditKey(e.AIRLOCK_AUDIT_KEY).export({ format: "pem", type: "pkcs8" }).toString() : undefined;
   const nextauthSecret = e.NEXTAUTH_SECRET ?? demoSecret(opts.demoDir ?? path.join(process.cwd(), ".data", "demo"));
   return {
     production: e.NODE_ENV === "production",
@@ -120,6 +142,11 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
     googleIamEndpoint: e.GOOGLE_IAM_ENDPOINT,
     evidence: evidenceSettings(e),
     netpolPropagationSeconds: e.NETPOL_PROPAGATION_SECONDS === undefined ? 300 : Number(e.NETPOL_PROPAGATION_SECONDS),
+    audit: {
+      keyPem: auditKeyPem ?? (demo ? demoAuditKey(demoDir) : undefined),
+      keyGenerated: auditKeyPem === undefined && demo,
+      checkpointEvery: e.AIRLOCK_AUDIT_CHECKPOINT_EVERY === undefined ? 100 : Number(e.AIRLOCK_AUDIT_CHECKPOINT_EVERY),
+    },
   };
 }
 
@@ -189,6 +216,17 @@ export function describeConfig(): ConfigRow[] {
     { name: "APPROVAL_POLICY_FILE", default: "(unset)", description: "Path of a JSON file holding the same policy (instead of APPROVAL_POLICY)." },
     { name: "APPROVAL_TTL_MINUTES", default: "30", description: "Minutes an approval request stays open, and an approval stays usable once granted." },
     { name: "NOTIFY_WEBHOOK_URL", default: "(unset)", description: "Generic JSON webhook for approval requested/approved/rejected and step failed." },
+    {
+      name: "AIRLOCK_AUDIT_KEY",
+      default: "(unset)",
+      description:
+        "Ed25519 private key (PKCS#8 PEM, or its DER in base64) signing the audit checkpoints (docs/audit.md). Demo mode generates one in .data/demo/audit-key.pem; unset outside demo, the timeline is hash-chained but not anchored.",
+    },
+    {
+      name: "AIRLOCK_AUDIT_CHECKPOINT_EVERY",
+      default: "100",
+      description: "A signed audit checkpoint every this many timeline entries (and at every incident close).",
+    },
     { name: "NOTIFY_SLACK_WEBHOOK_URL", default: "(unset)", description: "Slack-compatible incoming webhook ({text, blocks}) for the same events." },
   ];
 }

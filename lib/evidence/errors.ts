@@ -21,7 +21,7 @@ export function storageStatus(err: unknown): number | undefined {
  * the library's text (it carries URLs and internals); the whole error goes to the server log
  * under the ref the message names.
  */
-export function storageFailure(err: unknown, action: "storing" | "reading"): HttpError {
+export function storageFailure(err: unknown, action: "storing" | "reading" | "listing"): HttpError {
   const ref = newRef();
   logError(ref, err, { door: "evidence", store: "gcs", action });
   const status = storageStatus(err);

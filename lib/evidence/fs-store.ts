@@ -46,4 +46,15 @@ export class FsEvidenceStore implements EvidenceStore {
       throw err;
     }
   }
+
+  async list(folder: string): Promise<string[]> {
+    if (!SAFE_SEGMENT.test(folder)) throw new Error("invalid evidence folder");
+    try {
+      const names = await fs.readdir(path.join(this.dir, folder));
+      return names.filter((n) => SAFE_SEGMENT.test(n) && !n.endsWith(".tmp")).map((n) => `${folder}/${n}`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
+  }
 }

@@ -66,4 +66,15 @@ export class GcsEvidenceStore implements EvidenceStore {
     if (sha256Hex(body) !== KEY.exec(key)![1]) throw new EvidenceTamperedError(key);
     return body;
   }
+
+  async list(folder: string): Promise<string[]> {
+    if (!SAFE_SEGMENT.test(folder)) throw new Error("invalid evidence folder");
+    const base = this.prefix ? `${this.prefix}/` : "";
+    try {
+      const [files] = await this.bucket.getFiles({ prefix: `${base}${folder}/` });
+      return files.map((f) => f.name.slice(base.length));
+    } catch (err) {
+      throw storageFailure(err, "listing");
+    }
+  }
 }

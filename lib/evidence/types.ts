@@ -11,6 +11,8 @@ export interface EvidenceStore {
   put(key: string, body: Buffer, contentType: string, facts?: ArtifactFacts): Promise<void>;
   /** The stored bytes, or null when the key is missing. May throw EvidenceTamperedError. */
   get(key: string): Promise<Buffer | null>;
+  /** Keys under one top-level folder (`<folder>/…`), in no particular order. */
+  list(folder: string): Promise<string[]>;
 }
 
 /** What a store may keep beside an artifact's bytes. */

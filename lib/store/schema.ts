@@ -44,6 +44,8 @@ export interface TimelineTable {
   details: string;
   prev_hash: string;
   hash: string;
+  /** Migration 010-audit-anchor: canonical JSON {"<table>/<id>": sha256} of the rows this entry created or changed; null otherwise. */
+  covers: string | null;
 }
 
 /** Migration 004-incidents: incidents, step runs (the running row is the lock) and drain progress. */

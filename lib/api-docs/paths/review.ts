@@ -50,6 +50,31 @@ const schemas = {
     },
     ["ok", "checked"],
   ),
+  AuditStatus: obj(
+    {
+      ok: { type: "boolean" },
+      checkedAt: { type: "string", format: "date-time" },
+      checked: { type: "integer", description: "Timeline entries checked, up to and including the first bad one" },
+      head: obj({ id: { type: "integer" }, hash: { type: "string" } }),
+      anchored: { type: "boolean", description: "Whether an audit key is configured: checkpoints are checked" },
+      checkpoint: {
+        oneOf: [
+          obj({ seq: { type: "integer" }, at: { type: "string", format: "date-time" }, reason: { type: "string" }, keyId: { type: "string" } }),
+          { type: "null" },
+        ],
+      },
+      rowsChecked: { type: "integer", description: "Approvals, step runs and evidence records compared with the entries covering them" },
+      firstBad: obj({
+        id: { type: ["integer", "null"], description: "The first bad entry (null: a row no entry covers)" },
+        reason: {
+          enum: ["edited", "removed", "reordered", "bad-link", "truncated", "checkpoint-forged", "unanchored", "row-changed", "row-removed", "row-unrecorded"],
+        },
+        row: { type: "string", description: "<table>/<id> of the row, for row-* reasons" },
+        detail: { type: "string" },
+      }),
+    },
+    ["ok", "checked", "anchored", "rowsChecked"],
+  ),
   Review: obj({
     incidentId: { type: "string" },
     reviewedBy: { type: "string" },
@@ -122,8 +147,9 @@ export const reviewApi: OpenApiFragment = {
     "/api/v1/audit/verify": {
       get: {
         tags,
-        summary: "Walk the hash chain; firstBad names the first edited, removed or reordered entry (lead or admin)",
-        responses: { "200": jsonResponse("Chain status", ref("ChainStatus")), ...standardErrors },
+        summary:
+          "Walk the hash chain, check it against the latest signed checkpoint and the approvals, step runs and evidence rows against it; firstBad names the first bad entry (lead or admin)",
+        responses: { "200": jsonResponse("Audit status", ref("AuditStatus")), ...standardErrors },
       },
     },
     "/api/v1/incidents/{id}/comments": {
