@@ -30,6 +30,9 @@ done
 step "vitest (unit, integration, conformance)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 
+step "proof (quick): tampering and concurrency figures at target"
+npm run --silent proof -- --quick
+
 step "browser"
 PLAYWRIGHT_CHROMIUM_EXECUTABLE=$(bash scripts/find-browser.sh)
 export PLAYWRIGHT_CHROMIUM_EXECUTABLE

@@ -21,8 +21,8 @@ export function createSimServer(world: World): http.Server {
     const started = Date.now();
     res.on("finish", () => {
       logJson({ event: "request", method: req.method, url: req.url, status: res.statusCode, ms: Date.now() - started });
-      const { path } = splitUrl(req.url ?? "/");
-      if (!path.startsWith("/_sim/")) logRequest(world, req.method ?? "GET", path, res.statusCode);
+      const { path, query } = splitUrl(req.url ?? "/");
+      if (!path.startsWith("/_sim/")) logRequest(world, req.method ?? "GET", path, res.statusCode, false, query.getAll("dryRun").includes("All"));
     });
     route(world, req, res).catch((err) => {
       logJson({ event: "handler-error", url: req.url, error: String(err?.stack ?? err) });

@@ -34,7 +34,7 @@ export type Config = {
   /** Where evidence artifact bodies are stored. */
   evidence: EvidenceConfig;
   netpolPropagationSeconds: number;
-  /** Anchored audit (docs/audit.md): the Ed25519 key (PKCS#8 PEM) signing checkpoints, if any. */
+  /** Anchored audit (docs/console-foundation.md, "Anchored audit"): the Ed25519 key (PKCS#8 PEM) signing checkpoints, if any. */
   audit: { keyPem?: string; keyGenerated: boolean; checkpointEvery: number };
 };
 
@@ -220,7 +220,7 @@ export function describeConfig(): ConfigRow[] {
       name: "AIRLOCK_AUDIT_KEY",
       default: "(unset)",
       description:
-        "Ed25519 private key (PKCS#8 PEM, or its DER in base64) signing the audit checkpoints (docs/audit.md). Demo mode generates one in .data/demo/audit-key.pem; unset outside demo, the timeline is hash-chained but not anchored.",
+        "Ed25519 private key (PKCS#8 PEM, or its DER in base64) signing the audit checkpoints (docs/console-foundation.md, Anchored audit). Demo mode generates one in .data/demo/audit-key.pem; unset outside demo, the timeline is hash-chained but not anchored.",
     },
     {
       name: "AIRLOCK_AUDIT_CHECKPOINT_EVERY",

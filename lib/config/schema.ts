@@ -95,7 +95,7 @@ export const envSchema = z
     APPROVAL_POLICY_FILE: optionalText,
     APPROVAL_TTL_MINUTES: optionalText,
     NOTIFY_WEBHOOK_URL: optionalText,
-    // Anchored audit (docs/audit.md): checked here at start, so a bad key stops the console.
+    // Anchored audit (docs/console-foundation.md, "Anchored audit"): checked here at start, so a bad key stops the console.
     AIRLOCK_AUDIT_KEY: optionalText,
     AIRLOCK_AUDIT_CHECKPOINT_EVERY: optionalText.pipe(
       z

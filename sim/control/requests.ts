@@ -18,6 +18,8 @@ export interface LoggedRequest {
   write: boolean;
   /** a connection upgrade (pods/exec over WebSocket) */
   upgrade?: boolean;
+  /** a Kubernetes dry run (`?dryRun=All`): validated and answered, nothing stored, so not a write */
+  dryRun?: boolean;
 }
 
 const MAX = 20_000;
@@ -83,13 +85,15 @@ export function classify(method: string, path: string): Pick<LoggedRequest, "api
   return { api, ...(m ? { cluster: m[1] } : {}), write };
 }
 
-export function logRequest(world: World, method: string, path: string, status: number, upgrade = false): void {
+export function logRequest(world: World, method: string, path: string, status: number, upgrade = false, dryRun = false): void {
+  const kind = classify(method, path);
   requestLog(world).add({
     at: new Date(world.clock.now()).toISOString(),
     method,
     path,
     status,
-    ...classify(method, path),
+    ...kind,
+    ...(dryRun ? { dryRun: true, write: false } : {}),
     ...(upgrade ? { upgrade: true } : {}),
   });
 }

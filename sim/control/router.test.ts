@@ -121,8 +121,20 @@ describe("/_sim/ control routes", () => {
       body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "logged" } }),
     });
     expect(created.status).toBe(201);
+    // A dry run stores nothing: logged, but not as a write.
+    const dry = await fetch(`${sim.base}/clusters/sandbox/api/v1/namespaces/default/configmaps?dryRun=All`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "not-stored" } }),
+    });
+    expect(dry.status).toBe(201);
     const all = (await call("GET", `/_sim/requests?since=${last}`)).body.items;
-    expect(all.map((r: { method: string; write: boolean }) => `${r.method} ${r.write}`)).toEqual(["GET false", "POST false", "POST true"]);
+    expect(all.map((r: { method: string; write: boolean; dryRun?: boolean }) => `${r.method} ${r.write}${r.dryRun ? " dry" : ""}`)).toEqual([
+      "GET false",
+      "POST false",
+      "POST true",
+      "POST false dry",
+    ]);
     const writes = (await call("GET", `/_sim/requests?since=${last}&writes=true&cluster=sandbox`)).body.items;
     expect(writes).toEqual([
       expect.objectContaining({

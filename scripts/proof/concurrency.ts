@@ -1,0 +1,103 @@
+// Concurrency: 50 executes of one step, fired at once through the API's route handler against
+// the simulator, with the same reviewed plan. Target: exactly one side effect, counted in the
+// simulator's request log (`/_sim/requests?writes=true`), and every other call refused cleanly.
+import { NextRequest } from "next/server";
+import { createToken, createUser } from "@/lib/auth";
+import { resetConfigForTests } from "@/lib/config";
+import { resetGcpClientsForTests } from "@/lib/gcp/clients";
+import { kubeApis, resetKubeClientsForTests } from "@/lib/kube/clients";
+import { getDb } from "@/lib/store";
+import { startSimProcess, type SimProcess } from "@/sim/test/harness";
+import { POST as executeRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/execute/route";
+import { POST as planRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/plan/route";
+import { POST as openRoute } from "@/app/api/v1/incidents/route";
+import type { Figure } from "./types";
+
+const CLUSTER = "gke_acme-prod_us-central1-a_payments";
+const STEP = "cordon-node";
+const CALLS = 50;
+
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+async function call(handler: Handler, url: string, params: Record<string, string>, token: string, body: unknown) {
+  const req = new NextRequest(`http://airlock.test${url}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const res = await handler(req, { params: Promise.resolve(params) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+}
+
+async function simJson(sim: SimProcess, path: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${sim.base}${path}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+export const concurrency: Figure = {
+  id: "concurrency",
+  title: `${CALLS} concurrent executes of ${STEP} (one plan) through the API`,
+  target: "exactly 1 side effect",
+  async run({ log }) {
+    const sim = await startSimProcess(["--scenario", "demo"]);
+    try {
+      // The console's configuration pointed at this simulator, as `npm run demo` does.
+      Object.assign(process.env, {
+        KUBECONFIG: sim.ready.kubeconfig,
+        GOOGLE_COMPUTE_ENDPOINT: sim.ready.computeEndpoint,
+        GOOGLE_CONTAINER_ENDPOINT: sim.ready.containerEndpoint,
+        GOOGLE_IAM_ENDPOINT: sim.ready.iamEndpoint,
+        GCP_PROJECTS: sim.ready.project,
+      });
+      resetConfigForTests();
+      resetKubeClientsForTests();
+      resetGcpClientsForTests();
+      const db = await getDb();
+      const token = (await createToken(db, (await createUser(db, { email: "proof-analyst@x.com", roles: ["analyst"] })).id, "proof")).token;
+      const pods = await kubeApis(CLUSTER).core.listNamespacedPod({ namespace: "shop" });
+      const pod = pods.items.find((p) => p.metadata?.annotations?.["airlock.sim/compromised"] === "true")?.metadata?.name;
+      if (!pod) throw new Error("the demo scenario has no compromised pod in shop");
+      const opened = await call(openRoute as Handler, "/api/v1/incidents", {}, token, {
+        cluster: CLUSTER,
+        namespace: "shop",
+        pod,
+        title: "proof: concurrency",
+      });
+      if (opened.status !== 201) throw new Error(`opening the incident answered ${opened.status}`);
+      const id = opened.body.id as string;
+      const targets = opened.body.targets as { node: string };
+      const params = { id, stepId: STEP };
+      const url = `/api/v1/incidents/${id}/steps/${STEP}`;
+      const plan = await call(planRoute as Handler, `${url}/plan`, params, token, {});
+      if (plan.status !== 200) throw new Error(`planning answered ${plan.status}`);
+      const since = ((await simJson(sim, "/_sim/requests")) as { last: number }).last;
+      log(`concurrency: firing ${CALLS} executes of ${STEP} on node ${targets.node}`);
+      const answers = await Promise.all(
+        Array.from({ length: CALLS }, () => call(executeRoute as Handler, `${url}/execute`, params, token, { planHash: plan.body.planHash })),
+      );
+      const { items } = (await simJson(sim, `/_sim/requests?since=${since}&writes=true`)) as { items: { method: string; path: string }[] };
+      // Re-plans at execute time use dry runs, which the log does not count as writes.
+      const effects = items;
+      const statuses: Record<string, number> = {};
+      for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+      const succeeded = answers.filter((a) => a.status === 200 && a.body.outcome === "success").length;
+      const serverErrors = answers.filter((a) => a.status >= 500).length;
+      return {
+        result: `${effects.length} side effect(s); answers ${Object.entries(statuses)
+          .map(([s, n]) => `${n}×${s}`)
+          .join(", ")}`,
+        met: effects.length === 1 && succeeded === 1 && serverErrors === 0,
+        details: {
+          calls: CALLS,
+          statuses,
+          succeeded,
+          writes: items.map((r) => `${r.method} ${r.path}`),
+          sideEffects: effects.map((r) => `${r.method} ${r.path}`),
+        },
+      };
+    } finally {
+      await sim.stop();
+    }
+  },
+};
