@@ -7,6 +7,7 @@ import {
   InstancesClient,
   NetworksClient,
   SnapshotsClient,
+  SubnetworksClient,
   ZoneOperationsClient,
 } from "@google-cloud/compute";
 import { ClusterManagerClient } from "@google-cloud/container";
@@ -22,6 +23,7 @@ export type ComputeClients = {
   disks: DisksClient;
   snapshots: SnapshotsClient;
   networks: NetworksClient;
+  subnetworks: SubnetworksClient;
   zoneOperations: ZoneOperationsClient;
   globalOperations: GlobalOperationsClient;
 };
@@ -83,6 +85,7 @@ export function computeClients(): ComputeClients {
       disks: new DisksClient(opts),
       snapshots: new SnapshotsClient(opts),
       networks: new NetworksClient(opts),
+      subnetworks: new SubnetworksClient(opts),
       zoneOperations: new ZoneOperationsClient(opts),
       globalOperations: new GlobalOperationsClient(opts),
     };

@@ -1,7 +1,7 @@
 import type { World } from "../world";
 import type { SimCluster } from "../kube/cluster";
 import type { KObject } from "../kube/types";
-import { addGkeCluster, addNetwork, addNode, seedApiServerEndpoints, seedClusterBasics } from "./infra";
+import { addDualStackSubnet, addGkeCluster, addNetwork, addNode, seedApiServerEndpoints, seedClusterBasics } from "./infra";
 import { createBarePod, createDaemonSet, createDeployment, createNetworkPolicy, createPdb, serviceObject, type WorkloadSpec } from "./builders";
 import { applyServiceDefaults } from "../kube/controllers/services";
 import { reconcileNow } from "../kube/controllers";
@@ -11,7 +11,8 @@ import { addEstablishedFlow } from "../kube/netpol/flows";
 import { addServiceAccount } from "../gcp/iam/service-accounts";
 
 // The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
-// and `storefront` (regional, legacy datapath without the Calico add-on, so it is not).
+// and `storefront` (regional, legacy datapath without the Calico add-on, so it is not; its nodes
+// are in the dual-stack subnetwork storefront-dual-stack, with external IPv6 addresses).
 //
 // One checkout pod in payments is compromised (annotation airlock.sim/compromised=true). Its
 // node also runs a frontend pod, the cache pod (emptyDir), the bare pod shop/debug-shell and a
@@ -22,6 +23,8 @@ import { addServiceAccount } from "../gcp/iam/service-accounts";
 // ages, events and the intrusion story have believable times.
 
 export const COMPROMISED_ANNOTATION = "airlock.sim/compromised";
+/** The dual-stack (IPV4_IPV6) subnetwork storefront's nodes are in. */
+export const STOREFRONT_SUBNET = "storefront-dual-stack";
 const BUILT_AGO_S = 3 * 86_400 + 4 * 3_600 + 17 * 60;
 const STORY_AGO_S = 47 * 60;
 
@@ -257,7 +260,9 @@ function buildStorefront(world: World): SimCluster {
   );
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
-  zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i }));
+  // storefront's nodes sit in a dual-stack subnetwork: quarantine must close IPv6 too.
+  addDualStackSubnet(world, STOREFRONT_SUBNET, "10.130.0.0/20");
+  zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i, dualStackSubnet: STOREFRONT_SUBNET }));
   buildShop(world, cluster, { frontend: 2, checkout: 2, cart: 1, cache: false });
   return cluster;
 }

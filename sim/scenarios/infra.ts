@@ -392,6 +392,41 @@ export interface NodeSpec {
   index: number;
   /** node pool name (default "default-pool") */
   pool?: string;
+  /** a dual-stack subnetwork (addDualStackSubnet) to put the VM in, with an external IPv6 address; default: the IPv4-only "default" */
+  dualStackSubnet?: string;
+}
+
+/** The external IPv6 /64 of the dual-stack subnetwork (documentation prefix). */
+export const DUAL_STACK_IPV6_PREFIX = "2001:db8:4000:7a00::/64";
+
+/**
+ * A dual-stack (IPV4_IPV6, external IPv6) subnetwork of the "default" network in us-central1: VMs in
+ * it have an IPv6 address too, so IPv4-only firewall rules leave them reachable over IPv6.
+ */
+export function addDualStackSubnet(world: World, name: string, ipCidrRange: string): GcpJson {
+  const base = world.gcp.computeBase();
+  const network = world.gcp.networks.get("default")!;
+  const selfLink = `${base}/regions/us-central1/subnetworks/${name}`;
+  const subnet: GcpJson = {
+    kind: "compute#subnetwork",
+    id: world.random.digits(19),
+    creationTimestamp: "2025-01-20T10:02:11.512-08:00",
+    name,
+    network: network.selfLink,
+    ipCidrRange,
+    gatewayAddress: ipCidrRange.replace(/\.0\/\d+$/, ".1"),
+    region: `${base}/regions/us-central1`,
+    selfLink,
+    stackType: "IPV4_IPV6",
+    ipv6AccessType: "EXTERNAL",
+    externalIpv6Prefix: DUAL_STACK_IPV6_PREFIX,
+    privateIpGoogleAccess: false,
+    purpose: "PRIVATE",
+    fingerprint: world.random.hex(16),
+  };
+  world.gcp.subnetworks.set(`us-central1/${name}`, subnet);
+  network.subnetworks = [...(network.subnetworks as string[]), selfLink];
+  return subnet;
 }
 
 /** A Node and the GCE instance (with boot disk and external IP) behind it, named alike. */
@@ -405,7 +440,7 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
   do name = `${prefix}-${world.random.suffix(4)}`;
   while (world.gcp.instances.has(`${spec.zone}/${name}`));
   const region = spec.zone.replace(/-[a-z]$/, "");
-  const internalIP = ipFromIndex("10.128", spec.index + 2 + world.clusters.size * 1000);
+  const internalIP = ipFromIndex(spec.dualStackSubnet ? "10.130" : "10.128", spec.index + 2 + world.clusters.size * 1000);
   const externalIP = `35.${192 + world.clusters.size}.${Math.floor(spec.index / 250) % 250}.${(spec.index % 250) + 3}`;
   const base = world.gcp.computeBase();
   const diskName = name;
@@ -443,13 +478,28 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
       {
         kind: "compute#networkInterface",
         network: `${base}/global/networks/default`,
-        subnetwork: `${base}/regions/${region}/subnetworks/default`,
+        subnetwork: `${base}/regions/${region}/subnetworks/${spec.dualStackSubnet ?? "default"}`,
         networkIP: internalIP,
         name: "nic0",
         accessConfigs: [{ kind: "compute#accessConfig", type: "ONE_TO_ONE_NAT", name: "external-nat", natIP: externalIP, networkTier: "PREMIUM" }],
         aliasIpRanges: [{ ipCidrRange: podCidr(spec.index), subnetworkRangeName: `gke-${cluster.name}-pods` }],
         fingerprint: fingerprint(world),
-        stackType: "IPV4_ONLY",
+        stackType: spec.dualStackSubnet ? "IPV4_IPV6" : "IPV4_ONLY",
+        ...(spec.dualStackSubnet
+          ? {
+              ipv6AccessType: "EXTERNAL",
+              ipv6AccessConfigs: [
+                {
+                  kind: "compute#accessConfig",
+                  type: "DIRECT_IPV6",
+                  name: "external-ipv6",
+                  externalIpv6: `${DUAL_STACK_IPV6_PREFIX.split("::")[0]}:0:${world.clusters.size}${spec.index}::`,
+                  externalIpv6PrefixLength: 96,
+                  networkTier: "PREMIUM",
+                },
+              ],
+            }
+          : {}),
       },
     ],
     disks: [

@@ -3,16 +3,17 @@ import { computeClients } from "@/lib/gcp/clients";
 import { firewallIsolate } from "./firewall-isolate";
 import { protectNode } from "./protect-node";
 import { tagNode } from "./tag-node";
-import { QUARANTINE_RULES } from "./support/firewall";
+import { kubeApis } from "@/lib/kube/clients";
+import { QUARANTINE_RULES, QUARANTINE_RULES_V6 } from "./support/firewall";
 import { Harness, openIncident, resetSim, shell } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
 
 const { sim } = useDemoSim();
 const SSH = "203.0.113.7";
 
-async function rules(project: string) {
+async function rules(project: string, names: readonly string[] = QUARANTINE_RULES) {
   const out: Record<string, unknown> = {};
-  for (const name of QUARANTINE_RULES) {
+  for (const name of names) {
     const [r] = await computeClients()
       .firewalls.get({ project, firewall: name })
       .catch(() => [null]);
@@ -110,5 +111,44 @@ describe("firewall-isolate", () => {
       `gcloud compute firewall-rules create quarantine-ingress-allow ${common} --action allow --direction ingress --rules tcp:22 --source-ranges ${SSH} --priority 0`,
     );
     expect(await rules(ref.project)).toEqual(ours);
+  });
+
+  // storefront's nodes are in a dual-stack subnetwork: IPv4-only rules would leave IPv6 open.
+  it("on a dual-stack subnetwork also denies IPv6 (::/0) both ways, verifies and removes those rules", async () => {
+    const described = await shell(sim(), "gcloud compute networks subnets describe storefront-dual-stack --region us-central1 --format='value(stackType)'");
+    expect(described.stdout.trim()).toBe("IPV4_IPV6");
+    const STOREFRONT = "gke_acme-prod_us-central1_storefront";
+    const pods = await kubeApis(STOREFRONT).core.listNamespacedPod({ namespace: "shop" });
+    const pod = pods.items.find((p) => p.metadata?.labels?.app === "checkout")!.metadata!.name!;
+    const h = new Harness(await openIncident(STOREFRONT, "shop", pod));
+    const ref = h.incident.targets.instance!;
+    const params = { sshSourceRange: SSH };
+    await h.execute(tagNode);
+    const plan = await h.plan(firewallIsolate, params);
+    expect(plan.blocked).toBeUndefined();
+    expect(plan.warnings.map((w) => w.code)).toContain("dual-stack");
+    expect(plan.changes.filter((c) => c.action === "create").map((c) => c.target)).toEqual([
+      ...QUARANTINE_RULES.map((n) => `Firewall ${n}`),
+      ...QUARANTINE_RULES_V6.map((n) => `Firewall ${n}`),
+    ]);
+    expect(plan.commands).toHaveLength(5);
+    expect(plan.commands[3]).toContain("--destination-ranges ::/0");
+    expect(plan.commands[4]).toContain("--source-ranges ::/0");
+
+    expect((await h.execute(firewallIsolate, params)).result.outcome).toBe("success");
+    const v6 = await rules(ref.project, QUARANTINE_RULES_V6);
+    expect(v6["quarantine-egress-deny-ipv6"]).toMatchObject({ direction: "EGRESS", priority: 0, denied: [{ IPProtocol: "all" }], destinationRanges: ["::/0"] });
+    expect(v6["quarantine-ingress-deny-ipv6"]).toMatchObject({ direction: "INGRESS", priority: 1, denied: [{ IPProtocol: "all" }], sourceRanges: ["::/0"] });
+    expect((await h.verify(firewallIsolate, params)).holds).toBe(true);
+
+    // Someone deletes the IPv6 ingress deny: verify says so.
+    await shell(sim(), "gcloud compute firewall-rules delete quarantine-ingress-deny-ipv6 --quiet");
+    const broken = await h.verify(firewallIsolate, params);
+    expect(broken.holds).toBe(false);
+    expect(broken.message).toMatch(/quarantine-ingress-deny-ipv6 is missing/);
+
+    await h.execute(firewallIsolate, params);
+    expect((await h.undo(firewallIsolate)).outcome).toBe("success");
+    expect(Object.values(await rules(ref.project, [...QUARANTINE_RULES, ...QUARANTINE_RULES_V6])).every((x) => x === null)).toBe(true);
   });
 });

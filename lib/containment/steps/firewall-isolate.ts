@@ -5,7 +5,7 @@ import { defineStep, type Change, type StepContext, type Warning } from "../type
 import { autoRepairWarning, clusterFacts, SNAPSHOT_STEP } from "./support/cluster";
 import { checkSshSourceRange } from "./support/cidr";
 import { gcloud } from "./support/commands";
-import { gcloudFlags, QUARANTINE_RULES, quarantineRules, ruleDifferences, type Firewall } from "./support/firewall";
+import { gcloudFlags, quarantineRules, quarantineRulesV6, ruleDifferences, type Firewall } from "./support/firewall";
 import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, nameOf, noInstance, waitOperation, withRetry, type InstanceRef } from "./support/gcp";
 import { unprotectedNodeLock } from "./protect-node";
 import { QUARANTINE_TAG } from "./tag-node";
@@ -25,7 +25,7 @@ type Params = z.output<typeof params>;
 
 type EffectiveSummary = { name: string; direction: string; priority: number; action: string; rules: string; ranges: string }[];
 
-type Data = { project: string; network: string; create: string[]; rules: Firewall[] };
+type Data = { project: string; network: string; create: string[]; rules: Firewall[]; dualStack: string | null };
 
 const record = z.object({
   project: z.string(),
@@ -47,10 +47,26 @@ async function readRule(project: string, name: string): Promise<Firewall | null>
   return gcpReadOrNull(async () => (await computeClients().firewalls.get({ project, firewall: name }))[0]);
 }
 
+/**
+ * The VM's subnetwork when it is dual-stack (stackType IPV4_IPV6 or IPV6_ONLY), else null: then
+ * its nodes have IPv6 addresses the IPv4 rules do not cover.
+ */
+async function dualStackSubnet(ref: InstanceRef): Promise<string | null> {
+  const vm = await gcpReadOrNull(async () => (await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }))[0]);
+  const url = vm?.networkInterfaces?.[0]?.subnetwork;
+  const m = url ? /regions\/([^/]+)\/subnetworks\/([^/]+)$/.exec(url) : null;
+  if (!m) return null;
+  const subnet = await gcpReadOrNull(async () => (await computeClients().subnetworks.get({ project: ref.project, region: m[1], subnetwork: m[2] }))[0]);
+  const stack = String(subnet?.stackType ?? "IPV4_ONLY");
+  return stack === "IPV4_IPV6" || stack === "IPV6_ONLY" ? m[2] : null;
+}
+
 // Undo and reconcile hand the stored params back unvalidated: read them defensively.
-function wanted(ctx: StepContext<Partial<Params>>, ref: InstanceRef, network: string): Firewall[] {
+function wanted(ctx: StepContext<Partial<Params>>, ref: InstanceRef, network: string, dualStack: string | null): Firewall[] {
   const range = checkSshSourceRange(ctx.params.sshSourceRange);
-  return quarantineRules(ref.project, network, ctx.params.protocol ?? "all", range.ok ? range.range : "");
+  const protocol = ctx.params.protocol ?? "all";
+  const v4 = quarantineRules(ref.project, network, protocol, range.ok ? range.range : "");
+  return dualStack ? [...v4, ...quarantineRulesV6(ref.project, network, protocol)] : v4;
 }
 
 function commandsFor(rules: Firewall[], network: string, project: string): string[] {
@@ -90,7 +106,7 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
   risk: "reversible",
   role: "analyst",
   summary:
-    "Creates quarantine-egress-deny (priority 0), quarantine-ingress-deny (priority 1) and quarantine-ingress-allow (tcp:22 from the investigator, priority 0) for the quarantine tag on the VM's network.",
+    "Creates quarantine-egress-deny (priority 0), quarantine-ingress-deny (priority 1) and quarantine-ingress-allow (tcp:22 from the investigator, priority 0) for the quarantine tag on the VM's network; on a dual-stack subnetwork also quarantine-egress-deny-ipv6 and quarantine-ingress-deny-ipv6 (::/0).",
   params,
   record,
   ui: {
@@ -115,7 +131,7 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
         default: "all",
       },
     ],
-    undoEffect: "Deletes the quarantine firewall rules (egress deny, ingress deny, SSH allow).",
+    undoEffect: "Deletes the quarantine firewall rules (egress deny, ingress deny, SSH allow, and their IPv6 twins on a dual-stack subnetwork).",
   },
   needs: {
     instance: true,
@@ -126,6 +142,8 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
       "compute.networks.updatePolicy",
       "compute.instances.get",
       "compute.instances.getEffectiveFirewalls",
+      // Whether the VM's subnetwork is dual-stack: then IPv6 (::/0) is denied too.
+      "compute.subnetworks.get",
       // Release keeps the shared rules while another VM in the project is still tagged quarantine.
       "compute.instances.list",
       "compute.globalOperations.get",
@@ -142,7 +160,8 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     if (!range.ok) return { changes: [], commands: [], warnings: [], blocked: range.message };
     const network = await networkOf(ctx, ref);
     if (!network) return { changes: [], commands: [], warnings: [], blocked: `Could not find the network of VM ${ref.name}.` };
-    const rules = wanted(ctx, ref, network);
+    const dualStack = await dualStackSubnet(ref);
+    const rules = wanted(ctx, ref, network, dualStack);
     const commands = commandsFor(rules, network, ref.project);
     const warnings: Warning[] = [
       {
@@ -153,6 +172,13 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     ];
     const repair = autoRepairWarning(await clusterFacts(ctx), "node-isolation", ctx);
     if (repair) warnings.push(repair);
+    if (dualStack) {
+      warnings.push({
+        level: "info",
+        code: "dual-stack",
+        message: `VM ${ref.name} is in the dual-stack subnetwork ${dualStack}: IPv6 is denied too (::/0, egress and ingress). The SSH exception is IPv4 only, so the node is not reachable over IPv6 at all.`,
+      });
+    }
     if (ctx.params.protocol === "tcp") {
       warnings.push({
         level: "caution",
@@ -197,7 +223,7 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
       warnings,
       noop: toCreate.length === 0 ? true : undefined,
       lock,
-      data: { project: ref.project, network, create: toCreate, rules },
+      data: { project: ref.project, network, create: toCreate, rules, dualStack },
     };
   },
 
@@ -205,7 +231,7 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     const ref = instanceOf(ctx);
     if (!ref) throw new Error(noInstance(ctx));
     const network = plan.data.network;
-    const rules = wanted(ctx, ref, network);
+    const rules = wanted(ctx, ref, network, plan.data.dualStack ?? null);
     const prior = ctx.priorRecord()?.created ?? [];
     const created: string[] = [...prior];
     for (const want of rules) {
@@ -232,7 +258,7 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     const effective = await effectiveFirewalls(ref);
     const record = { project: ref.project, network, created, effectiveFirewalls: effective };
     const newly = created.filter((n) => !prior.includes(n));
-    if (!newly.length) return { outcome: "noop", message: "The three quarantine firewall rules already exist as wanted.", record };
+    if (!newly.length) return { outcome: "noop", message: `The ${rules.length} quarantine firewall rules already exist as wanted.`, record };
     return { outcome: "success", message: `Created ${newly.join(", ")} on network ${network}.`, record };
   },
 
@@ -243,7 +269,8 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
     if (!network) return { holds: false, message: `Could not find the network of VM ${ref.name}.` };
     const problems: string[] = [];
     const range = checkSshSourceRange(ctx.params.sshSourceRange);
-    for (const want of wanted(ctx, ref, network)) {
+    const rules = wanted(ctx, ref, network, await dualStackSubnet(ref));
+    for (const want of rules) {
       const live = await readRule(ref.project, want.name!);
       if (!live) problems.push(`${want.name} is missing`);
       else {
@@ -253,13 +280,13 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
       }
     }
     const effective = await effectiveFirewalls(ref);
-    const applied = effective?.filter((f) => QUARANTINE_RULES.some((n) => n === f.name)).map((f) => f.name) ?? [];
+    const applied = effective?.filter((f) => rules.some((r) => r.name === f.name)).map((f) => f.name) ?? [];
     const eff = effective
       ? `Effective on ${ref.name}: ${applied.length ? applied.join(", ") : "no quarantine rule (is the VM tagged?)"}.`
       : "The VM's effective firewall could not be read.";
     return problems.length
       ? { holds: false, message: `${problems.join(". ")}. ${eff}` }
-      : { holds: applied.length === 3 || !effective, message: `The quarantine rules exist. ${eff}` };
+      : { holds: applied.length === rules.length || !effective, message: `The quarantine rules exist${rules.length > 3 ? " (IPv4 and IPv6)" : ""}. ${eff}` };
   },
 
   async undo(ctx, record) {

@@ -12,6 +12,10 @@ export const EGRESS_DENY = "quarantine-egress-deny";
 export const INGRESS_DENY = "quarantine-ingress-deny";
 export const INGRESS_ALLOW = "quarantine-ingress-allow";
 export const QUARANTINE_RULES = [EGRESS_DENY, INGRESS_DENY, INGRESS_ALLOW] as const;
+// IPv6 twins, for a VM in a dual-stack subnetwork: a Compute rule holds ranges of one family only.
+export const EGRESS_DENY_V6 = "quarantine-egress-deny-ipv6";
+export const INGRESS_DENY_V6 = "quarantine-ingress-deny-ipv6";
+export const QUARANTINE_RULES_V6 = [EGRESS_DENY_V6, INGRESS_DENY_V6] as const;
 
 export function quarantineRules(project: string, network: string, protocol: Protocol, sshSourceRange: string): Firewall[] {
   const networkUrl = `projects/${project}/global/networks/${network}`;
@@ -45,6 +49,29 @@ export function quarantineRules(project: string, network: string, protocol: Prot
       sourceRanges: [sshSourceRange],
       targetTags: ["quarantine"],
       description: "Airlock: SSH to quarantined nodes from the investigator only",
+    },
+  ];
+}
+
+/**
+ * The IPv4 rule set mirrored for IPv6 (`::/0`): deny egress at 0 and ingress at 1, the same
+ * protocols. The one allow exception, SSH from the investigator, has no IPv6 twin: the SSH range
+ * is an IPv4 address or CIDR, so over IPv6 nothing reaches the node.
+ */
+export function quarantineRulesV6(project: string, network: string, protocol: Protocol): Firewall[] {
+  const [egress, ingress] = quarantineRules(project, network, protocol, "");
+  return [
+    {
+      ...egress,
+      name: EGRESS_DENY_V6,
+      destinationRanges: ["::/0"],
+      description: "Airlock: deny all IPv6 egress from quarantined nodes (dual-stack subnetwork)",
+    },
+    {
+      ...ingress,
+      name: INGRESS_DENY_V6,
+      sourceRanges: ["::/0"],
+      description: "Airlock: deny all IPv6 ingress to quarantined nodes (dual-stack subnetwork)",
     },
   ];
 }
