@@ -35,6 +35,18 @@ async function fault(path: string, status: number): Promise<void> {
 }
 
 describe("GcsEvidenceStore", () => {
+  it("lists the keys under one folder (the audit checkpoints), without its prefix and nothing from other folders", async () => {
+    const a = Buffer.from('{"seq":1}\n');
+    const b = Buffer.from('{"seq":2}\n');
+    await store().put(keyOf("audit-checkpoints", a, "c-1.json"), a, "application/json");
+    await store().put(keyOf("audit-checkpoints", b, "c-2.json"), b, "application/json");
+    await store().put(keyOf("inc-list", a, "other.json"), a, "application/json");
+    expect((await store().list("audit-checkpoints")).sort()).toEqual(
+      [keyOf("audit-checkpoints", a, "c-1.json"), keyOf("audit-checkpoints", b, "c-2.json")].sort(),
+    );
+    expect(await store().list("nothing-here")).toEqual([]);
+  });
+
   it("writes <prefix>/<incident>/<sha256>-<name> with content type, SHA-256 and source metadata, and reads it back", async () => {
     const body = Buffer.from('{"kind":"Pod"}\n');
     const key = keyOf("inc-1", body, "pod.json");
