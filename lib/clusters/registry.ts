@@ -1,5 +1,6 @@
 import "server-only";
 import { VersionApi } from "@kubernetes/client-node";
+import { sh } from "@/lib/containment/steps/support/commands";
 import { HttpError } from "@/lib/http/errors";
 import { kubeApis, kubeContexts } from "@/lib/kube/clients";
 import { kubeError } from "@/lib/kube/errors";
@@ -106,7 +107,7 @@ async function describe(k: Known): Promise<ClusterSummary> {
             nodeCount: null,
             podCount: null,
             version: null,
-            error: `No kubeconfig context for this cluster: run \`gcloud container clusters get-credentials ${k.name} --location ${k.location} --project ${k.project}\` into Airlock's KUBECONFIG.`,
+            error: `No kubeconfig context for this cluster: run \`${sh("gcloud", "container", "clusters", "get-credentials", k.name, "--location", k.location ?? "", "--project", k.project ?? "")}\` into Airlock's KUBECONFIG.`,
           }
         : await probe(k.id, !gke?.currentMasterVersion);
     return {
