@@ -1,6 +1,7 @@
 import "server-only";
 import { listEntries, type TimelineEntry } from "@/lib/audit/append";
-import { verifyChain } from "@/lib/audit/verify";
+import { currentAnchor } from "@/lib/audit/checkpoint";
+import { verifyAudit } from "@/lib/audit/verify";
 import type { Caller } from "@/lib/auth/roles";
 import { containmentBoard } from "@/lib/containment/board";
 import { requireIncident } from "@/lib/containment/incidents";
@@ -53,7 +54,7 @@ export async function buildReport(caller: Pick<Caller, "email">, incidentId: str
     listRuns(db, incidentId),
     listEvidence(incidentId),
     reviewOf(db, incidentId),
-    verifyChain(db),
+    verifyAudit(db, currentAnchor()),
   ]);
   const [live, containment] = await Promise.all([liveState(incident, runs), containmentBoard(incidentId)]);
   const timeline: ReportEntry[] = entries.map((e) => ({

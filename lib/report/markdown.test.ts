@@ -59,14 +59,14 @@ const base: IncidentReport = {
       seconds: 252,
     },
   },
-  auditChain: { ok: true, checked: 2, head: { id: 7, hash: "ab".repeat(32) } },
+  auditChain: { ok: true, checked: 2, head: { id: 7, hash: "ab".repeat(32) }, anchored: false, rowsChecked: 0 },
   review: null,
 };
 
 it("renders every section a reader needs, keeping user text inside its table cell", () => {
   const md = renderMarkdown(base);
   expect(md).toContain("# Incident report: Miner \\| in checkout");
-  expect(md).toContain(`**Audit chain: intact** (2 entries verified, head #7 \`${"ab".repeat(32)}\`)`);
+  expect(md).toContain(`**Audit chain: intact** (2 entries verified, head #7 \`${"ab".repeat(32)}\`; 0 approval, run and evidence rows match; not anchored)`);
   for (const h of [
     "## Summary",
     "## Targets",
@@ -103,6 +103,6 @@ it("renders the containment board with its states in words and the time-to-conta
 });
 
 it("says where the chain breaks", () => {
-  const md = renderMarkdown({ ...base, auditChain: { ok: false, checked: 5, firstBad: { id: 5, reason: "removed" } } });
+  const md = renderMarkdown({ ...base, auditChain: { ok: false, checked: 5, firstBad: { id: 5, reason: "removed" }, anchored: false, rowsChecked: 0 } });
   expect(md).toContain("**Audit chain: BROKEN** at entry #5 (removed); 5 entries checked.");
 });

@@ -16,8 +16,17 @@ const time = (iso: string) => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
 
 function chainLine(r: IncidentReport): string {
   const c = r.auditChain;
-  if (c.ok) return `**Audit chain: intact** (${c.checked} entries verified${c.head ? `, head #${c.head.id} \`${c.head.hash}\`` : ""}).`;
-  return `**Audit chain: BROKEN** at entry #${c.firstBad?.id} (${c.firstBad?.reason}); ${c.checked} entries checked.`;
+  if (c.ok) {
+    const anchor = c.checkpoint
+      ? `; signed checkpoint of entry #${c.checkpoint.seq} (${c.checkpoint.at})`
+      : c.anchored
+        ? "; no checkpoint yet"
+        : "; not anchored";
+    return `**Audit chain: intact** (${c.checked} entries verified${c.head ? `, head #${c.head.id} \`${c.head.hash}\`` : ""}; ${c.rowsChecked} approval, run and evidence rows match${anchor}).`;
+  }
+  const bad = c.firstBad;
+  const where = bad?.id != null ? `entry #${bad.id}${bad.row ? ` (${bad.row})` : ""}` : (bad?.row ?? "an unknown place");
+  return `**Audit chain: BROKEN** at ${where} (${bad?.reason}); ${c.checked} entries checked.`;
 }
 
 function clockLine(b: ContainmentBoard): string {

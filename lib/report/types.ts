@@ -1,5 +1,5 @@
 // The incident report as plain data: the JSON format, and what the Markdown is rendered from.
-import type { VerifyResult as ChainResult } from "@/lib/audit/verify";
+import type { AuditResult as ChainResult } from "@/lib/audit/verify";
 import type { ContainmentBoard } from "@/lib/containment/board-types";
 import type { IncidentTargets } from "@/lib/containment/types";
 import type { EvidenceList } from "@/lib/evidence/types";

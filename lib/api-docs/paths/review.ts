@@ -41,15 +41,6 @@ const schemas = {
     takenAt: { type: "string", format: "date-time" },
     takenBy: { type: "string" },
   }),
-  ChainStatus: obj(
-    {
-      ok: { type: "boolean" },
-      checked: { type: "integer", description: "Entries checked, up to and including the first bad one" },
-      head: obj({ id: { type: "integer" }, hash: { type: "string" } }),
-      firstBad: obj({ id: { type: "integer" }, reason: { enum: ["edited", "removed", "reordered", "bad-link"] } }),
-    },
-    ["ok", "checked"],
-  ),
   AuditStatus: obj(
     {
       ok: { type: "boolean" },
@@ -111,7 +102,7 @@ const schemas = {
         $ref: "#/components/schemas/ContainmentBoard",
         description: "The containment board read live at report time, with the recorded time-to-contain",
       },
-      auditChain: ref("ChainStatus"),
+      auditChain: ref("AuditStatus"),
       review: { oneOf: [ref("Review"), { type: "null" }] },
     },
     ["format", "incident", "timeline", "commands", "evidence", "liveState", "auditChain"],
