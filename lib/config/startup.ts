@@ -20,8 +20,15 @@ export async function startConsole(): Promise<void> {
         demo: cfg.demo,
         oidc: Boolean(cfg.oidc),
         evidence: cfg.evidence.store,
+        auditAnchored: Boolean(cfg.audit.keyPem),
       }),
     );
+    if (!cfg.audit.keyPem) {
+      // Not fatal (the chain still detects edits), but a rewritten or truncated timeline would go unnoticed.
+      console.warn(
+        JSON.stringify({ level: "warn", msg: "AIRLOCK_AUDIT_KEY is not set: the audit timeline is hash-chained but not anchored by signed checkpoints" }),
+      );
+    }
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
