@@ -73,6 +73,16 @@ function demoSecret(dir: string): string {
   }
 }
 
+function auditKeyProblemOf(text: string | undefined): string | null {
+  if (text === undefined || text.trim() === "") return null;
+  try {
+    parseAuditKey(text);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /** Reads or creates the persisted demo-mode audit key (`<demoDir>/audit-key.pem`). Safe when two processes race. */
 function demoAuditKey(dir: string): string {
   const file = path.join(dir, "audit-key.pem");
@@ -93,13 +103,17 @@ function demoAuditKey(dir: string): string {
 /** Validates an environment. Pure apart from the demo secret file. Throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>, opts: LoadOptions = {}): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const name = String(i.path[0] ?? "environment");
-      return i.message.includes(name) ? i.message : `${name}: ${i.message}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? "environment");
+        return i.message.includes(name) ? i.message : `${name}: ${i.message}`;
+      });
+  // Checked here rather than in the schema: the key parser needs node:crypto, and the schema
+  // module is also reached from code that may be bundled for the browser (its ROLES).
+  const auditKeyProblem = auditKeyProblemOf(env.AIRLOCK_AUDIT_KEY);
+  if (auditKeyProblem) problems.push(auditKeyProblem);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const demo = e.AIRLOCK_DEMO === "1" || e.AIRLOCK_DEMO === "true";
   let database: DatabaseTarget;

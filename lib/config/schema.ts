@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { approvalSettingsFromEnv, ApprovalSettingsError } from "../approvals/policy-schema";
-import { parseAuditKey } from "../audit/key";
 import { evidenceEnv, evidenceProblems } from "./evidence";
 
 /** Roles a user can hold. Kept here (not in lib/auth) so config can validate OIDC_ROLE_MAP without a cycle. */
@@ -95,7 +94,7 @@ export const envSchema = z
     APPROVAL_POLICY_FILE: optionalText,
     APPROVAL_TTL_MINUTES: optionalText,
     NOTIFY_WEBHOOK_URL: optionalText,
-    // Anchored audit (docs/console-foundation.md, "Anchored audit"): checked here at start, so a bad key stops the console.
+    // Anchored audit (docs/console-foundation.md, "Anchored audit"): the key is parsed in loadConfig (index.ts), so a bad one stops the console.
     AIRLOCK_AUDIT_KEY: optionalText,
     AIRLOCK_AUDIT_CHECKPOINT_EVERY: optionalText.pipe(
       z
@@ -141,13 +140,6 @@ export const envSchema = z
     } catch (e) {
       for (const problem of e instanceof ApprovalSettingsError ? e.problems : [String(e)]) {
         ctx.addIssue({ code: "custom", path: [problem.split(/[\s:]/, 1)[0]], message: problem });
-      }
-    }
-    if (env.AIRLOCK_AUDIT_KEY !== undefined) {
-      try {
-        parseAuditKey(env.AIRLOCK_AUDIT_KEY);
-      } catch (e) {
-        ctx.addIssue({ code: "custom", path: ["AIRLOCK_AUDIT_KEY"], message: (e as Error).message });
       }
     }
     for (const p of evidenceProblems(env)) ctx.addIssue({ code: "custom", path: [p.variable], message: p.message });
