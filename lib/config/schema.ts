@@ -93,6 +93,8 @@ export const envSchema = z
     APPROVAL_POLICY: optionalText,
     APPROVAL_POLICY_FILE: optionalText,
     APPROVAL_TTL_MINUTES: optionalText,
+    APPROVAL_SINGLE_USE: optionalText,
+    PROTECTED_NAMESPACES: optionalText,
     NOTIFY_WEBHOOK_URL: optionalText,
     NOTIFY_SLACK_WEBHOOK_URL: optionalText,
   })
