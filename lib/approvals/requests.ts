@@ -44,7 +44,8 @@ function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incid
         }
       : null,
     stepId: row.step_id,
-    stepTitle: getStep(row.step_id)?.title ?? row.step_id,
+    // An undo's request names itself so in the inbox, the wizard and notifications alike.
+    stepTitle: `${operationOf(row) === "undo" ? "Undo: " : ""}${getStep(row.step_id)?.title ?? row.step_id}`,
     planHash: row.plan_hash,
     plan: JSON.parse(row.plan) as PlanView,
     params: JSON.parse(row.params) as Record<string, unknown>,

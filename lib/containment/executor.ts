@@ -422,7 +422,9 @@ async function computeUndoPlan(step: AnyStep, incident: Incident, s: UndoSubject
     restores,
     effect,
     noopReason,
-    requiresApproval: requiresUndoApproval(step),
+    // Nothing to restore re-exposes nothing: like the typed name, the sign-off is for a change. The
+    // executor re-plans at undo time, so an undo that would change something after all is refused.
+    requiresApproval: requiresUndoApproval(step) && !noopReason,
     requiresConfirmation: needsConfirmation(step) && !noopReason,
     ...(noopReason ? { noop: true } : {}),
   };

@@ -85,7 +85,7 @@ export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
       executedAt: r.finished_at ?? r.started_at,
       executedBy: r.actor,
       requiresConfirmation: needsConfirmation(step) && noop === null,
-      requiresApproval: requiresUndoApproval(step),
+      requiresApproval: requiresUndoApproval(step) && noop === null,
       undoEffect: step.ui?.undoEffect ?? null,
       noop,
     });
