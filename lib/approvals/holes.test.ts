@@ -14,6 +14,7 @@ import { decideApproval, requestApproval } from "./requests";
 // execute, params validated before they are stored, single-use approvals.
 let mode: "patch" | "delete" = "patch";
 let isolated = false;
+let podGone = false;
 let calls = 0;
 
 /** Raises itself to destructive in delete mode, as detach-services does. */
@@ -66,6 +67,9 @@ const fence: StepDefinition = {
     isolated = false;
     return { outcome: "success", message: "released" };
   },
+  async undoNoop() {
+    return podGone ? "Pod shop/x no longer exists." : null;
+  },
 };
 
 /** Destructive and reversible, so an approval could be replayed across run, undo, run. */
@@ -105,6 +109,7 @@ afterAll(async () => {
 beforeEach(() => {
   mode = "patch";
   isolated = false;
+  podGone = false;
   delete process.env.APPROVAL_SINGLE_USE;
 });
 
@@ -243,4 +248,21 @@ it("governs the undo of a network isolation like its execution: a plan with a ha
   const intent = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.kind === "intent").at(-1);
   expect(intent?.details).toMatchObject({ operation: "undo", approvalId: a.id });
   expect(intent?.planHash).toBe(u.planHash);
+});
+
+it("asks no sign-off for a release that would change nothing, and refuses it if that changes before the undo runs", async () => {
+  const inc = await givenIncident(analyst);
+  const p = await planStep(analyst, inc.id, "fake-fence");
+  await executeStep(analyst, inc.id, "fake-fence", { planHash: p.planHash }, CONSOLE_GATES);
+  podGone = true;
+  const gone = await planUndo(analyst, inc.id, "fake-fence");
+  expect(gone).toMatchObject({ requiresApproval: false, noopReason: "Pod shop/x no longer exists." });
+  podGone = false;
+  expect(await refusal(undoStep(analyst, inc.id, "fake-fence", { planHash: gone.planHash }, CONSOLE_GATES))).toMatchObject({
+    status: 403,
+    reason: "approval-required",
+  });
+  expect(isolated).toBe(true);
+  podGone = true;
+  expect(await undoStep(analyst, inc.id, "fake-fence", { planHash: gone.planHash }, CONSOLE_GATES)).toMatchObject({ outcome: "success" });
 });
