@@ -85,6 +85,8 @@ const wipe: StepDefinition = {
   },
 };
 
+const read: StepDefinition = { ...fence, id: "fake-read", stage: "evidence", title: "Fake read", risk: "read-only", undo: undefined };
+
 const analyst = caller("analyst@x.com", "analyst");
 const analyst2 = caller("analyst2@x.com", "analyst");
 const approver = caller("approver@x.com", "approver");
@@ -96,7 +98,7 @@ beforeAll(async () => {
   process.env.PROTECTED_NAMESPACES = "payments-core, vault";
   resetConfigForTests();
   ({ db, close } = await freshDb());
-  setTestSteps([svc, fence, wipe]);
+  setTestSteps([svc, fence, wipe, read]);
   installApprovals();
 });
 afterAll(async () => {
@@ -158,6 +160,9 @@ it("raises any step on a target in kube-system or a configured namespace to dest
   }
   const plain = await givenIncident(analyst, { namespace: "shop" });
   expect(await planStep(analyst, plain.id, "fake-fence")).toMatchObject({ risk: "reversible", requiresApproval: false });
+  // Reading changes nothing: evidence in kube-system never waits for an approver.
+  const sys = await givenIncident(analyst, { namespace: "kube-system" });
+  expect(await planStep(analyst, sys.id, "fake-read")).toMatchObject({ risk: "read-only", requiresApproval: false });
 });
 
 it("binds the raised risk into the plan hash", async () => {

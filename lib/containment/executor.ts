@@ -76,10 +76,14 @@ export function needsConfirmation(stepOrPlan: Pick<StepDefinition, "risk">): boo
   return stepOrPlan.risk === "disruptive" || stepOrPlan.risk === "destructive";
 }
 
-/** The target's namespace is one where nothing is routine (kube-system, PROTECTED_NAMESPACES): every plan there is destructive. */
-function namespaceRaise(incident: Incident): RiskRaise[] {
+/**
+ * The target's namespace is one where nothing is routine (kube-system, PROTECTED_NAMESPACES):
+ * every plan there that changes something is destructive. Read-only steps (evidence, probes)
+ * change nothing, so they stay as they are: collecting evidence should never wait.
+ */
+function namespaceRaise(step: AnyStep, incident: Incident): RiskRaise[] {
   const ns = incident.targets.namespace;
-  if (!protectedNamespaces().includes(ns)) return [];
+  if (step.risk === "read-only" || !protectedNamespaces().includes(ns)) return [];
   const why = ns === "kube-system" ? "the cluster's own components run there" : "listed in PROTECTED_NAMESPACES";
   return [{ risk: "destructive", reason: `The target is in namespace ${ns} (${why}): every step there needs an approver's sign-off.` }];
 }
@@ -133,7 +137,7 @@ export async function computePlan(step: AnyStep, ctx: StepContext): Promise<Plan
   }
   const { raise, ...plain } = plainJson(raw);
   const data: JsonObject = plain.data ?? {};
-  const { risk, reasons } = raisedRisk(step.risk, [...(raise ?? []), ...namespaceRaise(ctx.incident)]);
+  const { risk, reasons } = raisedRisk(step.risk, [...(raise ?? []), ...namespaceRaise(step, ctx.incident)]);
   const raised = risk === step.risk ? undefined : { risk, reasons };
   return {
     ...plain,
