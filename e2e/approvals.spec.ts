@@ -8,6 +8,78 @@ import { findCompromisedPod, PAYMENTS, resetSimulator, signIn, type PodRef } fro
 // Only approvals here: the lead's review (timeline, comment, reviewed, report download) is
 // review.spec.ts, so a failure in one names the part that broke.
 
+test.describe("release approval: undoing a network isolation needs another person's sign-off of the undo plan", () => {
+  test.describe.configure({ mode: "serial" });
+
+  let analystContext: BrowserContext;
+  let approverContext: BrowserContext;
+  let analyst: Page;
+  let approver: Page;
+  let title: string;
+  const DENY_ALL = "Apply the deny-all NetworkPolicy";
+
+  const item = (): Locator => analyst.getByRole("region", { name: "Release from quarantine" }).getByRole("region", { name: `Undo: ${DENY_ALL}` });
+  const slot = (): Locator => item().getByRole("region", { name: "Approval for this release" });
+
+  test.beforeAll(async ({ browser }) => {
+    analystContext = await browser.newContext();
+    analyst = await analystContext.newPage();
+    await signIn(analyst, "analyst@demo.local");
+    await resetSimulator(analyst.request);
+    approverContext = await browser.newContext();
+    approver = await approverContext.newPage();
+    await signIn(approver, "approver@demo.local");
+  });
+
+  test.afterAll(async () => {
+    await analystContext?.close();
+    await approverContext?.close();
+  });
+
+  test("the analyst applies the deny-all, plans its release and asks for sign-off", async () => {
+    const target = await findCompromisedPod(analyst.request);
+    title = `Release drill on ${target.name}`;
+    const opened = await analyst.request.post("/api/v1/incidents", { data: { cluster: PAYMENTS, namespace: target.namespace, pod: target.name, title } });
+    expect(opened.status()).toBe(201);
+    await analyst.goto(`/incidents/${((await opened.json()) as { id: string }).id}`);
+    const card = analyst.getByRole("region", { name: DENY_ALL, exact: true });
+    await card.getByRole("button", { name: /^Plan/ }).click();
+    await expect(card.getByRole("group", { name: "Plan" })).toBeVisible();
+    await card.getByRole("button", { name: "Execute" }).click();
+    await expect(card.getByRole("status", { name: /^Status:/ })).toHaveAccessibleName("Status: succeeded", { timeout: 60_000 });
+
+    await expect(item().getByText(/releasing it needs an approver's sign-off/)).toBeVisible();
+    await item().getByRole("button", { name: "Plan" }).click();
+    await expect(item().getByText(/^Undo plan hash [0-9a-f]{64}/)).toBeVisible();
+    await expect(slot().getByText("No approval requested for this plan yet.")).toBeVisible();
+    const undo = item().getByRole("button", { name: "Undo", exact: true });
+    await expect(undo).toBeDisabled();
+    await slot().getByLabel("Reason for approval").fill("Forensics done, the workload is rebuilt: lift the deny-all");
+    await slot().getByRole("button", { name: "Request approval" }).click();
+    await expect(slot().getByText("Approval requested (one approver needed).")).toBeVisible();
+    await expect(undo).toBeDisabled();
+  });
+
+  test("an approver approves the release from the inbox, and the analyst undoes exactly that plan", async () => {
+    await approver.goto("/");
+    await approver.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Approvals" }).click();
+    const request = approver.getByRole("article", { name: `Undo: ${DENY_ALL} on ${title}` });
+    await expect(request.getByRole("group", { name: "Plan" })).toBeVisible();
+    await request.getByLabel("Comment").fill("Release it");
+    await request.getByRole("button", { name: "Approve" }).click();
+    await expect(request.getByText("Request approved.")).toBeVisible();
+
+    await expect(slot().getByText("Approved by approver@demo.local: Undo is enabled.")).toBeVisible({ timeout: 30_000 });
+    const undo = item().getByRole("button", { name: "Undo", exact: true });
+    await expect(undo).toBeEnabled();
+    await item().screenshot({ path: "test-results/step-truth/release-approval.png" });
+    await undo.click();
+    await expect(item()).toHaveCount(0);
+    const card = analyst.getByRole("region", { name: DENY_ALL, exact: true });
+    await expect(card.getByRole("status", { name: /^Status:/ })).toHaveAccessibleName("Status: undone");
+  });
+});
+
 test.describe("approvals: the analyst requests, an approver approves in another browser, the analyst executes", () => {
   test.describe.configure({ mode: "serial" });
 

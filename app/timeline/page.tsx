@@ -36,6 +36,7 @@ const KINDS = [
   "approval-approved",
   "approval-rejected",
   "approval-expired",
+  "approval-used",
 ];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -1,7 +1,7 @@
 import type { ApprovalView } from "@/lib/approvals/types";
 import { Badge } from "@/components/clusters/badge";
 
-const TONE = { pending: "amber", approved: "green", rejected: "red", expired: "slate" } as const;
+const TONE = { pending: "amber", approved: "green", rejected: "red", expired: "slate", used: "slate" } as const;
 
 const when = (iso: string) => new Date(iso).toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
@@ -41,6 +41,7 @@ export function ApprovalSummary({ approval }: { approval: ApprovalView }) {
         {approval.status === "approved" && `Approved for this plan until ${when(approval.expiresAt)}.`}
         {approval.status === "rejected" && "Rejected: this plan cannot be executed."}
         {approval.status === "expired" && "Expired: a new approval is needed."}
+        {approval.status === "used" && "Used: it let one run through; another run needs a new approval."}
       </p>
     </div>
   );

@@ -28,17 +28,21 @@ function headlineOf(current: ApprovalView | null): string {
       return "Rejected: this plan cannot be executed; change it or request again.";
     case "expired":
       return "Lapsed: request approval again.";
+    case "used":
+      return "Used: an earlier run spent this approval (each lets one run); request approval again.";
   }
 }
 
 /** What the wizard's approval slot shows for the plan under review; `items` are newest first. */
-export function slotState(items: ApprovalView[], planHash: string): SlotState {
+export function slotState(all: ApprovalView[], planHash: string, operation: ApprovalView["operation"] = "execute"): SlotState {
+  // A step's execute and undo (release) approvals are listed together; each slot reads its own.
+  const items = all.filter((a) => (a.operation ?? "execute") === operation);
   const current = items.find((a) => a.planHash === planHash) ?? null;
   const otherPlan = items.find((a) => a.planHash !== planHash && (a.status === "approved" || a.status === "pending")) ?? null;
   return {
     current,
     otherPlan,
-    canRequest: !current || current.status === "rejected" || current.status === "expired",
+    canRequest: !current || current.status === "rejected" || current.status === "expired" || current.status === "used",
     approved: current?.status === "approved",
     headline: headlineOf(current),
   };

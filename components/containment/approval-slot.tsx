@@ -23,12 +23,15 @@ export function ApprovalSlot({
   stepId,
   planHash,
   params,
+  operation = "execute",
   onApprovedChange,
 }: {
   incidentId: string;
   stepId: string;
   planHash: string;
   params?: Record<string, unknown>;
+  /** "undo": the sign-off for releasing the step's latest run (the release card's undo plan). */
+  operation?: "execute" | "undo";
   /** Tells the card whether this plan is approved, so Execute is enabled only then. */
   onApprovedChange?: (approved: boolean, planHash: string) => void;
 }) {
@@ -38,14 +41,21 @@ export function ApprovalSlot({
   const [reason, setReason] = useState("");
   const [result, setResult] = useState<ActionState<ApprovalView>>(null);
   const [pending, startTransition] = useTransition();
-  const { current, otherPlan, canRequest, approved, headline } = slotState(data?.items ?? [], planHash);
+  const { current, otherPlan, canRequest, approved, headline } = slotState(data?.items ?? [], planHash, operation);
   useEffect(() => onApprovedChange?.(approved, planHash), [approved, planHash, onApprovedChange]);
-  const reasonId = `${stepId}-approval-reason`;
-  const statusId = `${stepId}-approval-status`;
+  const undo = operation === "undo";
+  const reasonId = `${stepId}-${operation}-approval-reason`;
+  const statusId = `${stepId}-${operation}-approval-status`;
 
   function request() {
     startTransition(async () => {
-      const r = await requestApprovalAction({ id: incidentId, stepId, planHash, reason, ...(params && Object.keys(params).length ? { params } : {}) });
+      const r = await requestApprovalAction({
+        id: incidentId,
+        stepId,
+        planHash,
+        reason,
+        ...(undo ? { operation } : params && Object.keys(params).length ? { params } : {}),
+      });
       setResult(r);
       if (r.ok) setReason("");
       await queryClient.invalidateQueries({ queryKey: query.queryKey });
@@ -55,11 +65,11 @@ export function ApprovalSlot({
   return (
     <section aria-labelledby={`${statusId}-title`} className="space-y-2 rounded-md border border-slate-300 bg-slate-50 p-3">
       <h4 id={`${statusId}-title`} className="text-sm font-semibold">
-        Approval for this plan
+        {undo ? "Approval for this release" : "Approval for this plan"}
       </h4>
       <div id={statusId} aria-live="polite" className="space-y-1">
         {error && <p className="text-sm text-red-800">Could not load the approval status: {error.message}</p>}
-        {data && <p className="text-sm font-medium">{headline}</p>}
+        {data && <p className="text-sm font-medium">{undo ? headline.replace("Execute is enabled", "Undo is enabled") : headline}</p>}
         {current && (
           <>
             <p className="text-sm">

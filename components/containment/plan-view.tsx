@@ -17,6 +17,19 @@ export function PlanView({ plan, blockedId }: { plan: Plan; blockedId: string })
           <strong>Already done:</strong> nothing to change. Executing records it as a no-op.
         </p>
       )}
+      {plan.riskReasons && plan.riskReasons.length > 0 && (
+        <div role="note" aria-label="Risk raised by this plan" className="rounded-md border border-red-400 bg-red-50 px-3 py-2 text-sm text-red-950">
+          <p>
+            <strong>Raised to {plan.risk}</strong>
+            {plan.requiresApproval ? ": this plan needs an approver's sign-off before it runs." : "."}
+          </p>
+          <ul className="mt-1 list-disc pl-5">
+            {plan.riskReasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <WarningList warnings={plan.warnings} label="Plan warnings" />
       <ChangeTable changes={plan.changes} />
       {plan.dryRun && (

@@ -7,7 +7,7 @@ import type { RunOutcome } from "@/lib/containment/executor";
 import type { ByHandItem, ReleaseItem } from "@/lib/containment/release";
 import { ReleaseItemView } from "./release-item";
 
-type Undo = { stepId: string; confirm?: string };
+type Undo = { stepId: string; planHash: string; confirm?: string };
 
 /**
  * How an undo reads. After an undo the step's check is meant to fail (the deny-all is missing,
@@ -37,7 +37,7 @@ export function ReleasePanel({
   podName: string;
 }) {
   const [state, dispatch, pending] = useActionState<ActionState<RunOutcome>, Undo>(
-    async (_prev, u) => undoStepAction({ id: incidentId, stepId: u.stepId, ...(u.confirm !== undefined ? { confirm: u.confirm } : {}) }),
+    async (_prev, u) => undoStepAction({ id: incidentId, stepId: u.stepId, planHash: u.planHash, ...(u.confirm !== undefined ? { confirm: u.confirm } : {}) }),
     null,
   );
   const words = state?.ok ? undoWords(state.data) : null;
@@ -46,7 +46,10 @@ export function ReleasePanel({
       <h2 id="release-heading" className="text-lg font-semibold">
         Release from quarantine
       </h2>
-      <p className="text-sm text-slate-700">Undo each reversible step that took effect, newest first. Each undo is confirmed and logged like any step.</p>
+      <p className="text-sm text-slate-700">
+        Undo each reversible step that took effect, newest first. Each undo is planned, confirmed and logged like any step; releasing an isolation the approval
+        policy gates needs an approver who is not you.
+      </p>
       {items.length === 0 ? (
         <p className="text-sm text-slate-600">Nothing to release: no reversible step is in force.</p>
       ) : (
@@ -54,10 +57,11 @@ export function ReleasePanel({
           {items.map((item) => (
             <ReleaseItemView
               key={item.runId}
+              incidentId={incidentId}
               item={item}
               podName={podName}
               pending={pending}
-              onUndo={(stepId, confirm) => startTransition(() => dispatch({ stepId, confirm }))}
+              onUndo={(stepId, planHash, confirm) => startTransition(() => dispatch({ stepId, planHash, confirm }))}
             />
           ))}
         </ol>

@@ -202,7 +202,7 @@ export function StepCard({
           <ConfirmForm
             key={plan.planHash}
             stepId={step.id}
-            risk={step.risk}
+            risk={plan.risk}
             podName={targets.pod}
             requiresConfirmation={plan.requiresConfirmation}
             blocked={plan.blocked}

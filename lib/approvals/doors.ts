@@ -27,6 +27,8 @@ export const requestBody = z.object({
     .min(MIN_REASON, { message: `say why this step is needed (at least ${MIN_REASON} characters)` })
     .max(2000),
   params: z.record(z.string(), z.unknown()).optional(),
+  /** Sign-off for executing the step (default) or for undoing its latest run (release). */
+  operation: z.enum(["execute", "undo"]).optional(),
 });
 
 export const decideBody = z.object({ comment: z.string().trim().max(2000).default("") });

@@ -2,10 +2,10 @@ import "server-only";
 import type { ExecuteGates } from "@/lib/containment/executor";
 import { listSteps } from "@/lib/containment/registry";
 import { approvalPolicy, unknownPolicySteps } from "./policy";
-import { approvalForExecution } from "./requests";
+import { approvalForExecution, consumeApproval } from "./requests";
 
-/** What both doors hand the executor: the approvals module's lookup, so a signed-off plan may run. */
-export const CONSOLE_GATES: ExecuteGates = { approvals: approvalForExecution };
+/** What both doors hand the executor: the approvals module's lookup, so a signed-off plan may run, and its consumer, so it runs once. */
+export const CONSOLE_GATES: ExecuteGates = { approvals: approvalForExecution, consumeApproval };
 
 /**
  * Checks the approval policy against the real step ids. Called at server start

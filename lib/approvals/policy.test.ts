@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@/lib/config";
-import { approvalSettingsFromEnv, approvalsRequired, DEFAULT_POLICY, parseApprovalPolicy } from "./policy-schema";
+import { approvalSettingsFromEnv, approvalsRequired, DEFAULT_POLICY, parseApprovalPolicy, undoApprovalsRequired } from "./policy-schema";
 import { unknownPolicySteps } from "./policy";
 
 const SECRET = { NEXTAUTH_SECRET: "x".repeat(32) };
@@ -19,7 +19,14 @@ function configProblems(env: Record<string, string>): string[] {
 }
 
 it("by default gates every destructive step with one approver and nothing else", () => {
-  expect(approvalSettingsFromEnv({})).toEqual({ policy: DEFAULT_POLICY, ttlMinutes: 30, webhookUrl: undefined, slackWebhookUrl: undefined });
+  expect(approvalSettingsFromEnv({})).toEqual({
+    policy: DEFAULT_POLICY,
+    ttlMinutes: 30,
+    singleUse: true,
+    protectedNamespaces: ["kube-system"],
+    webhookUrl: undefined,
+    slackWebhookUrl: undefined,
+  });
   expect(approvalsRequired(DEFAULT_POLICY, { id: "delete-pod", risk: "destructive" })).toBe(1);
   expect(approvalsRequired(DEFAULT_POLICY, { id: "drain-node", risk: "disruptive" })).toBe(0);
   expect(approvalsRequired(DEFAULT_POLICY, { id: "cordon-node", risk: "reversible" })).toBe(0);
@@ -69,4 +76,33 @@ it("reads the policy from APPROVAL_POLICY_FILE and names the file when it is wro
 
 it("names policy step ids that no step has", () => {
   expect(unknownPolicySteps(parseApprovalPolicy('{"steps":{"delet-pod":1,"delete-pod":2}}', "X"), ["delete-pod", "drain-node"])).toEqual(["delet-pod"]);
+});
+
+it("gates releases of network, node-network and credentials isolations by default, configurable per stage and step", () => {
+  expect(undoApprovalsRequired(DEFAULT_POLICY, { id: "firewall-isolate", stage: "node-network" })).toBe(1);
+  expect(undoApprovalsRequired(DEFAULT_POLICY, { id: "apply-deny-all", stage: "network" })).toBe(1);
+  expect(undoApprovalsRequired(DEFAULT_POLICY, { id: "revoke-credentials", stage: "credentials" })).toBe(1);
+  expect(undoApprovalsRequired(DEFAULT_POLICY, { id: "cordon-node", stage: "isolate" })).toBe(0);
+  const p = parseApprovalPolicy(JSON.stringify({ undo: { stages: { network: 2 }, steps: { "cordon-node": 1 } } }), "APPROVAL_POLICY");
+  expect(undoApprovalsRequired(p, { id: "apply-deny-all", stage: "network" })).toBe(2);
+  expect(undoApprovalsRequired(p, { id: "tag-node", stage: "node-network" })).toBe(1);
+  expect(undoApprovalsRequired(p, { id: "cordon-node", stage: "isolate" })).toBe(1);
+  expect(() => parseApprovalPolicy('{"undo":{"stages":{"netwerk":1}}}', "APPROVAL_POLICY")).toThrow(/undo\.stages\.netwerk: unknown stage/);
+});
+
+it("a plan raised to destructive needs what destructive needs, even when its step's own entry says less", () => {
+  expect(approvalsRequired(DEFAULT_POLICY, { id: "drain-node", risk: "disruptive" }, "destructive")).toBe(1);
+  const p = parseApprovalPolicy(JSON.stringify({ steps: { "drain-node": 0 } }), "APPROVAL_POLICY");
+  expect(approvalsRequired(p, { id: "drain-node", risk: "disruptive" }, "destructive")).toBe(1);
+});
+
+it("validates PROTECTED_NAMESPACES and APPROVAL_SINGLE_USE at start", () => {
+  expect(approvalSettingsFromEnv({ PROTECTED_NAMESPACES: " vault, payments-core ", APPROVAL_SINGLE_USE: "false" })).toMatchObject({
+    protectedNamespaces: ["kube-system", "vault", "payments-core"],
+    singleUse: false,
+  });
+  expect(configProblems({ PROTECTED_NAMESPACES: "vault,Bad_NS" })[0]).toMatch(
+    /^PROTECTED_NAMESPACES must be a comma-separated list of namespace names \(not Bad_NS\)/,
+  );
+  expect(configProblems({ APPROVAL_SINGLE_USE: "yes" })[0]).toMatch(/^APPROVAL_SINGLE_USE must be true or false/);
 });

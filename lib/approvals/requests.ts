@@ -2,9 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { appendEntry } from "@/lib/audit/append";
 import { hasRole, type Caller } from "@/lib/auth/roles";
-import type { Approval } from "@/lib/containment/approvals";
-import { planStep } from "@/lib/containment/executor";
-import type { PlanView } from "@/lib/containment/types";
+import type { Approval, ApprovedOperation } from "@/lib/containment/approvals";
+import { planStep, planUndo, validateParams } from "@/lib/containment/executor";
+import type { AnyStep, PlanView } from "@/lib/containment/types";
 import { getIncident, requireIncident, roleLabel, timelineTargets } from "@/lib/containment/incidents";
 import { getStep, requireStep } from "@/lib/containment/registry";
 import type { Incident } from "@/lib/containment/types";
@@ -14,7 +14,7 @@ import { now } from "./clock";
 import { type ApprovalDecisionRow, type ApprovalRequestRow } from "./db";
 import { MIN_REJECT_COMMENT } from "./doors";
 import { notify } from "@/lib/notify";
-import { requiredApprovals, ttlMs } from "./policy";
+import { requiredApprovals, requiredUndoApprovals, singleUseApprovals, ttlMs } from "./policy";
 import { APPROVAL_EVENTS, type ApprovalStatus, type ApprovalView } from "./types";
 import { writeTx } from "./write-tx";
 
@@ -24,8 +24,14 @@ const SYSTEM_ACTOR = "airlock";
 const sameUser = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 const iso = (d: Date) => d.toISOString();
 
+/** Execute or undo: kept in the stored plan (an undo plan says `operation: "undo"`), so no column is needed. */
+function operationOf(row: ApprovalRequestRow): ApprovedOperation {
+  return (JSON.parse(row.plan) as PlanView).operation === "undo" ? "undo" : "execute";
+}
+
 function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incident: Incident | null): ApprovalView {
   return {
+    operation: operationOf(row),
     id: row.id,
     incidentId: row.incident_id,
     incident: incident
@@ -38,7 +44,8 @@ function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incid
         }
       : null,
     stepId: row.step_id,
-    stepTitle: getStep(row.step_id)?.title ?? row.step_id,
+    // An undo's request names itself so in the inbox, the wizard and notifications alike.
+    stepTitle: `${operationOf(row) === "undo" ? "Undo: " : ""}${getStep(row.step_id)?.title ?? row.step_id}`,
     planHash: row.plan_hash,
     plan: JSON.parse(row.plan) as PlanView,
     params: JSON.parse(row.params) as Record<string, unknown>,
@@ -135,28 +142,49 @@ async function stepRows(db: Db, incidentId: string, stepId: string): Promise<App
   return noticeExpired(db, rows);
 }
 
-export type RequestInput = { planHash: string; reason: string; params?: Record<string, unknown> };
+export type RequestInput = { planHash: string; reason: string; params?: Record<string, unknown>; operation?: ApprovedOperation };
 
 /**
- * An analyst asks for sign-off on the plan they reviewed. The step is planned again live: a hash
- * that is not the current plan is refused (409), so an approver never signs a plan that would
- * not run. The stored plan is exactly the one the approver will see.
+ * The params an approval stores: the step's own schema's output, never the raw body. A key the
+ * schema does not know is refused (400 naming it) rather than stored or silently dropped.
+ */
+function approvalParams(step: AnyStep, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+  const params = validateParams(step, raw);
+  const unknown = Object.keys(raw ?? {}).filter((k) => !(k in params));
+  if (unknown.length) {
+    throw new HttpError(400, "Invalid step parameters", {
+      fieldErrors: Object.fromEntries(unknown.map((k) => [`params.${k}`, [`not a parameter of "${step.title}"`]])),
+    });
+  }
+  return params;
+}
+
+/**
+ * An analyst asks for sign-off on the plan they reviewed (an execution plan, or with `operation:
+ * "undo"` the undo plan of a release). The plan is made again live: a hash that is not the current
+ * plan is refused (409), so an approver never signs a plan that would not run. The stored plan is
+ * exactly the one the approver will see; the stored params are the step schema's output.
  */
 export async function requestApproval(caller: Caller, incidentId: string, stepId: string, input: RequestInput): Promise<ApprovalView> {
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
-  const required = requiredApprovals(step);
+  const operation = input.operation ?? "execute";
+  const params = operation === "undo" ? {} : approvalParams(step, input.params);
+  const view = operation === "undo" ? await planUndo(caller, incidentId, stepId) : await planStep(caller, incidentId, stepId, params);
+  const required = operation === "undo" ? requiredUndoApprovals(step) : requiredApprovals(step, view.risk);
   if (required === 0) {
-    throw new HttpError(409, `"${step.title}" does not need an approver's sign-off under the approval policy`, { reason: "approval-not-required" });
+    const what = operation === "undo" ? `Undoing "${step.title}"` : `"${step.title}"`;
+    throw new HttpError(409, `${what} does not need an approver's sign-off under the approval policy`, { reason: "approval-not-required" });
   }
-  const view = await planStep(caller, incidentId, stepId, input.params);
   if (view.planHash !== input.planHash) {
     throw new HttpError(409, "The plan changed since you reviewed it; review the new plan and request approval for it", { reason: "plan-changed" });
   }
   if (view.blocked) throw new HttpError(409, view.blocked, { reason: "blocked" });
 
   const db = await getDb();
-  const open = (await stepRows(db, incidentId, stepId)).find((r) => r.plan_hash === view.planHash && (r.status === "pending" || r.status === "approved"));
+  const open = (await stepRows(db, incidentId, stepId)).find(
+    (r) => r.plan_hash === view.planHash && operationOf(r) === operation && (r.status === "pending" || r.status === "approved"),
+  );
   if (open) {
     throw new HttpError(
       409,
@@ -174,7 +202,7 @@ export async function requestApproval(caller: Caller, incidentId: string, stepId
     step_id: stepId,
     plan_hash: view.planHash,
     plan: JSON.stringify(view),
-    params: JSON.stringify(input.params ?? {}),
+    params: JSON.stringify(params),
     reason: input.reason.trim(),
     requested_by: caller.email,
     requested_role: roleLabel(caller),
@@ -190,7 +218,16 @@ export async function requestApproval(caller: Caller, incidentId: string, stepId
     role: roleLabel(caller),
     kind: APPROVAL_EVENTS.requested,
     ...entryBase(incident, row),
-    details: { approvalId: row.id, reason: row.reason, risk: step.risk, requiredApprovals: required, expiresAt: row.expires_at, params: input.params ?? {} },
+    details: {
+      approvalId: row.id,
+      operation,
+      reason: row.reason,
+      risk: view.risk,
+      ...(view.riskReasons ? { riskReasons: view.riskReasons } : {}),
+      requiredApprovals: required,
+      expiresAt: row.expires_at,
+      params,
+    },
   });
   const [out] = await views(db, [row]);
   notify({ kind: APPROVAL_EVENTS.requested, approval: out, actor: caller.email });
@@ -309,17 +346,23 @@ export async function stepApprovals(incidentId: string, stepId: string): Promise
  * approval of exactly this plan hash lets the step run; otherwise it throws the reason the
  * analyst needs: rejected, still waiting, expired, or approved for a plan that has since changed.
  */
-export async function approvalForExecution(incidentId: string, stepId: string, planHash: string): Promise<Approval | null> {
+export async function approvalForExecution(
+  incidentId: string,
+  stepId: string,
+  planHash: string,
+  operation: ApprovedOperation = "execute",
+): Promise<Approval | null> {
   const step = requireStep(stepId);
   const db = await getDb();
-  const rows = await stepRows(db, incidentId, stepId);
+  const rows = (await stepRows(db, incidentId, stepId)).filter((r) => operationOf(r) === operation);
   const same = rows.filter((r) => r.plan_hash === planHash);
   const approved = same.find((r) => r.status === "approved");
   if (approved) {
     const [v] = await views(db, [approved]);
     const approvedBy = v.decisions.filter((d) => d.decision === "approve").map((d) => d.approver);
-    // A policy raised since the request was approved still binds.
-    const needed = Math.max(approved.required_approvals, requiredApprovals(step));
+    // A policy raised since the request was approved still binds (at the risk the approved plan was raised to).
+    const now = operation === "undo" ? requiredUndoApprovals(step) : requiredApprovals(step, v.plan.risk);
+    const needed = Math.max(approved.required_approvals, now);
     if (approvedBy.length < needed) {
       throw new HttpError(403, `"${step.title}" now needs ${needed} approvals; this plan has ${approvedBy.length}. Request a new approval`, {
         reason: "approval-required",
@@ -340,6 +383,11 @@ export async function approvalForExecution(incidentId: string, stepId: string, p
     const n = v.decisions.filter((d) => d.decision === "approve").length;
     throw new HttpError(403, `"${step.title}" is waiting for approval (${n} of ${latest.required_approvals})`, { reason: "approval-pending" });
   }
+  if (latest?.status === "used") {
+    throw new HttpError(403, "The approval for this plan was used by an earlier run; each approval lets one run. Request a new approval", {
+      reason: "approval-used",
+    });
+  }
   if (rows.some((r) => r.status === "approved")) {
     throw new HttpError(409, "The plan changed since it was approved; it needs a new approval", { reason: "approval-stale" });
   }
@@ -347,4 +395,32 @@ export async function approvalForExecution(incidentId: string, stepId: string, p
     throw new HttpError(403, "The approval for this plan has expired; request a new approval", { reason: "approval-expired" });
   }
   return null;
+}
+
+/**
+ * Uses up an approval for the run it let through (the doors pass it as CONSOLE_GATES): a
+ * conditional UPDATE, so of two runs only one spends it; the other is refused (403
+ * `approval-used`). With APPROVAL_SINGLE_USE=false approvals stay valid until they expire.
+ */
+export async function consumeApproval(approvalId: string, use: { runId: string; operation: ApprovedOperation }): Promise<void> {
+  if (!singleUseApprovals()) return;
+  const db = await getDb();
+  const res = await db
+    .updateTable("approval_requests")
+    .set({ status: "used" })
+    .where("id", "=", approvalId)
+    .where("status", "=", "approved")
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) {
+    throw new HttpError(403, "This approval was already used by another run; request a new approval", { reason: "approval-used" });
+  }
+  const row = await requireRow(db, approvalId);
+  const incident = await getIncident(row.incident_id);
+  await appendEntry(db, {
+    actor: SYSTEM_ACTOR,
+    role: "system",
+    kind: APPROVAL_EVENTS.used,
+    ...entryBase(incident, row),
+    details: { approvalId, runId: use.runId, operation: use.operation },
+  });
 }

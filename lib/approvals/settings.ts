@@ -4,7 +4,15 @@ import { approvalSettingsFromEnv, type ApprovalSettings } from "./policy-schema"
 
 const cache = processSingleton("approvals.settings", () => ({ entry: undefined as { key: string; settings: ApprovalSettings } | undefined }));
 
-const VARS = ["APPROVAL_POLICY", "APPROVAL_POLICY_FILE", "APPROVAL_TTL_MINUTES", "NOTIFY_WEBHOOK_URL", "NOTIFY_SLACK_WEBHOOK_URL"] as const;
+const VARS = [
+  "APPROVAL_POLICY",
+  "APPROVAL_POLICY_FILE",
+  "APPROVAL_TTL_MINUTES",
+  "APPROVAL_SINGLE_USE",
+  "PROTECTED_NAMESPACES",
+  "NOTIFY_WEBHOOK_URL",
+  "NOTIFY_SLACK_WEBHOOK_URL",
+] as const;
 
 /**
  * The approval settings of this process. Read from the environment on their own rather than via

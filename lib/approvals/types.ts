@@ -1,8 +1,9 @@
 // Plain data shared by the service, both doors and the UI (client components import these types).
 import type { PlanView } from "@/lib/containment/types";
 
-export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired";
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired"] as const satisfies readonly ApprovalStatus[];
+/** `used`: a single-use approval that let its run through (APPROVAL_SINGLE_USE, default). */
+export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired" | "used";
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", "used"] as const satisfies readonly ApprovalStatus[];
 
 /** Timeline kinds this module writes (the report and the lead's filters read them). */
 export const APPROVAL_EVENTS = {
@@ -10,6 +11,7 @@ export const APPROVAL_EVENTS = {
   approved: "approval-approved",
   rejected: "approval-rejected",
   expired: "approval-expired",
+  used: "approval-used",
 } as const;
 
 export type ApprovalDecision = {
@@ -23,6 +25,8 @@ export type ApprovalDecision = {
 /** One request as every door shows it: the plan the approver reviews is the one stored with it. */
 export type ApprovalView = {
   id: string;
+  /** Sign-off for executing the step, or for undoing (releasing) its latest run; absent means execute. */
+  operation?: "execute" | "undo";
   incidentId: string;
   incident: { title: string; severity: string; cluster: string; namespace: string; pod: string } | null;
   stepId: string;

@@ -93,6 +93,8 @@ export const envSchema = z
     APPROVAL_POLICY: optionalText,
     APPROVAL_POLICY_FILE: optionalText,
     APPROVAL_TTL_MINUTES: optionalText,
+    APPROVAL_SINGLE_USE: optionalText,
+    PROTECTED_NAMESPACES: optionalText,
     NOTIFY_WEBHOOK_URL: optionalText,
     // Anchored audit (docs/console-foundation.md, "Anchored audit"): the key is parsed in loadConfig (index.ts), so a bad one stops the console.
     AIRLOCK_AUDIT_KEY: optionalText,

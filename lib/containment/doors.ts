@@ -22,14 +22,20 @@ const stepParamsObject = z.record(z.string(), z.unknown());
 
 export const planBody = z.object({ params: stepParamsObject.optional() });
 
+const planHash = z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the plan you reviewed" });
+
 export const executeBody = z.object({
-  planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the plan you reviewed" }),
+  planHash,
   confirm: z.string().max(253).optional(),
   params: stepParamsObject.optional(),
   overrideReason: z.string().max(2000).optional(),
 });
 
-export const undoBody = z.object({ confirm: z.string().max(253).optional() });
+/** Undo carries the hash of the undo plan it reviewed (POST …/undo/plan), as execute carries its plan's. */
+export const undoBody = z.object({
+  planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the undo plan you reviewed (POST …/undo/plan)" }),
+  confirm: z.string().max(253).optional(),
+});
 
 export const timelineQuery = z.object({
   afterId: z.coerce.number().int().min(0).optional(),

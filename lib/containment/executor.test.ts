@@ -7,7 +7,7 @@ import { listEntries } from "@/lib/audit/append";
 import { resetConfigForTests } from "@/lib/config";
 import { verifyChain } from "@/lib/audit/verify";
 import type { Db } from "@/lib/store";
-import { executeStep, planStep, undoStep } from "./executor";
+import { executeStep, planStep, planUndo, undoStep } from "./executor";
 import { listRuns } from "./runs";
 import { reconcileInterrupted } from "./reconcile";
 import { releaseByHand, releasePlan } from "./release";
@@ -436,13 +436,20 @@ describe("undo and release", () => {
     }
     expect((await releasePlan(inc.id)).map((r) => r.stepId)).toEqual(["label-quarantine", "cordon-node"]);
 
-    expect(await undoStep(analyst, inc.id, "label-quarantine")).toMatchObject({ outcome: "success", verify: { holds: false } });
+    const reviewed = async (stepId: string) => ({ planHash: (await planUndo(analyst, inc.id, stepId)).planHash });
+    expect(await undoStep(analyst, inc.id, "label-quarantine", await reviewed("label-quarantine"))).toMatchObject({
+      outcome: "success",
+      verify: { holds: false },
+    });
     expect(quarantined).toBe(false);
-    await undoStep(analyst, inc.id, "cordon-node");
+    const cordonUndo = await planUndo(analyst, inc.id, "cordon-node");
+    expect(cordonUndo).toMatchObject({ operation: "undo", restores: { wasUnschedulable: false }, requiresApproval: false });
+    await undoStep(analyst, inc.id, "cordon-node", { planHash: cordonUndo.planHash });
     expect(apiCalls).toContain('uncordon {"wasUnschedulable":false}');
     expect(await releasePlan(inc.id)).toEqual([]);
-    await expect(undoStep(analyst, inc.id, "cordon-node")).rejects.toMatchObject({ status: 409 });
-    await expect(undoStep(analyst, inc.id, "collect-evidence")).rejects.toMatchObject({ status: 400 });
+    await expect(planUndo(analyst, inc.id, "cordon-node")).rejects.toMatchObject({ status: 409 });
+    await expect(undoStep(analyst, inc.id, "cordon-node", { planHash: cordonUndo.planHash })).rejects.toMatchObject({ status: 409 });
+    await expect(undoStep(analyst, inc.id, "collect-evidence", { planHash: cordonUndo.planHash })).rejects.toMatchObject({ status: 400 });
     // Contained by the first cordon, released by the last undo.
     // The second undo of the cordon was refused (nothing left to undo), and says so.
     expect(await timelineKinds(inc.id, "cordon-node")).toEqual([
@@ -451,6 +458,7 @@ describe("undo and release", () => {
       "result",
       "verify",
       "status-changed",
+      "plan",
       "intent",
       "undo",
       "verify",

@@ -7,7 +7,8 @@ import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
 import { evidenceSink } from "@/lib/evidence/sink";
 import { getDb } from "@/lib/store";
-import { approvalFor, requiresApproval, type ApprovalLookup } from "./approvals";
+import { protectedNamespaces } from "@/lib/approvals/policy";
+import { approvalFor, requiresApproval, requiresUndoApproval, type ApprovalConsumer, type ApprovalLookup, type ApprovedOperation } from "./approvals";
 import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { requireIncident, roleLabel, timelineTargets } from "./incidents";
@@ -16,7 +17,23 @@ import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
 import { settleStatus } from "./status";
 import { readRecord, recordSchema, stepContext } from "./context";
-import type { AnyStep, StepDefinition, ExecuteResult, Incident, JsonObject, Plan, PlanLock, PlanView, StepContext, StepPlan, VerifyResult } from "./types";
+import { RISK_ORDER } from "./types";
+import type {
+  AnyStep,
+  StepDefinition,
+  ExecuteResult,
+  Incident,
+  JsonObject,
+  Plan,
+  PlanLock,
+  PlanView,
+  Risk,
+  RiskRaise,
+  StepContext,
+  StepPlan,
+  UndoPlanView,
+  VerifyResult,
+} from "./types";
 
 /** The step that must have succeeded before eradication may start. */
 export const EVIDENCE_STEP = "collect-evidence";
@@ -29,14 +46,15 @@ const EVIDENCE_LOCK: PlanLock = {
 };
 
 export type ExecuteInput = { planHash: string; confirm?: string; params?: Record<string, unknown>; overrideReason?: string };
-export type UndoInput = { confirm?: string };
+/** `planHash` is the undo plan's (planUndo): required, like execute's; optional in the type only so older callers still compile and get a 400. */
+export type UndoInput = { confirm?: string; planHash?: string };
 
 /**
  * What the executor consults beyond the step itself, given by each caller rather than found in
  * a global: the doors pass the console's approval lookup, tests their own. No lookup, no
  * approvals: a step that needs one is refused.
  */
-export type ExecuteGates = { approvals?: ApprovalLookup };
+export type ExecuteGates = { approvals?: ApprovalLookup; consumeApproval?: ApprovalConsumer };
 
 export type RunOutcome = {
   runId: string;
@@ -53,8 +71,28 @@ const RETRY = {
   retryOn: (err: unknown) => !isHttpError(err) && (isTransient(err) || statusOf(err) === 409),
 };
 
-export function needsConfirmation(step: Pick<StepDefinition, "risk">): boolean {
-  return step.risk === "disruptive" || step.risk === "destructive";
+/** Typing the pod's name is asked for disruptive and destructive steps, and for plans raised to those. */
+export function needsConfirmation(stepOrPlan: Pick<StepDefinition, "risk">): boolean {
+  return stepOrPlan.risk === "disruptive" || stepOrPlan.risk === "destructive";
+}
+
+/**
+ * The target's namespace is one where nothing is routine (kube-system, PROTECTED_NAMESPACES):
+ * every plan there that changes something is destructive. Read-only steps (evidence, probes)
+ * change nothing, so they stay as they are: collecting evidence should never wait.
+ */
+function namespaceRaise(step: AnyStep, incident: Incident): RiskRaise[] {
+  const ns = incident.targets.namespace;
+  if (step.risk === "read-only" || !protectedNamespaces().includes(ns)) return [];
+  const why = ns === "kube-system" ? "the cluster's own components run there" : "listed in PROTECTED_NAMESPACES";
+  return [{ risk: "destructive", reason: `The target is in namespace ${ns} (${why}): every step there needs an approver's sign-off.` }];
+}
+
+/** The highest of the step's risk and every raise above it, with the reasons of those raises. */
+function raisedRisk(stepRisk: Risk, raises: RiskRaise[]): { risk: Risk; reasons: string[] } {
+  const above = raises.filter((r) => RISK_ORDER.indexOf(r.risk) > RISK_ORDER.indexOf(stepRisk));
+  const risk = above.reduce<Risk>((max, r) => (RISK_ORDER.indexOf(r.risk) > RISK_ORDER.indexOf(max) ? r.risk : max), stepRisk);
+  return { risk, reasons: above.map((r) => r.reason) };
 }
 
 /** Eradicate steps that change something wait for evidence; read-only ones (runtime commands) run nothing. */
@@ -97,14 +135,17 @@ export async function computePlan(step: AnyStep, ctx: StepContext): Promise<Plan
     const r = readableReason(err, { step: step.id, phase: "plan" });
     throw new HttpError(r.status >= 400 && r.status < 500 ? r.status : 502, `Could not plan "${step.title}": ${r.message}`);
   }
-  const plain = plainJson(raw);
+  const { raise, ...plain } = plainJson(raw);
   const data: JsonObject = plain.data ?? {};
+  const { risk, reasons } = raisedRisk(step.risk, [...(raise ?? []), ...namespaceRaise(step, ctx.incident)]);
+  const raised = risk === step.risk ? undefined : { risk, reasons };
   return {
     ...plain,
     data,
     stepId: step.id,
-    risk: step.risk,
-    planHash: hashPlan({ stepId: step.id, params: ctx.params, changes: plain.changes, data }),
+    risk,
+    ...(raised ? { riskReasons: reasons } : {}),
+    planHash: hashPlan({ stepId: step.id, params: ctx.params, changes: plain.changes, data, raised }),
   };
 }
 
@@ -112,13 +153,14 @@ function view(step: AnyStep, plan: Plan): PlanView {
   return {
     stepId: step.id,
     planHash: plan.planHash,
-    risk: step.risk,
+    risk: plan.risk,
+    ...(plan.riskReasons ? { riskReasons: plan.riskReasons } : {}),
     changes: plan.changes,
     commands: plan.commands,
     warnings: plan.warnings,
-    requiresApproval: requiresApproval(step),
+    requiresApproval: requiresApproval(step, plan.risk),
     // Nothing to change, nothing to confirm: typing the pod's name is for a change to it.
-    requiresConfirmation: needsConfirmation(step) && !plan.noop,
+    requiresConfirmation: needsConfirmation(plan) && !plan.noop,
     ...(plan.blocked ? { blocked: plan.blocked } : {}),
     ...(plan.lock ? { lock: plan.lock } : {}),
     ...(plan.noop ? { noop: true } : {}),
@@ -142,7 +184,8 @@ export async function planStep(caller: Caller, incidentId: string, stepId: strin
     targets: timelineTargets(incident.targets),
     planHash: plan.planHash,
     details: {
-      risk: step.risk,
+      risk: plan.risk,
+      ...(plan.riskReasons ? { riskReasons: plan.riskReasons } : {}),
       params: p,
       changes: plan.changes,
       commands: plan.commands,
@@ -223,14 +266,14 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   const plan = await computePlan(step, stepContext(incident, step, params, runs));
   if (plan.planHash !== input.planHash) {
     // An approval is bound to the hash it was given for: a changed plan also needs a new one.
-    const message = requiresApproval(step)
+    const message = requiresApproval(step, plan.risk)
       ? "The plan changed since you reviewed it; review the new plan. It needs a new approval"
       : "The plan changed since you reviewed it; review the new plan";
     throw new HttpError(409, message, { reason: "plan-changed" });
   }
   if (plan.blocked) throw new HttpError(409, plan.blocked, { reason: "blocked" });
-  if (needsConfirmation(step) && !plan.noop && input.confirm !== incident.targets.pod) {
-    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm this ${step.risk} step`, {
+  if (needsConfirmation(plan) && !plan.noop && input.confirm !== incident.targets.pod) {
+    throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm this ${plan.risk} step`, {
       fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
       reason: "confirmation",
     });
@@ -241,12 +284,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   const lock = lockedUntilEvidence(step) && !(await hasEvidence(runs)) ? EVIDENCE_LOCK : plan.lock;
   const override = lock ? overrideOf(caller, lock, input.overrideReason) : undefined;
 
-  let approvalId: string | undefined;
-  if (requiresApproval(step)) {
-    const approval = await approvalFor(gates.approvals, incidentId, stepId, plan.planHash);
-    if (!approval) throw new HttpError(403, `"${step.title}" requires an approver's sign-off for this plan`, { reason: "approval-required" });
-    approvalId = approval.id;
-  }
+  const approvalId = requiresApproval(step, plan.risk) ? await requireApproval(gates, incidentId, step, plan.planHash, "execute") : undefined;
 
   const run = await startRun(db, {
     incidentId,
@@ -257,6 +295,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     actor: caller.email,
     role: roleLabel(caller),
   });
+  if (approvalId) await useApproval(db, gates, approvalId, run.id, "execute");
   const targets = timelineTargets(incident.targets);
   const entry = { actor: caller.email, role: roleLabel(caller), incidentId, stepId, targets, planHash: plan.planHash };
   try {
@@ -267,7 +306,8 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
       details: {
         runId: run.id,
         operation: "execute",
-        risk: step.risk,
+        risk: plan.risk,
+        ...(plan.riskReasons ? { riskReasons: plan.riskReasons } : {}),
         params,
         changes: plan.changes,
         commands: plan.commands,
@@ -312,6 +352,29 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   return { runId: run.id, stepId, operation: "execute", outcome: result.outcome, message: result.message, verify };
 }
 
+/** The approval that lets this plan run, or the 403 that says it is missing (the lookup throws its own, sharper reasons). */
+async function requireApproval(gates: ExecuteGates, incidentId: string, step: AnyStep, planHash: string, operation: ApprovedOperation): Promise<string> {
+  const approval = await approvalFor(gates.approvals, incidentId, step.id, planHash, operation);
+  if (!approval) {
+    const what = operation === "undo" ? `Undoing "${step.title}"` : `"${step.title}"`;
+    throw new HttpError(403, `${what} requires an approver's sign-off for this plan`, { reason: "approval-required" });
+  }
+  return approval.id;
+}
+
+/**
+ * Uses up the approval for this run, under the run's (incident, step) lock, so two runs cannot
+ * both spend it. When it was spent already, the run ends failed before anything changed.
+ */
+async function useApproval(db: Awaited<ReturnType<typeof getDb>>, gates: ExecuteGates, approvalId: string, runId: string, operation: ApprovedOperation) {
+  try {
+    await gates.consumeApproval?.(approvalId, { runId, operation });
+  } catch (err) {
+    await finishRun(db, runId, { status: "failed", message: "The approval was already used by another run; nothing was changed" });
+    throw err;
+  }
+}
+
 /**
  * The step's own word that undoing would change nothing now, or null. Read-only; when it cannot
  * tell (an API error) the answer is null, so the confirmation is asked rather than skipped.
@@ -325,48 +388,125 @@ export async function undoNoopReason(step: AnyStep, ctx: StepContext, record: un
   }
 }
 
-/** Reverses the latest successful run of a reversible step with its stored record, with the same discipline as execute. */
-export async function undoStep(caller: Caller, incidentId: string, stepId: string, input: UndoInput = {}): Promise<RunOutcome> {
-  const incident = await requireIncident(incidentId);
-  const step = requireStep(stepId);
-  return recordRefusal(caller, incident, step, "undo", () => undoChecked(caller, incident, step, input));
+/** What undoing reads: the run it reverses, that run's params and its stored, parsed record. */
+type UndoSubject = { done: StepRunRow; params: JsonObject; record: unknown; runs: StepRunRow[] };
+
+async function undoSubject(step: AnyStep, incidentId: string): Promise<UndoSubject> {
+  if (!step.undo) throw new HttpError(400, `"${step.title}" cannot be undone`, { reason: "not-reversible" });
+  const runs = await listRuns(await getDb(), incidentId);
+  const done = latestSucceeded(runs, step.id);
+  if (!done) throw new HttpError(409, `"${step.title}" has no successful run to undo`, { reason: "nothing-to-undo" });
+  try {
+    return { done, params: JSON.parse(done.params), record: readRecord(step.id, recordSchema(step), done), runs };
+  } catch (err) {
+    throw new HttpError(409, err instanceof Error ? err.message : String(err), { reason: "unreadable-record" });
+  }
 }
 
-async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, input: UndoInput): Promise<RunOutcome> {
+/**
+ * The undo's plan: which run it reverses and the record it restores from, hashed like an
+ * execution plan so an approval of the release covers exactly this run and this record.
+ */
+async function computeUndoPlan(step: AnyStep, incident: Incident, s: UndoSubject): Promise<UndoPlanView> {
+  const restores = s.record ?? null;
+  const effect = step.ui?.undoEffect ?? null;
+  const changes: Plan["changes"] = [
+    { target: `${step.title} (run ${s.done.id})`, action: "patch", note: effect ?? "Reverses this step with the record of its run." },
+  ];
+  const noopReason = await undoNoopReason(step, stepContext(incident, step, s.params, s.runs), s.record);
+  return {
+    stepId: step.id,
+    operation: "undo",
+    undoes: s.done.id,
+    planHash: hashPlan({ stepId: step.id, params: { operation: "undo", undoes: s.done.id }, changes, data: { restores } }),
+    risk: step.risk,
+    changes,
+    commands: [],
+    warnings: noopReason ? [{ level: "info", code: "undo-noop", message: `Nothing to change now: ${noopReason}` }] : [],
+    restores,
+    effect,
+    noopReason,
+    // Nothing to restore re-exposes nothing: like the typed name, the sign-off is for a change. The
+    // executor re-plans at undo time, so an undo that would change something after all is refused.
+    requiresApproval: requiresUndoApproval(step) && !noopReason,
+    requiresConfirmation: needsConfirmation(step) && !noopReason,
+    ...(noopReason ? { noop: true } : {}),
+  };
+}
+
+/** Plans the undo (release) of a step's latest run for review, and logs a `plan` entry for it. */
+export async function planUndo(caller: Caller, incidentId: string, stepId: string): Promise<UndoPlanView> {
+  const incident = await requireIncident(incidentId);
+  const step = requireStep(stepId);
+  requireRole(caller, step);
+  const plan = await computeUndoPlan(step, incident, await undoSubject(step, incidentId));
+  await appendEntry(await getDb(), {
+    actor: caller.email,
+    role: roleLabel(caller),
+    incidentId,
+    stepId,
+    kind: "plan",
+    targets: timelineTargets(incident.targets),
+    planHash: plan.planHash,
+    details: { operation: "undo", undoes: plan.undoes, risk: plan.risk, restores: plan.restores, requiresApproval: plan.requiresApproval },
+  });
+  return plan;
+}
+
+/**
+ * Reverses the latest successful run of a reversible step with its stored record, with the same
+ * discipline as execute: the reviewed undo plan's hash, confirmation, the approval policy for
+ * releases, the run lock, intent first.
+ */
+export async function undoStep(caller: Caller, incidentId: string, stepId: string, input: UndoInput = {}, gates: ExecuteGates = {}): Promise<RunOutcome> {
+  const incident = await requireIncident(incidentId);
+  const step = requireStep(stepId);
+  return recordRefusal(caller, incident, step, "undo", () => undoChecked(caller, incident, step, input, gates));
+}
+
+async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, input: UndoInput, gates: ExecuteGates): Promise<RunOutcome> {
   const incidentId = incident.id;
   const stepId = step.id;
   if (!step.undo) throw new HttpError(400, `"${step.title}" cannot be undone`, { reason: "not-reversible" });
   requireRole(caller, step);
-  const db = await getDb();
-  const runs = await listRuns(db, incidentId);
-  const done = latestSucceeded(runs, stepId);
-  if (!done) throw new HttpError(409, `"${step.title}" has no successful run to undo`, { reason: "nothing-to-undo" });
-  const params: JsonObject = JSON.parse(done.params);
-  let record: unknown;
-  try {
-    record = readRecord(step.id, recordSchema(step), done);
-  } catch (err) {
-    throw new HttpError(409, err instanceof Error ? err.message : String(err), { reason: "unreadable-record" });
+  if (!input.planHash) {
+    throw new HttpError(400, "Review the undo plan first", { fieldErrors: { planHash: ["the planHash of the undo plan you reviewed (POST …/undo/plan)"] } });
   }
-  if (needsConfirmation(step) && input.confirm !== incident.targets.pod && !(await undoNoopReason(step, stepContext(incident, step, params, runs), record))) {
+  const db = await getDb();
+  const subject = await undoSubject(step, incidentId);
+  const { done, params, record, runs } = subject;
+  const plan = await computeUndoPlan(step, incident, subject);
+  if (plan.planHash !== input.planHash) {
+    const message = plan.requiresApproval
+      ? "The undo plan changed since you reviewed it; review the new plan. It needs a new approval"
+      : "The undo plan changed since you reviewed it; review the new plan";
+    throw new HttpError(409, message, { reason: "plan-changed" });
+  }
+  if (plan.requiresConfirmation && input.confirm !== incident.targets.pod) {
     throw new HttpError(400, `Type the pod's name (${incident.targets.pod}) to confirm undoing this ${step.risk} step`, {
       fieldErrors: { confirm: [`must be exactly ${incident.targets.pod}`] },
       reason: "confirmation",
     });
   }
+  const approvalId = plan.requiresApproval ? await requireApproval(gates, incidentId, step, plan.planHash, "undo") : undefined;
   const run = await startRun(db, {
     incidentId,
     stepId,
     operation: "undo",
-    planHash: done.plan_hash,
+    planHash: plan.planHash,
     params,
     actor: caller.email,
     role: roleLabel(caller),
     record: { undoes: done.id },
   });
-  const entry = { actor: caller.email, role: roleLabel(caller), incidentId, stepId, targets: timelineTargets(incident.targets), planHash: done.plan_hash };
+  if (approvalId) await useApproval(db, gates, approvalId, run.id, "undo");
+  const entry = { actor: caller.email, role: roleLabel(caller), incidentId, stepId, targets: timelineTargets(incident.targets), planHash: plan.planHash };
   try {
-    await appendEntry(db, { ...entry, kind: "intent", details: { runId: run.id, operation: "undo", undoes: done.id, record: record ?? null } });
+    await appendEntry(db, {
+      ...entry,
+      kind: "intent",
+      details: { runId: run.id, operation: "undo", undoes: done.id, record: record ?? null, ...(approvalId ? { approvalId } : {}) },
+    });
   } catch (err) {
     await finishRun(db, run.id, { status: "failed", message: "The intent could not be recorded; nothing was changed" });
     throw err;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
-import { executeStep, planStep, undoStep } from "./executor";
+import { executeStep, planStep, planUndo, undoStep } from "./executor";
 import { setTestSteps } from "./registry";
 import { releasePlan } from "./release";
 import { caller, freshDb, givenIncident } from "./testing";
@@ -78,10 +78,14 @@ describe("no typing for a change that changes nothing", () => {
     const plan = await planStep(analyst, inc.id, "detach-fake");
     await executeStep(analyst, inc.id, "detach-fake", { planHash: plan.planHash, confirm: inc.targets.pod });
     expect((await releasePlan(inc.id))[0]).toMatchObject({ requiresConfirmation: true, noop: null });
-    await expect(undoStep(analyst, inc.id, "detach-fake")).rejects.toMatchObject({ status: 400, reason: "confirmation" });
+    const undoPlan = await planUndo(analyst, inc.id, "detach-fake");
+    expect(undoPlan).toMatchObject({ requiresConfirmation: true, noopReason: null });
+    await expect(undoStep(analyst, inc.id, "detach-fake", { planHash: undoPlan.planHash })).rejects.toMatchObject({ status: 400, reason: "confirmation" });
 
     podGone = true;
     expect((await releasePlan(inc.id))[0]).toMatchObject({ requiresConfirmation: false, noop: "Pod shop/x no longer exists." });
-    expect((await undoStep(analyst, inc.id, "detach-fake")).outcome).toBe("noop");
+    const gone = await planUndo(analyst, inc.id, "detach-fake");
+    expect(gone).toMatchObject({ requiresConfirmation: false, noopReason: "Pod shop/x no longer exists." });
+    expect((await undoStep(analyst, inc.id, "detach-fake", { planHash: gone.planHash })).outcome).toBe("noop");
   });
 });

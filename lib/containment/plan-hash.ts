@@ -7,7 +7,20 @@ import type { Change } from "./types";
  * the exact changes and the step's own facts (`data`), never warnings or commands text, which
  * may be reworded without changing what happens.
  */
-export function planHash(input: { stepId: string; params: unknown; changes: Change[]; data: Record<string, unknown> }): string {
-  const text = canonicalJson({ stepId: input.stepId, params: input.params ?? {}, changes: input.changes, data: input.data });
+export function planHash(input: {
+  stepId: string;
+  params: unknown;
+  changes: Change[];
+  data: Record<string, unknown>;
+  /** A risk raised above the step's, with its reasons: part of what is approved. Absent, the hash is as before. */
+  raised?: { risk: string; reasons: string[] };
+}): string {
+  const text = canonicalJson({
+    stepId: input.stepId,
+    params: input.params ?? {},
+    changes: input.changes,
+    data: input.data,
+    ...(input.raised ? { raised: input.raised } : {}),
+  });
   return createHash("sha256").update(text, "utf8").digest("hex");
 }

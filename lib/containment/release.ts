@@ -7,6 +7,7 @@ import type { AnyStep, Incident } from "./types";
 import { requireIncident } from "./incidents";
 import { listRuns } from "./runs";
 import { getStep } from "./registry";
+import { requiresUndoApproval } from "./approvals";
 
 export type ReleaseItem = {
   stepId: string;
@@ -15,6 +16,8 @@ export type ReleaseItem = {
   executedAt: string;
   executedBy: string;
   requiresConfirmation: boolean;
+  /** Whether the approval policy gates this release (by default network, node-network and credentials isolations). */
+  requiresApproval: boolean;
   /** The step's own sentence for what undoing it puts back (its descriptor's ui.undoEffect). */
   undoEffect: string | null;
   /** Why undoing would change nothing now (the pod is gone …), or null; such an undo asks no typing. */
@@ -62,7 +65,8 @@ export async function releaseByHand(incidentId: string): Promise<ByHandItem[]> {
 /**
  * Release from quarantine: every reversible step that took effect and is not undone yet, newest
  * first (uncordon after restoring labels, delete the deny-all before restoring the policies it
- * relied on …). Each item is undone on its own, confirmed and logged like any step.
+ * relied on …). Each item is undone on its own with its reviewed undo plan (planUndo), confirmed,
+ * approved where the policy gates it, and logged like any step.
  */
 export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
   const incident = await requireIncident(incidentId);
@@ -81,6 +85,7 @@ export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
       executedAt: r.finished_at ?? r.started_at,
       executedBy: r.actor,
       requiresConfirmation: needsConfirmation(step) && noop === null,
+      requiresApproval: requiresUndoApproval(step) && noop === null,
       undoEffect: step.ui?.undoEffect ?? null,
       noop,
     });

@@ -3,7 +3,7 @@ import { listEntries } from "@/lib/audit/append";
 import { resetConfigForTests } from "@/lib/config";
 import type { Db } from "@/lib/store";
 import type { StepRunRow } from "./db";
-import { executeStep, planStep, undoStep } from "./executor";
+import { executeStep, planStep, planUndo, undoStep } from "./executor";
 import { getIncident } from "./incidents";
 import { setTestSteps } from "./registry";
 import { isolates, nextStatus, outstandingReversible } from "./status";
@@ -72,8 +72,14 @@ async function run(incidentId: string, stepId: string) {
   return executeStep(analyst, incidentId, stepId, { planHash: plan.planHash, confirm });
 }
 
+// Releasing tag-node (node-network) needs a sign-off by the default policy: a stub approves every undo plan here.
+const approveAll = {
+  approvals: async (_i: string, _s: string, planHash: string) => ({ id: "a", status: "approved" as const, planHash, approvedBy: ["approver@x"] }),
+};
+
 async function undo(incidentId: string, stepId: string) {
-  return undoStep(analyst, incidentId, stepId, { confirm });
+  const { planHash } = await planUndo(analyst, incidentId, stepId);
+  return undoStep(analyst, incidentId, stepId, { confirm, planHash }, approveAll);
 }
 
 async function status(incidentId: string) {

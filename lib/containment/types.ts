@@ -9,6 +9,16 @@ import type { StepUi } from "./ui";
 export type StageId = "evidence" | "isolate" | "network" | "credentials" | "services" | "node-network" | "eradicate";
 export type Risk = "read-only" | "reversible" | "disruptive" | "destructive";
 
+/** Least to most dangerous: a plan's risk is the highest of its step's and every raise. */
+export const RISK_ORDER: readonly Risk[] = ["read-only", "reversible", "disruptive", "destructive"];
+
+/**
+ * A plan raising its step's risk because of what this plan does (a Service deleted, pods without
+ * a controller deleted by force, a protected namespace): the reason is shown with the plan and
+ * is part of its hash, so an approval covers exactly the raised plan.
+ */
+export type RiskRaise = { risk: Risk; reason: string };
+
 export const STAGES: { id: StageId; title: string }[] = [
   { id: "evidence", title: "Preserve evidence" },
   { id: "isolate", title: "Isolate the workload" },
@@ -63,7 +73,10 @@ export interface Change {
 
 export interface Plan<D = JsonObject> {
   stepId: string;
+  /** The step's risk, or higher where the plan raised it (riskReasons says why). */
   risk: Risk;
+  /** Why this plan's risk is above its step's; absent when it is not. */
+  riskReasons?: string[];
   changes: Change[];
   /** Equivalent commands a person could paste, in order. */
   commands: string[];
@@ -101,7 +114,10 @@ export type PlanLock = {
 export type PlanView = {
   stepId: string;
   planHash: string;
+  /** What the plan is for: executing the step (default) or undoing its latest run (release). */
+  operation?: "execute" | "undo";
   risk: Plan["risk"];
+  riskReasons?: string[];
   changes: Plan["changes"];
   commands: string[];
   warnings: Warning[];
@@ -111,6 +127,23 @@ export type PlanView = {
   lock?: PlanLock;
   noop?: boolean;
   dryRun?: Plan["dryRun"];
+};
+
+/**
+ * What undoing (releasing) a step will do, reviewed and hashed like an execution plan: the run
+ * it reverses and the stored record it restores from. The undo carries `planHash` back and is
+ * refused when the run or the record changed since.
+ */
+export type UndoPlanView = PlanView & {
+  operation: "undo";
+  /** The run being undone. */
+  undoes: string;
+  /** The stored record of that run: what undo restores from (never re-read from the workload). */
+  restores: unknown;
+  /** The step's own sentence for what undoing puts back. */
+  effect: string | null;
+  /** Why undoing would change nothing now, or null. */
+  noopReason: string | null;
 };
 
 /** Plain JSON objects: what params, plan data and records are once they cross the database or the wire. */
@@ -182,8 +215,11 @@ export interface StepNeeds {
   controller?: boolean;
 }
 
-/** What a step's `plan` returns; the executor adds stepId, risk and the hash. */
-export type StepPlan<D = JsonObject> = Omit<Plan<D>, "planHash" | "stepId" | "risk" | "data"> &
+/** What a step's `plan` returns; the executor adds stepId, risk (raised by `raise`) and the hash. */
+export type StepPlan<D = JsonObject> = Omit<Plan<D>, "planHash" | "stepId" | "risk" | "riskReasons" | "data"> & {
+  /** Raises this plan's risk above the step's, with the reason shown to people (e.g. delete mode on a Service). */
+  raise?: RiskRaise[];
+} &
   // A blocked plan never executes, so it need not carry the facts execute would need.
   ({ blocked: string; data?: Partial<D> } | { blocked?: undefined; data: D });
 

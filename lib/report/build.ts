@@ -29,7 +29,8 @@ function approvalOf(e: TimelineEntry): ReportApproval {
     stepId: e.stepId,
     approvalId: text(d.approvalId) || null,
     planHash: e.planHash,
-    text: text(d.reason) || text(d.comment),
+    // approval-used has neither reason nor comment: it names the run it let through.
+    text: text(d.reason) || text(d.comment) || (text(d.runId) ? `used by run ${text(d.runId)}` : ""),
     status: text(d.status) || null,
   };
 }

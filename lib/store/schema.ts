@@ -51,7 +51,7 @@ export interface TimelineTable {
 /** Migration 004-incidents: incidents, step runs (the running row is the lock) and drain progress. */
 export type RunStatus = "running" | "succeeded" | "noop" | "failed" | "undone";
 export type RunOperation = "execute" | "undo";
-export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired";
+export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired" | "used";
 
 export interface IncidentsTable {
   id: string;

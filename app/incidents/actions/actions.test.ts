@@ -7,6 +7,7 @@ import type { StepDefinition } from "@/lib/containment/types";
 import { executeStepAction } from "./execute-step";
 import { openIncidentAction } from "./open-incident";
 import { planStepAction } from "./plan-step";
+import { planUndoAction } from "./plan-undo";
 import { undoStepAction } from "./undo-step";
 
 const who = vi.hoisted(() => ({ caller: null as Caller | null }));
@@ -88,7 +89,19 @@ it("plans, refuses a stale hash or missing confirmation, executes and undoes", a
     ok: true,
     data: { outcome: "success", verify: { holds: true } },
   });
-  expect(await undoStepAction({ id: inc.id, stepId: "fake-isolate" })).toMatchObject({ ok: false, fieldErrors: { confirm: expect.any(Array) } });
-  expect(await undoStepAction({ id: inc.id, stepId: "fake-isolate", confirm: inc.targets.pod })).toMatchObject({ ok: true, data: { operation: "undo" } });
+  // Undo, like execute, carries the hash of the plan it reviewed.
+  expect(await undoStepAction({ id: inc.id, stepId: "fake-isolate", planHash: "", confirm: inc.targets.pod })).toMatchObject({
+    ok: false,
+    fieldErrors: { planHash: expect.any(Array) },
+  });
+  const undoPlan = await planUndoAction({ id: inc.id, stepId: "fake-isolate" });
+  if (!undoPlan.ok) throw new Error(undoPlan.message);
+  expect(undoPlan.data).toMatchObject({ operation: "undo", requiresConfirmation: true, requiresApproval: false, restores: { was: false } });
+  const { planHash } = undoPlan.data;
+  expect(await undoStepAction({ id: inc.id, stepId: "fake-isolate", planHash })).toMatchObject({ ok: false, fieldErrors: { confirm: expect.any(Array) } });
+  expect(await undoStepAction({ id: inc.id, stepId: "fake-isolate", planHash, confirm: inc.targets.pod })).toMatchObject({
+    ok: true,
+    data: { operation: "undo" },
+  });
   expect(isolated).toBe(false);
 });

@@ -10,7 +10,10 @@ const bad = { $ref: "#/components/responses/BadRequest" };
 const notFound = { $ref: "#/components/responses/NotFound" };
 const body = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
 const obj = (properties: Record<string, unknown>, required: string[] = []) => ({ type: "object", properties, ...(required.length ? { required } : {}) });
-const status = { enum: ["pending", "approved", "rejected", "expired"] };
+const status = {
+  enum: ["pending", "approved", "rejected", "expired", "used"],
+  description: "used: a single-use approval (APPROVAL_SINGLE_USE, default) that let its one run through",
+};
 
 const schemas = {
   ApprovalDecision: obj(
@@ -39,9 +42,10 @@ const schemas = {
       },
       stepId: { type: "string" },
       stepTitle: { type: "string" },
+      operation: { enum: ["execute", "undo"], description: "Sign-off for executing the step, or for undoing (releasing) its latest run" },
       planHash: { type: "string", description: "The plan this approval is for; execution of any other plan is refused" },
-      plan: { ...ref("StepPlan"), description: "The plan exactly as the approver reviewed it" },
-      params: { type: "object" },
+      plan: { ...ref("StepPlan"), description: "The plan exactly as the approver reviewed it (an UndoPlan for operation undo), with its risk and riskReasons" },
+      params: { type: "object", description: "The step's parameters as its own schema parsed them (never the raw body)" },
       reason: { type: "string" },
       requestedBy: { type: "string" },
       requestedRole: { type: ["string", "null"] },
@@ -87,14 +91,15 @@ export const approvalsApi: OpenApiFragment = {
         tags,
         summary: "Request approval for the reviewed plan of a step (analyst and up)",
         description:
-          "The step is planned again live; a planHash that is not the current plan is refused with 409 (reason: plan-changed). The stored request carries the plan as the approver will see it.",
+          "The step (or with operation undo, its undo plan) is planned again live; a planHash that is not the current plan is refused with 409 (reason: plan-changed). params are validated by the step's own schema first: a bad value or an unknown key is a 400 naming the field, and only the parsed params are stored. The stored request carries the plan as the approver will see it. With single-use approvals (default) an approval lets one run; a used one needs a new request.",
         parameters: [id, stepId],
         requestBody: body(
           obj(
             {
               planHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
               reason: { type: "string", minLength: 3, maxLength: 2000 },
-              params: { type: "object", description: "The step parameters the plan was made with" },
+              params: { type: "object", description: "The step parameters the plan was made with (execute only)" },
+              operation: { enum: ["execute", "undo"], default: "execute", description: "undo: sign-off for the undo plan of POST …/undo/plan" },
             },
             ["planHash", "reason"],
           ),

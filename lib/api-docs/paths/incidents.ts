@@ -45,8 +45,17 @@ const schemas = {
   StepPlan: obj(
     {
       stepId: { type: "string" },
-      planHash: { type: "string", description: "sha256 of the step, params, changes and data; send it back to execute" },
-      risk: { enum: ["read-only", "reversible", "disruptive", "destructive"] },
+      planHash: { type: "string", description: "sha256 of the step, params, changes and data (and a raised risk with its reasons); send it back to execute" },
+      risk: {
+        enum: ["read-only", "reversible", "disruptive", "destructive"],
+        description: "The step's risk, or higher where this plan raised it (riskReasons says why)",
+      },
+      riskReasons: {
+        type: "array",
+        items: { type: "string" },
+        description:
+          "Why this plan is riskier than its step (a Service deleted, drain with force, a target in kube-system or PROTECTED_NAMESPACES); part of the hash, so an approval covers exactly the raised plan",
+      },
       changes: { type: "array", items: { type: "object" } },
       commands: { type: "array", items: { type: "string" }, description: "Equivalent kubectl/gcloud commands, in order" },
       warnings: { type: "array", items: obj({ level: { type: "string" }, code: { type: "string" }, message: { type: "string" } }) },
@@ -62,6 +71,23 @@ const schemas = {
     },
     ["stepId", "planHash", "risk", "changes", "commands", "warnings", "requiresApproval"],
   ),
+  UndoPlan: {
+    allOf: [
+      ref("StepPlan"),
+      obj(
+        {
+          operation: { const: "undo" },
+          undoes: { type: "string", description: "The run being undone" },
+          restores: { description: "The stored record of that run: what undo restores from (never re-read from the workload)" },
+          effect: { type: ["string", "null"], description: "What undoing puts back, in words" },
+          noopReason: { type: ["string", "null"], description: "Why undoing would change nothing now" },
+        },
+        ["operation", "undoes", "restores"],
+      ),
+    ],
+    description:
+      "What undoing (releasing) the latest run will do, hashed like an execution plan (planHash over the run and its record). requiresApproval: the approval policy's undo rules (default: network, node-network and credentials stages need one approver who is not the requester).",
+  },
   StepRun: obj(
     {
       runId: { type: "string" },
@@ -279,15 +305,39 @@ export const incidentsApi: OpenApiFragment = {
     "/api/v1/incidents/{id}/steps/{stepId}/undo": {
       post: {
         tags,
-        summary: "Undo the latest successful run of a reversible step with its stored record",
+        summary: "Undo the latest successful run of a reversible step with its stored record, as reviewed in its undo plan",
+        description:
+          "Send the planHash of POST …/undo/plan. 400 without it or without the pod's name where the undo needs confirming; 409 (plan-changed) when the run or its record changed since the undo plan; 403 when the caller's role is below the step's, or the approval policy gates this release and no approval of this undo plan exists (approval-required), or it was used by an earlier run (approval-used).",
         parameters: [id, stepId],
-        requestBody: body(obj({ confirm: { type: "string" } })),
+        requestBody: body(
+          obj(
+            {
+              planHash: { type: "string", pattern: "^[0-9a-f]{64}$", description: "The undo plan's hash" },
+              confirm: { type: "string", description: "The pod's name, for disruptive and destructive steps" },
+            },
+            ["planHash"],
+          ),
+        ),
         responses: {
           "200": jsonResponse("The undo run", ref("StepRun")),
           "400": bad,
           "404": notFound,
-          "409": err("Nothing to undo, or the step is running"),
+          "409": err("Nothing to undo, the undo plan changed, or the step is running"),
           "502": err("The undo failed"),
+          ...standardErrors,
+        },
+      },
+    },
+    "/api/v1/incidents/{id}/steps/{stepId}/undo/plan": {
+      post: {
+        tags,
+        summary: "Plan the undo (release) of the step's latest run: what it restores, its hash, whether it needs approval",
+        parameters: [id, stepId],
+        responses: {
+          "200": jsonResponse("The undo plan", ref("UndoPlan")),
+          "400": err("The step cannot be undone"),
+          "404": notFound,
+          "409": err("Nothing to undo, or its record is unreadable"),
           ...standardErrors,
         },
       },

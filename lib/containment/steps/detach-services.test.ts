@@ -14,6 +14,8 @@ describe("detach-services", () => {
     expect(h.incident.targets.services).toContain("checkout");
     const blocked = await h.plan(detachServices);
     expect(blocked.blocked).toMatch(/orphan-pod/);
+    expect(blocked.risk).toBe("disruptive");
+    expect(blocked.riskReasons).toBeUndefined();
     expect(JSON.stringify(blocked)).not.toMatch(/"kubernetes"/);
     await h.execute(orphanPod);
     const after = await h.plan(detachServices);
@@ -30,6 +32,9 @@ describe("detach-services", () => {
     expect(plan.commands).toEqual([`kubectl --context ${PAYMENTS} -n shop delete service checkout`]);
     expect(plan.dryRun?.ok).toBe(true);
     expect(plan.changes[0].note).toMatch(/ClusterIP/);
+    // Deleting a Service is destructive (approval), with the reason shown; patch mode stays disruptive.
+    expect(plan.risk).toBe("destructive");
+    expect(plan.riskReasons).toEqual([expect.stringMatching(/Deletes Service checkout/)]);
     const { result } = await h.execute(detachServices, params);
     expect(result.outcome).toBe("success");
     await expect(svc("checkout")).rejects.toBeDefined();

@@ -177,6 +177,11 @@ export const detachServices = defineStep<Data, RunRecord>()({
       dryRun: dryResult,
       blocked: blockedBy.length ? blockedBy.join(" ") : undefined,
       noop: !blockedBy.length && toDelete.length === 0 ? true : undefined,
+      // Deleting a Service cuts all its traffic and may lose a load balancer's IP: an approver decides.
+      raise: toDelete.map((name) => ({
+        risk: "destructive" as const,
+        reason: `Deletes Service ${name}: all its traffic stops and a load balancer's external IP is lost.`,
+      })),
       data: { delete: toDelete },
     };
   },

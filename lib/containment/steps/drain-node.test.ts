@@ -36,6 +36,9 @@ describe("drain-node", () => {
     expect(mine?.action).toBe("read");
     expect(mine?.note).toMatch(/never evicted/);
     expect(plan.changes.some((c) => /DaemonSet/.test(c.note ?? ""))).toBe(true);
+    // force deletes pods without a controller for good: destructive, approval-gated, reason shown.
+    expect(plan.risk).toBe("destructive");
+    expect(plan.riskReasons).toEqual([expect.stringMatching(/force/)]);
     const { result } = await h.execute(drainNode, params);
     expect(result.outcome).toBe("success");
     expect(h.progress.some((p) => p.detail?.state === "evicted" || p.detail?.state === "deleted")).toBe(true);
@@ -76,6 +79,7 @@ describe("drain-node", () => {
     await h.execute(labelQuarantine);
     await h.execute(cordonNode);
     const plan = await h.plan(drainNode);
+    expect(plan.risk).toBe("disruptive");
     const bare = plan.changes.filter((c) => /no controller/.test(c.note ?? ""));
     if (bare.length) expect(plan.blocked).toMatch(/force/);
     for (const w of plan.warnings.filter((x) => x.code === "evidence-loss")) expect(w.message).toMatch(/emptyDir/);

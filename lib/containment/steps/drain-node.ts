@@ -25,6 +25,14 @@ async function podsOnNode(ctx: StepContext, node: string): Promise<V1Pod[]> {
   return list.items;
 }
 
+/** Why force makes a drain destructive, naming the pods it would delete for good. */
+function forceReason(todo: PodFate[]): string {
+  const deleted = todo.filter((f) => f.fate === "delete").map((f) => `${f.namespace}/${f.name}`);
+  return deleted.length
+    ? `Drain with force deletes pods without a controller for good: ${deleted.join(", ")}.`
+    : "Drain with force deletes any pod without a controller for good (none on the node now).";
+}
+
 function fatesOf(ctx: StepContext, pods: V1Pod[], force: boolean): PodFate[] {
   return sortFates(pods.map((p) => podFate(p, ctx.incident.targets.podUid, force)));
 }
@@ -194,6 +202,7 @@ export const drainNode = defineStep<Data, RunRecord>()({
         ? `Pods without a controller are on the node (${bare.map((f) => `${f.namespace}/${f.name}`).join(", ")}): eviction would lose them for good. Set force to delete them, as kubectl drain --force does.`
         : undefined,
       lock: await unprotectedNodeLock(ctx, "once the drain leaves it empty"),
+      raise: ctx.params.force ? [{ risk: "destructive" as const, reason: forceReason(todo) }] : undefined,
       data: { node: t.node, pods: todo.map((f) => ({ namespace: f.namespace, name: f.name, uid: f.uid, fate: f.fate })) },
     };
   },

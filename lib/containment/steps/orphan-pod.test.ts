@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kubeApis } from "@/lib/kube/clients";
+import { kubeApis, patchOptions, PatchStrategy } from "@/lib/kube/clients";
 import { orphanPod } from "./orphan-pod";
 import { REMOVED_LABELS_ANNOTATION } from "./support/labels";
 import { Harness, openIncident, PAYMENTS, resetSim, shell } from "./support/testing";
@@ -51,6 +51,24 @@ describe("orphan-pod", () => {
     await resetSim(sim());
     for (const c of plan.commands) await shell(sim(), c);
     expect((await readPod(h.incident.targets.pod)).metadata?.labels).toEqual(ours);
+  });
+
+  it("restores the labels from the stored run record, never from the annotation the workload can rewrite", async () => {
+    const h = new Harness(await openIncident());
+    const t = h.incident.targets;
+    const before = (await readPod(t.pod)).metadata?.labels ?? {};
+    await h.execute(orphanPod);
+    // The workload (its own service account may patch pods) rewrites the annotation release used to trust.
+    const forged = JSON.stringify({ app: "payments-admin", "pod-template-hash": "forged", role: "admin" });
+    await kubeApis(PAYMENTS).core.patchNamespacedPod(
+      { name: t.pod, namespace: "shop", body: { metadata: { annotations: { [REMOVED_LABELS_ANNOTATION]: forged } } } },
+      patchOptions(PatchStrategy.MergePatch),
+    );
+    expect((await h.undo(orphanPod)).outcome).toBe("success");
+    const restored = (await readPod(t.pod)).metadata?.labels ?? {};
+    expect(restored.role).toBeUndefined();
+    expect(restored.app).toBe(before.app);
+    expect(restored["pod-template-hash"]).toBe(before["pod-template-hash"]);
   });
 
   it("has nothing to undo once the pod is gone, and says so in words", async () => {

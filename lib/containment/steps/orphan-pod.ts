@@ -95,7 +95,7 @@ export const orphanPod = defineStep<Data, RunRecord>()({
   risk: "disruptive",
   role: "analyst",
   summary:
-    "Removes only the labels that bind the pod to its controller's selector and to Services (kept in an annotation for release); the controller starts a replacement, the pod keeps running for investigation.",
+    "Removes only the labels that bind the pod to its controller's selector and to Services (release restores them from the run record; the annotation only tells a person reading the pod); the controller starts a replacement, the pod keeps running for investigation.",
   record,
   ui: { undoEffect: "Restores the labels removed from the pod, so its controller may adopt it again and Services route to it." },
   needs: {
@@ -186,7 +186,8 @@ export const orphanPod = defineStep<Data, RunRecord>()({
       return {
         outcome: "noop",
         message: "The pod is already detached from its controller and Services.",
-        record: prior ?? { labels: removedLabels(pod.metadata?.annotations) ?? all, at },
+        // Without a run of ours there is nothing we removed: the annotation alone is the workload's word.
+        record: prior ?? { labels: {}, at },
       };
     }
     try {
@@ -201,7 +202,8 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     return {
       outcome: "success",
       message: `Pod ${t.pod} detached (removed ${Object.keys(strip).join(", ")}). Replacement: ${describePod(replacement)}.`,
-      record: { labels: all, at, replacement: replacement?.metadata?.name ?? null },
+      // Only what this run removed: labels named by an older annotation are the workload's word, not ours.
+      record: { labels: strip, at, replacement: replacement?.metadata?.name ?? null },
     };
   },
 
@@ -230,7 +232,7 @@ export const orphanPod = defineStep<Data, RunRecord>()({
   async undoNoop(ctx, record) {
     const pod = await readIncidentPod(ctx);
     if (!pod) return podGone(ctx);
-    const labels = removedLabels(pod.metadata?.annotations) ?? record?.labels ?? {};
+    const labels = record?.labels ?? {};
     const missing = Object.entries(labels).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
     return !missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION] ? "The pod already carries its original labels." : null;
   },
@@ -239,7 +241,7 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
     if (!pod) return { outcome: "noop", message: podGone(ctx) };
-    const labels = removedLabels(pod.metadata?.annotations) ?? record?.labels ?? {};
+    const labels = record?.labels ?? {};
     const missing = Object.entries(labels).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
     if (!missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION])
       return { outcome: "noop", message: "The pod already carries its original labels." };

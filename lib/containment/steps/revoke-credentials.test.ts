@@ -125,11 +125,44 @@ describe("revoke-credentials", () => {
     expect((await outside()).inBinding).toBe(false);
   });
 
-  it("blocks disable-gsa: it needs an approver, which a reversible step cannot ask for per mode", async () => {
+  it("disable-gsa is destructive by its plan: disables the GSA and its user-managed keys, and undo enables both (checked with gcloud)", async () => {
     const h = new Harness(await openIncident());
+    const describe = async () => JSON.parse((await shell(sim(), `gcloud iam service-accounts describe ${GSA} --format=json`)).stdout) as Json;
+    const keys = async () =>
+      JSON.parse((await shell(sim(), `gcloud iam service-accounts keys list --iam-account=${GSA} --managed-by=user --format=json`)).stdout) as Json[];
+    expect((await describe()).disabled).toBeFalsy();
+    const userKeys = await keys();
+    expect(userKeys.length).toBeGreaterThan(0);
+
     const plan = await h.plan(revokeCredentials, { workloadIdentity: "disable-gsa" });
-    expect(plan.blocked).toMatch(/approver/);
+    expect(plan.blocked).toBeUndefined();
+    expect(plan.risk).toBe("destructive");
+    expect(plan.riskReasons).toEqual([expect.stringMatching(/Disables GSA checkout@acme-prod\.iam\.gserviceaccount\.com: every workload that uses it/)]);
+    expect(plan.changes).toContainEqual(expect.objectContaining({ target: `GSA ${GSA}`, action: "patch", field: "disabled", after: true }));
+    // Disabling the GSA disables its user-managed keys too: a downloaded key would outlive it otherwise.
+    expect(plan.changes.filter((c) => c.target.startsWith("Key ") && c.action === "patch")).toHaveLength(userKeys.filter((k) => !k.disabled).length);
     expect(plan.commands.some((c) => c.startsWith(`gcloud iam service-accounts disable ${GSA}`))).toBe(true);
-    expect((await iam.getServiceAccount(GSA)).disabled).toBeUndefined();
+
+    const { result } = await h.execute(revokeCredentials, { workloadIdentity: "disable-gsa" });
+    expect(result.outcome).toBe("success");
+    expect(result.message).toMatch(/disabled checkout@acme-prod/);
+    expect((await describe()).disabled).toBe(true);
+    expect((await keys()).every((k) => k.disabled)).toBe(true);
+    // The KSA keeps its Workload Identity binding in this mode: the GSA itself is off.
+    expect((await outside()).members).toContain(MEMBER);
+    expect((await h.verify(revokeCredentials, { workloadIdentity: "disable-gsa" })).holds).toBe(true);
+
+    expect((await h.undo(revokeCredentials)).outcome).toBe("success");
+    expect((await describe()).disabled).toBeFalsy();
+    expect((await keys()).filter((k) => !k.disabled)).toHaveLength(userKeys.filter((k) => !k.disabled).length);
+  });
+
+  it("verify fails when the GSA Airlock disabled is enabled again from outside", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(revokeCredentials, { workloadIdentity: "disable-gsa" });
+    await shell(sim(), `gcloud iam service-accounts enable ${GSA}`);
+    const v = await h.verify(revokeCredentials, { workloadIdentity: "disable-gsa" });
+    expect(v.holds).toBe(false);
+    expect(v.message).toMatch(/enabled again/);
   });
 });

@@ -7,7 +7,7 @@ import { containerClient } from "@/lib/gcp/clients";
 import { iam, type IamPolicy } from "@/lib/gcp/iam";
 import { isTransient, statusOf } from "@/lib/kube/retry";
 import { HttpError } from "@/lib/http/errors";
-import { defineStep, type Change, type StepContext, type Warning } from "../types";
+import { defineStep, type Change, type RiskRaise, type StepContext, type Warning } from "../types";
 import { jsonArtifact, artifactSchema, type Artifact } from "./support/artifacts";
 import { gcloud, kubectl } from "./support/commands";
 import { gcpFailure } from "./support/gcp";
@@ -72,6 +72,11 @@ const CONFLICT_RETRY = { retryOn: (err: unknown) => statusOf(err) === 409 || isT
 
 const ksaUser = (ns: string, ksa: string) => `system:serviceaccount:${ns}:${ksa}`;
 const ksaGroups = (ns: string) => ["system:serviceaccounts", `system:serviceaccounts:${ns}`, "system:authenticated"];
+
+/** Disabling the GSA disables its user-managed keys too: a downloaded key would otherwise outlive the decision. */
+function keysToDisable(p: { workloadIdentity?: string; disableKeys?: boolean }): boolean {
+  return p.disableKeys === true || p.workloadIdentity === "disable-gsa";
+}
 
 function namesKsa(s: V1Subject, ns: string, ksa: string, bindingNs: string | undefined): boolean {
   return s.kind === "ServiceAccount" && s.name === ksa && (s.namespace || bindingNs) === ns;
@@ -188,7 +193,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         legend: "Workload Identity",
         options: [
           { value: "remove-binding", label: "Remove only this KSA's `roles/iam.workloadIdentityUser` binding on the GSA" },
-          { value: "disable-gsa", label: "Disable the GSA (every workload using it stops; needs an approver)" },
+          { value: "disable-gsa", label: "Disable the GSA and its user-managed keys (every workload using it stops: destructive, needs an approver)" },
         ],
         default: "remove-binding",
       },
@@ -196,7 +201,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         kind: "checkbox",
         name: "disableKeys",
         label: "Disable the GSA's user-managed keys",
-        help: "Keys someone downloaded work from anywhere; disabled keys can be enabled again on release.",
+        help: "Keys someone downloaded work from anywhere; disabled keys can be enabled again on release. Disabling the GSA always disables them.",
       },
     ],
     undoEffect:
@@ -318,7 +323,8 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     const gsa = sa?.metadata?.annotations?.[GSA_ANNOTATION] ?? null;
     const project = projectOf(ctx);
     let member: string | null = null;
-    let blocked: string | undefined;
+    const raise: RiskRaise[] = [];
+    const disableKeys = keysToDisable(ctx.params);
     if (gsa && project) {
       member = `serviceAccount:${project}.svc.id.goog[${ns}/${ksa}]`;
       try {
@@ -367,22 +373,21 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
             note: "affects every workload using it",
           });
           commands.push(gcloud(["iam", "service-accounts", "disable", gsa], [], account.projectId ?? project));
-          // A step has one risk for every plan; this one is reversible, so the one mode that
-          // needs an approver cannot be offered until a plan can raise its own risk.
-          blocked =
-            "Disabling the GSA stops every workload that uses it and must wait for an approver, but this step is reversible and cannot yet ask for approval for one mode: remove this KSA's binding here, or disable the GSA with the command shown after a lead signs off.";
+          // The step is reversible; this mode stops every workload using the GSA, so its plan is
+          // destructive and waits for an approver (the reason is shown and hashed with the plan).
+          if (!account.disabled) raise.push({ risk: "destructive", reason: `Disables GSA ${gsa}: every workload that uses it loses its Google credentials.` });
         }
         const enabledKeys = keys.filter((k) => !k.disabled);
         for (const k of keys)
           changes.push({
             target: `Key ${k.name.split("/").pop()}`,
-            action: ctx.params.disableKeys && !k.disabled ? "patch" : "read",
+            action: disableKeys && !k.disabled ? "patch" : "read",
             field: "disabled",
             before: k.disabled === true,
-            after: ctx.params.disableKeys ? true : undefined,
+            after: disableKeys ? true : undefined,
             note: `user-managed key of ${gsa}, valid after ${k.validAfterTime}`,
           });
-        if (ctx.params.disableKeys)
+        if (disableKeys)
           for (const k of enabledKeys)
             commands.push(
               gcloud(["iam", "service-accounts", "keys", "disable", k.name.split("/").pop() ?? ""], [["--iam-account", gsa]], account.projectId ?? project),
@@ -425,8 +430,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     const wiToDo = !!(gsa && member && changes.some((c) => c.target === `GSA ${gsa}` && c.action === "patch"));
     const keysToDo = changes.some((c) => c.target.startsWith("Key ") && c.action === "patch");
     const noop = !data.bindings.length && !data.secrets.length && !wiToDo && !keysToDo;
-    if (blocked) return { changes, commands, warnings, blocked, data };
-    return { changes, commands, warnings, ...(noop ? { noop: true } : {}), data };
+    return { changes, commands, warnings, ...(noop ? { noop: true } : {}), ...(raise.length ? { raise } : {}), data };
   },
 
   async execute(ctx, plan) {
@@ -536,7 +540,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         throw gcpFailure(`Disabling ${gsa}`, err);
       }
     }
-    if (gsa && ctx.params.disableKeys) {
+    if (gsa && keysToDisable(ctx.params)) {
       try {
         for (const k of await withRetry(() => iam.userManagedKeys(gsa))) {
           if (k.disabled) continue;
@@ -574,10 +578,20 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         return { holds: false, message: `Could not read ${rec.gsa}'s policy: ${gcpFailure("reading the policy", err).message}` };
       }
     }
+    if (rec?.gsa && rec.gsaDisabledByAirlock) {
+      try {
+        if (!(await withRetry(() => iam.getServiceAccount(rec.gsa!))).disabled) problems.push(`${rec.gsa}, which Airlock disabled, is enabled again`);
+      } catch (err) {
+        return { holds: false, message: `Could not read ${rec.gsa}: ${gcpFailure("reading the GSA", err).message}` };
+      }
+    }
     const who = ksaUser(ns, ksa);
     return problems.length
       ? { holds: false, message: `${who} ${problems.join("; ")}.` }
-      : { holds: true, message: `${who} is in no binding, may not patch pods${rec?.wiMemberRemoved ? ", and no longer acts as its GSA" : ""}.` };
+      : {
+          holds: true,
+          message: `${who} is in no binding, may not patch pods${rec?.wiMemberRemoved ? ", and no longer acts as its GSA" : ""}${rec?.gsaDisabledByAirlock ? `; ${rec.gsa} is disabled` : ""}.`,
+        };
   },
 
   async undo(ctx, rec) {

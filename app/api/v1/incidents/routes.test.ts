@@ -11,6 +11,9 @@ import { POST as executeRoute } from "./[id]/steps/[stepId]/execute/route";
 import { POST as planRoute } from "./[id]/steps/[stepId]/plan/route";
 import { GET as progressRoute } from "./[id]/steps/[stepId]/progress/route";
 import { POST as undoRoute } from "./[id]/steps/[stepId]/undo/route";
+import { POST as undoPlanRoute } from "./[id]/steps/[stepId]/undo/plan/route";
+import { POST as requestApprovalRoute } from "./[id]/steps/[stepId]/approvals/route";
+import { POST as approveRoute } from "../approvals/[approvalId]/approve/route";
 import { GET as timelineRoute } from "./[id]/timeline/route";
 import { armTripwire, callRoute as call, tripwireStillArmed, userToken } from "../testing";
 import { GET as listRoute, POST as openRoute } from "./route";
@@ -19,12 +22,14 @@ let sim: SimProcess;
 let db: Db;
 let close: () => Promise<void>;
 let analyst: string;
+let approver: string;
 let nobody: string;
 
 beforeAll(async () => {
   sim = await startSim();
   ({ db, close } = await freshDb());
   analyst = await userToken(db, "analyst@x.com", ["analyst"]);
+  approver = await userToken(db, "approver@x.com", ["approver"]);
   nobody = await userToken(db, "nobody@x.com", []);
 });
 afterAll(async () => {
@@ -144,13 +149,57 @@ describe("/api/v1/incidents doors", () => {
       "label-quarantine",
       "cordon-node",
     ]);
-    expect((await call(undoRoute, "POST", `${label.u}/undo`, label.p, analyst, {})).status).toBe(200);
-    const undone = await call(undoRoute, "POST", `${cordon.u}/undo`, cordon.p, analyst, {});
+    const undoPlan = async (x: { p: { id: string; stepId: string }; u: string }) => (await call(undoPlanRoute, "POST", `${x.u}/undo/plan`, x.p, analyst)).body;
+    const labelUndo = await undoPlan(label);
+    expect(labelUndo).toMatchObject({ operation: "undo", requiresApproval: false, restores: expect.any(Object) });
+    expect((await call(undoRoute, "POST", `${label.u}/undo`, label.p, analyst, { planHash: labelUndo.planHash })).status).toBe(200);
+    const undone = await call(undoRoute, "POST", `${cordon.u}/undo`, cordon.p, analyst, { planHash: (await undoPlan(cordon)).planHash });
     expect(undone.status).toBe(200);
     expect(undone.body).toMatchObject({ operation: "undo", verify: { holds: false } });
     expect((await kubeApis(PAYMENTS).core.readNode({ name: opened.body.targets.node })).spec?.unschedulable).toBeFalsy();
     expect((await call(releaseRoute, "GET", `/api/v1/incidents/${id}/release`, { id }, analyst)).body.items).toEqual([]);
     const released = await call(containmentRoute, "GET", `/api/v1/incidents/${id}/containment`, { id }, analyst);
     expect(released.body.rows.find((r: { layer: string }) => r.layer === "workload").state).toBe("released");
+  });
+
+  it("releases a firewall isolation only with a reviewed undo plan and another person's approval", async () => {
+    const pod = await compromisedPod();
+    const opened = await call(openRoute, "POST", "/api/v1/incidents", {}, analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner, release" });
+    const id = opened.body.id as string;
+    const s = (stepId: string) => ({ p: { id, stepId }, u: `/api/v1/incidents/${id}/steps/${stepId}` });
+    const run = async (stepId: string, params?: Record<string, unknown>) => {
+      const x = s(stepId);
+      const plan = await call(planRoute, "POST", `${x.u}/plan`, x.p, analyst, params ? { params } : {});
+      const done = await call(executeRoute, "POST", `${x.u}/execute`, x.p, analyst, { planHash: plan.body.planHash, ...(params ? { params } : {}) });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+    };
+    await run("protect-node");
+    await run("firewall-isolate", { sshSourceRange: "203.0.113.7/32" });
+    const fw = s("firewall-isolate");
+
+    // Before: one analyst with an empty body removed the isolation. Now: the undo plan's hash is required.
+    const empty = await call(undoRoute, "POST", `${fw.u}/undo`, fw.p, analyst, {});
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.fieldErrors).toHaveProperty("planHash");
+    const plan = await call(undoPlanRoute, "POST", `${fw.u}/undo/plan`, fw.p, analyst);
+    expect(plan.status).toBe(200);
+    expect(plan.body).toMatchObject({ operation: "undo", requiresApproval: true, planHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const unapproved = await call(undoRoute, "POST", `${fw.u}/undo`, fw.p, analyst, { planHash: plan.body.planHash });
+    expect(unapproved.status).toBe(403);
+    expect(unapproved.body.error.message).toMatch(/requires an approver's sign-off/);
+
+    const asked = await call(requestApprovalRoute, "POST", `${fw.u}/approvals`, fw.p, analyst, {
+      planHash: plan.body.planHash,
+      reason: "Host rebuilt, release it",
+      operation: "undo",
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    expect(asked.body).toMatchObject({ operation: "undo", status: "pending" });
+    const approvalId = asked.body.id as string;
+    const ok = await call(approveRoute, "POST", `/api/v1/approvals/${approvalId}/approve`, { approvalId }, approver, { comment: "go" });
+    expect(ok.status).toBe(200);
+    const released = await call(undoRoute, "POST", `${fw.u}/undo`, fw.p, analyst, { planHash: plan.body.planHash });
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body).toMatchObject({ operation: "undo", outcome: "success", verify: { holds: false } });
   });
 });

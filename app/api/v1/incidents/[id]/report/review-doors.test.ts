@@ -14,6 +14,7 @@ import { GET as reviewGetRoute, POST as reviewRoute } from "@/app/api/v1/inciden
 import { POST as executeRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/execute/route";
 import { POST as planRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/plan/route";
 import { POST as undoRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/undo/route";
+import { POST as undoPlanRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/undo/plan/route";
 import { GET as incidentTimelineRoute } from "@/app/api/v1/incidents/[id]/timeline/route";
 import { POST as openRoute } from "@/app/api/v1/incidents/route";
 import { GET as timelineRoute } from "@/app/api/v1/timeline/route";
@@ -171,7 +172,8 @@ describe("lead review doors against the simulator", () => {
     expect(text).toMatch(/\| Workload \(cordoned, drained, orphaned\) \| in effect \| .*cordoned/);
 
     // Undo through Airlock: the cordon is no longer in place.
-    const undo = await call(undoRoute, "POST", "/x", { id: incidentId, stepId: "cordon-node" }, tokens.analyst, {});
+    const undoPlan = await call(undoPlanRoute, "POST", "/x", { id: incidentId, stepId: "cordon-node" }, tokens.analyst);
+    const undo = await call(undoRoute, "POST", "/x", { id: incidentId, stepId: "cordon-node" }, tokens.analyst, { planHash: undoPlan.body.planHash });
     expect(undo.status, JSON.stringify(undo.body)).toBe(200);
     // Someone removes the quarantine label directly in the cluster: the report reads it live.
     await kubeApis(PAYMENTS).core.patchNamespacedPod(
