@@ -259,13 +259,13 @@ describe("lead review doors against the simulator", () => {
     expect(await (await report("md")).text()).toContain(`**Audit chain: BROKEN** at entry #${victim.id} (edited)`);
   });
 
-  it("builds the report without writing to the cluster, a probe on record included", async () => {
-    await run("probe-isolation");
+  it("builds the report without writing to the cluster, an attestation on record included", async () => {
+    await run("attest-isolation");
     const since = await simRequestSeq(sim);
     expect((await report("json")).status).toBe(200);
     expect((await report("md")).status).toBe(200);
     expect(await simWritesSince(sim, since)).toEqual([]);
-    const probe = (await reportJson()).liveState.find((l: Json) => l.stepId === "probe-isolation");
-    expect(probe.message).toMatch(/^Last probe at /);
+    const attestation = (await reportJson()).liveState.find((l: Json) => l.stepId === "attest-isolation");
+    expect(attestation.message).toMatch(/^Last attestation at .* min ago/);
   });
 });
