@@ -88,7 +88,7 @@ export function AttestationPanel({ label, attestation: a }: { label: string; att
         {LAYERS.map(({ key, title }) => {
           const v = a.verdicts[key];
           return (
-            <li key={key} className={`rounded-md border px-3 py-2 ${LAYER_STYLE[v.state]}`} {...(v.state === "not-isolated" ? { role: "alert" } : {})}>
+            <li key={key} className={`rounded-md border px-3 py-2 ${LAYER_STYLE[v.state]}`}>
               <strong>
                 {title}: {LAYER_TEXT[v.state]}
               </strong>{" "}

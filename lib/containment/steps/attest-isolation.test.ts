@@ -90,6 +90,27 @@ describe("attest-isolation", () => {
     expect(holds).toBe(false);
   });
 
+  it("also probes from the peers of a policy that selects the pod now but did not when the incident opened (namespace and pod selectors both)", async () => {
+    const h = new Harness(await openIncident());
+    await kubeApis(PAYMENTS).networking.createNamespacedNetworkPolicy({
+      namespace: "shop",
+      body: {
+        metadata: { name: "allow-scanner" },
+        spec: {
+          podSelector: { matchLabels: { tier: "backend" } },
+          policyTypes: ["Ingress"],
+          ingress: [{ _from: [{ namespaceSelector: {}, podSelector: { matchExpressions: [{ key: "role", operator: "In", values: ["scanner"] }] } }] }],
+        },
+      },
+    });
+    await advanceClock(sim(), 10); // past the simulator's policy propagation delay
+    const { rec } = await attest(h);
+    expect(rec.policies.recorded).toEqual(["allow-checkout-from-frontend"]);
+    const scanner = rec.ingress.filter((p) => /role=scanner/.test(p.source));
+    expect(scanner.map((p) => [p.port, p.result])).toEqual([[8080, "connected"]]);
+    expect(scanner[0].why).toMatch(/admitted by allow-scanner: namespaces any, pods role In \(scanner\)/);
+  });
+
   it("on storefront (no NetworkPolicy enforcement) says not isolated, and why", async () => {
     const pods = await kubeApis(STOREFRONT).core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend" });
     const h = new Harness(await openIncident(STOREFRONT, "shop", pods.items[0].metadata!.name!));

@@ -25,6 +25,7 @@ import { artifactSchema, jsonArtifact } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { addEphemeralContainer, execInContainer } from "./support/ephemeral";
 import { EGRESS_DENY, INGRESS_DENY } from "./support/firewall";
+import { DENY_ALL_NAME } from "./support/policies";
 import { instanceOf } from "./support/gcp";
 import { apis, isNotFound, kubeMessage, podGone, readIncidentPod, readOrNull, sleep, withRetry } from "./support/kube";
 import { labelSelectorMatches, serviceSelectorMatches, type Labels } from "./support/selectors";
@@ -161,8 +162,12 @@ async function peerNamespaces(ctx: StepContext, policyNs: string, peer: V1Networ
   return names.sort((a, b) => (a === policyNs ? -1 : b === policyNs ? 1 : a.localeCompare(b)));
 }
 
-/** The policies that selected the pod when the incident opened (recorded then), as they read now. */
-async function recordedPolicies(ctx: StepContext): Promise<{ policies: V1NetworkPolicy[]; missing: string[] }> {
+/**
+ * The policies that selected the pod when the incident opened (recorded then: exclude-from-policies
+ * makes them stop selecting it, yet what they admitted is what the deny-all must stop), as they
+ * read now, plus any other policy that selects the pod now (Airlock's deny-all aside).
+ */
+async function policiesToAttest(ctx: StepContext, pod: V1Pod): Promise<{ policies: V1NetworkPolicy[]; missing: string[] }> {
   const t = ctx.incident.targets;
   const policies: V1NetworkPolicy[] = [];
   const missing: string[] = [];
@@ -170,6 +175,12 @@ async function recordedPolicies(ctx: StepContext): Promise<{ policies: V1Network
     const p = await readOrNull(() => apis(ctx).networking.readNamespacedNetworkPolicy({ name, namespace: t.namespace }));
     if (p) policies.push(p);
     else missing.push(name);
+  }
+  const live = await withRetry(() => apis(ctx).networking.listNamespacedNetworkPolicy({ namespace: t.namespace }));
+  for (const p of live.items) {
+    const name = p.metadata?.name;
+    if (name && name !== DENY_ALL_NAME && !t.networkPolicies.includes(name) && labelSelectorMatches(p.spec?.podSelector, pod.metadata?.labels ?? {}))
+      policies.push(p);
   }
   return { policies, missing };
 }
@@ -458,6 +469,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
       // Says which Services select a probe's labels.
       { verb: "list", resource: "services" },
       { verb: "get", resource: "networkpolicies", group: "networking.k8s.io" },
+      { verb: "list", resource: "networkpolicies", group: "networking.k8s.io" },
       // Refuses probe labels a controller would adopt.
       { verb: "list", resource: "replicasets", group: "apps" },
       { verb: "list", resource: "statefulsets", group: "apps" },
@@ -475,7 +487,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     if (!ip) return { changes: [], commands: [], warnings: [], blocked: "The pod has no IP address (not running)." };
     const here = pod.spec?.nodeName ?? null;
     const elsewhere = await otherNode(ctx, here);
-    const { policies, missing } = await recordedPolicies(ctx);
+    const { policies, missing } = await policiesToAttest(ctx, pod);
     const admitted = await admittedSources(ctx, policies, elsewhere ?? here ?? "");
     const uncovered = [...admitted.uncovered, ...missing.map((n) => `${n} (selected the pod when the incident opened; deleted since)`)];
     const sources: Source[] = [...admitted.sources];

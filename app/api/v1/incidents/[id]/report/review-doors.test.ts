@@ -267,5 +267,10 @@ describe("lead review doors against the simulator", () => {
     expect(await simWritesSince(sim, since)).toEqual([]);
     const attestation = (await reportJson()).liveState.find((l: Json) => l.stepId === "attest-isolation");
     expect(attestation.message).toMatch(/^Last attestation at .* min ago/);
+    // The attestation document went to the evidence store, hash and all.
+    const listed = await call(evidenceRoute, "GET", `/api/v1/incidents/${incidentId}/evidence`, { id: incidentId }, tokens.analyst);
+    const doc = (listed.body.artifacts as Json[]).find((a) => /^attestation-.*\.json$/.test(a.name));
+    expect(doc?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(attestation.message).toContain(doc!.sha256.slice(0, 12));
   });
 });
