@@ -10,6 +10,7 @@ import type { RunOutcome } from "@/lib/containment/executor";
 import type { PlanView as Plan } from "@/lib/containment/types";
 import type { IncidentTargets } from "@/lib/containment/types";
 import { ApprovalSlot } from "./approval-slot";
+import { AttestationPanel } from "./attestation-panel";
 import { ConfirmForm, type ConfirmInput, type ShownLock } from "./confirm-form";
 import { PropagationCountdown } from "./countdown";
 import { DrainProgress } from "./drain-progress";
@@ -239,6 +240,10 @@ export function StepCard({
           <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}):{" "}
           {verdict?.holds === false ? `${notHeldWords(step)} — ${verdict.message || step.lastRun.message}` : step.lastRun.message}
         </p>
+      )}
+
+      {panel?.kind === "attestation" && tookEffect && step.lastRun?.attestation && (
+        <AttestationPanel label={panel.label} attestation={step.lastRun.attestation} />
       )}
 
       <div className="mt-3">

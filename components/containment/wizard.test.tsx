@@ -7,6 +7,8 @@ import { detachServices } from "@/lib/containment/steps/detach-services";
 import { drainNode } from "@/lib/containment/steps/drain-node";
 import { firewallIsolate } from "@/lib/containment/steps/firewall-isolate";
 import type { AnyStep, PlanView as Plan } from "@/lib/containment/types";
+import type { AttestationView } from "@/lib/containment/detail";
+import { AttestationPanel } from "./attestation-panel";
 import { ConfirmForm } from "./confirm-form";
 import { secondsLeft } from "./countdown";
 import { undoWords } from "./release-panel";
@@ -213,5 +215,52 @@ describe("PlanView and ConfirmForm", () => {
     expect(html).toContain("Reason for overriding the lock (evidence is being skipped)");
     expect(html).toContain("Write why evidence is being skipped");
     expect(renderToStaticMarkup(<ConfirmForm {...locked} canOverride={false} />)).not.toContain("Reason for overriding");
+  });
+});
+
+describe("AttestationPanel", () => {
+  const probe = (result: "connected" | "refused" | "timeout" | "error", port: number) => ({
+    source: "shop pod app=frontend (airlock-probe-1)",
+    target: "10.4.2.4",
+    port,
+    protocol: "TCP" as const,
+    result,
+    why: "admitted by allow-checkout-from-frontend",
+  });
+  const attestation: AttestationView = {
+    at: "2026-11-28T10:00:00.000Z",
+    ageMinutes: 3,
+    pod: "checkout-1",
+    podIP: "10.4.2.4",
+    node: "node-a",
+    image: "busybox@sha256:" + "a".repeat(64),
+    ephemeralContainer: { name: "airlock-attest-abc", reused: false },
+    probePods: [{ name: "airlock-probe-1", namespace: "shop", node: "node-b", source: "admitted", ip: "10.4.1.6", deleted: true }],
+    policies: { recorded: ["allow-checkout-from-frontend"], missing: [] },
+    uncovered: ["ipBlock 10.0.0.0/8 (no probe address in range)"],
+    listening: [{ port: 8080, protocol: "TCP" }],
+    ingress: [probe("refused", 8080), probe("timeout", 9090)],
+    egress: [{ ...probe("error", 3333), source: "pod checkout-1", target: "198.51.100.23", detail: "nc could not run (exit 127)" }],
+    enforcement: { enforced: true, reason: "enforced: Dataplane V2", datapath: "ADVANCED_DATAPATH" },
+    established: { datapath: "Dataplane V2 checks policy per packet.", shown: "1 connection.", connections: [] },
+    firewalls: null,
+    verdicts: {
+      podIngress: { state: "not-isolated", why: "1 ingress probe(s) got through: 10.4.2.4:8080/tcp: refused." },
+      podEgress: { state: "unknown", why: "1 egress probe(s) could not run." },
+      nodeNetwork: { state: "isolated", why: "quarantine rules apply." },
+    },
+    document: { name: "attestation.json", sha256: "f".repeat(64), size: 100 },
+  };
+
+  it("shows refused in red as reachable, timeout in green, an error as not proven, and each layer's verdict with why", () => {
+    const html = renderToStaticMarkup(<AttestationPanel label="Last attestation" attestation={attestation} />);
+    expect(html).toMatch(/<li[^>]*border-red-400[^>]*><strong>Pod ingress: Not isolated<\/strong> — 1 ingress probe\(s\) got through/);
+    expect(html).toMatch(/border-amber-400[^>]*><strong>Pod egress: Not proven<\/strong>/);
+    expect(html).toMatch(/border-red-400[^"]*">refused — reachable, not isolated</);
+    expect(html).toMatch(/border-emerald-300[^"]*">timeout — dropped</);
+    expect(html).toMatch(/border-amber-400[^"]*">error — not proven</);
+    expect(html).toContain("3 min ago");
+    expect(html).toContain("ipBlock 10.0.0.0/8");
+    expect(html).toContain("f".repeat(64));
   });
 });

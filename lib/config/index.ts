@@ -36,7 +36,12 @@ export type Config = {
   netpolPropagationSeconds: number;
   /** Anchored audit (docs/console-foundation.md, "Anchored audit"): the Ed25519 key (PKCS#8 PEM) signing checkpoints, if any. */
   audit: { keyPem?: string; keyGenerated: boolean; checkpointEvery: number };
+  /** Image of attest-isolation's probe pods and ephemeral container: needs busybox `nc`, `sleep` and `cat`; pinned by digest. */
+  attestImage: string;
 };
+
+/** busybox 1.36.1 (multi-arch index digest): what attest-isolation runs unless ATTEST_IMAGE says otherwise. */
+export const DEFAULT_ATTEST_IMAGE = "docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -161,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
       keyGenerated: auditKeyPem === undefined && demo,
       checkpointEvery: e.AIRLOCK_AUDIT_CHECKPOINT_EVERY === undefined ? 100 : Number(e.AIRLOCK_AUDIT_CHECKPOINT_EVERY),
     },
+    attestImage: e.ATTEST_IMAGE ?? DEFAULT_ATTEST_IMAGE,
   };
 }
 
@@ -222,6 +228,11 @@ export function describeConfig(): ConfigRow[] {
     { name: "EVIDENCE_BUCKET", default: "(unset)", description: "Bucket for EVIDENCE_STORE=gcs (a name, no gs://); required with it." },
     { name: "EVIDENCE_PREFIX", default: "(empty)", description: "Object-name prefix inside EVIDENCE_BUCKET: objects are <prefix>/<incident>/<sha256>-<name>." },
     { name: "NETPOL_PROPAGATION_SECONDS", default: "300", description: "Seconds to wait for NetworkPolicy changes to take effect before verifying." },
+    {
+      name: "ATTEST_IMAGE",
+      default: "busybox:1.36.1@sha256:73aaf0…",
+      description: "Image (pinned by digest) of attest-isolation's probe pods and ephemeral container; needs busybox nc, sleep and cat.",
+    },
     {
       name: "APPROVAL_POLICY",
       default: '{"risks":{"destructive":1}}',

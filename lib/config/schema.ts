@@ -89,6 +89,12 @@ export const envSchema = z
     NETPOL_PROPAGATION_SECONDS: optionalText.pipe(
       z.string().regex(/^\d+$/, { message: "NETPOL_PROPAGATION_SECONDS must be a whole number of seconds" }).optional(),
     ),
+    ATTEST_IMAGE: optionalText.pipe(
+      z
+        .string()
+        .regex(/@sha256:[0-9a-f]{64}$/, { message: "ATTEST_IMAGE must be pinned by digest (image@sha256:<64 hex digits>)" })
+        .optional(),
+    ),
     // Approvals (docs/approvals.md); parsed by lib/approvals/policy-schema.ts, checked here at start.
     APPROVAL_POLICY: optionalText,
     APPROVAL_POLICY_FILE: optionalText,

@@ -14,7 +14,7 @@ import { detachServices } from "./steps/detach-services";
 import { excludeFromPolicies } from "./steps/exclude-from-policies";
 import { firewallIsolate } from "./steps/firewall-isolate";
 import { labelQuarantine } from "./steps/label-quarantine";
-import { probeIsolation } from "./steps/probe-isolation";
+import { attestIsolation } from "./steps/attest-isolation";
 import { revokeCredentials } from "./steps/revoke-credentials";
 import { snapshotNodeDisk } from "./steps/snapshot-node-disk";
 import { tagNode } from "./steps/tag-node";
@@ -128,25 +128,31 @@ describe("containment board", () => {
     expect(byLayer(unlabelled, "pod-egress").why).toMatch(/selects nothing for this pod.*does not carry quarantine=true/);
   });
 
-  it("pod ingress reads the last probe run (it never starts a probe): open ports are not contained", async () => {
+  it("pod ingress and egress read the last attestation (it never starts a probe), with its age: open is not contained", async () => {
     const h = new Harness(await openIncident());
     await isolatedPod(h);
     await advanceClock(sim(), 600);
     windowOver(h);
-    await h.execute(probeIsolation);
-    const blocked = await boardRows(h.incident, h.runs);
-    expect(byLayer(blocked, "pod-ingress").state).toBe("in-effect");
-    expect(byLayer(blocked, "pod-ingress").evidence.some((e) => e.kind === "probe" && /blocked/.test(e.label))).toBe(true);
+    await h.execute(attestIsolation);
+    const isolated = await boardRows(h.incident, h.runs);
+    for (const layer of ["pod-ingress", "pod-egress"] as const) {
+      expect(byLayer(isolated, layer).state).toBe("in-effect");
+      expect(byLayer(isolated, layer).why).toMatch(
+        /the last attestation \(.*, \d+ min ago; recorded, not re-probed\) found it isolated: Every \w+ probe \(\d+\) timed out/,
+      );
+      expect(byLayer(isolated, layer).evidence.some((e) => e.kind === "probe" && /attest-isolation at .* timeout/.test(e.label))).toBe(true);
+    }
     const probesBefore = (await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", labelSelector: "airlock.io/probe" })).items.length;
 
-    // A recorded probe that found a port open after the window: the board believes the probe.
+    // A recorded attestation that found egress open after the window: the board believes it.
     const last = h.runs.at(-1)!;
-    const rec = JSON.parse(last.record!) as { results: { result: string }[] };
-    rec.results[0].result = "open";
+    const rec = JSON.parse(last.record!);
+    rec.verdicts.podEgress = { state: "not-isolated", why: "1 egress probe(s) got through: 198.51.100.23:3333/tcp: connected." };
     h.runs.push({ ...last, id: "run-open", record: JSON.stringify(rec) });
     const open = await boardRows(h.incident, h.runs);
-    expect(byLayer(open, "pod-ingress").state).toBe("not-contained");
-    expect(byLayer(open, "pod-ingress").why).toMatch(/last probe .* reached the pod: \d+\/tcp open/);
+    expect(byLayer(open, "pod-ingress").state).toBe("in-effect");
+    expect(byLayer(open, "pod-egress").state).toBe("not-contained");
+    expect(byLayer(open, "pod-egress").why).toMatch(/^The last attestation .* found egress open: 1 egress probe\(s\) got through: 198\.51\.100\.23:3333/);
     const probesAfter = (await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", labelSelector: "airlock.io/probe" })).items.length;
     expect(probesAfter).toBe(probesBefore);
   });

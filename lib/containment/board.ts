@@ -12,6 +12,7 @@ import { readableReason } from "./errors";
 import { requireIncident, timelineTargets } from "./incidents";
 import { listRuns, parseRecord } from "./runs";
 import { getStep } from "./registry";
+import { attestationAge, attestIsolation } from "./steps/attest-isolation";
 import { apis, readIncidentPod } from "./steps/support/kube";
 import { allowPoliciesSelecting, DENY_ALL_NAME } from "./steps/support/policies";
 import type { Incident, VerifyResult } from "./types";
@@ -147,8 +148,6 @@ function allowsDirection(p: V1NetworkPolicy, direction: "ingress" | "egress"): b
   return types.includes("Egress") && (p.spec?.egress ?? []).length > 0;
 }
 
-type ProbeRecord = { results?: { port: number; result: string; probe: string }[]; at?: string; fromNode?: string };
-
 /** Pod ingress and egress: the deny-all exists as ours, selects the pod, nothing else admits that direction, and its window is over. */
 async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   const t = f.incident.targets;
@@ -200,9 +199,11 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   const effectiveAt = parseRecord(deny.last ?? undefined)?.effectiveAt;
   const pending = typeof effectiveAt === "string" && Date.parse(effectiveAt) > f.now;
 
-  const probeRun = f.runs.filter((r) => r.step_id === "probe-isolation" && r.operation === "execute" && r.status !== "running").at(-1);
-  const probe = parseRecord(probeRun) as ProbeRecord | undefined;
-  const probeCounts = probe?.at && typeof effectiveAt === "string" ? Date.parse(probe.at) >= Date.parse(effectiveAt) : !!probe?.at;
+  // Attestations create probe pods, so the board never starts one: it reads the last attest-isolation run.
+  const attestRun = f.runs.filter((r) => r.step_id === attestIsolation.id && r.operation === "execute" && r.status !== "running").at(-1);
+  const parsed = attestIsolation.record.safeParse(parseRecord(attestRun));
+  const attestation = parsed.success ? parsed.data : undefined;
+  const attestationCounts = attestation && typeof effectiveAt === "string" ? Date.parse(attestation.at) >= Date.parse(effectiveAt) : !!attestation;
 
   const one = (layer: "pod-ingress" | "pod-egress"): BoardRow => {
     const direction = layer === "pod-ingress" ? "ingress" : "egress";
@@ -222,30 +223,30 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
     if (pending) {
       return row(layer, "pending-propagation", `${DENY_ALL_NAME} selects the pod; its propagation window ends at ${effectiveAt}.`, [...links, ...extra]);
     }
-    // Probes create pods, so the board never starts one: it reads the last probe-isolation run.
-    if (layer === "pod-ingress" && probe?.results && probeCounts) {
-      const open = probe.results.filter((r) => r.result !== "blocked");
-      const probeLink: BoardLink = {
+    if (attestation && attestationCounts) {
+      const v = layer === "pod-ingress" ? attestation.verdicts.podIngress : attestation.verdicts.podEgress;
+      const probes = layer === "pod-ingress" ? attestation.ingress : attestation.egress;
+      const age = `${attestationAge(attestation.at)} min ago`;
+      const attestLink: BoardLink = {
         kind: "probe",
-        label: `probe-isolation at ${probe.at} from ${probe.fromNode}: ${probe.results.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}`,
+        label: `attest-isolation at ${attestation.at} (${age}): ${direction} ${v.state}, ${probes.map((p) => `${p.target}:${p.port}/${p.protocol.toLowerCase()} ${p.result}`).join(", ")}`,
       };
-      if (open.length) {
-        return row(
-          layer,
-          "not-contained",
-          `The last probe (${probe.at}, recorded run, not re-probed) reached the pod: ${open.map((r) => `${r.port}/tcp ${r.result}`).join(", ")}.`,
-          [...links, ...extra, probeLink],
-        );
+      const when = `the last attestation (${attestation.at}, ${age}; recorded, not re-probed)`;
+      if (v.state === "isolated") {
+        return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod, no other policy allows ${direction}, and ${when} found it isolated: ${v.why}`, [
+          ...links,
+          ...extra,
+          attestLink,
+        ]);
       }
       return row(
         layer,
-        "in-effect",
-        `${DENY_ALL_NAME} selects the pod, no other policy allows ingress, and the last probe (${probe.at}) found every port blocked.`,
-        [...links, ...extra, probeLink],
+        "not-contained",
+        `${when[0].toUpperCase()}${when.slice(1)} found ${direction} ${v.state === "unknown" ? "not proven" : "open"}: ${v.why}`,
+        [...links, ...extra, attestLink],
       );
     }
-    const untested =
-      layer === "pod-ingress" ? "not probed since the window ended (run probe-isolation)" : "no egress probe exists, so this rests on the policy read";
+    const untested = "not attested since the window ended (run attest-isolation)";
     const since = typeof effectiveAt === "string" ? `; propagation window ended at ${effectiveAt}` : "";
     return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod and no other policy allows ${direction}${since}; ${untested}.`, [...links, ...extra]);
   };

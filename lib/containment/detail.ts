@@ -9,6 +9,7 @@ import { listProgress, listRuns, parseRecord, type ProgressLine } from "./runs";
 import { preflight, type Preflight, type StepPreflight } from "./preflight";
 import { releaseByHand, releasePlan, type ByHandItem, type ReleaseItem } from "./release";
 import { requireStep, stepsByStage } from "./registry";
+import { attestationAge, attestIsolation, type Attestation } from "./steps/attest-isolation";
 import type { Incident, Risk, StageId } from "./types";
 import type { StepUi } from "./ui";
 
@@ -35,7 +36,19 @@ export type RunSummary = {
   effectiveAt: string | null;
   /** The run's verification, or null when none is on record (still running, or older data). */
   verdict: RunVerdict | null;
+  /** attest-isolation's finding (steps whose panel is "attestation"): every probe and a verdict per layer. */
+  attestation?: AttestationView | null;
 };
+
+/** An attestation as the wizard shows it: the record without the document's body (its hash and size stay), and its age. */
+export type AttestationView = Omit<Attestation, "document"> & { document: { name: string; sha256: string; size: number }; ageMinutes: number };
+
+function attestationView(r: StepRunRow): AttestationView | null {
+  const parsed = attestIsolation.record.safeParse(parseRecord(r));
+  if (!parsed.success) return null;
+  const { document, ...rest } = parsed.data;
+  return { ...rest, document: { name: document.name, sha256: document.sha256, size: document.size }, ageMinutes: attestationAge(parsed.data.at) };
+}
 
 export type StepSummary = {
   id: string;
@@ -165,7 +178,12 @@ export async function incidentDetail(id: string): Promise<IncidentDetail> {
           ui: s.ui ?? {},
           checksContainment: CONTAINMENT_STAGES.has(s.stage),
           status: shownStatus(status, last, verdicts, s.stage),
-          lastRun: last ? summarize(last, verdicts) : null,
+          lastRun: last
+            ? {
+                ...summarize(last, verdicts),
+                ...(s.ui?.panel?.kind === "attestation" && last.operation === "execute" ? { attestation: attestationView(last) } : {}),
+              }
+            : null,
           preflight: pf.steps.find((p) => p.stepId === s.id) ?? null,
         };
       }),

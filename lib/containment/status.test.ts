@@ -46,7 +46,7 @@ function fakeStep(id: string, stage: StageId, risk: StepDefinition["risk"], reve
 const cordon = fakeStep("cordon-node", "isolate", "reversible", true);
 const tag = fakeStep("tag-node", "node-network", "reversible", true);
 const detach = fakeStep("detach-services", "services", "disruptive", true);
-const probe = fakeStep("probe-isolation", "network", "read-only", false);
+const probe = fakeStep("attest-isolation", "network", "read-only", false);
 const evidence = fakeStep("collect-evidence", "evidence", "read-only", false);
 
 const analyst = caller("analyst@demo.local", "analyst");
@@ -98,7 +98,7 @@ describe("incident status through the engine", () => {
     live.clear();
     const incident = await givenIncident(analyst);
     await run(incident.id, "collect-evidence");
-    await run(incident.id, "probe-isolation");
+    await run(incident.id, "attest-isolation");
     await run(incident.id, "detach-services");
     expect(await status(incident.id)).toBe("open");
     expect(await statusChanges(incident.id)).toEqual([]);

@@ -180,7 +180,7 @@ export interface ExecuteResult<R = JsonObject> {
   /** What undo/release needs later (original labels, removed access config …). */
   record?: R;
   /**
-   * A read-only check's finding (probe-isolation: ports open or blocked). What the check found
+   * A read-only check's finding (attest-isolation: reachable or dropped). What the check found
    * is the run's verification, so the executor records it instead of checking a second time,
    * and a check that ran but found the pod reachable is "not contained", never a success.
    */
@@ -207,7 +207,7 @@ export interface StepNeeds {
   kube?: KubeNeed[];
   /** Google Cloud IAM permissions, e.g. "compute.instances.setTags", "compute.firewalls.create". */
   gcp?: string[];
-  /** Only meaningful where the cluster enforces NetworkPolicy (deny-all, policy exclusion, probe). */
+  /** Only meaningful where the cluster enforces NetworkPolicy (deny-all, policy exclusion). */
   networkPolicyEnforced?: boolean;
   /** Needs the node's GCE instance (tag, firewall, external IP, disk snapshot). */
   instance?: boolean;

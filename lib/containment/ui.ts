@@ -30,7 +30,9 @@ export type StepPanel =
   /** Per-pod progress lines while the step runs and after. */
   | { kind: "drain-progress" }
   /** The last run's outcome as a result box (what a probe found). */
-  | { kind: "last-result"; label: string };
+  | { kind: "last-result"; label: string }
+  /** attest-isolation's last attestation: a verdict per layer and every probe (tri-state), with its age. */
+  | { kind: "attestation"; label: string };
 
 export interface StepUi<K extends string = string> {
   form?: FormField<K>[];

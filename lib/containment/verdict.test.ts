@@ -18,7 +18,7 @@ let close: () => Promise<void>;
 let open = true;
 
 const probe: StepDefinition = {
-  id: "probe-isolation",
+  id: "attest-isolation",
   stage: "network",
   title: "Probe",
   risk: "read-only",
@@ -79,23 +79,23 @@ describe("a run's verdict", () => {
   it("a probe that finds a port open is not contained, and its own finding is the verification", async () => {
     const inc = await givenIncident(analyst);
     open = true;
-    const plan = await planStep(analyst, inc.id, "probe-isolation");
-    const out = await executeStep(analyst, inc.id, "probe-isolation", { planHash: plan.planHash });
+    const plan = await planStep(analyst, inc.id, "attest-isolation");
+    const out = await executeStep(analyst, inc.id, "attest-isolation", { planHash: plan.planHash });
     expect(out.verify).toEqual({ holds: false, message: "NOT ISOLATED: 8080/tcp open (from node-b)." });
-    expect(await shown(inc.id, "probe-isolation", "network")).toBe("not-contained");
+    expect(await shown(inc.id, "attest-isolation", "network")).toBe("not-contained");
 
     open = false;
-    await executeStep(analyst, inc.id, "probe-isolation", { planHash: plan.planHash });
-    expect(await shown(inc.id, "probe-isolation", "network")).toBe("succeeded");
+    await executeStep(analyst, inc.id, "attest-isolation", { planHash: plan.planHash });
+    expect(await shown(inc.id, "attest-isolation", "network")).toBe("succeeded");
   });
 
   it("a run with no verification on record is not shown as a success", async () => {
     const inc = await givenIncident(analyst);
     open = false;
-    const plan = await planStep(analyst, inc.id, "probe-isolation");
-    await executeStep(analyst, inc.id, "probe-isolation", { planHash: plan.planHash });
+    const plan = await planStep(analyst, inc.id, "attest-isolation");
+    await executeStep(analyst, inc.id, "attest-isolation", { planHash: plan.planHash });
     const runs = await listRuns(db, inc.id);
-    const { status, last } = stepStatus(runs, "probe-isolation");
+    const { status, last } = stepStatus(runs, "attest-isolation");
     expect(shownStatus(status, last, new Map(), "network")).toBe("unverified");
   });
 

@@ -10,6 +10,7 @@ import { populateWorld } from "../scenarios/populate";
 import { nodeLifecycle } from "../kube/controllers/node-lifecycle";
 import { datapathOf, flowViews } from "../kube/netpol/flows";
 import { requestLog } from "./requests";
+import { closedListeners, closeListener, reopenListeners } from "../kube/netpol/listeners";
 
 // The simulator's control surface for tests and demos. Never part of a real API: JSON in,
 // JSON out, errors as {"error": "..."}.
@@ -37,6 +38,7 @@ import { requestLog } from "./requests";
 // | GET    | /_sim/flows/<c>                         |                                                       | {datapath, reason, items: FlowView[]}: established flows and whether the datapath cut them |
 // | GET    | /_sim/nodes/<c>                         |                                                       | {items: NodeLifecycleState[]}: heartbeat, auto-repair and autoscaler view per node |
 // | POST   | /_sim/nodes/<c>/tick                    |                                                       | {items}: one node-lifecycle pass now (no clock change) |
+// | POST   | /_sim/pods/<c>/<ns>/<pod>/listeners     | {close: [{port, protocol="TCP"}]} or {reopen: true}   | {closed: ["TCP/8080"]}: connections reaching a closed port are refused |
 
 class ControlError extends Error {
   constructor(
@@ -268,6 +270,27 @@ const routes: { method: string; path: RegExp; handler: Handler }[] = [
     handler: ({ world, params }) => {
       const c = cluster(world, params[0]);
       return [200, { ...datapathOf(world, c), items: flowViews(world, c) }];
+    },
+  },
+  {
+    method: "POST",
+    path: /^\/_sim\/pods\/([^/]+)\/([^/]+)\/([^/]+)\/listeners$/,
+    handler: async ({ world, params, body }) => {
+      const c = cluster(world, params[0]);
+      const pod: KObject | undefined = c.store.get("pods", params[1], params[2]);
+      if (!pod) throw new ControlError(404, `pod ${params[1]}/${params[2]} not found in cluster ${c.name}`);
+      const b = await body();
+      if (b.reopen === true) reopenListeners(c, pod);
+      const close = b.close === undefined ? [] : b.close;
+      if (!Array.isArray(close)) throw new ControlError(400, "close must be a list of {port, protocol}");
+      for (const item of close as { port?: unknown; protocol?: unknown }[]) {
+        const port = Number(item?.port);
+        if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ControlError(400, "close[].port must be an integer between 1 and 65535");
+        const protocol = String(item.protocol ?? "TCP").toUpperCase();
+        if (!["TCP", "UDP"].includes(protocol)) throw new ControlError(400, "close[].protocol must be TCP or UDP");
+        closeListener(c, pod, port, protocol);
+      }
+      return [200, { closed: closedListeners(c, pod) }];
     },
   },
   {

@@ -57,7 +57,7 @@ async function warningsFor(ctx: StepContext): Promise<Warning[]> {
   warnings.push({
     level: "info",
     code: "propagation",
-    message: `Allow about ${config().netpolPropagationSeconds} s (NETPOL_PROPAGATION_SECONDS) for the policy to take effect; the playbook's "~5 minutes" is its own figure, not a guarantee. Re-run probe-isolation after the countdown.`,
+    message: `Allow about ${config().netpolPropagationSeconds} s (NETPOL_PROPAGATION_SECONDS) for the policy to take effect; the playbook's "~5 minutes" is its own figure, not a guarantee. Run attest-isolation after the countdown.`,
   });
   warnings.push({ level: "info", code: "existing-connections", message: "Established connections may survive until they close, depending on the dataplane." });
   return warnings;
@@ -71,7 +71,7 @@ const record = z.object({
   /** False when the policy existed before this incident: release leaves it. */
   createdByAirlock: z.boolean(),
   createdAt: z.string().optional(),
-  /** When the propagation window ends: the wizard counts down to it, probe-isolation warns before it. */
+  /** When the propagation window ends: the wizard counts down to it, attest-isolation warns before it. */
   effectiveAt: z.string(),
   propagationSeconds: z.number().optional(),
 });
@@ -86,7 +86,7 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
   summary: `Creates NetworkPolicy ${DENY_ALL_NAME} selecting quarantine: "true" with Ingress and Egress and no rules: no traffic in or out of the quarantined pod.`,
   record,
   ui: {
-    panel: { kind: "propagation-countdown", thenStepId: "probe-isolation" },
+    panel: { kind: "propagation-countdown", thenStepId: "attest-isolation" },
     undoEffect: "Deletes the deny-all NetworkPolicy (kept if other quarantined pods in the namespace rely on it).",
   },
   needs: {

@@ -23,7 +23,7 @@ const params = z.object({
 });
 type Params = z.output<typeof params>;
 
-type EffectiveSummary = { name: string; direction: string; priority: number; action: string; rules: string; ranges: string }[];
+export type EffectiveSummary = { name: string; direction: string; priority: number; action: string; rules: string; ranges: string }[];
 
 type Data = { project: string; network: string; create: string[]; rules: Firewall[]; dualStack: string | null };
 
@@ -73,7 +73,7 @@ function commandsFor(rules: Firewall[], network: string, project: string): strin
   return rules.map((r) => gcloud(["compute", "firewall-rules", "create", r.name!], gcloudFlags(r, network), project));
 }
 
-async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | null> {
+export async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | null> {
   try {
     const [res] = await withRetry(() =>
       computeClients().instances.getEffectiveFirewalls({ project: ref.project, zone: ref.zone, instance: ref.name, networkInterface: "nic0" }),

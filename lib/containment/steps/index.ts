@@ -13,7 +13,7 @@ import { firewallIsolate } from "./firewall-isolate";
 import { labelQuarantine } from "./label-quarantine";
 import { nodeRuntimeCommands } from "./node-runtime-commands";
 import { orphanPod } from "./orphan-pod";
-import { probeIsolation } from "./probe-isolation";
+import { attestIsolation } from "./attest-isolation";
 import { protectNode } from "./protect-node";
 import { removeExternalIp } from "./remove-external-ip";
 import { restartContainer } from "./restart-container";
@@ -34,7 +34,7 @@ export const STEPS: AnyStep[] = [
   orphanPod,
   excludeFromPolicies,
   applyDenyAll,
-  probeIsolation,
+  attestIsolation,
   revokeCredentials,
   detachServices,
   tagNode,

@@ -409,7 +409,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         warnings.push({
           level: "danger",
           code: "node-credentials",
-          message: `Node pool ${md.pool} does not run the GKE metadata server (workloadMetadataConfig.mode ${md.mode}): the pod can take the node VM's service-account token from 169.254.169.254. probe-isolation's egress probe shows whether it still can.`,
+          message: `Node pool ${md.pool} does not run the GKE metadata server (workloadMetadataConfig.mode ${md.mode}): the pod can take the node VM's service-account token from 169.254.169.254. attest-isolation's egress probe to it shows whether it still can.`,
         });
       }
     } catch (err) {

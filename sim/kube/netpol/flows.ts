@@ -1,4 +1,5 @@
 import type { World } from "../../world";
+import { isListenerClosed } from "./listeners";
 import type { SimCluster } from "../cluster";
 import type { KObject } from "../types";
 import { isAllowed } from "./evaluate";
@@ -187,7 +188,7 @@ function hex(n: number, width: number): string {
 
 /**
  * The pod's network namespace as /proc/net/tcp shows it from any of its containers (app or
- * ephemeral): a LISTEN line per declared TCP container port, then its flows. A cut flow on
+ * ephemeral): a LISTEN line per declared TCP container port (unless closed), then its flows. A cut flow on
  * Dataplane V2 still reads ESTABLISHED, with unacknowledged bytes and the retransmit timer:
  * from inside the pod a cut looks like a stalled connection, not a closed one.
  */
@@ -204,7 +205,8 @@ export function procNetTcp(world: World, cluster: SimCluster, pod: KObject): str
     );
   for (const c of (pod.spec?.containers ?? []) as { ports?: { containerPort: number; protocol?: string }[] }[]) {
     for (const p of c.ports ?? [])
-      if ((p.protocol ?? "TCP").toUpperCase() === "TCP") row(hexAddr("0.0.0.0", p.containerPort), hexAddr("0.0.0.0", 0), 0x0a, 0, 0, 0, 0);
+      if ((p.protocol ?? "TCP").toUpperCase() === "TCP" && !isListenerClosed(cluster, pod, p.containerPort))
+        row(hexAddr("0.0.0.0", p.containerPort), hexAddr("0.0.0.0", 0), 0x0a, 0, 0, 0, 0);
   }
   for (const flow of establishedFlows(cluster)) {
     if (flow.namespace !== pod.metadata.namespace || flow.pod !== pod.metadata.name || flow.podUid !== pod.metadata.uid) continue;

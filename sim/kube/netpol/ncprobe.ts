@@ -5,6 +5,7 @@ import { appendOutput } from "../pods/output";
 import { isAllowed, podByIp, type Verdict } from "./evaluate";
 import { labelSelectorMatches } from "../label-selector";
 import { isIPv4 } from "./selectors";
+import { isListenerClosed } from "./listeners";
 
 // Pods running busybox `nc -z -w <s> <ip> <port>` are how a cluster shows whether
 // NetworkPolicy lets a connection through: the container exits 0 when the connection opens,
@@ -185,6 +186,8 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
     const ports = declaredPorts(dstPod, protocol);
     if (ports && !ports.includes(port))
       return fail("refused", `pod ${dstPod.metadata.namespace}/${dstPod.metadata.name} does not listen on ${protocol} ${port}`, verdict);
+    if (isListenerClosed(cluster, dstPod, port, protocol))
+      return fail("refused", `pod ${dstPod.metadata.namespace}/${dstPod.metadata.name} closed its listener on ${protocol} ${port}`, verdict);
   }
   return { exitCode: 0, result: "open", lines: probe.verbose ? [`${label} open`] : [], durationMs: 0, verdict, reason: verdict.reason };
 }

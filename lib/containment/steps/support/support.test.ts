@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { addressesIn, hostInIpBlock, inIpBlock, labelsSatisfying, layerVerdict, ncResult, parseProcNetTcp, reachable } from "./attest";
 import { checkSshSourceRange } from "./cidr";
 import { shq } from "./commands";
 import { bindingLabels } from "./labels";
@@ -53,5 +54,62 @@ describe("shell quoting", () => {
     expect(shq("quarantine=true")).toBe("quarantine=true");
     expect(shq("--pod-selector=!quarantine")).toBe("'--pod-selector=!quarantine'");
     expect(shq("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+describe("attestation pieces", () => {
+  it("reads busybox nc: open is connected, a refusal is reachable, only a timeout is a drop", () => {
+    expect(ncResult({ stdout: "", stderr: "10.4.2.4 (10.4.2.4:8080) open\n", exitCode: 0 }).result).toBe("connected");
+    expect(ncResult({ stdout: "", stderr: "nc: 10.4.2.4 (10.4.2.4:8080): Connection refused\n", exitCode: 1 })).toMatchObject({ result: "refused" });
+    expect(ncResult({ stdout: "", stderr: "nc: 10.4.2.4 (10.4.2.4:8080): Connection timed out\n", exitCode: 1 }).result).toBe("timeout");
+    expect(ncResult({ stdout: "", stderr: "nc: bad address 'x'\n", exitCode: 1 })).toMatchObject({ result: "error", detail: /did not resolve/ });
+    expect(ncResult({ stdout: "", stderr: "", exitCode: 127 })).toMatchObject({ result: "error", detail: /nc could not run \(exit 127\)/ });
+    expect(reachable("refused")).toBe(true);
+    expect(reachable("timeout")).toBe(false);
+  });
+
+  it("decodes /proc/net/tcp: listeners, an established flow, a stalled one", () => {
+    const text = [
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+      "   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001        0 1 1",
+      "   1: 0402040A:A938 176433C6:0D05 01 000002B0:00000000 01:000007D0 00000005 10001        0 2 1",
+    ].join("\n");
+    expect(parseProcNetTcp(text)).toEqual([
+      { local: "0.0.0.0:8080", remote: "0.0.0.0:0", state: "listen", txQueue: 0, retransmitTimer: false },
+      { local: "10.4.2.4:43320", remote: "198.51.100.23:3333", state: "established", txQueue: 0x2b0, retransmitTimer: true },
+    ]);
+  });
+
+  it("finds the addresses a log names, and stands a probe in a peer's selector", () => {
+    expect(addressesIn("connecting to 198.51.100.23:3333 ... 127.0.0.1:80 999.1.1.1:5 10.8.0.1:443")).toEqual([
+      { ip: "198.51.100.23", port: 3333 },
+      { ip: "10.8.0.1", port: 443 },
+    ]);
+    expect(labelsSatisfying({ matchLabels: { app: "frontend" }, matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }] })).toEqual({
+      app: "frontend",
+      tier: "web",
+    });
+    expect(
+      labelsSatisfying({
+        matchExpressions: [
+          { key: "team", operator: "Exists" },
+          { key: "quarantine", operator: "DoesNotExist" },
+        ],
+      }),
+    ).toEqual({ team: "airlock-probe" });
+    expect(labelsSatisfying({ matchExpressions: [{ key: "app", operator: "In", values: [] }] })).toBeNull();
+    expect(hostInIpBlock({ cidr: "10.0.0.0/30", except: ["10.0.0.1/32"] })).toBe("10.0.0.2");
+    expect(inIpBlock("10.0.0.1", { cidr: "10.0.0.0/30", except: ["10.0.0.1/32"] })).toBe(false);
+  });
+
+  it("calls a layer isolated only when every probe timed out", () => {
+    const p = (result: "connected" | "refused" | "timeout" | "error") => ({ source: "s", target: "t", port: 1, protocol: "TCP", result });
+    expect(layerVerdict("ingress", [p("timeout"), p("refused")]).state).toBe("not-isolated");
+    expect(layerVerdict("ingress", [p("timeout"), p("error")]).state).toBe("unknown");
+    expect(layerVerdict("egress", []).state).toBe("unknown");
+    expect(layerVerdict("egress", [p("timeout")], ["kube-dns"])).toEqual({
+      state: "isolated",
+      why: "Every egress probe (1) timed out: the packets were dropped. Not covered: kube-dns.",
+    });
   });
 });

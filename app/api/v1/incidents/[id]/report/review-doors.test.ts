@@ -261,13 +261,18 @@ describe("lead review doors against the simulator", () => {
     expect(await (await report("md")).text()).toContain(`**Audit chain: BROKEN** at entry #${victim.id} (edited)`);
   });
 
-  it("builds the report without writing to the cluster, a probe on record included", async () => {
-    await run("probe-isolation");
+  it("builds the report without writing to the cluster, an attestation on record included", async () => {
+    await run("attest-isolation");
     const since = await simRequestSeq(sim);
     expect((await report("json")).status).toBe(200);
     expect((await report("md")).status).toBe(200);
     expect(await simWritesSince(sim, since)).toEqual([]);
-    const probe = (await reportJson()).liveState.find((l: Json) => l.stepId === "probe-isolation");
-    expect(probe.message).toMatch(/^Last probe at /);
+    const attestation = (await reportJson()).liveState.find((l: Json) => l.stepId === "attest-isolation");
+    expect(attestation.message).toMatch(/^Last attestation at .* min ago/);
+    // The attestation document went to the evidence store, hash and all.
+    const listed = await call(evidenceRoute, "GET", `/api/v1/incidents/${incidentId}/evidence`, { id: incidentId }, tokens.analyst);
+    const doc = (listed.body.artifacts as Json[]).find((a) => /^attestation-.*\.json$/.test(a.name));
+    expect(doc?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(attestation.message).toContain(doc!.sha256.slice(0, 12));
   });
 });

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { kubeApis } from "@/lib/kube/clients";
+import { applyDenyAll } from "./apply-deny-all";
+import { attestIsolation, type Attestation } from "./attest-isolation";
+import { excludeFromPolicies } from "./exclude-from-policies";
+import { labelQuarantine } from "./label-quarantine";
+import { advanceClock, compromisedPod, Harness, openIncident, PAYMENTS, simPost, simRequestSeq, simWritesSince } from "./support/testing";
+import { useDemoSim } from "./support/testing-hooks";
+
+const { sim } = useDemoSim();
+const STOREFRONT = "gke_acme-prod_us-central1_storefront";
+const MINER = "198.51.100.23";
+
+async function attest(h: Harness): Promise<{ rec: Attestation; message: string; holds: boolean | undefined }> {
+  const { result } = await h.execute(attestIsolation);
+  return { rec: result.record as Attestation, message: result.message, holds: result.verdict?.holds };
+}
+
+const fromFrontend = (rec: Attestation) => rec.ingress.filter((p) => /app=frontend/.test(p.source));
+
+describe("attest-isolation", () => {
+  it("before containment: a frontend-labelled probe connects and the miner pool is reachable, so the pod is not isolated", async () => {
+    const h = new Harness(await openIncident());
+    const plan = await h.plan(attestIsolation);
+    expect(plan.blocked).toBeUndefined();
+    expect(plan.warnings.map((w) => w.code)).toContain("ephemeral-container");
+    expect(plan.changes.some((c) => c.field === "spec.ephemeralContainers")).toBe(true);
+
+    const { rec, message, holds } = await attest(h);
+    expect(holds).toBe(false);
+    expect(message).toMatch(/^NOT ISOLATED/);
+    // The policy recorded at open admits app=frontend: that probe connects on 8080.
+    expect(fromFrontend(rec).map((p) => [p.port, p.result])).toEqual([[8080, "connected"]]);
+    // A pod the policy does not admit is dropped, from another node and from the pod's own.
+    expect(rec.ingress.filter((p) => !/app=frontend/.test(p.source)).every((p) => p.result === "timeout")).toBe(true);
+    expect(rec.probePods.map((p) => p.source).join(" ")).toMatch(/another node .* own node/);
+    expect(rec.verdicts.podIngress.state).toBe("not-isolated");
+    // Egress is open: the miner pool (named by the logs and the held connection) and the metadata server.
+    const egress = (host: string, port: number) => rec.egress.find((p) => p.target === host && p.port === port)?.result;
+    expect(egress(MINER, 3333)).toBe("connected");
+    expect(egress("169.254.169.254", 80)).toBe("connected");
+    expect(rec.egress.some((p) => p.port === 53 && p.protocol === "UDP")).toBe(true);
+    expect(rec.verdicts.podEgress.state).toBe("not-isolated");
+    expect(rec.established.connections.some((c) => c.remote === `${MINER}:3333`)).toBe(true);
+    expect(rec.established.datapath).toMatch(/Dataplane V2/);
+    expect(rec.ephemeralContainer?.reused).toBe(false);
+    expect(rec.document.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(rec.document.body).verdicts.podIngress.state).toBe("not-isolated");
+
+    // Every probe pod it started is gone; the ephemeral container stays (and is reused next time).
+    const left = await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop", labelSelector: "airlock.io/probe" });
+    expect(left.items.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([]);
+    expect(rec.probePods.every((p) => p.deleted)).toBe(true);
+    const again = await attest(h);
+    expect(again.rec.ephemeralContainer).toEqual({ name: rec.ephemeralContainer!.name, reused: true });
+  });
+
+  it("after the deny-all and the exclusion: every ingress probe from every admitted source and egress to the miner and the metadata server time out", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(labelQuarantine);
+    await h.execute(excludeFromPolicies);
+    await h.execute(applyDenyAll);
+    await advanceClock(sim(), 600);
+    const { rec, message, holds } = await attest(h);
+    expect(rec.ingress.length).toBeGreaterThanOrEqual(3);
+    expect(rec.ingress.every((p) => p.result === "timeout")).toBe(true);
+    // The frontend peer comes from the policy recorded at open, though it no longer selects the pod.
+    expect(fromFrontend(rec).length).toBeGreaterThan(0);
+    expect(rec.egress.find((p) => p.target === MINER && p.port === 3333)?.result).toBe("timeout");
+    expect(rec.egress.find((p) => p.target === "169.254.169.254")?.result).toBe("timeout");
+    expect(rec.egress.every((p) => p.result === "timeout")).toBe(true);
+    expect(rec.verdicts.podIngress.state).toBe("isolated");
+    expect(rec.verdicts.podEgress.state).toBe("isolated");
+    expect(rec.verdicts.nodeNetwork.state).toBe("not-isolated");
+    // Dataplane V2 cut the miner's connection: from inside the pod it reads stalled.
+    expect(rec.established.connections.find((c) => c.remote === `${MINER}:3333`)?.stalled).toBe(true);
+    expect(holds).toBe(true);
+    expect(message).toMatch(/^Isolated/);
+  });
+
+  it("a listener the pod closed answers refused, which is reachability: not isolated", async () => {
+    const pod = await compromisedPod();
+    await simPost(sim(), `/_sim/pods/payments/shop/${pod}/listeners`, { close: [{ port: 8080 }] });
+    const h = new Harness(await openIncident());
+    const { rec, holds } = await attest(h);
+    expect(fromFrontend(rec).map((p) => [p.port, p.result])).toEqual([[8080, "refused"]]);
+    expect(rec.listening).toEqual([]);
+    expect(rec.verdicts.podIngress.state).toBe("not-isolated");
+    expect(rec.verdicts.podIngress.why).toMatch(/8080\/tcp from .*app=frontend.*: refused/);
+    expect(holds).toBe(false);
+  });
+
+  it("also probes from the peers of a policy that selects the pod now but did not when the incident opened (namespace and pod selectors both)", async () => {
+    const h = new Harness(await openIncident());
+    await kubeApis(PAYMENTS).networking.createNamespacedNetworkPolicy({
+      namespace: "shop",
+      body: {
+        metadata: { name: "allow-scanner" },
+        spec: {
+          podSelector: { matchLabels: { tier: "backend" } },
+          policyTypes: ["Ingress"],
+          ingress: [{ _from: [{ namespaceSelector: {}, podSelector: { matchExpressions: [{ key: "role", operator: "In", values: ["scanner"] }] } }] }],
+        },
+      },
+    });
+    await advanceClock(sim(), 10); // past the simulator's policy propagation delay
+    const { rec } = await attest(h);
+    expect(rec.policies.recorded).toEqual(["allow-checkout-from-frontend"]);
+    const scanner = rec.ingress.filter((p) => /role=scanner/.test(p.source));
+    expect(scanner.map((p) => [p.port, p.result])).toEqual([[8080, "connected"]]);
+    expect(scanner[0].why).toMatch(/admitted by allow-scanner: namespaces any, pods role In \(scanner\)/);
+  });
+
+  it("on storefront (no NetworkPolicy enforcement) says not isolated, and why", async () => {
+    const pods = await kubeApis(STOREFRONT).core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend" });
+    const h = new Harness(await openIncident(STOREFRONT, "shop", pods.items[0].metadata!.name!));
+    const { rec, holds, message } = await attest(h);
+    expect(holds).toBe(false);
+    expect(rec.enforcement.enforced).toBe(false);
+    for (const v of [rec.verdicts.podIngress, rec.verdicts.podEgress]) {
+      expect(v.state).toBe("not-isolated");
+      expect(v.why).toMatch(/does not enforce NetworkPolicy/);
+    }
+    expect(rec.established.datapath).toMatch(/nothing cuts established connections/);
+    expect(message).toMatch(/^NOT ISOLATED/);
+  });
+
+  it("verifies from the last attestation's record without writing to the cluster", async () => {
+    const h = new Harness(await openIncident());
+    expect((await h.verify(attestIsolation)).message).toMatch(/No attestation on record/);
+    await h.execute(attestIsolation);
+    const since = await simRequestSeq(sim());
+    const v = await h.verify(attestIsolation);
+    expect(v.holds).toBe(false);
+    expect(v.message).toMatch(/^Last attestation at .* \(\d+ min ago, SHA-256 [0-9a-f]{12}…\): NOT ISOLATED.* Run attest-isolation again to probe now\.$/);
+    expect(await simWritesSince(sim(), since)).toEqual([]);
+  });
+});
