@@ -30,7 +30,9 @@ export type StepPanel =
   /** Per-pod progress lines while the step runs and after. */
   | { kind: "drain-progress" }
   /** The last run's outcome as a result box (what a probe found). */
-  | { kind: "last-result"; label: string };
+  | { kind: "last-result"; label: string }
+  /** The last run's message and the evidence artifacts this step stored (name, size, SHA-256, download). */
+  | { kind: "artifacts"; label: string };
 
 export interface StepUi<K extends string = string> {
   form?: FormField<K>[];

@@ -4,6 +4,7 @@ import { abandonNodeVm } from "./abandon-node-vm";
 import { applyDenyAll } from "./apply-deny-all";
 import { collectEvidence } from "./collect-evidence";
 import { cordonNode } from "./cordon-node";
+import { debugContainer } from "./debug-container";
 import { deleteControllerStep } from "./delete-controller";
 import { deletePod } from "./delete-pod";
 import { detachServices } from "./detach-services";
@@ -25,6 +26,7 @@ import { tagNode } from "./tag-node";
 /** Every step, in stage order and, within a stage, in the order the playbook (with its errata) runs them. */
 export const STEPS: AnyStep[] = [
   collectEvidence,
+  debugContainer,
   snapshotNodeDisk,
   cordonNode,
   labelQuarantine,
