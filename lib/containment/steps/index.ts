@@ -1,6 +1,7 @@
 import "server-only";
 import type { AnyStep } from "../types";
 import { abandonNodeVm } from "./abandon-node-vm";
+import { acquireFiles } from "./acquire-files";
 import { applyDenyAll } from "./apply-deny-all";
 import { collectEvidence } from "./collect-evidence";
 import { cordonNode } from "./cordon-node";
@@ -27,6 +28,7 @@ import { tagNode } from "./tag-node";
 export const STEPS: AnyStep[] = [
   collectEvidence,
   debugContainer,
+  acquireFiles,
   snapshotNodeDisk,
   cordonNode,
   labelQuarantine,
