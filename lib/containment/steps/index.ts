@@ -3,6 +3,7 @@ import type { AnyStep } from "../types";
 import { abandonNodeVm } from "./abandon-node-vm";
 import { acquireFiles } from "./acquire-files";
 import { applyDenyAll } from "./apply-deny-all";
+import { checkpointContainer } from "./checkpoint-container";
 import { collectEvidence } from "./collect-evidence";
 import { cordonNode } from "./cordon-node";
 import { debugContainer } from "./debug-container";
@@ -29,6 +30,7 @@ export const STEPS: AnyStep[] = [
   collectEvidence,
   debugContainer,
   acquireFiles,
+  checkpointContainer,
   snapshotNodeDisk,
   cordonNode,
   labelQuarantine,

@@ -89,6 +89,14 @@ function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target:
   throw new ApiError(err.code, err.reason, err.message, { name: target.name, group: t.group, kind: t.resource });
 }
 
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export async function handleKubeRequest(world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void> {
   try {
     await route(world, cluster, req, res, subpath);
@@ -149,7 +157,12 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   }
 
   // nodes/<name>/proxy/<kubelet path…>: the one subresource with a path of its own.
-  const proxied = group === "" && version === "v1" && rest[0] === "nodes" && rest[2] === "proxy" && rest.length >= 3 ? rest.slice(3) : undefined;
+  // The API server reads the decoded path, so a client that escapes the proxied path's slashes
+  // (client-node's connect*NodeProxyWithPath sends checkpoint%2Fns%2F…) reaches the same place.
+  const proxied =
+    group === "" && version === "v1" && rest[0] === "nodes" && rest[2] === "proxy" && rest.length >= 3
+      ? rest.slice(3).map(decodeSegment).join("/").split("/").filter(Boolean)
+      : undefined;
   const target = proxied ? parseResourcePath(group, version, rest.slice(0, 3)) : parseResourcePath(group, version, rest);
   if (!target) throw NOT_FOUND();
   const { type } = target;
