@@ -13,6 +13,7 @@ import { ApprovalSlot } from "./approval-slot";
 import { ConfirmForm, type ConfirmInput, type ShownLock } from "./confirm-form";
 import { PropagationCountdown } from "./countdown";
 import { DrainProgress } from "./drain-progress";
+import { StepArtifacts } from "./step-artifacts";
 import { paramsFromForm, type StepParams } from "./params";
 import { PlanView } from "./plan-view";
 import { RiskBadge } from "./risk-badge";
@@ -239,6 +240,19 @@ export function StepCard({
           <strong>{panel.label}</strong> ({step.lastRun.finishedAt ?? step.lastRun.startedAt}):{" "}
           {verdict?.holds === false ? `${notHeldWords(step)} — ${verdict.message || step.lastRun.message}` : step.lastRun.message}
         </p>
+      )}
+
+      {panel?.kind === "artifacts" && tookEffect && step.lastRun?.operation === "execute" && (
+        <div className="mt-3">
+          <StepArtifacts
+            key={step.lastRun.runId}
+            incidentId={incidentId}
+            stepId={step.id}
+            label={panel.label}
+            message={step.lastRun.message}
+            ranAt={step.lastRun.finishedAt ?? step.lastRun.startedAt}
+          />
+        </div>
       )}
 
       <div className="mt-3">
