@@ -30,8 +30,7 @@ describe("debug-container", () => {
   it("lists the miner process and its connection to 198.51.100.23:3333, stores every output with its SHA-256, and verifies", async () => {
     const h = new Harness(await openIncident());
     const stored: Artifact[] = [];
-    const ctx = h.ctx.bind(h);
-    h.ctx = (step, params) => ({ ...ctx(step, params), artifacts: { put: async (a) => void stored.push(a) } });
+    h.artifacts = { put: async (a) => void stored.push(a) };
     const { result } = await h.execute(debugContainer);
     expect(result.outcome).toBe("success");
     const rec = result.record as {
@@ -63,8 +62,7 @@ describe("debug-container", () => {
   it("stores environment values only when asked", async () => {
     const h = new Harness(await openIncident());
     const stored: Artifact[] = [];
-    const ctx = h.ctx.bind(h);
-    h.ctx = (step, params) => ({ ...ctx(step, params), artifacts: { put: async (a) => void stored.push(a) } });
+    h.artifacts = { put: async (a) => void stored.push(a) };
     const plan = await h.plan(debugContainer, { envValues: true });
     expect(plan.warnings.map((w) => w.code)).toContain("env-values");
     await h.execute(debugContainer, { envValues: true });
