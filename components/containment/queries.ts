@@ -7,6 +7,7 @@ import type { TimelineEntry } from "@/lib/audit/append";
 import type { ContainmentBoard } from "@/lib/containment/board-types";
 import type { RunSummary } from "@/lib/containment/detail";
 import type { ProgressLine } from "@/lib/containment/runs";
+import type { EvidenceList } from "@/lib/evidence/types";
 
 const enc = encodeURIComponent;
 
@@ -20,6 +21,7 @@ export const incidentQueries = {
   timeline: (id: string) =>
     apiQuery<{ items: TimelineEntry[] }>(["incidents", id, "timeline"], `/api/v1/incidents/${enc(id)}/timeline?limit=${TIMELINE_LIMIT}`),
   containment: (id: string) => apiQuery<ContainmentBoard>(["incidents", id, "containment"], `/api/v1/incidents/${enc(id)}/containment`),
+  evidence: (id: string) => apiQuery<EvidenceList>(["incidents", id, "evidence"], `/api/v1/incidents/${enc(id)}/evidence`),
   progress: (id: string, stepId: string) =>
     apiQuery<ProgressAnswer>(["incidents", id, "steps", stepId, "progress"], `/api/v1/incidents/${enc(id)}/steps/${enc(stepId)}/progress`),
 };

@@ -14,6 +14,7 @@ import { AttestationPanel } from "./attestation-panel";
 import { ConfirmForm, type ConfirmInput, type ShownLock } from "./confirm-form";
 import { PropagationCountdown } from "./countdown";
 import { DrainProgress } from "./drain-progress";
+import { StepArtifacts } from "./step-artifacts";
 import { paramsFromForm, type StepParams } from "./params";
 import { PlanView } from "./plan-view";
 import { RiskBadge } from "./risk-badge";
@@ -244,6 +245,19 @@ export function StepCard({
 
       {panel?.kind === "attestation" && tookEffect && step.lastRun?.attestation && (
         <AttestationPanel label={panel.label} attestation={step.lastRun.attestation} />
+      )}
+
+      {panel?.kind === "artifacts" && tookEffect && step.lastRun?.operation === "execute" && (
+        <div className="mt-3">
+          <StepArtifacts
+            key={step.lastRun.runId}
+            incidentId={incidentId}
+            stepId={step.id}
+            label={panel.label}
+            message={step.lastRun.message}
+            ranAt={step.lastRun.finishedAt ?? step.lastRun.startedAt}
+          />
+        </div>
       )}
 
       <div className="mt-3">

@@ -32,7 +32,9 @@ export type StepPanel =
   /** The last run's outcome as a result box (what a probe found). */
   | { kind: "last-result"; label: string }
   /** attest-isolation's last attestation: a verdict per layer and every probe (tri-state), with its age. */
-  | { kind: "attestation"; label: string };
+  | { kind: "attestation"; label: string }
+  /** The last run's message and the evidence artifacts this step stored (name, size, SHA-256, download). */
+  | { kind: "artifacts"; label: string };
 
 export interface StepUi<K extends string = string> {
   form?: FormField<K>[];

@@ -1,8 +1,12 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { EvidenceStore } from "./types";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { checkStream, hashingTap } from "./stream-hash";
+import type { EvidenceStore, StoredBody } from "./types";
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
@@ -56,5 +60,39 @@ export class FsEvidenceStore implements EvidenceStore {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw err;
     }
+  }
+
+  async putStream(incidentId: string, name: string, body: Readable, _contentType?: string): Promise<StoredBody> {
+    // Validates both segments before anything is written.
+    this.fileOf(`${incidentId}/${"0".repeat(64)}-${name}`);
+    // An error the source raises before the pipeline below is attached reaches the pipeline as the
+    // stream's errored state; this listener only keeps it from being an uncaught 'error' event.
+    body.on("error", () => undefined);
+    const dir = path.join(this.dir, incidentId);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = path.join(dir, `incoming-${randomBytes(6).toString("hex")}.tmp`);
+    const tap = hashingTap();
+    try {
+      await pipeline(body, tap, createWriteStream(tmp, { mode: 0o400, flags: "wx" }));
+      const key = `${incidentId}/${tap.sha256()}-${name}`;
+      const file = this.fileOf(key);
+      // The same bytes under the same name are already there (a retried step): keep them.
+      if (await this.verify(key)) await fs.rm(tmp, { force: true });
+      else await fs.rename(tmp, file);
+      return { key, sha256: tap.sha256(), size: tap.size };
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async verify(key: string): Promise<StoredBody | null> {
+    const file = this.fileOf(key);
+    try {
+      await fs.access(file);
+    } catch {
+      return null;
+    }
+    return checkStream(key, createReadStream(file));
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { Storage } from "@google-cloud/storage";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { storageOptions } from "@/lib/gcp/clients";
@@ -114,5 +115,33 @@ describe("GcsEvidenceStore", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it("streams a body in through a staging object, files it under its SHA-256 and re-hashes it on read", async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024 + 7, 0x5a);
+    const stored = await store().putStream(
+      "inc-5",
+      "kworkerd",
+      Readable.from([body.subarray(0, 1_000_000), body.subarray(1_000_000)]),
+      "application/octet-stream",
+      {
+        incidentId: "inc-5",
+        source: "/api/v1/namespaces/shop/pods/p/exec",
+      },
+    );
+    expect(stored).toEqual({ key: keyOf("inc-5", body, "kworkerd"), sha256: sha(body), size: body.length });
+    const [files] = await storage.bucket(sim.ready.evidenceBucket).getFiles({ prefix: "airlock/inc-5/" });
+    expect(files.map((f) => f.name)).toEqual([`airlock/${stored.key}`]);
+    expect(files[0].metadata).toMatchObject({ contentType: "application/octet-stream", metadata: { sha256: sha(body), incident: "inc-5" } });
+    expect(await store().verify(stored.key)).toEqual(stored);
+    // The same bytes again: kept as stored, no second object.
+    expect(await store().putStream("inc-5", "kworkerd", Readable.from([body]), "application/octet-stream")).toEqual(stored);
+    expect(await store().verify(keyOf("inc-5", Buffer.from("other"), "kworkerd"))).toBeNull();
+    // A stream that fails leaves nothing behind.
+    const broken = new Readable({ read() {} });
+    broken.push(Buffer.from("partial"));
+    setImmediate(() => broken.destroy(new Error("source went away")));
+    await expect(store().putStream("inc-6", "x", broken, "application/octet-stream")).rejects.toThrow(/source went away/);
+    expect((await storage.bucket(sim.ready.evidenceBucket).getFiles({ prefix: "airlock/inc-6/" }))[0]).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Bucket } from "@google-cloud/storage";
 import { EvidenceTamperedError, storageFailure, storageStatus } from "./errors";
-import type { ArtifactFacts, EvidenceStore } from "./types";
+import { checkStream, hashingTap, KEY } from "./stream-hash";
+import type { ArtifactFacts, EvidenceStore, StoredBody } from "./types";
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
-/** Keys are `<incident>/<sha256>-<name>`: the hash a read is checked against is in the key. */
-const KEY = /^[^/]+\/([0-9a-f]{64})-[^/]+$/;
 
 const sha256Hex = (body: Buffer) => createHash("sha256").update(body).digest("hex");
 
@@ -76,5 +77,53 @@ export class GcsEvidenceStore implements EvidenceStore {
     } catch (err) {
       throw storageFailure(err, "listing");
     }
+  }
+
+  /**
+   * Streams into a staging object `<incident>/incoming-<uuid>` (the library checks the transfer
+   * with CRC32C), then, with the SHA-256 known, rewrites it server-side to its final name
+   * (`ifGenerationMatch: 0`, metadata as put writes it) and deletes the staging object.
+   */
+  async putStream(incidentId: string, name: string, body: Readable, contentType: string, facts?: ArtifactFacts): Promise<StoredBody> {
+    this.objectName(`${incidentId}/${"0".repeat(64)}-${name}`);
+    // An error the source raises before the pipeline below is attached reaches the pipeline as the
+    // stream's errored state; this listener only keeps it from being an uncaught 'error' event.
+    body.on("error", () => undefined);
+    const staging = this.bucket.file(this.prefix ? `${this.prefix}/${incidentId}/incoming-${randomUUID()}` : `${incidentId}/incoming-${randomUUID()}`);
+    const tap = hashingTap();
+    try {
+      await pipeline(body, tap, staging.createWriteStream({ resumable: false, contentType, validation: "crc32c" }));
+    } catch (err) {
+      await staging.delete({ ignoreNotFound: true }).catch(() => undefined);
+      if (storageStatus(err) !== undefined) throw storageFailure(err, "storing");
+      throw err;
+    }
+    const sha256 = tap.sha256();
+    const key = `${incidentId}/${sha256}-${name}`;
+    try {
+      await staging.copy(this.bucket.file(this.objectName(key)), {
+        preconditionOpts: { ifGenerationMatch: 0 },
+        contentType,
+        metadata: { sha256, ...(facts?.source ? { source: facts.source } : {}), ...(facts?.incidentId ? { incident: facts.incidentId } : {}) },
+      });
+    } catch (err) {
+      if (storageStatus(err) !== 412) throw storageFailure(err, "storing");
+      // Already stored under its hash: the existing object must still hash to it.
+      if (!(await this.verify(key))) throw new Error("evidence key vanished while storing");
+    } finally {
+      await staging.delete({ ignoreNotFound: true }).catch(() => undefined);
+    }
+    return { key, sha256, size: tap.size };
+  }
+
+  async verify(key: string): Promise<StoredBody | null> {
+    const file = this.bucket.file(this.objectName(key));
+    try {
+      const [exists] = await file.exists();
+      if (!exists) return null;
+    } catch (err) {
+      throw storageFailure(err, "reading");
+    }
+    return checkStream(key, file.createReadStream({ validation: false }));
   }
 }

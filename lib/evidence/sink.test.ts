@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listEntries } from "@/lib/audit/append";
 import { finishRun, startRun } from "@/lib/containment/runs";
@@ -9,7 +10,7 @@ import { caller, freshDb, givenIncident } from "@/lib/containment/testing";
 import type { Db } from "@/lib/store";
 import { FsEvidenceStore } from "./fs-store";
 import { listEvidence, readArtifact } from "./list";
-import { EVIDENCE_STORED, sha256Hex, storeArtifact } from "./sink";
+import { EVIDENCE_STORED, sha256Hex, storeArtifact, storeStream } from "./sink";
 import { setEvidenceStoreForTests } from "./store";
 
 let db: Db;
@@ -104,4 +105,28 @@ it("lists the disk snapshot snapshot-node-disk recorded, with its source disk", 
   expect(snapshots).toEqual([
     expect.objectContaining({ snapshot: "airlock-x-gke-node-1", sourceDisk, disk: "gke-node-1", status: "READY", takenBy: analyst.email }),
   ]);
+});
+
+it("stores a streamed artifact under the hash it had when it arrived, with one row and one entry, and serves it back", async () => {
+  const inc = await givenIncident(analyst);
+  const bytes = Buffer.alloc(300_000, 0x7f);
+  const meta = {
+    name: "file-p_tmp_.X11-unix_kworkerd",
+    contentType: "application/octet-stream",
+    source: "/api/v1/namespaces/shop/pods/p/exec",
+    at: "2026-01-01T00:00:00Z",
+  };
+  const row = await storeStream({ ...opts(inc.id), stepId: "acquire-files" }, meta, Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]));
+  expect(row).toMatchObject({
+    name: meta.name,
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
+    step_id: "acquire-files",
+    storage_key: `${inc.id}/${sha256Hex(bytes)}-${meta.name}`,
+  });
+  expect((await storeStream({ ...opts(inc.id), stepId: "acquire-files" }, meta, Readable.from([bytes]))).id).toBe(row.id);
+  const entries = (await listEntries(db, { incidentId: inc.id })).filter((e) => e.kind === EVIDENCE_STORED);
+  expect(entries).toHaveLength(1);
+  expect(entries[0].details).toMatchObject({ sha256: sha256Hex(bytes), size: bytes.length });
+  expect((await readArtifact(inc.id, row.id)).body.equals(bytes)).toBe(true);
 });

@@ -1,12 +1,13 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
 import { appendEntry } from "@/lib/audit/append";
 import type { Artifact, ArtifactSink } from "@/lib/containment/steps/support/artifacts";
 import type { Db } from "@/lib/store";
 import { isUniqueViolation } from "@/lib/store";
 import type { EvidenceArtifactRow } from "./db";
 import { evidenceStore } from "./store";
-import type { EvidenceStore } from "./types";
+import type { EvidenceStore, StoredBody } from "./types";
 
 /** Timeline kind written once per stored artifact. */
 export const EVIDENCE_STORED = "evidence-stored";
@@ -55,7 +56,6 @@ export async function storeArtifact(opts: SinkOptions, a: Artifact): Promise<Evi
   const sha256 = sha256Hex(body);
   if (sha256 !== a.sha256 || body.length !== a.size) throw new EvidenceMismatchError(a.name);
 
-  const edb = opts.db;
   const existing = await findStored(opts, a.name, sha256);
   if (existing) return existing;
 
@@ -63,7 +63,30 @@ export async function storeArtifact(opts: SinkOptions, a: Artifact): Promise<Evi
   await store.put(key, body, a.contentType, { incidentId: opts.incidentId, source: a.source });
   const readBack = await store.get(key);
   if (!readBack || sha256Hex(readBack) !== sha256) throw new EvidenceMismatchError(a.name);
+  return recordStored(opts, store, a, { key, sha256, size: body.length });
+}
 
+/** What a streamed artifact is, before its bytes (and so its hash) are known. */
+export type StreamedArtifact = Pick<Artifact, "name" | "contentType" | "source" | "at">;
+
+/**
+ * Stores an artifact streamed from its source (a file copied out of a container): the store
+ * hashes it as it passes, the stored body is streamed back and hashed again, then the row and
+ * the `evidence-stored` entry are written as for any artifact. Never holds the body whole.
+ */
+export async function storeStream(opts: SinkOptions, a: StreamedArtifact, body: Readable): Promise<EvidenceArtifactRow> {
+  const store = opts.store ?? evidenceStore();
+  const stored = await store.putStream(opts.incidentId, safeName(a.name), body, a.contentType, { incidentId: opts.incidentId, source: a.source });
+  const readBack = await store.verify(stored.key);
+  if (!readBack || readBack.sha256 !== stored.sha256 || readBack.size !== stored.size) throw new EvidenceMismatchError(a.name);
+  const existing = await findStored(opts, a.name, stored.sha256);
+  if (existing) return existing;
+  return recordStored(opts, store, a, stored);
+}
+
+async function recordStored(opts: SinkOptions, store: EvidenceStore, a: StreamedArtifact, stored: StoredBody): Promise<EvidenceArtifactRow> {
+  const edb = opts.db;
+  const { key, sha256 } = stored;
   const row: EvidenceArtifactRow = {
     id: randomUUID(),
     incident_id: opts.incidentId,
@@ -72,7 +95,7 @@ export async function storeArtifact(opts: SinkOptions, a: Artifact): Promise<Evi
     name: a.name,
     content_type: a.contentType,
     sha256,
-    size: body.length,
+    size: stored.size,
     source: a.source,
     collected_at: a.at,
     stored_at: new Date().toISOString(),
@@ -122,6 +145,10 @@ export function evidenceSink(opts: SinkOptions): ArtifactSink {
   return {
     async put(a) {
       await storeArtifact(opts, a);
+    },
+    async putStream(a, body) {
+      const row = await storeStream(opts, a, body);
+      return { sha256: row.sha256, size: row.size };
     },
   };
 }

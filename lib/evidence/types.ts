@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 // The artifact store interface and the evidence rows as every door shows them (plain data).
 
 /** Where artifact bodies live. Keys are `<incident>/<sha256>-<name>`: content-addressed per incident. */
@@ -13,7 +14,17 @@ export interface EvidenceStore {
   get(key: string): Promise<Buffer | null>;
   /** Keys under one top-level folder (`<folder>/…`), in no particular order. */
   list(folder: string): Promise<string[]>;
+  /**
+   * Streams a body in (a file copied out of a container: never held in memory whole), hashing it
+   * as it passes, and files it under `<incident>/<sha256>-<name>` once the hash is known. A body
+   * already stored under that key is kept. An error from the stream leaves nothing behind.
+   */
+  putStream(incidentId: string, name: string, body: Readable, contentType: string, facts?: ArtifactFacts): Promise<StoredBody>;
+  /** Reads a stored body back as a stream and hashes it: null when missing; EvidenceTamperedError when it no longer matches its key. */
+  verify(key: string): Promise<StoredBody | null>;
 }
+
+export type StoredBody = { key: string; sha256: string; size: number };
 
 /** What a store may keep beside an artifact's bytes. */
 export type ArtifactFacts = { incidentId?: string; source?: string };

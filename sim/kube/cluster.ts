@@ -15,6 +15,8 @@ export class SimCluster {
   /** Verbs SelfSubjectAccessReview answers "denied" for (set through /_sim/). */
   readonly accessDenials: AccessDenial[] = [];
   readonly stops: (() => void)[] = [];
+  /** Whether the kubelets serve POST /checkpoint (feature gate ContainerCheckpoint and a runtime with CRIU). */
+  kubeletCheckpoint = false;
 
   constructor(
     readonly name: string,

@@ -34,7 +34,13 @@ function type(group: string, version: string, resource: string, kind: string, na
 
 export const RESOURCE_TYPES: ResourceType[] = [
   type("", "v1", "namespaces", "Namespace", false, { shortNames: ["ns"] }),
-  type("", "v1", "nodes", "Node", false, { shortNames: ["no"], subresources: [{ name: "status", kind: "Node", verbs: ["get", "patch", "update"] }] }),
+  type("", "v1", "nodes", "Node", false, {
+    shortNames: ["no"],
+    subresources: [
+      { name: "status", kind: "Node", verbs: ["get", "patch", "update"] },
+      { name: "proxy", kind: "NodeProxyOptions", verbs: ["create", "delete", "get", "patch", "update"] },
+    ],
+  }),
   type("", "v1", "pods", "Pod", true, {
     shortNames: ["po"],
     categories: ["all"],

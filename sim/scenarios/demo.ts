@@ -9,6 +9,7 @@ import { recordEvent } from "../kube/events";
 import { rfc3339Nano, setContainerLog, type LogEntry } from "./logs";
 import { addEstablishedFlow } from "../kube/netpol/flows";
 import { addServiceAccount } from "../gcp/iam/service-accounts";
+import { plantIntrusion } from "./compromise";
 
 // The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
 // and `storefront` (regional, legacy datapath without the Calico add-on, so it is not; its nodes
@@ -206,6 +207,9 @@ function addCheckoutIdentity(cluster: SimCluster): void {
 
 function buildPayments(world: World): { cluster: SimCluster; compromised: KObject } {
   const cluster = world.addCluster("payments", "us-central1-a");
+  // Its kubelets serve the checkpoint API (ContainerCheckpoint on, a runtime that supports it);
+  // storefront's do not, as most GKE clusters today.
+  cluster.kubeletCheckpoint = true;
   // Auto-repair and the autoscaler both on, and node credentials reachable from pods: every
   // threat to a quarantined node that issue 11's protect-node answers is real here.
   addGkeCluster(
@@ -427,6 +431,7 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
     remotePort: MINER_POOL.port,
     establishedAt: t0 + 74_000,
   });
+  plantIntrusion(cluster, pod, c, t0);
   recordEvent(
     world,
     cluster,

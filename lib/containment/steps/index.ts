@@ -1,9 +1,12 @@
 import "server-only";
 import type { AnyStep } from "../types";
 import { abandonNodeVm } from "./abandon-node-vm";
+import { acquireFiles } from "./acquire-files";
 import { applyDenyAll } from "./apply-deny-all";
+import { checkpointContainer } from "./checkpoint-container";
 import { collectEvidence } from "./collect-evidence";
 import { cordonNode } from "./cordon-node";
+import { debugContainer } from "./debug-container";
 import { deleteControllerStep } from "./delete-controller";
 import { deletePod } from "./delete-pod";
 import { detachServices } from "./detach-services";
@@ -25,6 +28,9 @@ import { tagNode } from "./tag-node";
 /** Every step, in stage order and, within a stage, in the order the playbook (with its errata) runs them. */
 export const STEPS: AnyStep[] = [
   collectEvidence,
+  debugContainer,
+  acquireFiles,
+  checkpointContainer,
   snapshotNodeDisk,
   cordonNode,
   labelQuarantine,

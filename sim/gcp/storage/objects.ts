@@ -109,6 +109,36 @@ export function getObject(world: World, bucket: string, name: string, query: URL
   return found;
 }
 
+/**
+ * objects.rewrite in one call (the simulator never needs a rewriteToken): the source's bytes
+ * under the destination name, with the destination preconditions (ifGenerationMatch) checked
+ * and the request body's contentType and metadata, else the source's.
+ */
+export function rewriteObject(
+  world: World,
+  bucket: string,
+  name: string,
+  destBucket: string,
+  destName: string,
+  spec: NewObject,
+  query: URLSearchParams,
+): GcpJson {
+  const source = getObject(world, bucket, name, new URLSearchParams());
+  return insertObject(
+    world,
+    destBucket,
+    { name: destName, contentType: spec.contentType ?? source.resource.contentType, metadata: spec.metadata ?? source.resource.metadata },
+    source.body,
+    query,
+  );
+}
+
+/** objects.delete of the current generation (preconditions honoured). */
+export function deleteObject(world: World, bucket: string, name: string, query: URLSearchParams): void {
+  const found = getObject(world, bucket, name, query);
+  world.gcp.objects.delete(key(bucket, found.resource.name as string));
+}
+
 /** objects.list: by name, with prefix, delimiter (folders as `prefixes`) and paging. */
 export function listObjects(world: World, bucket: string, query: URLSearchParams): GcpJson {
   requireBucket(world, bucket);

@@ -71,7 +71,22 @@ describe("storage router", () => {
     expect(
       call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=multipart`, Buffer.from(badJson.body.toString().replace('"{"', "{")), badJson.contentType),
     ).toMatchObject({ status: 400 });
-    expect(call(w, "DELETE", `/storage/v1/b/${B}/o/x`).status).toBe(405);
+    expect(call(w, "PUT", `/storage/v1/b/${B}/o/x`).status).toBe(405);
     expect(call(w, "GET", "/storage/v1/nothing").status).toBe(404);
+  });
+
+  it("rewrites an object to a new name (create-only with ifGenerationMatch=0) and deletes one", () => {
+    const w = world();
+    expect(call(w, "POST", `/upload/storage/v1/b/${B}/o?uploadType=media&name=inc%2Fincoming-1`, Buffer.from("bytes")).status).toBe(200);
+    const rewrite = `/storage/v1/b/${B}/o/inc%2Fincoming-1/rewriteTo/b/${B}/o/inc%2Ffinal?ifGenerationMatch=0`;
+    const done = call(w, "POST", rewrite, Buffer.from(JSON.stringify({ contentType: "text/plain", metadata: { sha256: "abc" } })), "application/json");
+    expect(done).toMatchObject({
+      status: 200,
+      json: { kind: "storage#rewriteResponse", done: true, resource: { name: "inc/final", size: "5", metadata: { sha256: "abc" } } },
+    });
+    expect(call(w, "POST", rewrite, Buffer.from("{}"), "application/json").status).toBe(412);
+    expect(call(w, "DELETE", `/storage/v1/b/${B}/o/inc%2Fincoming-1`).status).toBe(204);
+    expect(call(w, "GET", `/storage/v1/b/${B}/o/inc%2Fincoming-1`).status).toBe(404);
+    expect(call(w, "GET", `/storage/v1/b/${B}/o/inc%2Ffinal?alt=media`).media?.toString()).toBe("bytes");
   });
 });

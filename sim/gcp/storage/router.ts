@@ -7,7 +7,7 @@ import { requireBucket } from "./buckets";
 import { GoogleApiError, invalid } from "./errors";
 import { googHash } from "./hashes";
 import { boundaryOf, parseMultipart } from "./multipart";
-import { getObject, insertObject, listObjects, type NewObject } from "./objects";
+import { deleteObject, getObject, insertObject, listObjects, rewriteObject, type NewObject } from "./objects";
 
 // Cloud Storage JSON API v1, as the client libraries call it:
 //   GET  /storage/v1/b/{bucket}                     buckets.get
@@ -15,6 +15,8 @@ import { getObject, insertObject, listObjects, type NewObject } from "./objects"
 //   GET  /storage/v1/b/{bucket}/o/{object}          objects.get (alt=media: the bytes)
 //   GET  /download/storage/v1/b/{bucket}/o/{object} media download
 //   POST /upload/storage/v1/b/{bucket}/o            objects.insert, uploadType=media|multipart
+//   POST /storage/v1/b/{b}/o/{object}/rewriteTo/b/{b2}/o/{object2}   objects.rewrite (one call, done)
+//   DELETE /storage/v1/b/{bucket}/o/{object}        objects.delete
 // Resumable uploads are not modelled: upload with `resumable: false`.
 
 export interface StorageAnswer {
@@ -61,6 +63,21 @@ function route(world: World, method: string, path: string, query: URLSearchParam
   if (!m) throw new GoogleApiError(404, "notFound", `Not Found: ${path}`);
   const [, door, rawBucket, objects, rawObject] = m;
   const bucket = decodeURIComponent(rawBucket);
+  const rewrite = door === undefined && rawObject ? /^(.+)\/rewriteTo\/b\/([^/]+)\/o\/(.+)$/.exec(rawObject) : null;
+  if (rewrite) {
+    if (method !== "POST") throw methodNotAllowed(method, path);
+    let spec: NewObject = {};
+    try {
+      spec = body.length ? (JSON.parse(body.toString("utf8")) as NewObject) : {};
+    } catch {
+      throw new GoogleApiError(400, "parseError", "Parse Error");
+    }
+    const resource = rewriteObject(world, bucket, decodeURIComponent(rewrite[1]), decodeURIComponent(rewrite[2]), decodeURIComponent(rewrite[3]), spec, query);
+    return {
+      status: 200,
+      json: { kind: "storage#rewriteResponse", totalBytesRewritten: resource.size, objectSize: resource.size, done: true, resource },
+    };
+  }
   const isObjects = objects !== undefined;
   const object = rawObject === undefined ? undefined : decodeURIComponent(rawObject);
 
@@ -75,6 +92,10 @@ function route(world: World, method: string, path: string, query: URLSearchParam
     return media(world, bucket, object, query);
   }
   if (object !== undefined) {
+    if (method === "DELETE") {
+      deleteObject(world, bucket, object, query);
+      return { status: 204, json: {} };
+    }
     if (method !== "GET" && method !== "HEAD") throw methodNotAllowed(method, path);
     if (query.get("alt") === "media") return media(world, bucket, object, query);
     return { status: 200, json: getObject(world, bucket, object, query).resource };

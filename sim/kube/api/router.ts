@@ -14,6 +14,7 @@ import { openApiGroupVersionDoc, openApiRoot } from "./openapi";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
 import { sendError, sendObject } from "./respond";
 import { findSubresource, findUpgradeHandler } from "./subresources";
+import { handleNodeProxy } from "./node-proxy";
 
 // One cluster's Kubernetes API: discovery, OpenAPI, and /api/v1 + /apis/<group>/<version>
 // resource paths (namespaced and cluster-wide, /watch/ prefixed or ?watch=true) dispatched to
@@ -88,6 +89,14 @@ function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target:
   throw new ApiError(err.code, err.reason, err.message, { name: target.name, group: t.group, kind: t.resource });
 }
 
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export async function handleKubeRequest(world: World, cluster: SimCluster, req: IncomingMessage, res: ServerResponse, subpath: string): Promise<void> {
   try {
     await route(world, cluster, req, res, subpath);
@@ -147,7 +156,14 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     return sendObject(res, 200, list);
   }
 
-  const target = parseResourcePath(group, version, rest);
+  // nodes/<name>/proxy/<kubelet path…>: the one subresource with a path of its own.
+  // The API server reads the decoded path, so a client that escapes the proxied path's slashes
+  // (client-node's connect*NodeProxyWithPath sends checkpoint%2Fns%2F…) reaches the same place.
+  const proxied =
+    group === "" && version === "v1" && rest[0] === "nodes" && rest[2] === "proxy" && rest.length >= 3
+      ? rest.slice(3).map(decodeSegment).join("/").split("/").filter(Boolean)
+      : undefined;
+  const target = proxied ? parseResourcePath(group, version, rest.slice(0, 3)) : parseResourcePath(group, version, rest);
   if (!target) throw NOT_FOUND();
   const { type } = target;
   const watch = target.watchPath || query.get("watch") === "true" || query.get("watch") === "1";
@@ -177,6 +193,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     req.headers["content-type"] = "application/json";
   }
 
+  if (proxied) return handleNodeProxy({ ...ctx, name: target.name }, proxied);
   if (target.subresource) return routeSubresource(ctx);
 
   if (watch && method === "GET") {

@@ -8,6 +8,7 @@ import { handleExecHttp, handleExecUpgrade } from "../pods/exec";
 import { handlePodLog } from "../pods/log";
 import { getObject, patchObject, updateObject, type RequestContext } from "./objects";
 import { handleScale } from "./scale";
+import { handleNodeProxy } from "./node-proxy";
 
 // Every subresource the simulator serves, in one table keyed by resource and then by
 // subresource, as the API server declares its REST storage ("pods/eviction",
@@ -58,7 +59,8 @@ const exec: SubresourceHandler = (c) => handleExecHttp(c.world, c.cluster, c.req
 
 export const SUBRESOURCES: Readonly<Record<string, Readonly<Record<string, SubresourceHandler>>>> = {
   pods: { status, log, exec, eviction: handleEviction, ephemeralcontainers },
-  nodes: { status },
+  // Reached through the router with its kubelet path (node-proxy.ts); a bare nodes/<n>/proxy is the kubelet's root.
+  nodes: { status, proxy: (ctx) => handleNodeProxy(ctx, []) },
   namespaces: { status },
   services: { status },
   "apps/deployments": { status, scale },

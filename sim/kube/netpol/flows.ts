@@ -186,6 +186,18 @@ function hex(n: number, width: number): string {
   return (n >>> 0).toString(16).toUpperCase().padStart(width, "0");
 }
 
+// Socket inodes are stable per pod, so /proc/<pid>/fd links (sim/kube/pods/procfs.ts) name
+// the same inode as the socket's line in the table.
+const inodeBase = (pod: KObject) => 40000 + (Number.parseInt(String(pod.metadata.uid ?? "0").slice(0, 4), 16) || 0) * 4;
+
+export function listenInode(pod: KObject, port: number): number {
+  return inodeBase(pod) + port;
+}
+
+export function flowInode(pod: KObject, flow: Flow): number {
+  return inodeBase(pod) + 200000 + flow.localPort * 2;
+}
+
 /**
  * The pod's network namespace as /proc/net/tcp shows it from any of its containers (app or
  * ephemeral): a LISTEN line per declared TCP container port (unless closed), then its flows. A cut flow on
@@ -198,15 +210,14 @@ export function procNetTcp(world: World, cluster: SimCluster, pod: KObject): str
   const uid = 10001;
   const lines: string[] = [HEADER];
   let sl = 0;
-  let inode = 40000 + (Number.parseInt(String(pod.metadata.uid ?? "0").slice(0, 4), 16) || 0);
-  const row = (local: string, remote: string, st: number, txq: number, tr: number, when: number, retr: number, timeout = 0) =>
+  const row = (local: string, remote: string, st: number, txq: number, tr: number, when: number, retr: number, inode: number) =>
     lines.push(
-      `${String(sl++).padStart(4)}: ${local} ${remote} ${hex(st, 2)} ${hex(txq, 8)}:${hex(0, 8)} ${hex(tr, 2)}:${hex(when, 8)} ${hex(retr, 8)} ${String(uid).padStart(5)} ${String(timeout).padStart(8)} ${inode++} 1 0000000000000000 100 0 0 10 0`,
+      `${String(sl++).padStart(4)}: ${local} ${remote} ${hex(st, 2)} ${hex(txq, 8)}:${hex(0, 8)} ${hex(tr, 2)}:${hex(when, 8)} ${hex(retr, 8)} ${String(uid).padStart(5)} ${String(0).padStart(8)} ${inode} 1 0000000000000000 100 0 0 10 0`,
     );
   for (const c of (pod.spec?.containers ?? []) as { ports?: { containerPort: number; protocol?: string }[] }[]) {
     for (const p of c.ports ?? [])
       if ((p.protocol ?? "TCP").toUpperCase() === "TCP" && !isListenerClosed(cluster, pod, p.containerPort))
-        row(hexAddr("0.0.0.0", p.containerPort), hexAddr("0.0.0.0", 0), 0x0a, 0, 0, 0, 0);
+        row(hexAddr("0.0.0.0", p.containerPort), hexAddr("0.0.0.0", 0), 0x0a, 0, 0, 0, 0, listenInode(pod, p.containerPort));
   }
   for (const flow of establishedFlows(cluster)) {
     if (flow.namespace !== pod.metadata.namespace || flow.pod !== pod.metadata.name || flow.podUid !== pod.metadata.uid) continue;
@@ -214,16 +225,16 @@ export function procNetTcp(world: World, cluster: SimCluster, pod: KObject): str
     const local = hexAddr(ip, flow.localPort);
     const remote = hexAddr(flow.remoteIp, flow.remotePort);
     if (v.state === "established")
-      row(local, remote, 0x01, 0, 0x02, 0x1d4c0, 0); // keepalive timer
+      row(local, remote, 0x01, 0, 0x02, 0x1d4c0, 0, flowInode(pod, flow)); // keepalive timer
     else if (v.state === "dropping") {
       const elapsed = (now - flow.cutAt!) / 1000;
       // Exponential backoff from 200 ms, capped at 120 s: the number of retransmissions so far.
       let retr = 0;
       for (let t = 0.2, sum = 0; sum + t <= elapsed && retr < 15; sum += t, t = Math.min(t * 2, 120)) retr++;
-      row(local, remote, 0x01, 0x2b0, 0x01, 0x7d0, retr);
+      row(local, remote, 0x01, 0x2b0, 0x01, 0x7d0, retr, flowInode(pod, flow));
     } else if (v.cutAt && v.closedAt && !ended(cluster, flow)) {
       // The miner reconnects; its SYNs are dropped as well.
-      row(hexAddr(ip, flow.localPort + 1), remote, 0x02, 1, 0x01, 0x3e8, 3);
+      row(hexAddr(ip, flow.localPort + 1), remote, 0x02, 1, 0x01, 0x3e8, 3, flowInode(pod, flow) + 1);
     }
   }
   return `${lines.join("\n")}\n`;

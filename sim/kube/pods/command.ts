@@ -9,7 +9,11 @@ const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh"]);
 export type ExecCommand =
   | { kind: "kill"; signal: number; /** 128 + signal, as the runtime reports a signalled PID 1 */ exitCode: number }
   | { kind: "probe-signal" } // kill -0 1: only asks whether PID 1 exists
-  | { kind: "cat"; path: string } // cat of one simulated file (/proc/net/tcp)
+  | { kind: "cat"; path: string } // cat of one simulated file (/proc/net/tcp, /proc/<pid>/root/…)
+  | { kind: "readlink"; path: string }
+  | { kind: "ls"; path: string }
+  | { kind: "stat"; path: string; format: string; follow: boolean }
+  | { kind: "tar"; path: string } // tar cf - <path>: what kubectl cp runs
   | { kind: "unsupported"; display: string };
 
 /** POSIX-ish word splitting: enough for `sh -c "kill -9 1"` and quoted arguments. */
@@ -102,7 +106,31 @@ export function parseExecCommand(argv: string[]): ExecCommand {
     if (!inner) return { kind: "unsupported", display };
     words = inner[0] === "exec" ? inner.slice(1) : inner;
   }
-  return parseKill(words) ?? parseCat(words) ?? { kind: "unsupported", display };
+  return parseKill(words) ?? parseCat(words) ?? parseFileCommand(words) ?? { kind: "unsupported", display };
+}
+
+/** readlink, ls, stat -c and tar cf - of one path: the read-only tools a busybox toolbox brings. */
+function parseFileCommand(words: string[]): ExecCommand | undefined {
+  const [cmd, ...args] = words;
+  if (!cmd) return undefined;
+  const name = basename(cmd);
+  const last = args.at(-1);
+  if (!last || last.startsWith("-")) return undefined;
+  const opts = args.slice(0, -1);
+  if (name === "readlink" && opts.length === 0) return { kind: "readlink", path: last };
+  if (name === "ls" && opts.every((o) => o === "-1" || o === "-a")) return { kind: "ls", path: last };
+  if (name === "tar" && (opts.join(" ") === "cf -" || opts.join(" ") === "-cf -")) return { kind: "tar", path: last };
+  if (name === "stat") {
+    let follow = false;
+    let format: string | undefined;
+    for (let i = 0; i < opts.length; i++) {
+      if (opts[i] === "-L") follow = true;
+      else if (opts[i] === "-c" && opts[i + 1] !== undefined) format = opts[++i];
+      else return undefined;
+    }
+    return format === undefined ? undefined : { kind: "stat", path: last, format, follow };
+  }
+  return undefined;
 }
 
 function parseCat(words: string[]): ExecCommand | undefined {

@@ -10,7 +10,7 @@ import { parseExecCommand } from "./command";
 import { containerStatus, mustGetPod, resolveContainer } from "./containers";
 import { sendStatus } from "./log";
 import { terminateContainerProcess } from "./restart";
-import { procNetTcp } from "../netpol/flows";
+import { NOT_SIMULATED_EXIT, runFileCommand } from "./files";
 import { evaluateNcProbe, parseNcProbe, type NcProbe } from "../netpol/ncprobe";
 
 // pods/exec over WebSocket, the transport kubectl 1.32 tries first and client-node's Exec
@@ -25,8 +25,6 @@ export interface ExecRequest {
   stderr: boolean;
   tty: boolean;
 }
-
-const NOT_SIMULATED_EXIT = 126;
 
 function flag(q: URLSearchParams, name: string, dflt: boolean): boolean {
   const v = q.get(name);
@@ -128,15 +126,17 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
   let exitCode = 0;
   if (command.kind === "kill") {
     await terminateContainerProcess(world, cluster, namespace, name, exec.container, command.exitCode);
-  } else if (command.kind === "cat") {
-    const file = simulatedFile(world, cluster, namespace, name, command.path);
-    if (file === undefined) {
-      const channel = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
-      if (channel !== undefined) ws.send(frame(channel, `airlock simulator: file not simulated: ${command.path}\n`));
-      exitCode = NOT_SIMULATED_EXIT;
-    } else if (exec.stdout || exec.tty) {
-      ws.send(frame(STDOUT, file));
-    }
+  } else if (command.kind === "cat" || command.kind === "readlink" || command.kind === "ls" || command.kind === "stat" || command.kind === "tar") {
+    const pod = cluster.store.get("pods", namespace, name)!;
+    const err = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
+    exitCode = runFileCommand(world, cluster, pod, exec.container, command, {
+      stdout: (data) => {
+        if (exec.stdout || exec.tty) ws.send(frame(STDOUT, data));
+      },
+      stderr: (text) => {
+        if (err !== undefined) ws.send(frame(err, text));
+      },
+    });
   } else if (command.kind === "unsupported" && ncScript(exec.argv)) {
     // nc from any container of the pod (an ephemeral one included) leaves from the pod's own
     // network namespace: judged as the pod's egress. Answers at once: a timeout is reported,
@@ -180,16 +180,6 @@ function ncScript(argv: string[]): NcProbe[] | undefined {
     probes.push(probe);
   }
   return probes.length ? probes : undefined;
-}
-
-/** The files `cat` can read inside a pod: its network namespace's TCP table. */
-function simulatedFile(world: World, cluster: SimCluster, namespace: string, name: string, path: string): string | undefined {
-  const pod = cluster.store.get("pods", namespace, name);
-  if (!pod) return undefined;
-  if (path === "/proc/net/tcp" || path === "/proc/self/net/tcp" || path === "/proc/1/net/tcp") return procNetTcp(world, cluster, pod);
-  if (path === "/proc/net/tcp6")
-    return "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
-  return undefined;
 }
 
 /** A plain (or SPDY) POST/GET: answer the same validation errors, else say WebSocket is required. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import { z } from "zod";
 
 // Evidence as collect-evidence returns it in its record; the evidence store (lib/evidence) persists
@@ -29,6 +30,11 @@ export const artifactSchema = z.object({
 
 export interface ArtifactSink {
   put(a: Artifact): Promise<void>;
+  /**
+   * Stores a body streamed from its source (acquire-files), hashed as it passes and never held
+   * whole; resolves with the SHA-256 and size the store recorded.
+   */
+  putStream?(a: Omit<Artifact, "body" | "sha256" | "size">, body: Readable): Promise<{ sha256: string; size: number }>;
 }
 
 export function artifact(name: string, contentType: string, body: string, source: string): Artifact {

@@ -13,6 +13,9 @@ import type { StepRunRow } from "../../db";
 import { computePlan, validateParams } from "../../executor";
 import { latestSucceeded } from "../../runs";
 import type { AnyStep, ExecuteResult, Incident, JsonObject, Plan, StepContext, StepDefinition } from "../../types";
+import { safeName } from "@/lib/evidence/sink";
+import type { EvidenceStore } from "@/lib/evidence/types";
+import type { ArtifactSink } from "./artifacts";
 
 export const DEMO_ARGS = ["--scenario", "demo", "--netpol-delay", "5"];
 export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
@@ -89,15 +92,18 @@ export async function openIncident(cluster = PAYMENTS, namespace = "shop", pod?:
 export class Harness {
   runs: StepRunRow[] = [];
   progress: { message: string; detail?: Record<string, unknown> }[] = [];
+  /** The evidence sink execute gets, as the executor hands one (see evidenceStoreSink); none by default. */
+  artifacts?: ArtifactSink;
   constructor(public incident: Incident) {}
 
   /** A context as the executor builds it; params as given (undo and reconcile get stored params, not re-validated ones). */
   ctx<P, R>(step: StepDefinition<P, unknown, R>, params: JsonObject = {}): StepContext<P, R> {
-    return stepContext(this.incident, step, params, this.runs, {
+    const ctx = stepContext(this.incident, step, params, this.runs, {
       progress: async (message, detail) => {
         this.progress.push({ message, detail });
       },
     });
+    return this.artifacts ? { ...ctx, artifacts: this.artifacts } : ctx;
   }
 
   async plan(step: AnyStep, params: JsonObject = {}): Promise<Plan> {
@@ -144,6 +150,27 @@ export class Harness {
     if (done) this.runs = this.runs.filter((r) => r !== done);
     return result;
   }
+}
+
+/**
+ * A sink over a real artifact store (no database): what a step puts or streams lands in
+ * `store` under the incident, and `stored` lists it with the store's own hash and size.
+ */
+export function evidenceStoreSink(store: EvidenceStore, incidentId: string) {
+  const stored: { name: string; key: string; sha256: string; size: number; body?: string }[] = [];
+  const sink: ArtifactSink = {
+    async put(a) {
+      const key = `${incidentId}/${a.sha256}-${safeName(a.name)}`;
+      await store.put(key, Buffer.from(a.body, "utf8"), a.contentType);
+      stored.push({ name: a.name, key, sha256: a.sha256, size: a.size, body: a.body });
+    },
+    async putStream(a, body) {
+      const s = await store.putStream(incidentId, safeName(a.name), body, a.contentType);
+      stored.push({ name: a.name, ...s });
+      return s;
+    },
+  };
+  return { sink, stored };
 }
 
 const run = promisify(execFile);

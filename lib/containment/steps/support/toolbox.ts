@@ -1,0 +1,49 @@
+import "server-only";
+import type { V1Pod } from "@kubernetes/client-node";
+import type { StepContext } from "../../types";
+import { addEphemeralContainer, execInContainer, type ExecResult } from "./ephemeral";
+import { TOOLBOX_COMMAND } from "./triage";
+
+// The live-response toolbox: one ephemeral container per suspect container, named
+// airlock-tb-<n>, shared by debug-container and acquire-files. Kubernetes never removes an
+// ephemeral container, so a running one is reused rather than adding another.
+
+export const TOOLBOX_PREFIX = "airlock-tb-";
+
+/** A running toolbox in the pod that targets `target`, if any. */
+export function runningToolbox(pod: V1Pod, target: string): string | null {
+  const running = new Set((pod.status?.ephemeralContainerStatuses ?? []).filter((s) => s.state?.running).map((s) => s.name));
+  const found = (pod.spec?.ephemeralContainers ?? []).find((c) => c.name.startsWith(TOOLBOX_PREFIX) && c.targetContainerName === target && running.has(c.name));
+  return found?.name ?? null;
+}
+
+/** The name a new toolbox gets: the next free airlock-tb-<n> (ephemeral names are never reused). */
+export function nextToolboxName(pod: V1Pod): string {
+  const taken = new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c) => c.name));
+  let n = 1;
+  while (taken.has(`${TOOLBOX_PREFIX}${n}`)) n++;
+  return `${TOOLBOX_PREFIX}${n}`;
+}
+
+/** The suspect container: the param, else the incident's first container. */
+export function suspectContainer(ctx: StepContext<{ container?: string }>): string | null {
+  return ctx.params.container || ctx.incident.targets.containers[0] || null;
+}
+
+/** Reuses a running toolbox for `target` or adds `name` (from the reviewed plan). */
+export async function ensureToolbox(ctx: StepContext, pod: V1Pod, target: string, name: string, image: string): Promise<{ name: string; added: boolean }> {
+  const existing = runningToolbox(pod, target);
+  if (existing) return { name: existing, added: false };
+  const t = ctx.incident.targets;
+  await addEphemeralContainer(ctx, { namespace: t.namespace, pod: t.pod, name, image, command: TOOLBOX_COMMAND, targetContainerName: target });
+  return { name, added: true };
+}
+
+/** One exec in the toolbox. */
+export function inToolbox(ctx: StepContext, toolbox: string, command: string[]): Promise<ExecResult> {
+  const t = ctx.incident.targets;
+  return execInContainer(ctx, { namespace: t.namespace, pod: t.pod, container: toolbox, command });
+}
+
+export const TOOLBOX_STAYS =
+  "An ephemeral container cannot be removed: the toolbox stays in the pod spec (stopped when its sleep ends) until the pod is deleted. It shares the suspect container's process namespace and the pod's network.";
