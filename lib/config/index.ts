@@ -3,12 +3,14 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { processSingleton } from "@/lib/process-singleton";
+import { ALERT_CONFIG_ROWS, alertsSettings, type AlertsConfig } from "./alerts";
 import { evidenceSettings, type EvidenceConfig } from "./evidence";
 import { envSchema, parseRoleMap, type RoleMapRule } from "./schema";
 
 export { ROLES, parseRoleMap, rolesForEmail } from "./schema";
 export type { Role, RoleMapRule } from "./schema";
 export type { EvidenceConfig } from "./evidence";
+export type { AlertsConfig } from "./alerts";
 
 export type DatabaseTarget = { engine: "postgres"; url: string } | { engine: "sqlite"; file: string };
 
@@ -33,6 +35,8 @@ export type Config = {
   /** Where evidence artifact bodies are stored. */
   evidence: EvidenceConfig;
   netpolPropagationSeconds: number;
+  /** Alert intake: Falco and Security Command Center senders, dedupe, auto-open policy. */
+  alerts: AlertsConfig;
 };
 
 export class ConfigError extends Error {
@@ -120,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
     googleIamEndpoint: e.GOOGLE_IAM_ENDPOINT,
     evidence: evidenceSettings(e),
     netpolPropagationSeconds: e.NETPOL_PROPAGATION_SECONDS === undefined ? 300 : Number(e.NETPOL_PROPAGATION_SECONDS),
+    alerts: alertsSettings(e),
   };
 }
 
@@ -190,5 +195,6 @@ export function describeConfig(): ConfigRow[] {
     { name: "APPROVAL_TTL_MINUTES", default: "30", description: "Minutes an approval request stays open, and an approval stays usable once granted." },
     { name: "NOTIFY_WEBHOOK_URL", default: "(unset)", description: "Generic JSON webhook for approval requested/approved/rejected and step failed." },
     { name: "NOTIFY_SLACK_WEBHOOK_URL", default: "(unset)", description: "Slack-compatible incoming webhook ({text, blocks}) for the same events." },
+    ...ALERT_CONFIG_ROWS,
   ];
 }
