@@ -14,7 +14,7 @@ import { processSingleton } from "@/lib/process-singleton";
 import { getDb, isUniqueViolation, type Db } from "@/lib/store";
 import { bodyOf, findAccepted, recordDelivery, refuse, type RawBody } from "./deliveries";
 import { ALERT_SEVERITIES, fromFalco, fromGeneric, fromScc, type AlertSeverity, type AlertSource, type NormalizedAlert } from "./formats";
-import { alertTargets, openIncidentOnPod, type AlertRow } from "./store";
+import { alertTargets, arrivalDetails, arrivalMessage, openIncidentOnPod, type AlertRow } from "./store";
 
 // One alert in: stored as received, authenticated (by the route's authenticator), parsed,
 // checked against the replay record and the live cluster, deduplicated, joined to the pod's
@@ -117,7 +117,7 @@ async function recordArrival(db: Db, row: AlertRow, sender: Caller, incidentId: 
     incidentId,
     kind: "alert-received",
     targets: alertTargets(row),
-    details: { alertId: row.id, source: row.source, rule: row.rule, severity: row.severity, eventTime: row.first_seen, mitreTactic: row.mitre_tactic, how },
+    details: { ...arrivalDetails(row), how, message: arrivalMessage(row, how) },
   });
 }
 

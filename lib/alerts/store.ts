@@ -39,6 +39,18 @@ export function alertTargets(r: Pick<AlertRow, "cluster" | "namespace" | "pod">)
   return [{ kind: "Pod", cluster: r.cluster, namespace: r.namespace, name: r.pod }];
 }
 
+/** What an `alert-received` timeline entry says about the alert. */
+export function arrivalDetails(r: AlertRow): Record<string, unknown> {
+  return { alertId: r.id, source: r.source, rule: r.rule, severity: r.severity, eventTime: r.first_seen, mitreTactic: r.mitre_tactic };
+}
+
+const HOW = { opened: "opened this incident by policy", joined: "joined this open incident", attached: "attached when the incident was opened from it" };
+
+/** The entry's one line for the timeline views. */
+export function arrivalMessage(r: Pick<AlertRow, "severity" | "source" | "rule" | "first_seen">, how: keyof typeof HOW): string {
+  return `${r.severity} ${r.source} alert "${r.rule}" (event at ${r.first_seen}) ${HOW[how]}`;
+}
+
 /** The newest incident on this pod that is still being worked (open or contained). */
 export async function openIncidentOnPod(db: Db, p: Pick<AlertRow, "cluster" | "namespace" | "pod">): Promise<{ id: string } | undefined> {
   return db
@@ -124,16 +136,7 @@ export async function attachPodAlerts(db: Db, incidentId: string, p: Pick<AlertR
       incidentId,
       kind: "alert-received",
       targets: alertTargets(r),
-      details: {
-        alertId: r.id,
-        source: r.source,
-        rule: r.rule,
-        severity: r.severity,
-        eventTime: r.first_seen,
-        mitreTactic: r.mitre_tactic,
-        how: "attached",
-        count: r.count,
-      },
+      details: { ...arrivalDetails(r), how: "attached", count: r.count, message: arrivalMessage(r, "attached") },
     });
   }
   return rows.length;

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openIncidentFromAlertAction } from "@/app/alerts/actions/open-incident";
+import type { Caller } from "@/lib/auth";
+import { kubeApis } from "@/lib/kube/clients";
 import { resetConfigForTests } from "@/lib/config";
 import { compromisedPod, PAYMENTS, simPost, startSim } from "@/lib/containment/steps/support/testing";
-import { freshDb } from "@/lib/containment/testing";
+import { caller, freshDb } from "@/lib/containment/testing";
 import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
 import { callRoute, userToken, type RouteHandler } from "../testing";
@@ -15,6 +18,13 @@ import { POST as sccRoute } from "./scc/route";
 // The alert doors against the simulator: a Falcosidekick alert about the demo's compromised pod
 // opens an incident and collects its evidence with nobody clicking; a repeat only counts; a
 // wrong secret, a bad token, bad input, an unknown pod and a replay are refused, each on record.
+
+const who = vi.hoisted(() => ({ caller: null as Caller | null }));
+vi.mock("@/lib/auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/auth")>()),
+  getCaller: async () => who.caller,
+}));
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const SECRET = "s".repeat(12) + randomUUID();
 const AUDIENCE = "https://airlock.test/api/v1/alerts/scc";
@@ -276,5 +286,43 @@ describe("generic", () => {
     expect((await callRoute(genericRoute, "POST", "/api/v1/alerts", {}, analyst, { ...body, id: "y" })).status).toBe(403);
     // Reading alerts is for analysts, not for ingest tokens.
     expect((await callRoute(listRoute, "GET", "/api/v1/alerts", {}, ingestToken)).status).toBe(403);
+  });
+});
+
+describe("the Alerts page's Open incident action", () => {
+  it("opens an incident on a pod whose alert opened none, and the pod's alerts join it", async () => {
+    const pods = await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop" });
+    const other = pods.items.map((p) => p.metadata!.name!).find((n) => n !== pod && n.startsWith("checkout-"))!;
+    const body = {
+      id: randomUUID(),
+      cluster: PAYMENTS,
+      namespace: "shop",
+      pod: other,
+      rule: "Unexpected outbound",
+      severity: "medium",
+      eventTime: new Date().toISOString(),
+    };
+    const posted = await callRoute(genericRoute, "POST", "/api/v1/alerts", {}, ingestToken, body);
+    expect(posted.body).toMatchObject({ incident: "none", incidentId: null });
+
+    who.caller = caller("approver@x.com", "approver");
+    expect(await openIncidentFromAlertAction({ alertId: posted.body.alertId })).toMatchObject({ ok: false, message: "Your role does not allow this" });
+    who.caller = caller("analyst@x.com", "analyst");
+    const opened = await openIncidentFromAlertAction({ alertId: posted.body.alertId });
+    if (!opened.ok) throw new Error(opened.message);
+    expect(opened.data.opened).toBe(true);
+    const row = await db.selectFrom("alerts").select("incident_id").where("id", "=", posted.body.alertId).executeTakeFirstOrThrow();
+    expect(row.incident_id).toBe(opened.data.id);
+    const entry = await db
+      .selectFrom("timeline")
+      .select(["actor", "details"])
+      .where("incident_id", "=", opened.data.id)
+      .where("kind", "=", "alert-received")
+      .executeTakeFirstOrThrow();
+    expect(entry.actor).toBe("analyst@x.com");
+    expect(JSON.parse(entry.details)).toMatchObject({ how: "attached", alertId: posted.body.alertId });
+    // Again: the pod's incident is found, not opened twice.
+    expect(await openIncidentFromAlertAction({ alertId: posted.body.alertId })).toMatchObject({ ok: true, data: { id: opened.data.id, opened: false } });
+    expect(await openIncidentFromAlertAction({ alertId: "nope" })).toMatchObject({ ok: false, fieldErrors: { alertId: ["not an alert id"] } });
   });
 });
