@@ -10,6 +10,7 @@ import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
 import { callRoute, userToken, type RouteHandler } from "../testing";
 import { GET as boardRoute } from "../incidents/[id]/containment/route";
+import { GET as reportRoute } from "../incidents/[id]/report/route";
 import { GET as timelineRoute } from "../incidents/[id]/timeline/route";
 import { POST as falcoRoute } from "./falco/route";
 import { GET as listRoute, POST as genericRoute } from "./route";
@@ -168,6 +169,10 @@ describe("Falco", () => {
     expect(board.status).toBe(200);
     const first = await db.selectFrom("alerts").select("first_seen").where("incident_id", "=", incidentId).executeTakeFirstOrThrow();
     expect(board.body.timeToContain).toMatchObject({ openedFrom: "alert", openedAt: first.first_seen });
+    const report = await callRoute(reportRoute, "GET", `/api/v1/incidents/${incidentId}/report?format=json`, { id: incidentId }, analyst);
+    expect(report.status).toBe(200);
+    expect(report.body.containment.timeToContain).toMatchObject({ openedFrom: "alert", openedAt: first.first_seen });
+    expect(report.body.alerts).toEqual([expect.objectContaining({ rule: "Detect outbound connections to common miner pool ports", count: 2 })]);
   });
 
   it("a replayed delivery (same uuid) is 409, recorded, and counts nothing", async () => {
