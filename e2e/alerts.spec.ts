@@ -48,5 +48,5 @@ test("an analyst finds the demo's alert on the Alerts page, with its count, and 
       .filter({ hasText: "airlock (alert policy)" })
       .first(),
   ).toBeVisible();
-  await page.screenshot({ path: "test-results/alerts-incident.png", fullPage: true });
+  await alerts.screenshot({ path: "test-results/alerts-incident.png" });
 });
