@@ -7,6 +7,7 @@ import { config, type AlertsConfig } from "@/lib/config";
 import { executeStep, planStep, EVIDENCE_STEP } from "@/lib/containment/executor";
 import { openIncident, roleLabel } from "@/lib/containment/incidents";
 import { HttpError, isHttpError } from "@/lib/http/errors";
+import { logError, newRef } from "@/lib/http/log";
 import { readableReason } from "@/lib/containment/errors";
 import { kubeApis, kubeContexts } from "@/lib/kube/clients";
 import { notify } from "@/lib/notify";
@@ -39,6 +40,8 @@ export type IngestOutcome = {
   /** How the alert came to its incident: opened for it by policy, joined an open one, or none. */
   incident: "opened" | "joined" | "none";
   evidence: { runId: string; outcome: string } | { failed: string } | null;
+  /** Why policy could not open the incident it should have (the alert is kept). */
+  incidentError?: string;
 };
 
 function normalize(source: AlertSource, body: unknown, cfg: AlertsConfig, raw: RawBody): NormalizedAlert {
@@ -161,13 +164,22 @@ async function triage(db: Db, a: NormalizedAlert, sender: Caller, deliveryId: st
     }
     if (cfg.autoOpen === "off" || rank(row.severity) < rank(cfg.autoOpen)) return out;
 
-    const incident = await openIncident(ALERT_POLICY_ACTOR, {
-      cluster: row.cluster,
-      namespace: row.namespace,
-      pod: row.pod,
-      title: `${row.rule} on ${row.namespace}/${row.pod}`.slice(0, 200),
-      severity: row.severity as AlertSeverity,
-    });
+    let incident;
+    try {
+      incident = await openIncident(ALERT_POLICY_ACTOR, {
+        cluster: row.cluster,
+        namespace: row.namespace,
+        pod: row.pod,
+        title: `${row.rule} on ${row.namespace}/${row.pod}`.slice(0, 200),
+        severity: row.severity as AlertSeverity,
+      });
+    } catch (err) {
+      // The alert is kept either way: the page offers "Open incident" to try again by hand.
+      if (isHttpError(err)) return { ...out, incidentError: err.message };
+      const ref = newRef();
+      logError(ref, err, { phase: "alert-auto-open", alert: row.id });
+      return { ...out, incidentError: `the incident could not be opened (ref ${ref})` };
+    }
     await db.updateTable("alerts").set({ incident_id: incident.id }).where("id", "=", row.id).execute();
     await recordArrival(db, row, sender, incident.id, "opened");
     const evidence = await collectEvidenceNow(incident.id);
