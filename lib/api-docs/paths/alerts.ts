@@ -39,6 +39,7 @@ const schemas = {
         description: "When policy opened the incident: the collect-evidence run it started at once",
         oneOf: [obj({ runId: { type: "string" }, outcome: { type: "string" } }), obj({ failed: { type: "string" } }), { type: "null" }],
       },
+      incidentError: { type: "string", description: "Why policy could not open the incident it should have; the alert is kept" },
     },
     ["alertId", "deliveryId", "created", "count", "incidentId", "incident"],
   ),
