@@ -29,9 +29,8 @@ export default async function AlertsPage() {
     );
   }
   const db = await getDb();
-  const [pods, refused] = await Promise.all([listPodAlerts(db), listDeliveries(db, { limit: 20 })]);
+  const [pods, refused] = await Promise.all([listPodAlerts(db), listDeliveries(db, { refusedOnly: true, limit: 20 })]);
   const canOpen = meetsRequirement(caller, OPEN_INCIDENT_ROLE);
-  const notAccepted = refused.filter((d) => d.outcome !== "accepted");
 
   return (
     <div className="space-y-8">
@@ -85,8 +84,8 @@ export default async function AlertsPage() {
             </tr>
           </THead>
           <TBody>
-            {notAccepted.length === 0 && <EmptyRow colSpan={6}>None.</EmptyRow>}
-            {notAccepted.map((d) => (
+            {refused.length === 0 && <EmptyRow colSpan={6}>None.</EmptyRow>}
+            {refused.map((d) => (
               <tr key={d.id}>
                 <Td className="whitespace-nowrap text-xs">{d.receivedAt.replace("T", " ").slice(0, 19)}</Td>
                 <Td>{d.source}</Td>

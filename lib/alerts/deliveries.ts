@@ -109,13 +109,13 @@ export type DeliveryView = {
 };
 
 /** Newest first: what the Alerts page shows under "refused and replayed". */
-export async function listDeliveries(db: Db, opts: { outcome?: "rejected" | "duplicate"; limit?: number } = {}): Promise<DeliveryView[]> {
+export async function listDeliveries(db: Db, opts: { refusedOnly?: boolean; limit?: number } = {}): Promise<DeliveryView[]> {
   let q = db
     .selectFrom("alert_deliveries")
     .select(["id", "received_at", "source", "sender", "sha256", "size", "http_status", "outcome", "reason", "alert_id"])
     .orderBy("received_at", "desc")
     .limit(Math.min(Math.max(opts.limit ?? 50, 1), 500));
-  if (opts.outcome) q = q.where("outcome", "=", opts.outcome);
+  if (opts.refusedOnly) q = q.where("outcome", "!=", "accepted");
   return (await q.execute()).map((r) => ({
     id: r.id,
     receivedAt: r.received_at,
