@@ -18,6 +18,10 @@ test("an analyst finds the demo's alert on the Alerts page, with its count, and 
   expect(deliveries.map((d) => d.kind)).toEqual(["falco", "scc"]);
   for (const d of deliveries) expect([200, 201]).toContain(d.status);
 
+  // A sender with the wrong secret is refused, and the refusal is on record.
+  const wrong = await page.request.post("/api/v1/alerts/falco", { headers: { "x-airlock-ingest-secret": "wrong-secret" }, data: { rule: "forged" } });
+  expect(wrong.status()).toBe(401);
+
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Alerts" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Alerts" })).toBeVisible();
   const name = `${target.namespace}/${target.name}`;
@@ -30,6 +34,14 @@ test("an analyst finds the demo's alert on the Alerts page, with its count, and 
   const count = Number(await falco.getByRole("cell", { name: /times?$/ }).innerText());
   expect(count).toBeGreaterThanOrEqual(2);
   await expect(table.getByRole("row", { name: /Execution: Added Binary Executed/ }).getByRole("cell", { name: "Execution", exact: true })).toBeVisible();
+
+  const refusals = page.getByRole("table", { name: "Recent refused and replayed deliveries, newest first" });
+  await expect(
+    refusals
+      .getByRole("row", { name: /401 rejected/ })
+      .filter({ hasText: "does not match" })
+      .first(),
+  ).toBeVisible();
 
   const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
   expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
