@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import { SignOutButton } from "@/components/ui/sign-out-button";
+import { ALERT_ROLES } from "@/lib/alerts/doors";
 import { INBOX_ROLES } from "@/lib/approvals/doors";
 import { getCaller, meetsRequirement } from "@/lib/auth";
 import { INCIDENT_ROLES } from "@/lib/containment/doors";
@@ -35,6 +36,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 {meetsRequirement(caller, INCIDENT_ROLES) && (
                   <Link href="/incidents" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
                     Incidents
+                  </Link>
+                )}
+                {meetsRequirement(caller, ALERT_ROLES) && (
+                  <Link href="/alerts" className="rounded-md px-2.5 py-1 text-slate-200 no-underline hover:bg-slate-700 hover:text-white hover:no-underline">
+                    Alerts
                   </Link>
                 )}
                 {meetsRequirement(caller, INBOX_ROLES) && (

@@ -23,6 +23,7 @@ function pages(): [string, string][] {
     ["pod", `${cluster}/pods/${target.namespace}/${target.name}`],
     ["services", `${cluster}/services`],
     ["policies", `${cluster}/networkpolicies`],
+    ["alerts", "/alerts"],
     ["incidents", "/incidents"],
     ["incident", `/incidents/${incidentId}`],
     ["approvals", "/approvals"],

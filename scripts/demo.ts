@@ -2,18 +2,26 @@
 // together exactly as a real deployment is: through a kubeconfig and Google API endpoints.
 import "./require-node.cjs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { buildIsStale } from "./build-freshness";
 import { isConsoleReadyLine } from "./console-ready";
 import { clearDemoFacts, writeDemoFacts } from "./demo-facts";
+import { demoAlertWiring } from "./demo-alerts";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEMO_DIR = path.join(ROOT, ".data", "demo");
 const port = process.env.PORT ?? "3000";
 const simPort = process.env.SIM_PORT ?? "0";
 const children: ChildProcess[] = [];
+// The demo opens on an alert: the simulator posts as Falcosidekick (with this run's secret) and
+// as a Pub/Sub push subscription (signed with its own key) to this console.
+const alertWiring = demoAlertWiring({
+  consoleOrigin: `http://127.0.0.1:${port}`,
+  secret: process.env.ALERT_INGEST_SECRET ?? randomBytes(32).toString("base64url"),
+});
 
 function stopAll(code: number): never {
   clearDemoFacts(DEMO_DIR, process.pid);
@@ -28,7 +36,14 @@ function fail(message: string): never {
   stopAll(1);
 }
 
-async function startSimulator(): Promise<{ kubeconfig: string; computeEndpoint: string; containerEndpoint: string; iamEndpoint: string; project: string }> {
+async function startSimulator(): Promise<{
+  kubeconfig: string;
+  computeEndpoint: string;
+  containerEndpoint: string;
+  iamEndpoint: string;
+  project: string;
+  oidcCertsUrl: string;
+}> {
   fs.mkdirSync(DEMO_DIR, { recursive: true });
   const sim = spawn(
     process.execPath,
@@ -43,7 +58,7 @@ async function startSimulator(): Promise<{ kubeconfig: string; computeEndpoint: 
       path.join(DEMO_DIR, "kubeconfig"),
       ...(process.env.SIM_ARGS?.split(" ").filter(Boolean) ?? []),
     ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...alertWiring.simEnv } },
   );
   children.push(sim);
   const simLog = fs.createWriteStream(path.join(DEMO_DIR, "sim.log"));
@@ -68,6 +83,7 @@ async function main(): Promise<void> {
     AIRLOCK_DB_FILE: process.env.AIRLOCK_DB_FILE ?? path.join(DEMO_DIR, "airlock.sqlite"),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
     PORT: port,
+    ...alertWiring.consoleEnv(ready.kubeconfig, ready.oidcCertsUrl, process.env),
   };
   if (buildIsStale(ROOT)) {
     process.stderr.write("demo: building the console (first run or sources changed)…\n");

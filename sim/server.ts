@@ -10,6 +10,7 @@ import { handleStorageRequest } from "./gcp/storage/router";
 import { handleIamRequest } from "./gcp/iam/router";
 import { handleControlRequest } from "./control/router";
 import { logRequest } from "./control/requests";
+import { jwks, pemCerts } from "./alerts/oidc";
 
 // One listener for everything: /clusters/<name>/... is a Kubernetes API server per cluster,
 // /compute/v1/... is Compute Engine, /v1/... is GKE, /storage/v1/... (and /upload/..., /download/...)
@@ -76,6 +77,9 @@ async function route(world: World, req: http.IncomingMessage, res: http.ServerRe
       });
     return handleKubeRequest(world, cluster, req, res, m[2] ?? "/");
   }
+  // Google's token-signing certificates, at Google's paths (www.googleapis.com/oauth2/v{1,3}/certs).
+  if (path === "/oauth2/v1/certs") return sendJson(res, 200, pemCerts());
+  if (path === "/oauth2/v3/certs") return sendJson(res, 200, jwks());
   if (path.startsWith("/compute/v1/") || path.startsWith("/batch/compute/v1")) return handleComputeRequest(world, req, res, path);
   if (path.startsWith("/v1/") || path.startsWith("/v1beta1/")) return handleContainerRequest(world, req, res, path);
   if (/^\/(upload\/|download\/)?storage\/v1\//.test(path)) return handleStorageRequest(world, req, res, path);

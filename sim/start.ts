@@ -5,6 +5,7 @@ import { buildWorld } from "./scenarios/populate";
 import { createSimServer } from "./server";
 import { writeKubeconfig } from "./kubeconfig";
 import { evidenceBucketName } from "./gcp/storage/buckets";
+import { alertTargetsFromEnv, sendAttackAlerts, setAlertTargets } from "./alerts/sender";
 
 export interface ReadyLine {
   event: "ready";
@@ -18,6 +19,8 @@ export interface ReadyLine {
   evidenceBucket: string;
   /** IAM v1 root (the path before `v1/projects/…`), for GOOGLE_IAM_ENDPOINT and CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM. */
   iamEndpoint: string;
+  /** The stand-in for Google's token-signing certificates (kid → PEM), for ALERT_SCC_CERTS_URL. */
+  oidcCertsUrl: string;
 }
 
 export interface RunningSim {
@@ -28,8 +31,10 @@ export interface RunningSim {
 }
 
 /** Builds the scenario, listens on 127.0.0.1 and writes the kubeconfig. */
-export async function startSim(options: SimOptions & { port: number; kubeconfig: string }): Promise<RunningSim> {
+export async function startSim(options: SimOptions & { port: number; kubeconfig: string }, env: NodeJS.ProcessEnv = process.env): Promise<RunningSim> {
   const world = buildWorld(options);
+  const targets = alertTargetsFromEnv(env);
+  setAlertTargets(world, targets);
   const server = createSimServer(world);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -47,7 +52,11 @@ export async function startSim(options: SimOptions & { port: number; kubeconfig:
     storageEndpoint: `http://127.0.0.1:${port}`,
     evidenceBucket: evidenceBucketName(world.project),
     iamEndpoint: `http://127.0.0.1:${port}/iam/`,
+    oidcCertsUrl: `http://127.0.0.1:${port}/oauth2/v1/certs`,
   };
+  // The demo opens on an alert: the detectors report the compromised pod as soon as the
+  // simulator is up, retrying until the console answers (sendAttackAlerts never throws).
+  if (targets.falco || targets.scc) void sendAttackAlerts(world).catch(() => {});
   return {
     world,
     server,

@@ -38,6 +38,8 @@ export function openApiDocument(fragments: OpenApiFragment[] = defaultFragments)
       securitySchemes: {
         bearerToken: { type: "http", scheme: "bearer", description: "Personal API token (alk_…)" },
         sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+        ingestSecret: { type: "apiKey", in: "header", name: "X-Airlock-Ingest-Secret", description: "The shared secret ALERT_INGEST_SECRET (Falcosidekick)" },
+        googleOidc: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "The Google-signed OIDC token of a Pub/Sub push subscription" },
       },
     },
   };

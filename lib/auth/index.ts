@@ -1,6 +1,6 @@
 import "server-only";
 
-export { ROLES, hasRole, meetsRequirement, effectiveRoles, parseRoles, formatRoles, isRole } from "./roles";
+export { ROLES, hasRole, meetsRequirement, effectiveRoles, parseRoles, formatRoles, isRole, isIngestOnly } from "./roles";
 export type { Role, Caller, RoleRequirement } from "./roles";
 export { getCaller, callerFromRequest } from "./caller";
 export { authOptions, getAuthOptions, OIDC_PROVIDER_ID } from "./options";

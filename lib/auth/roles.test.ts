@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { formatRoles, hasRole, meetsRequirement, parseRoles } from "./roles";
+import { formatRoles, hasRole, isIngestOnly, meetsRequirement, parseRoles } from "./roles";
 
 it("lets a lead do what an analyst can, and nothing more", () => {
   const lead = { roles: ["lead" as const] };
@@ -28,4 +28,15 @@ it("parses comma text or JSON, dropping unknown roles and duplicates", () => {
   expect(parseRoles("")).toEqual([]);
   expect(parseRoles(null)).toEqual([]);
   expect(formatRoles(["lead", "analyst", "lead"])).toBe("lead,analyst");
+});
+
+it("gives the ingest role nothing but itself: not even 'signed in'", () => {
+  const ingest = { roles: ["ingest" as const] };
+  expect(isIngestOnly(ingest)).toBe(true);
+  expect(meetsRequirement(ingest, "ingest")).toBe(true);
+  expect(meetsRequirement(ingest, "authenticated")).toBe(false);
+  for (const r of ["analyst", "lead", "approver", "admin"] as const) expect(hasRole(ingest, r)).toBe(false);
+  // A person who also holds ingest keeps what their other roles give.
+  expect(meetsRequirement({ roles: ["analyst", "ingest"] }, "authenticated")).toBe(true);
+  expect(hasRole({ roles: ["admin"] }, "ingest")).toBe(false);
 });

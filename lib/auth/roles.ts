@@ -20,7 +20,16 @@ const IMPLIES: Record<Role, Role[]> = {
   lead: ["analyst"],
   approver: [],
   admin: [],
+  ingest: [],
 };
+
+/**
+ * A caller holding only `ingest` (an alert sender's token) is not "signed in" as a person:
+ * "authenticated" doors refuse it, and no other role implies or is implied by it.
+ */
+export function isIngestOnly(caller: Pick<Caller, "roles">): boolean {
+  return caller.roles.length > 0 && caller.roles.every((r) => r === "ingest");
+}
 
 export function effectiveRoles(roles: readonly Role[]): Set<Role> {
   const out = new Set<Role>();
@@ -38,7 +47,7 @@ export function hasRole(caller: Pick<Caller, "roles"> | null | undefined, role: 
 
 export function meetsRequirement(caller: Pick<Caller, "roles"> | null | undefined, req: RoleRequirement): boolean {
   if (!caller) return false;
-  if (req === "authenticated") return true;
+  if (req === "authenticated") return !isIngestOnly(caller);
   const wanted: readonly Role[] = typeof req === "string" ? [req] : req;
   return wanted.some((r) => hasRole(caller, r));
 }

@@ -4,12 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { processSingleton } from "@/lib/process-singleton";
 import { generateAuditKeyPem, parseAuditKey } from "@/lib/audit/key";
+import { ALERT_CONFIG_ROWS, alertsSettings, type AlertsConfig } from "./alerts";
 import { evidenceSettings, type EvidenceConfig } from "./evidence";
 import { envSchema, parseRoleMap, type RoleMapRule } from "./schema";
 
 export { ROLES, parseRoleMap, rolesForEmail } from "./schema";
 export type { Role, RoleMapRule } from "./schema";
 export type { EvidenceConfig } from "./evidence";
+export type { AlertsConfig } from "./alerts";
 
 export type DatabaseTarget = { engine: "postgres"; url: string } | { engine: "sqlite"; file: string };
 
@@ -38,6 +40,8 @@ export type Config = {
   audit: { keyPem?: string; keyGenerated: boolean; checkpointEvery: number };
   /** Image of attest-isolation's probe pods and ephemeral container: needs busybox `nc`, `sleep` and `cat`; pinned by digest. */
   attestImage: string;
+  /** Alert intake: Falco and Security Command Center senders, dedupe, auto-open policy. */
+  alerts: AlertsConfig;
 };
 
 /** busybox 1.36.1 (multi-arch index digest): what attest-isolation runs unless ATTEST_IMAGE says otherwise. */
@@ -167,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
       checkpointEvery: e.AIRLOCK_AUDIT_CHECKPOINT_EVERY === undefined ? 100 : Number(e.AIRLOCK_AUDIT_CHECKPOINT_EVERY),
     },
     attestImage: e.ATTEST_IMAGE ?? DEFAULT_ATTEST_IMAGE,
+    alerts: alertsSettings(e),
   };
 }
 
@@ -253,5 +258,6 @@ export function describeConfig(): ConfigRow[] {
       description: "A signed audit checkpoint every this many timeline entries (and at every incident close).",
     },
     { name: "NOTIFY_SLACK_WEBHOOK_URL", default: "(unset)", description: "Slack-compatible incoming webhook ({text, blocks}) for the same events." },
+    ...ALERT_CONFIG_ROWS,
   ];
 }

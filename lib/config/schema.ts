@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { approvalSettingsFromEnv, ApprovalSettingsError } from "../approvals/policy-schema";
+import { alertsEnv, alertsProblems } from "./alerts";
 import { evidenceEnv, evidenceProblems } from "./evidence";
 
-/** Roles a user can hold. Kept here (not in lib/auth) so config can validate OIDC_ROLE_MAP without a cycle. */
-export const ROLES = ["analyst", "lead", "approver", "admin"] as const;
+/**
+ * Roles a user can hold. Kept here (not in lib/auth) so config can validate OIDC_ROLE_MAP without a cycle.
+ * `ingest` is for alert senders' tokens: it may post alerts and nothing else.
+ */
+export const ROLES = ["analyst", "lead", "approver", "admin", "ingest"] as const;
 export type Role = (typeof ROLES)[number];
 
 export type RoleMapRule = { pattern: string; roles: Role[] };
@@ -111,6 +115,8 @@ export const envSchema = z
         .optional(),
     ),
     NOTIFY_SLACK_WEBHOOK_URL: optionalText,
+    // Alert intake (README "Alerts").
+    ...alertsEnv,
   })
   .superRefine((env, ctx) => {
     const demo = env.AIRLOCK_DEMO === "1" || env.AIRLOCK_DEMO === "true";
@@ -151,6 +157,7 @@ export const envSchema = z
       }
     }
     for (const p of evidenceProblems(env)) ctx.addIssue({ code: "custom", path: [p.variable], message: p.message });
+    for (const p of alertsProblems(env)) ctx.addIssue({ code: "custom", path: [p.variable], message: p.message });
     if (env.DATABASE_URL !== undefined && !/^(postgres(ql)?:\/\/|file:|sqlite:)/.test(env.DATABASE_URL)) {
       ctx.addIssue({
         code: "custom",

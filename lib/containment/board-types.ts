@@ -21,7 +21,7 @@ export type BoardRow = {
 };
 
 export type TimeToContain = {
-  /** Where the clock starts: the incident's opening, or the alert that opened it (none exist yet). */
+  /** Where the clock starts: the earliest event time of the incident's alerts, else the incident's opening. */
   openedFrom: "incident" | "alert";
   openedAt: string;
   /** The first moment a pod-network or node-network layer was seen in effect; fixed once recorded. */

@@ -1,5 +1,6 @@
 import "server-only";
 import type { V1NetworkPolicy } from "@kubernetes/client-node";
+import { firstAlertTimes } from "@/lib/alerts/store";
 import { appendEntry, listEntries } from "@/lib/audit/append";
 import { getCluster } from "@/lib/clusters/registry";
 import { listEvidence } from "@/lib/evidence/list";
@@ -350,7 +351,7 @@ export async function boardRows(incident: Incident, runs: StepRunRow[], evidence
  * move when the board is read again after release. Entries are append-only; if two readers race,
  * the earliest entry wins.
  */
-async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now: string): Promise<{ at: string; layer: LayerId } | null> {
+async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now: string, openedAt: string): Promise<{ at: string; layer: LayerId } | null> {
   const prior = (await listEntries(db, { incidentId: incident.id, limit: 5000 })).find((e) => e.kind === ISOLATION_VERIFIED);
   if (prior) return { at: prior.at, layer: (prior.details.layer as LayerId) ?? "pod-ingress" };
   const first = rows.find((r) => ISOLATION_LAYERS.includes(r.layer) && r.state === "in-effect");
@@ -361,7 +362,7 @@ async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now:
     incidentId: incident.id,
     kind: ISOLATION_VERIFIED,
     targets: timelineTargets(incident.targets),
-    details: { layer: first.layer, message: `${first.title}: in effect. ${first.why}`, openedAt: incident.createdAt },
+    details: { layer: first.layer, message: `${first.title}: in effect. ${first.why}`, openedAt },
     at: now,
   });
   return { at: now, layer: first.layer };
@@ -377,15 +378,30 @@ export function clockOf(openedAt: string, first: { at: string; layer: LayerId } 
   };
 }
 
+/**
+ * Where an incident's clock starts: the earliest event time of the alerts it keeps (the attack
+ * was under way from then), else the incident's opening.
+ */
+async function clockStarts(db: Db, incidents: Pick<Incident, "id" | "createdAt">[]): Promise<Map<string, { at: string; from: TimeToContain["openedFrom"] }>> {
+  const alerts = await firstAlertTimes(
+    db,
+    incidents.map((i) => i.id),
+  );
+  return new Map(
+    incidents.map((i) => [i.id, alerts.has(i.id) ? { at: alerts.get(i.id)!, from: "alert" as const } : { at: i.createdAt, from: "incident" as const }]),
+  );
+}
+
 /** The board of a stored incident, and its time-to-contain clock (recorded when first observed). */
 export async function containmentBoard(incidentId: string): Promise<ContainmentBoard> {
   const incident = await requireIncident(incidentId);
   const db = await getDb();
-  const [runs, evidence] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId)]);
+  const [runs, evidence, starts] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId), clockStarts(db, [incident])]);
+  const start = starts.get(incident.id)!;
   const checkedAt = new Date().toISOString();
   const rows = await boardRows(incident, runs, evidence, Date.parse(checkedAt));
-  const first = await firstIsolation(db, incident, rows, checkedAt);
-  return { checkedAt, rows, timeToContain: clockOf(incident.createdAt, first) };
+  const first = await firstIsolation(db, incident, rows, checkedAt, start.at);
+  return { checkedAt, rows, timeToContain: clockOf(start.at, first, start.from) };
 }
 
 /** Time-to-contain of many incidents from their recorded entries only (the lead's timeline page): no live reads. */
@@ -411,6 +427,10 @@ export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "i
     }
     first.set(r.incident_id, { at: r.at, layer });
   }
-  for (const i of incidents) out.set(i.id, clockOf(i.createdAt, first.get(i.id) ?? null));
+  const starts = await clockStarts(db, incidents);
+  for (const i of incidents) {
+    const start = starts.get(i.id)!;
+    out.set(i.id, clockOf(start.at, first.get(i.id) ?? null, start.from));
+  }
   return out;
 }

@@ -21,6 +21,12 @@ export type RouteOptions<S extends z.ZodType | undefined, P extends z.ZodType | 
   schema?: S;
   /** Validates the dynamic route segments. */
   params?: P;
+  /**
+   * Who is calling, for doors whose senders are machines with their own credentials (alert
+   * intake: a shared secret, a Google-signed token). Default: an API token or the session.
+   * May throw an HttpError (its status and message are the answer).
+   */
+  authenticate?: (req: NextRequest) => Promise<Caller | null>;
 };
 
 export type RouteHandlerCtx<S, P> = {
@@ -76,7 +82,7 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
     const requestId = headerRef && /^[A-Za-z0-9._-]{1,64}$/.test(headerRef) ? headerRef : newRef();
     const path = new URL(req.url).pathname;
     try {
-      const caller = await callerFromRequest(req);
+      const caller = await (opts.authenticate ?? callerFromRequest)(req);
       if (!caller) return errorResponse(401, "Sign in or send an API token (Authorization: Bearer …)", {}, { "WWW-Authenticate": 'Bearer realm="airlock"' });
       if (!meetsRequirement(caller, opts.role)) return errorResponse(403, "Your role does not allow this");
 

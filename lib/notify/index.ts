@@ -22,7 +22,20 @@ export type StepFailedNotice = {
   /** The readable reason the timeline shows (never raw exception text). */
   message: string;
 };
-export type Notice = ApprovalNotice | StepFailedNotice;
+/** A new alert (not a repeat within the dedupe window); `incidentOpened` when policy opened an incident for it. */
+export type AlertNotice = {
+  kind: "alert-received";
+  alertId: string;
+  source: string;
+  rule: string;
+  severity: string;
+  /** "<cluster> <namespace>/<pod>" */
+  target: string;
+  incidentId: string | null;
+  incidentOpened: boolean;
+  actor: string;
+};
+export type Notice = ApprovalNotice | StepFailedNotice | AlertNotice;
 
 export type NotifyTiming = { attempts: number; baseDelayMs: number; timeoutMs: number };
 const DEFAULT_TIMING: NotifyTiming = { attempts: 4, baseDelayMs: 500, timeoutMs: 5_000 };
@@ -38,6 +51,7 @@ function consoleLink(path: string): string | undefined {
 }
 
 function linkFor(n: Notice): string | undefined {
+  if (n.kind === "alert-received") return consoleLink(n.incidentId ? `/incidents/${n.incidentId}` : "/alerts");
   return n.kind === "step-failed"
     ? consoleLink(`/incidents/${n.incidentId}`)
     : consoleLink(n.kind === APPROVAL_EVENTS.requested ? "/approvals" : `/incidents/${n.approval.incidentId}`);
@@ -50,6 +64,10 @@ function approvalsCount(a: ApprovalView): number {
 /** The generic webhook body: flat, stable field names, no secrets. */
 export function jsonPayload(n: Notice, at = new Date()): Record<string, unknown> {
   const base = { event: n.kind, at: at.toISOString(), actor: n.actor, link: linkFor(n) ?? null };
+  if (n.kind === "alert-received") {
+    const { kind: _kind, actor: _actor, ...alert } = n;
+    return { ...base, ...alert };
+  }
   if (n.kind === "step-failed") {
     return { ...base, incidentId: n.incidentId, incidentTitle: n.incidentTitle ?? null, stepId: n.stepId, stepTitle: n.stepTitle, message: n.message };
   }
@@ -78,6 +96,10 @@ export function jsonPayload(n: Notice, at = new Date()): Record<string, unknown>
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function headline(n: Notice): string {
+  if (n.kind === "alert-received") {
+    const what = `:rotating_light: *${esc(n.severity)}* ${esc(n.source)} alert *${esc(n.rule)}* on \`${esc(n.target)}\``;
+    return n.incidentOpened ? `${what}: incident opened and evidence collected by policy` : what;
+  }
   if (n.kind === "step-failed") return `:x: Step *${esc(n.stepTitle)}* failed on incident *${esc(n.incidentTitle ?? n.incidentId)}*`;
   const a = n.approval;
   const what = `*${esc(a.stepTitle)}* on incident *${esc(a.incident?.title ?? a.incidentId)}*`;
@@ -91,6 +113,8 @@ export function slackPayload(n: Notice): { text: string; blocks: unknown[] } {
   const text = headline(n);
   const lines: string[] = [];
   if (n.kind === "step-failed") lines.push(`>${esc(n.message)}`);
+  else if (n.kind === "alert-received")
+    lines.push(n.incidentId ? `Incident: ${n.incidentOpened ? "opened" : "joined"}` : "No incident yet: triage it on the Alerts page");
   else {
     const a = n.approval;
     if (a.incident) lines.push(`Target: \`${esc(a.incident.namespace)}/${esc(a.incident.pod)}\` in \`${esc(a.incident.cluster)}\``);

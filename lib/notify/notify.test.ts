@@ -173,3 +173,30 @@ it("builds payloads without a console link unless NEXTAUTH_URL is set", () => {
   if (saved === undefined) delete process.env.NEXTAUTH_URL;
   else process.env.NEXTAUTH_URL = saved;
 });
+
+it("announces a new alert on both channels: flat JSON fields, and Slack text that says policy opened the incident", () => {
+  const n = {
+    kind: "alert-received" as const,
+    alertId: "a-1",
+    source: "falco",
+    rule: "Detect <outbound> miner",
+    severity: "critical",
+    target: "gke_p_z_payments shop/checkout-x",
+    incidentId: "inc-9",
+    incidentOpened: true,
+    actor: "falcosidekick (shared secret)",
+  };
+  expect(jsonPayload(n, new Date("2030-01-01T00:00:00Z"))).toMatchObject({
+    event: "alert-received",
+    actor: "falcosidekick (shared secret)",
+    alertId: "a-1",
+    rule: "Detect <outbound> miner",
+    severity: "critical",
+    target: "gke_p_z_payments shop/checkout-x",
+    incidentId: "inc-9",
+    incidentOpened: true,
+  });
+  const slack = slackPayload(n);
+  expect(slack.text).toContain("Detect &lt;outbound&gt; miner");
+  expect(slack.text).toContain("incident opened and evidence collected by policy");
+});

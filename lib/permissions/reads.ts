@@ -16,6 +16,7 @@ const BROWSE = {
   nodeDetail: "Node detail page",
   open: "Opening an incident (target resolution)",
   preflight: "Preflight",
+  alert: "Alert intake (the pod an alert names must exist)",
   gkeAuth: "Reaching a GKE cluster with a Google identity (kubeconfig from get-credentials)",
 } as const;
 
@@ -29,7 +30,7 @@ export const KUBE_READS: Read<KubeNeed>[] = [
     resource: "pods",
     usedBy: [BROWSE.clusters, BROWSE.nodes, BROWSE.pods, BROWSE.services, BROWSE.policies, BROWSE.nodeDetail, BROWSE.preflight],
   },
-  { verb: "get", resource: "pods", usedBy: [BROWSE.podDetail, BROWSE.open, BROWSE.preflight] },
+  { verb: "get", resource: "pods", usedBy: [BROWSE.podDetail, BROWSE.open, BROWSE.preflight, BROWSE.alert] },
   { verb: "get", resource: "pods", subresource: "log", usedBy: [BROWSE.podDetail] },
   { verb: "list", resource: "services", usedBy: [BROWSE.services, BROWSE.podDetail, BROWSE.open] },
   { verb: "list", resource: "networkpolicies", group: "networking.k8s.io", usedBy: [BROWSE.policies, BROWSE.podDetail, BROWSE.open, BROWSE.preflight] },
@@ -55,4 +56,4 @@ export const GCP_READS: Read<{ permission: string }>[] = [
 ];
 
 /** The modules whose API calls KUBE_READS and GCP_READS must cover (relative to the repo root). */
-export const READ_MODULES = ["lib/clusters", "lib/containment/preflight.ts", "lib/containment/targets.ts"];
+export const READ_MODULES = ["lib/clusters", "lib/containment/preflight.ts", "lib/containment/targets.ts", "lib/alerts/intake.ts"];

@@ -3,6 +3,7 @@ import { listEntries, type TimelineEntry } from "@/lib/audit/append";
 import { currentAnchor } from "@/lib/audit/checkpoint";
 import { verifyAudit } from "@/lib/audit/verify";
 import type { Caller } from "@/lib/auth/roles";
+import { alertsOfIncident } from "@/lib/alerts/store";
 import { containmentBoard } from "@/lib/containment/board";
 import { requireIncident } from "@/lib/containment/incidents";
 import { listRuns } from "@/lib/containment/runs";
@@ -50,12 +51,13 @@ function commandsOf(e: TimelineEntry): ReportCommands | null {
 export async function buildReport(caller: Pick<Caller, "email">, incidentId: string): Promise<IncidentReport> {
   const incident = await requireIncident(incidentId);
   const db = await getDb();
-  const [entries, runs, evidence, review, auditChain] = await Promise.all([
+  const [entries, runs, evidence, review, auditChain, alerts] = await Promise.all([
     listEntries(db, { incidentId, limit: MAX_ENTRIES }),
     listRuns(db, incidentId),
     listEvidence(incidentId),
     reviewOf(db, incidentId),
     verifyAudit(db, currentAnchor()),
+    alertsOfIncident(db, incidentId),
   ]);
   const [live, containment] = await Promise.all([liveState(incident, runs), containmentBoard(incidentId)]);
   const timeline: ReportEntry[] = entries.map((e) => ({
@@ -93,6 +95,7 @@ export async function buildReport(caller: Pick<Caller, "email">, incidentId: str
       chainIntact: auditChain.ok,
     },
     targets: incident.targets,
+    alerts,
     timeline,
     approvals: entries.filter((e) => e.kind.startsWith("approval-")).map(approvalOf),
     commands: entries.map(commandsOf).filter((c): c is ReportCommands => c !== null),

@@ -10,6 +10,7 @@ const base: IncidentReport = {
   incident: { id: "inc-1", title: "Miner | in checkout", severity: "high", status: "open", createdBy: "ana@x.com", createdAt: "2030-01-01T09:00:00.000Z" },
   summary: { entries: 2, stepsRun: ["cordon-node"], stillInPlace: 1, stillHolding: 0, artifacts: 0, snapshots: 0, reviewed: false, chainIntact: true },
   targets: DEMO_TARGETS,
+  alerts: [],
   timeline: [
     {
       id: 7,
@@ -100,6 +101,34 @@ it("renders the containment board with its states in words and the time-to-conta
     containment: { ...base.containment, timeToContain: { ...base.containment.timeToContain, containedAt: null, containedBy: null, seconds: null } },
   });
   expect(open).toContain("**Time to contain: not yet contained**");
+});
+
+it("lists the incident's alerts and starts the clock at the first", () => {
+  const alert = {
+    id: "a-1",
+    source: "falco",
+    cluster: "c",
+    namespace: "shop",
+    pod: "checkout-1",
+    rule: "Detect outbound connections to common miner pool ports",
+    severity: "critical" as const,
+    title: "t",
+    mitreTactic: "Impact",
+    firstSeen: "2030-01-01T08:58:00.000Z",
+    lastSeen: "2030-01-01T08:59:00.000Z",
+    count: 3,
+    incidentId: "inc-1",
+    details: {},
+  };
+  const md = renderMarkdown({
+    ...base,
+    alerts: [alert],
+    containment: { ...base.containment, timeToContain: { ...base.containment.timeToContain, openedFrom: "alert", openedAt: alert.firstSeen, seconds: 372 } },
+  });
+  expect(md).toContain(
+    "| 2030-01-01 08:58:00Z | 2030-01-01 08:59:00Z | falco | critical | Detect outbound connections to common miner pool ports | Impact | 3 |",
+  );
+  expect(md).toContain("**Time to contain: 6 min 12 s** (from the alert at 2030-01-01 08:58:00Z");
 });
 
 it("says where the chain breaks", () => {

@@ -73,6 +73,12 @@ export function renderMarkdown(r: IncidentReport): string {
       ["Layer", "State", "Why", "Evidence"],
       r.containment.rows.map((b) => [b.title, STATE[b.state] ?? b.state, b.why, b.evidence.map((e) => `${e.kind}: ${e.label}`).join("; ")]),
     ),
+    "## Alerts",
+    "",
+    ...table(
+      ["First seen", "Last seen", "Source", "Severity", "Rule", "MITRE tactic", "Count"],
+      r.alerts.map((a) => [time(a.firstSeen), time(a.lastSeen), a.source, a.severity, a.rule, a.mitreTactic ?? "", a.count]),
+    ),
     "## Targets",
     "",
     `- Cluster: \`${t.cluster}\``,

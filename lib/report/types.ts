@@ -1,4 +1,5 @@
 // The incident report as plain data: the JSON format, and what the Markdown is rendered from.
+import type { AlertView } from "@/lib/alerts/types";
 import type { AuditResult as ChainResult } from "@/lib/audit/verify";
 import type { ContainmentBoard } from "@/lib/containment/board-types";
 import type { IncidentTargets } from "@/lib/containment/types";
@@ -60,6 +61,8 @@ export type IncidentReport = {
     chainIntact: boolean;
   };
   targets: IncidentTargets;
+  /** The alerts the incident keeps, earliest first (time to contain starts at the first). */
+  alerts: AlertView[];
   timeline: ReportEntry[];
   approvals: ReportApproval[];
   commands: ReportCommands[];

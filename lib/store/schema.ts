@@ -144,6 +144,47 @@ export interface IncidentReviewsTable {
   note: string;
 }
 
+/**
+ * Migration 008-alerts. Every alert delivery is kept as received (body and its SHA-256), accepted
+ * or not, so nothing a sender posted is lost silently; `dedupe_key` is set only on accepted
+ * deliveries (source + sender's id), and its unique index makes a replay lose the race.
+ */
+export interface AlertDeliveriesTable {
+  id: string;
+  received_at: string;
+  source: string;
+  sender: string | null;
+  sha256: string;
+  size: number;
+  body: string;
+  http_status: number;
+  outcome: "accepted" | "duplicate" | "rejected";
+  reason: string | null;
+  external_id: string | null;
+  dedupe_key: string | null;
+  alert_id: string | null;
+}
+
+/** One triaged alert: the same pod and rule within the dedupe window is one row with a count. */
+export interface AlertsTable {
+  id: string;
+  source: string;
+  cluster: string;
+  namespace: string;
+  pod: string;
+  rule: string;
+  severity: string;
+  title: string;
+  mitre_tactic: string | null;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+  incident_id: string | null;
+  /** Canonical JSON: the latest delivery's normalised facts (processes, indicators, tags, fields). */
+  details: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -155,6 +196,8 @@ export interface Database {
   approval_decisions: ApprovalDecisionsTable;
   evidence_artifacts: EvidenceArtifactsTable;
   incident_reviews: IncidentReviewsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alerts: AlertsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -11,6 +11,8 @@ import { nodeLifecycle } from "../kube/controllers/node-lifecycle";
 import { datapathOf, flowViews } from "../kube/netpol/flows";
 import { requestLog } from "./requests";
 import { closedListeners, closeListener, reopenListeners } from "../kube/netpol/listeners";
+import { alertTargets, sendAttackAlerts } from "../alerts/sender";
+import { signIdToken } from "../alerts/oidc";
 
 // The simulator's control surface for tests and demos. Never part of a real API: JSON in,
 // JSON out, errors as {"error": "..."}.
@@ -39,6 +41,8 @@ import { closedListeners, closeListener, reopenListeners } from "../kube/netpol/
 // | GET    | /_sim/nodes/<c>                         |                                                       | {items: NodeLifecycleState[]}: heartbeat, auto-repair and autoscaler view per node |
 // | POST   | /_sim/nodes/<c>/tick                    |                                                       | {items}: one node-lifecycle pass now (no clock change) |
 // | POST   | /_sim/pods/<c>/<ns>/<pod>/listeners     | {close: [{port, protocol="TCP"}]} or {reopen: true}   | {closed: ["TCP/8080"]}: connections reaching a closed port are refused |
+// | POST   | /_sim/attack                            | {giveUpMs=10000}                                      | {deliveries: [{kind, status, attempts, body}]}: Falco and SCC alerts about the compromised pod, sent to SIM_ALERT_* targets |
+// | POST   | /_sim/oidc/token                        | {audience, email, lifetimeSeconds=3600}               | {token}: an ID token signed by the key /oauth2/v1/certs publishes |
 
 class ControlError extends Error {
   constructor(
@@ -128,6 +132,27 @@ function endpoint(c: SimCluster, text: string | null, field: string): Endpoint {
 }
 
 const routes: { method: string; path: RegExp; handler: Handler }[] = [
+  {
+    method: "POST",
+    path: /^\/_sim\/attack$/,
+    handler: async ({ world, body }) => {
+      const t = alertTargets(world);
+      if (!t.falco && !t.scc) throw new ControlError(409, "no alert targets: start the simulator with SIM_ALERT_FALCO_URL and/or SIM_ALERT_SCC_URL");
+      const giveUpMs = Number((await body()).giveUpMs ?? 10_000);
+      if (!Number.isFinite(giveUpMs) || giveUpMs < 0) throw new ControlError(400, "giveUpMs must be a non-negative number");
+      return [200, { deliveries: await sendAttackAlerts(world, { giveUpMs }) }];
+    },
+  },
+  {
+    method: "POST",
+    path: /^\/_sim\/oidc\/token$/,
+    handler: async ({ body }) => {
+      const b = await body();
+      const lifetime = b.lifetimeSeconds === undefined ? 3600 : Number(b.lifetimeSeconds);
+      if (!Number.isInteger(lifetime)) throw new ControlError(400, "lifetimeSeconds must be a whole number");
+      return [200, { token: signIdToken({ audience: str(b.audience, "audience")!, email: str(b.email, "email")!, lifetimeSeconds: lifetime }) }];
+    },
+  },
   {
     method: "GET",
     path: /^\/_sim\/health$/,

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
+import { IncidentAlerts } from "@/components/alerts/alert-table";
 import { ContainmentBoardPanel } from "@/components/containment/containment-board";
 import { IncidentHeader } from "@/components/containment/incident-header";
 import { IncidentNotAllowed } from "@/components/containment/incident-not-allowed";
@@ -14,6 +15,8 @@ import { incidentDetail, incidentTimeline } from "@/lib/containment/detail";
 import { INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
 import { EVIDENCE_STEP } from "@/lib/containment/executor";
 import { isHttpError } from "@/lib/http/errors";
+import { alertsOfIncident } from "@/lib/alerts/store";
+import { getDb } from "@/lib/store";
 
 export const metadata: Metadata = { title: "Incident" };
 export const dynamic = "force-dynamic";
@@ -22,7 +25,7 @@ type Props = { params: Promise<{ id: string }> };
 
 async function load(id: string) {
   try {
-    return await Promise.all([incidentDetail(id), incidentTimeline(id), containmentBoard(id)]);
+    return await Promise.all([incidentDetail(id), incidentTimeline(id), containmentBoard(id), getDb().then((db) => alertsOfIncident(db, id))]);
   } catch (err) {
     if (isHttpError(err) && err.status === 404) notFound();
     throw err;
@@ -37,7 +40,7 @@ export default async function IncidentPage({ params }: Props) {
   if (!meetsRequirement(caller, INCIDENT_ROLES)) return <IncidentNotAllowed title="Incident" />;
   if (!incidentParams.safeParse({ id }).success) notFound();
 
-  const [detail, timeline, board] = await load(id);
+  const [detail, timeline, board, alerts] = await load(id);
   const { incident } = detail;
   const evidence = detail.stages.flatMap((s) => s.steps).find((s) => s.id === EVIDENCE_STEP);
   const evidenceDone = evidence?.status === "succeeded" || evidence?.status === "noop";
@@ -47,6 +50,7 @@ export default async function IncidentPage({ params }: Props) {
     <div className="space-y-6">
       <IncidentHeader incident={incident} />
       <ContainmentBoardPanel incidentId={incident.id} initial={board} />
+      <IncidentAlerts alerts={alerts} />
       <PreflightPanel preflight={detail.preflight} nodeIsolationAnchor={stageAnchor("node-network")} />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-8">

@@ -1,4 +1,5 @@
 import type { OpenApiFragment } from "../types";
+import { alertsApi } from "./alerts";
 import { approvalsApi } from "./approvals";
 import { clustersApi } from "./clusters";
 import { incidentsApi } from "./incidents";
@@ -9,4 +10,4 @@ import { reviewApi } from "./review";
  * endpoints (incidents, approvals, tokens…), add `paths/<area>.ts` exporting an
  * OpenApiFragment and list it here; the document route merges them.
  */
-export const fragments: OpenApiFragment[] = [clustersApi, incidentsApi, approvalsApi, reviewApi];
+export const fragments: OpenApiFragment[] = [clustersApi, incidentsApi, approvalsApi, reviewApi, alertsApi];

@@ -81,6 +81,7 @@ const schemas = {
       incident: { type: "object" },
       summary: { type: "object" },
       targets: ref("IncidentTargets"),
+      alerts: { type: "array", items: ref("Alert"), description: "The alerts the incident keeps, earliest first" },
       timeline: { type: "array", items: { type: "object" } },
       approvals: { type: "array", items: { type: "object" } },
       commands: {

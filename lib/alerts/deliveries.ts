@@ -1,0 +1,131 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { HttpError } from "@/lib/http/errors";
+import type { Db } from "@/lib/store";
+import type { AlertSource } from "./formats";
+
+// What a sender posted, kept as received: body, size and SHA-256, and what Airlock answered.
+// Every answer, accepted or refused, goes through here first, so nothing is lost silently.
+
+export type RawBody = { text: string; size: number; sha256: string; tooLarge: boolean };
+
+const bodies = new WeakMap<Request, Promise<RawBody>>();
+
+async function readCapped(req: Request, max: number): Promise<RawBody> {
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let kept = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (kept < max) {
+        const part = value.subarray(0, max - kept);
+        chunks.push(part);
+        kept += part.byteLength;
+      }
+      // Past the limit reading stops: the sender is told 413, and what fits is kept.
+      if (size > max) {
+        await reader.cancel().catch(() => {});
+        if (Number.isFinite(declared)) size = Math.max(size, declared);
+        break;
+      }
+    }
+  }
+  const buf = Buffer.concat(chunks);
+  return { text: buf.toString("utf8"), size, sha256: createHash("sha256").update(buf).digest("hex"), tooLarge: size > max };
+}
+
+/** The request's body, read once (the authenticator and the handler share it), at most `max` bytes kept. */
+export function bodyOf(req: Request, max: number): Promise<RawBody> {
+  let p = bodies.get(req);
+  if (!p) {
+    p = readCapped(req, max);
+    bodies.set(req, p);
+  }
+  return p;
+}
+
+export type DeliveryRecord = {
+  source: AlertSource;
+  sender: string | null;
+  raw: RawBody;
+  status: number;
+  outcome: "accepted" | "duplicate" | "rejected";
+  reason?: string | null;
+  externalId?: string | null;
+  alertId?: string | null;
+};
+
+export const dedupeKey = (source: AlertSource, externalId: string) => `${source}:${externalId}`;
+
+export async function recordDelivery(db: Db, d: DeliveryRecord): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto("alert_deliveries")
+    .values({
+      id,
+      received_at: new Date().toISOString(),
+      source: d.source,
+      sender: d.sender,
+      sha256: d.raw.sha256,
+      size: d.raw.size,
+      body: d.raw.text,
+      http_status: d.status,
+      outcome: d.outcome,
+      reason: d.reason ?? null,
+      external_id: d.externalId ?? null,
+      dedupe_key: d.outcome === "accepted" && d.externalId ? dedupeKey(d.source, d.externalId) : null,
+      alert_id: d.alertId ?? null,
+    })
+    .execute();
+  return id;
+}
+
+/** Records the refusal, then throws it: the sender reads the same status and reason that was stored. */
+export async function refuse(db: Db, d: Omit<DeliveryRecord, "status" | "outcome" | "reason">, err: HttpError): Promise<never> {
+  await recordDelivery(db, { ...d, status: err.status, outcome: err.status === 409 ? "duplicate" : "rejected", reason: err.message });
+  throw err;
+}
+
+export async function findAccepted(db: Db, source: AlertSource, externalId: string) {
+  return db.selectFrom("alert_deliveries").select(["id", "alert_id", "received_at"]).where("dedupe_key", "=", dedupeKey(source, externalId)).executeTakeFirst();
+}
+
+export type DeliveryView = {
+  id: string;
+  receivedAt: string;
+  source: string;
+  sender: string | null;
+  sha256: string;
+  size: number;
+  httpStatus: number;
+  outcome: string;
+  reason: string | null;
+  alertId: string | null;
+};
+
+/** Newest first: what the Alerts page shows under "refused and replayed". */
+export async function listDeliveries(db: Db, opts: { refusedOnly?: boolean; limit?: number } = {}): Promise<DeliveryView[]> {
+  let q = db
+    .selectFrom("alert_deliveries")
+    .select(["id", "received_at", "source", "sender", "sha256", "size", "http_status", "outcome", "reason", "alert_id"])
+    .orderBy("received_at", "desc")
+    .limit(Math.min(Math.max(opts.limit ?? 50, 1), 500));
+  if (opts.refusedOnly) q = q.where("outcome", "!=", "accepted");
+  return (await q.execute()).map((r) => ({
+    id: r.id,
+    receivedAt: r.received_at,
+    source: r.source,
+    sender: r.sender,
+    sha256: r.sha256,
+    size: r.size,
+    httpStatus: r.http_status,
+    outcome: r.outcome,
+    reason: r.reason,
+    alertId: r.alert_id,
+  }));
+}
