@@ -80,7 +80,11 @@ function Progress({ plan, steps }: { plan: RunbookPlanView; steps: RunbookProgre
   );
 }
 
-function Outcome({ result }: { result: RunbookResult }) {
+// After the run a step that never started did not run: it is not waiting for anything.
+const RESULT_LABEL: Record<string, string> = { ...RUN_LABEL, "not-run": "not run" };
+
+/** The runbook's end: green only when every step ran and holds; otherwise red, with where it stopped and why. */
+export function RunbookOutcome({ result }: { result: RunbookResult }) {
   const contained = result.state === "contained";
   return (
     <div className="space-y-2">
@@ -94,7 +98,7 @@ function Outcome({ result }: { result: RunbookResult }) {
       <ol aria-label="Result per step" className="space-y-1 text-sm">
         {result.steps.map((s, i) => (
           <li key={s.stepId} data-step={s.stepId} data-status={s.status}>
-            {i + 1}. {s.title}: <strong>{RUN_LABEL[s.status] ?? s.status}</strong>
+            {i + 1}. {s.title}: <strong>{RESULT_LABEL[s.status] ?? s.status}</strong>
             {s.message && <span className="text-slate-700"> · {s.message}</span>}
             {s.verify && (
               <span className={s.verify.holds ? "text-emerald-800" : "text-red-800"}> · verified: {s.verify.holds ? "holds" : "does not hold"}</span>
@@ -204,7 +208,7 @@ export function IsolateNow({ incidentId, podName }: { incidentId: string; podNam
             <Progress plan={phase.plan} steps={progress.data?.steps} />
           </div>
         )}
-        {phase.kind === "done" && <Outcome result={phase.result} />}
+        {phase.kind === "done" && <RunbookOutcome result={phase.result} />}
       </div>
     </Card>
   );
