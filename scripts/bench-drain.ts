@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       ],
     );
     console.log(
-      "\nBoth wait for every evicted pod to finish terminating within its grace period (30 s here), which dominates; Airlock's figure also holds its plan (a dry-run eviction per pod), the timeline entries and the verification.",
+      '\nBoth wait for every evicted pod to finish terminating within its grace period (30 s here). kubectl also waits on its own client-side rate limit (its -v=4 log says "Waited … due to client-side throttling") for the evictions and for the GET of each pod in every round of its wait. Airlock\'s figure includes its plan (a dry-run eviction per pod), the timeline entries and the verification.',
     );
   } finally {
     await sim.stop();
