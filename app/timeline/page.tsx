@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { TimeToContainChart } from "@/components/review/time-to-contain-chart";
 import { TimelineFilters, type FilterValues } from "@/components/review/timeline-filters";
 import { TimelineTable } from "@/components/review/timeline-table";
 import { ErrorMessage } from "@/components/ui/error-message";
@@ -13,6 +14,7 @@ import { listSteps } from "@/lib/containment/registry";
 import { getDb } from "@/lib/store";
 import { REVIEW_READ_ROLES } from "@/lib/timeline-view/doors";
 import { queryTimeline, timelineFilters } from "@/lib/timeline-view/query";
+import { containPoints } from "@/lib/timeline-view/time-to-contain";
 
 export const metadata: Metadata = { title: "Timeline" };
 export const dynamic = "force-dynamic";
@@ -82,6 +84,7 @@ export default async function TimelinePage({ searchParams }: Props) {
           From the incident&apos;s opening to the first time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after
           release).
         </p>
+        <TimeToContainChart points={containPoints(incidents, (id) => clocks.get(id)?.seconds)} />
         <Table caption="Time to contain per incident">
           <THead>
             <tr>

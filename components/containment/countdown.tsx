@@ -45,7 +45,11 @@ export function PropagationCountdown({ effectiveAt, thenStepId, thenAnchor }: { 
       </p>
       {left === null && (
         <p role="status">
-          The propagation window has passed: <Link href={`#${thenAnchor}`}>run {thenStepId}</Link> to check the pod is cut off.
+          The propagation window has passed:{" "}
+          <Link href={`#${thenAnchor}`} className="underline">
+            run {thenStepId}
+          </Link>{" "}
+          to check the pod is cut off.
         </p>
       )}
     </div>

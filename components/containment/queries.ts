@@ -11,6 +11,8 @@ import type { EvidenceList } from "@/lib/evidence/types";
 
 const enc = encodeURIComponent;
 
+export type RunbookProgress = { stepId: string; status: string; message: string | null };
+
 export type ProgressAnswer = { run: RunSummary | null; lines: ProgressLine[] };
 
 // The timeline route caps one answer at 5000 entries; an incident stays far below that.
@@ -22,6 +24,11 @@ export const incidentQueries = {
     apiQuery<{ items: TimelineEntry[] }>(["incidents", id, "timeline"], `/api/v1/incidents/${enc(id)}/timeline?limit=${TIMELINE_LIMIT}`),
   containment: (id: string) => apiQuery<ContainmentBoard>(["incidents", id, "containment"], `/api/v1/incidents/${enc(id)}/containment`),
   evidence: (id: string) => apiQuery<EvidenceList>(["incidents", id, "evidence"], `/api/v1/incidents/${enc(id)}/evidence`),
+  runbook: (id: string, runbook: string, since: string) =>
+    apiQuery<{ steps: RunbookProgress[] }>(
+      ["incidents", id, "runbooks", runbook, since],
+      `/api/v1/incidents/${enc(id)}/runbooks/${enc(runbook)}?since=${enc(since)}`,
+    ),
   progress: (id: string, stepId: string) =>
     apiQuery<ProgressAnswer>(["incidents", id, "steps", stepId, "progress"], `/api/v1/incidents/${enc(id)}/steps/${enc(stepId)}/progress`),
 };

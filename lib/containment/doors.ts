@@ -48,3 +48,19 @@ export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   status: z.enum(["open", "contained", "released", "closed"]).optional(),
 });
+
+const runbookId = z.enum(["isolate-pod", "isolate-node"], { message: "not a runbook (isolate-pod, isolate-node)" });
+export const runbookParams = z.object({ id: incidentId, runbook: runbookId });
+
+/** Each step's params keyed by its id, e.g. {"firewall-isolate": {"sshSourceRange": "203.0.113.7/32"}}. */
+const runbookStepParams = z.record(stepId, stepParamsObject);
+
+export const runbookPlanBody = z.object({ params: runbookStepParams.optional() });
+
+export const runbookExecuteBody = z.object({
+  planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the runbook plan you reviewed" }),
+  confirm: z.string().max(253).optional(),
+  params: runbookStepParams.optional(),
+});
+
+export const runbookProgressQuery = z.object({ since: z.iso.datetime({ message: "an ISO 8601 time" }).optional() });

@@ -149,7 +149,8 @@ export async function computePlan(step: AnyStep, ctx: StepContext): Promise<Plan
   };
 }
 
-function view(step: AnyStep, plan: Plan): PlanView {
+/** A sealed plan as people and both doors see it. */
+export function view(step: AnyStep, plan: Plan): PlanView {
   return {
     stepId: step.id,
     planHash: plan.planHash,
@@ -162,6 +163,7 @@ function view(step: AnyStep, plan: Plan): PlanView {
     // Nothing to change, nothing to confirm: typing the pod's name is for a change to it.
     requiresConfirmation: needsConfirmation(plan) && !plan.noop,
     ...(plan.blocked ? { blocked: plan.blocked } : {}),
+    ...(plan.waitsFor ? { waitsFor: plan.waitsFor } : {}),
     ...(plan.lock ? { lock: plan.lock } : {}),
     ...(plan.noop ? { noop: true } : {}),
     ...(plan.dryRun ? { dryRun: plan.dryRun } : {}),

@@ -85,6 +85,12 @@ export interface Plan<D = JsonObject> {
   dryRun?: { ok: boolean; message: string };
   /** Plan cannot succeed now (preflight failed, nothing to do …); shown before anyone clicks. */
   blocked?: string;
+  /**
+   * `blocked` only until this step has run (exclude-from-policies waits for label-quarantine).
+   * The rest of the plan is what it will be then, hash included, so a runbook that runs that
+   * step first can show and seal both plans at once.
+   */
+  waitsFor?: string;
   /** Repeating a done step: nothing to change. */
   noop?: boolean;
   /** The plan could run, but a precondition the playbook sets is not met yet; only an approver may waive it, with a reason. */
@@ -124,6 +130,7 @@ export type PlanView = {
   requiresApproval: boolean;
   requiresConfirmation: boolean;
   blocked?: string;
+  waitsFor?: string;
   lock?: PlanLock;
   noop?: boolean;
   dryRun?: Plan["dryRun"];

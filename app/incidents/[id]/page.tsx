@@ -4,6 +4,7 @@ import { IncidentAlerts } from "@/components/alerts/alert-table";
 import { ContainmentBoardPanel } from "@/components/containment/containment-board";
 import { IncidentHeader } from "@/components/containment/incident-header";
 import { IncidentNotAllowed } from "@/components/containment/incident-not-allowed";
+import { IsolateNow } from "@/components/containment/isolate-now";
 import { PreflightPanel } from "@/components/containment/preflight-panel";
 import { ReleasePanel } from "@/components/containment/release-panel";
 import { StageSection, stageAnchor } from "@/components/containment/stage-section";
@@ -49,6 +50,7 @@ export default async function IncidentPage({ params }: Props) {
   return (
     <div className="space-y-6">
       <IncidentHeader incident={incident} />
+      <IsolateNow incidentId={incident.id} podName={incident.targets.pod} />
       <ContainmentBoardPanel incidentId={incident.id} initial={board} />
       <IncidentAlerts alerts={alerts} />
       <PreflightPanel preflight={detail.preflight} nodeIsolationAnchor={stageAnchor("node-network")} />

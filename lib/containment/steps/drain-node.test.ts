@@ -4,10 +4,10 @@ import { cordonNode } from "./cordon-node";
 import { drainNode } from "./drain-node";
 import { labelQuarantine } from "./label-quarantine";
 import { protectNode } from "./protect-node";
-import { Harness, openIncident, PAYMENTS } from "./support/testing";
+import { Harness, openIncident, PAYMENTS, simPost } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
 
-useDemoSim();
+const { sim } = useDemoSim();
 
 async function podsOn(node: string) {
   return (await kubeApis(PAYMENTS).core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items;
@@ -59,6 +59,26 @@ describe("drain-node", () => {
     const again = await h.plan(drainNode, params);
     expect(again.noop).toBe(true);
     expect((await h.executePlan(drainNode, again, params)).outcome).toBe("noop");
+  });
+
+  it("retries, in a later round, the evictions a 429 (a PodDisruptionBudget's answer) refused", async () => {
+    const h = new Harness(await openIncident());
+    const t = h.incident.targets;
+    await h.execute(labelQuarantine);
+    await h.execute(cordonNode);
+    const params = { force: true, timeoutSeconds: 120 };
+    const plan = await h.plan(drainNode, params);
+    // Two evictions refused, as a PodDisruptionBudget with no disruption left refuses them.
+    await simPost(sim(), "/_sim/faults", { path: "/pods/[^/]+/eviction$", method: "POST", status: 429, times: 2 });
+    const result = await h.executePlan(drainNode, plan, params);
+    expect(result.outcome).toBe("success");
+    const waited = h.progress.filter((p) => p.detail?.state === "waiting (PodDisruptionBudget)");
+    expect(waited.length).toBe(2);
+    // Each refused pod was evicted later all the same, and everything but the quarantined pod left.
+    const evicted = new Set(h.progress.filter((p) => p.detail?.state === "evicted").map((p) => p.detail?.pod));
+    for (const w of waited) expect(evicted).toContain(w.detail?.pod);
+    expect((await h.verify(drainNode, params)).holds).toBe(true);
+    expect((await podsOn(t.node!)).some((p) => p.metadata?.uid === t.podUid)).toBe(true);
   });
 
   it("is locked until protect-node has run, since the autoscaler removes a drained node", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { V1Pod } from "@kubernetes/client-node";
+import { mapLimit } from "@/lib/clusters/map-limit";
 import { HttpError } from "@/lib/http/errors";
 import { statusOf } from "@/lib/kube/retry";
 import { defineStep, type Change, type StepContext, type Warning } from "../types";
@@ -90,6 +91,9 @@ function goneBy(p: V1Pod): number {
   const at = p.metadata?.deletionTimestamp;
   return at ? new Date(at).getTime() : Date.now() + (p.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
 }
+
+/** Evictions in flight at once: kubectl drain sends them all together; this keeps the API server's load bounded. */
+export const EVICTION_CONCURRENCY = 16;
 
 const podKey = (p: V1Pod) => `${p.metadata?.namespace}/${p.metadata?.name}`;
 
@@ -222,10 +226,13 @@ export const drainNode = defineStep<Data, RunRecord>()({
     const waiting = new Map<string, string>();
     while (remaining.length) {
       const next: PodFate[] = [];
-      for (const f of remaining) {
+      // Like kubectl drain, every pod is sent its eviction at once rather than one after another,
+      // bounded so a node of 110 pods does not open 110 requests together; a PDB's 429 is
+      // retried in the next round, after the back-off.
+      await mapLimit(remaining, EVICTION_CONCURRENCY, async (f) => {
         const key = `${f.namespace}/${f.name}`;
         // The uid check again at the moment of acting: the quarantined pod is never sent an eviction.
-        if (f.uid === t.podUid) continue;
+        if (f.uid === t.podUid) return;
         const r = await removeOnce(ctx, f);
         if (r.state === "done") {
           moved.push({ pod: key, how: f.fate === "delete" ? "deleted" : "evicted" });
@@ -243,7 +250,9 @@ export const drainNode = defineStep<Data, RunRecord>()({
           if (waiting.get(key) !== r.why) await ctx.progress(`Waiting for ${key}: ${reason}`, { pod: key, state: "waiting (PodDisruptionBudget)", reason });
           waiting.set(key, r.why);
         }
-      }
+      });
+      // Evictions finish in any order; the next round and the messages keep the node's pod order.
+      next.sort((a, b) => remaining.indexOf(a) - remaining.indexOf(b));
       remaining = next;
       if (!remaining.length) break;
       if (Date.now() + backoff > deadline) {

@@ -12,10 +12,15 @@ const read = async () => (await kubeApis(PAYMENTS).networking.readNamespacedNetw
 describe("exclude-from-policies", () => {
   it("adds quarantine NotIn [true] to the allow policy, repeats as a no-op and restores on undo", async () => {
     const h = new Harness(await openIncident());
-    expect((await h.plan(excludeFromPolicies)).blocked).toMatch(/label-quarantine/);
+    const early = await h.plan(excludeFromPolicies);
+    expect(early.blocked).toMatch(/label-quarantine/);
+    expect(early.waitsFor).toBe("label-quarantine");
     await h.execute(labelQuarantine);
     const original = await read();
     const plan = await h.plan(excludeFromPolicies);
+    // Planned as if labelled: the same plan once it is, so a runbook may seal it in advance.
+    expect(plan.planHash).toBe(early.planHash);
+    expect(plan.blocked).toBeUndefined();
     expect(plan.changes.map((c) => c.target)).toEqual([`NetworkPolicy shop/${POLICY}`]);
     expect(plan.dryRun?.ok).toBe(true);
     expect((await h.execute(excludeFromPolicies)).result.outcome).toBe("success");

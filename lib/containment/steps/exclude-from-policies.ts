@@ -4,6 +4,7 @@ import type { V1NetworkPolicy } from "@kubernetes/client-node";
 import { defineStep, type Change, type StepContext } from "../types";
 import { kubectl } from "./support/commands";
 import { apis, combineDryRuns, dryRun, kubeFailure, patchOptions, PatchStrategy, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
+import { labelQuarantine } from "./label-quarantine";
 import { manifestOf } from "./support/records";
 import { listPolicies, policiesSelectingIgnoringExclusion } from "./support/policies";
 import { EXCLUDE_QUARANTINED, isQuarantined, QUARANTINE_KEY, QUARANTINE_VALUE } from "./support/selectors";
@@ -75,14 +76,14 @@ export const excludeFromPolicies = defineStep<Data, RunRecord>()({
     const t = ctx.incident.targets;
     const pod = await readIncidentPod(ctx);
     if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
-    if (!isQuarantined(pod.metadata?.labels)) {
-      return {
-        changes: [],
-        commands: [],
-        warnings: [],
-        blocked: `Label the pod ${QUARANTINE_KEY}=${QUARANTINE_VALUE} first (label-quarantine): the exclusion keys on that label.`,
-      };
-    }
+    // The policies are found as if the pod were labelled already, so the plan (and its hash) is
+    // the one it will be once label-quarantine has run: a runbook seals both before either runs.
+    const waiting = isQuarantined(pod.metadata?.labels)
+      ? {}
+      : {
+          blocked: `Label the pod ${QUARANTINE_KEY}=${QUARANTINE_VALUE} first (label-quarantine): the exclusion keys on that label.`,
+          waitsFor: labelQuarantine.id,
+        };
     const found = policiesSelectingIgnoringExclusion(await listPolicies(ctx), pod.metadata?.labels ?? {});
     const todo = found.filter((f) => !f.excluded).map((f) => f.policy);
     const done = found.filter((f) => f.excluded).map((f) => f.policy.metadata!.name!);
@@ -93,6 +94,7 @@ export const excludeFromPolicies = defineStep<Data, RunRecord>()({
         warnings: [],
         noop: true,
         data: { policies: [] },
+        ...waiting,
       };
     }
     const changes: Change[] = todo.map((p) => ({
@@ -126,6 +128,7 @@ export const excludeFromPolicies = defineStep<Data, RunRecord>()({
       ],
       dryRun: dry,
       data: { policies: todo.map((p) => ({ name: p.metadata!.name!, podSelector: p.spec?.podSelector ?? {} })) },
+      ...waiting,
     };
   },
 

@@ -1,0 +1,61 @@
+// Runbooks: a fixed, ordered list of containment steps reviewed as one plan, confirmed once and
+// run with one call. Each step still runs through the executor as itself; a runbook only decides
+// the order, what an earlier step settles for a later one, and where to wait.
+
+/**
+ * The step that proves the pod-network layer holds. One constant, so the check can be replaced
+ * (attest-isolation is to take probe-isolation's place) without touching the runbook.
+ */
+export const ISOLATION_CHECK_STEP = "probe-isolation";
+
+/** The step whose record says when the pod-network change takes effect (`effectiveAt`). */
+export const PROPAGATION_STEP = "apply-deny-all";
+
+export type RunbookStep = {
+  stepId: string;
+  /** Warning codes of later steps' plans this step settles (they are dropped from the combined plan). */
+  settles?: string[];
+  /** Plan locks of later steps this step lifts (e.g. protect-node lifts protect-node-first). */
+  lifts?: string[];
+  /** Run only once the NetworkPolicy propagation window of PROPAGATION_STEP has passed. */
+  afterPropagation?: boolean;
+};
+
+export type Runbook = {
+  id: "isolate-pod" | "isolate-node";
+  title: string;
+  summary: string;
+  /** Steps that must have taken effect for this incident before the runbook may run (evidence first). */
+  requires: string[];
+  steps: RunbookStep[];
+};
+
+export const RUNBOOKS: Runbook[] = [
+  {
+    id: "isolate-pod",
+    title: "Isolate the pod's network",
+    summary:
+      "Labels the pod quarantine=true, excludes it from the allow policies that select it, applies the deny-all NetworkPolicy, waits out the propagation window and checks from another node that the pod is unreachable.",
+    requires: [],
+    steps: [
+      { stepId: "label-quarantine", settles: ["not-labelled"] },
+      { stepId: "exclude-from-policies", settles: ["defeated-by-allow-policies"] },
+      { stepId: PROPAGATION_STEP, settles: ["propagation"] },
+      { stepId: ISOLATION_CHECK_STEP, afterPropagation: true },
+    ],
+  },
+  {
+    id: "isolate-node",
+    title: "Isolate the node's VM",
+    summary:
+      "Once evidence is collected and the boot disk snapshotted: protects the node from GKE's repair and scale-down, tags its VM quarantine and creates the quarantine firewall rules (SSH from the investigator only).",
+    requires: ["collect-evidence", "snapshot-node-disk"],
+    steps: [{ stepId: "protect-node", lifts: ["protect-node-first"] }, { stepId: "tag-node", settles: ["untagged"] }, { stepId: "firewall-isolate" }],
+  },
+];
+
+export type RunbookId = Runbook["id"];
+
+export function findRunbook(id: string): Runbook | undefined {
+  return RUNBOOKS.find((r) => r.id === id);
+}
