@@ -5,6 +5,7 @@ import { ApiError, badRequest } from "../errors";
 import { containerStatus, mustGetPod, resolveContainer, waitingError } from "./containers";
 import { recordedOutput, type LogLine } from "./output";
 import { scenarioLog } from "./peers";
+import { queryBool } from "../api/query";
 
 // GET pods/<name>/log: the lines a container printed, filtered the way the kubelet filters
 // them (since, then tail, then timestamps, then the byte limit).
@@ -28,21 +29,16 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
-function boolParam(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === "true" || v === "1" || v === "";
-}
-
 function parseLogQuery(q: URLSearchParams): LogQuery {
   const query: LogQuery = {
     container: q.get("container"),
-    previous: boolParam(q, "previous"),
+    previous: queryBool(q, "previous"),
     tailLines: intParam(q, "tailLines"),
-    timestamps: boolParam(q, "timestamps"),
+    timestamps: queryBool(q, "timestamps"),
     sinceSeconds: intParam(q, "sinceSeconds"),
     sinceTime: q.get("sinceTime") ?? undefined,
     limitBytes: intParam(q, "limitBytes"),
-    follow: boolParam(q, "follow"),
+    follow: queryBool(q, "follow"),
   };
   const causes: string[] = [];
   if (query.tailLines !== undefined && query.tailLines < 0) causes.push("tailLines: Invalid value: must be greater than or equal to 0");
