@@ -2,6 +2,9 @@ require("./scripts/require-node.cjs");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // The container image (Dockerfile) ships Next's standalone server: the traced production files
+  // only, no node_modules tree. `npm run demo` and the tests keep `next start` on the full tree.
+  ...(process.env.AIRLOCK_STANDALONE === "1" ? { output: "standalone" } : {}),
   // Native modules and the Google/Kubernetes clients stay as plain Node requires at runtime.
   serverExternalPackages: [
     "better-sqlite3",

@@ -66,6 +66,12 @@ async function readInput(req: Request): Promise<{ ok: true; value: unknown } | {
   }
 }
 
+/** The caller's X-Request-Id when it is a plain token, else a fresh reference. */
+function requestIdOf(req: Request): string {
+  const headerRef = req.headers.get("x-request-id");
+  return headerRef && /^[A-Za-z0-9._-]{1,64}$/.test(headerRef) ? headerRef : newRef();
+}
+
 /**
  * Wraps a route handler: 401 without a caller, 403 without the role, 400 with field errors on
  * bad params or input (before the handler runs), then the handler's failure through
@@ -78,8 +84,7 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
   handler: (req: NextRequest, ctx: RouteHandlerCtx<S, P>) => Promise<unknown>,
 ): (req: NextRequest, context: NextRouteContext) => Promise<Response> {
   return async (req, context) => {
-    const headerRef = req.headers.get("x-request-id");
-    const requestId = headerRef && /^[A-Za-z0-9._-]{1,64}$/.test(headerRef) ? headerRef : newRef();
+    const requestId = requestIdOf(req);
     const path = new URL(req.url).pathname;
     try {
       const caller = await (opts.authenticate ?? callerFromRequest)(req);
@@ -110,6 +115,24 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
       unstable_rethrow(err);
       const e = safeError(err, requestId, { door: "route", method: req.method, path });
       return errorResponse(e.status, e.message, { fieldErrors: e.fieldErrors, reason: e.reason, ref: e.ref });
+    }
+  };
+}
+
+/**
+ * For the endpoints that must answer without a caller (the health probes a kubelet or load
+ * balancer sends): no authentication and no input, so nothing to validate, and the same failure
+ * policy as route(): an unexpected error is a 500 carrying only a reference.
+ */
+export function publicRoute(handler: (req: NextRequest, ctx: { requestId: string }) => Promise<Response>): (req: NextRequest) => Promise<Response> {
+  return async (req) => {
+    const requestId = requestIdOf(req);
+    try {
+      return await handler(req, { requestId });
+    } catch (err) {
+      unstable_rethrow(err);
+      const e = safeError(err, requestId, { door: "route", method: req.method, path: new URL(req.url).pathname });
+      return errorResponse(e.status, e.message, { ref: e.ref });
     }
   };
 }

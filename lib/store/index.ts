@@ -5,7 +5,7 @@ import { processSingleton } from "@/lib/process-singleton";
 import { openDb, type Db } from "./open";
 
 export { openDb, engineOf, targetFromUrl, type Db, type OpenOptions } from "./open";
-export { migrateToLatest } from "./migrate";
+export { migrateToLatest, pendingMigrations } from "./migrate";
 export { isUniqueViolation } from "./errors";
 export { migrations, type AirlockMigration, type Engine } from "./migrations";
 export type * from "./schema";

@@ -18,6 +18,12 @@ class ListProvider implements MigrationProvider {
   }
 }
 
+// Kysely looks for its bookkeeping tables in every schema; pin them to ours on PostgreSQL.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
+async function migrationTableSchemaOf(db: Kysely<any>, engine: Engine): Promise<string | undefined> {
+  return engine === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+}
+
 /**
  * Brings the schema up to date. Idempotent. Runs under a lock (Kysely's advisory lock on
  * PostgreSQL; BEGIN IMMEDIATE on SQLite), so two processes starting together apply each
@@ -29,8 +35,7 @@ export async function migrateToLatest(
   engine: Engine,
   list: AirlockMigration[] = allMigrations,
 ): Promise<string[]> {
-  // Kysely looks for its bookkeeping tables in every schema; pin them to ours on PostgreSQL.
-  const migrationTableSchema = engine === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrationTableSchema = await migrationTableSchemaOf(db, engine);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
   const run = (k: Kysely<any>) => new Migrator({ db: k, provider: new ListProvider(list, engine), migrationTableSchema }).migrateToLatest();
   const { error, results } =
@@ -54,4 +59,15 @@ export async function migrateToLatest(
     throw new Error(`database migration ${failed ?? ""} failed: ${(error as Error).message ?? String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Names of the migrations in `list` this database has not applied (readiness: a replica must not serve an older schema). */
+export async function pendingMigrations(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
+  db: Kysely<any>,
+  engine: Engine,
+  list: AirlockMigration[] = allMigrations,
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new ListProvider(list, engine), migrationTableSchema: await migrationTableSchemaOf(db, engine) });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -228,7 +228,7 @@ export function parseBody(body: Buffer, contentType: string | undefined): unknow
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
     );
   }
-  if (ct === "application/yaml") {
+  if (ct === "application/yaml" || ct === "application/apply-patch+yaml") {
     try {
       return YAML.parse(text);
     } catch (err) {

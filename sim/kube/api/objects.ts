@@ -8,7 +8,9 @@ import { parseBody, strictDecodingError, typeCheck, unknownFields } from "./deco
 import { applyDefaults, defaultContainers } from "./defaults";
 import { deleteObject, deleteOptionsFrom, type DeleteOptions } from "./delete";
 import { listObjects } from "./list";
-import { applyPatch, patchTypeOf } from "./patch";
+import { recordUpdate, serverSideApply } from "./apply";
+import { applyPatch, patchMetaFor, patchTypeOf } from "./patch";
+import { queryBool } from "./query";
 import { negotiate, sendList, sendObject, sendOne } from "./respond";
 import { reviewAccess, reviewRules, reviewSubjectAccess } from "./access-review";
 import type { UserInfo } from "../rbac";
@@ -64,6 +66,29 @@ function fieldValidation(query: URLSearchParams): "Strict" | "Warn" | "Ignore" {
   if (v === "" || v === "Warn") return "Warn";
   if (v === "Strict" || v === "Ignore") return v;
   throw badRequest(`fieldValidation parameter unsupported: ${v}, allowed values: Ignore, Warn, Strict`);
+}
+
+/** The field manager a write is recorded under: ?fieldManager=, else the client's User-Agent up to its first "/", as the API server defaults it. */
+function fieldManagerOf(ctx: RequestContext): string {
+  const explicit = ctx.query.get("fieldManager");
+  if (explicit !== null) {
+    if (explicit.length > 128) throw badRequest(`fieldManager: Too long: must have at most 128 bytes`);
+    return explicit;
+  }
+  const agent = String(ctx.req.headers["user-agent"] ?? "");
+  return agent.split("/")[0] || "unknown";
+}
+
+function nowRfc3339(ctx: RequestContext): string {
+  return new Date(ctx.world.clock.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** managedFields after an Update by this request's manager (create, PUT, a non-apply PATCH). */
+function withUpdateOwnership(ctx: RequestContext, current: KObject | undefined, next: KObject): void {
+  const t = ctx.type;
+  const entries = recordUpdate(current, next, fieldManagerOf(ctx), patchMetaFor(t.key), apiVersionOf(t), nowRfc3339(ctx));
+  if (entries.length) next.metadata.managedFields = entries;
+  else delete next.metadata.managedFields;
 }
 
 async function decodeObject(ctx: RequestContext): Promise<KObject> {
@@ -133,12 +158,13 @@ export async function createObject(ctx: RequestContext): Promise<void> {
   }
   applyDefaults(ctx.world, ctx.cluster, t.key, obj);
   validateObject(t, obj);
+  withUpdateOwnership(ctx, undefined, obj);
   const created = ctx.cluster.store.create(t.key, obj, { dryRun });
   sendObject(ctx.res, 201, created);
 }
 
 /** Shared tail of PUT and PATCH: status handling, defaults, validation, store update. */
-function storeUpdate(ctx: RequestContext, current: KObject, next: KObject, dryRun: boolean): KObject {
+function storeUpdate(ctx: RequestContext, current: KObject, next: KObject, dryRun: boolean, ownership: "update" | "applied" = "update"): KObject {
   const t = ctx.type;
   if (next.metadata.name !== current.metadata.name) {
     throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
@@ -185,6 +211,8 @@ function storeUpdate(ctx: RequestContext, current: KObject, next: KObject, dryRu
   applyDefaults(ctx.world, ctx.cluster, t.key, obj, current);
   validateObject(t, obj);
   validateUpdate(t, current, obj);
+  if (ctx.subresource === "status") obj.metadata.managedFields = current.metadata.managedFields;
+  else if (ownership === "update") withUpdateOwnership(ctx, current, obj);
   const stored = ctx.cluster.store.update(t.key, obj, { dryRun });
   // The last finalizer removed from a deleted object lets it go (pods wait for their kubelet).
   if (!dryRun && t.key !== "pods" && stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length) {
@@ -209,6 +237,7 @@ export async function patchObject(ctx: RequestContext): Promise<void> {
   const dryRun = isDryRun(ctx.query);
   fieldValidation(ctx.query);
   const kind = patchTypeOf(ctx.req.headers["content-type"]);
+  if (kind === "apply") return applyObject(ctx, dryRun);
   const current = ctx.cluster.store.mustGet(t.key, ctx.namespace, ctx.name!);
   const patched = applyPatch(kind, t.key, structuredClone(current) as KObject, await ctx.body());
   if (!patched || typeof patched !== "object" || Array.isArray(patched)) throw badRequest("the patch did not produce an object");
@@ -221,6 +250,41 @@ export async function patchObject(ctx: RequestContext): Promise<void> {
   if (patched.metadata.resourceVersion === undefined) patched.metadata.resourceVersion = current.metadata.resourceVersion;
   const stored = storeUpdate(ctx, current, patched, dryRun);
   sendObject(ctx.res, 200, stored);
+}
+
+/** Server-side apply (PATCH application/apply-patch+yaml): creates the object when absent, else merges by field ownership (apply.ts). */
+async function applyObject(ctx: RequestContext, dryRun: boolean): Promise<void> {
+  const t = ctx.type;
+  if (ctx.subresource) throw badRequest("server-side apply of a subresource is not simulated");
+  const manager = ctx.query.get("fieldManager");
+  if (!manager) throw badRequest("PATCH requests with apply patch type require a fieldManager");
+  const applied = await decodeObject(ctx);
+  if (applied.metadata.name && applied.metadata.name !== ctx.name) {
+    throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${ctx.name})`);
+  }
+  applied.metadata.name = ctx.name!;
+  checkNamespace(ctx, applied);
+  const current = ctx.cluster.store.get(t.key, ctx.namespace, ctx.name!);
+  const merged = serverSideApply({
+    current: current as Record<string, unknown> | undefined,
+    applied: applied as Record<string, unknown>,
+    manager,
+    force: queryBool(ctx.query, "force"),
+    meta: patchMetaFor(t.key),
+    apiVersion: apiVersionOf(t),
+    time: nowRfc3339(ctx),
+  }) as KObject;
+  if (!current) {
+    for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) {
+      delete (merged.metadata as Record<string, unknown>)[k];
+    }
+    applyDefaults(ctx.world, ctx.cluster, t.key, merged);
+    validateObject(t, merged);
+    return sendObject(ctx.res, 201, ctx.cluster.store.create(t.key, merged, { dryRun }));
+  }
+  // A resourceVersion in the configuration is a precondition; otherwise apply never conflicts on it.
+  merged.metadata.resourceVersion = applied.metadata.resourceVersion ?? current.metadata.resourceVersion;
+  sendObject(ctx.res, 200, storeUpdate(ctx, current, merged, dryRun, "applied"));
 }
 
 /** DeleteOptions from the query and an optional JSON body, as both delete doors read them. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { RESOURCE_TYPES, groupVersions, type ResourceType } from "../resources";
+import { modelClassFor, SchemaSet, type Schema } from "./openapi-schemas";
 
 // OpenAPI v3, only as much as kubectl reads: the root's per-group-version links and, per
 // group version, the paths with their PATCH operations tagged by x-kubernetes-group-version-kind
@@ -56,32 +57,51 @@ function operations(t: ResourceType, list: boolean): Record<string, unknown> {
 }
 
 export function openApiGroupVersionDoc(group: string, version: string): Record<string, unknown> | undefined {
+  const key = `${group}/${version}`;
+  const cached = docCache.get(key);
+  if (cached) return cached;
   const types = RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
   if (!types.length) return undefined;
   const prefix = `/${gvPath(group, version)}`;
   const paths: Record<string, unknown> = {};
-  const schemas: Record<string, unknown> = {};
   for (const t of types) {
     const collection = t.namespaced ? `${prefix}/namespaces/{namespace}/${t.resource}` : `${prefix}/${t.resource}`;
     paths[collection] = operations(t, true);
     paths[`${collection}/{name}`] = operations(t, false);
-    schemas[schemaName(t)] = {
-      description: `${t.kind} (simulated: fields are not described)`,
-      type: "object",
-      properties: {
-        apiVersion: { type: "string" },
-        kind: { type: "string" },
-        metadata: { type: "object" },
-      },
-      "x-kubernetes-group-version-kind": [{ group: t.group, version: t.version, kind: t.kind }],
-    };
   }
-  return {
+  const doc = {
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: "v1.32.4" },
     paths,
-    components: { schemas },
+    components: { schemas: kindSchemas(types, "#/components/schemas/") },
   };
+  docCache.set(key, doc);
+  return doc;
+}
+
+const docCache = new Map<string, Record<string, unknown>>();
+
+/** Every served kind's schema with the models it reaches, each kind tagged with its group-version-kind (what kubectl explain looks up). */
+function kindSchemas(types: ResourceType[], ref: string): Record<string, Schema> {
+  const fixed = new Map<string, string>();
+  for (const t of types) {
+    const cls = modelClassFor(t.kind, t.group);
+    if (cls) fixed.set(cls, schemaName(t));
+  }
+  const set = new SchemaSet(ref, fixed);
+  for (const t of types) {
+    const gvk = { "x-kubernetes-group-version-kind": [{ group: t.group, version: t.version, kind: t.kind }] };
+    const cls = modelClassFor(t.kind, t.group);
+    if (cls) Object.assign(set.schemas[set.add(cls)], gvk);
+    else
+      set.schemas[schemaName(t)] = {
+        description: t.kind,
+        type: "object",
+        properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } },
+        ...gvk,
+      };
+  }
+  return set.schemas;
 }
 
 function hashOf(doc: unknown): string {

@@ -82,7 +82,9 @@ describe("API router", () => {
     );
     expect(merge.body.metadata.labels).toEqual({ quarantine: "true" });
     const apply = await api.request("PATCH", "/api/v1/namespaces/shop/pods/p", "{}", { "Content-Type": "application/apply-patch+yaml" });
-    expect(apply.status).toBe(415);
+    // Server-side apply is served (sim/conformance/kubectl-apply.test.ts); without a field manager it is refused.
+    expect(apply.status).toBe(400);
+    expect(apply.body.message).toContain("fieldManager");
 
     const deleted = await api.request("DELETE", "/api/v1/namespaces/shop/pods/p", { kind: "DeleteOptions", apiVersion: "v1", gracePeriodSeconds: 10 });
     expect(deleted.status).toBe(200);

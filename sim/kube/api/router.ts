@@ -12,6 +12,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } fro
 import { createObject, deleteCollection, deleteOne, getObject, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
 import { openApiGroupVersionDoc, openApiRoot } from "./openapi";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
+import { queryBool } from "./query";
 import { sendError, sendObject } from "./respond";
 import { findSubresource, findUpgradeHandler } from "./subresources";
 import { handleNodeProxy } from "./node-proxy";
@@ -166,7 +167,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   const target = proxied ? parseResourcePath(group, version, rest.slice(0, 3)) : parseResourcePath(group, version, rest);
   if (!target) throw NOT_FOUND();
   const { type } = target;
-  const watch = target.watchPath || query.get("watch") === "true" || query.get("watch") === "1";
+  const watch = target.watchPath || queryBool(query, "watch");
   const verb = verbOf(method, target, watch);
   const who = requestUser(req.headers);
   checkAccess(cluster, type, verb, target, who);

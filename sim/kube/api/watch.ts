@@ -6,6 +6,7 @@ import type { KObject, StoreEvent } from "../types";
 import type { SimCluster } from "../cluster";
 import type { World } from "../../world";
 import { candidates, matchesQuery, parseListQuery, type ListQuery } from "./list";
+import { queryBool } from "./query";
 import { tableRow, tableColumns, type IncludeObject } from "./table";
 
 // Watches: newline-delimited {"type","object"} events over a chunked 200 response. From a
@@ -34,9 +35,9 @@ export function serveWatch(world: World, cluster: SimCluster, t: ResourceType, r
   const timeoutText = query.get("timeoutSeconds");
   const timeoutS = timeoutText ? Number(timeoutText) : DEFAULT_TIMEOUT_S;
   if (!Number.isFinite(timeoutS) || timeoutS < 0) throw badRequest(`invalid timeoutSeconds: ${timeoutText}`);
-  const bookmarks = query.get("allowWatchBookmarks") === "true";
+  const bookmarks = queryBool(query, "allowWatchBookmarks");
   const rvText = query.get("resourceVersion") ?? "";
-  const sendInitial = query.get("sendInitialEvents") === "true";
+  const sendInitial = queryBool(query, "sendInitialEvents");
   if (rvText !== "" && !/^\d+$/.test(rvText)) throw badRequest(`invalid resource version: ${rvText}`);
 
   const store = cluster.store;

@@ -72,7 +72,7 @@ describe("pods/log over HTTP", () => {
   afterAll(() => server.close());
 
   it("answers text/plain, and errors as a Status", async () => {
-    const ok = await fetch(`${server.base}/clusters/t/api/v1/namespaces/shop/pods/web/log?tailLines=1&follow=true`);
+    const ok = await fetch(`${server.base}/clusters/t/api/v1/namespaces/shop/pods/web/log?tailLines=1&follow=false`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toBe("text/plain");
     expect(await ok.text()).toBe("line 4\n");
@@ -81,5 +81,38 @@ describe("pods/log over HTTP", () => {
     expect(await bad.json()).toMatchObject({ kind: "Status", status: "Failure", reason: "BadRequest", code: 400 });
     const invalid = await fetch(`${server.base}/clusters/t/api/v1/namespaces/shop/pods/web/log?tailLines=-1`);
     expect(invalid.status).toBe(422);
+  });
+});
+
+describe("pods/log?follow=true streams", () => {
+  const { world, cluster } = fixture();
+  let server: Awaited<ReturnType<typeof startPodServer>>;
+  beforeAll(async () => {
+    server = await startPodServer(world);
+  });
+  afterAll(() => server.close());
+
+  async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, seen: string[], want: string): Promise<string> {
+    const decoder = new TextDecoder();
+    while (!seen.join("").includes(want)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen.push(decoder.decode(value));
+    }
+    return seen.join("");
+  }
+
+  it("sends what is there, then each new line as it is printed, and ends when the pod goes", async () => {
+    const res = await fetch(`${server.base}/clusters/t/api/v1/namespaces/shop/pods/web/log?tailLines=1&follow=True&timestamps=0`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBeNull();
+    const reader = res.body!.getReader();
+    const seen: string[] = [];
+    expect(await readUntil(reader, seen, "line 4\n")).toBe("line 4\n");
+    appendOutput(cluster, "shop", "web", "app", world.clock.now(), "line 5");
+    expect(await readUntil(reader, seen, "line 5\n")).toBe("line 4\nline 5\n");
+    cluster.store.remove("pods", "shop", "web");
+    const rest = await reader.read();
+    expect(rest.done).toBe(true);
   });
 });

@@ -3,8 +3,9 @@ import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
 import { ApiError, badRequest } from "../errors";
 import { containerStatus, mustGetPod, resolveContainer, waitingError } from "./containers";
-import { recordedOutput, type LogLine } from "./output";
+import { followOutput, recordedOutput, type LogLine } from "./output";
 import { scenarioLog } from "./peers";
+import { queryBool } from "../api/query";
 
 // GET pods/<name>/log: the lines a container printed, filtered the way the kubelet filters
 // them (since, then tail, then timestamps, then the byte limit).
@@ -28,21 +29,16 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
-function boolParam(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === "true" || v === "1" || v === "";
-}
-
 function parseLogQuery(q: URLSearchParams): LogQuery {
   const query: LogQuery = {
     container: q.get("container"),
-    previous: boolParam(q, "previous"),
+    previous: queryBool(q, "previous"),
     tailLines: intParam(q, "tailLines"),
-    timestamps: boolParam(q, "timestamps"),
+    timestamps: queryBool(q, "timestamps"),
     sinceSeconds: intParam(q, "sinceSeconds"),
     sinceTime: q.get("sinceTime") ?? undefined,
     limitBytes: intParam(q, "limitBytes"),
-    follow: boolParam(q, "follow"),
+    follow: queryBool(q, "follow"),
   };
   const causes: string[] = [];
   if (query.tailLines !== undefined && query.tailLines < 0) causes.push("tailLines: Invalid value: must be greater than or equal to 0");
@@ -86,7 +82,7 @@ export async function podLogText(world: World, cluster: SimCluster, namespace: s
   const since = query.sinceSeconds !== undefined ? world.clock.now() - query.sinceSeconds * 1000 : query.sinceTime ? Date.parse(query.sinceTime) : undefined;
   if (since !== undefined && Number.isFinite(since)) lines = lines.filter((l) => l.time >= since);
   if (query.tailLines !== undefined) lines = query.tailLines === 0 ? [] : lines.slice(-query.tailLines);
-  let text = lines.map((l) => (query.timestamps ? `${l.stamp ?? rfc3339Nano(l.time)} ${l.text}` : l.text) + "\n").join("");
+  let text = lines.map((l) => formatLine(l, query)).join("");
   if (query.limitBytes !== undefined) {
     const bytes = Buffer.from(text, "utf8");
     if (bytes.length > query.limitBytes) text = bytes.subarray(0, query.limitBytes).toString("utf8");
@@ -94,7 +90,44 @@ export async function podLogText(world: World, cluster: SimCluster, namespace: s
   return text;
 }
 
-/** HTTP adapter: text/plain on success, a Status on error. `follow` ends at the current end. */
+/** The text of one line as the query asks for it. */
+function formatLine(l: LogLine, query: LogQuery): string {
+  return (query.timestamps ? `${l.stamp ?? rfc3339Nano(l.time)} ${l.text}` : l.text) + "\n";
+}
+
+/**
+ * `follow`: after what is there, the stream stays open and carries each line the container
+ * prints, until the container terminates, the pod goes, limitBytes is reached or the client
+ * hangs up (as the kubelet streams it).
+ */
+function streamFollow(cluster: SimCluster, req: IncomingMessage, res: ServerResponse, namespace: string, name: string, query: LogQuery, sent: number): void {
+  const container = resolveContainer(mustGetPod(cluster, namespace, name), query.container);
+  let written = sent;
+  const stops: (() => void)[] = [];
+  const end = () => {
+    for (const stop of stops.splice(0)) stop();
+    if (!res.writableEnded) res.end();
+  };
+  if (query.limitBytes !== undefined && written >= query.limitBytes) return end();
+  stops.push(
+    followOutput(cluster, namespace, name, container, (line) => {
+      let chunk = Buffer.from(formatLine(line, query), "utf8");
+      if (query.limitBytes !== undefined) chunk = chunk.subarray(0, Math.max(0, query.limitBytes - written));
+      written += chunk.length;
+      res.write(chunk);
+      if (query.limitBytes !== undefined && written >= query.limitBytes) end();
+    }),
+  );
+  stops.push(
+    cluster.store.onChange((e) => {
+      if (e.resource !== "pods" || e.object.metadata.namespace !== namespace || e.object.metadata.name !== name) return;
+      if (e.type === "DELETED" || containerStatus(e.object, container)?.state?.terminated) end();
+    }),
+  );
+  req.once("close", end);
+}
+
+/** HTTP adapter: text/plain on success, a Status on error; `follow` keeps streaming (streamFollow). */
 export async function handlePodLog(
   world: World,
   cluster: SimCluster,
@@ -108,7 +141,14 @@ export async function handlePodLog(
     return sendStatus(res, new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
   }
   try {
-    const text = await podLogText(world, cluster, namespace, name, parseLogQuery(query));
+    const q = parseLogQuery(query);
+    const text = await podLogText(world, cluster, namespace, name, q);
+    if (q.follow && !q.previous) {
+      res.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-cache, private" });
+      res.flushHeaders();
+      if (text) res.write(text);
+      return streamFollow(cluster, req, res, namespace, name, q, Buffer.byteLength(text));
+    }
     res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
     res.end(text);
   } catch (err) {

@@ -17,6 +17,8 @@ interface Runs {
 }
 
 const byCluster = new WeakMap<SimCluster, Map<string, Runs>>();
+// `kubectl logs -f` streams: who is following which container's current run.
+const followers = new WeakMap<SimCluster, Map<string, Set<(line: LogLine) => void>>>();
 
 function runs(cluster: SimCluster, namespace: string, pod: string, container: string, create: boolean): Runs | undefined {
   let m = byCluster.get(cluster);
@@ -32,7 +34,26 @@ function runs(cluster: SimCluster, namespace: string, pod: string, container: st
 
 export function appendOutput(cluster: SimCluster, namespace: string, pod: string, container: string, time: number, text: string): void {
   const r = runs(cluster, namespace, pod, container, true)!;
-  for (const line of text.split("\n")) r.current.push({ time, text: line });
+  const listeners = followers.get(cluster)?.get(`${namespace}/${pod}/${container}`);
+  for (const line of text.split("\n")) {
+    const entry = { time, text: line };
+    r.current.push(entry);
+    for (const l of listeners ?? []) l(entry);
+  }
+}
+
+/** Calls `listener` with every line the container prints from now on; returns the unsubscribe. */
+export function followOutput(cluster: SimCluster, namespace: string, pod: string, container: string, listener: (line: LogLine) => void): () => void {
+  let m = followers.get(cluster);
+  if (!m) followers.set(cluster, (m = new Map()));
+  const key = `${namespace}/${pod}/${container}`;
+  let set = m.get(key);
+  if (!set) m.set(key, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (!set.size) m.delete(key);
+  };
 }
 
 /** Undefined when nothing was ever recorded for the container: the caller asks the scenario. */

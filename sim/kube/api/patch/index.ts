@@ -30,9 +30,8 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
 
 /** Applies a patch body to a plain copy of `original` for the given registry key. */
 export function applyPatch<T>(type: PatchType, resourceKey: string, original: T, body: Buffer): T {
-  if (type === "apply") {
-    throw new ApiError(415, "UnsupportedMediaType", "server-side apply is not simulated: use client-side apply (kubectl apply without --server-side)");
-  }
+  // objects.ts answers apply itself (apply.ts): it needs field ownership, not a patch.
+  if (type === "apply") throw new ApiError(415, "UnsupportedMediaType", "server-side apply is answered by the object handler");
   let patch: unknown;
   try {
     patch = JSON.parse(body.toString("utf8") || "null");

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm run image`: builds the console image from the Dockerfile with buildah (chroot isolation:
+# no daemon, no user namespaces needed). No image registry is reachable here, so the base is the
+# local stand-in scripts/image-base.sh assembles from the project's own Node; set BASE_IMAGE
+# (e.g. node:26-bookworm-slim) to build on a real base instead. Prints the image size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+IMAGE=${IMAGE:-localhost/airlock:latest}
+command -v buildah >/dev/null || { echo "image: buildah is not installed (apt-get install -y buildah)" >&2; exit 1; }
+BASE_IMAGE=${BASE_IMAGE:-$(bash scripts/image-base.sh)}
+
+echo "image: building $IMAGE on $BASE_IMAGE" >&2
+# Docker format: the OCI image config has no HEALTHCHECK.
+buildah bud --isolation chroot --format docker --layers --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$IMAGE" -f Dockerfile .
+buildah images --format '{{.Name}}:{{.Tag}} {{.Size}}' "$IMAGE"
