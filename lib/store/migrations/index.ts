@@ -6,6 +6,7 @@ import { migration as m004 } from "./004-incidents";
 import { migration as m005 } from "./005-approvals";
 import { migration as m006 } from "./006-evidence";
 import { migration as m007 } from "./007-reviews";
+import { migration as m008 } from "./008-sign-in";
 
 export type { AirlockMigration, Engine } from "./types";
 
@@ -13,4 +14,4 @@ export type { AirlockMigration, Engine } from "./types";
  * Every migration, in order. To add one: create `NNN-what.ts` exporting `migration`
  * (an AirlockMigration named "NNN-what") and append it here. Names must sort in order.
  */
-export const migrations: AirlockMigration[] = [m001, m002, m003, m004, m005, m006, m007];
+export const migrations: AirlockMigration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
