@@ -29,7 +29,6 @@ export const CALLBACK_CORPUS: readonly string[] = [
   "/%2509/evil.example",
   "https://evil.example",
   "HTTPS://evil.example",
-  "http:evil.example",
   "https:/evil.example",
   "javascript:alert(1)",
   "JaVaScRiPt:alert(1)",
