@@ -36,7 +36,8 @@ export default defineConfig({
   webServer: {
     // One e2e console per machine at a time: runs queue on the lock instead of fighting over
     // the port and the .next build directory.
-    command: `flock /tmp/airlock-e2e.lock ${process.execPath} node_modules/tsx/dist/cli.mjs scripts/demo.ts`,
+    // --oidc: a real OpenID provider beside the console, for e2e/oidc.spec.ts.
+    command: `flock /tmp/airlock-e2e.lock ${process.execPath} node_modules/tsx/dist/cli.mjs scripts/demo.ts --oidc`,
     url: `http://127.0.0.1:${PORT}/signin`,
     timeout: 600_000,
     reuseExistingServer: false,

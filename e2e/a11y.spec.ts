@@ -9,6 +9,8 @@ test.describe.configure({ mode: "serial" });
 
 let page: Page;
 let target: PodRef;
+/** Content-Security-Policy violations seen on any page of the walk (checked by the last test). */
+const cspViolations: string[] = [];
 let incidentId: string;
 
 const cluster = `/clusters/${encodeURIComponent(PAYMENTS)}`;
@@ -50,10 +52,21 @@ async function sidewaysOverflow(p: Page): Promise<number> {
   return p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
-// axe needs a page of a context made with browser.newContext().
+// axe needs a page of a context made with browser.newContext(). Every page reports what the
+// Content-Security-Policy blocked: the event in the page, and the browser's console message.
 async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  return context.newPage();
+  await context.exposeBinding("__cspViolation", ({ page: p }, text: string) => void cspViolations.push(`${p.url()}: ${text}`));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { __cspViolation: (t: string) => void }).__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+    });
+  });
+  const p = await context.newPage();
+  p.on("console", (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
+  });
+  return p;
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -131,4 +144,8 @@ test("the incident page's timeline panel shows Step, Outcome and Detail whole at
   });
   expect(clipped).toBe(false);
   await page.screenshot({ path: test.info().outputPath("incident-1440.png"), fullPage: true });
+});
+
+test("no page of the walk (sign-in included) broke its Content-Security-Policy", async () => {
+  expect(cspViolations).toEqual([]);
 });

@@ -40,7 +40,7 @@ test("a deep link still returns to where it pointed after sign-in", async ({ pag
   await page.goto("/timeline");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Ftimeline$/);
   await page.getByLabel("Email").fill("lead@demo.local");
-  await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD ?? "demo");
+  await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD ?? "airlock-demo");
   await page.getByLabel("Password").press("Enter");
   await expect(page).toHaveURL(/\/timeline$/);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

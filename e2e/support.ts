@@ -5,7 +5,7 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 // Shared steps for the specs: sign in through the real form, and find the demo's compromised
 // pod the way an analyst's tooling would, through /api/v1 with the signed-in session.
 export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
-export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "demo";
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "airlock-demo";
 
 /**
  * Signs in the way a person does: open the root URL, follow the redirect to the sign-in form,

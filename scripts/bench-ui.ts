@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${BASE}/signin`);
     await page.getByLabel("Email").fill("analyst@demo.local");
-    await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD ?? "demo");
+    await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD ?? "airlock-demo");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
 

@@ -51,7 +51,13 @@ describe("admin scripts find the running demo's database", () => {
     const token = run("token.ts", ["create", "--user", "admin@demo.local", "--name", "facts-test"], dir);
     expect(token.stderr).toContain(`using the database of the demo running at http://localhost:3999: ${dbFile}`);
     expect(token.status).toBe(0);
-    expect(token.stdout).toMatch(/created token .* for admin@demo\.local/);
+    expect(token.stdout).toMatch(/created token .* for admin@demo\.local, expires (\d{4}-\d\d-\d\dT[\d:.]+Z);/);
+    const expires = Date.parse(/expires (\S+);/.exec(token.stdout)![1]);
+    expect(expires - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    const reader = run("token.ts", ["create", "--user", "admin@demo.local", "--name", "reader", "--days", "7", "--read-only"], dir);
+    expect(reader.stdout).toMatch(/created read-only token .* \(reader\) for admin@demo\.local, expires /);
+    const list = run("token.ts", ["list"], dir);
+    expect(list.stdout).toMatch(/\treader\tread-only\tactive\texpires \d{4}-/);
 
     const verify = run("audit-verify.ts", [], dir);
     expect(verify.status).toBe(0);

@@ -1,5 +1,6 @@
 // `npm run demo`: the simulator (demo scenario) and the console's production build, wired
 // together exactly as a real deployment is: through a kubeconfig and Google API endpoints.
+// `npm run demo -- --oidc` also starts a real OpenID provider (scripts/oidc-idp.ts) and signs in through it.
 import "./require-node.cjs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -10,6 +11,7 @@ import { buildIsStale } from "./build-freshness";
 import { isConsoleReadyLine } from "./console-ready";
 import { clearDemoFacts, writeDemoFacts } from "./demo-facts";
 import { demoAlertWiring } from "./demo-alerts";
+import { startDemoIdp, type DemoIdp } from "./oidc-idp";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEMO_DIR = path.join(ROOT, ".data", "demo");
@@ -22,6 +24,8 @@ const alertWiring = demoAlertWiring({
   consoleOrigin: `http://127.0.0.1:${port}`,
   secret: process.env.ALERT_INGEST_SECRET ?? randomBytes(32).toString("base64url"),
 });
+
+const withOidc = process.argv.slice(2).includes("--oidc");
 
 function stopAll(code: number): never {
   clearDemoFacts(DEMO_DIR, process.pid);
@@ -69,8 +73,24 @@ async function startSimulator(): Promise<{
   return JSON.parse(line);
 }
 
+/** The provider's settings for the console; its accounts get roles from OIDC_ROLE_MAP (default below). */
+async function startIdp(consoleUrl: string): Promise<{ idp: DemoIdp; env: Record<string, string> }> {
+  const idp = await startDemoIdp({ port: Number(process.env.OIDC_IDP_PORT ?? 0), redirectUri: `${consoleUrl}/api/auth/callback/oidc` });
+  return {
+    idp,
+    env: {
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: idp.clientId,
+      OIDC_CLIENT_SECRET: idp.clientSecret,
+      OIDC_ROLE_MAP: process.env.OIDC_ROLE_MAP ?? "*@sso.demo.local=lead,analyst;*@demo.local=analyst",
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const ready = await startSimulator();
+  const consoleUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  const oidc = withOidc ? await startIdp(consoleUrl) : undefined;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -81,9 +101,14 @@ async function main(): Promise<void> {
     GOOGLE_IAM_ENDPOINT: ready.iamEndpoint,
     GCP_PROJECTS: ready.project,
     AIRLOCK_DB_FILE: process.env.AIRLOCK_DB_FILE ?? path.join(DEMO_DIR, "airlock.sqlite"),
-    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    NEXTAUTH_URL: consoleUrl,
     PORT: port,
     ...alertWiring.consoleEnv(ready.kubeconfig, ready.oidcCertsUrl, process.env),
+    // The demo is a production build on plain http: the simulator's endpoints and the session
+    // cookies are allowed without TLS here, and only here.
+    AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1",
+    AIRLOCK_ALLOW_INSECURE_COOKIES: "1",
+    ...oidc?.env,
   };
   if (buildIsStale(ROOT)) {
     process.stderr.write("demo: building the console (first run or sources changed)…\n");
@@ -101,7 +126,10 @@ async function main(): Promise<void> {
   });
   children.push(next);
   next.once("exit", (code) => fail(`the console stopped (exit ${code})`));
-  const password = process.env.DEMO_PASSWORD ?? "demo";
+  const password = process.env.DEMO_PASSWORD ?? "airlock-demo";
+  const ssoLine = oidc
+    ? `Single sign-on: the OpenID provider at ${oidc.idp.issuer} accepts any login name and password; "alice" signs in as alice@sso.demo.local (lead).`
+    : undefined;
   const dbFile = env.DATABASE_URL ? undefined : path.resolve(ROOT, env.AIRLOCK_DB_FILE!);
   let announced = false;
   readline.createInterface({ input: next.stdout! }).on("line", (l) => {
@@ -119,6 +147,7 @@ async function main(): Promise<void> {
           "",
           `Airlock is running at http://localhost:${port}`,
           `Sign in as analyst@demo.local, lead@demo.local, approver@demo.local, approver2@demo.local or admin@demo.local, password "${password}".`,
+          ...(ssoLine ? [ssoLine] : []),
           `Admin scripts (npm run token, npm run users, npm run audit:verify) use this demo's database while it runs.`,
           `kubectl and gcloud can watch the same simulated clusters:`,
           `  export KUBECONFIG=${ready.kubeconfig}`,

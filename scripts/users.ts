@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { appendEntry } from "@/lib/audit";
 import { createUser, findUserByEmail, listUsers, parseRoles, ROLES, updateUser, type Role } from "@/lib/auth";
 import { cliDb, die } from "./cli-db";
+import { MIN_PASSWORD_LENGTH } from "@/lib/config/schema";
 
 const USAGE = `usage:
   npm run users -- create --email <email> --roles <role,role> [--password <pw>] [--name <name>]
@@ -58,7 +59,7 @@ async function main() {
     const existing = await findUserByEmail(db, values.email);
     if (cmd === "create") {
       if (existing) die(`user ${existing.email} already exists`);
-      if (password !== undefined && password.length < 8) die("password must be at least 8 characters");
+      if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) die(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
       const u = await createUser(db, { email: values.email, name: values.name ?? null, roles: rolesOf(values.roles), password });
       await appendEntry(db, { actor: "cli", kind: "user-created", details: { email: u.email, roles: u.roles } });
       process.stdout.write(`created ${u.email} (${u.roles.join(", ")})${password ? "" : " without a password (OIDC only)"}\n`);
@@ -71,7 +72,7 @@ async function main() {
       await appendEntry(db, { actor: "cli", kind: "user-roles-changed", details: { email: existing.email, from: existing.roles, to: roles } });
       process.stdout.write(`${existing.email}: ${roles.join(", ")}\n`);
     } else if (cmd === "set-password") {
-      if (!password || password.length < 8) die("--password of at least 8 characters is required");
+      if (!password || password.length < MIN_PASSWORD_LENGTH) die(`--password of at least ${MIN_PASSWORD_LENGTH} characters is required`);
       await updateUser(db, existing.id, { password });
       await appendEntry(db, { actor: "cli", kind: "user-password-set", details: { email: existing.email } });
       process.stdout.write(`${existing.email}: password set\n`);

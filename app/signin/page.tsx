@@ -2,8 +2,10 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { DEMO_ACCOUNTS, getCaller, OIDC_PROVIDER_ID } from "@/lib/auth";
-import { config } from "@/lib/config";
-import { safeCallbackUrl } from "./safe-callback";
+import { config, DEFAULT_DEMO_PASSWORD } from "@/lib/config";
+import { OIDC_REFUSALS } from "@/lib/auth/oidc-claims";
+import { THROTTLED_CODE, THROTTLED_MESSAGE } from "@/lib/auth/throttle-limits";
+import { safeCallbackUrl } from "@/lib/auth/safe-callback";
 import { SignInForm } from "./signin-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -12,6 +14,11 @@ const ERRORS: Record<string, string> = {
   CredentialsSignin: "Email or password is wrong.",
   AccessDenied: "Your account has no role in Airlock. Ask an administrator.",
   SessionRequired: "Please sign in.",
+  [THROTTLED_CODE]: THROTTLED_MESSAGE,
+  [OIDC_REFUSALS.noEmail]: "Your single sign-on provider did not give an email address for you. Ask an administrator.",
+  [OIDC_REFUSALS.unverified]: "Your single sign-on provider has not verified your email address. Verify it there, then sign in again.",
+  [OIDC_REFUSALS.emailTaken]:
+    "An Airlock account with your email already exists and signs in another way (with a password, or another single sign-on identity). Sign in that way, or ask an administrator.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -32,10 +39,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <Card title="Demo accounts">
           <p className="mb-3 text-sm text-slate-700">
             Demo mode is on. Every account below uses the demo password
-            {cfg.demoPassword === "demo" ? (
+            {cfg.demoPassword === DEFAULT_DEMO_PASSWORD ? (
               <>
                 {" "}
-                <code>demo</code>
+                <code>{DEFAULT_DEMO_PASSWORD}</code>
               </>
             ) : (
               " set in DEMO_PASSWORD"

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { THROTTLED_CODE, THROTTLED_MESSAGE } from "@/lib/auth/throttle-limits";
 
 export function SignInForm({ callbackUrl, initialError, oidcProviderId }: { callbackUrl: string; initialError?: string; oidcProviderId?: string }) {
   const [error, setError] = useState<string | undefined>(initialError);
@@ -22,7 +23,13 @@ export function SignInForm({ callbackUrl, initialError, oidcProviderId }: { call
         callbackUrl,
       });
       if (!res || res.error || !res.ok) {
-        setError(res?.error === "CredentialsSignin" || !res?.error ? "Email or password is wrong." : "Sign-in failed. Try again.");
+        setError(
+          res?.error === THROTTLED_CODE
+            ? THROTTLED_MESSAGE
+            : res?.error === "CredentialsSignin" || !res?.error
+              ? "Email or password is wrong."
+              : "Sign-in failed. Try again.",
+        );
         return;
       }
       // A full page load, not router.replace: the client router still holds what it prefetched

@@ -33,13 +33,13 @@ async function callerFromSessionCookies(cookieBag: CookieBag, headerBag: Record<
   const jwt = await getToken({
     req: { headers: rest, cookies: cookieBag } as unknown as Parameters<typeof getToken>[0]["req"],
     secret: cfg.nextauthSecret,
-    // next-auth names the cookie __Secure-… when it was set over https; browsers only accept that name over https.
-    secureCookie: (cfg.nextauthUrl?.startsWith("https://") ?? false) || Object.keys(cookieBag).some((k) => k.startsWith("__Secure-next-auth.session-token")),
+    // next-auth names the cookie __Secure-… when it sets Secure cookies (config().secureCookies).
+    secureCookie: cfg.secureCookies || Object.keys(cookieBag).some((k) => k.startsWith("__Secure-next-auth.session-token")),
   });
   if (!jwt?.uid) return null;
   const user = await findUserById(await getDb(), jwt.uid);
   if (!user || user.disabled) return null;
-  return toCaller(user, "session");
+  return { ...toCaller(user, "session"), ...(typeof jwt.authAt === "number" ? { authAt: jwt.authAt } : {}) };
 }
 
 /**

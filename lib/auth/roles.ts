@@ -9,6 +9,10 @@ export type Caller = {
   name: string | null;
   roles: Role[];
   via: "session" | "token";
+  /** A token limited to reading: route() refuses it any mutation (403). */
+  readOnly?: boolean;
+  /** Session callers: when the person last proved who they are (seconds since the epoch). */
+  authAt?: number;
 };
 
 /** What a door demands: one role, any of several, or just a signed-in caller. */

@@ -23,7 +23,7 @@ describe("loadConfig", () => {
     expect(c.database).toEqual({ engine: "sqlite", file: ".data/airlock.sqlite" });
     expect(c.netpolPropagationSeconds).toBe(300);
     expect(c.demo).toBe(false);
-    expect(c.demoPassword).toBe("demo");
+    expect(c.demoPassword).toBe("airlock-demo");
     expect(c.gcpProjects).toEqual([]);
   });
 
@@ -45,6 +45,39 @@ describe("loadConfig", () => {
     const p = problems({ NODE_ENV: "production" });
     expect(p).toHaveLength(1);
     expect(p[0]).toMatch(/NEXTAUTH_SECRET is required/);
+  });
+
+  it("refuses plain-http Google endpoint overrides in production unless AIRLOCK_ALLOW_INSECURE_ENDPOINTS=1", () => {
+    const env = {
+      NODE_ENV: "production",
+      NEXTAUTH_SECRET: SECRET,
+      GOOGLE_COMPUTE_ENDPOINT: "http://127.0.0.1:8443",
+      GOOGLE_IAM_ENDPOINT: "https://iam.example/",
+    };
+    const p = problems(env);
+    expect(p).toEqual([expect.stringMatching(/^GOOGLE_COMPUTE_ENDPOINT is plain http:\/\/ in production; .*AIRLOCK_ALLOW_INSECURE_ENDPOINTS=1/)]);
+    expect(loadConfig({ ...env, AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1" }).googleComputeEndpoint).toBe("http://127.0.0.1:8443");
+    expect(loadConfig({ ...env, NODE_ENV: "development" }).googleComputeEndpoint).toBe("http://127.0.0.1:8443");
+  });
+
+  it("makes production cookies Secure whatever NEXTAUTH_URL says, unless explicitly allowed for local use", () => {
+    const prod = { NODE_ENV: "production", NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "http://console.internal" };
+    expect(loadConfig(prod).secureCookies).toBe(true);
+    expect(loadConfig({ ...prod, AIRLOCK_ALLOW_INSECURE_COOKIES: "1" }).secureCookies).toBe(false);
+    expect(loadConfig({ NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "http://127.0.0.1:3000" }).secureCookies).toBe(false);
+    expect(loadConfig({ NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: "https://airlock.example" }).secureCookies).toBe(true);
+    expect(problems({ ...prod, AIRLOCK_ALLOW_INSECURE_COOKIES: "yes" })[0]).toMatch(/AIRLOCK_ALLOW_INSECURE_COOKIES must be "1" or "0"/);
+  });
+
+  it("allows only GKE's credential plugin by default, or the list KUBECONFIG_EXEC_ALLOWLIST gives", () => {
+    expect(loadConfig({ NEXTAUTH_SECRET: SECRET }).kubeconfigExecAllowlist).toEqual(["gke-gcloud-auth-plugin"]);
+    expect(loadConfig({ NEXTAUTH_SECRET: SECRET, KUBECONFIG_EXEC_ALLOWLIST: "gke-gcloud-auth-plugin, aws-iam-authenticator" }).kubeconfigExecAllowlist).toEqual(
+      ["gke-gcloud-auth-plugin", "aws-iam-authenticator"],
+    );
+  });
+
+  it("refuses a demo password shorter than 12 characters", () => {
+    expect(problems({ AIRLOCK_DEMO: "1", NEXTAUTH_SECRET: SECRET, DEMO_PASSWORD: "demo" })).toEqual(["DEMO_PASSWORD must be at least 12 characters"]);
   });
 
   it("refuses a weak NEXTAUTH_SECRET, even in demo mode", () => {

@@ -6,9 +6,9 @@ import { processSingleton } from "@/lib/process-singleton";
 import { generateAuditKeyPem, parseAuditKey } from "@/lib/audit/key";
 import { ALERT_CONFIG_ROWS, alertsSettings, type AlertsConfig } from "./alerts";
 import { evidenceSettings, type EvidenceConfig } from "./evidence";
-import { envSchema, parseRoleMap, type RoleMapRule } from "./schema";
+import { envSchema, isOn, parseRoleMap, type RoleMapRule } from "./schema";
 
-export { ROLES, parseRoleMap, rolesForEmail } from "./schema";
+export { ROLES, parseRoleMap, rolesForEmail, MIN_PASSWORD_LENGTH, DEFAULT_DEMO_PASSWORD } from "./schema";
 export type { Role, RoleMapRule } from "./schema";
 export type { EvidenceConfig } from "./evidence";
 export type { AlertsConfig } from "./alerts";
@@ -26,6 +26,13 @@ export type Config = {
   demoPassword: string;
   oidc?: { issuer: string; clientId: string; clientSecret: string; roleMap: RoleMapRule[] };
   kubeconfig?: string;
+  /** Commands a kubeconfig `exec` credential plugin may run (by base name); any other exec user is refused. */
+  kubeconfigExecAllowlist: string[];
+  /**
+   * Session cookies carry `Secure` in production whatever NEXTAUTH_URL's scheme (a TLS-terminating proxy
+   * may front the console); this is the explicit opt-out for plain-http local use (the demo, e2e).
+   */
+  secureCookies: boolean;
   gcpProjects: string[];
   googleComputeEndpoint?: string;
   googleContainerEndpoint?: string;
@@ -155,6 +162,11 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
           }
         : undefined,
     kubeconfig: e.KUBECONFIG,
+    kubeconfigExecAllowlist: (e.KUBECONFIG_EXEC_ALLOWLIST ?? DEFAULT_EXEC_ALLOWLIST)
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean),
+    secureCookies: e.NODE_ENV === "production" ? !isOn(e.AIRLOCK_ALLOW_INSECURE_COOKIES) : (e.NEXTAUTH_URL?.startsWith("https://") ?? false),
     gcpProjects: (e.GCP_PROJECTS ?? "")
       .split(",")
       .map((p) => p.trim())
@@ -174,6 +186,9 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
     alerts: alertsSettings(e),
   };
 }
+
+/** GKE's own credential plugin: the one a kubeconfig written by `gcloud container clusters get-credentials` runs. */
+const DEFAULT_EXEC_ALLOWLIST = "gke-gcloud-auth-plugin";
 
 const loaded = processSingleton("config", () => ({ config: undefined as Config | undefined }));
 
@@ -199,9 +214,18 @@ export function describeConfig(): ConfigRow[] {
       default: "(required)",
       description: "Signs session JWTs; at least 32 characters. Required outside demo mode; demo mode generates one in .data/demo/nextauth-secret.",
     },
-    { name: "NEXTAUTH_URL", default: "(unset)", description: "Public base URL of the console (https:// turns on secure cookies)." },
+    {
+      name: "NEXTAUTH_URL",
+      default: "(unset)",
+      description: "Public base URL of the console. https:// turns on HSTS (and Secure cookies outside production; production always uses them).",
+    },
+    {
+      name: "AIRLOCK_ALLOW_INSECURE_COOKIES",
+      default: "0",
+      description: '"1" lets a production build set session cookies without Secure, for plain-http local use only (the demo and e2e set it).',
+    },
     { name: "AIRLOCK_DEMO", default: "0", description: '"1" turns on demo mode: seeded demo accounts listed on the sign-in page.' },
-    { name: "DEMO_PASSWORD", default: "demo", description: "Password of the seeded demo accounts (demo mode only)." },
+    { name: "DEMO_PASSWORD", default: "airlock-demo", description: "Password of the seeded demo accounts (demo mode only; at least 12 characters)." },
     { name: "OIDC_ISSUER", default: "(unset)", description: "OpenID Connect issuer URL; enables single sign-on." },
     { name: "OIDC_CLIENT_ID", default: "(unset)", description: "OIDC client id (required with OIDC_ISSUER)." },
     { name: "OIDC_CLIENT_SECRET", default: "(unset)", description: "OIDC client secret (required with OIDC_ISSUER)." },
@@ -211,6 +235,11 @@ export function describeConfig(): ConfigRow[] {
       description: "Roles for OIDC users, first match wins: alice@x.com=analyst,lead;*@x.com=analyst. An OIDC user matching no rule is refused.",
     },
     { name: "KUBECONFIG", default: "(unset)", description: "Kubeconfig listing the clusters the console may reach." },
+    {
+      name: "KUBECONFIG_EXEC_ALLOWLIST",
+      default: "gke-gcloud-auth-plugin",
+      description: "Comma-separated commands a kubeconfig exec credential plugin may run; a cluster whose user runs any other command is refused.",
+    },
     { name: "GCP_PROJECTS", default: "(unset)", description: "Comma-separated Google Cloud project ids to inspect." },
     { name: "GOOGLE_COMPUTE_ENDPOINT", default: "(unset)", description: "Override for the Compute Engine API endpoint (e.g. the simulator)." },
     { name: "GOOGLE_CONTAINER_ENDPOINT", default: "(unset)", description: "Override for the GKE (container) API endpoint (e.g. the simulator)." },
@@ -223,6 +252,11 @@ export function describeConfig(): ConfigRow[] {
       name: "GOOGLE_IAM_ENDPOINT",
       default: "(unset)",
       description: "Override for the IAM API root (the part before v1/projects/…, e.g. the simulator's http://127.0.0.1:8443/iam/); sends no credentials.",
+    },
+    {
+      name: "AIRLOCK_ALLOW_INSECURE_ENDPOINTS",
+      default: "0",
+      description: '"1" lets a production build use plain-http GOOGLE_*_ENDPOINT overrides (the simulator); otherwise they must be https://.',
     },
     {
       name: "EVIDENCE_STORE",

@@ -12,6 +12,16 @@ export type Role = (typeof ROLES)[number];
 
 export type RoleMapRule = { pattern: string; roles: Role[] };
 
+/** New passwords (local accounts, the demo's included) are at least this long. */
+export const MIN_PASSWORD_LENGTH = 12;
+export const DEFAULT_DEMO_PASSWORD = "airlock-demo";
+
+const flag = (name: string) =>
+  optionalText.refine((v) => v === undefined || ["0", "1", "true", "false"].includes(v), { message: `${name} must be "1" or "0"` });
+export const isOn = (v: string | undefined) => v === "1" || v === "true";
+
+const GOOGLE_ENDPOINTS = ["GOOGLE_COMPUTE_ENDPOINT", "GOOGLE_CONTAINER_ENDPOINT", "GOOGLE_STORAGE_ENDPOINT", "GOOGLE_IAM_ENDPOINT"] as const;
+
 const optionalText = z
   .string()
   .optional()
@@ -77,12 +87,15 @@ export const envSchema = z
     AIRLOCK_DEMO: optionalText.refine((v) => v === undefined || ["0", "1", "true", "false"].includes(v), {
       message: 'AIRLOCK_DEMO must be "1" (demo mode) or "0"',
     }),
-    DEMO_PASSWORD: optionalText.transform((v) => v ?? "demo"),
+    DEMO_PASSWORD: optionalText.transform((v) => v ?? DEFAULT_DEMO_PASSWORD),
     OIDC_ISSUER: optionalUrl("OIDC_ISSUER"),
     OIDC_CLIENT_ID: optionalText,
     OIDC_CLIENT_SECRET: optionalText,
     OIDC_ROLE_MAP: optionalText,
     KUBECONFIG: optionalText,
+    KUBECONFIG_EXEC_ALLOWLIST: optionalText,
+    AIRLOCK_ALLOW_INSECURE_ENDPOINTS: flag("AIRLOCK_ALLOW_INSECURE_ENDPOINTS"),
+    AIRLOCK_ALLOW_INSECURE_COOKIES: flag("AIRLOCK_ALLOW_INSECURE_COOKIES"),
     GCP_PROJECTS: optionalText,
     GOOGLE_COMPUTE_ENDPOINT: optionalUrl("GOOGLE_COMPUTE_ENDPOINT"),
     GOOGLE_CONTAINER_ENDPOINT: optionalUrl("GOOGLE_CONTAINER_ENDPOINT"),
@@ -120,6 +133,21 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     const demo = env.AIRLOCK_DEMO === "1" || env.AIRLOCK_DEMO === "true";
+    if (env.DEMO_PASSWORD.length < MIN_PASSWORD_LENGTH) {
+      ctx.addIssue({ code: "custom", path: ["DEMO_PASSWORD"], message: `DEMO_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters` });
+    }
+    // Outside a test bench, an http:// Google endpoint would carry the console's requests (and any credential) in clear.
+    if (env.NODE_ENV === "production" && !isOn(env.AIRLOCK_ALLOW_INSECURE_ENDPOINTS)) {
+      for (const name of GOOGLE_ENDPOINTS) {
+        if (env[name]?.startsWith("http://")) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `${name} is plain http:// in production; use https:// or set AIRLOCK_ALLOW_INSECURE_ENDPOINTS=1 (a simulator or test bench only)`,
+          });
+        }
+      }
+    }
     if (env.NEXTAUTH_SECRET !== undefined && env.NEXTAUTH_SECRET.length < 32) {
       ctx.addIssue({
         code: "custom",

@@ -1,10 +1,11 @@
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
+import { encode } from "next-auth/jwt";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createToken, createUser } from "@/lib/auth";
 import { resetConfigForTests } from "@/lib/config";
 import { openDb, setDbForTests, type Db } from "@/lib/store";
-import { HttpError, route } from "./route";
+import { HttpError, MAX_BODY_BYTES, route } from "./route";
 
 let db: Db;
 let analystToken: string;
@@ -131,4 +132,91 @@ it("shows a deliberate 502 (a failed step) with its reason and the reference of 
     },
   });
   expect(logged.join("\n")).toContain(body.error.ref);
+});
+
+describe("cookie sessions, read-only tokens and body size", () => {
+  const open = route({ role: "analyst", schema: z.object({ note: z.string().optional() }) }, async () => {
+    ran();
+    return { ok: true };
+  });
+  let cookie: string;
+  let readOnlyToken: string;
+  beforeAll(async () => {
+    const u = await createUser(db, { email: "browser@x.com", roles: ["analyst"] });
+    cookie = `next-auth.session-token=${await encode({ token: { uid: u.id }, secret: process.env.NEXTAUTH_SECRET! })}`;
+    readOnlyToken = (await createToken(db, u.id, "reader", { readOnly: true })).token;
+  });
+  const browser = (method: string, headers: Record<string, string>, body?: string) =>
+    new NextRequest("http://console.example/api/v1/x", { method, headers: { host: "console.example", cookie, ...headers }, body });
+  const json = { "content-type": "application/json" };
+
+  it("accepts same-origin JSON from a signed-in browser, and requests no browser made", async () => {
+    for (const headers of [
+      { ...json, origin: "http://console.example", "sec-fetch-site": "same-origin" },
+      { ...json, origin: "http://console.example" },
+      json, // no Origin and no Sec-Fetch-Site: not a browser, so no victim's cookie
+    ]) {
+      ran.mockClear();
+      const res = await open(browser("POST", headers, "{}"), ctx("x"));
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+      expect(ran).toHaveBeenCalledOnce();
+    }
+    expect((await open(browser("GET", { "sec-fetch-site": "cross-site" }), ctx("x"))).status).toBe(200);
+  });
+
+  it("refuses a cookie-authenticated mutation from another site, or not sent as JSON, before the handler runs", async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ ...json, "sec-fetch-site": "cross-site", origin: "https://evil.example" }, /Cross-site request refused/],
+      [{ ...json, "sec-fetch-site": "same-site" }, /Cross-site request refused/],
+      [{ ...json, origin: "https://evil.example" }, /Origin is not this console/],
+      [{ ...json, origin: "null" }, /Origin is not this console/],
+      [{ "content-type": "text/plain", "sec-fetch-site": "same-origin" }, /application\/json/],
+      [{ "content-type": "application/x-www-form-urlencoded" }, /application\/json/],
+    ];
+    for (const [headers, message] of cases) {
+      ran.mockClear();
+      const res = await open(browser("POST", headers, "{}"), ctx("x"));
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect((await res.json()).error).toMatchObject({ message: expect.stringMatching(message), reason: "cross-site" });
+      expect(ran).not.toHaveBeenCalled();
+    }
+    // The same cross-site headers with a bearer token: no cookie rode along, nothing to forge.
+    const viaToken = new NextRequest("http://console.example/api/v1/x", {
+      method: "POST",
+      headers: { authorization: `Bearer ${analystToken}`, "sec-fetch-site": "cross-site", "content-type": "text/plain" },
+      body: "{}",
+    });
+    expect((await open(viaToken, ctx("x"))).status).toBe(200);
+  });
+
+  it("lets a read-only token read and refuses it any mutation", async () => {
+    const reading = await listHandler(req("GET", readOnlyToken, undefined, "http://h/api/v1/x?limit=5"), ctx("x"));
+    expect(reading.status).toBe(200);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      ran.mockClear();
+      const res = await open(req(method, readOnlyToken, method === "DELETE" ? undefined : {}), ctx("x"));
+      expect(res.status, method).toBe(403);
+      expect((await res.json()).error).toMatchObject({ message: "This API token is read-only", reason: "read-only-token" });
+      expect(ran).not.toHaveBeenCalled();
+    }
+  });
+
+  it("answers 413 for a body over 1 MiB, announced or streamed", async () => {
+    const big = JSON.stringify({ note: "x".repeat(MAX_BODY_BYTES) });
+    ran.mockClear();
+    const announced = await open(req("POST", analystToken, big), ctx("x"));
+    expect(announced.status).toBe(413);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big));
+        c.close();
+      },
+    });
+    const init = { method: "POST", headers: { authorization: `Bearer ${analystToken}` }, body: stream, duplex: "half" };
+    const streamed = await open(new NextRequest(new Request("http://h/api/v1/x", init as RequestInit)), ctx("x"));
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.message).toMatch(/larger than 1024 KiB/);
+    expect(ran).not.toHaveBeenCalled();
+    expect((await open(req("POST", analystToken, { note: "x".repeat(1000) }), ctx("x"))).status).toBe(200);
+  });
 });

@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
+import { config } from "@/lib/config";
 import { newRef } from "./log";
 import { safeError } from "./safe-error";
 import { fieldErrorsOf } from "./zod-errors";
@@ -54,15 +55,43 @@ function queryObject(url: URL): Record<string, string | string[]> {
 }
 
 const BODYLESS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
+/** Methods that change nothing: what a read-only token may call, and what needs no same-origin proof. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-async function readInput(req: Request): Promise<{ ok: true; value: unknown } | { ok: false }> {
+/** The largest request body a handler is given; the API takes small JSON documents. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const TOO_LARGE = `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
+
+/** Reads the body as text, giving up (null) past MAX_BODY_BYTES even when no Content-Length announced it. */
+async function boundedText(req: Request): Promise<string | null> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+type Input = { ok: true; value: unknown } | { ok: false; status: 400 | 413 };
+
+async function readInput(req: Request): Promise<Input> {
   if (BODYLESS.has(req.method)) return { ok: true, value: queryObject(new URL(req.url)) };
-  const text = await req.text();
+  const text = await boundedText(req);
+  if (text === null) return { ok: false, status: 413 };
   if (text.trim() === "") return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false };
+    return { ok: false, status: 400 };
   }
 }
 
@@ -72,8 +101,43 @@ function requestIdOf(req: Request): string {
   return headerRef && /^[A-Za-z0-9._-]{1,64}$/.test(headerRef) ? headerRef : newRef();
 }
 
+const declaredLength = (req: Request) => Number(req.headers.get("content-length") ?? 0);
+
 /**
- * Wraps a route handler: 401 without a caller, 403 without the role, 400 with field errors on
+ * Why a cookie-authenticated mutation may have come from another site's page, or null. A browser
+ * marks its requests with Sec-Fetch-Site and, on any cross-origin POST, Origin; a request with
+ * neither is not a browser's (and cannot ride a victim's cookie). The body must be JSON, which a
+ * cross-site form cannot send without a CORS preflight this console never grants.
+ */
+export function crossSiteProblem(req: Request, publicUrl: string | undefined): string | null {
+  if (SAFE_METHODS.has(req.method)) return null;
+  const site = req.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin") return "Cross-site request refused: a signed-in browser may call the API only from the console's own pages";
+  const origin = req.headers.get("origin");
+  if (origin !== null && !sameOrigin(origin, req, publicUrl)) return "Cross-origin request refused: Origin is not this console";
+  const type = req.headers.get("content-type");
+  const hasBody = declaredLength(req) > 0 || req.headers.has("transfer-encoding");
+  if ((type !== null || hasBody) && !/^application\/json\s*(;|$)/i.test(type ?? "")) return "Send the request body as application/json";
+  return null;
+}
+
+function sameOrigin(origin: string, req: Request, publicUrl: string | undefined): boolean {
+  let host: string;
+  try {
+    const o = new URL(origin);
+    if (publicUrl && o.origin === new URL(publicUrl).origin) return true;
+    host = o.host;
+  } catch {
+    return false; // "null" (sandboxed frames, some redirects) and garbage
+  }
+  // Behind a proxy the request URL may carry the internal scheme; the Host the browser addressed is what counts.
+  return host === (req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host);
+}
+
+/**
+ * Wraps a route handler: 413 for a body over MAX_BODY_BYTES, 401 without a caller, 403 for a
+ * cookie-authenticated mutation that is not same-origin JSON, for a read-only token's mutation, or
+ * without the role, 400 with field errors on
  * bad params or input (before the handler runs), then the handler's failure through
  * `safeError`, the policy server actions share: an HttpError as its status and message, anything
  * else as a 500 carrying only a reference id. A handler may return a Response, a
@@ -87,8 +151,14 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
     const requestId = requestIdOf(req);
     const path = new URL(req.url).pathname;
     try {
+      // Refused before anything is read or anyone is looked up.
+      if (declaredLength(req) > MAX_BODY_BYTES) return errorResponse(413, TOO_LARGE);
       const caller = await (opts.authenticate ?? callerFromRequest)(req);
       if (!caller) return errorResponse(401, "Sign in or send an API token (Authorization: Bearer …)", {}, { "WWW-Authenticate": 'Bearer realm="airlock"' });
+      // Only a cookie rides along on a forged request; a bearer token has to be sent on purpose.
+      const crossSite = caller.via === "session" ? crossSiteProblem(req, config().nextauthUrl) : null;
+      if (crossSite) return errorResponse(403, crossSite, { reason: "cross-site" });
+      if (caller.readOnly && !SAFE_METHODS.has(req.method)) return errorResponse(403, "This API token is read-only", { reason: "read-only-token" });
       if (!meetsRequirement(caller, opts.role)) return errorResponse(403, "Your role does not allow this");
 
       const rawParams = ((await context?.params) ?? {}) as RawParams;
@@ -101,7 +171,7 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
       let input: unknown = undefined;
       if (opts.schema) {
         const raw = await readInput(req);
-        if (!raw.ok) return errorResponse(400, "Request body is not valid JSON");
+        if (!raw.ok) return raw.status === 413 ? errorResponse(413, TOO_LARGE) : errorResponse(400, "Request body is not valid JSON");
         const parsed = opts.schema.safeParse(raw.value);
         if (!parsed.success) return errorResponse(400, "Invalid input", { fieldErrors: fieldErrorsOf(parsed.error) });
         input = parsed.data;

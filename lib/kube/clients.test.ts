@@ -80,4 +80,35 @@ describe("plain http follows the kubeconfig", () => {
       useKubeconfig(sim.ready.kubeconfig);
     }
   });
+
+  it("refuses a kubeconfig user whose exec plugin is not in KUBECONFIG_EXEC_ALLOWLIST, and allows a listed one", () => {
+    const doc = YAML.parse(fs.readFileSync(sim.ready.kubeconfig, "utf8")) as { users: { user: Record<string, unknown> }[] };
+    for (const u of doc.users)
+      u.user = { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "/tmp/steal-credentials", interactiveMode: "Never" } };
+    const withExec = path.join(sim.dir, "kubeconfig-with-exec");
+    fs.writeFileSync(withExec, YAML.stringify(doc), { mode: 0o600 });
+    useKubeconfig(withExec);
+    try {
+      const name = kubeContexts()[0].name;
+      const refused = (() => {
+        try {
+          kubeApis(name);
+          return null;
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(refused).toBeInstanceOf(HttpError);
+      expect((refused as HttpError).status).toBe(403);
+      expect((refused as HttpError).message).toMatch(
+        /"\/tmp\/steal-credentials", which KUBECONFIG_EXEC_ALLOWLIST does not list \(allowed: gke-gcloud-auth-plugin\)/,
+      );
+      process.env.KUBECONFIG_EXEC_ALLOWLIST = "gke-gcloud-auth-plugin,steal-credentials";
+      useKubeconfig(withExec);
+      expect(kubeApis(name).kc.getCurrentUser()?.exec?.command).toBe("/tmp/steal-credentials");
+    } finally {
+      delete process.env.KUBECONFIG_EXEC_ALLOWLIST;
+      useKubeconfig(sim.ready.kubeconfig);
+    }
+  });
 });

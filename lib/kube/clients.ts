@@ -105,6 +105,21 @@ export function kubeContexts(): { name: string; cluster: string; server?: string
 }
 
 /**
+ * A kubeconfig `exec` user runs a program on this host for every client made from it: only the
+ * commands KUBECONFIG_EXEC_ALLOWLIST names may run (compared by base name, as kubectl resolves them on PATH).
+ */
+function refuseUnlistedExecPlugin(kc: KubeConfig, userName: string): void {
+  const command: unknown = kc.getUser(userName)?.exec?.command;
+  if (command === undefined) return;
+  const allowed = config().kubeconfigExecAllowlist;
+  if (typeof command === "string" && allowed.includes(path.basename(command))) return;
+  throw new HttpError(
+    403,
+    `The kubeconfig user "${userName}" runs the credential plugin "${String(command)}", which KUBECONFIG_EXEC_ALLOWLIST does not list (allowed: ${allowed.join(", ") || "none"}).`,
+  );
+}
+
+/**
  * Typed API clients for one cluster, cached per context. `clusterId` is the kubeconfig
  * context name (`gke_<project>_<location>_<cluster>`). Unknown ids are a 404: ids come
  * from URLs, and a user must learn "no such cluster", not see a client-node error.
@@ -115,6 +130,7 @@ export function kubeApis(clusterId: string): KubeApis {
   if (cached) return cached;
   const ctx = state.base.getContextObject(clusterId);
   if (!ctx) throw new HttpError(404, `No cluster named "${clusterId}" in the kubeconfig.`);
+  refuseUnlistedExecPlugin(state.base, ctx.user);
   const kc = new KubeConfig();
   // A private copy whose current context is this cluster: makeApiClient reads the current context.
   kc.loadFromOptions({

@@ -34,13 +34,25 @@ const pgTypes = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
+/** The driver objects under each Kysely instance, for libraries that speak to the driver directly (sign-in throttling). */
+export type RawClient = { engine: "sqlite"; database: BetterSqlite3.Database } | { engine: "postgres"; pool: pg.Pool };
+const rawClients = new WeakMap<Db, RawClient>();
+
+export function rawClientOf(db: Db): RawClient {
+  const raw = rawClients.get(db);
+  if (!raw) throw new Error("this database was not opened by openDb");
+  return raw;
+}
+
 function sqliteDb(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new BetterSqlite3(file);
   database.pragma("busy_timeout = 10000");
   if (file !== ":memory:") database.pragma("journal_mode = WAL");
   database.pragma("foreign_keys = ON");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  rawClients.set(db, { engine: "sqlite", database });
+  return db;
 }
 
 function postgresDb(url: string, schema?: string): Db {
@@ -51,7 +63,9 @@ function postgresDb(url: string, schema?: string): Db {
     types: pgTypes,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  rawClients.set(db, { engine: "postgres", pool });
+  return db;
 }
 
 /** Opens a database (SQLite file or PostgreSQL) and, unless told otherwise, migrates it. */

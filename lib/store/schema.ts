@@ -16,6 +16,9 @@ export interface UsersTable {
   roles: string;
   created_at: string;
   disabled: number;
+  /** Migration 008: the OIDC identity (issuer + subject) this account belongs to; null for local accounts. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
 export interface ApiTokensTable {
@@ -27,6 +30,17 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Migration 008: past this instant the token is refused. */
+  expires_at: string | null;
+  /** Migration 008: 1 = may only read (GET/HEAD); any mutation is refused with 403. */
+  read_only: Generated<number>;
+}
+
+/** Migration 008: rate-limiter-flexible's counter rows for sign-in throttling. */
+export interface SignInThrottleTable {
+  key: string;
+  points: number;
+  expire: number | null;
 }
 
 export interface TimelineTable {
@@ -198,6 +212,7 @@ export interface Database {
   incident_reviews: IncidentReviewsTable;
   alert_deliveries: AlertDeliveriesTable;
   alerts: AlertsTable;
+  sign_in_throttle: SignInThrottleTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -5,7 +5,7 @@ import type { AirlockMigration } from "./types";
  * a step run or an evidence record, the SHA-256 of each such row as it stood once written
  * (canonical JSON `{"<table>/<id>": "<sha256>"}`), so a row edited later disagrees with the
  * chain. Null on every other entry, and left out of the entry's hash when null, so entries
- * written before this migration still verify. (Numbered 010 to leave 008/009 to work in flight.)
+ * written before this migration still verify.
  */
 export const migration: AirlockMigration = {
   name: "010-audit-anchor",
