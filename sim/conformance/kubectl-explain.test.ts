@@ -2,8 +2,9 @@ import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOnPath, startSimProcess, type SimProcess } from "../test/harness";
 
-// `kubectl explain` reads the OpenAPI v3 documents: every served kind has its fields, types,
-// required markers and upstream descriptions (derived from the models client-node is generated from).
+// `kubectl explain` reads the OpenAPI v3 documents (and with --output=plaintext-openapiv2 the
+// v2 document as protobuf): every served kind has its fields, types, required markers and
+// upstream descriptions (derived from the models client-node is generated from).
 
 const KUBECTL = findOnPath("kubectl");
 
@@ -46,5 +47,20 @@ describe.skipIf(!KUBECTL)("kubectl explain against the simulator", () => {
     const r = await explain("deployment.spec.nonsense");
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('field "nonsense" does not exist');
+  });
+
+  it("reads the v2 document as kubectl asks for it (protobuf), and serves it as JSON too", async () => {
+    const r = await explain("deployment.spec.replicas", "--output=plaintext-openapiv2");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("FIELD:    replicas <integer>");
+    expect(r.stdout).toContain("Number of desired pods");
+    const np = await explain("networkpolicy.spec", "--output=plaintext-openapiv2");
+    expect(np.stdout).toMatch(/podSelector\s+<Object>/);
+    const json = await (await fetch(`${sim.base}/clusters/sandbox/openapi/v2`, { headers: { accept: "application/json" } })).json();
+    expect(json.swagger).toBe("2.0");
+    expect(json.paths).toEqual({});
+    expect(json.definitions["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"]).toEqual([
+      { group: "apps", version: "v1", kind: "Deployment" },
+    ]);
   });
 });

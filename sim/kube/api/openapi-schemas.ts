@@ -92,7 +92,8 @@ export class SchemaSet {
       const doc = docs.fields.get(a.name);
       const t = this.typeSchema(a.type, a.format);
       const description = doc?.description ? { description: doc.description } : {};
-      properties[a.baseName] = "$ref" in t ? { ...description, allOf: [t] } : { ...description, ...t };
+      // v3 keeps a reference's description beside it through allOf (as Kubernetes does); Swagger 2.0 puts it next to $ref.
+      properties[a.baseName] = "$ref" in t && this.ref.startsWith("#/components/") ? { ...description, allOf: [t] } : { ...description, ...t };
       if (doc?.required) required.push(a.baseName);
     }
     schema.properties = properties;

@@ -9,7 +9,7 @@ import { modelClassFor, SchemaSet, type Schema } from "./openapi-schemas";
 // ERRATA 1 come back with the server's message. PATCH operations declare no request body, so
 // `kubectl apply` computes strategic merge patches from its built-in types.
 //
-// /openapi/v2 is not served: kubectl expects it as protobuf and falls back without it.
+// /openapi/v2 (definitions only): openapi-v2.ts.
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -82,7 +82,7 @@ export function openApiGroupVersionDoc(group: string, version: string): Record<s
 const docCache = new Map<string, Record<string, unknown>>();
 
 /** Every served kind's schema with the models it reaches, each kind tagged with its group-version-kind (what kubectl explain looks up). */
-function kindSchemas(types: ResourceType[], ref: string): Record<string, Schema> {
+export function kindSchemas(types: ResourceType[], ref: string): Record<string, Schema> {
   const fixed = new Map<string, string>();
   for (const t of types) {
     const cls = modelClassFor(t.kind, t.group);

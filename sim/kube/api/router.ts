@@ -11,6 +11,7 @@ import { authorize, type UserInfo } from "../rbac";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
 import { createObject, deleteCollection, deleteOne, getObject, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
 import { openApiGroupVersionDoc, openApiRoot } from "./openapi";
+import { OPENAPI_V2_PROTOBUF, openApiV2 } from "./openapi-v2";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
 import { queryBool } from "./query";
 import { sendError, sendObject } from "./respond";
@@ -120,7 +121,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   const method = req.method ?? "GET";
 
   if (segs.length === 0) {
-    return sendObject(res, 200, { paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"] });
+    return sendObject(res, 200, { paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version"] });
   }
   if (segs.length === 1 && ["healthz", "livez", "readyz"].includes(segs[0])) {
     res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
@@ -128,7 +129,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     return;
   }
   if (segs.length === 1 && segs[0] === "version") return sendObject(res, 200, versionInfo(cluster));
-  if (segs[0] === "openapi") return serveOpenApi(cluster, res, segs.slice(1));
+  if (segs[0] === "openapi") return serveOpenApi(cluster, req, res, segs.slice(1));
 
   let group: string;
   let version: string;
@@ -233,7 +234,14 @@ async function routeSubresource(ctx: RequestContext): Promise<void> {
   return handler({ ...ctx, name: ctx.name!, subresource: ctx.subresource! });
 }
 
-function serveOpenApi(cluster: SimCluster, res: ServerResponse, segs: string[]): void {
+function serveOpenApi(cluster: SimCluster, req: IncomingMessage, res: ServerResponse, segs: string[]): void {
+  if (segs[0] === "v2" && segs.length === 1) {
+    const doc = openApiV2();
+    if (!String(req.headers.accept ?? "").includes("protobuf")) return sendObject(res, 200, doc.json);
+    res.writeHead(200, { "Content-Type": OPENAPI_V2_PROTOBUF, "Content-Length": doc.proto.length });
+    res.end(doc.proto);
+    return;
+  }
   if (segs[0] !== "v3") throw NOT_FOUND();
   if (segs.length === 1) return sendObject(res, 200, openApiRoot(`/clusters/${cluster.name}`));
   let doc: Record<string, unknown> | undefined;
