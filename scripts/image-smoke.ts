@@ -16,6 +16,7 @@ import path from "node:path";
 import readline from "node:readline";
 import pg from "pg";
 import type { ReadyLine } from "../sim/start";
+import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
 
 const ROOT = path.resolve(__dirname, "..");
 const IMAGE = process.env.IMAGE ?? "localhost/airlock:latest";
@@ -110,6 +111,8 @@ function startConsole(sim: ReadyLine, databaseUrl: string): void {
     GOOGLE_IAM_ENDPOINT: sim.iamEndpoint,
     // The simulator speaks plain http; production refuses that unless told it is deliberate.
     AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1",
+    // The smoke signs in over plain http too, so the session cookie cannot be Secure here.
+    AIRLOCK_ALLOW_INSECURE_COOKIES: "1",
   };
   const args = [
     "run",
@@ -228,7 +231,7 @@ async function main(): Promise<void> {
   startConsole(sim, databaseUrl);
   await waitReady();
   runHealthcheck();
-  await signIn("analyst@demo.local", process.env.DEMO_PASSWORD ?? "demo");
+  await signIn("analyst@demo.local", process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD);
   await refusesBadPassword("analyst@demo.local");
 }
 
