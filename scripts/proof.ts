@@ -21,8 +21,9 @@ Object.assign(process.env, {
   EVIDENCE_STORE: "fs",
   EVIDENCE_DIR: path.join(scratch, "evidence"),
 });
-// The console's own database is SQLite here; the tampering figure opens PostgreSQL itself.
-const databaseUrl = process.env.DATABASE_URL;
+// The console's own database is the scratch SQLite file, never DATABASE_URL (that may be a shared
+// test database): figures that use PostgreSQL get its URL in their options and open a schema of their own.
+const databaseUrl = process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
 delete process.env.DATABASE_URL;
 
 type Row = { id: string; title: string; target: string; result: string; met: boolean; seconds: number; details?: unknown; error?: string };
@@ -42,9 +43,8 @@ async function main(): Promise<number> {
   for (const f of FIGURES.filter((x) => !only || x.id === only)) {
     log(`proof: ${f.id}…`);
     const started = performance.now();
-    if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
     try {
-      const r = await f.run({ quick, log });
+      const r = await f.run({ quick, log, postgresUrl: databaseUrl });
       rows.push({ id: f.id, title: f.title, target: f.target, ...r, seconds: (performance.now() - started) / 1000 });
     } catch (e) {
       rows.push({
@@ -56,8 +56,6 @@ async function main(): Promise<number> {
         seconds: (performance.now() - started) / 1000,
         error: (e as Error).message,
       });
-    } finally {
-      delete process.env.DATABASE_URL;
     }
   }
   process.stdout.write(`${table(rows)}\n`);

@@ -1,5 +1,5 @@
 // Fresh, migrated databases for the figures: a temporary SQLite file always, a schema of its own
-// on PostgreSQL when DATABASE_URL is a postgres:// URL. `dispose()` removes them all.
+// on PostgreSQL when `npm run proof` was given a postgres:// DATABASE_URL. `dispose()` removes them all.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -9,13 +9,9 @@ import { openDb, type Db, type Engine } from "@/lib/store";
 
 export type Engines = { engines: Engine[]; open(engine: Engine): Promise<Db>; dispose(): Promise<void> };
 
-export function pgUrl(): string | undefined {
-  const url = process.env.DATABASE_URL;
-  return url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
-}
-
-export function engines(): Engines {
-  const url = pgUrl();
+/** Databases on SQLite, and on PostgreSQL at `postgresUrl` when given. */
+export function engines(postgresUrl: string | undefined): Engines {
+  const url = postgresUrl;
   const opened: Db[] = [];
   const schemas: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airlock-proof-db-"));

@@ -2,15 +2,15 @@
 // insert, truncate the newest K, rebuild, forged checkpoint, approval/step-run/evidence rows)
 // on each engine, with the append-only triggers lifted. Target: all caught, first bad entry named.
 import { runScenario, SCENARIOS, type TamperOutcome } from "@/lib/audit/tamper";
-import { engines, pgUrl } from "./engines";
+import { engines } from "./engines";
 import type { Figure } from "./types";
 
 export const tampering: Figure = {
   id: "tampering",
   title: "Tampering with the audit record (triggers lifted)",
   target: "100% caught, first bad entry named",
-  async run({ log }) {
-    const dbs = engines();
+  async run({ log, postgresUrl }) {
+    const dbs = engines(postgresUrl);
     const outcomes: TamperOutcome[] = [];
     try {
       for (const engine of dbs.engines) {
@@ -24,7 +24,7 @@ export const tampering: Figure = {
       await dbs.dispose();
     }
     // CI has PostgreSQL (.ci/run starts it): a run there without it proves half and must say so.
-    const pgMissing = process.env.CI === "true" && !pgUrl();
+    const pgMissing = process.env.CI === "true" && !postgresUrl;
     const caught = outcomes.filter((o) => o.caught).length;
     const named = outcomes.filter((o) => o.named).length;
     return {

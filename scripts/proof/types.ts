@@ -4,6 +4,8 @@
 export type ProofOptions = {
   /** `--quick` (CI): fewer seeds and runs, same checks. */
   quick: boolean;
+  /** DATABASE_URL when it is a postgres:// URL: figures that cover PostgreSQL open their own schema there. */
+  postgresUrl?: string;
   /** Progress lines for the person watching (stderr). */
   log(line: string): void;
 };
