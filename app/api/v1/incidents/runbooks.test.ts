@@ -12,7 +12,7 @@ import { GET as progressRoute } from "./[id]/runbooks/[runbook]/route";
 import { POST as stepExecuteRoute } from "./[id]/steps/[stepId]/execute/route";
 import { POST as stepPlanRoute } from "./[id]/steps/[stepId]/plan/route";
 import { POST as openRoute } from "./route";
-import { callRoute as call, userToken } from "../testing";
+import { armTripwire, callRoute as call, tripwireStillArmed, userToken } from "../testing";
 
 // The runbook API over the real simulator: one plan, one confirmation, one call; every step
 // through the executor, so each lands on the timeline as itself.
@@ -146,6 +146,16 @@ describe("isolate-pod", () => {
     expect(res.body.runbook.state).toBe("awaiting-approval");
     expect(res.body.runbook.message).toMatch(/^Awaiting approval for "Apply the deny-all NetworkPolicy"/);
     expect(res.body.runbook.steps.map((s: { status: string }) => s.status)).toEqual(["success", "success", "awaiting-approval", "not-run"]);
+  });
+
+  it("refuses a caller below a step's role before any cluster call", async () => {
+    const { id } = await open();
+    const approver = await userToken(db, `approver-${id}@x.com`, ["approver"]);
+    await armTripwire(sim);
+    const res = await call(planRoute, "POST", url(id, "isolate-pod", "plan"), { id, runbook: "isolate-pod" }, approver, {});
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ reason: "role", message: expect.stringMatching(/needs the analyst role/) });
+    expect(await tripwireStillArmed(sim, PAYMENTS)).toBe(true);
   });
 
   it("refuses a runbook or incident that does not exist, and bad params before any call", async () => {
