@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listEntries } from "@/lib/audit/append";
+import { kubeApis } from "@/lib/kube/clients";
 import { resetConfigForTests } from "@/lib/config";
 import { ISOLATION_CHECK_STEP } from "@/lib/containment/runbooks/definitions";
 import { compromisedPod, PAYMENTS, resetSim, simPost, startSim } from "@/lib/containment/steps/support/testing";
@@ -156,6 +157,21 @@ describe("isolate-pod", () => {
     expect(res.status).toBe(403);
     expect(res.body.error).toMatchObject({ reason: "role", message: expect.stringMatching(/needs the analyst role/) });
     expect(await tripwireStillArmed(sim, PAYMENTS)).toBe(true);
+  });
+
+  it("is blocked on a cluster that does not enforce NetworkPolicy, pointing to node isolation", async () => {
+    const storefront = "gke_acme-prod_us-central1_storefront";
+    const pods = await kubeApis(storefront).core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend" });
+    const pod = pods.items[0].metadata!.name!;
+    const opened = await call(openRoute, "POST", "/api/v1/incidents", {}, analyst, { cluster: storefront, namespace: "shop", pod, title: "No enforcement" });
+    const id = opened.body.id as string;
+    const planned = await plan(id, "isolate-pod");
+    expect(planned.body.blocked).toMatch(/^Apply the deny-all NetworkPolicy: This cluster does not enforce NetworkPolicy.*node isolation/);
+    const res = await execute(id, "isolate-pod", { planHash: planned.body.planHash, confirm: pod });
+    expect(res.status).toBe(409);
+    expect(res.body.error.reason).toBe("blocked");
+    const entries = await listEntries(db, { incidentId: id });
+    expect(entries.some((e) => e.kind === "intent")).toBe(false);
   });
 
   it("refuses a runbook or incident that does not exist, and bad params before any call", async () => {
