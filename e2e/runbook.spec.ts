@@ -76,3 +76,16 @@ test("one click runs the steps in order and reaches a verified pod-network isola
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: "test-results/runbook-2-contained.png", fullPage: true });
 });
+
+test("the lead's timeline charts time-to-contain over incidents, with the table as its data", async () => {
+  await page.getByRole("link", { name: "Timeline", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Timeline" })).toBeVisible();
+  const chart = page.getByRole("img", { name: "Time to contain per incident, oldest first" });
+  await expect(chart).toBeVisible();
+  await expect(chart).toHaveAccessibleDescription(/^Median \d+ (s|min).*worst \d+ (s|min).*over \d+ contained incidents?\./);
+  await expect(
+    page.getByRole("table", { name: "Time to contain per incident" }).getByRole("row", { name: new RegExp(`Runbook: miner in ${target.name}`) }),
+  ).toContainText(/\d+ (s|min)/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("region", { name: "Time to contain" }).screenshot({ path: "test-results/runbook-3-chart.png" });
+});

@@ -23,6 +23,7 @@ const KINDS = [
   "incident-opened",
   "isolation-verified",
   "plan",
+  "runbook",
   "intent",
   "result",
   "verify",

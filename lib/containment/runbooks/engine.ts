@@ -15,6 +15,9 @@ import { requireStep } from "../registry";
 import type { AnyStep, Incident, JsonObject, Plan, PlanView, VerifyResult } from "../types";
 import { findRunbook, PROPAGATION_STEP, type Runbook, type RunbookStep } from "./definitions";
 
+/** The warning code of a plan whose change the cluster will not enforce (apply-deny-all on a cluster without NetworkPolicy). */
+const NO_EFFECT_WARNING = "no-enforcement";
+
 export type RunbookStepView = PlanView & { title: string; afterPropagation: boolean };
 
 /** The combined plan: every step's plan in order, sealed by one hash over theirs. */
@@ -95,6 +98,10 @@ function blockOf(runbook: Runbook, runs: StepRunRow[], planned: Sealed["steps"])
   const missing = runbook.requires.filter((id) => !tookEffect(runs, id));
   if (missing.length) return `Evidence first: run ${missing.join(" and ")} for this incident before "${runbook.title}".`;
   for (const [i, { step, plan }] of planned.entries()) {
+    // A runbook does not run a change its own plan says will have no effect (no NetworkPolicy
+    // enforcement): the isolation would read as done and hold nothing.
+    const futile = plan.warnings.find((w) => w.code === NO_EFFECT_WARNING);
+    if (futile) return `${step.title}: ${futile.message}`;
     const earlier = planned.slice(0, i);
     if (plan.blocked && !(plan.waitsFor && earlier.some((e) => e.step.id === plan.waitsFor))) return `${step.title}: ${plan.blocked}`;
     if (plan.lock && !earlier.some((e) => e.ref.lifts?.includes(plan.lock!.id))) return `${step.title}: ${plan.lock.message}`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listEntries } from "@/lib/audit/append";
+import { kubeApis } from "@/lib/kube/clients";
 import { resetConfigForTests } from "@/lib/config";
 import { ISOLATION_CHECK_STEP } from "@/lib/containment/runbooks/definitions";
 import { compromisedPod, PAYMENTS, resetSim, simPost, startSim } from "@/lib/containment/steps/support/testing";
@@ -12,7 +13,7 @@ import { GET as progressRoute } from "./[id]/runbooks/[runbook]/route";
 import { POST as stepExecuteRoute } from "./[id]/steps/[stepId]/execute/route";
 import { POST as stepPlanRoute } from "./[id]/steps/[stepId]/plan/route";
 import { POST as openRoute } from "./route";
-import { callRoute as call, userToken } from "../testing";
+import { armTripwire, callRoute as call, tripwireStillArmed, userToken } from "../testing";
 
 // The runbook API over the real simulator: one plan, one confirmation, one call; every step
 // through the executor, so each lands on the timeline as itself.
@@ -146,6 +147,31 @@ describe("isolate-pod", () => {
     expect(res.body.runbook.state).toBe("awaiting-approval");
     expect(res.body.runbook.message).toMatch(/^Awaiting approval for "Apply the deny-all NetworkPolicy"/);
     expect(res.body.runbook.steps.map((s: { status: string }) => s.status)).toEqual(["success", "success", "awaiting-approval", "not-run"]);
+  });
+
+  it("refuses a caller below a step's role before any cluster call", async () => {
+    const { id } = await open();
+    const approver = await userToken(db, `approver-${id}@x.com`, ["approver"]);
+    await armTripwire(sim);
+    const res = await call(planRoute, "POST", url(id, "isolate-pod", "plan"), { id, runbook: "isolate-pod" }, approver, {});
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ reason: "role", message: expect.stringMatching(/needs the analyst role/) });
+    expect(await tripwireStillArmed(sim, PAYMENTS)).toBe(true);
+  });
+
+  it("is blocked on a cluster that does not enforce NetworkPolicy, pointing to node isolation", async () => {
+    const storefront = "gke_acme-prod_us-central1_storefront";
+    const pods = await kubeApis(storefront).core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend" });
+    const pod = pods.items[0].metadata!.name!;
+    const opened = await call(openRoute, "POST", "/api/v1/incidents", {}, analyst, { cluster: storefront, namespace: "shop", pod, title: "No enforcement" });
+    const id = opened.body.id as string;
+    const planned = await plan(id, "isolate-pod");
+    expect(planned.body.blocked).toMatch(/^Apply the deny-all NetworkPolicy: This cluster does not enforce NetworkPolicy.*node isolation/);
+    const res = await execute(id, "isolate-pod", { planHash: planned.body.planHash, confirm: pod });
+    expect(res.status).toBe(409);
+    expect(res.body.error.reason).toBe("blocked");
+    const entries = await listEntries(db, { incidentId: id });
+    expect(entries.some((e) => e.kind === "intent")).toBe(false);
   });
 
   it("refuses a runbook or incident that does not exist, and bad params before any call", async () => {
