@@ -6,8 +6,18 @@ import { defineStep, type StepContext, type Warning } from "../types";
 import { kubectl, shq } from "./support/commands";
 import { execToStream } from "./support/exec-stream";
 import { apis, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
-import { ensureToolbox, inToolbox, nextToolboxName, runningToolbox, suspectContainer, TOOLBOX_STAYS } from "./support/toolbox";
-import { toolboxImage, TOOLBOX_COMMAND } from "./support/triage";
+import {
+  ensureToolbox,
+  inToolbox,
+  nextToolboxName,
+  PTRACE_WARNING,
+  runningToolbox,
+  suspectContainer,
+  toolboxContainer,
+  toolboxDebugCommand,
+  TOOLBOX_STAYS,
+} from "./support/toolbox";
+import { toolboxImage } from "./support/triage";
 
 // Copies files out of the suspect container's filesystem without tar or a shell in its image:
 // the toolbox (an ephemeral container in the suspect's PID namespace) reads each through
@@ -182,7 +192,7 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
     const toolbox = existing ?? nextToolboxName(pod);
     const exec = kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--");
     const warnings: Warning[] = [
-      ...(existing ? [] : [{ level: "caution" as const, code: "ephemeral-stays", message: TOOLBOX_STAYS }]),
+      ...(existing ? [] : [{ level: "caution" as const, code: "ephemeral-stays", message: TOOLBOX_STAYS }, PTRACE_WARNING]),
       ...(suggested.length
         ? [
             {
@@ -203,29 +213,13 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
                 action: "patch" as const,
                 field: "spec.ephemeralContainers",
                 before: null,
-                after: { name: toolbox, image: img.image, targetContainerName: target, command: TOOLBOX_COMMAND },
+                after: toolboxContainer(toolbox, img.image, target),
               },
             ]),
         ...paths.map((p) => ({ target: `Container ${target}`, action: "read" as const, field: p, after: `evidence (≤ ${ctx.params.maxFileMiB} MiB)` })),
       ],
       commands: [
-        ...(existing
-          ? []
-          : [
-              kubectl(
-                t,
-                t.namespace,
-                "debug",
-                t.pod,
-                `--image=${img.image}`,
-                `--target=${target}`,
-                `--container=${toolbox}`,
-                "--profile=legacy",
-                "--attach=false",
-                "--",
-                ...TOOLBOX_COMMAND,
-              ),
-            ]),
+        ...(existing ? [] : [toolboxDebugCommand(t, toolbox, img.image, target)]),
         ...paths.map((p) => {
           const local = shq(p.split("/").pop()!.replace(/^\.+/, "") || "file");
           return `${exec} cat ${shq(`/proc/1/root${p}`)} > ${local} && sha256sum ${local}`;

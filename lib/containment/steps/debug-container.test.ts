@@ -20,7 +20,8 @@ describe("debug-container", () => {
       after: { name: "airlock-tb-1", targetContainerName: "checkout" },
     });
     expect((plan.changes[0].after as { image: string }).image).toMatch(/@sha256:[0-9a-f]{64}$/);
-    expect(plan.warnings.map((w) => w.code)).toContain("ephemeral-stays");
+    expect(plan.changes[0].after).toMatchObject({ securityContext: { capabilities: { add: ["SYS_PTRACE"] } } });
+    expect(plan.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(["ephemeral-stays", "toolbox-ptrace"]));
     expect(plan.commands[0]).toContain("--target=checkout");
     // Planning wrote nothing: no ephemeral container yet.
     const pod = await kubeApis(PAYMENTS).core.readNamespacedPod({ name: h.incident.targets.pod, namespace: "shop" });

@@ -5,7 +5,17 @@ import { defineStep, type StepContext, type Warning } from "../types";
 import { artifact, jsonArtifact, type Artifact } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { podGone, readIncidentPod } from "./support/kube";
-import { ensureToolbox, inToolbox, nextToolboxName, runningToolbox, suspectContainer, TOOLBOX_STAYS } from "./support/toolbox";
+import {
+  ensureToolbox,
+  inToolbox,
+  nextToolboxName,
+  PTRACE_WARNING,
+  runningToolbox,
+  suspectContainer,
+  toolboxContainer,
+  toolboxDebugCommand,
+  TOOLBOX_STAYS,
+} from "./support/toolbox";
 import {
   attributeSockets,
   connectionSchema,
@@ -179,35 +189,13 @@ export const debugContainer = defineStep<Data, RunRecord>()({
     const exec = kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--");
     const envCut = ctx.params.envValues ? "" : " | cut -d= -f1";
     const commands = [
-      ...(existing
-        ? []
-        : [
-            kubectl(
-              t,
-              t.namespace,
-              "debug",
-              t.pod,
-              `--image=${img.image}`,
-              `--target=${target}`,
-              `--container=${toolbox}`,
-              "--profile=legacy",
-              "--attach=false",
-              "--",
-              ...TOOLBOX_COMMAND,
-            ),
-          ]),
+      ...(existing ? [] : [toolboxDebugCommand(t, toolbox, img.image, target)]),
       `for p in $(${exec} ls /proc | grep -E '^[0-9]+$'); do echo "== pid $p"; ${exec} cat /proc/$p/cmdline | tr '\\0' ' '; echo; ${exec} readlink /proc/$p/exe; ${exec} readlink /proc/$p/cwd; for f in $(${exec} ls /proc/$p/fd); do ${exec} readlink /proc/$p/fd/$f; done; ${exec} cat /proc/$p/environ | tr '\\0' '\\n'${envCut}; done`,
       `for f in tcp tcp6 udp; do ${exec} cat /proc/1/net/$f; done`,
       `${exec} cat /proc/1/mounts`,
     ];
     const warnings: Warning[] = [
-      { level: "caution", code: "ephemeral-stays", message: TOOLBOX_STAYS },
-      {
-        level: "info",
-        code: "no-ptrace",
-        message:
-          "The toolbox gets no added capabilities (no CAP_SYS_PTRACE): if the app runs as a user other than the toolbox's, the kernel refuses environ and root reads, and the outputs say so.",
-      },
+      ...(existing ? [] : [{ level: "caution" as const, code: "ephemeral-stays", message: TOOLBOX_STAYS }, PTRACE_WARNING]),
       ...(ctx.params.envValues
         ? [{ level: "caution" as const, code: "env-values", message: "Environment values will be stored as evidence: they may include secrets." }]
         : []),
@@ -221,7 +209,7 @@ export const debugContainer = defineStep<Data, RunRecord>()({
               action: "patch" as const,
               field: "spec.ephemeralContainers",
               before: null,
-              after: { name: toolbox, image: img.image, targetContainerName: target, command: TOOLBOX_COMMAND },
+              after: toolboxContainer(toolbox, img.image, target),
             },
         ...TRIAGE_SET.map((c) => ({ target: `Container ${target} (through /proc)`, action: "read" as const, field: c })),
       ],

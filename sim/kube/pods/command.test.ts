@@ -37,4 +37,19 @@ describe("parseExecCommand", () => {
     expect(shellWords(`kill "-9" '1'`)).toEqual(["kill", "-9", "1"]);
     expect(shellWords(`echo "unterminated`)).toBeUndefined();
   });
+
+  it("reads the toolbox's file commands: readlink, ls, stat -c and tar cf -", () => {
+    expect(parseExecCommand(["readlink", "/proc/88/exe"])).toEqual({ kind: "readlink", path: "/proc/88/exe" });
+    expect(parseExecCommand(["ls", "/proc"])).toEqual({ kind: "ls", path: "/proc" });
+    expect(parseExecCommand(["stat", "-L", "-c", "%s %F", "/proc/1/root/tmp/.t"])).toEqual({
+      kind: "stat",
+      path: "/proc/1/root/tmp/.t",
+      format: "%s %F",
+      follow: true,
+    });
+    expect(parseExecCommand(["tar", "cf", "-", "/tmp/.t"])).toEqual({ kind: "tar", path: "/tmp/.t" });
+    expect(parseExecCommand(["stat", "/x"]).kind).toBe("unsupported");
+    expect(parseExecCommand(["tar", "xf", "-", "/x"]).kind).toBe("unsupported");
+    expect(parseExecCommand(["ls", "-l", "/x"]).kind).toBe("unsupported");
+  });
 });

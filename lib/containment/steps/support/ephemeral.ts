@@ -1,6 +1,6 @@
 import "server-only";
 import { PassThrough } from "node:stream";
-import { Exec, type V1EphemeralContainer, type V1Pod, type V1Status } from "@kubernetes/client-node";
+import { Exec, type V1EphemeralContainer, type V1Pod, type V1SecurityContext, type V1Status } from "@kubernetes/client-node";
 import { HttpError } from "@/lib/http/errors";
 import { kubeApis, type KubeApis } from "@/lib/kube/clients";
 import type { StepContext } from "../../types";
@@ -28,6 +28,8 @@ export type EphemeralSpec = {
   command: string[];
   /** Shares this container's process namespace (as `kubectl debug --target`). */
   targetContainerName?: string;
+  /** E.g. CAP_SYS_PTRACE to read another user's /proc/<pid>/environ and root (as `kubectl debug --profile=general`). */
+  securityContext?: V1SecurityContext;
 };
 
 export type EphemeralOptions = {
@@ -55,6 +57,7 @@ export async function addEphemeralContainer(target: KubeTarget, spec: EphemeralS
     stdin: false,
     tty: false,
     ...(spec.targetContainerName ? { targetContainerName: spec.targetContainerName } : {}),
+    ...(spec.securityContext ? { securityContext: spec.securityContext } : {}),
   };
   try {
     await withRetry(() =>

@@ -1,6 +1,7 @@
 import "server-only";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { StepContext } from "../../types";
+import type { IncidentTargets, StepContext, Warning } from "../../types";
+import { kubectl } from "./commands";
 import { addEphemeralContainer, execInContainer, type ExecResult } from "./ephemeral";
 import { TOOLBOX_COMMAND } from "./triage";
 
@@ -30,12 +31,44 @@ export function suspectContainer(ctx: StepContext<{ container?: string }>): stri
   return ctx.params.container || ctx.incident.targets.containers[0] || null;
 }
 
+/**
+ * The toolbox as added: CAP_SYS_PTRACE, as `kubectl debug --profile=general` gives, because the
+ * kernel lets a process read another user's /proc/<pid>/environ, fd and root only with it.
+ */
+export function toolboxContainer(name: string, image: string, target: string) {
+  return { name, image, targetContainerName: target, command: TOOLBOX_COMMAND, securityContext: { capabilities: { add: ["SYS_PTRACE"] } } };
+}
+
+/** The `kubectl debug` that adds the same toolbox. */
+export function toolboxDebugCommand(t: IncidentTargets, name: string, image: string, target: string): string {
+  return kubectl(
+    t,
+    t.namespace,
+    "debug",
+    t.pod,
+    `--image=${image}`,
+    `--target=${target}`,
+    `--container=${name}`,
+    "--profile=general",
+    "--attach=false",
+    "--",
+    ...TOOLBOX_COMMAND,
+  );
+}
+
+export const PTRACE_WARNING: Warning = {
+  level: "info",
+  code: "toolbox-ptrace",
+  message:
+    "The toolbox gets CAP_SYS_PTRACE (as kubectl debug --profile=general) to read the suspect's /proc entries whatever user it runs as. A namespace enforcing Pod Security baseline or restricted refuses it: the run then fails with the API server's reason.",
+};
+
 /** Reuses a running toolbox for `target` or adds `name` (from the reviewed plan). */
 export async function ensureToolbox(ctx: StepContext, pod: V1Pod, target: string, name: string, image: string): Promise<{ name: string; added: boolean }> {
   const existing = runningToolbox(pod, target);
   if (existing) return { name: existing, added: false };
   const t = ctx.incident.targets;
-  await addEphemeralContainer(ctx, { namespace: t.namespace, pod: t.pod, name, image, command: TOOLBOX_COMMAND, targetContainerName: target });
+  await addEphemeralContainer(ctx, { namespace: t.namespace, pod: t.pod, ...toolboxContainer(name, image, target) });
   return { name, added: true };
 }
 
