@@ -2,7 +2,12 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { z } from "zod";
 import { shouldRetry } from "@/lib/http/fetch-json";
+
+// zod would otherwise probe for eval (`Function("")`) on its first parse in the browser; the
+// Content-Security-Policy forbids eval, and the probe alone files a violation report.
+z.config({ jitless: true });
 
 /**
  * Client-side providers. Queries are defined with a key factory that returns key and fetcher

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     await page.goto(`${BASE}/signin`);
     await page.getByLabel("Email").fill("analyst@demo.local");
     await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD ?? "airlock-demo");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
 
     const clusterId = "gke_airlock-scale_us-central1_fleet";

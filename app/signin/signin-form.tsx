@@ -74,7 +74,7 @@ export function SignInForm({ callbackUrl, initialError, oidcProviderId }: { call
       </form>
       {oidcProviderId && (
         <Button variant="secondary" className="w-full" onClick={() => void signIn(oidcProviderId, { callbackUrl })}>
-          Sign in with single sign-on
+          Continue with single sign-on
         </Button>
       )}
     </div>

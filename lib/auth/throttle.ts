@@ -6,6 +6,7 @@ import { SIGN_IN_LIMITS, type ThrottleLimits } from "./throttle-limits";
 export { SIGN_IN_LIMITS, THROTTLED_CODE, type ThrottleLimits } from "./throttle-limits";
 
 type Limiters = { account: RateLimiterAbstract; address: RateLimiterAbstract; limits: ThrottleLimits };
+// Per database instance (a WeakMap here is fine: a second bundle merely builds its own limiters over the same table).
 const cache = new WeakMap<Db, Map<string, Limiters>>();
 
 // Counters live in the database (table sign_in_throttle, migration 008), so replicas on one

@@ -144,7 +144,16 @@ describe("role map", () => {
 describe("describeConfig", () => {
   it("documents every variable", () => {
     const names = describeConfig().map((r) => r.name);
-    for (const n of ["DATABASE_URL", "NEXTAUTH_SECRET", "AIRLOCK_DEMO", "OIDC_ROLE_MAP", "NETPOL_PROPAGATION_SECONDS"]) {
+    for (const n of [
+      "DATABASE_URL",
+      "NEXTAUTH_SECRET",
+      "AIRLOCK_DEMO",
+      "OIDC_ROLE_MAP",
+      "NETPOL_PROPAGATION_SECONDS",
+      "AIRLOCK_ALLOW_INSECURE_COOKIES",
+      "AIRLOCK_ALLOW_INSECURE_ENDPOINTS",
+      "KUBECONFIG_EXEC_ALLOWLIST",
+    ]) {
       expect(names).toContain(n);
     }
   });

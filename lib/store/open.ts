@@ -36,10 +36,17 @@ const pgTypes = {
 
 /** The driver objects under each Kysely instance, for libraries that speak to the driver directly (sign-in throttling). */
 export type RawClient = { engine: "sqlite"; database: BetterSqlite3.Database } | { engine: "postgres"; pool: pg.Pool };
-const rawClients = new WeakMap<Db, RawClient>();
+// Kept on the instance under a registered symbol, not in a module-level map: Next may load this
+// module once per bundle, while the database itself is shared across bundles (getDb).
+const RAW = Symbol.for("airlock.store.rawClient");
+type WithRaw = Db & { [RAW]?: RawClient };
+
+function setRawClient(db: Db, raw: RawClient): void {
+  Object.defineProperty(db, RAW, { value: raw, enumerable: false });
+}
 
 export function rawClientOf(db: Db): RawClient {
-  const raw = rawClients.get(db);
+  const raw = (db as WithRaw)[RAW];
   if (!raw) throw new Error("this database was not opened by openDb");
   return raw;
 }
@@ -51,7 +58,7 @@ function sqliteDb(file: string): Db {
   if (file !== ":memory:") database.pragma("journal_mode = WAL");
   database.pragma("foreign_keys = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  rawClients.set(db, { engine: "sqlite", database });
+  setRawClient(db, { engine: "sqlite", database });
   return db;
 }
 
@@ -64,7 +71,7 @@ function postgresDb(url: string, schema?: string): Db {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  rawClients.set(db, { engine: "postgres", pool });
+  setRawClient(db, { engine: "postgres", pool });
   return db;
 }
 
