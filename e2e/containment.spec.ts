@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { PAYMENTS, findCompromisedPod, resetSimulator, signIn, type PodRef } from "./support";
 
 // An analyst contains the demo's compromised checkout pod through the wizard, stage by stage,
@@ -9,6 +9,7 @@ import { PAYMENTS, findCompromisedPod, resetSimulator, signIn, type PodRef } fro
 test.describe.configure({ mode: "serial" });
 
 let page: Page;
+let approver: APIRequestContext;
 let target: PodRef;
 let incidentUrl: string;
 
@@ -29,12 +30,30 @@ const STEP = {
 const card = (title: string): Locator => page.getByRole("region", { name: title, exact: true });
 const statusOf = (c: Locator): Locator => c.getByRole("status", { name: /^Status:/ });
 
-/** Plan, review, (type the pod's name,) execute, and wait for the server's status. */
-async function runStep(title: string, opts: { confirm?: boolean; timeout?: number } = {}): Promise<Locator> {
+/**
+ * The analyst asks for sign-off in the card's approval slot and another person (the approver,
+ * through the API in their own session) approves it; the approval flow itself is approvals.spec.ts.
+ */
+async function signedOff(c: Locator, reason: string): Promise<void> {
+  const slot = c.getByRole("region", { name: /^Approval for this (plan|release)$/ });
+  await slot.getByLabel("Reason for approval").fill(reason);
+  await slot.getByRole("button", { name: "Request approval" }).click();
+  await expect(slot.getByText(/Approval requested/)).toBeVisible();
+  const incidentId = incidentUrl.split("/").at(-1);
+  const all = (await (await approver.get("/api/v1/approvals?status=pending")).json()) as { items: { id: string; incidentId: string }[] };
+  const pending = all.items.filter((a) => a.incidentId === incidentId);
+  expect(pending).toHaveLength(1);
+  expect((await approver.post(`/api/v1/approvals/${pending[0].id}/approve`, { data: { comment: "Go ahead" } })).status()).toBe(200);
+  await expect(slot.getByText(/^Approved by approver@demo\.local: (Execute|Undo) is enabled\.$/)).toBeVisible({ timeout: 30_000 });
+}
+
+/** Plan, review, (type the pod's name, get the plan signed off,) execute, and wait for the server's status. */
+async function runStep(title: string, opts: { confirm?: boolean; approve?: string; timeout?: number } = {}): Promise<Locator> {
   const c = card(title);
   await c.getByRole("button", { name: /^Plan/ }).click();
   await expect(c.getByRole("group", { name: "Plan" })).toBeVisible();
   const execute = c.getByRole("button", { name: "Execute" });
+  if (opts.approve) await signedOff(c, opts.approve);
   if (opts.confirm) {
     await expect(execute).toBeDisabled();
     await c.getByLabel("Type the pod name to confirm").fill(target.name);
@@ -51,6 +70,9 @@ test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   await resetSimulator(page.request);
   await signIn(page, "analyst@demo.local");
+  const approverPage = await browser.newPage();
+  await signIn(approverPage, "approver@demo.local");
+  approver = approverPage.request;
   target = await findCompromisedPod(page.request);
 });
 
@@ -101,8 +123,14 @@ test("isolates the workload: cordon, label, drain with typed confirmation and li
   await drain.getByRole("button", { name: "Plan again" }).click();
   await expect(drain.getByRole("alert").filter({ hasText: /Blocked/ })).toHaveCount(0);
   await expect(drain.getByText(/Locked: GKE may replace node/)).toHaveCount(0);
+  // force deletes the bare pod for good: the plan says it is raised to destructive, and why.
+  const raised = drain.getByRole("note", { name: "Risk raised by this plan" });
+  await expect(raised).toContainText("Raised to destructive");
+  await expect(raised).toContainText(/Drain with force deletes pods without a controller for good/);
+  await drain.screenshot({ path: "test-results/step-truth/raised-risk-plan.png" });
   const execute = drain.getByRole("button", { name: "Execute" });
   await expect(execute).toBeDisabled();
+  await signedOff(drain, "A bare miner pod sits on the node; delete it with the drain");
   await drain.getByLabel("Type the pod name to confirm").fill(`${target.name}-typo`);
   await expect(execute).toBeDisabled();
   await drain.getByLabel("Type the pod name to confirm").fill(target.name);
@@ -142,7 +170,7 @@ test("detaches the checkout Service by deleting it (manifest kept for release)",
     .getByRole("group", { name: "Service checkout" })
     .getByRole("radio", { name: /Delete the Service/ })
     .check();
-  await runStep(STEP.detach, { confirm: true });
+  await runStep(STEP.detach, { confirm: true, approve: "Its load balancer must stop serving the miner" });
 });
 
 test("isolates the node's VM: tag, then firewall rules with the investigator's SSH range", async () => {
@@ -165,22 +193,29 @@ test("isolates the node's VM: tag, then firewall rules with the investigator's S
 test("releases the pod: undoes every reversible step, newest first", async () => {
   const release = page.getByRole("region", { name: "Release from quarantine" });
   const items = release.getByRole("list", { name: "Steps to undo, newest first" }).getByRole("region");
-  const order: { title: string; confirm?: boolean }[] = [
-    { title: STEP.firewall },
-    { title: STEP.tag },
+  // Releasing a network or node-network isolation re-exposes the pod: another person signs it off.
+  const order: { title: string; confirm?: boolean; approve?: boolean }[] = [
+    { title: STEP.firewall, approve: true },
+    { title: STEP.tag, approve: true },
     { title: STEP.detach, confirm: true },
-    { title: STEP.denyAll },
-    { title: STEP.exclude },
+    { title: STEP.denyAll, approve: true },
+    { title: STEP.exclude, approve: true },
     { title: STEP.protect },
     { title: STEP.label },
     { title: STEP.cordon },
   ];
   await expect(items).toHaveCount(order.length);
-  for (const { title, confirm } of order) {
+  for (const { title, confirm, approve } of order) {
     const item = items.first();
     await expect(item).toHaveAccessibleName(`Undo: ${title}`);
     await item.getByRole("button", { name: "Plan" }).click();
+    await expect(item.getByText(/^Undo plan hash/)).toBeVisible();
     const undo = item.getByRole("button", { name: "Undo", exact: true });
+    if (approve) {
+      await expect(undo).toBeDisabled();
+      await signedOff(item, "Node rebuilt and forensics done; release it");
+      if (title === STEP.firewall) await release.screenshot({ path: "test-results/step-truth/release-approved.png" });
+    }
     if (confirm) {
       await expect(undo).toBeDisabled();
       await item.getByLabel("Type the pod name to confirm").fill(target.name);

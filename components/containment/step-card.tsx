@@ -152,7 +152,8 @@ export function StepCard({
           {step.title}
         </h3>
         <code className="text-xs text-slate-500">{step.id}</code>
-        <RiskBadge risk={step.risk} />
+        {/* The reviewed plan's risk once there is one: a plan may raise its step's (the reasons are in the plan). */}
+        <RiskBadge risk={plan?.risk ?? step.risk} />
         <StatusBadge status={step.status} pending={pending} />
       </header>
       <p className="mt-1 text-sm text-slate-700">{step.summary}</p>
