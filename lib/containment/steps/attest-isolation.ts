@@ -551,14 +551,33 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     }
     if (uncovered.length) warnings.push({ level: "info", code: "not-covered", message: `Not probed: ${uncovered.join("; ")}.` });
     const image = config().attestImage;
+    // Pasteable: fixed names stand for the random ones a run picks.
+    const manual = `${EPHEMERAL_PREFIX}manual`;
     const commands = [
-      ...sources.map(
-        (s) =>
-          `${kubectl(t, s.namespace, "run", "airlock-probe-…", `--image=${image}`, "--restart=Never", ...(Object.keys(s.labels).length ? [`--labels=${labelText(s.labels)}`] : []), `--overrides=${JSON.stringify({ spec: { nodeName: s.node } })}`, "--", "sleep", "600")}` +
-          `  # then: kubectl exec airlock-probe-… -- nc -zv -w ${NC_TIMEOUT_S} ${ip} <port>`,
-      ),
-      reuse ? `# reuses ephemeral container ${reuse}` : kubectl(t, t.namespace, "debug", t.pod, `--image=${image}`, "--attach=false", "--", "sleep", "86400"),
-      ...targets.map((x) => kubectl(t, t.namespace, "exec", t.pod, "-c", reuse ?? `${EPHEMERAL_PREFIX}…`, "--", ...nc(x.host, x.port, x.protocol))),
+      ...sources.flatMap((s, i) => {
+        const name = `airlock-probe-${i + 1}`;
+        const labels = Object.keys(s.labels).length ? [`--labels=${labelText(s.labels)}`] : [];
+        return [
+          kubectl(
+            t,
+            s.namespace,
+            "run",
+            name,
+            `--image=${image}`,
+            "--restart=Never",
+            ...labels,
+            `--overrides=${JSON.stringify({ spec: { nodeName: s.node } })}`,
+            "--",
+            "sleep",
+            "600",
+          ),
+          ...ports.map((p) => kubectl(t, s.namespace, "exec", name, "--", ...nc(ip, p.port, p.protocol))),
+          kubectl(t, s.namespace, "delete", "pod", name, "--grace-period=0"),
+        ];
+      }),
+      ...(reuse ? [] : [kubectl(t, t.namespace, "debug", t.pod, `--image=${image}`, `--container=${manual}`, "--attach=false", "--", "sleep", "86400")]),
+      kubectl(t, t.namespace, "exec", t.pod, "-c", reuse ?? manual, "--", "cat", "/proc/net/tcp"),
+      ...targets.map((x) => kubectl(t, t.namespace, "exec", t.pod, "-c", reuse ?? manual, "--", ...nc(x.host, x.port, x.protocol))),
     ];
     const changes: Change[] = [
       ...sources.map((s): Change => ({
