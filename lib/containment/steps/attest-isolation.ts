@@ -691,7 +691,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
         ? await tryPort(ctx, inPod, x.host, x.port, x.protocol)
         : { result: "error" as ProbeResult, detail: `no ephemeral container: ${ephemeralProblem}` };
       egress.push({
-        source: `pod ${t.pod}${ephemeral ? ` (ephemeral container ${ephemeral.name})` : ""}`,
+        source: ephemeral ? `ephemeral container ${ephemeral.name}` : `pod ${t.pod}`,
         target: x.host,
         port: x.port,
         protocol: x.protocol,
