@@ -447,7 +447,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
   risk: "read-only",
   role: "analyst",
   summary:
-    "Tries the pod in both directions: probe pods standing in every source its policies admitted (plus any pod on another node and on its own node) on each declared and listening port, and nc from an ephemeral container in its network namespace to the evidence's addresses, kube-dns, the API server, the metadata server and a public address. Only a timeout counts as isolated; stores a signed attestation as evidence.",
+    "Tries the pod in both directions: probe pods standing in every source its policies admitted (plus any pod on another node and on its own node) on each declared and listening port, and nc from an ephemeral container in its network namespace to the evidence's addresses, kube-dns, the API server, the metadata server and a public address. Only a timeout counts as isolated; stores the attestation (JSON, with its SHA-256) as evidence.",
   params,
   record,
   ui: { panel: { kind: "attestation", label: "Last attestation" } },
