@@ -21,7 +21,7 @@ const STEP = {
   drain: "Drain the node",
   exclude: "Exclude the pod from existing allow policies",
   denyAll: "Apply the deny-all NetworkPolicy",
-  probe: "Probe the pod's isolation",
+  attest: "Attest the pod's isolation",
   detach: "Detach Services from the pod",
   tag: "Tag the node's VM quarantine",
   firewall: "Isolate the node with firewall rules",
@@ -152,16 +152,32 @@ test("isolates the workload: cordon, label, drain with typed confirmation and li
   await expect(statusOf(card(STEP.drain))).toHaveAccessibleName("Status: succeeded", { timeout: 90_000 });
 });
 
-test("restricts the pod's network: excludes allow policies, applies deny-all, counts down, probes", async () => {
+test("restricts the pod's network: excludes allow policies, applies deny-all, counts down, attests isolation per probe", async () => {
   await runStep(STEP.exclude);
   const denyAll = await runStep(STEP.denyAll);
   const timer = denyAll.getByRole("timer", { name: "Policy propagation" });
   // The e2e window is 10 s (NETPOL_PROPAGATION_SECONDS): never more than that is shown.
   await expect(timer).toHaveText(/Policy propagation: 0:(10|0\d) remaining/);
   await expect(timer).toHaveText("Policy propagation: window over");
-  await denyAll.getByRole("link", { name: "run probe-isolation" }).click();
-  const probe = await runStep(STEP.probe, { timeout: 90_000 });
-  await expect(probe.getByText(/Succeeded: Isolated:/)).toBeVisible();
+  await denyAll.getByRole("link", { name: "run attest-isolation" }).click();
+  const attest = await runStep(STEP.attest, { timeout: 90_000 });
+  await expect(attest.getByText(/Succeeded: Isolated:/)).toBeVisible();
+  // Every probe, per direction: the frontend peer the allow policy admitted, and the miner pool, now time out.
+  const panel = attest.getByRole("region", { name: "Last attestation" });
+  await expect(panel.getByRole("listitem").filter({ hasText: /^Pod ingress: Isolated — Every ingress probe/ })).toBeVisible();
+  await expect(panel.getByRole("listitem").filter({ hasText: /^Pod egress: Isolated — Every egress probe/ })).toBeVisible();
+  const ingress = panel.getByRole("table", { name: /^Ingress probes to / });
+  await expect(
+    ingress
+      .getByRole("row")
+      .filter({ hasText: /app=frontend/ })
+      .getByText("timeout — dropped"),
+  ).toBeVisible();
+  const egress = panel.getByRole("table", { name: /^Egress probes from / });
+  await expect(egress.getByRole("row").filter({ hasText: "198.51.100.23" }).getByText("timeout — dropped")).toBeVisible();
+  await expect(egress.getByRole("row").filter({ hasText: "169.254.169.254" }).getByText("timeout — dropped")).toBeVisible();
+  await expect(panel.getByText(/not isolated/)).toHaveCount(0);
+  await panel.screenshot({ path: "test-results/step-truth/attestation-isolated.png" });
 });
 
 test("detaches the checkout Service by deleting it (manifest kept for release)", async () => {

@@ -11,8 +11,8 @@ function payments(): string {
   return server;
 }
 
-// What a step card says after it ran is what was verified, not merely that it ran: a probe that
-// finds the pod reachable is red "not contained", verify reads what the step did, and words
+// What a step card says after it ran is what was verified, not merely that it ran: an attestation
+// that finds the pod reachable is red "not contained", verify reads what the step did, and words
 // and warnings follow what this incident has already done. Found by role and label.
 
 test.describe.configure({ mode: "serial" });
@@ -57,25 +57,46 @@ test.beforeAll(async ({ browser }) => {
   target = await findCompromisedPod(page.request);
 });
 
-test("a probe that finds the pod reachable is red 'not contained' with why, never a green success", async () => {
-  await openIncident(`Probe drill on ${target.name}`);
-  // The demo's allow policy admits only frontends, which also keeps out the wizard's unlabelled
-  // probe; without it (deleted out of band) the pod is reachable, as before any containment.
-  const dropped = await page.request.delete(
-    `${payments().replace(/\/api$/, "")}/apis/networking.k8s.io/v1/namespaces/${target.namespace}/networkpolicies/allow-checkout-from-frontend`,
-  );
-  expect(dropped.ok()).toBe(true);
-  const probe = await run("Probe the pod's isolation", { status: "Status: not contained", timeout: 90_000 });
-  const alert = probe.getByRole("alert").filter({ hasText: /^Not contained — NOT ISOLATED: .*open/ });
+test("an attestation that finds the pod reachable is red 'not contained' with why, per probe, never a green success", async () => {
+  await openIncident(`Attestation drill on ${target.name}`);
+  // Before any containment the demo's allow policy admits frontends: the attestation's
+  // frontend-labelled probe connects, and nothing stops the pod's egress.
+  const attest = await run("Attest the pod's isolation", { status: "Status: not contained", timeout: 90_000 });
+  const alert = attest.getByRole("alert").filter({ hasText: /^Not contained — NOT ISOLATED: .*connected/ });
   await expect(alert).toBeVisible();
-  await expect(probe.getByText(/^Succeeded:/)).toHaveCount(0);
-  await shot("probe-not-contained", probe);
+  await expect(attest.getByText(/^Succeeded:/)).toHaveCount(0);
+  const panel = attest.getByRole("region", { name: "Last attestation" });
+  await expect(
+    panel.getByRole("listitem").filter({ hasText: /^Pod ingress: Not isolated — 1 ingress probe\(s\) got through: .*app=frontend.*: connected/ }),
+  ).toBeVisible();
+  await expect(panel.getByRole("listitem").filter({ hasText: /^Pod egress: Not isolated — / })).toBeVisible();
+  const ingress = panel.getByRole("table", { name: /^Ingress probes to / });
+  await expect(
+    ingress
+      .getByRole("row")
+      .filter({ hasText: /app=frontend/ })
+      .getByText("connected — not isolated"),
+  ).toBeVisible();
+  await expect(
+    ingress
+      .getByRole("row")
+      .filter({ hasText: /another node/ })
+      .getByText("timeout — dropped"),
+  ).toBeVisible();
+  const egress = panel.getByRole("table", { name: /^Egress probes from / });
+  await expect(egress.getByRole("row").filter({ hasText: "198.51.100.23" }).getByText("connected — not isolated")).toBeVisible();
+  await expect(egress.getByRole("row").filter({ hasText: "169.254.169.254" }).getByText("connected — not isolated")).toBeVisible();
+  await expect(panel.getByText(/198\.51\.100\.23:3333 established, moving/)).toBeVisible();
+  await shot("attestation-not-isolated", attest);
 
-  // After a reload the last result box says the same, in red.
+  // After a reload the card and its panel say the same, in red.
   await page.reload();
-  const reloaded = card("Probe the pod's isolation");
+  const reloaded = card("Attest the pod's isolation");
   await expect(statusOf(reloaded)).toHaveAccessibleName("Status: not contained");
-  await expect(reloaded.getByText(/Not contained — NOT ISOLATED:/)).toBeVisible();
+  await expect(reloaded.getByText(/ran, not contained: NOT ISOLATED:/)).toBeVisible();
+  const again = reloaded.getByRole("region", { name: "Last attestation" });
+  await expect(again.getByRole("listitem").filter({ hasText: /^Pod ingress: Not isolated — / })).toBeVisible();
+  await expect(again.getByText("connected — not isolated").first()).toBeVisible();
 });
 
 test("collect-evidence verifies the artifacts it just stored: green, 'holds', no false alarm", async () => {

@@ -42,13 +42,13 @@ function ResultBadge({ result }: { result: Probe["result"] }) {
   );
 }
 
-function ProbeTable({ caption, probes, targetHeading }: { caption: string; probes: Probe[]; targetHeading: string }) {
+/** One row per probe; the side every probe shares (the pod's IP, or the pod itself) is in the caption. */
+function ProbeTable({ caption, probes, direction }: { caption: string; probes: Probe[]; direction: "ingress" | "egress" }) {
   return (
     <Table caption={caption} captionVisible>
       <THead>
         <tr>
-          <Th>Source</Th>
-          <Th>{targetHeading}</Th>
+          <Th>{direction === "ingress" ? "Source" : "Destination"}</Th>
           <Th>Port</Th>
           <Th>Result</Th>
           <Th>Detail</Th>
@@ -57,9 +57,8 @@ function ProbeTable({ caption, probes, targetHeading }: { caption: string; probe
       <TBody>
         {probes.map((p, i) => (
           <tr key={`${p.source}-${p.target}-${p.port}-${p.protocol}-${i}`}>
-            <Td className="max-w-64 break-words">{p.source}</Td>
-            <Td className="max-w-64 break-words">
-              <code>{p.target}</code>
+            <Td className="max-w-80 break-words">
+              {direction === "ingress" ? p.source : <code>{p.target}</code>}
               {p.why && <span className="block text-xs text-slate-600">{p.why}</span>}
             </Td>
             <Td>
@@ -97,8 +96,12 @@ export function AttestationPanel({ label, attestation: a }: { label: string; att
           );
         })}
       </ul>
-      <ProbeTable caption={`Ingress probes to ${a.podIP}`} probes={a.ingress} targetHeading="Pod IP" />
-      <ProbeTable caption={`Egress probes from ${a.pod}`} probes={a.egress} targetHeading="Destination" />
+      <ProbeTable caption={`Ingress probes to ${a.pod} (${a.podIP})`} probes={a.ingress} direction="ingress" />
+      <ProbeTable
+        caption={`Egress probes from ${a.pod}${a.ephemeralContainer ? ` (ephemeral container ${a.ephemeralContainer.name})` : ""}`}
+        probes={a.egress}
+        direction="egress"
+      />
       <div>
         <h5 className="font-medium text-slate-900">Established connections</h5>
         <p className="text-slate-700">{a.established.datapath}</p>

@@ -25,6 +25,15 @@ describe("attest-isolation", () => {
     expect(plan.blocked).toBeUndefined();
     expect(plan.warnings.map((w) => w.code)).toContain("ephemeral-container");
     expect(plan.changes.some((c) => c.field === "spec.ephemeralContainers")).toBe(true);
+    // The commands a person could paste: a probe per source, the debug container, nc from it.
+    expect(plan.commands).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kubectl --context \S+ -n shop run airlock-probe-1 --image=\S+@sha256:[0-9a-f]{64} --restart=Never --labels=app=frontend /),
+        expect.stringMatching(/ -n shop exec airlock-probe-1 -- nc -zv -w 3 10\.\d+\.\d+\.\d+ 8080$/),
+        expect.stringMatching(/ debug checkout-\S+ --image=\S+ --container=airlock-attest-manual --attach=false -- sleep 86400$/),
+        expect.stringMatching(/ exec checkout-\S+ -c airlock-attest-manual -- nc -zv -w 3 198\.51\.100\.23 3333$/),
+      ]),
+    );
 
     const { rec, message, holds } = await attest(h);
     expect(holds).toBe(false);

@@ -447,7 +447,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
   risk: "read-only",
   role: "analyst",
   summary:
-    "Tries the pod in both directions: probe pods standing in every source its policies admitted (plus any pod on another node and on its own node) on each declared and listening port, and nc from an ephemeral container in its network namespace to the evidence's addresses, kube-dns, the API server, the metadata server and a public address. Only a timeout counts as isolated; stores a signed attestation as evidence.",
+    "Tries the pod in both directions: probe pods standing in every source its policies admitted (plus any pod on another node and on its own node) on each declared and listening port, and nc from an ephemeral container in its network namespace to the evidence's addresses, kube-dns, the API server, the metadata server and a public address. Only a timeout counts as isolated; stores the attestation (JSON, with its SHA-256) as evidence.",
   params,
   record,
   ui: { panel: { kind: "attestation", label: "Last attestation" } },
@@ -551,14 +551,33 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     }
     if (uncovered.length) warnings.push({ level: "info", code: "not-covered", message: `Not probed: ${uncovered.join("; ")}.` });
     const image = config().attestImage;
+    // Pasteable: fixed names stand for the random ones a run picks.
+    const manual = `${EPHEMERAL_PREFIX}manual`;
     const commands = [
-      ...sources.map(
-        (s) =>
-          `${kubectl(t, s.namespace, "run", "airlock-probe-…", `--image=${image}`, "--restart=Never", ...(Object.keys(s.labels).length ? [`--labels=${labelText(s.labels)}`] : []), `--overrides=${JSON.stringify({ spec: { nodeName: s.node } })}`, "--", "sleep", "600")}` +
-          `  # then: kubectl exec airlock-probe-… -- nc -zv -w ${NC_TIMEOUT_S} ${ip} <port>`,
-      ),
-      reuse ? `# reuses ephemeral container ${reuse}` : kubectl(t, t.namespace, "debug", t.pod, `--image=${image}`, "--attach=false", "--", "sleep", "86400"),
-      ...targets.map((x) => kubectl(t, t.namespace, "exec", t.pod, "-c", reuse ?? `${EPHEMERAL_PREFIX}…`, "--", ...nc(x.host, x.port, x.protocol))),
+      ...sources.flatMap((s, i) => {
+        const name = `airlock-probe-${i + 1}`;
+        const labels = Object.keys(s.labels).length ? [`--labels=${labelText(s.labels)}`] : [];
+        return [
+          kubectl(
+            t,
+            s.namespace,
+            "run",
+            name,
+            `--image=${image}`,
+            "--restart=Never",
+            ...labels,
+            `--overrides=${JSON.stringify({ spec: { nodeName: s.node } })}`,
+            "--",
+            "sleep",
+            "600",
+          ),
+          ...ports.map((p) => kubectl(t, s.namespace, "exec", name, "--", ...nc(ip, p.port, p.protocol))),
+          kubectl(t, s.namespace, "delete", "pod", name, "--grace-period=0"),
+        ];
+      }),
+      ...(reuse ? [] : [kubectl(t, t.namespace, "debug", t.pod, `--image=${image}`, `--container=${manual}`, "--attach=false", "--", "sleep", "86400")]),
+      kubectl(t, t.namespace, "exec", t.pod, "-c", reuse ?? manual, "--", "cat", "/proc/net/tcp"),
+      ...targets.map((x) => kubectl(t, t.namespace, "exec", t.pod, "-c", reuse ?? manual, "--", ...nc(x.host, x.port, x.protocol))),
     ];
     const changes: Change[] = [
       ...sources.map((s): Change => ({
@@ -672,7 +691,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
         ? await tryPort(ctx, inPod, x.host, x.port, x.protocol)
         : { result: "error" as ProbeResult, detail: `no ephemeral container: ${ephemeralProblem}` };
       egress.push({
-        source: `pod ${t.pod}${ephemeral ? ` (ephemeral container ${ephemeral.name})` : ""}`,
+        source: ephemeral ? `ephemeral container ${ephemeral.name}` : `pod ${t.pod}`,
         target: x.host,
         port: x.port,
         protocol: x.protocol,

@@ -148,7 +148,9 @@ export type LayerVerdict = { state: "isolated" | "not-isolated" | "unknown"; why
 
 type Probed = { source: string; target: string; port: number; protocol: string; result: ProbeResult; detail?: string };
 
-const describe = (p: Probed) => `${p.target}:${p.port}/${p.protocol.toLowerCase()} from ${p.source}: ${p.result}${p.detail ? ` (${p.detail})` : ""}`;
+// Egress probes all leave from the pod itself: naming the source on each would only repeat it.
+const describe = (p: Probed, direction: "ingress" | "egress") =>
+  `${p.target}:${p.port}/${p.protocol.toLowerCase()}${direction === "ingress" ? ` from ${p.source}` : ""}: ${p.result}${p.detail ? ` (${p.detail})` : ""}`;
 
 /**
  * A layer is isolated only when every probe timed out: a connection (or a refusal, which is a
@@ -156,9 +158,11 @@ const describe = (p: Probed) => `${p.target}:${p.port}/${p.protocol.toLowerCase(
  */
 export function layerVerdict(direction: "ingress" | "egress", probes: Probed[], caveats: string[] = []): LayerVerdict {
   const open = probes.filter((p) => reachable(p.result));
-  if (open.length) return { state: "not-isolated", why: `${open.length} ${direction} probe(s) got through: ${open.map(describe).join("; ")}.` };
+  if (open.length)
+    return { state: "not-isolated", why: `${open.length} ${direction} probe(s) got through: ${open.map((p) => describe(p, direction)).join("; ")}.` };
   const failed = probes.filter((p) => p.result === "error");
-  if (failed.length) return { state: "unknown", why: `${failed.length} ${direction} probe(s) could not run: ${failed.map(describe).join("; ")}.` };
+  if (failed.length)
+    return { state: "unknown", why: `${failed.length} ${direction} probe(s) could not run: ${failed.map((p) => describe(p, direction)).join("; ")}.` };
   if (!probes.length) return { state: "unknown", why: `No ${direction} probe ran.` };
   const extra = caveats.length ? ` Not covered: ${caveats.join("; ")}.` : "";
   return { state: "isolated", why: `Every ${direction} probe (${probes.length}) timed out: the packets were dropped.${extra}` };
