@@ -18,7 +18,7 @@ import { getDb } from "@/lib/store";
 // It runs after the alert is answered: the runbook waits out the NetworkPolicy propagation
 // window (minutes by default) and an alert sender such as Falcosidekick gives up after seconds.
 // A plain promise rather than next/server's after(), which only works inside a request scope,
-// and the tests and bench:contain call the route handlers in-process.
+// and the tests and bench:contain call the route handler or the intake in-process.
 
 export type AutoRunOutcome = RunbookResult | { runbookId: string; incidentId: string; state: "refused"; message: string };
 
@@ -34,7 +34,11 @@ async function run(actor: Caller, incidentId: string, runbookId: AutoRunbook): P
     if (isHttpError(err)) return { runbookId, incidentId, state: "refused", message: err.message };
     const ref = newRef();
     logError(ref, err, { phase: "alert-auto-runbook", incident: incidentId, runbook: runbookId });
-    return { runbookId, incidentId, state: "refused", message: `the runbook stopped on an internal error (ref ${ref})` };
+    const message = `The runbook stopped on an internal error (ref ${ref}); see the steps' own entries for what ran.`;
+    await runbookEntry(actor, incidentId, { runbookId, phase: "end", state: "failed", message }).catch((e: unknown) =>
+      logError(ref, e, { phase: "alert-auto-runbook" }),
+    );
+    return { runbookId, incidentId, state: "refused", message };
   }
 }
 
@@ -53,8 +57,7 @@ export function autoRunbookSettled(incidentId: string): Promise<AutoRunOutcome> 
   return running.get(incidentId);
 }
 
-/** Evidence first: when collect-evidence did not succeed, the runbook does not run, and the timeline says why. */
-export async function recordAutoRunbookSkipped(actor: Caller, incidentId: string, runbookId: AutoRunbook, why: string): Promise<void> {
+async function runbookEntry(actor: Caller, incidentId: string, details: Record<string, unknown>): Promise<void> {
   const incident = await requireIncident(incidentId);
   await appendEntry(await getDb(), {
     actor: actor.email,
@@ -63,6 +66,15 @@ export async function recordAutoRunbookSkipped(actor: Caller, incidentId: string
     kind: "runbook",
     targets: timelineTargets(incident.targets),
     planHash: null,
-    details: { runbookId, phase: "skipped", message: `ALERT_AUTO_RUNBOOK=${runbookId} did not run: ${why} Evidence comes first; run it by hand.` },
+    details,
+  });
+}
+
+/** Evidence first: when collect-evidence did not succeed, the runbook does not run, and the timeline says why. */
+export async function recordAutoRunbookSkipped(actor: Caller, incidentId: string, runbookId: AutoRunbook, why: string): Promise<void> {
+  await runbookEntry(actor, incidentId, {
+    runbookId,
+    phase: "skipped",
+    message: `ALERT_AUTO_RUNBOOK=${runbookId} did not run: ${why} Evidence comes first; run it by hand.`,
   });
 }

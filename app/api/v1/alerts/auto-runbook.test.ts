@@ -7,6 +7,8 @@ import type { ContainmentBoard } from "@/lib/containment/board-types";
 import { ISOLATION_CHECK_STEP } from "@/lib/containment/runbooks/definitions";
 import { compromisedPod, PAYMENTS, resetSim, startSim } from "@/lib/containment/steps/support/testing";
 import { freshDb } from "@/lib/containment/testing";
+import { FsEvidenceStore } from "@/lib/evidence/fs-store";
+import { setEvidenceStoreForTests } from "@/lib/evidence/store";
 import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
 import { callRoute, userToken } from "../testing";
@@ -65,6 +67,7 @@ beforeEach(async () => {
   analyst = await userToken(db, "analyst@x.com", ["analyst"]);
 });
 afterEach(async () => {
+  setEvidenceStoreForTests(undefined);
   await close?.();
 });
 
@@ -124,6 +127,21 @@ describe("ALERT_AUTO_RUNBOOK=isolate-pod", () => {
     expect(entries.filter((e) => e.kind === "intent").map((e) => e.stepId)).toEqual(["collect-evidence", "label-quarantine", "exclude-from-policies"]);
     expect(entries.some((e) => e.kind === "refused" && e.stepId === "apply-deny-all" && e.actor === POLICY)).toBe(true);
     expect(layer(await board(id), "pod-ingress").state).toBe("not-started");
+  });
+  it("evidence first: when collect-evidence fails the runbook does not run, and the timeline says why", async () => {
+    // An evidence store that cannot be written: collect-evidence fails, after the incident is open.
+    configure({ ALERT_AUTO_RUNBOOK: "isolate-pod", APPROVAL_POLICY: undefined });
+    setEvidenceStoreForTests(new FsEvidenceStore("/dev/null/evidence"));
+    const pod = await compromisedPod();
+    const facts = (await (await fetch(`${sim.base}/clusters/payments/api/v1/namespaces/shop/pods/${pod}`)).json()) as { spec: { nodeName: string } };
+    const res = await postAlert(falcoRoute, "/api/v1/alerts/falco", falcoAlert({ pod, node: facts.spec.nodeName }), { "x-airlock-ingest-secret": SECRET });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.evidence).toMatchObject({ failed: expect.any(String) });
+    expect(res.body.runbook).toMatchObject({ id: "isolate-pod", started: false, why: expect.stringMatching(/^collect-evidence failed/) });
+    expect(autoRunbookSettled(res.body.incidentId)).toBeUndefined();
+    const entries = await listEntries(db, { incidentId: res.body.incidentId });
+    expect(entries.filter((e) => e.kind === "intent").map((e) => e.stepId)).toEqual(["collect-evidence"]);
+    expect(entries.filter((e) => e.kind === "runbook").map((e) => [e.actor, e.details.phase])).toEqual([[POLICY, "skipped"]]);
   });
 });
 
