@@ -18,7 +18,7 @@ export async function signIn(page: Page, email: string, opts: { submit?: "click"
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   if (opts.submit === "enter") await page.getByLabel("Password").press("Enter");
-  else await page.getByRole("button", { name: "Sign in" }).click();
+  else await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Incident response" })).toBeVisible();
   await expect(page).toHaveURL(/^[^?#]*:\/\/[^/]+\/$/);
 }
