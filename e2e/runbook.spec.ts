@@ -49,6 +49,9 @@ test("Isolate now shows every step's plan and the propagation wait under one con
   ]);
   await expect(plan).toContainText("allow-checkout-from-frontend");
   await expect(plan).toContainText(/Runs after the NetworkPolicy propagation window: about 10 s/);
+  // The check is not passive, and the one confirmation covers that: probe pods it creates, and the ephemeral container it leaves in the pod.
+  await expect(plan).toContainText(`Pod ${target.namespace}/airlock-probe-`);
+  await expect(plan).toContainText("spec.ephemeralContainers");
   // One confirmation for every step: the run button waits for the pod's name.
   const run = page.getByRole("button", { name: "Run all 4 steps" });
   await expect(run).toBeDisabled();

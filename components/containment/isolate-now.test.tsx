@@ -37,7 +37,7 @@ describe("the runbook's outcome", () => {
       <RunbookOutcome
         result={result(
           "failed",
-          [step("label-quarantine", "success"), step("apply-deny-all", "failed", { message: "refused" }), step("probe-isolation", "not-run")],
+          [step("label-quarantine", "success"), step("apply-deny-all", "failed", { message: "refused" }), step("attest-isolation", "not-run")],
           '"apply-deny-all" failed',
         )}
       />,
@@ -52,7 +52,7 @@ describe("the runbook's outcome", () => {
   it("shows a step that ran but does not hold in red", () => {
     const html = renderToStaticMarkup(
       <RunbookOutcome
-        result={result("not-contained", [step("probe-isolation", "success", { verify: { holds: false, message: "8080 open" } })], "Not contained")}
+        result={result("not-contained", [step("attest-isolation", "success", { verify: { holds: false, message: "8080 open" } })], "Not contained")}
       />,
     );
     expect(html).toContain("NOT CONTAINED.");

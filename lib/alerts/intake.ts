@@ -13,6 +13,7 @@ import { kubeApis, kubeContexts } from "@/lib/kube/clients";
 import { notify } from "@/lib/notify";
 import { processSingleton } from "@/lib/process-singleton";
 import { getDb, isUniqueViolation, type Db } from "@/lib/store";
+import { recordAutoRunbookSkipped, startAutoRunbook } from "./auto-runbook";
 import { bodyOf, findAccepted, recordDelivery, refuse, type RawBody } from "./deliveries";
 import { ALERT_SEVERITIES, fromFalco, fromGeneric, fromScc, type AlertSeverity, type AlertSource, type NormalizedAlert } from "./formats";
 import { alertTargets, arrivalDetails, arrivalMessage, openIncidentOnPod, type AlertRow } from "./store";
@@ -40,6 +41,8 @@ export type IngestOutcome = {
   /** How the alert came to its incident: opened for it by policy, joined an open one, or none. */
   incident: "opened" | "joined" | "none";
   evidence: { runId: string; outcome: string } | { failed: string } | null;
+  /** The runbook policy started after the evidence (ALERT_AUTO_RUNBOOK); it runs on after this answer, on the incident's timeline. */
+  runbook: { id: string; started: boolean; why?: string } | null;
   /** Why policy could not open the incident it should have (the alert is kept). */
   incidentError?: string;
 };
@@ -136,6 +139,18 @@ async function collectEvidenceNow(incidentId: string): Promise<IngestOutcome["ev
   }
 }
 
+/** ALERT_AUTO_RUNBOOK, once the evidence is in: started in the background, or skipped (on the timeline) when evidence failed. */
+async function autoRunbook(incidentId: string, evidence: IngestOutcome["evidence"], cfg: AlertsConfig): Promise<IngestOutcome["runbook"]> {
+  if (cfg.autoRunbook === "off") return null;
+  if (!evidence || "failed" in evidence) {
+    const why = `collect-evidence failed (${evidence?.failed ?? "not run"}).`;
+    await recordAutoRunbookSkipped(ALERT_POLICY_ACTOR, incidentId, cfg.autoRunbook, why);
+    return { id: cfg.autoRunbook, started: false, why };
+  }
+  startAutoRunbook(ALERT_POLICY_ACTOR, incidentId, cfg.autoRunbook);
+  return { id: cfg.autoRunbook, started: true };
+}
+
 // Alerts for one pod are triaged one at a time: two critical alerts arriving together open one incident.
 const podLocks = processSingleton("alert-pod-locks", () => new Map<string, Promise<unknown>>());
 async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -153,7 +168,16 @@ async function triage(db: Db, a: NormalizedAlert, sender: Caller, deliveryId: st
   return oneAtATime(`${a.cluster}/${a.namespace}/${a.pod}`, async () => {
     const { row, created } = await upsertAlert(db, a, cfg.dedupeWindowSeconds);
     await db.updateTable("alert_deliveries").set({ alert_id: row.id }).where("id", "=", deliveryId).execute();
-    const out: IngestOutcome = { alertId: row.id, deliveryId, created, count: row.count, incidentId: row.incident_id, incident: "none", evidence: null };
+    const out: IngestOutcome = {
+      alertId: row.id,
+      deliveryId,
+      created,
+      count: row.count,
+      incidentId: row.incident_id,
+      incident: "none",
+      evidence: null,
+      runbook: null,
+    };
     if (row.incident_id) return out;
 
     const open = await openIncidentOnPod(db, row);
@@ -183,7 +207,8 @@ async function triage(db: Db, a: NormalizedAlert, sender: Caller, deliveryId: st
     await db.updateTable("alerts").set({ incident_id: incident.id }).where("id", "=", row.id).execute();
     await recordArrival(db, row, sender, incident.id, "opened");
     const evidence = await collectEvidenceNow(incident.id);
-    return { ...out, incidentId: incident.id, incident: "opened", evidence };
+    const runbook = await autoRunbook(incident.id, evidence, cfg);
+    return { ...out, incidentId: incident.id, incident: "opened", evidence, runbook };
   });
 }
 

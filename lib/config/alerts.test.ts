@@ -22,6 +22,7 @@ describe("alert intake configuration", () => {
       scc: { audience: undefined, serviceAccount: undefined, certsUrl: "https://www.googleapis.com/oauth2/v1/certs" },
       dedupeWindowSeconds: 600,
       autoOpen: "critical",
+      autoRunbook: "off",
       maxBodyBytes: 262144,
     });
   });
@@ -32,6 +33,7 @@ describe("alert intake configuration", () => {
       ALERT_FALCO_CLUSTER_FIELD: "cluster",
       ALERT_FALCO_CLUSTERS: '{"payments":"gke_p_l_payments","*":"gke_p_l_other"}',
       ALERT_AUTO_OPEN: "off",
+      ALERT_AUTO_RUNBOOK: "off",
       ALERT_DEDUPE_WINDOW_SECONDS: "60",
     }).alerts;
     expect(a.falcoClusterField).toBe("cluster");
@@ -40,6 +42,8 @@ describe("alert intake configuration", () => {
       { pattern: "*", context: "gke_p_l_other" },
     ]);
     expect(a.autoOpen).toBe("off");
+    expect(a.autoRunbook).toBe("off");
+    expect(loadConfig({ ...SECRET, ALERT_AUTO_RUNBOOK: "isolate-pod" }).alerts.autoRunbook).toBe("isolate-pod");
     expect(a.dedupeWindowSeconds).toBe(60);
   });
 
@@ -48,12 +52,17 @@ describe("alert intake configuration", () => {
     expect(problems({ ALERT_FALCO_CLUSTERS: "payments=gke" })[0]).toMatch(/^ALERT_FALCO_CLUSTERS must be a JSON object/);
     expect(problems({ ALERT_FALCO_CLUSTERS: '{"a": 1}' })[0]).toMatch(/"a" must map to a kubeconfig context/);
     expect(problems({ ALERT_AUTO_OPEN: "always" })[0]).toMatch(/^ALERT_AUTO_OPEN must be "off" or a severity/);
+    expect(problems({ ALERT_AUTO_RUNBOOK: "isolate-node" })[0]).toMatch(/^ALERT_AUTO_RUNBOOK must be "off" or isolate-pod/);
+    expect(problems({ ALERT_AUTO_RUNBOOK: "isolate-pod", ALERT_AUTO_OPEN: "off" })[0]).toMatch(
+      /^ALERT_AUTO_RUNBOOK=isolate-pod runs only on incidents policy opens/,
+    );
     expect(problems({ ALERT_SCC_AUDIENCE: "https://x" })[0]).toMatch(/^ALERT_SCC_SERVICE_ACCOUNT is required/);
     expect(problems({ ALERT_DEDUPE_WINDOW_SECONDS: "0" })[0]).toMatch(/^ALERT_DEDUPE_WINDOW_SECONDS must be a whole number/);
   });
 
   it("documents every variable", () => {
     const names = describeConfig().map((r) => r.name);
-    for (const n of ["ALERT_INGEST_SECRET", "ALERT_FALCO_CLUSTERS", "ALERT_SCC_AUDIENCE", "ALERT_SCC_CERTS_URL", "ALERT_AUTO_OPEN"]) expect(names).toContain(n);
+    for (const n of ["ALERT_INGEST_SECRET", "ALERT_FALCO_CLUSTERS", "ALERT_SCC_AUDIENCE", "ALERT_SCC_CERTS_URL", "ALERT_AUTO_OPEN", "ALERT_AUTO_RUNBOOK"])
+      expect(names).toContain(n);
   });
 });

@@ -6,6 +6,13 @@ import { z } from "zod";
 export const ALERT_SEVERITIES = ["low", "medium", "high", "critical"] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
+/**
+ * Runbooks policy may run on its own after evidence: only those that need no parameters from a
+ * person (isolate-node needs the investigator's SSH source range, and a disk snapshot first).
+ */
+export const AUTO_RUNBOOKS = ["isolate-pod"] as const;
+export type AutoRunbook = (typeof AUTO_RUNBOOKS)[number];
+
 export type AlertsConfig = {
   /** The shared secret Falcosidekick sends in the X-Airlock-Ingest-Secret header; unset: only ingest tokens. */
   ingestSecret?: string;
@@ -24,6 +31,8 @@ export type AlertsConfig = {
   dedupeWindowSeconds: number;
   /** The lowest severity that opens an incident and collects evidence on its own; "off" never does. */
   autoOpen: AlertSeverity | "off";
+  /** The runbook run, as the policy's actor, on an incident policy opened, once its evidence is collected; "off" runs none. */
+  autoRunbook: AutoRunbook | "off";
   maxBodyBytes: number;
 };
 
@@ -53,6 +62,9 @@ export const alertsEnv = {
   ALERT_DEDUPE_WINDOW_SECONDS: wholeNumber("ALERT_DEDUPE_WINDOW_SECONDS", 1, 7 * 86_400),
   ALERT_AUTO_OPEN: optionalText.refine((v) => v === undefined || v === "off" || (ALERT_SEVERITIES as readonly string[]).includes(v), {
     message: `ALERT_AUTO_OPEN must be "off" or a severity (${ALERT_SEVERITIES.join(", ")})`,
+  }),
+  ALERT_AUTO_RUNBOOK: optionalText.refine((v) => v === undefined || v === "off" || (AUTO_RUNBOOKS as readonly string[]).includes(v), {
+    message: `ALERT_AUTO_RUNBOOK must be "off" or ${AUTO_RUNBOOKS.join(", ")} (a runbook that needs no parameters)`,
   }),
   ALERT_MAX_BODY_BYTES: wholeNumber("ALERT_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024),
 };
@@ -89,6 +101,12 @@ export function alertsProblems(env: AlertsEnv): { variable: string; message: str
       message: "ALERT_SCC_SERVICE_ACCOUNT is required with ALERT_SCC_AUDIENCE (the push subscription's service account)",
     });
   }
+  if (env.ALERT_AUTO_RUNBOOK !== undefined && env.ALERT_AUTO_RUNBOOK !== "off" && env.ALERT_AUTO_OPEN === "off") {
+    out.push({
+      variable: "ALERT_AUTO_RUNBOOK",
+      message: `ALERT_AUTO_RUNBOOK=${env.ALERT_AUTO_RUNBOOK} runs only on incidents policy opens, and ALERT_AUTO_OPEN=off opens none: set ALERT_AUTO_OPEN to a severity or ALERT_AUTO_RUNBOOK=off`,
+    });
+  }
   return out;
 }
 
@@ -104,6 +122,7 @@ export function alertsSettings(env: AlertsEnv): AlertsConfig {
     },
     dedupeWindowSeconds: env.ALERT_DEDUPE_WINDOW_SECONDS === undefined ? 600 : Number(env.ALERT_DEDUPE_WINDOW_SECONDS),
     autoOpen: (env.ALERT_AUTO_OPEN as AlertSeverity | "off" | undefined) ?? "critical",
+    autoRunbook: (env.ALERT_AUTO_RUNBOOK as AutoRunbook | "off" | undefined) ?? "off",
     maxBodyBytes: env.ALERT_MAX_BODY_BYTES === undefined ? 256 * 1024 : Number(env.ALERT_MAX_BODY_BYTES),
   };
 }
@@ -146,6 +165,12 @@ export const ALERT_CONFIG_ROWS = [
     name: "ALERT_AUTO_OPEN",
     default: "critical",
     description: 'Lowest severity that opens an incident and runs collect-evidence on its own; "off" never does.',
+  },
+  {
+    name: "ALERT_AUTO_RUNBOOK",
+    default: "off",
+    description:
+      "isolate-pod: on an incident ALERT_AUTO_OPEN opened, once collect-evidence ran, run that runbook as airlock (alert policy); approvals still apply.",
   },
   { name: "ALERT_MAX_BODY_BYTES", default: "262144", description: "Largest alert body accepted (413 above it)." },
 ];

@@ -11,7 +11,7 @@ import { envSchema, isOn, parseRoleMap, type RoleMapRule } from "./schema";
 export { ROLES, parseRoleMap, rolesForEmail, MIN_PASSWORD_LENGTH, DEFAULT_DEMO_PASSWORD } from "./schema";
 export type { Role, RoleMapRule } from "./schema";
 export type { EvidenceConfig } from "./evidence";
-export type { AlertsConfig } from "./alerts";
+export type { AlertsConfig, AutoRunbook } from "./alerts";
 
 export type DatabaseTarget = { engine: "postgres"; url: string } | { engine: "sqlite"; file: string };
 

@@ -39,6 +39,11 @@ const schemas = {
         description: "When policy opened the incident: the collect-evidence run it started at once",
         oneOf: [obj({ runId: { type: "string" }, outcome: { type: "string" } }), obj({ failed: { type: "string" } }), { type: "null" }],
       },
+      runbook: {
+        description:
+          "ALERT_AUTO_RUNBOOK: the runbook policy started after the evidence (it runs on after this answer; each step, and any stop awaiting approval, is on the incident's timeline), or why it did not start",
+        oneOf: [obj({ id: { type: "string" }, started: { type: "boolean" }, why: { type: "string" } }, ["id", "started"]), { type: "null" }],
+      },
       incidentError: { type: "string", description: "Why policy could not open the incident it should have; the alert is kept" },
     },
     ["alertId", "deliveryId", "created", "count", "incidentId", "incident"],

@@ -3,10 +3,10 @@
 // the order, what an earlier step settles for a later one, and where to wait.
 
 /**
- * The step that proves the pod-network layer holds. One constant, so the check can be replaced
- * (attest-isolation is to take probe-isolation's place) without touching the runbook.
+ * The step that proves the pod-network layer holds, in both directions, by trying it. One
+ * constant, so the check can be replaced without touching the runbook.
  */
-export const ISOLATION_CHECK_STEP = "probe-isolation";
+export const ISOLATION_CHECK_STEP = "attest-isolation";
 
 /** The step whose record says when the pod-network change takes effect (`effectiveAt`). */
 export const PROPAGATION_STEP = "apply-deny-all";
@@ -35,7 +35,7 @@ export const RUNBOOKS: Runbook[] = [
     id: "isolate-pod",
     title: "Isolate the pod's network",
     summary:
-      "Labels the pod quarantine=true, excludes it from the allow policies that select it, applies the deny-all NetworkPolicy, waits out the propagation window and checks from another node that the pod is unreachable.",
+      "Labels the pod quarantine=true, excludes it from the allow policies that select it, applies the deny-all NetworkPolicy, waits out the propagation window, then attests the isolation: probe pods (each deleted afterwards) try the pod from every source its policies admitted and from other nodes, and an ephemeral container added to the pod (it stays in the pod spec) tries the way out.",
     requires: [],
     steps: [
       { stepId: "label-quarantine", settles: ["not-labelled"] },

@@ -8,11 +8,12 @@ import { compromisedPod, PAYMENTS, simPost, startSim } from "@/lib/containment/s
 import { caller, freshDb } from "@/lib/containment/testing";
 import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
-import { callRoute, userToken, type RouteHandler } from "../testing";
+import { callRoute, userToken } from "../testing";
 import { GET as boardRoute } from "../incidents/[id]/containment/route";
 import { GET as reportRoute } from "../incidents/[id]/report/route";
 import { GET as timelineRoute } from "../incidents/[id]/timeline/route";
 import { POST as falcoRoute } from "./falco/route";
+import { falcoAlert as sampleFalcoAlert, postAlert } from "./testing";
 import { GET as listRoute, POST as genericRoute } from "./route";
 import { POST as sccRoute } from "./scc/route";
 
@@ -64,39 +65,8 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-function falcoAlert(over: Record<string, unknown> = {}, fields: Record<string, unknown> = {}) {
-  return {
-    uuid: randomUUID(),
-    output: "Critical Outbound connection to IP/Port flagged by https://cryptoioc.ch",
-    priority: "Critical",
-    rule: "Detect outbound connections to common miner pool ports",
-    time: new Date().toISOString(),
-    output_fields: {
-      "k8s.ns.name": "shop",
-      "k8s.pod.name": pod,
-      "proc.cmdline": "kworkerd -o 198.51.100.23:3333",
-      "fd.name": "10.0.0.1:1->198.51.100.23:3333",
-      ...fields,
-    },
-    source: "syscall",
-    tags: ["mitre_impact", "T1496", "network"],
-    hostname: node,
-    ...over,
-  };
-}
-
-/** Posts a body with extra headers, as a sender would (routeResponse only knows bearer tokens). */
-async function post(handler: RouteHandler, url: string, body: unknown, headers: Record<string, string>) {
-  const { NextRequest } = await import("next/server");
-  const req = new NextRequest(`http://airlock.test${url}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const res = await handler(req, { params: Promise.resolve({}) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const falcoAlert = (over: Record<string, unknown> = {}, fields: Record<string, unknown> = {}) => sampleFalcoAlert({ pod, node }, over, fields);
+const post = postAlert;
 
 const falco = (body: unknown, secret = SECRET) => post(falcoRoute, "/api/v1/alerts/falco", body, { "x-airlock-ingest-secret": secret });
 

@@ -87,6 +87,11 @@ describe("isolate-pod", () => {
     expect(planned.body.steps[2].warnings.map((w: { code: string }) => w.code)).not.toContain("not-labelled");
     expect(planned.body.steps[2].warnings.map((w: { code: string }) => w.code)).not.toContain("defeated-by-allow-policies");
     expect(planned.body).toMatchObject({ propagationSeconds: 6, requiresConfirmation: true, needsApproval: [] });
+    // The check is not passive: the one confirmation covers probe pods it creates and the ephemeral container it adds for good.
+    const check = planned.body.steps[3] as { changes: { target: string; action: string; field?: string }[]; warnings: { code: string; level: string }[] };
+    expect(check.changes.filter((c) => c.action === "create" && c.target.startsWith("Pod shop/airlock-probe-")).length).toBeGreaterThan(0);
+    expect(check.changes).toContainEqual(expect.objectContaining({ target: `Pod shop/${pod}`, action: "patch", field: "spec.ephemeralContainers" }));
+    expect(check.warnings).toContainEqual(expect.objectContaining({ code: "ephemeral-container", level: "caution" }));
 
     expect((await execute(id, "isolate-pod", { planHash: "0".repeat(64), confirm: pod })).body.error).toMatchObject({ code: 409, reason: "plan-changed" });
     expect((await execute(id, "isolate-pod", { planHash: planned.body.planHash, confirm: "wrong" })).body.error).toMatchObject({
@@ -99,7 +104,7 @@ describe("isolate-pod", () => {
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body.state).toBe("contained");
     expect(done.body.steps.map((s: { status: string }) => s.status)).toEqual(["success", "success", "success", "success"]);
-    expect(done.body.steps[3].verify).toMatchObject({ holds: true, message: expect.stringMatching(/^Isolated/) });
+    expect(done.body.steps[3].verify).toMatchObject({ holds: true, message: expect.stringMatching(/^Isolated: ingress isolated/) });
     expect(done.body.propagation.waitedMs).toBeGreaterThan(0);
 
     // Each step is on the timeline as itself: intent, result, verify, in the runbook's order.
