@@ -3,22 +3,17 @@
 // caller, against the expectation table (authorization-table.ts). Target: 0 escalations (a 2xx, an
 // ok result, or a write where a refusal is expected) and no door missing from the table.
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
-import { createToken, createUser, revokeToken, type Role } from "@/lib/auth";
-import { config } from "@/lib/config";
+import { revokeToken, type Role } from "@/lib/auth";
 import { openIncident } from "@/lib/containment/incidents";
 import { kubeApis } from "@/lib/kube/clients";
 import { getDb, type Db } from "@/lib/store";
 import { ACTIONS, ROUTES, TARGETLESS_ACTIONS, type Expectation } from "./authorization-table";
+import { actionDoors, person, routeDoors, sessionCookie } from "./doors";
 import { DEMO_CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
 import { withRequest } from "./next-request-stub";
 import type { Figure } from "./types";
 
-const APP = path.resolve(__dirname, "../../app");
-const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const HUMAN_ROLES: Role[] = ["analyst", "lead", "approver", "admin"];
 
 export const CALLERS = [
@@ -50,61 +45,6 @@ export function expected(exp: Expectation, who: CallerKind, hasIdParam: boolean)
 }
 
 type Cell = { door: string; caller: CallerKind; expected: Verdict; actual: string; refused: boolean; writes: string[]; rows: number };
-
-// ---- enumeration -------------------------------------------------------------------------
-
-function walk(dir: string, match: (file: string) => boolean): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    return e.isDirectory() ? walk(full, match) : match(full) ? [full] : [];
-  });
-}
-
-type RouteDoor = {
-  key: string;
-  template: string;
-  method: string;
-  handler: (req: NextRequest, ctx: { params: Promise<Record<string, unknown>> }) => Promise<Response>;
-};
-
-async function routeDoors(): Promise<RouteDoor[]> {
-  const out: RouteDoor[] = [];
-  for (const file of walk(path.join(APP, "api"), (f) => path.basename(f) === "route.ts").sort()) {
-    const template = "/" + path.relative(APP, path.dirname(file)).split(path.sep).join("/");
-    const mod = (await import(file)) as Record<string, unknown>;
-    for (const m of METHODS)
-      if (typeof mod[m] === "function") out.push({ key: `${m} ${template}`, template, method: m, handler: mod[m] as RouteDoor["handler"] });
-  }
-  return out;
-}
-
-type ActionDoor = { key: string; fn: (input: unknown) => Promise<{ ok: boolean; message?: string }> };
-
-async function actionDoors(): Promise<ActionDoor[]> {
-  const out: ActionDoor[] = [];
-  const files = walk(APP, (f) => path.basename(path.dirname(f)) === "actions" && f.endsWith(".ts") && !f.endsWith(".test.ts")).sort();
-  for (const file of files) {
-    const mod = (await import(file)) as Record<string, unknown>;
-    for (const [name, fn] of Object.entries(mod)) {
-      if (typeof fn === "function") out.push({ key: `${path.relative(APP, file).split(path.sep).join("/")}#${name}`, fn: fn as ActionDoor["fn"] });
-    }
-  }
-  return out;
-}
-
-// ---- callers -----------------------------------------------------------------------------
-
-async function sessionCookie(uid: string, maxAge = 3600): Promise<string> {
-  const name = config().secureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token";
-  const jwt = await encode({ token: { uid, authAt: Math.floor(Date.now() / 1000) }, secret: config().nextauthSecret, maxAge });
-  return `${name}=${jwt}`;
-}
-
-async function person(db: Db, email: string, roles: Role[]) {
-  const user = await createUser(db, { email, roles });
-  const token = await createToken(db, user.id, "proof");
-  return { user, token };
-}
 
 /** One credential per caller kind: real users, real tokens, real signed session cookies. */
 async function credentials(db: Db): Promise<Record<CallerKind, Credential>> {
