@@ -8,9 +8,9 @@ import { startSimProcess, type SimProcess } from "@/sim/test/harness";
 
 export const DEMO_CLUSTER = "gke_acme-prod_us-central1-a_payments";
 
-/** Starts the simulator (demo scenario) and points the console's clients at it. */
-export async function startConsoleSim(): Promise<SimProcess> {
-  const sim = await startSimProcess(["--scenario", "demo"]);
+/** Starts the simulator (demo scenario, more `args` such as --seed) and points the console's clients at it. */
+export async function startConsoleSim(args: string[] = []): Promise<SimProcess> {
+  const sim = await startSimProcess(["--scenario", "demo", ...args]);
   Object.assign(process.env, {
     KUBECONFIG: sim.ready.kubeconfig,
     GOOGLE_COMPUTE_ENDPOINT: sim.ready.computeEndpoint,

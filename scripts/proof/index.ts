@@ -2,7 +2,8 @@
 import { authorization } from "./authorization";
 import { badInput } from "./bad-input";
 import { concurrency } from "./concurrency";
+import { faults } from "./faults";
 import { tampering } from "./tampering";
 import type { Figure } from "./types";
 
-export const FIGURES: Figure[] = [tampering, concurrency, authorization, badInput];
+export const FIGURES: Figure[] = [tampering, concurrency, authorization, badInput, faults];
