@@ -94,3 +94,28 @@ export const ACTIONS: Record<string, Expectation> = {
 
 /** Actions that name no incident, approval, alert or token: the wrong-incident caller does not apply. */
 export const TARGETLESS_ACTIONS = new Set(["account/actions/create-token.ts#createApiToken", "incidents/actions/open-incident.ts#openIncidentAction"]);
+
+export const CALLERS = [
+  "anonymous",
+  "analyst",
+  "lead",
+  "approver",
+  "admin",
+  "ingest",
+  "revoked token",
+  "expired token",
+  "disabled user",
+  "wrong-incident id",
+] as const;
+export type CallerKind = (typeof CALLERS)[number];
+
+export type Verdict = "allow" | "refuse" | "n/a";
+
+/** What the table says this caller should get. `wrong-incident id` is a caller allowed by role, aimed at an incident (or approval) that does not exist. */
+export function expected(exp: Expectation, who: CallerKind, hasIdParam: boolean): Verdict {
+  if (who === "wrong-incident id") return exp === "public" || exp === "ingest-door" || exp === "closed" || !hasIdParam ? "n/a" : "refuse";
+  if (exp === "public") return "allow";
+  if (exp === "closed") return "refuse";
+  if (exp === "ingest-door") return who === "ingest" ? "allow" : "refuse";
+  return (exp as readonly string[]).includes(who) ? "allow" : "refuse";
+}

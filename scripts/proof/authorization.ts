@@ -8,7 +8,7 @@ import { revokeToken, type Role } from "@/lib/auth";
 import { openIncident } from "@/lib/containment/incidents";
 import { kubeApis } from "@/lib/kube/clients";
 import { getDb, type Db } from "@/lib/store";
-import { ACTIONS, ROUTES, TARGETLESS_ACTIONS, type Expectation } from "./authorization-table";
+import { ACTIONS, CALLERS, expected, ROUTES, TARGETLESS_ACTIONS, type CallerKind, type Verdict } from "./authorization-table";
 import { actionDoors, person, routeDoors, sessionCookie } from "./doors";
 import { DEMO_CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
 import { withRequest } from "./next-request-stub";
@@ -16,33 +16,8 @@ import type { Figure } from "./types";
 
 const HUMAN_ROLES: Role[] = ["analyst", "lead", "approver", "admin"];
 
-export const CALLERS = [
-  "anonymous",
-  "analyst",
-  "lead",
-  "approver",
-  "admin",
-  "ingest",
-  "revoked token",
-  "expired token",
-  "disabled user",
-  "wrong-incident id",
-] as const;
-type CallerKind = (typeof CALLERS)[number];
-
 /** How a caller presents itself: a bearer token for route handlers, a session cookie for server actions. */
 type Credential = { token?: string; cookie?: string };
-
-type Verdict = "allow" | "refuse" | "n/a";
-
-/** What the table says this caller should get. `wrong-incident id` is a caller allowed by role, aimed at an incident (or approval) that does not exist. */
-export function expected(exp: Expectation, who: CallerKind, hasIdParam: boolean): Verdict {
-  if (who === "wrong-incident id") return exp === "public" || exp === "ingest-door" || exp === "closed" || !hasIdParam ? "n/a" : "refuse";
-  if (exp === "public") return "allow";
-  if (exp === "closed") return "refuse";
-  if (exp === "ingest-door") return who === "ingest" ? "allow" : "refuse";
-  return (exp as readonly string[]).includes(who) ? "allow" : "refuse";
-}
 
 type Cell = { door: string; caller: CallerKind; expected: Verdict; actual: string; refused: boolean; writes: string[]; rows: number };
 
