@@ -87,3 +87,8 @@ it("lets redirect() through", async () => {
   who.caller = lead;
   await expect(doThing({ name: "away", count: 1 })).rejects.toThrow(/NEXT_REDIRECT/);
 });
+
+it("keeps its schema and role on the action, for npm run proof to generate bad input from", () => {
+  const schema = z.object({ n: z.number() });
+  expect(action({ schema, role: "approver" }, async () => 1).door).toEqual({ schema, role: "approver" });
+});

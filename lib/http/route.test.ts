@@ -220,3 +220,10 @@ describe("cookie sessions, read-only tokens and body size", () => {
     expect((await open(req("POST", analystToken, { note: "x".repeat(1000) }), ctx("x"))).status).toBe(200);
   });
 });
+
+it("keeps what it was given on the handler, for npm run proof to generate bad input from", () => {
+  const schema = z.object({ n: z.number() });
+  const params = z.object({ id: z.string() });
+  const handler = route({ role: "lead", schema, params }, async () => undefined);
+  expect(handler.door).toEqual({ role: "lead", schema, params });
+});

@@ -30,6 +30,9 @@ export type RouteOptions<S extends z.ZodType | undefined, P extends z.ZodType | 
   authenticate?: (req: NextRequest) => Promise<Caller | null>;
 };
 
+/** What route() was given, kept on the handler it returns: `npm run proof` generates bad input from the schemas. */
+export type RouteDoor = { role: RoleRequirement; schema?: z.ZodType; params?: z.ZodType };
+
 export type RouteHandlerCtx<S, P> = {
   caller: Caller;
   input: S extends z.ZodType ? z.output<S> : undefined;
@@ -146,8 +149,9 @@ function sameOrigin(origin: string, req: Request, publicUrl: string | undefined)
 export function route<S extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(
   opts: RouteOptions<S, P>,
   handler: (req: NextRequest, ctx: RouteHandlerCtx<S, P>) => Promise<unknown>,
-): (req: NextRequest, context: NextRouteContext) => Promise<Response> {
-  return async (req, context) => {
+): ((req: NextRequest, context: NextRouteContext) => Promise<Response>) & { door: RouteDoor } {
+  const door: RouteDoor = { role: opts.role, schema: opts.schema, params: opts.params };
+  const wrapped = async (req: NextRequest, context: NextRouteContext): Promise<Response> => {
     const requestId = requestIdOf(req);
     const path = new URL(req.url).pathname;
     try {
@@ -187,6 +191,7 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
       return errorResponse(e.status, e.message, { fieldErrors: e.fieldErrors, reason: e.reason, ref: e.ref });
     }
   };
+  return Object.assign(wrapped, { door });
 }
 
 /**

@@ -3,17 +3,14 @@
 // simulator's request log (`/_sim/requests?writes=true`), and every other call refused cleanly.
 import { NextRequest } from "next/server";
 import { createToken, createUser } from "@/lib/auth";
-import { resetConfigForTests } from "@/lib/config";
-import { resetGcpClientsForTests } from "@/lib/gcp/clients";
-import { kubeApis, resetKubeClientsForTests } from "@/lib/kube/clients";
+import { kubeApis } from "@/lib/kube/clients";
 import { getDb } from "@/lib/store";
-import { startSimProcess, type SimProcess } from "@/sim/test/harness";
 import { POST as executeRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/execute/route";
 import { POST as planRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/plan/route";
 import { POST as openRoute } from "@/app/api/v1/incidents/route";
+import { DEMO_CLUSTER as CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
 import type { Figure } from "./types";
 
-const CLUSTER = "gke_acme-prod_us-central1-a_payments";
 const STEP = "cordon-node";
 const CALLS = 50;
 
@@ -30,29 +27,13 @@ async function call(handler: Handler, url: string, params: Record<string, string
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
 }
 
-async function simJson(sim: SimProcess, path: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${sim.base}${path}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 export const concurrency: Figure = {
   id: "concurrency",
   title: `${CALLS} concurrent executes of ${STEP} (one plan) through the API`,
   target: "exactly 1 side effect",
   async run({ log }) {
-    const sim = await startSimProcess(["--scenario", "demo"]);
+    const sim = await startConsoleSim();
     try {
-      // The console's configuration pointed at this simulator, as `npm run demo` does.
-      Object.assign(process.env, {
-        KUBECONFIG: sim.ready.kubeconfig,
-        GOOGLE_COMPUTE_ENDPOINT: sim.ready.computeEndpoint,
-        GOOGLE_CONTAINER_ENDPOINT: sim.ready.containerEndpoint,
-        GOOGLE_IAM_ENDPOINT: sim.ready.iamEndpoint,
-        GCP_PROJECTS: sim.ready.project,
-      });
-      resetConfigForTests();
-      resetKubeClientsForTests();
-      resetGcpClientsForTests();
       const db = await getDb();
       const token = (await createToken(db, (await createUser(db, { email: "proof-analyst@x.com", roles: ["analyst"] })).id, "proof")).token;
       const pods = await kubeApis(CLUSTER).core.listNamespacedPod({ namespace: "shop" });
@@ -71,14 +52,13 @@ export const concurrency: Figure = {
       const url = `/api/v1/incidents/${id}/steps/${STEP}`;
       const plan = await call(planRoute as Handler, `${url}/plan`, params, token, {});
       if (plan.status !== 200) throw new Error(`planning answered ${plan.status}`);
-      const since = ((await simJson(sim, "/_sim/requests")) as { last: number }).last;
+      const since = await simLogPosition(sim);
       log(`concurrency: firing ${CALLS} executes of ${STEP} on node ${targets.node}`);
       const answers = await Promise.all(
         Array.from({ length: CALLS }, () => call(executeRoute as Handler, `${url}/execute`, params, token, { planHash: plan.body.planHash })),
       );
-      const { items } = (await simJson(sim, `/_sim/requests?since=${since}&writes=true`)) as { items: { method: string; path: string }[] };
       // Re-plans at execute time use dry runs, which the log does not count as writes.
-      const effects = items;
+      const effects = await simWritesSince(sim, since);
       const statuses: Record<string, number> = {};
       for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
       const succeeded = answers.filter((a) => a.status === 200 && a.body.outcome === "success").length;
@@ -92,8 +72,7 @@ export const concurrency: Figure = {
           calls: CALLS,
           statuses,
           succeeded,
-          writes: items.map((r) => `${r.method} ${r.path}`),
-          sideEffects: effects.map((r) => `${r.method} ${r.path}`),
+          sideEffects: effects,
         },
       };
     } finally {

@@ -81,6 +81,28 @@ describe("drain-node", () => {
     expect((await podsOn(t.node!)).some((p) => p.metadata?.uid === t.podUid)).toBe(true);
   });
 
+  it("waits for a pod already terminating instead of evicting it a second time (a retried run)", async () => {
+    const h = new Harness(await openIncident());
+    const t = h.incident.targets;
+    await h.execute(labelQuarantine);
+    await h.execute(cordonNode);
+    const params = { force: true, timeoutSeconds: 120 };
+    const plan = await h.plan(drainNode, params);
+    // As an earlier attempt of the same run left it: evicted, still within its grace period.
+    const victim = (await podsOn(t.node!)).find((p) => p.metadata?.uid !== t.podUid && p.metadata?.ownerReferences?.some((o) => o.kind === "ReplicaSet"))!;
+    const name = victim.metadata!.name!;
+    const ns = victim.metadata!.namespace!;
+    await kubeApis(PAYMENTS).core.deleteNamespacedPod({ name, namespace: ns, gracePeriodSeconds: 3 });
+    const since = ((await (await fetch(`${sim().base}/_sim/requests`)).json()) as { last: number }).last;
+    const result = await h.executePlan(drainNode, plan, params);
+    expect(result.outcome).toBe("success");
+    const { items } = (await (await fetch(`${sim().base}/_sim/requests?since=${since}&writes=true`)).json()) as { items: { path: string }[] };
+    expect(items.map((r) => r.path)).not.toContain(`/clusters/${PAYMENTS.split("_").pop()}/api/v1/namespaces/${ns}/pods/${name}/eviction`);
+    expect(items.some((r) => r.path.endsWith("/eviction"))).toBe(true);
+    expect(h.progress.some((p) => p.detail?.pod === `${ns}/${name}` && p.detail?.state === "gone")).toBe(true);
+    expect((await h.verify(drainNode, params)).holds).toBe(true);
+  });
+
   it("is locked until protect-node has run, since the autoscaler removes a drained node", async () => {
     const h = new Harness(await openIncident());
     await h.execute(labelQuarantine);

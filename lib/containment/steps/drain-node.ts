@@ -215,13 +215,23 @@ export const drainNode = defineStep<Data, RunRecord>()({
     const t = ctx.incident.targets;
     const node = t.node!;
     const deadline = Date.now() + ctx.params.timeoutSeconds * 1000;
-    const initial = fatesOf(ctx, await podsOnNode(ctx, node), ctx.params.force);
+    const before = await podsOnNode(ctx, node);
+    const initial = fatesOf(ctx, before, ctx.params.force);
     if (initial.some((f) => f.fate === "blocked-bare")) {
       throw new HttpError(409, "Pods without a controller are on the node; set force to delete them.");
     }
-    let remaining = initial.filter(actionable);
-    if (remaining.length === 0) return { outcome: "noop", message: `Nothing left to move off ${node}.`, record: ctx.priorRecord() ?? { node, moved: [] } };
-    const moved: { pod: string; how: string }[] = [];
+    // A pod already terminating was sent its eviction before (this run's earlier attempt, retried
+    // after a transient failure, or an earlier drain): a second eviction would be a second side
+    // effect. It is only waited for.
+    const terminating = new Set(before.filter((p) => p.metadata?.deletionTimestamp).map(podKey));
+    const isTerminating = (f: PodFate) => terminating.has(`${f.namespace}/${f.name}`);
+    let remaining = initial.filter((f) => actionable(f) && !isTerminating(f));
+    const moved: { pod: string; how: string }[] = initial
+      .filter((f) => actionable(f) && isTerminating(f))
+      .map((f) => ({ pod: `${f.namespace}/${f.name}`, how: "already terminating" }));
+    if (remaining.length === 0 && moved.length === 0) {
+      return { outcome: "noop", message: `Nothing left to move off ${node}.`, record: ctx.priorRecord() ?? { node, moved: [] } };
+    }
     let backoff = 1000;
     const waiting = new Map<string, string>();
     while (remaining.length) {
