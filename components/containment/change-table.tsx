@@ -32,14 +32,14 @@ export function ChangeTable({ changes }: { changes: Change[] }) {
             <Td className="font-mono text-xs">{c.field ?? ""}</Td>
             <Td>
               {c.before !== undefined && (
-                <pre className="max-w-xs overflow-auto whitespace-pre-wrap bg-red-50 px-1 font-mono text-xs text-red-900">
+                <pre className="max-w-xs whitespace-pre-wrap break-all bg-red-50 px-1 font-mono text-xs text-red-900">
                   <span className="sr-only">before: </span>- {show(c.before)}
                 </pre>
               )}
             </Td>
             <Td>
               {c.after !== undefined && (
-                <pre className="max-w-xs overflow-auto whitespace-pre-wrap bg-emerald-50 px-1 font-mono text-xs text-emerald-900">
+                <pre className="max-w-xs whitespace-pre-wrap break-all bg-emerald-50 px-1 font-mono text-xs text-emerald-900">
                   <span className="sr-only">after: </span>+ {show(c.after)}
                 </pre>
               )}
