@@ -15,6 +15,9 @@ const nextConfig = {
     "@google-cloud/storage",
     "google-gax",
     "ws",
+    // pino and prom-client keep process-wide state and worker paths that bundling would split.
+    "pino",
+    "prom-client",
   ],
   // The build type-checks the app only (the app never imports sim/, scripts or tests);
   // `npm run typecheck` still checks everything against tsconfig.json.

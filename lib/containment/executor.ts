@@ -6,6 +6,7 @@ import { HttpError, isHttpError } from "@/lib/http/errors";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
 import { evidenceSink } from "@/lib/evidence/sink";
+import { stepTimer } from "@/lib/observe/metrics";
 import { getDb } from "@/lib/store";
 import { protectedNamespaces } from "@/lib/approvals/policy";
 import { approvalFor, requiresApproval, requiresUndoApproval, type ApprovalConsumer, type ApprovalLookup, type ApprovedOperation } from "./approvals";
@@ -328,9 +329,11 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     artifacts: evidenceSink({ db, incidentId, stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets }),
   });
   let result: ExecuteResult;
+  const timer = stepTimer(stepId, "execute");
   try {
     result = await withRetry(() => step.execute(ctx, plan), RETRY);
   } catch (err) {
+    timer.done("failed");
     const reason = readableReason(err, { step: step.id, phase: "execute", run: run.id });
     await finishRun(db, run.id, { status: "failed", message: reason.message });
     await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: "failure", message: reason.message } });
@@ -340,6 +343,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     throw new HttpError(502, `"${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
   }
 
+  timer.done(result.outcome === "noop" ? "noop" : "succeeded");
   await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: result.record });
   await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: result.outcome, message: result.message } });
   // Verify reads what this run did: its record is only in the runs read after finishRun.
@@ -515,14 +519,17 @@ async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, in
   }
   const ctx = stepContext(incident, step, params, runs, { progress: (message, detail) => appendProgress(db, run.id, message, detail) });
   let result: ExecuteResult;
+  const timer = stepTimer(stepId, "undo");
   try {
     result = await withRetry(() => step.undo!(ctx, record), RETRY);
   } catch (err) {
+    timer.done("failed");
     const reason = readableReason(err, { step: step.id, phase: "undo", run: run.id });
     await finishRun(db, run.id, { status: "failed", message: reason.message });
     await appendEntry(db, { ...entry, kind: "undo", details: { runId: run.id, undoes: done.id, outcome: "failure", message: reason.message } });
     throw new HttpError(502, `Undoing "${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
   }
+  timer.done(result.outcome === "noop" ? "noop" : "succeeded");
   await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: { undoes: done.id } });
   await markUndone(db, done.id);
   await appendEntry(db, { ...entry, kind: "undo", details: { runId: run.id, undoes: done.id, outcome: result.outcome, message: result.message } });
