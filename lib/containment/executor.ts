@@ -7,6 +7,7 @@ import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
 import { evidenceSink } from "@/lib/evidence/sink";
 import { stepTimer } from "@/lib/observe/metrics";
+import { refuseWhileShuttingDown } from "@/lib/replicas/accepting";
 import { getDb } from "@/lib/store";
 import { protectedNamespaces } from "@/lib/approvals/policy";
 import { approvalFor, requiresApproval, requiresUndoApproval, type ApprovalConsumer, type ApprovalLookup, type ApprovedOperation } from "./approvals";
@@ -229,6 +230,7 @@ async function verifySafely(step: AnyStep, ctx: StepContext): Promise<VerifyResu
  * change; executes with bounded retries; writes the result and a verification.
  */
 export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput, gates: ExecuteGates = {}): Promise<RunOutcome> {
+  refuseWhileShuttingDown();
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
   return recordRefusal(caller, incident, step, "execute", () => executeChecked(caller, incident, step, input, gates));
@@ -465,6 +467,7 @@ export async function planUndo(caller: Caller, incidentId: string, stepId: strin
  * releases, the run lock, intent first.
  */
 export async function undoStep(caller: Caller, incidentId: string, stepId: string, input: UndoInput = {}, gates: ExecuteGates = {}): Promise<RunOutcome> {
+  refuseWhileShuttingDown();
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
   return recordRefusal(caller, incident, step, "undo", () => undoChecked(caller, incident, step, input, gates));
