@@ -17,6 +17,10 @@ const nextConfig = {
     "ws",
     // pino and prom-client keep process-wide state and worker paths that bundling would split.
     "pino",
+    // Kysely too: engineOf() tells PostgreSQL from SQLite by `instanceof PostgresAdapter`, which
+    // fails when the route's chunk has another bundled copy of the class than the one that opened
+    // the database (every timeline append on PostgreSQL then ran SQLite's BEGIN IMMEDIATE).
+    "kysely",
     "prom-client",
   ],
   // The build type-checks the app only (the app never imports sim/, scripts or tests);

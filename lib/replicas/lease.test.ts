@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { describeEachEngine } from "@/lib/store/testing";
-import { LEASE_TTL_MS, heartbeat, leaveReplicas, liveReplicas, releaseLease, tryLease } from "./lease";
+import { HEARTBEAT_MS, LEASE_TTL_MS, heartbeat, leaveReplicas, liveReplicas, releaseLease, tryLease } from "./lease";
 
 describeEachEngine("leases", ({ open }) => {
   it("grants a lease to exactly one of many replicas asking at once, renews it for its holder only", async () => {
@@ -37,4 +37,9 @@ describeEachEngine("leases", ({ open }) => {
     await leaveReplicas(db, "pod-b");
     expect(await liveReplicas(db, now)).toEqual(new Set(["pod-a"]));
   });
+});
+
+it("promises a dead replica's runs to another within 30 s: its lease runs out, then the next pass reconciles", () => {
+  expect(LEASE_TTL_MS + HEARTBEAT_MS).toBeLessThanOrEqual(30_000);
+  expect(HEARTBEAT_MS * 2).toBeLessThan(LEASE_TTL_MS); // one missed heartbeat (a GC pause) does not make a live replica look dead
 });
