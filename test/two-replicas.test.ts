@@ -111,6 +111,46 @@ async function runStep(r: Replica, token: string, id: string, stepId: string, ex
   return call(r, "POST", `/api/v1/incidents/${id}/steps/${stepId}/execute`, token, { planHash: plan.body.planHash, ...extra });
 }
 
+/**
+ * Opens an incident on `r`, isolates the pod, and starts a drain there that cannot finish (every
+ * eviction is refused, as by a PodDisruptionBudget with nothing left to give); resolves once
+ * `observer` sees it running and waiting. `draining` is the execute's answer (or its failure).
+ */
+async function heldDrain(r: Replica, observer: Replica, title: string) {
+  const inc = await openIncidentVia(r, title);
+  expect((await runStep(r, tokens.analyst, inc.id, "label-quarantine")).status).toBe(200);
+  const cordon = await runStep(r, tokens.analyst, inc.id, "cordon-node");
+  expect(cordon.status, JSON.stringify(cordon.body)).toBe(200);
+  await simPost(sim, "/_sim/faults", { path: "/pods/[^/]+/eviction$", method: "POST", status: 429, times: 100_000 });
+  // The demo leaves a bare debugging pod on the node; a drain without force refuses to lose it, so it goes first.
+  let plan = await call(r, "POST", `/api/v1/incidents/${inc.id}/steps/drain-node/plan`, tokens.lead, {});
+  const bare = /Pods without a controller are on the node \(([^)]+)\)/.exec(plan.body.blocked ?? "")?.[1];
+  for (const key of bare?.split(", ") ?? []) {
+    const [namespace, name] = key.split("/");
+    await kubeApis(PAYMENTS).core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
+  }
+  if (bare) plan = await call(r, "POST", `/api/v1/incidents/${inc.id}/steps/drain-node/plan`, tokens.lead, {});
+  expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+  expect(plan.body.blocked, plan.body.blocked).toBeUndefined();
+  const draining = call(r, "POST", `/api/v1/incidents/${inc.id}/steps/drain-node/execute`, tokens.lead, {
+    planHash: plan.body.planHash,
+    confirm: inc.pod,
+    ...(plan.body.lock ? { overrideReason: "node protection follows right after the drain" } : {}),
+  }).catch((err: unknown) => err);
+  const progress = async (o: Replica) => (await call(o, "GET", `/api/v1/incidents/${inc.id}/steps/drain-node/progress`, tokens.analyst)).body;
+  await vi.waitFor(
+    async () => {
+      const settled = await Promise.race([draining, new Promise((res) => setTimeout(() => res("pending"), 10))]);
+      if (settled !== "pending") throw new Error(`the drain ended early: ${JSON.stringify(settled)}`);
+      const now = await progress(observer);
+      expect(now.run?.status).toBe("running");
+      expect(JSON.stringify(now.lines)).toMatch(/waiting \(PodDisruptionBudget\)/);
+    },
+    { timeout: 60_000, interval: 250 },
+  );
+  return { inc, draining, progress };
+}
+
 if (pgUrl) {
   describe("two replicas on one PostgreSQL", () => {
     beforeAll(async () => {
@@ -153,6 +193,8 @@ if (pgUrl) {
         // Two approvers per destructive step: two sign-offs landing at once must both count.
         APPROVAL_POLICY: '{"risks":{"destructive":2}}',
         LOG_LEVEL: "warn",
+        // A short grace, so the SIGTERM test sees a drain outlast it.
+        AIRLOCK_SHUTDOWN_GRACE_SECONDS: "5",
       };
       replicas = ports.map((port) => startReplica(port, env));
       await Promise.all(replicas.map(whenReady));
@@ -216,39 +258,7 @@ if (pgUrl) {
 
     it("a replica killed (-9) in the middle of a drain: the other one closes the run and records what verify found", async () => {
       const [a, b] = replicas;
-      const inc = await openIncidentVia(a, "Drain and die");
-      expect((await runStep(a, tokens.analyst, inc.id, "label-quarantine")).status).toBe(200);
-      const cordon = await runStep(a, tokens.analyst, inc.id, "cordon-node");
-      expect([200], JSON.stringify(cordon.body)).toContain(cordon.status);
-      // Every eviction refused, as by a PodDisruptionBudget with nothing left to give: the drain keeps waiting.
-      await simPost(sim, "/_sim/faults", { path: "/pods/[^/]+/eviction$", method: "POST", status: 429, times: 100_000 });
-      // The demo leaves a bare debugging pod on the node; a drain without force refuses to lose it, so it goes first.
-      let plan = await call(a, "POST", `/api/v1/incidents/${inc.id}/steps/drain-node/plan`, tokens.lead, {});
-      const bare = /Pods without a controller are on the node \(([^)]+)\)/.exec(plan.body.blocked ?? "")?.[1];
-      for (const key of bare?.split(", ") ?? []) {
-        const [namespace, name] = key.split("/");
-        await kubeApis(PAYMENTS).core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
-      }
-      if (bare) plan = await call(a, "POST", `/api/v1/incidents/${inc.id}/steps/drain-node/plan`, tokens.lead, {});
-      expect(plan.status, JSON.stringify(plan.body)).toBe(200);
-      expect(plan.body.blocked, plan.body.blocked).toBeUndefined();
-      const draining = call(a, "POST", `/api/v1/incidents/${inc.id}/steps/drain-node/execute`, tokens.lead, {
-        planHash: plan.body.planHash,
-        confirm: inc.pod,
-        ...(plan.body.lock ? { overrideReason: "node protection follows right after the drain" } : {}),
-      }).catch((err: unknown) => err);
-      const progress = async (r: Replica) => (await call(r, "GET", `/api/v1/incidents/${inc.id}/steps/drain-node/progress`, tokens.analyst)).body;
-      // Mid-drain, as the other replica sees it: running, with evictions being refused and retried.
-      await vi.waitFor(
-        async () => {
-          const settled = await Promise.race([draining, new Promise((r) => setTimeout(() => r("pending"), 10))]);
-          if (settled !== "pending") throw new Error(`the drain ended early: ${JSON.stringify(settled)}`);
-          const now = await progress(b);
-          expect(now.run?.status).toBe("running");
-          expect(JSON.stringify(now.lines)).toMatch(/waiting \(PodDisruptionBudget\)/);
-        },
-        { timeout: 60_000, interval: 250 },
-      );
+      const { inc, draining, progress } = await heldDrain(a, b, "Drain and die");
 
       process.kill(-a.child.pid!, "SIGKILL");
       await draining;
@@ -266,6 +276,47 @@ if (pgUrl) {
       const replan = await call(b, "POST", `/api/v1/incidents/${inc.id}/steps/drain-node/plan`, tokens.lead, {});
       expect(replan.status, JSON.stringify(replan.body)).toBe(200);
     }, 300_000); // the lease has to run out first: LEASE_TTL_MS + HEARTBEAT_MS after the kill
+
+    it("SIGTERM during a drain: new step runs are refused with 503, the drain is recorded as interrupted, the process exits", async () => {
+      const b = replicas[1];
+      const { inc, draining, progress } = await heldDrain(b, b, "Drain and stop");
+      const exited = new Promise<number | null>((res) => b.child.once("exit", (code) => res(code)));
+      process.kill(b.child.pid!, "SIGTERM");
+      await vi.waitFor(
+        async () => {
+          const refused = await call(b, "POST", `/api/v1/incidents/${inc.id}/steps/protect-node/execute`, tokens.lead, { planHash: "0".repeat(64) });
+          expect(refused.status).toBe(503);
+          expect(refused.body.error).toMatchObject({ reason: "shutting-down", message: expect.stringMatching(/shutting down/) });
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      // Answering still, during the grace period: the drain is still running there.
+      expect((await progress(b)).run?.status).toBe("running");
+      expect(await exited).toBe(0);
+      await draining;
+      const db = await openDb({ engine: "postgres", url: databaseUrl(dbName) });
+      try {
+        const run = await db
+          .selectFrom("step_runs")
+          .selectAll()
+          .where("incident_id", "=", inc.id)
+          .where("step_id", "=", "drain-node")
+          .executeTakeFirstOrThrow();
+        expect(run.status).not.toBe("running");
+        expect(run.message).toMatch(/^Interrupted: the console shut down \(SIGTERM\) before the step finished; verify found: /);
+        const entries = await db
+          .selectFrom("timeline")
+          .select(["kind", "actor", "details"])
+          .where("incident_id", "=", inc.id)
+          .where("kind", "=", "reconcile")
+          .execute();
+        expect(entries).toHaveLength(1);
+        expect(JSON.parse(entries[0].details)).toMatchObject({ operation: "execute", cause: expect.stringMatching(/SIGTERM/) });
+      } finally {
+        await db.destroy();
+      }
+      await fetch(`${sim.base}/_sim/faults`, { method: "DELETE" });
+    }, 300_000);
   });
 } else if (process.env.CI === "true") {
   it("two replicas on one PostgreSQL needs PostgreSQL", () => {
