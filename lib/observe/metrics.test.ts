@@ -4,11 +4,13 @@ import { executeStep, planStep } from "@/lib/containment/executor";
 import { setTestSteps } from "@/lib/containment/registry";
 import { caller, freshDb, givenIncident } from "@/lib/containment/testing";
 import type { StepDefinition } from "@/lib/containment/types";
+import type { Db } from "@/lib/store";
 import { metricsAnswer } from "./metrics-door";
 
 const TOKEN = "m".repeat(40);
 const analyst = caller("analyst@demo.local", "analyst");
 let close: () => Promise<void>;
+let db: Db;
 const saved = { ...process.env };
 
 // A step whose second execution meets a Kubernetes API refusal, shaped as client-node throws it.
@@ -36,7 +38,7 @@ const tag: StepDefinition = {
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET = "x".repeat(40);
   resetConfigForTests();
-  ({ close } = await freshDb());
+  ({ db, close } = await freshDb());
   setTestSteps([tag]);
 });
 afterAll(async () => {
@@ -85,5 +87,31 @@ describe("GET /api/metrics", () => {
     expect(delta('airlock_upstream_errors_total{upstream="kubernetes",status="403"}')).toBe(1);
     expect(value(text, "airlock_approvals_pending")).toBe(0);
     expect(text).toContain("# TYPE airlock_alerts_received_total counter");
+  });
+
+  it("reports the approval requests still waiting, not the lapsed or decided ones", async () => {
+    const incident = await givenIncident(analyst);
+    const at = Date.now();
+    const request = (id: string, status: "pending" | "approved", expiresIn: number) => ({
+      id,
+      incident_id: incident.id,
+      step_id: "tag-pod",
+      plan_hash: "0".repeat(64),
+      plan: "{}",
+      params: "{}",
+      reason: "miner",
+      requested_by: "analyst@demo.local",
+      requested_role: "analyst",
+      requested_at: new Date(at).toISOString(),
+      expires_at: new Date(at + expiresIn).toISOString(),
+      required_approvals: 1,
+      status,
+      decided_at: null,
+    });
+    await db
+      .insertInto("approval_requests")
+      .values([request("w1", "pending", 600_000), request("w2", "pending", 600_000), request("gone", "pending", -1_000), request("done", "approved", 600_000)])
+      .execute();
+    expect(value(await (await scrape(`Bearer ${TOKEN}`)).text(), "airlock_approvals_pending")).toBe(2);
   });
 });
