@@ -20,6 +20,8 @@ const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
 const url = process.env.DATABASE_URL;
 const pgUrl = url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
 
+const METRICS_TOKEN = randomBytes(24).toString("hex");
+
 type Replica = { port: number; base: string; child: ChildProcess; log: string[] };
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -193,6 +195,7 @@ if (pgUrl) {
         // Two approvers per destructive step: two sign-offs landing at once must both count.
         APPROVAL_POLICY: '{"risks":{"destructive":2}}',
         LOG_LEVEL: "warn",
+        AIRLOCK_METRICS_TOKEN: METRICS_TOKEN,
         // A short grace, so the SIGTERM test sees a drain outlast it.
         AIRLOCK_SHUTDOWN_GRACE_SECONDS: "5",
       };
@@ -233,6 +236,16 @@ if (pgUrl) {
       ).toHaveLength(1);
       for (const o of outcomes.filter((x) => x !== "success")) expect(["noop", "409 already-running", "409 plan-changed"]).toContain(o);
       expect(await simWritesSince(sim, since)).toEqual([`PATCH /clusters/payments/api/v1/nodes/${inc.node}`]);
+      // Each replica counts its own runs; Prometheus sums them: one success between the two.
+      const sample = 'airlock_step_runs_total{step="cordon-node",operation="execute",outcome="succeeded"}';
+      let succeeded = 0;
+      for (const r of [a, b]) {
+        const res = await fetch(`${r.base}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+        expect(res.status).toBe(200);
+        const line = (await res.text()).split("\n").find((l) => l.startsWith(sample + " "));
+        succeeded += line ? Number(line.slice(sample.length + 1)) : 0;
+      }
+      expect(succeeded).toBe(1);
     });
 
     it("two approvers deciding at once on different replicas both count (the FOR UPDATE path)", async () => {
@@ -290,8 +303,12 @@ if (pgUrl) {
         },
         { timeout: 30_000, interval: 100 },
       );
-      // Answering still, during the grace period: the drain is still running there.
+      // Answering still, during the grace period: the drain is still running there, and readiness
+      // tells the load balancer to send new work elsewhere.
       expect((await progress(b)).run?.status).toBe("running");
+      const ready = await fetch(`${b.base}/api/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { steps: "stopping" } });
       expect(await exited).toBe(0);
       await draining;
       const db = await openDb({ engine: "postgres", url: databaseUrl(dbName) });
