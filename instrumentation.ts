@@ -6,8 +6,12 @@ export async function register() {
     // A policy naming an unknown step stops the start rather than silently dropping a sign-off.
     const { installApprovalsOrExit } = await import("@/lib/approvals/install");
     installApprovalsOrExit();
-    // Steps interrupted by the last shutdown (intent written, no result): verify and record them.
-    const { reconcileOnStart } = await import("@/lib/containment/reconcile");
-    void reconcileOnStart();
+    // SIGTERM: refuse new steps, let running ones finish or record them interrupted, then exit.
+    const { installShutdown } = await import("@/lib/replicas/shutdown");
+    installShutdown();
+    // Liveness of this replica, and (under a lease, on one replica at a time) the reconcile of
+    // steps whose replica died between intent and result (lib/replicas).
+    const { startBackgroundJobs } = await import("@/lib/replicas/background");
+    startBackgroundJobs();
   }
 }

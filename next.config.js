@@ -15,6 +15,13 @@ const nextConfig = {
     "@google-cloud/storage",
     "google-gax",
     "ws",
+    // pino and prom-client keep process-wide state and worker paths that bundling would split.
+    "pino",
+    // Kysely too: engineOf() tells PostgreSQL from SQLite by `instanceof PostgresAdapter`, which
+    // fails when the route's chunk has another bundled copy of the class than the one that opened
+    // the database (every timeline append on PostgreSQL then ran SQLite's BEGIN IMMEDIATE).
+    "kysely",
+    "prom-client",
   ],
   // The build type-checks the app only (the app never imports sim/, scripts or tests);
   // `npm run typecheck` still checks everything against tsconfig.json.

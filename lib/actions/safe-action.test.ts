@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Caller } from "@/lib/auth";
 import { HttpError } from "@/lib/http/errors";
+import { captureLogsForTests } from "@/lib/observe/logger";
 import { action } from "./safe-action";
 
 const who = vi.hoisted(() => ({ caller: null as Caller | null }));
@@ -26,11 +27,14 @@ const doThing = action({ schema, role: "lead" }, async (input, ctx) => {
 });
 
 let logged: string[] = [];
+let restoreLogs = () => {};
 beforeEach(() => {
   ran.mockClear();
-  logged = [];
-  vi.spyOn(console, "error").mockImplementation((line: string) => void logged.push(String(line)));
+  const capture = captureLogsForTests();
+  logged = capture.lines;
+  restoreLogs = capture.restore;
 });
+afterEach(() => restoreLogs());
 afterEach(() => vi.restoreAllMocks());
 
 it("refuses anonymous callers and the wrong role before validating or running", async () => {
@@ -74,6 +78,17 @@ it("shows an HttpError's message but never raw exception text", async () => {
     expect(logged.join("\n")).toContain("ECONNREFUSED");
     expect(logged.join("\n")).not.toContain("hunter2");
   }
+});
+
+it("logs one line per call whose requestId is the reference the user was shown", async () => {
+  who.caller = lead;
+  const r = await doThing({ name: "boom", count: 1 });
+  const ref = !r.ok && /ref ([0-9a-f]+)/.exec(r.message)![1];
+  const requests = logged.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request");
+  expect(requests).toEqual([expect.objectContaining({ door: "action", requestId: ref, ok: false })]);
+  logged.length = 0;
+  expect((await doThing({ name: "fine", count: 1 })).ok).toBe(true);
+  expect(logged.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ msg: "request", door: "action", ok: true })]);
 });
 
 it("shows a failed step's reason (a deliberate 502) as the API does, with the reference of its log line", async () => {

@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getCaller, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
 import { newRef } from "@/lib/http/log";
+import { logRequest } from "@/lib/http/route";
 import { safeError } from "@/lib/http/safe-error";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 
@@ -47,8 +48,7 @@ export function action<S extends z.ZodType, T>(
   opts: ActionOptions<S>,
   fn: (input: z.output<S>, ctx: ActionCtx) => Promise<T>,
 ): SafeAction<S, T> & { door: ActionOptions<S> } {
-  const wrapped: SafeAction<S, T> = async (inputOrState, formData) => {
-    const requestId = newRef();
+  const run = async (requestId: string, inputOrState: Parameters<SafeAction<S, T>>[0], formData?: FormData): Promise<ActionResult<T>> => {
     try {
       const caller = await getCaller();
       if (!caller) return { ok: false, message: "Your session has ended: sign in again" };
@@ -65,6 +65,18 @@ export function action<S extends z.ZodType, T>(
       unstable_rethrow(err);
       const e = safeError(err, requestId, { door: "action" });
       return { ok: false, message: e.message, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) };
+    }
+  };
+  const wrapped: SafeAction<S, T> = async (inputOrState, formData) => {
+    const requestId = newRef();
+    const started = performance.now();
+    let ok = false; // a redirect() rethrown from inside is logged as not ok: nothing in it failed, but nothing returned either
+    try {
+      const result = await run(requestId, inputOrState, formData);
+      ok = result.ok;
+      return result;
+    } finally {
+      logRequest({ door: "action", requestId, ok, started });
     }
   };
   // What action() was given, kept on the function: `npm run proof` generates bad input from the schema.

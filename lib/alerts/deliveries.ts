@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { HttpError } from "@/lib/http/errors";
 import type { Db } from "@/lib/store";
 import type { AlertSource } from "./formats";
+import { countAlert } from "@/lib/observe/metrics";
 
 // What a sender posted, kept as received: body, size and SHA-256, and what Airlock answered.
 // Every answer, accepted or refused, goes through here first, so nothing is lost silently.
@@ -82,6 +83,7 @@ export async function recordDelivery(db: Db, d: DeliveryRecord): Promise<string>
       alert_id: d.alertId ?? null,
     })
     .execute();
+  countAlert(d.source, d.outcome);
   return id;
 }
 

@@ -9,6 +9,7 @@ import { mergeOidcClaims, OIDC_REFUSALS, oidcClaimsProblem, type OidcClaims } fr
 import { safeRedirect } from "./safe-callback";
 import { clientAddress, signInThrottle, THROTTLED_CODE } from "./throttle";
 import { authenticateLocal, findUserByOidc, signInOidcUser } from "./users";
+import { log } from "@/lib/observe/logger";
 
 declare module "next-auth/jwt" {
   interface JWT {
@@ -98,8 +99,8 @@ function buildOptions(): NextAuthOptions {
     providers: providers(),
     logger: {
       // next-auth's own messages can carry request details; keep them to a code.
-      error: (code) => console.error(JSON.stringify({ level: "error", source: "next-auth", code })),
-      warn: (code) => console.warn(JSON.stringify({ level: "warn", source: "next-auth", code })),
+      error: (code) => log().error({ source: "next-auth", code }, "next-auth error"),
+      warn: (code) => log().warn({ source: "next-auth", code }, "next-auth warning"),
       debug: () => {},
     },
     callbacks: {

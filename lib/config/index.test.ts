@@ -158,3 +158,19 @@ describe("describeConfig", () => {
     }
   });
 });
+
+describe("operations settings", () => {
+  it("takes a metrics token of 32 characters or more, a whole-second shutdown grace and a known log level", () => {
+    const c = loadConfig({ NEXTAUTH_SECRET: SECRET, AIRLOCK_METRICS_TOKEN: "t".repeat(32), AIRLOCK_SHUTDOWN_GRACE_SECONDS: "25", LOG_LEVEL: "debug" });
+    expect(c).toMatchObject({ metricsToken: "t".repeat(32), shutdownGraceSeconds: 25 });
+    expect(loadConfig({ NEXTAUTH_SECRET: SECRET })).toMatchObject({ metricsToken: undefined, shutdownGraceSeconds: 20 });
+  });
+
+  it("stops the start on a short metrics token, a grace that is not a number or an unknown log level, naming each", () => {
+    const bad = () => loadConfig({ NEXTAUTH_SECRET: SECRET, AIRLOCK_METRICS_TOKEN: "short", AIRLOCK_SHUTDOWN_GRACE_SECONDS: "soon", LOG_LEVEL: "loud" });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/AIRLOCK_METRICS_TOKEN must be at least 32 characters/);
+    expect(bad).toThrow(/AIRLOCK_SHUTDOWN_GRACE_SECONDS must be a whole number/);
+    expect(bad).toThrow(/LOG_LEVEL must be one of/);
+  });
+});

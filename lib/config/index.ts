@@ -49,6 +49,10 @@ export type Config = {
   attestImage: string;
   /** Alert intake: Falco and Security Command Center senders, dedupe, auto-open policy. */
   alerts: AlertsConfig;
+  /** Bearer token a Prometheus scrape sends to /api/metrics; unset, the endpoint answers 404. */
+  metricsToken?: string;
+  /** On SIGTERM, how long running steps may take to finish before they are recorded as interrupted. */
+  shutdownGraceSeconds: number;
 };
 
 /** busybox 1.36.1 (multi-arch index digest): what attest-isolation runs unless ATTEST_IMAGE says otherwise. */
@@ -184,6 +188,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
     },
     attestImage: e.ATTEST_IMAGE ?? DEFAULT_ATTEST_IMAGE,
     alerts: alertsSettings(e),
+    metricsToken: e.AIRLOCK_METRICS_TOKEN,
+    shutdownGraceSeconds: e.AIRLOCK_SHUTDOWN_GRACE_SECONDS === undefined ? 20 : Number(e.AIRLOCK_SHUTDOWN_GRACE_SECONDS),
   };
 }
 
@@ -293,5 +299,17 @@ export function describeConfig(): ConfigRow[] {
     },
     { name: "NOTIFY_SLACK_WEBHOOK_URL", default: "(unset)", description: "Slack-compatible incoming webhook ({text, blocks}) for the same events." },
     ...ALERT_CONFIG_ROWS,
+    {
+      name: "AIRLOCK_METRICS_TOKEN",
+      default: "(unset)",
+      description: "Bearer token (at least 32 characters) a Prometheus scrape sends to GET /api/metrics; unset, the endpoint answers 404.",
+    },
+    {
+      name: "AIRLOCK_SHUTDOWN_GRACE_SECONDS",
+      default: "20",
+      description:
+        "On SIGTERM: new step runs are refused (503) and running ones get this long to finish before they are recorded as interrupted; keep it below the pod's terminationGracePeriodSeconds.",
+    },
+    { name: "LOG_LEVEL", default: "info", description: "Level of the JSON log lines on stdout: fatal, error, warn, info, debug, trace or silent." },
   ];
 }

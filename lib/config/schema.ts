@@ -130,6 +130,23 @@ export const envSchema = z
     NOTIFY_SLACK_WEBHOOK_URL: optionalText,
     // Alert intake (README "Alerts").
     ...alertsEnv,
+    // Operations (README "Several replicas, metrics, logs and shutdown").
+    AIRLOCK_METRICS_TOKEN: optionalText.pipe(
+      z.string().min(32, { message: "AIRLOCK_METRICS_TOKEN must be at least 32 characters (e.g. `openssl rand -hex 32`)" }).optional(),
+    ),
+    AIRLOCK_SHUTDOWN_GRACE_SECONDS: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d{1,4}$/, { message: "AIRLOCK_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds" })
+        .optional(),
+    ),
+    LOG_LEVEL: optionalText.pipe(
+      z
+        .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+          message: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+        })
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const demo = env.AIRLOCK_DEMO === "1" || env.AIRLOCK_DEMO === "true";

@@ -2,6 +2,7 @@ import "server-only";
 import { config, ConfigError } from "./index";
 import { getDb } from "@/lib/store";
 import { redact } from "@/lib/http/log";
+import { log } from "@/lib/observe/logger";
 
 /**
  * Called once when the Next server starts (instrumentation.ts): validates the configuration
@@ -12,29 +13,26 @@ export async function startConsole(): Promise<void> {
   try {
     const cfg = config();
     await getDb();
-    console.log(
-      JSON.stringify({
-        level: "info",
-        msg: "airlock ready",
+    log().info(
+      {
         database: cfg.database.engine,
         demo: cfg.demo,
         oidc: Boolean(cfg.oidc),
         evidence: cfg.evidence.store,
         auditAnchored: Boolean(cfg.audit.keyPem),
-      }),
+      },
+      "airlock ready",
     );
     if (!cfg.audit.keyPem) {
       // Not fatal (the chain still detects edits), but a rewritten or truncated timeline would go unnoticed.
-      console.warn(
-        JSON.stringify({ level: "warn", msg: "AIRLOCK_AUDIT_KEY is not set: the audit timeline is hash-chained but not anchored by signed checkpoints" }),
-      );
+      log().warn("AIRLOCK_AUDIT_KEY is not set: the audit timeline is hash-chained but not anchored by signed checkpoints");
     }
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
     } else {
       const err = e as Error;
-      console.error(JSON.stringify({ level: "fatal", msg: "airlock could not start", error: { name: err.name, message: redact(String(err.message)) } }));
+      log().fatal({ error: { name: err.name, message: redact(String(err.message)) } }, "airlock could not start");
     }
     process.exit(1);
   }

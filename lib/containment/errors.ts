@@ -4,6 +4,7 @@ import { logError, newRef } from "@/lib/http/log";
 import { gcpError } from "@/lib/gcp/errors";
 import { kubeError } from "@/lib/kube/errors";
 import { statusOf } from "@/lib/kube/retry";
+import { countUpstreamError, type Upstream } from "@/lib/observe/metrics";
 
 /**
  * A reason fit for the timeline and the user: an HttpError's own message, the API server's
@@ -17,10 +18,12 @@ export function readableReason(err: unknown, where: Record<string, string | unde
   const status = statusOf(err);
   if (status !== undefined && e && typeof e === "object" && "body" in e) {
     const info = kubeError(err);
+    countUpstreamError("kubernetes", info.status);
     return { status: info.status, message: info.message };
   }
   if (status !== undefined && e && typeof e === "object" && ("details" in e || "statusDetails" in e)) {
     const info = gcpError(err);
+    countUpstreamError(googleUpstreamOf(err), info.status);
     return { status: info.status, message: info.message };
   }
   const ref = newRef();
@@ -30,4 +33,20 @@ export function readableReason(err: unknown, where: Record<string, string | unde
     return { status: info.status, message: `${info.message} (ref ${ref})` };
   }
   return { status: 502, message: `The call failed; the server log has the details (ref ${ref}).` };
+}
+
+/**
+ * Which Google API answered, from the request URL the client library keeps on its error
+ * (gaxios: `config.url`; the REST fallback of gax keeps none, hence "google").
+ */
+export function googleUpstreamOf(err: unknown): Upstream {
+  const e = err as { config?: { url?: unknown }; response?: { config?: { url?: unknown } }; url?: unknown };
+  const url = [e?.config?.url, e?.response?.config?.url, e?.url].find((u) => typeof u === "string" || u instanceof URL);
+  if (!url) return "google";
+  const s = String(url);
+  if (/\/\/iam\.|\/serviceAccounts\b/.test(s)) return "iam";
+  if (/\/\/storage\.|\/(upload\/)?storage\/v1\//.test(s)) return "storage";
+  if (/\/\/container\.|\/clusters\b/.test(s)) return "container";
+  if (/\/\/compute\.|\/compute\/v1\//.test(s)) return "compute";
+  return "google";
 }

@@ -6,6 +6,8 @@ import { HttpError, isHttpError } from "@/lib/http/errors";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 import { isTransient, statusOf, withRetry } from "@/lib/kube/retry";
 import { evidenceSink } from "@/lib/evidence/sink";
+import { stepTimer } from "@/lib/observe/metrics";
+import { refuseWhileShuttingDown } from "@/lib/replicas/accepting";
 import { getDb } from "@/lib/store";
 import { protectedNamespaces } from "@/lib/approvals/policy";
 import { approvalFor, requiresApproval, requiresUndoApproval, type ApprovalConsumer, type ApprovalLookup, type ApprovedOperation } from "./approvals";
@@ -228,6 +230,7 @@ async function verifySafely(step: AnyStep, ctx: StepContext): Promise<VerifyResu
  * change; executes with bounded retries; writes the result and a verification.
  */
 export async function executeStep(caller: Caller, incidentId: string, stepId: string, input: ExecuteInput, gates: ExecuteGates = {}): Promise<RunOutcome> {
+  refuseWhileShuttingDown();
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
   return recordRefusal(caller, incident, step, "execute", () => executeChecked(caller, incident, step, input, gates));
@@ -328,9 +331,11 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     artifacts: evidenceSink({ db, incidentId, stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets }),
   });
   let result: ExecuteResult;
+  const timer = stepTimer(stepId, "execute");
   try {
     result = await withRetry(() => step.execute(ctx, plan), RETRY);
   } catch (err) {
+    timer.done("failed");
     const reason = readableReason(err, { step: step.id, phase: "execute", run: run.id });
     await finishRun(db, run.id, { status: "failed", message: reason.message });
     await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: "failure", message: reason.message } });
@@ -340,6 +345,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     throw new HttpError(502, `"${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
   }
 
+  timer.done(result.outcome === "noop" ? "noop" : "succeeded");
   await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: result.record });
   await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: result.outcome, message: result.message } });
   // Verify reads what this run did: its record is only in the runs read after finishRun.
@@ -461,6 +467,7 @@ export async function planUndo(caller: Caller, incidentId: string, stepId: strin
  * releases, the run lock, intent first.
  */
 export async function undoStep(caller: Caller, incidentId: string, stepId: string, input: UndoInput = {}, gates: ExecuteGates = {}): Promise<RunOutcome> {
+  refuseWhileShuttingDown();
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
   return recordRefusal(caller, incident, step, "undo", () => undoChecked(caller, incident, step, input, gates));
@@ -515,14 +522,17 @@ async function undoChecked(caller: Caller, incident: Incident, step: AnyStep, in
   }
   const ctx = stepContext(incident, step, params, runs, { progress: (message, detail) => appendProgress(db, run.id, message, detail) });
   let result: ExecuteResult;
+  const timer = stepTimer(stepId, "undo");
   try {
     result = await withRetry(() => step.undo!(ctx, record), RETRY);
   } catch (err) {
+    timer.done("failed");
     const reason = readableReason(err, { step: step.id, phase: "undo", run: run.id });
     await finishRun(db, run.id, { status: "failed", message: reason.message });
     await appendEntry(db, { ...entry, kind: "undo", details: { runId: run.id, undoes: done.id, outcome: "failure", message: reason.message } });
     throw new HttpError(502, `Undoing "${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
   }
+  timer.done(result.outcome === "noop" ? "noop" : "succeeded");
   await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: { undoes: done.id } });
   await markUndone(db, done.id);
   await appendEntry(db, { ...entry, kind: "undo", details: { runId: run.id, undoes: done.id, outcome: result.outcome, message: result.message } });

@@ -1,11 +1,14 @@
 import "server-only";
 import { appendEntry } from "@/lib/audit/append";
 import { logError, newRef } from "@/lib/http/log";
-import { getDb } from "@/lib/store";
+import { countInterrupted } from "@/lib/observe/metrics";
+import { log } from "@/lib/observe/logger";
+import { getDb, type Db } from "@/lib/store";
+import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { getIncident, timelineTargets } from "./incidents";
 import { stepContext } from "./context";
-import { finishRun, listRuns, markUndone, parseRecord, runningRuns } from "./runs";
+import { finishRun, listRuns, markUndone, orphanedRuns, parseRecord, runningRuns } from "./runs";
 import { getStep } from "./registry";
 
 /** The actor the timeline shows for what Airlock itself did on start. */
@@ -21,16 +24,24 @@ export type Reconciled = {
   message: string;
 };
 
+/** Why a run is being closed without its own result, as the timeline says it. */
+export const CAUSES = {
+  restart: "its console stopped before recording a result",
+  replicaGone: "the console replica running it stopped answering",
+  shutdown: "the console shut down (SIGTERM) before the step finished",
+} as const;
+
 /**
- * A run still "running" when the console starts had its intent written but no result: the
- * process died between them. The live state is the only truth left, so ask the step's verify,
- * record what it found as a `reconcile` entry, and close the run (which releases its lock).
- * Assumes one console process per database: a second live console's runs would look interrupted.
+ * A run still "running" with nobody to finish it had its intent written but no result: the
+ * process died between them, or shut down first. The live state is the only truth left, so ask
+ * the step's verify, record what it found as a `reconcile` entry, and close the run (which
+ * releases its lock). Which runs: all running ones by default (a single console at its start);
+ * the replicas pass `orphanedRuns` (owner gone) or their own runs at shutdown.
  */
-export async function reconcileInterrupted(): Promise<Reconciled[]> {
+export async function reconcileInterrupted(select: (db: Db) => Promise<StepRunRow[]> = runningRuns, cause: string = CAUSES.restart): Promise<Reconciled[]> {
   const db = await getDb();
   const out: Reconciled[] = [];
-  for (const run of await runningRuns(db)) {
+  for (const run of await select(db)) {
     const incident = await getIncident(run.incident_id);
     const step = getStep(run.step_id);
     let holds: boolean | null = null;
@@ -53,9 +64,10 @@ export async function reconcileInterrupted(): Promise<Reconciled[]> {
     const markedAs = tookEffect ? "succeeded" : "failed";
     const finished = await finishRun(db, run.id, {
       status: markedAs,
-      message: `Interrupted by a console restart; on start, verify found: ${message}`,
+      message: `Interrupted: ${cause}; verify found: ${message}`,
     });
-    if (!finished) continue; // another process reconciled or finished it first
+    if (!finished) continue; // another replica reconciled or finished it first
+    countInterrupted(run.step_id, run.operation);
     if (tookEffect && run.operation === "undo") {
       const undoes = parseRecord(run)?.undoes;
       if (typeof undoes === "string" && undoes) await markUndone(db, undoes);
@@ -68,7 +80,7 @@ export async function reconcileInterrupted(): Promise<Reconciled[]> {
       kind: "reconcile",
       targets: incident ? timelineTargets(incident.targets) : [],
       planHash: run.plan_hash,
-      details: { runId: run.id, operation: run.operation, startedBy: run.actor, holds, markedAs, message },
+      details: { runId: run.id, operation: run.operation, startedBy: run.actor, cause, holds, markedAs, message },
     });
     out.push({ runId: run.id, incidentId: run.incident_id, stepId: run.step_id, operation: run.operation, holds, markedAs, message });
   }
@@ -76,26 +88,17 @@ export async function reconcileInterrupted(): Promise<Reconciled[]> {
 }
 
 /**
- * Server start: reconcile in the background and log what was found. Never throws: an
- * unreachable cluster must not keep the console down; its runs stay "running" (and locked)
- * until the next start, which the step's status shows.
+ * Closes the runs whose replica is gone, logging what was found. Never throws: an unreachable
+ * cluster must not keep the console down; its runs stay "running" (and locked) until the next
+ * pass, which the step's status shows. Runs under the "reconcile" lease (lib/replicas).
  */
-export function reconcileOnStart(): Promise<void> {
-  return reconcileInterrupted().then(
-    (found) => {
-      if (found.length) {
-        console.log(
-          JSON.stringify({
-            level: "info",
-            msg: "reconciled interrupted steps",
-            runs: found.map((f) => ({ runId: f.runId, stepId: f.stepId, markedAs: f.markedAs })),
-          }),
-        );
-      }
-    },
-    (err: unknown) => {
-      const ref = newRef();
-      logError(ref, err, { door: "startup", what: "reconcile" });
-    },
-  );
+export async function reconcileOrphans(): Promise<Reconciled[]> {
+  try {
+    const found = await reconcileInterrupted(orphanedRuns, CAUSES.replicaGone);
+    if (found.length) log().info({ runs: found.map((f) => ({ runId: f.runId, stepId: f.stepId, markedAs: f.markedAs })) }, "reconciled interrupted steps");
+    return found;
+  } catch (err) {
+    logError(newRef(), err, { door: "background", what: "reconcile" });
+    return [];
+  }
 }

@@ -1,14 +1,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { HttpError } from "@/lib/http/errors";
+import { heartbeat, liveReplicas, replicaId } from "@/lib/replicas/lease";
 import { isUniqueViolation, type Db } from "@/lib/store";
 import { type RunOperation, type RunStatus, type StepRunRow } from "./db";
 
 /**
  * Takes the lock on (incident, step) by inserting the run as "running"; the partial unique index
- * lets one such row exist per pair, so a second request (or a second console) is refused with
+ * lets one such row exist per pair, so a second request (or a second replica) is refused with
  * 409 here rather than racing the first through the APIs. The lock is released by finishRun,
- * or by reconcile after a crash.
+ * or by reconcile once the replica that owns the run is gone.
  */
 export async function startRun(
   db: Db,
@@ -39,7 +40,13 @@ export async function startRun(
     finished_at: null,
   };
   try {
-    await db.insertInto("step_runs").values(row).execute();
+    // The run and its owner land together, with the owner's liveness renewed: another replica
+    // never sees a running run whose owner it cannot tell is alive.
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto("step_runs").values(row).execute();
+      await trx.insertInto("step_run_owners").values({ run_id: row.id, replica: replicaId() }).execute();
+      await heartbeat(trx);
+    });
   } catch (err) {
     if (isUniqueViolation(err)) {
       throw new HttpError(409, `Step ${run.stepId} is already running for this incident; wait for it to finish`, { reason: "already-running" });
@@ -80,6 +87,35 @@ export async function listRuns(db: Db, incidentId: string): Promise<StepRunRow[]
 
 export async function runningRuns(db: Db): Promise<StepRunRow[]> {
   return db.selectFrom("step_runs").selectAll().where("status", "=", "running").orderBy("started_at", "asc").execute();
+}
+
+export type OwnedRun = StepRunRow & { owner: string | null };
+
+async function runningWithOwners(db: Db): Promise<OwnedRun[]> {
+  const runs = await runningRuns(db);
+  if (runs.length === 0) return [];
+  const owners = await db
+    .selectFrom("step_run_owners")
+    .selectAll()
+    .where(
+      "run_id",
+      "in",
+      runs.map((r) => r.id),
+    )
+    .execute();
+  const ownerOf = new Map(owners.map((o) => [o.run_id, o.replica]));
+  return runs.map((r) => ({ ...r, owner: ownerOf.get(r.id) ?? null }));
+}
+
+/** Runs left "running" by a replica that is gone (its liveness lease ran out), or by a console from before owners were recorded. */
+export async function orphanedRuns(db: Db): Promise<OwnedRun[]> {
+  const live = await liveReplicas(db);
+  return (await runningWithOwners(db)).filter((r) => r.owner === null || !live.has(r.owner));
+}
+
+/** The runs this replica is running now. */
+export async function runsOwnedBy(db: Db, replica: string): Promise<OwnedRun[]> {
+  return (await runningWithOwners(db)).filter((r) => r.owner === replica);
 }
 
 /** The latest successful, not undone execution of a step: what undo reverses and priorRecord returns. */

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { Storage } from "@google-cloud/storage";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storageOptions } from "@/lib/gcp/clients";
 import { isHttpError } from "@/lib/http/errors";
+import { captureLogsForTests } from "@/lib/observe/logger";
 import { startSimProcess, type SimProcess } from "@/sim/test/harness";
 import { EvidenceTamperedError } from "./errors";
 import { GcsEvidenceStore } from "./gcs-store";
@@ -93,7 +94,7 @@ describe("GcsEvidenceStore", () => {
   });
 
   it("turns Cloud Storage failures into a 502 naming the status and a log ref, never the library's text", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const logs = captureLogsForTests();
     try {
       const body = Buffer.from("x\n");
       const missingBucket = new GcsEvidenceStore(storage.bucket("no-such-bucket"), "airlock");
@@ -111,9 +112,10 @@ describe("GcsEvidenceStore", () => {
         .catch((e: unknown) => e);
       expect(denied).toMatchObject({ status: 502, message: expect.stringMatching(/refused Airlock's identity \(403\) while storing evidence/) });
       expect((denied as Error).message).not.toMatch(/127\.0\.0\.1|http:/);
-      expect(errors).toHaveBeenCalled();
+      // The server log holds each failure under the reference the message shows.
+      for (const shown of [err, denied]) expect(logs.lines.join("\n")).toContain(/\(ref ([0-9a-f]+)\)$/.exec((shown as Error).message)![1]);
     } finally {
-      errors.mockRestore();
+      logs.restore();
     }
   });
 

@@ -3,14 +3,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { config, type Config } from "@/lib/config";
+import { acceptingSteps } from "@/lib/replicas/accepting";
 import { engineOf, getDb, pendingMigrations } from "@/lib/store";
 
 /** One word per check: what a probe or an operator needs, nothing an attacker could use (no names, paths or messages). */
-export type CheckWord = "ok" | "invalid" | "unreachable" | "pending" | "unreadable" | "skipped";
+export type CheckWord = "ok" | "invalid" | "unreachable" | "pending" | "unreadable" | "skipped" | "stopping";
 
 export type Readiness = {
   status: "ready" | "not ready";
-  checks: { config: CheckWord; database: CheckWord; migrations: CheckWord; clusters: CheckWord };
+  checks: { config: CheckWord; database: CheckWord; migrations: CheckWord; clusters: CheckWord; steps: CheckWord };
 };
 
 /** Where in-cluster configuration comes from when KUBECONFIG is unset (the pod's service account). */
@@ -42,10 +43,17 @@ export function clustersCheck(cfg: Pick<Config, "kubeconfig">, env: Record<strin
 /**
  * Ready to take traffic: the configuration validates, the database answers a query now (not
  * only at start), every migration this build knows is applied, and the clusters file can be
- * read. Never throws; each failure becomes a word.
+ * read, and the replica is not shutting down. Never throws; each failure becomes a word.
  */
 export async function readiness(): Promise<Readiness> {
-  const checks: Readiness["checks"] = { config: "ok", database: "skipped", migrations: "skipped", clusters: "skipped" };
+  // Shutting down (SIGTERM): no new step runs here, so a load balancer should send them elsewhere.
+  const checks: Readiness["checks"] = {
+    config: "ok",
+    database: "skipped",
+    migrations: "skipped",
+    clusters: "skipped",
+    steps: acceptingSteps() ? "ok" : "stopping",
+  };
   let cfg: Config;
   try {
     cfg = config();

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import { log } from "@/lib/observe/logger";
 
 /** A short id tying an error shown to a user to the matching server log line. */
 export function newRef(): string {
@@ -23,16 +24,8 @@ export function redact(text: string): string {
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
-/** One JSON line on stderr: level, ref, where, error name, redacted message and stack. */
+/** One error line through the console's logger: ref, where, error name, redacted message and stack. */
 export function logError(ref: string, err: unknown, fields: LogFields = {}): void {
   const e = err instanceof Error ? err : new Error(typeof err === "string" ? err : "non-Error thrown");
-  console.error(
-    JSON.stringify({
-      level: "error",
-      time: new Date().toISOString(),
-      ref,
-      ...fields,
-      error: { name: e.name, message: redact(e.message), stack: e.stack ? redact(e.stack) : undefined },
-    }),
-  );
+  log().error({ ref, ...fields, error: { name: e.name, message: redact(e.message), stack: e.stack ? redact(e.stack) : undefined } }, redact(e.message));
 }

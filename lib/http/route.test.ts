@@ -1,6 +1,7 @@
 import { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { captureLogsForTests } from "@/lib/observe/logger";
 import { z } from "zod";
 import { createToken, createUser } from "@/lib/auth";
 import { resetConfigForTests } from "@/lib/config";
@@ -30,10 +31,13 @@ afterAll(async () => {
 });
 
 let logged: string[] = [];
+let restoreLogs = () => {};
 beforeEach(() => {
-  logged = [];
-  vi.spyOn(console, "error").mockImplementation((line: string) => void logged.push(String(line)));
+  const capture = captureLogsForTests();
+  logged = capture.lines;
+  restoreLogs = capture.restore;
 });
+afterEach(() => restoreLogs());
 
 const ran = vi.fn();
 const handler = route(
@@ -117,6 +121,26 @@ it("maps HttpError to its status and hides other errors behind a reference", asy
   expect(JSON.stringify(body)).not.toContain("hunter2");
   expect(logged.join("\n")).toContain(body.error.ref);
   expect(logged.join("\n")).not.toContain("hunter2");
+});
+
+it("logs one line per request whose requestId is the reference the caller was shown, without body, query or token", async () => {
+  const res = await handler(req("POST", leadToken, { replicas: 500 }, "http://h/api/v1/x?token=sekrit"), ctx("shop"));
+  const ref = (await res.json()).error.ref;
+  const lines = logged.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const requests = lines.filter((l) => l.msg === "request");
+  expect(requests).toEqual([expect.objectContaining({ level: "info", door: "route", requestId: ref, method: "POST", path: "/api/v1/x", status: 500 })]);
+  expect(lines.find((l) => l.level === "error")).toMatchObject({ ref });
+  expect(logged.join("\n")).not.toMatch(/sekrit|replicas|lead@x\.com/);
+  expect(logged.join("\n")).not.toContain(leadToken);
+
+  // A caller's own X-Request-Id is kept, so its logs and ours join up.
+  logged.length = 0;
+  const own = await handler(
+    new NextRequest("http://h/api/v1/x", { method: "POST", headers: { authorization: `Bearer ${leadToken}`, "x-request-id": "lb-7f3a" }, body: "{}" }),
+    ctx("shop"),
+  );
+  expect(own.status).toBe(400);
+  expect(logged.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ msg: "request", requestId: "lb-7f3a", status: 400 })]);
 });
 
 it("shows a deliberate 502 (a failed step) with its reason and the reference of its log line", async () => {

@@ -4,6 +4,7 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
 import { config } from "@/lib/config";
+import { log } from "@/lib/observe/logger";
 import { newRef } from "./log";
 import { safeError } from "./safe-error";
 import { fieldErrorsOf } from "./zod-errors";
@@ -154,6 +155,18 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
   const wrapped = async (req: NextRequest, context: NextRouteContext): Promise<Response> => {
     const requestId = requestIdOf(req);
     const path = new URL(req.url).pathname;
+    const started = performance.now();
+    let status = 500; // stays so only when answer() rethrows Next's own control flow
+    try {
+      const res = await answer(req, context, requestId, path);
+      status = res.status;
+      return res;
+    } finally {
+      logRequest({ door: "route", requestId, method: req.method, path, status, started });
+    }
+  };
+
+  async function answer(req: NextRequest, context: NextRouteContext, requestId: string, path: string): Promise<Response> {
     try {
       // Refused before anything is read or anyone is looked up.
       if (declaredLength(req) > MAX_BODY_BYTES) return errorResponse(413, TOO_LARGE);
@@ -190,8 +203,26 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
       const e = safeError(err, requestId, { door: "route", method: req.method, path });
       return errorResponse(e.status, e.message, { fieldErrors: e.fieldErrors, reason: e.reason, ref: e.ref });
     }
-  };
+  }
   return Object.assign(wrapped, { door });
+}
+
+/**
+ * One line per request through either door, carrying the id an error reference shows the user.
+ * Only the method, the path (no query string: it may hold a token) and the outcome: never a body.
+ */
+export function logRequest(line: {
+  door: "route" | "action";
+  requestId: string;
+  started: number;
+  method?: string;
+  path?: string;
+  status?: number;
+  ok?: boolean;
+}): void {
+  const { started, ...fields } = line;
+  const ms = Math.round(performance.now() - started);
+  log().info({ ...fields, ms }, "request");
 }
 
 /**

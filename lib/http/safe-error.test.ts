@@ -1,12 +1,16 @@
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { captureLogsForTests } from "@/lib/observe/logger";
 import { HttpError } from "./errors";
 import { safeError } from "./safe-error";
 
 let logged: string[] = [];
+let restoreLogs = () => {};
 beforeEach(() => {
-  logged = [];
-  vi.spyOn(console, "error").mockImplementation((line: string) => void logged.push(String(line)));
+  const capture = captureLogsForTests();
+  logged = capture.lines;
+  restoreLogs = capture.restore;
 });
+afterEach(() => restoreLogs());
 afterEach(() => vi.restoreAllMocks());
 
 const stepFailed = () => new HttpError(502, '"Cordon the node" failed: Cordoning gke-node-1: nodes "gke-node-1" is forbidden', { reason: "step-failed" });

@@ -4,6 +4,7 @@ import "server-only";
 // URLs are validated with the approval settings (NOTIFY_* in lib/approvals/policy-schema.ts).
 import { approvalSettings, consoleBaseUrl } from "@/lib/approvals/settings";
 import { APPROVAL_EVENTS, type ApprovalView } from "@/lib/approvals/types";
+import { log } from "@/lib/observe/logger";
 import { processSingleton } from "@/lib/process-singleton";
 
 export type ApprovalNotice = {
@@ -161,7 +162,7 @@ async function deliver(url: string, body: unknown, target: "webhook" | "slack", 
     }
     if (attempt < attempts) await sleep(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
   }
-  console.error(JSON.stringify({ level: "warn", time: new Date().toISOString(), msg: "notification not delivered", event, target, attempts, ...last }));
+  log().warn({ event, target, attempts, ...last }, "notification not delivered");
 }
 
 /**
@@ -182,9 +183,7 @@ export function notify(n: Notice): void {
       void p.finally(() => state().inflight.delete(p));
     }
   } catch (err) {
-    console.error(
-      JSON.stringify({ level: "warn", time: new Date().toISOString(), msg: "notification not queued", event: n.kind, error: (err as Error)?.name ?? "Error" }),
-    );
+    log().warn({ event: n.kind, error: (err as Error)?.name ?? "Error" }, "notification not queued");
   }
 }
 

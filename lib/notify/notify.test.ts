@@ -1,3 +1,4 @@
+import { captureLogsForTests } from "@/lib/observe/logger";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
@@ -75,9 +76,12 @@ afterEach(() => {
   delete process.env.NOTIFY_SLACK_WEBHOOK_URL;
   vi.restoreAllMocks();
 });
+let restoreLogs = () => {};
+afterEach(() => restoreLogs());
 function captureLogs() {
-  logged = [];
-  vi.spyOn(console, "error").mockImplementation((line: string) => void logged.push(String(line)));
+  const capture = captureLogsForTests();
+  logged = capture.lines;
+  restoreLogs = capture.restore;
 }
 
 it("retries a webhook that fails twice, then delivers the JSON payload", async () => {

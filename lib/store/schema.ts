@@ -43,6 +43,19 @@ export interface SignInThrottleTable {
   expire: number | null;
 }
 
+/** Migration 011: a named lease (a background job, or a replica's liveness) and who holds it until when. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+/** Migration 011: the replica that runs a step run (beside step_runs, which the audit hashes whole). */
+export interface StepRunOwnersTable {
+  run_id: string;
+  replica: string;
+}
+
 export interface TimelineTable {
   id: Generated<number>;
   at: string;
@@ -213,6 +226,8 @@ export interface Database {
   alert_deliveries: AlertDeliveriesTable;
   alerts: AlertsTable;
   sign_in_throttle: SignInThrottleTable;
+  leases: LeasesTable;
+  step_run_owners: StepRunOwnersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

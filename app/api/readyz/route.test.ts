@@ -5,6 +5,7 @@ import { NextRequest } from "next/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { clustersCheck, IN_CLUSTER_TOKEN } from "@/lib/health/readiness";
+import { resumeAcceptingForTests, stopAcceptingSteps } from "@/lib/replicas/accepting";
 import { setDbForTests } from "@/lib/store";
 import { describeEachEngine } from "@/lib/store/testing";
 import { GET as healthz } from "../healthz/route";
@@ -59,14 +60,14 @@ describeEachEngine("GET /api/readyz", ({ open }) => {
     setDbForTests(await open());
     const r = await ready();
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: "ready", checks: { config: "ok", database: "ok", migrations: "ok", clusters: "ok" } });
+    expect(r.body).toEqual({ status: "ready", checks: { config: "ok", database: "ok", migrations: "ok", clusters: "ok", steps: "ok" } });
   });
 
   it("is 503 'pending' while a migration this build knows is not applied", async () => {
     setDbForTests(await open({ migrate: false }));
     const r = await ready();
     expect(r.status).toBe(503);
-    expect(r.body).toEqual({ status: "not ready", checks: { config: "ok", database: "ok", migrations: "pending", clusters: "ok" } });
+    expect(r.body).toEqual({ status: "not ready", checks: { config: "ok", database: "ok", migrations: "pending", clusters: "ok", steps: "ok" } });
   });
 
   it("is 503 'unreachable' when the database stops answering after start, and names no host or error", async () => {
@@ -75,8 +76,19 @@ describeEachEngine("GET /api/readyz", ({ open }) => {
     setDbForTests(db);
     const r = await ready();
     expect(r.status).toBe(503);
-    expect(r.body.checks).toEqual({ config: "ok", database: "unreachable", migrations: "skipped", clusters: "ok" });
+    expect(r.body.checks).toEqual({ config: "ok", database: "unreachable", migrations: "skipped", clusters: "ok", steps: "ok" });
     expect(Object.keys(r.body)).toEqual(["status", "checks"]);
+  });
+});
+
+describeEachEngine("GET /api/readyz while shutting down", ({ open }) => {
+  afterEach(() => resumeAcceptingForTests());
+  it("is 503 'stopping' once SIGTERM stopped step runs, so the load balancer sends them to another replica", async () => {
+    setDbForTests(await open());
+    stopAcceptingSteps();
+    const r = await ready();
+    expect(r.status).toBe(503);
+    expect(r.body).toEqual({ status: "not ready", checks: { config: "ok", database: "ok", migrations: "ok", clusters: "ok", steps: "stopping" } });
   });
 });
 
@@ -86,7 +98,10 @@ describe("GET /api/readyz without a database", () => {
     resetConfigForTests();
     const r = await ready();
     expect(r.status).toBe(503);
-    expect(r.body).toEqual({ status: "not ready", checks: { config: "invalid", database: "skipped", migrations: "skipped", clusters: "skipped" } });
+    expect(r.body).toEqual({
+      status: "not ready",
+      checks: { config: "invalid", database: "skipped", migrations: "skipped", clusters: "skipped", steps: "ok" },
+    });
     expect(r.text).not.toContain("NETPOL");
   });
 
@@ -106,7 +121,7 @@ describe("GET /api/readyz without a database", () => {
     resetConfigForTests();
     const r = await ready();
     expect(r.status).toBe(503);
-    expect(r.body.checks).toEqual({ config: "ok", database: "ok", migrations: "ok", clusters: "unreadable" });
+    expect(r.body.checks).toEqual({ config: "ok", database: "ok", migrations: "ok", clusters: "unreadable", steps: "ok" });
     expect(r.text).not.toContain(dir);
   });
 });

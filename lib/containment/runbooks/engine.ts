@@ -14,6 +14,7 @@ import { listRuns, tookEffect } from "../runs";
 import { requireStep } from "../registry";
 import type { AnyStep, Incident, JsonObject, Plan, PlanView, VerifyResult } from "../types";
 import { findRunbook, PROPAGATION_STEP, type Runbook, type RunbookStep } from "./definitions";
+import { refuseWhileShuttingDown } from "@/lib/replicas/accepting";
 
 /** The warning code of a plan whose change the cluster will not enforce (apply-deny-all on a cluster without NetworkPolicy). */
 const NO_EFFECT_WARNING = "no-enforcement";
@@ -222,6 +223,7 @@ function stateOf(results: RunbookStepResult[]): Pick<RunbookResult, "state" | "m
  * step awaiting approval, or at a step that ran but does not hold; later steps do not run.
  */
 export async function executeRunbook(caller: Caller, incidentId: string, runbookId: string, input: RunbookInput, gates: ExecuteGates): Promise<RunbookResult> {
+  refuseWhileShuttingDown();
   const started = Date.now();
   const sealed = await seal(caller, incidentId, runbookId, input.params);
   const { incident, view: planned } = sealed;
