@@ -19,6 +19,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The console's request log (one info line per door call) would bury the test output; the
+    // tests that check it capture it at "info" themselves (captureLogsForTests).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     // EVIDENCE_DIR: a temporary directory per run (never .data/evidence).
     globalSetup: ["test/evidence-dir.global.ts"],
     setupFiles: ["test/evidence-dir.setup.ts"],

@@ -9,10 +9,10 @@ import { processSingleton } from "@/lib/process-singleton";
  */
 const REDACT_PATHS = ["password", "token", "secret", "authorization", "cookie", "*.password", "*.token", "*.secret", "*.authorization", "*.cookie"];
 
-function create(destination?: DestinationStream): Logger {
+function create(destination?: DestinationStream, level = process.env.LOG_LEVEL ?? "info"): Logger {
   return pino(
     {
-      level: process.env.LOG_LEVEL ?? "info",
+      level,
       base: { service: "airlock" },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
@@ -35,7 +35,7 @@ export function log(): Logger {
 export function captureLogsForTests(): { lines: string[]; restore: () => void } {
   const before = held.logger;
   const lines: string[] = [];
-  held.logger = create({ write: (line: string) => void lines.push(line.trimEnd()) });
+  held.logger = create({ write: (line: string) => void lines.push(line.trimEnd()) }, "info");
   return {
     lines,
     restore: () => {
