@@ -51,6 +51,11 @@ const NC_TIMEOUT_S = 3;
 // they would take the timeout times their number. Bounded so a pod with many ports and
 // destinations does not hold dozens of exec streams open on the API server at once.
 const PROBE_CONCURRENCY = 8;
+// How often to read a probe pod (or the pod, for the ephemeral container) while its kubelet
+// starts it, for 30 s at most: the ingress probes cannot begin before the pods run, so a coarse
+// poll adds its interval to every attestation; a few reads a second per pod are cheap.
+const START_POLL_MS = 200;
+const START_POLL_TRIES = 150;
 const METADATA = { ip: "169.254.169.254", port: 80 };
 const PUBLIC = { ip: "1.1.1.1", port: 443 };
 const MAX_EGRESS_TARGETS = 40;
@@ -387,12 +392,12 @@ async function startProbePod(ctx: StepContext, s: Source): Promise<Started> {
   }
   try {
     await ctx.progress(`Started probe pod ${s.namespace}/${name} on ${s.node} (${s.why})`, { pod: name, namespace: s.namespace, node: s.node });
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < START_POLL_TRIES; i++) {
       const p = await readOrNull(() => core.readNamespacedPod({ name, namespace: s.namespace }));
       if (p?.status?.phase === "Running" && p.status.podIP) return { name, source: s, ip: p.status.podIP };
       if (p?.status?.phase === "Failed" || p?.status?.phase === "Succeeded")
         return { name, source: s, ip: null, problem: `probe pod ended (${p.status.phase})` };
-      await sleep(500);
+      await sleep(START_POLL_MS);
     }
   } catch (err) {
     return { name, source: s, ip: null, problem: `probe pod could not be read: ${kubeMessage(err)}` };
@@ -401,16 +406,17 @@ async function startProbePod(ctx: StepContext, s: Source): Promise<Started> {
 }
 
 /**
- * Starts every probe pod at once (each waits on a kubelet) and hands `use` the promise of them,
+ * Starts every probe pod at once (each waits on a kubelet) and hands `use` a promise for each,
  * so work that needs no probe pod runs meanwhile; deletes them all afterwards, whatever `use` did.
  */
-async function withProbePods<T>(ctx: StepContext, sources: Source[], use: (starting: Promise<Started[]>) => Promise<T>) {
-  const starting = Promise.all(sources.map((s) => startProbePod(ctx, s)));
+async function withProbePods<T>(ctx: StepContext, sources: Source[], use: (starting: Promise<Started>[]) => Promise<T>) {
+  const each = sources.map((s) => startProbePod(ctx, s));
+  const starting = Promise.all(each);
   let value: T;
   let started: Started[] = [];
   let probePods: RunRecord["probePods"] = [];
   try {
-    value = await use(starting);
+    value = await use(each);
   } finally {
     started = await starting;
     probePods = await Promise.all(
@@ -662,14 +668,18 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
         const name = d.reuse ?? `${EPHEMERAL_PREFIX}${randomBytes(3).toString("hex")}`;
         if (!d.reuse) {
           await ctx.progress(`Adding ephemeral container ${name} to ${t.namespace}/${t.pod} (stays in the pod spec)`, { container: name });
-          await addEphemeralContainer(ctx, {
-            namespace: t.namespace,
-            pod: t.pod,
-            name,
-            image,
-            command: ["sleep", "86400"],
-            targetContainerName: t.containers[0],
-          });
+          await addEphemeralContainer(
+            ctx,
+            {
+              namespace: t.namespace,
+              pod: t.pod,
+              name,
+              image,
+              command: ["sleep", "86400"],
+              targetContainerName: t.containers[0],
+            },
+            { tries: START_POLL_TRIES, everyMs: START_POLL_MS },
+          );
         }
         ephemeral = { name, reused: !!d.reuse };
       } catch (err) {
@@ -708,7 +718,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
         return { source, target: x.host, port: x.port, protocol: x.protocol, ...r, why: x.why };
       };
       const ingressProbe = async (source: number, port: { port: number; protocol: "TCP" | "UDP" }): Promise<Probe> => {
-        const p = (await starting)[source];
+        const p = await starting[source];
         const from = `${p.source.kind === "peer" ? `${p.source.namespace} pod ${labelText(p.source.labels)}` : p.source.why} (${p.name})`;
         const r = p.ip
           ? await tryPort(ctx, { namespace: p.source.namespace, pod: p.name, container: "probe" }, d.podIP, port.port, port.protocol)
