@@ -381,19 +381,25 @@ function probeManifest(ctx: StepContext, name: string, s: Source) {
 
 type Started = { name: string; source: Source; ip: string | null; problem?: string };
 
-/** Creates the probe pod and waits for its IP. Never rejects: whatever went wrong is the probe's `problem`, and the caller deletes it by name. */
-async function startProbePod(ctx: StepContext, s: Source): Promise<Started> {
-  const core = apis(ctx).core;
+/** Creates the probe pod. Never rejects: a pod that could not be created carries its `problem`. */
+async function createProbePod(ctx: StepContext, s: Source): Promise<Started> {
   const name = `airlock-probe-${randomBytes(3).toString("hex")}`;
   try {
-    await withRetry(() => core.createNamespacedPod({ namespace: s.namespace, body: probeManifest(ctx, name, s) }));
+    await withRetry(() => apis(ctx).core.createNamespacedPod({ namespace: s.namespace, body: probeManifest(ctx, name, s) }));
+    return { name, source: s, ip: null };
   } catch (err) {
     return { name, source: s, ip: null, problem: `could not start probe pod: ${kubeMessage(err)}` };
   }
+}
+
+/** Waits for a created probe pod's IP. Never rejects: whatever went wrong is the probe's `problem`, and the caller deletes it by name. */
+async function probePodRunning(ctx: StepContext, created: Started): Promise<Started> {
+  const { name, source: s } = created;
+  if (created.problem) return created;
   try {
     await ctx.progress(`Started probe pod ${s.namespace}/${name} on ${s.node} (${s.why})`, { pod: name, namespace: s.namespace, node: s.node });
     for (let i = 0; i < START_POLL_TRIES; i++) {
-      const p = await readOrNull(() => core.readNamespacedPod({ name, namespace: s.namespace }));
+      const p = await readOrNull(() => apis(ctx).core.readNamespacedPod({ name, namespace: s.namespace }));
       if (p?.status?.phase === "Running" && p.status.podIP) return { name, source: s, ip: p.status.podIP };
       if (p?.status?.phase === "Failed" || p?.status?.phase === "Succeeded")
         return { name, source: s, ip: null, problem: `probe pod ended (${p.status.phase})` };
@@ -406,11 +412,13 @@ async function startProbePod(ctx: StepContext, s: Source): Promise<Started> {
 }
 
 /**
- * Starts every probe pod at once (each waits on a kubelet) and hands `use` a promise for each,
- * so work that needs no probe pod runs meanwhile; deletes them all afterwards, whatever `use` did.
+ * Creates every probe pod at once, then, while their kubelets start them, hands `use` a promise
+ * for each running pod, so work that needs no probe pod (the ephemeral container, the egress
+ * probes) runs meanwhile; deletes them all afterwards, whatever `use` did.
  */
 async function withProbePods<T>(ctx: StepContext, sources: Source[], use: (starting: Promise<Started>[]) => Promise<T>) {
-  const each = sources.map((s) => startProbePod(ctx, s));
+  const created = await Promise.all(sources.map((s) => createProbePod(ctx, s)));
+  const each = created.map((c) => probePodRunning(ctx, c));
   const starting = Promise.all(each);
   let value: T;
   let started: Started[] = [];
