@@ -134,6 +134,18 @@ describe("attest-isolation", () => {
     expect(message).toMatch(/^NOT ISOLATED/);
   });
 
+  it("creates every probe pod before it adds the ephemeral container, so their kubelets start them while the egress side gets ready", async () => {
+    const h = new Harness(await openIncident());
+    const since = await simRequestSeq(sim());
+    const { rec } = await attest(h);
+    const writes = await simWritesSince(sim(), since);
+    const creates = writes.flatMap((w, i) => (/^POST \S*\/namespaces\/shop\/pods$/.test(w) ? [i] : []));
+    const ephemeral = writes.findIndex((w) => /\/ephemeralcontainers$/.test(w));
+    expect(creates.length).toBe(rec.probePods.length);
+    expect(creates.length).toBeGreaterThanOrEqual(3);
+    expect(ephemeral).toBeGreaterThan(Math.max(...creates));
+  });
+
   it("verifies from the last attestation's record without writing to the cluster", async () => {
     const h = new Harness(await openIncident());
     expect((await h.verify(attestIsolation)).message).toMatch(/No attestation on record/);

@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
+import { mapLimit } from "@/lib/clusters/map-limit";
 import { getCluster } from "@/lib/clusters/registry";
 import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/errors";
@@ -42,7 +43,19 @@ import { labelSelectorMatches, serviceSelectorMatches, type Labels } from "./sup
 
 export const PROBE_LABEL = "airlock.io/probe";
 const EPHEMERAL_PREFIX = "airlock-attest-";
+// How long nc waits for an answer before a probe counts as dropped. Linux resends an unanswered
+// SYN after 1 s, so 3 s covers a lost first SYN and its retry on a healthy cluster network: an
+// allowed connection answers in milliseconds. Shorter would let a slow reply read as isolated.
 const NC_TIMEOUT_S = 3;
+// Probes run side by side: a blocked one waits out the whole nc timeout, so one after another
+// they would take the timeout times their number. Bounded so a pod with many ports and
+// destinations does not hold dozens of exec streams open on the API server at once.
+const PROBE_CONCURRENCY = 8;
+// How often to read a probe pod (or the pod, for the ephemeral container) while its kubelet
+// starts it, for 30 s at most: the ingress probes cannot begin before the pods run, so a coarse
+// poll adds its interval to every attestation; a few reads a second per pod are cheap.
+const START_POLL_MS = 200;
+const START_POLL_TRIES = 150;
 const METADATA = { ip: "169.254.169.254", port: 80 };
 const PUBLIC = { ip: "1.1.1.1", port: 443 };
 const MAX_EGRESS_TARGETS = 40;
@@ -368,22 +381,64 @@ function probeManifest(ctx: StepContext, name: string, s: Source) {
 
 type Started = { name: string; source: Source; ip: string | null; problem?: string };
 
-async function startProbePod(ctx: StepContext, s: Source): Promise<Started> {
-  const core = apis(ctx).core;
+/** Creates the probe pod. Never rejects: a pod that could not be created carries its `problem`. */
+async function createProbePod(ctx: StepContext, s: Source): Promise<Started> {
   const name = `airlock-probe-${randomBytes(3).toString("hex")}`;
   try {
-    await withRetry(() => core.createNamespacedPod({ namespace: s.namespace, body: probeManifest(ctx, name, s) }));
+    await withRetry(() => apis(ctx).core.createNamespacedPod({ namespace: s.namespace, body: probeManifest(ctx, name, s) }));
+    return { name, source: s, ip: null };
   } catch (err) {
     return { name, source: s, ip: null, problem: `could not start probe pod: ${kubeMessage(err)}` };
   }
-  await ctx.progress(`Started probe pod ${s.namespace}/${name} on ${s.node} (${s.why})`, { pod: name, namespace: s.namespace, node: s.node });
-  for (let i = 0; i < 60; i++) {
-    const p = await readOrNull(() => core.readNamespacedPod({ name, namespace: s.namespace }));
-    if (p?.status?.phase === "Running" && p.status.podIP) return { name, source: s, ip: p.status.podIP };
-    if (p?.status?.phase === "Failed" || p?.status?.phase === "Succeeded") return { name, source: s, ip: null, problem: `probe pod ended (${p.status.phase})` };
-    await sleep(500);
+}
+
+/** Waits for a created probe pod's IP. Never rejects: whatever went wrong is the probe's `problem`, and the caller deletes it by name. */
+async function probePodRunning(ctx: StepContext, created: Started): Promise<Started> {
+  const { name, source: s } = created;
+  if (created.problem) return created;
+  try {
+    await ctx.progress(`Started probe pod ${s.namespace}/${name} on ${s.node} (${s.why})`, { pod: name, namespace: s.namespace, node: s.node });
+    for (let i = 0; i < START_POLL_TRIES; i++) {
+      const p = await readOrNull(() => apis(ctx).core.readNamespacedPod({ name, namespace: s.namespace }));
+      if (p?.status?.phase === "Running" && p.status.podIP) return { name, source: s, ip: p.status.podIP };
+      if (p?.status?.phase === "Failed" || p?.status?.phase === "Succeeded")
+        return { name, source: s, ip: null, problem: `probe pod ended (${p.status.phase})` };
+      await sleep(START_POLL_MS);
+    }
+  } catch (err) {
+    return { name, source: s, ip: null, problem: `probe pod could not be read: ${kubeMessage(err)}` };
   }
   return { name, source: s, ip: null, problem: "probe pod did not start in time" };
+}
+
+/**
+ * Creates every probe pod at once, then, while their kubelets start them, hands `use` a promise
+ * for each running pod, so work that needs no probe pod (the ephemeral container, the egress
+ * probes) runs meanwhile; deletes them all afterwards, whatever `use` did.
+ */
+async function withProbePods<T>(ctx: StepContext, sources: Source[], use: (starting: Promise<Started>[]) => Promise<T>) {
+  const created = await Promise.all(sources.map((s) => createProbePod(ctx, s)));
+  const each = created.map((c) => probePodRunning(ctx, c));
+  const starting = Promise.all(each);
+  let value: T;
+  let started: Started[] = [];
+  let probePods: RunRecord["probePods"] = [];
+  try {
+    value = await use(each);
+  } finally {
+    started = await starting;
+    probePods = await Promise.all(
+      started.map(async (p) => ({
+        name: p.name,
+        namespace: p.source.namespace,
+        node: p.source.node,
+        source: p.source.why,
+        ip: p.ip,
+        deleted: await deleteProbePod(ctx, p),
+      })),
+    );
+  }
+  return { value, started, probePods };
 }
 
 async function deleteProbePod(ctx: StepContext, p: Started): Promise<boolean> {
@@ -610,96 +665,89 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     if (!pod) throw new HttpError(404, podGone(ctx));
     const image = config().attestImage;
 
-    // 1. Into the pod's network namespace: what it listens on and which connections it holds.
-    let ephemeral: RunRecord["ephemeralContainer"] = null;
-    let ephemeralProblem: string | null = null;
-    try {
-      const name = d.reuse ?? `${EPHEMERAL_PREFIX}${randomBytes(3).toString("hex")}`;
-      if (!d.reuse) {
-        await ctx.progress(`Adding ephemeral container ${name} to ${t.namespace}/${t.pod} (stays in the pod spec)`, { container: name });
-        await addEphemeralContainer(ctx, {
-          namespace: t.namespace,
-          pod: t.pod,
-          name,
-          image,
-          command: ["sleep", "86400"],
-          targetContainerName: t.containers[0],
-        });
-      }
-      ephemeral = { name, reused: !!d.reuse };
-    } catch (err) {
-      ephemeralProblem = err instanceof HttpError ? err.message : kubeMessage(err);
-    }
-    const inPod = ephemeral ? { namespace: t.namespace, pod: t.pod, container: ephemeral.name } : null;
-    let sockets: ReturnType<typeof parseProcNetTcp> = [];
-    let socketsProblem: string | null = ephemeralProblem;
-    if (inPod) {
-      try {
-        const out = await execInContainer(ctx, { ...inPod, command: ["cat", "/proc/net/tcp"] });
-        if (out.exitCode === 0) sockets = parseProcNetTcp(out.stdout);
-        else socketsProblem = `cat /proc/net/tcp exited ${out.exitCode}: ${out.stderr.trim()}`;
-      } catch (err) {
-        socketsProblem = err instanceof HttpError ? err.message : kubeMessage(err);
-      }
-    }
-    const listening = sockets.filter((s) => s.state === "listen").map((s) => ({ port: Number(s.local.split(":")[1]), protocol: "TCP" as const }));
-    const ports = [...d.ports];
-    for (const l of listening) if (!ports.some((p) => p.port === l.port && p.protocol === l.protocol)) ports.push(l);
-
-    // 2. Ingress from each admitted source, another node and the pod's own node.
     const uncovered = [...d.uncovered];
-    const probePods: RunRecord["probePods"] = [];
-    const ingress: Probe[] = [];
-    const started = await Promise.all(d.sources.map((s) => startProbePod(ctx, s)));
-    try {
-      for (const p of started) {
-        const from = `${p.source.kind === "peer" ? `${p.source.namespace} pod ${labelText(p.source.labels)}` : p.source.why} (${p.name})`;
-        for (const port of ports) {
-          const r = p.ip
-            ? await tryPort(ctx, { namespace: p.source.namespace, pod: p.name, container: "probe" }, d.podIP, port.port, port.protocol)
-            : { result: "error" as ProbeResult, detail: p.problem };
-          ingress.push({ source: from, target: d.podIP, port: port.port, protocol: port.protocol, ...r, why: p.source.why });
-          await ctx.progress(`Ingress ${port.port}/${port.protocol.toLowerCase()} from ${from}: ${r.result}`, { port: port.port, result: r.result });
+    // The probe pods start (on their kubelets) while the ephemeral container does and while the
+    // egress probes run: only the ingress probes wait for them.
+    const run = await withProbePods(ctx, d.sources, async (starting) => {
+      // 1. Into the pod's network namespace: what it listens on and which connections it holds.
+      let ephemeral: RunRecord["ephemeralContainer"] = null;
+      let ephemeralProblem: string | null = null;
+      try {
+        const name = d.reuse ?? `${EPHEMERAL_PREFIX}${randomBytes(3).toString("hex")}`;
+        if (!d.reuse) {
+          await ctx.progress(`Adding ephemeral container ${name} to ${t.namespace}/${t.pod} (stays in the pod spec)`, { container: name });
+          await addEphemeralContainer(
+            ctx,
+            {
+              namespace: t.namespace,
+              pod: t.pod,
+              name,
+              image,
+              command: ["sleep", "86400"],
+              targetContainerName: t.containers[0],
+            },
+            { tries: START_POLL_TRIES, everyMs: START_POLL_MS },
+          );
+        }
+        ephemeral = { name, reused: !!d.reuse };
+      } catch (err) {
+        ephemeralProblem = err instanceof HttpError ? err.message : kubeMessage(err);
+      }
+      const inPod = ephemeral ? { namespace: t.namespace, pod: t.pod, container: ephemeral.name } : null;
+      let sockets: ReturnType<typeof parseProcNetTcp> = [];
+      let socketsProblem: string | null = ephemeralProblem;
+      if (inPod) {
+        try {
+          const out = await execInContainer(ctx, { ...inPod, command: ["cat", "/proc/net/tcp"] });
+          if (out.exitCode === 0) sockets = parseProcNetTcp(out.stdout);
+          else socketsProblem = `cat /proc/net/tcp exited ${out.exitCode}: ${out.stderr.trim()}`;
+        } catch (err) {
+          socketsProblem = err instanceof HttpError ? err.message : kubeMessage(err);
         }
       }
-    } finally {
-      for (const p of started)
-        probePods.push({
-          name: p.name,
-          namespace: p.source.namespace,
-          node: p.source.node,
-          source: p.source.why,
-          ip: p.ip,
-          deleted: await deleteProbePod(ctx, p),
-        });
-    }
+      const listening = sockets.filter((s) => s.state === "listen").map((s) => ({ port: Number(s.local.split(":")[1]), protocol: "TCP" as const }));
+      const ports = [...d.ports];
+      for (const l of listening) if (!ports.some((p) => p.port === l.port && p.protocol === l.protocol)) ports.push(l);
+      const flows = sockets.filter((s) => s.state === "established" || s.state === "syn-sent");
+      const flowTargets: Target[] = flows.map((f) => {
+        const [host, port] = f.remote.split(":");
+        return { host, port: Number(port), protocol: "TCP", why: "a connection the pod holds (/proc/net/tcp)" };
+      });
+
+      // 2. Egress from the pod's own network namespace, and 3. ingress from each admitted source,
+      // another node and the pod's own node: every probe in one bounded pool, egress first (it
+      // needs no probe pod), each recorded in its place whatever order they finish in.
+      const egressProbe = async (x: Target): Promise<Probe> => {
+        const r = inPod
+          ? await tryPort(ctx, inPod, x.host, x.port, x.protocol)
+          : { result: "error" as ProbeResult, detail: `no ephemeral container: ${ephemeralProblem}` };
+        await ctx.progress(`Egress ${x.host}:${x.port}/${x.protocol.toLowerCase()} (${x.why}): ${r.result}`, { host: x.host, port: x.port, result: r.result });
+        const source = ephemeral ? `ephemeral container ${ephemeral.name}` : `pod ${t.pod}`;
+        return { source, target: x.host, port: x.port, protocol: x.protocol, ...r, why: x.why };
+      };
+      const ingressProbe = async (source: number, port: { port: number; protocol: "TCP" | "UDP" }): Promise<Probe> => {
+        const p = await starting[source];
+        const from = `${p.source.kind === "peer" ? `${p.source.namespace} pod ${labelText(p.source.labels)}` : p.source.why} (${p.name})`;
+        const r = p.ip
+          ? await tryPort(ctx, { namespace: p.source.namespace, pod: p.name, container: "probe" }, d.podIP, port.port, port.protocol)
+          : { result: "error" as ProbeResult, detail: p.problem };
+        await ctx.progress(`Ingress ${port.port}/${port.protocol.toLowerCase()} from ${from}: ${r.result}`, { port: port.port, result: r.result });
+        return { source: from, target: d.podIP, port: port.port, protocol: port.protocol, ...r, why: p.source.why };
+      };
+      const egressTargets = dedupeTargets([...d.targets, ...flowTargets]);
+      const tasks = [...egressTargets.map((x) => () => egressProbe(x)), ...d.sources.flatMap((_, i) => ports.map((port) => () => ingressProbe(i, port)))];
+      const results = await mapLimit(tasks, PROBE_CONCURRENCY, (task) => task());
+      const egress = results.slice(0, egressTargets.length);
+      const ingress = results.slice(egressTargets.length);
+      return { ephemeral, socketsProblem, listening, ports, flows, egress, ingress };
+    });
+    const { ephemeral, socketsProblem, listening, ports, flows, egress, ingress } = run.value;
+    const probePods = run.probePods;
     for (const b of d.ipBlocks) {
-      const inside = started.filter((p) => p.ip && inIpBlock(p.ip, b));
+      const inside = run.started.filter((p) => p.ip && inIpBlock(p.ip, b));
       if (!inside.length) uncovered.push(`${b.policy}: ipBlock ${b.cidr} (a probe pod cannot choose its address, and none had one in the range)`);
     }
     if (!ports.length) uncovered.push("ingress: the pod declares no port and none was seen listening");
-
-    // 3. Egress from the pod's own network namespace.
-    const egress: Probe[] = [];
-    const flows = sockets.filter((s) => s.state === "established" || s.state === "syn-sent");
-    const flowTargets: Target[] = flows.map((f) => {
-      const [host, port] = f.remote.split(":");
-      return { host, port: Number(port), protocol: "TCP", why: "a connection the pod holds (/proc/net/tcp)" };
-    });
-    for (const x of dedupeTargets([...d.targets, ...flowTargets])) {
-      const r = inPod
-        ? await tryPort(ctx, inPod, x.host, x.port, x.protocol)
-        : { result: "error" as ProbeResult, detail: `no ephemeral container: ${ephemeralProblem}` };
-      egress.push({
-        source: ephemeral ? `ephemeral container ${ephemeral.name}` : `pod ${t.pod}`,
-        target: x.host,
-        port: x.port,
-        protocol: x.protocol,
-        ...r,
-        why: x.why,
-      });
-      await ctx.progress(`Egress ${x.host}:${x.port}/${x.protocol.toLowerCase()} (${x.why}): ${r.result}`, { host: x.host, port: x.port, result: r.result });
-    }
 
     // 4. The facts probes cannot show: enforcement, the datapath's way with established flows, the VM's firewalls.
     const cluster = await getCluster(t.cluster).catch(() => null);
