@@ -17,6 +17,7 @@ import { requireIncident, roleLabel, timelineTargets } from "./incidents";
 import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./runs";
 import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
+import { crashPoint } from "./crash-point";
 import { settleStatus } from "./status";
 import { readRecord, recordSchema, stepContext } from "./context";
 import { RISK_ORDER } from "./types";
@@ -301,6 +302,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     role: roleLabel(caller),
   });
   if (approvalId) await useApproval(db, gates, approvalId, run.id, "execute");
+  crashPoint(stepId, "before-intent");
   const targets = timelineTargets(incident.targets);
   const entry = { actor: caller.email, role: roleLabel(caller), incidentId, stepId, targets, planHash: plan.planHash };
   try {
@@ -332,6 +334,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   });
   let result: ExecuteResult;
   const timer = stepTimer(stepId, "execute");
+  crashPoint(stepId, "before-call");
   try {
     result = await withRetry(() => step.execute(ctx, plan), RETRY);
   } catch (err) {
@@ -345,9 +348,11 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     throw new HttpError(502, `"${step.title}" failed: ${reason.message}`, { reason: "step-failed" });
   }
 
+  crashPoint(stepId, "before-result");
   timer.done(result.outcome === "noop" ? "noop" : "succeeded");
   await finishRun(db, run.id, { status: result.outcome === "noop" ? "noop" : "succeeded", message: result.message, record: result.record });
   await appendEntry(db, { ...entry, kind: "result", details: { runId: run.id, operation: "execute", outcome: result.outcome, message: result.message } });
+  crashPoint(stepId, "before-verify");
   // Verify reads what this run did: its record is only in the runs read after finishRun.
   const verify = result.verdict ?? (await verifySafely(step, stepContext(incident, step, params, await listRuns(db, incidentId))));
   await appendEntry(db, { ...entry, kind: "verify", details: { runId: run.id, operation: "execute", holds: verify.holds, message: verify.message } });

@@ -29,7 +29,7 @@ const ATTEMPTS = 3;
 type StepOutcome = { seed: number; step: string; operation: "execute" | "undo"; attempt: number; status: string; reason?: string };
 
 /** An approver's sign-off for every plan: the figure measures the executor under faults, not the approval flow (the authorization figure covers that). */
-const approveAll = (approver: string): ExecuteGates => ({
+export const approveAll = (approver: string): ExecuteGates => ({
   approvals: async (_incident, _step, planHash) => ({ id: `proof-${planHash.slice(0, 8)}`, status: "approved", planHash, approvedBy: [approver] }),
   consumeApproval: async () => {},
 });

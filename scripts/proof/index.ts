@@ -2,8 +2,9 @@
 import { authorization } from "./authorization";
 import { badInput } from "./bad-input";
 import { concurrency } from "./concurrency";
+import { crashes } from "./crashes";
 import { faults } from "./faults";
 import { tampering } from "./tampering";
 import type { Figure } from "./types";
 
-export const FIGURES: Figure[] = [tampering, concurrency, authorization, badInput, faults];
+export const FIGURES: Figure[] = [tampering, concurrency, authorization, badInput, faults, crashes];
