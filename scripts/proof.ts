@@ -20,6 +20,10 @@ Object.assign(process.env, {
   AIRLOCK_DB_FILE: path.join(scratch, "console.sqlite"),
   EVIDENCE_STORE: "fs",
   EVIDENCE_DIR: path.join(scratch, "evidence"),
+  // Metrics on, so the authorization figure checks that no user's session or token opens them.
+  AIRLOCK_METRICS_TOKEN: randomBytes(32).toString("base64url"),
+  // The table and the figures' own lines are the output; the console's request log is not.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 });
 // The console's own database is the scratch SQLite file, never DATABASE_URL (that may be a shared
 // test database): figures that use PostgreSQL get its URL in their options and open a schema of their own.

@@ -7,7 +7,8 @@ import type { Role } from "@/lib/auth";
 /**
  * `public`: answers without a caller (probes, the API description, next-auth's own endpoints).
  * `ingest-door`: alert intake; only an ingest token (or the door's own machine credential).
- * `closed`: refused to every caller the figure has (SCC intake needs a Google-signed token, unconfigured here).
+ * `closed`: refused to every caller the figure has (SCC intake needs a Google-signed token, unconfigured here;
+ *   metrics take only AIRLOCK_METRICS_TOKEN, never a user's session or API token).
  * Otherwise the roles that may call; a lead holds analyst's abilities.
  */
 export type Expectation = "public" | "ingest-door" | "closed" | readonly Role[];
@@ -25,6 +26,7 @@ export const ROUTES: Record<string, Expectation> = {
   "GET /api/healthz": "public",
   "GET /api/readyz": "public",
   "GET /api/v1/openapi.json": "public",
+  "GET /api/metrics": "closed",
 
   "POST /api/v1/alerts/falco": "ingest-door",
   "POST /api/v1/alerts": "ingest-door",
