@@ -30,7 +30,7 @@ done
 step "vitest (unit, integration, conformance)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 
-step "proof (quick): tampering, concurrency, authorization, bad-input and faults figures at target"
+step "proof (quick): tampering, concurrency, authorization, bad input, faults and crashes at target"
 npm run --silent proof -- --quick
 
 step "browser"
