@@ -35,4 +35,11 @@ describe("kubeError", () => {
     expect(wrapped.status).toBe(403);
     expect(wrapped.message).toBe("pods is forbidden");
   });
+
+  it("names the continue parameter when the API server refuses a malformed continue token", () => {
+    const body = '{"reason":"BadRequest","message":"continue key is not valid: illegal base64 data at input byte 4"}';
+    const wrapped = kubeHttpError(new ApiException(400, "x", body, {}));
+    expect(wrapped.status).toBe(400);
+    expect(wrapped.fieldErrors).toEqual({ continue: ["is not a continue token this list returned"] });
+  });
 });

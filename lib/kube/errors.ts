@@ -105,5 +105,10 @@ export function isNotFound(err: unknown): boolean {
 export function kubeHttpError(err: unknown): HttpError {
   if (isHttpError(err)) return err;
   const info = kubeError(err);
+  // The API server refuses a malformed `continue` token with a bare 400: it is the caller's
+  // `continue` query parameter that is wrong, so the answer names it like any invalid field.
+  if (info.status === 400 && /continue key is not valid/i.test(info.message)) {
+    return new HttpError(400, "Invalid input", { fieldErrors: { continue: ["is not a continue token this list returned"] }, reason: info.reason });
+  }
   return new HttpError(info.status, info.message, { reason: info.reason });
 }

@@ -46,6 +46,15 @@ function queryString(q: unknown): string {
   return s ? `?${s}` : "";
 }
 
+/** A generated value as a path segment. String() throws on an object without a usable toString (fast-check makes such objects). */
+function segment(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return JSON.stringify(v) ?? "";
+  }
+}
+
 export const badInput: Figure = {
   id: "bad-input",
   title: "Bad input through route handlers and server actions",
@@ -160,7 +169,7 @@ export const badInput: Figure = {
           // Path segments are strings whatever was generated; a non-object is a wholly wrong path.
           const params =
             p && typeof p === "object" && !Array.isArray(p)
-              ? Object.fromEntries(Object.entries({ ...realIds, ...p }).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]))
+              ? Object.fromEntries(Object.entries({ ...realIds, ...p }).map(([k, v]) => [k, Array.isArray(v) ? v.map(segment) : segment(v)]))
               : realIds;
           if (BODYLESS.has(door.method)) await callRoute({ door, params, query: input });
           else await callRoute({ door, params, body: input === undefined ? undefined : JSON.stringify(input) });
