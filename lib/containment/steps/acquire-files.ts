@@ -3,21 +3,10 @@ import { Transform } from "node:stream";
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import { defineStep, type StepContext, type Warning } from "../types";
-import { kubectl, shq } from "./support/commands";
+import { shq } from "./support/commands";
 import { execToStream } from "./support/exec-stream";
 import { apis, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
-import {
-  ensureToolbox,
-  inToolbox,
-  nextToolboxName,
-  PTRACE_WARNING,
-  runningToolbox,
-  suspectContainer,
-  toolboxContainer,
-  toolboxDebugCommand,
-  TOOLBOX_STAYS,
-} from "./support/toolbox";
-import { toolboxImage } from "./support/triage";
+import { ensureToolbox, inToolbox, PTRACE_WARNING, toolboxTarget, toolboxContainer, toolboxDebugCommand, TOOLBOX_STAYS } from "./support/toolbox";
 
 // Copies files out of the suspect container's filesystem without tar or a shell in its image:
 // the toolbox (an ephemeral container in the suspect's PID namespace) reads each through
@@ -170,15 +159,9 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
 
   async plan(ctx) {
     const t = ctx.incident.targets;
-    const target = suspectContainer(ctx);
-    const img = toolboxImage();
-    const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
-    if (!target || !(pod.spec?.containers ?? []).some((c) => c.name === target))
-      return { changes: [], commands: [], warnings: [], blocked: `Pod ${t.pod} has no container ${target ?? "(none named)"}.` };
-    if ("problem" in img) return { changes: [], commands: [], warnings: [], blocked: img.problem };
-    if (!(pod.status?.containerStatuses ?? []).find((s) => s.name === target)?.state?.running)
-      return { changes: [], commands: [], warnings: [], blocked: `Container ${target} is not running: its filesystem cannot be reached through /proc.` };
+    const found = await toolboxTarget(ctx, "its filesystem cannot be reached through /proc.");
+    if ("blocked" in found) return { changes: [], commands: [], warnings: [], blocked: found.blocked };
+    const { target, image, existing, toolbox, exec } = found;
     const suggested = ctx.params.paths.length ? [] : await evidencePaths(ctx, target);
     const paths = ctx.params.paths.length ? ctx.params.paths : suggested;
     if (!paths.length)
@@ -188,9 +171,6 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
         warnings: [],
         blocked: "No paths given, and the pod's events and logs name none under /tmp, /var/tmp, /dev/shm, /root or /home.",
       };
-    const existing = runningToolbox(pod, target);
-    const toolbox = existing ?? nextToolboxName(pod);
-    const exec = kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--");
     const warnings: Warning[] = [
       ...(existing ? [] : [{ level: "caution" as const, code: "ephemeral-stays", message: TOOLBOX_STAYS }, PTRACE_WARNING]),
       ...(suggested.length
@@ -213,20 +193,20 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
                 action: "patch" as const,
                 field: "spec.ephemeralContainers",
                 before: null,
-                after: toolboxContainer(toolbox, img.image, target),
+                after: toolboxContainer(toolbox, image, target),
               },
             ]),
         ...paths.map((p) => ({ target: `Container ${target}`, action: "read" as const, field: p, after: `evidence (≤ ${ctx.params.maxFileMiB} MiB)` })),
       ],
       commands: [
-        ...(existing ? [] : [toolboxDebugCommand(t, toolbox, img.image, target)]),
+        ...(existing ? [] : [toolboxDebugCommand(t, toolbox, image, target)]),
         ...paths.map((p) => {
           const local = shq(p.split("/").pop()!.replace(/^\.+/, "") || "file");
           return `${exec} cat ${shq(`/proc/1/root${p}`)} > ${local} && sha256sum ${local}`;
         }),
       ],
       warnings,
-      data: { toolbox, image: img.image, target, paths, reuse: existing !== null },
+      data: { toolbox, image: image, target, paths, reuse: existing !== null },
     };
   },
 

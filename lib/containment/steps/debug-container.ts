@@ -3,19 +3,8 @@ import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import { defineStep, type StepContext, type Warning } from "../types";
 import { artifact, jsonArtifact, type Artifact } from "./support/artifacts";
-import { kubectl } from "./support/commands";
 import { podGone, readIncidentPod } from "./support/kube";
-import {
-  ensureToolbox,
-  inToolbox,
-  nextToolboxName,
-  PTRACE_WARNING,
-  runningToolbox,
-  suspectContainer,
-  toolboxContainer,
-  toolboxDebugCommand,
-  TOOLBOX_STAYS,
-} from "./support/toolbox";
+import { ensureToolbox, inToolbox, PTRACE_WARNING, toolboxTarget, toolboxContainer, toolboxDebugCommand, TOOLBOX_STAYS } from "./support/toolbox";
 import {
   attributeSockets,
   connectionSchema,
@@ -24,7 +13,6 @@ import {
   nulSplit,
   parseNetTable,
   processSchema,
-  toolboxImage,
   TOOLBOX_COMMAND,
   TRIAGE_SET,
   type Connection,
@@ -175,21 +163,12 @@ export const debugContainer = defineStep<Data, RunRecord>()({
 
   async plan(ctx) {
     const t = ctx.incident.targets;
-    const target = suspectContainer(ctx);
-    const img = toolboxImage();
-    const pod = await readIncidentPod(ctx);
-    if (!pod) return { changes: [], commands: [], warnings: [], blocked: podGone(ctx) };
-    if (!target || !(pod.spec?.containers ?? []).some((c) => c.name === target))
-      return { changes: [], commands: [], warnings: [], blocked: `Pod ${t.pod} has no container ${target ?? "(none named)"}.` };
-    if ("problem" in img) return { changes: [], commands: [], warnings: [], blocked: img.problem };
-    const running = (pod.status?.containerStatuses ?? []).find((s) => s.name === target)?.state?.running;
-    if (!running) return { changes: [], commands: [], warnings: [], blocked: `Container ${target} is not running: there are no processes to read.` };
-    const existing = runningToolbox(pod, target);
-    const toolbox = existing ?? nextToolboxName(pod);
-    const exec = kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--");
+    const found = await toolboxTarget(ctx, "there are no processes to read.");
+    if ("blocked" in found) return { changes: [], commands: [], warnings: [], blocked: found.blocked };
+    const { target, image, existing, toolbox, exec } = found;
     const envCut = ctx.params.envValues ? "" : " | cut -d= -f1";
     const commands = [
-      ...(existing ? [] : [toolboxDebugCommand(t, toolbox, img.image, target)]),
+      ...(existing ? [] : [toolboxDebugCommand(t, toolbox, image, target)]),
       `for p in $(${exec} ls /proc | grep -E '^[0-9]+$'); do echo "== pid $p"; ${exec} cat /proc/$p/cmdline | tr '\\0' ' '; echo; ${exec} readlink /proc/$p/exe; ${exec} readlink /proc/$p/cwd; for f in $(${exec} ls /proc/$p/fd); do ${exec} readlink /proc/$p/fd/$f; done; ${exec} cat /proc/$p/environ | tr '\\0' '\\n'${envCut}; done`,
       `for f in tcp tcp6 udp; do ${exec} cat /proc/1/net/$f; done`,
       `${exec} cat /proc/1/mounts`,
@@ -209,13 +188,13 @@ export const debugContainer = defineStep<Data, RunRecord>()({
               action: "patch" as const,
               field: "spec.ephemeralContainers",
               before: null,
-              after: toolboxContainer(toolbox, img.image, target),
+              after: toolboxContainer(toolbox, image, target),
             },
         ...TRIAGE_SET.map((c) => ({ target: `Container ${target} (through /proc)`, action: "read" as const, field: c })),
       ],
       commands,
       warnings,
-      data: { toolbox, image: img.image, target, reuse: existing !== null },
+      data: { toolbox, image: image, target, reuse: existing !== null },
     };
   },
 

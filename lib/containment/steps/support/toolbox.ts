@@ -3,7 +3,8 @@ import type { V1Pod } from "@kubernetes/client-node";
 import type { IncidentTargets, StepContext, Warning } from "../../types";
 import { kubectl } from "./commands";
 import { addEphemeralContainer, execInContainer, type ExecResult } from "./ephemeral";
-import { TOOLBOX_COMMAND } from "./triage";
+import { podGone, readIncidentPod } from "./kube";
+import { TOOLBOX_COMMAND, toolboxImage } from "./triage";
 
 // The live-response toolbox: one ephemeral container per suspect container, named
 // airlock-tb-<n>, shared by debug-container and acquire-files. Kubernetes never removes an
@@ -29,6 +30,29 @@ export function nextToolboxName(pod: V1Pod): string {
 /** The suspect container: the param, else the incident's first container. */
 export function suspectContainer(ctx: StepContext<{ container?: string }>): string | null {
   return ctx.params.container || ctx.incident.targets.containers[0] || null;
+}
+
+/** What a live-response plan works on: the pod, its running suspect container, the toolbox to use and how to exec in it. */
+export type ToolboxTarget = { pod: V1Pod; target: string; image: string; existing: string | null; toolbox: string; exec: string };
+
+/**
+ * The checks both live-response plans start with (the pod is there, the suspect container is one
+ * of its containers and running, the toolbox image is pinned), then the toolbox to reuse or add.
+ * `blocked` says why the plan cannot go on; `notRunning` ends the sentence for a stopped container.
+ */
+export async function toolboxTarget(ctx: StepContext<{ container?: string }>, notRunning: string): Promise<ToolboxTarget | { blocked: string }> {
+  const t = ctx.incident.targets;
+  const target = suspectContainer(ctx);
+  const img = toolboxImage();
+  const pod = await readIncidentPod(ctx);
+  if (!pod) return { blocked: podGone(ctx) };
+  if (!target || !(pod.spec?.containers ?? []).some((c) => c.name === target)) return { blocked: `Pod ${t.pod} has no container ${target ?? "(none named)"}.` };
+  if ("problem" in img) return { blocked: img.problem };
+  if (!(pod.status?.containerStatuses ?? []).find((s) => s.name === target)?.state?.running)
+    return { blocked: `Container ${target} is not running: ${notRunning}` };
+  const existing = runningToolbox(pod, target);
+  const toolbox = existing ?? nextToolboxName(pod);
+  return { pod, target, image: img.image, existing, toolbox, exec: kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--") };
 }
 
 /**
