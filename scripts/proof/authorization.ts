@@ -5,12 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { revokeToken, type Role } from "@/lib/auth";
-import { openIncident } from "@/lib/containment/incidents";
-import { kubeApis } from "@/lib/kube/clients";
 import { getDb, type Db } from "@/lib/store";
 import { ACTIONS, CALLERS, expected, ROUTES, TARGETLESS_ACTIONS, type CallerKind, type Verdict } from "./authorization-table";
-import { actionDoors, person, routeDoors, sessionCookie } from "./doors";
-import { DEMO_CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
+import { actionDoors, demoDoorTargets, person, routeDoors, sessionCookie } from "./doors";
+import { simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
 import { withRequest } from "./next-request-stub";
 import type { Figure } from "./types";
 
@@ -91,26 +89,10 @@ export const authorization: Figure = {
       const db = await getDb();
       const who = await credentials(db);
       const opener = await person(db, "proof-authz-opener@x.com", ["analyst"]);
-      const pods = await kubeApis(DEMO_CLUSTER).core.listNamespacedPod({ namespace: "shop" });
-      const pod = pods.items.find((p) => p.metadata?.annotations?.["airlock.sim/compromised"] === "true");
-      if (!pod?.metadata?.name || !pod.spec?.nodeName) throw new Error("the demo scenario has no compromised pod in shop");
-      const incident = await openIncident(
-        { id: opener.user.id, email: opener.user.email, name: null, roles: ["analyst"], via: "token" },
-        { cluster: DEMO_CLUSTER, namespace: "shop", pod: pod.metadata.name, title: "proof: authorization" },
-      );
-      const realIds: Record<string, unknown> = {
-        id: incident.id,
-        stepId: "cordon-node",
-        runbook: "isolate-pod",
-        approvalId: randomUUID(),
-        artifactId: randomUUID(),
-        cluster: DEMO_CLUSTER,
-        namespace: "shop",
-        nextauth: ["session"],
-      };
+      const { pod, ids } = await demoDoorTargets(opener.user, ["analyst"], "proof: authorization");
       const idsFor = (template: string, wrong: boolean): Record<string, unknown> => ({
-        ...realIds,
-        name: template.includes("/nodes/") ? pod.spec!.nodeName : pod.metadata!.name,
+        ...ids,
+        name: template.includes("/nodes/") ? pod.node : pod.name,
         ...(wrong ? { id: randomUUID(), approvalId: randomUUID() } : {}),
       });
 
@@ -178,7 +160,7 @@ export const authorization: Figure = {
             days: 1,
             password: "not-the-password",
             planHash: "0".repeat(64),
-            pod: pod.metadata!.name,
+            pod: pod.name,
             title: "proof: authorization",
           };
           const { cookie, token } = who[caller];

@@ -4,17 +4,15 @@
 // with "="), through both doors: route handlers and server actions, as a caller holding every role.
 // Target: no answer ≥ 500, no write reaching the cluster or cloud (the simulator's request log),
 // and every 400 naming the field (fieldErrors), except a body that is not JSON at all.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { z } from "zod";
 import type { Role } from "@/lib/auth";
 import { listSteps } from "@/lib/containment/registry";
-import { openIncident } from "@/lib/containment/incidents";
-import { kubeApis } from "@/lib/kube/clients";
 import { getDb } from "@/lib/store";
 import { DEMO_CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
-import { actionDoors, person, routeDoors, sessionCookie, type ActionResultLike, type RouteDoor } from "./doors";
+import { actionDoors, demoDoorTargets, person, routeDoors, sessionCookie, type ActionResultLike, type RouteDoor } from "./doors";
 import { withRequest } from "./next-request-stub";
 import type { Figure } from "./types";
 import { arbitraryOf, HOSTILE_STRINGS } from "./zod-arbitrary";
@@ -69,24 +67,7 @@ export const badInput: Figure = {
       const all = await person(db, "proof-bad-input@x.com", EVERY_ROLE);
       const ingest = await person(db, "proof-bad-input-ingest@x.com", ["ingest"]);
       const cookie = await sessionCookie(all.user.id);
-      const pods = await kubeApis(DEMO_CLUSTER).core.listNamespacedPod({ namespace: "shop" });
-      const pod = pods.items.find((p) => p.metadata?.annotations?.["airlock.sim/compromised"] === "true");
-      if (!pod?.metadata?.name || !pod.spec?.nodeName) throw new Error("the demo scenario has no compromised pod in shop");
-      const incident = await openIncident(
-        { id: all.user.id, email: all.user.email, name: null, roles: EVERY_ROLE, via: "token" },
-        { cluster: DEMO_CLUSTER, namespace: "shop", pod: pod.metadata.name, title: "proof: bad input" },
-      );
-      const real: Record<string, unknown> = {
-        id: incident.id,
-        stepId: "cordon-node",
-        runbook: "isolate-pod",
-        approvalId: randomUUID(),
-        artifactId: randomUUID(),
-        cluster: DEMO_CLUSTER,
-        namespace: "shop",
-        nextauth: ["session"],
-      };
-      const realFor = (template: string) => ({ ...real, name: template.includes("/nodes/") ? pod.spec!.nodeName : pod.metadata!.name });
+      const { pod, ids: real, idsFor: realFor } = await demoDoorTargets(all.user, EVERY_ROLE, "proof: bad input");
 
       const cases: Case[] = [];
       const since = await simLogPosition(sim);
@@ -218,7 +199,7 @@ export const badInput: Figure = {
       }
       for (const name of HOSTILE_STRINGS) {
         await callRoute({ door: open, params: {}, body: JSON.stringify({ cluster: DEMO_CLUSTER, namespace: "shop", pod: name, title: `proof ${name}` }) });
-        await callRoute({ door: open, params: {}, body: JSON.stringify({ cluster: name, namespace: name, pod: pod.metadata.name, title: "proof: bad name" }) });
+        await callRoute({ door: open, params: {}, body: JSON.stringify({ cluster: name, namespace: name, pod: pod.name, title: "proof: bad name" }) });
       }
       for (const limit of ["NaN", "-1", "0", "1e308", "Infinity", "99999999999999999999", "1.5", "0x10", ""]) {
         await callRoute({ door: byKey("GET /api/v1/incidents"), params: {}, query: { limit } });

@@ -1,6 +1,7 @@
 // The console's doors as `npm run proof` calls them: route handlers found in app/api/**/route.ts
 // (every exported method) and server actions in app/**/actions/*.ts (every exported function),
 // and the people who call them (real users, API tokens, signed session cookies).
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
@@ -8,7 +9,10 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { createToken, createUser, type Role } from "@/lib/auth";
 import { config } from "@/lib/config";
+import { openIncident } from "@/lib/containment/incidents";
+import { kubeApis } from "@/lib/kube/clients";
 import type { Db } from "@/lib/store";
+import { DEMO_CLUSTER } from "./console-sim";
 
 const APP = path.resolve(__dirname, "../../app");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -64,4 +68,33 @@ export async function person(db: Db, email: string, roles: Role[]) {
   const user = await createUser(db, { email, roles });
   const token = await createToken(db, user.id, "proof");
   return { user, token };
+}
+
+/**
+ * Opens an incident on the demo's compromised pod (as `opener`, with `roles`) and returns the
+ * values that make every door's path name something real: `ids` for the incident, step, runbook
+ * and cluster parameters, `idsFor(template)` adding the pod's or its node's `name`.
+ */
+export async function demoDoorTargets(opener: { id: string; email: string }, roles: Role[], title: string) {
+  const pods = await kubeApis(DEMO_CLUSTER).core.listNamespacedPod({ namespace: "shop" });
+  const pod = pods.items.find((p) => p.metadata?.annotations?.["airlock.sim/compromised"] === "true");
+  const name = pod?.metadata?.name;
+  const node = pod?.spec?.nodeName;
+  if (!name || !node) throw new Error("the demo scenario has no compromised pod in shop");
+  const incident = await openIncident(
+    { id: opener.id, email: opener.email, name: null, roles, via: "token" },
+    { cluster: DEMO_CLUSTER, namespace: "shop", pod: name, title },
+  );
+  const ids: Record<string, unknown> = {
+    id: incident.id,
+    stepId: "cordon-node",
+    runbook: "isolate-pod",
+    approvalId: randomUUID(),
+    artifactId: randomUUID(),
+    cluster: DEMO_CLUSTER,
+    namespace: "shop",
+    nextauth: ["session"],
+  };
+  const idsFor = (template: string): Record<string, unknown> => ({ ...ids, name: template.includes("/nodes/") ? node : name });
+  return { pod: { name, node }, incident, ids, idsFor };
 }
