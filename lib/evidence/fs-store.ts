@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -86,13 +86,19 @@ export class FsEvidenceStore implements EvidenceStore {
     }
   }
 
-  async verify(key: string): Promise<StoredBody | null> {
+  async open(key: string): Promise<Readable | null> {
     const file = this.fileOf(key);
     try {
-      await fs.access(file);
-    } catch {
-      return null;
+      // The stream closes the handle when it ends or is destroyed (a download cut short).
+      return (await fs.open(file)).createReadStream();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw err;
     }
-    return checkStream(key, createReadStream(file));
+  }
+
+  async verify(key: string): Promise<StoredBody | null> {
+    const body = await this.open(key);
+    return body && checkStream(key, body);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { Storage } from "@google-cloud/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storageOptions } from "@/lib/gcp/clients";
@@ -139,6 +140,20 @@ describe("GcsEvidenceStore", () => {
     // The same bytes again: kept as stored, no second object.
     expect(await store().putStream("inc-5", "kworkerd", Readable.from([body]), "application/octet-stream")).toEqual(stored);
     expect(await store().verify(keyOf("inc-5", Buffer.from("other"), "kworkerd"))).toBeNull();
+    // Read back as a stream, in pieces, for the download door; a missing object is null.
+    const pieces: Buffer[] = [];
+    for await (const chunk of (await store().open(stored.key))!) pieces.push(chunk as Buffer);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces).equals(body)).toBe(true);
+    expect(await store().open(keyOf("inc-5", Buffer.from("other"), "kworkerd"))).toBeNull();
+    // An object gone between the look and the read: the stream's error is a 502, not the library's.
+    const opened = (await store().open(stored.key))!;
+    await storage.bucket(sim.ready.evidenceBucket).file(`airlock/${stored.key}`).delete();
+    const logs = captureLogsForTests();
+    const err = await buffer(opened)
+      .catch((e: unknown) => e)
+      .finally(() => logs.restore());
+    expect(err).toMatchObject({ status: 502, reason: "evidence-store-failed", message: expect.stringMatching(/answered 404 .*while reading evidence/) });
     // A stream that fails leaves nothing behind.
     const broken = new Readable({ read() {} });
     broken.push(Buffer.from("partial"));

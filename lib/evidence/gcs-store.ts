@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Bucket } from "@google-cloud/storage";
 import { EvidenceTamperedError, storageFailure, storageStatus } from "./errors";
@@ -116,7 +116,8 @@ export class GcsEvidenceStore implements EvidenceStore {
     return { key, sha256, size: tap.size };
   }
 
-  async verify(key: string): Promise<StoredBody | null> {
+  /** The object's bytes as they arrive; a Cloud Storage failure part way is the stream's error, as a 502 like any other. */
+  async open(key: string): Promise<Readable | null> {
     const file = this.bucket.file(this.objectName(key));
     try {
       const [exists] = await file.exists();
@@ -124,6 +125,22 @@ export class GcsEvidenceStore implements EvidenceStore {
     } catch (err) {
       throw storageFailure(err, "reading");
     }
-    return checkStream(key, file.createReadStream({ validation: false }));
+    // The SHA-256 is checked by whoever reads it (verify, the download), so no CRC32C here.
+    const source = file.createReadStream({ validation: false });
+    return Readable.from(
+      (async function* () {
+        try {
+          yield* source;
+        } catch (err) {
+          throw storageStatus(err) !== undefined ? storageFailure(err, "reading") : err;
+        }
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  async verify(key: string): Promise<StoredBody | null> {
+    const body = await this.open(key);
+    return body && checkStream(key, body);
   }
 }

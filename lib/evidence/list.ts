@@ -1,4 +1,7 @@
 import "server-only";
+import type { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
+import { pipeline } from "node:stream/promises";
 import { toEntry } from "@/lib/audit/append";
 import { requireIncident } from "@/lib/containment/incidents";
 import { listRuns, parseRecord } from "@/lib/containment/runs";
@@ -6,9 +9,10 @@ import { HttpError } from "@/lib/http/errors";
 import { getDb, type Db } from "@/lib/store";
 import { type EvidenceArtifactRow } from "./db";
 import { EvidenceTamperedError } from "./errors";
-import { EVIDENCE_STORED, sha256Hex } from "./sink";
+import { EVIDENCE_STORED } from "./sink";
 import { evidenceStore } from "./store";
-import type { EvidenceArtifact, EvidenceList, EvidenceSnapshot, EvidenceStore } from "./types";
+import { checkedTap } from "./stream-hash";
+import type { EvidenceArtifact, EvidenceList, EvidenceSnapshot, EvidenceStore, StoredBody } from "./types";
 
 const SNAPSHOT_STEP = "snapshot-node-disk";
 
@@ -77,29 +81,58 @@ export async function listEvidence(incidentId: string): Promise<EvidenceList> {
   return { artifacts: rows.map((r) => toArtifact(r, entries.get(r.id))), snapshots };
 }
 
+const tampered = (name: string) =>
+  new HttpError(409, `The stored body of ${name} no longer matches its SHA-256; it was changed after collection`, { reason: "evidence-tampered" });
+const missing = (name: string) => new HttpError(410, `The stored body of ${name} is missing from the evidence store`, { reason: "evidence-missing" });
+
 /**
- * One artifact's bytes for download. The body is hashed again on the way out: a file changed
- * in the store since it was collected is refused (409) rather than served as evidence.
+ * One artifact for download, as a stream: never held in memory whole (acquire-files stores files
+ * of up to 1 GiB). The stored body is first read through and hashed (`verify`): one changed in the
+ * store since it was collected is refused (409) and a missing one answered 410 before anything is
+ * sent. The body then goes out through a tap that hashes it again and holds its last chunk back
+ * until the hash is known, so a body changed between the two reads ends in an error, one chunk
+ * short, rather than arriving whole.
+ */
+export async function openArtifact(
+  incidentId: string,
+  artifactId: string,
+  store: EvidenceStore = evidenceStore(),
+): Promise<{ artifact: EvidenceArtifact; body: Readable }> {
+  await requireIncident(incidentId);
+  const db = await getDb();
+  const row = await db.selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).where("id", "=", artifactId).executeTakeFirst();
+  if (!row) throw new HttpError(404, `No artifact ${artifactId} in incident ${incidentId}`);
+  let checked: StoredBody | null;
+  try {
+    checked = await store.verify(row.storage_key);
+  } catch (err) {
+    if (err instanceof EvidenceTamperedError) throw tampered(row.name);
+    throw err;
+  }
+  if (!checked) throw missing(row.name);
+  if (checked.sha256 !== row.sha256) throw tampered(row.name);
+  const body = await store.open(row.storage_key);
+  if (!body) throw missing(row.name);
+  const out = checkedTap(row.storage_key, row.sha256);
+  // The tap's error (a changed body) or the store's ends the stream the reader holds.
+  pipeline(body, out).catch(() => undefined);
+  return { artifact: toArtifact(row), body: out };
+}
+
+/**
+ * One artifact's bytes, whole, with openArtifact's checks and answers (404, 409, 410): for small
+ * bodies and tests only; the download door streams with openArtifact.
  */
 export async function readArtifact(
   incidentId: string,
   artifactId: string,
   store: EvidenceStore = evidenceStore(),
 ): Promise<{ artifact: EvidenceArtifact; body: Buffer }> {
-  await requireIncident(incidentId);
-  const db = await getDb();
-  const row = await db.selectFrom("evidence_artifacts").selectAll().where("incident_id", "=", incidentId).where("id", "=", artifactId).executeTakeFirst();
-  if (!row) throw new HttpError(404, `No artifact ${artifactId} in incident ${incidentId}`);
-  const tampered = () =>
-    new HttpError(409, `The stored body of ${row.name} no longer matches its SHA-256; it was changed after collection`, { reason: "evidence-tampered" });
-  let body: Buffer | null;
+  const { artifact, body } = await openArtifact(incidentId, artifactId, store);
   try {
-    body = await store.get(row.storage_key);
+    return { artifact, body: await buffer(body) };
   } catch (err) {
-    if (err instanceof EvidenceTamperedError) throw tampered();
+    if (err instanceof EvidenceTamperedError) throw tampered(artifact.name);
     throw err;
   }
-  if (!body) throw new HttpError(410, `The stored body of ${row.name} is missing from the evidence store`, { reason: "evidence-missing" });
-  if (sha256Hex(body) !== row.sha256) throw tampered();
-  return { artifact: toArtifact(row), body };
 }

@@ -23,6 +23,29 @@ export function hashingTap(): Transform & { sha256(): string; size: number } {
   return tap;
 }
 
+/**
+ * A pass-through for a body on its way out that lets through only what it can vouch for: it holds
+ * back the latest chunk until the next arrives, and at the end passes the last one only if the
+ * whole body hashed to `expected`; otherwise it fails with EvidenceTamperedError, so a reader
+ * never receives all of a body that was changed (it is one chunk short, and errored).
+ */
+export function checkedTap(key: string, expected: string): Transform {
+  const hash = createHash("sha256");
+  let held: Buffer | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      const out = held;
+      held = chunk;
+      done(null, out);
+    },
+    flush(done) {
+      if (hash.digest("hex") !== expected) done(new EvidenceTamperedError(key));
+      else done(null, held);
+    },
+  });
+}
+
 /** Hashes a stored body as it streams back; throws EvidenceTamperedError when it is not the key's hash. */
 export async function checkStream(key: string, body: Readable): Promise<{ key: string; sha256: string; size: number }> {
   const tap = hashingTap();

@@ -20,6 +20,11 @@ export interface EvidenceStore {
    * already stored under that key is kept. An error from the stream leaves nothing behind.
    */
   putStream(incidentId: string, name: string, body: Readable, contentType: string, facts?: ArtifactFacts): Promise<StoredBody>;
+  /**
+   * A stored body as a stream (never read whole), or null when the key is missing. Not checked
+   * against its hash: `verify` does that, and a download checks the bytes as they go out.
+   */
+  open(key: string): Promise<Readable | null>;
   /** Reads a stored body back as a stream and hashes it: null when missing; EvidenceTamperedError when it no longer matches its key. */
   verify(key: string): Promise<StoredBody | null>;
 }
