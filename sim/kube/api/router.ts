@@ -17,11 +17,15 @@ import { queryBool } from "./query";
 import { sendError, sendObject } from "./respond";
 import { findSubresource, findUpgradeHandler } from "./subresources";
 import { handleNodeProxy } from "./node-proxy";
+import { markDryRun } from "../../control/requests";
 
 // One cluster's Kubernetes API: discovery, OpenAPI, and /api/v1 + /apis/<group>/<version>
 // resource paths (namespaced and cluster-wide, /watch/ prefixed or ?watch=true) dispatched to
 // the verbs in objects.ts and to the subresource table in subresources.ts. Every error leaves
 // as a metav1.Status.
+
+/** Subresources that act on the pod or node rather than store an object; they ignore dryRun. */
+const CONNECT_SUBRESOURCES = new Set(["exec", "attach", "portforward", "proxy"]);
 
 const NOT_FOUND = () => new ApiError(404, "NotFound", "the server could not find the requested resource", {});
 
@@ -172,6 +176,9 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   const verb = verbOf(method, target, watch);
   const who = requestUser(req.headers);
   checkAccess(cluster, type, verb, target, who);
+  // The request log counts a dry run as no write only where it is honoured: object verbs and
+  // their status/scale/eviction/ephemeralcontainers subresources, not exec or the node proxy.
+  if (!proxied && !CONNECT_SUBRESOURCES.has(target.subresource ?? "") && query.getAll("dryRun").includes("All")) markDryRun(res);
 
   let cached: Buffer | undefined;
   const ctx: RequestContext = {
