@@ -79,14 +79,10 @@ function fieldManagerOf(ctx: RequestContext): string {
   return agent.split("/")[0] || "unknown";
 }
 
-function nowRfc3339(ctx: RequestContext): string {
-  return new Date(ctx.world.clock.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 /** managedFields after an Update by this request's manager (create, PUT, a non-apply PATCH). */
 function withUpdateOwnership(ctx: RequestContext, current: KObject | undefined, next: KObject): void {
   const t = ctx.type;
-  const entries = recordUpdate(current, next, fieldManagerOf(ctx), patchMetaFor(t.key), apiVersionOf(t), nowRfc3339(ctx));
+  const entries = recordUpdate(current, next, fieldManagerOf(ctx), patchMetaFor(t.key), apiVersionOf(t), ctx.world.clock.isoNow());
   if (entries.length) next.metadata.managedFields = entries;
   else delete next.metadata.managedFields;
 }
@@ -272,7 +268,7 @@ async function applyObject(ctx: RequestContext, dryRun: boolean): Promise<void> 
     force: queryBool(ctx.query, "force"),
     meta: patchMetaFor(t.key),
     apiVersion: apiVersionOf(t),
-    time: nowRfc3339(ctx),
+    time: ctx.world.clock.isoNow(),
   }) as KObject;
   if (!current) {
     for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) {
