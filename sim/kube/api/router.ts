@@ -202,7 +202,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     req.headers["content-type"] = "application/json";
   }
 
-  if (proxied) return handleNodeProxy({ ...ctx, name: target.name }, proxied);
+  if (proxied) return handleNodeProxy(ctx, proxied);
   if (target.subresource) return routeSubresource(ctx);
 
   if (watch && method === "GET") {
