@@ -6,7 +6,7 @@ import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
 import { ApiError, forbidden, methodNotAllowed } from "../errors";
 import { findResource, type ResourceType } from "../resources";
-import { CONSOLE_USER, isDenied, requestUser } from "./access-review";
+import { CONSOLE_USER, isDenied, isImpersonated, requestUser } from "./access-review";
 import { authorize, type UserInfo } from "../rbac";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
 import { createObject, deleteCollection, deleteOne, getObject, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
@@ -86,7 +86,7 @@ function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target:
   if (t.group === "authorization.k8s.io") return;
   const attrs = { verb, group: t.group, resource: t.resource, subresource: target.subresource, namespace: target.namespace, name: target.name };
   // An impersonated request is authorized as the impersonated user, by the cluster's RBAC.
-  const denied = who && who.user !== CONSOLE_USER ? !authorize(cluster, who, attrs).allowed : !!isDenied(cluster, attrs);
+  const denied = isImpersonated(who) ? !authorize(cluster, who, attrs).allowed : !!isDenied(cluster, attrs);
   if (!denied) return;
   const res = target.subresource ? `${t.resource}/${target.subresource}` : t.resource;
   const what = target.name ? `${t.group ? `${t.resource}.${t.group}` : t.resource} "${target.name}"` : t.group ? `${t.resource}.${t.group}` : t.resource;
