@@ -10,7 +10,7 @@ import { parseExecCommand } from "./command";
 import { containerStatus, mustGetPod, resolveContainer } from "./containers";
 import { sendStatus } from "./log";
 import { terminateContainerProcess } from "./restart";
-import { NOT_SIMULATED_EXIT, runFileCommand } from "./files";
+import { isFileCommand, NOT_SIMULATED_EXIT, runFileCommand } from "./files";
 import { queryBool } from "../api/query";
 import { evaluateNcProbe, parseNcProbe, type NcProbe } from "../netpol/ncprobe";
 
@@ -121,7 +121,7 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
   let exitCode = 0;
   if (command.kind === "kill") {
     await terminateContainerProcess(world, cluster, namespace, name, exec.container, command.exitCode);
-  } else if (command.kind === "cat" || command.kind === "readlink" || command.kind === "ls" || command.kind === "stat" || command.kind === "tar") {
+  } else if (isFileCommand(command)) {
     const pod = cluster.store.get("pods", namespace, name)!;
     const err = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
     exitCode = runFileCommand(world, cluster, pod, exec.container, command, {
