@@ -263,7 +263,7 @@ function buildStorefront(world: World): SimCluster {
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
   // storefront's nodes sit in a dual-stack subnetwork: quarantine must close IPv6 too.
-  addDualStackSubnet(world, STOREFRONT_SUBNET, "10.130.0.0/20");
+  addDualStackSubnet(world, STOREFRONT_SUBNET, "10.130.0.0/20", cluster.location);
   zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i, dualStackSubnet: STOREFRONT_SUBNET }));
   buildShop(world, cluster, { frontend: 2, checkout: 2, cart: 1, cache: false });
   return cluster;
