@@ -9,7 +9,7 @@ import { handleContainerRequest } from "./gcp/container/router";
 import { handleStorageRequest } from "./gcp/storage/router";
 import { handleIamRequest } from "./gcp/iam/router";
 import { handleControlRequest } from "./control/router";
-import { logRequest } from "./control/requests";
+import { isHonouredDryRun, logRequest } from "./control/requests";
 import { jwks, pemCerts } from "./alerts/oidc";
 
 // One listener for everything: /clusters/<name>/... is a Kubernetes API server per cluster,
@@ -22,8 +22,8 @@ export function createSimServer(world: World): http.Server {
     const started = Date.now();
     res.on("finish", () => {
       logJson({ event: "request", method: req.method, url: req.url, status: res.statusCode, ms: Date.now() - started });
-      const { path, query } = splitUrl(req.url ?? "/");
-      if (!path.startsWith("/_sim/")) logRequest(world, req.method ?? "GET", path, res.statusCode, false, query.getAll("dryRun").includes("All"));
+      const { path } = splitUrl(req.url ?? "/");
+      if (!path.startsWith("/_sim/")) logRequest(world, req.method ?? "GET", path, res.statusCode, false, isHonouredDryRun(res));
     });
     route(world, req, res).catch((err) => {
       logJson({ event: "handler-error", url: req.url, error: String(err?.stack ?? err) });

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
 
 // A stand-in for Google's token signer: Pub/Sub signs each push with a Google-issued OIDC token
 // for the subscription's service account, and receivers check it against Google's published
@@ -13,12 +13,8 @@ let key: Key | undefined;
 
 function signingKey(): Key {
   if (!key) {
-    const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    key = {
-      kid: randomUUID().replace(/-/g, ""),
-      privateKey: createPrivateKey(pair.privateKey.export({ type: "pkcs8", format: "pem" })),
-      publicKey: pair.publicKey,
-    };
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    key = { kid: randomUUID().replace(/-/g, ""), privateKey, publicKey };
   }
   return key;
 }
@@ -32,7 +28,7 @@ export function pemCerts(): Record<string, string> {
 /** The same key as a JWKS, as https://www.googleapis.com/oauth2/v3/certs answers. */
 export function jwks(): { keys: Record<string, unknown>[] } {
   const k = signingKey();
-  const jwk = createPublicKey(k.publicKey).export({ format: "jwk" });
+  const jwk = k.publicKey.export({ format: "jwk" });
   return { keys: [{ ...jwk, kid: k.kid, alg: "RS256", use: "sig" }] };
 }
 

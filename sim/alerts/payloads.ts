@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SimCluster } from "../kube/cluster";
 import type { KObject } from "../kube/types";
 import type { World } from "../world";
-import { MINER_POOL } from "../scenarios/demo";
+import { MINER } from "../scenarios/compromise";
 
 // What the detectors would say about the demo's compromised pod: Falco (through Falcosidekick's
 // webhook output, FalcoPayload) about the miner's pool connection, and Security Command
@@ -31,8 +31,9 @@ function facts(pod: KObject): PodFacts {
 export function falcoAlert(cluster: SimCluster, pod: KObject): Record<string, unknown> {
   const p = facts(pod);
   const now = new Date().toISOString();
-  const connection = `${p.ip}:43512->${MINER_POOL.ip}:${MINER_POOL.port}`;
-  const cmdline = `kworkerd -o ${MINER_POOL.ip}:${MINER_POOL.port} --donate-level 1`;
+  const connection = `${p.ip}:${MINER.localPort}->${MINER.pool.ip}:${MINER.pool.port}`;
+  // proc.cmdline is the process name and its arguments.
+  const cmdline = [MINER.name, ...MINER.argv.slice(1)].join(" ");
   return {
     uuid: randomUUID(),
     output: `${now}: Critical Outbound connection to IP/Port flagged by https://cryptoioc.ch (proc.cmdline=${cmdline} connection=${connection} user.name=app container.id=${p.containerId} image=${p.image}) k8s.ns.name=${p.namespace} k8s.pod.name=${p.name}`,
@@ -75,10 +76,8 @@ export function sccFinding(world: World, cluster: SimCluster, pod: KObject): Rec
       createTime: now,
       description: "A binary that was not part of the original container image was loaded and executed.",
       mitreAttack: { primaryTactic: "EXECUTION", primaryTechniques: ["NATIVE_API"], version: "8" },
-      indicator: { ipAddresses: [MINER_POOL.ip] },
-      processes: [
-        { name: "kworkerd", binary: { path: "/tmp/.X11-unix/kworkerd" }, args: ["kworkerd", "-o", `${MINER_POOL.ip}:${MINER_POOL.port}`], pid: "4242" },
-      ],
+      indicator: { ipAddresses: [MINER.pool.ip] },
+      processes: [{ name: MINER.name, binary: { path: MINER.path }, args: [...MINER.argv], pid: String(MINER.pid) }],
       kubernetes: {
         pods: [{ ns: p.namespace, name: p.name, containers: [{ name: p.container, uri: p.image }] }],
         nodes: [{ name: p.node }],

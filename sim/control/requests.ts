@@ -18,7 +18,7 @@ export interface LoggedRequest {
   write: boolean;
   /** a connection upgrade (pods/exec over WebSocket) */
   upgrade?: boolean;
-  /** a Kubernetes dry run (`?dryRun=All`): validated and answered, nothing stored, so not a write */
+  /** a Kubernetes dry run (`?dryRun=All` on a path that honours it): validated and answered, nothing stored, so not a write */
   dryRun?: boolean;
 }
 
@@ -49,6 +49,19 @@ class RequestLog {
 }
 
 const logs = new WeakMap<World, RequestLog>();
+
+// Responses to requests whose handler honours `?dryRun=All`. Only the kube API's object paths
+// (and their non-connect subresources) mark theirs; Compute, GKE, Storage, IAM, pods/exec and the
+// node proxy ignore the parameter and act, so a dryRun there is still a write.
+const honouredDryRuns = new WeakSet<object>();
+
+export function markDryRun(res: object): void {
+  honouredDryRuns.add(res);
+}
+
+export function isHonouredDryRun(res: object): boolean {
+  return honouredDryRuns.has(res);
+}
 
 export function requestLog(world: World): RequestLog {
   let log = logs.get(world);

@@ -146,6 +146,15 @@ describe("/_sim/ control routes", () => {
         write: true,
       }),
     ]);
+    // An API that ignores dryRun acts on the request, so it stays a write.
+    const beforeIgnored = (await call("GET", "/_sim/requests")).body.last;
+    await fetch(`${sim.base}/compute/v1/projects/p/zones/z/instances/i/stop?dryRun=All`, { method: "POST" });
+    await fetch(`${sim.base}/clusters/sandbox/api/v1/namespaces/default/pods/nope/exec?dryRun=All&command=true`, { method: "POST" });
+    const ignored = (await call("GET", `/_sim/requests?since=${beforeIgnored}&writes=true`)).body.items;
+    expect(ignored.map((r: { path: string; dryRun?: boolean }) => [r.path.split("/").pop(), r.dryRun])).toEqual([
+      ["stop", undefined],
+      ["exec", undefined],
+    ]);
     expect((await call("GET", "/_sim/requests?since=-1")).status).toBe(400);
     expect((await call("DELETE", "/_sim/requests")).body.cleared).toBeGreaterThan(0);
   });

@@ -10,11 +10,26 @@ import { setContainerModel, type SimFile } from "../kube/pods/procfs";
 // the uploaded web shell. Bytes are derived from fixed seeds, so every run serves the same
 // files and their SHA-256 can be compared between any two ways of reading them.
 
-/** The miner's path and size (an XMRig build is a few MiB; this is enough to stream in pieces). */
-export const MINER_PATH = "/tmp/.X11-unix/kworkerd";
-export const MINER_SIZE = 1_572_864 + 123;
 export const STOLEN_TOKEN_PATH = "/tmp/.t";
 const WALLET = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
+const MINER_PATH = "/tmp/.X11-unix/kworkerd";
+const MINER_POOL = { ip: "198.51.100.23", port: 3333 };
+
+/**
+ * The miner, once for every view of it: its process here (procfs), its pool connection and logs
+ * (demo.ts), and what Falco and Security Command Center report (sim/alerts/payloads.ts).
+ */
+export const MINER = {
+  name: "kworkerd",
+  path: MINER_PATH,
+  /** An XMRig build is a few MiB; this is enough to stream in pieces. */
+  size: 1_572_864 + 123,
+  pid: 88,
+  argv: [MINER_PATH, "-o", `${MINER_POOL.ip}:${MINER_POOL.port}`, "-u", WALLET, "-k", "--donate-level", "0", "-B"],
+  /** The mining pool it holds a connection to, from this local port. */
+  pool: MINER_POOL,
+  localPort: 43512,
+} as const;
 
 /** Deterministic pseudo-random bytes behind an ELF header: a binary that hashes the same every run. */
 function elfLike(seed: string, size: number): Buffer {
@@ -63,7 +78,7 @@ export function plantIntrusion(cluster: SimCluster, pod: KObject, container: str
     ["/app/checkout.jar", file(elfLike("checkout.jar", 65_536).fill(0x50, 0, 1).fill(0x4b, 1, 2), 0o644, started - 86_400_000)],
     ["/app/static/health.jsp", file(WEB_SHELL, 0o644, t0 + 12_000)],
     ["/etc/hostname", file(`${pod.metadata.name}\n`, 0o644, started)],
-    [MINER_PATH, file(elfLike("kworkerd", MINER_SIZE), 0o755, t0 + 61_000)],
+    [MINER.path, file(elfLike(MINER.name, MINER.size), 0o755, t0 + 61_000)],
     [STOLEN_TOKEN_PATH, file(token, 0o644, t0 + 63_000)],
   ]);
   const std = [
@@ -84,10 +99,10 @@ export function plantIntrusion(cluster: SimCluster, pod: KObject, container: str
         fds: [...std, { fd: 3, target: "/app/checkout.jar" }, { fd: 4, target: { socket: "listen", port: 8080 } }],
       },
       {
-        pid: 88,
+        pid: MINER.pid,
         ppid: 1,
-        cmdline: [MINER_PATH, "-o", "198.51.100.23:3333", "-u", WALLET, "-k", "--donate-level", "0", "-B"],
-        exe: MINER_PATH,
+        cmdline: [...MINER.argv],
+        exe: MINER.path,
         cwd: "/tmp",
         env,
         fds: [
@@ -95,7 +110,7 @@ export function plantIntrusion(cluster: SimCluster, pod: KObject, container: str
           { fd: 1, target: "/dev/null" },
           { fd: 2, target: "/dev/null" },
           { fd: 3, target: "anon_inode:[eventpoll]" },
-          { fd: 4, target: { socket: "flow", process: "kworkerd" } },
+          { fd: 4, target: { socket: "flow", process: MINER.name } },
         ],
       },
     ],

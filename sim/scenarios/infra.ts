@@ -400,13 +400,14 @@ export interface NodeSpec {
 export const DUAL_STACK_IPV6_PREFIX = "2001:db8:4000:7a00::/64";
 
 /**
- * A dual-stack (IPV4_IPV6, external IPv6) subnetwork of the "default" network in us-central1: VMs in
+ * A dual-stack (IPV4_IPV6, external IPv6) subnetwork of the "default" network in `region`: VMs in
  * it have an IPv6 address too, so IPv4-only firewall rules leave them reachable over IPv6.
+ * addNode gives a node in it an address from `ipCidrRange` (a /16-aligned x.y.0.0 range).
  */
-export function addDualStackSubnet(world: World, name: string, ipCidrRange: string): GcpJson {
+export function addDualStackSubnet(world: World, name: string, ipCidrRange: string, region: string): GcpJson {
   const base = world.gcp.computeBase();
   const network = world.gcp.networks.get("default")!;
-  const selfLink = `${base}/regions/us-central1/subnetworks/${name}`;
+  const selfLink = `${base}/regions/${region}/subnetworks/${name}`;
   const subnet: GcpJson = {
     kind: "compute#subnetwork",
     id: world.random.digits(19),
@@ -415,7 +416,7 @@ export function addDualStackSubnet(world: World, name: string, ipCidrRange: stri
     network: network.selfLink,
     ipCidrRange,
     gatewayAddress: ipCidrRange.replace(/\.0\/\d+$/, ".1"),
-    region: `${base}/regions/us-central1`,
+    region: `${base}/regions/${region}`,
     selfLink,
     stackType: "IPV4_IPV6",
     ipv6AccessType: "EXTERNAL",
@@ -424,7 +425,7 @@ export function addDualStackSubnet(world: World, name: string, ipCidrRange: stri
     purpose: "PRIVATE",
     fingerprint: world.random.hex(16),
   };
-  world.gcp.subnetworks.set(`us-central1/${name}`, subnet);
+  world.gcp.subnetworks.set(`${region}/${name}`, subnet);
   network.subnetworks = [...(network.subnetworks as string[]), selfLink];
   return subnet;
 }
@@ -440,7 +441,7 @@ export function addNode(world: World, cluster: SimCluster, spec: NodeSpec): stri
   do name = `${prefix}-${world.random.suffix(4)}`;
   while (world.gcp.instances.has(`${spec.zone}/${name}`));
   const region = spec.zone.replace(/-[a-z]$/, "");
-  const internalIP = ipFromIndex(spec.dualStackSubnet ? "10.130" : "10.128", spec.index + 2 + world.clusters.size * 1000);
+  const internalIP = ipFromIndex(subnetPrefix(world, region, spec.dualStackSubnet), spec.index + 2 + world.clusters.size * 1000);
   const externalIP = `35.${192 + world.clusters.size}.${Math.floor(spec.index / 250) % 250}.${(spec.index % 250) + 3}`;
   const base = world.gcp.computeBase();
   const diskName = name;
@@ -679,6 +680,14 @@ export function fingerprint(world: World): string {
 function gkeNodeTag(world: World, cluster: SimCluster): string {
   const id: string | undefined = world.gcp.gkeClusters.get(`${cluster.location}/${cluster.name}`)?.id;
   return `gke-${cluster.name}-${(id ?? "00000000").slice(0, 8)}-node`;
+}
+
+/** The first two octets of a node's subnetwork range: the dual-stack one it names, else "default"'s 10.128. */
+function subnetPrefix(world: World, region: string, dualStackSubnet: string | undefined): string {
+  if (!dualStackSubnet) return "10.128";
+  const subnet = world.gcp.subnetworks.get(`${region}/${dualStackSubnet}`);
+  if (!subnet) throw new Error(`addNode: no subnetwork ${dualStackSubnet} in ${region} (addDualStackSubnet first)`);
+  return String(subnet.ipCidrRange).split(".").slice(0, 2).join(".");
 }
 
 function ipFromIndex(prefix: string, n: number): string {

@@ -1,22 +1,10 @@
 import type { World } from "../../world";
 import type { GcpJson } from "../state";
+import { GoogleRpcError } from "../rpc";
 
 // GKE cluster descriptions (container v1). The JSON itself is built by the scenario
 // (sim/scenarios/infra.ts); this module finds it by location, including the wildcard "-",
 // and answers in the shape of the REST API: a zonal location is a zone, a regional one a region.
-
-export class ContainerError extends Error {
-  constructor(
-    readonly code: number,
-    readonly status: string,
-    message: string,
-  ) {
-    super(message);
-  }
-  toJson(): GcpJson {
-    return { error: { code: this.code, message: this.message, status: this.status } };
-  }
-}
 
 export function listClusters(world: World, project: string, location: string): GcpJson {
   requireProject(world, project);
@@ -32,7 +20,7 @@ export function getCluster(world: World, project: string, location: string, name
   requireProject(world, project);
   const found = [...world.gcp.gkeClusters.values()].find((c) => c.name === name && (location === "-" || c.location === location));
   if (!found) {
-    throw new ContainerError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}.`);
+    throw new GoogleRpcError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}.`);
   }
   return withZone(found);
 }
@@ -51,20 +39,20 @@ export function listNodePools(world: World, project: string, location: string, n
 
 export function getNodePool(world: World, project: string, location: string, name: string, pool: string, style: "locations" | "zones"): GcpJson {
   const np = (getCluster(world, project, location, name, style).nodePools ?? []).find((p: GcpJson) => p.name === pool);
-  if (!np) throw new ContainerError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}/nodePools/${pool}.`);
+  if (!np) throw new GoogleRpcError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}/nodePools/${pool}.`);
   return np;
 }
 
 function requireProject(world: World, project: string): void {
   if (project !== world.project && project !== world.gcp.projectNumber) {
-    throw new ContainerError(403, "PERMISSION_DENIED", `Permission denied on resource project ${project}.`);
+    throw new GoogleRpcError(403, "PERMISSION_DENIED", `Permission denied on resource project ${project}.`);
   }
 }
 
 function storedCluster(world: World, project: string, location: string, name: string, style: "locations" | "zones"): GcpJson {
   requireProject(world, project);
   const found = [...world.gcp.gkeClusters.values()].find((c) => c.name === name && (location === "-" || c.location === location));
-  if (!found) throw new ContainerError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}.`);
+  if (!found) throw new GoogleRpcError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}.`);
   return found;
 }
 
@@ -78,7 +66,7 @@ function storedPool(
 ): { cluster: GcpJson; pool: GcpJson } {
   const cluster = storedCluster(world, project, location, name, style);
   const np = (cluster.nodePools ?? []).find((p: GcpJson) => p.name === pool);
-  if (!np) throw new ContainerError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}/nodePools/${pool}.`);
+  if (!np) throw new GoogleRpcError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/clusters/${name}/nodePools/${pool}.`);
   return { cluster, pool: np };
 }
 
@@ -115,7 +103,7 @@ function finishGkeOperation(world: World, op: GcpJson): void {
 export function getGkeOperation(world: World, project: string, location: string, name: string, style: "locations" | "zones"): GcpJson {
   requireProject(world, project);
   const op = [...world.gcp.gkeOperations.entries()].find(([k]) => k.endsWith(`/${name}`) && (location === "-" || k.startsWith(`${location}/`)))?.[1];
-  if (!op) throw new ContainerError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/operations/${name}.`);
+  if (!op) throw new GoogleRpcError(404, "NOT_FOUND", `Not found: projects/${project}/${style}/${location}/operations/${name}.`);
   finishGkeOperation(world, op);
   return structuredClone(op);
 }
@@ -145,7 +133,7 @@ export function setNodePoolManagement(
   const { cluster, pool: np } = storedPool(world, project, location, name, pool, style);
   const management = body.management;
   if (!management || typeof management !== "object" || Array.isArray(management)) {
-    throw new ContainerError(
+    throw new GoogleRpcError(
       400,
       "INVALID_ARGUMENT",
       "Invalid value at 'management' (type.googleapis.com/google.container.v1.NodeManagement): a NodeManagement object is required.",
@@ -153,14 +141,14 @@ export function setNodePoolManagement(
   }
   for (const field of ["autoRepair", "autoUpgrade"]) {
     if (management[field] !== undefined && typeof management[field] !== "boolean") {
-      throw new ContainerError(
+      throw new GoogleRpcError(
         400,
         "INVALID_ARGUMENT",
         `Invalid value at 'management.${field === "autoRepair" ? "auto_repair" : "auto_upgrade"}' (TYPE_BOOL), ${JSON.stringify(management[field])}`,
       );
     }
   }
-  if (cluster.autopilot?.enabled) throw new ContainerError(400, "FAILED_PRECONDITION", "Autopilot clusters do not allow changing node pool management.");
+  if (cluster.autopilot?.enabled) throw new GoogleRpcError(400, "FAILED_PRECONDITION", "Autopilot clusters do not allow changing node pool management.");
   np.management = {
     ...(management.autoUpgrade !== undefined ? { autoUpgrade: management.autoUpgrade } : {}),
     ...(management.autoRepair !== undefined ? { autoRepair: management.autoRepair } : {}),

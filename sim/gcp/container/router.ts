@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody, sendJson } from "../../core/http";
 import type { World } from "../../world";
 import type { GcpJson } from "../state";
-import { ContainerError, getCluster, getGkeOperation, getNodePool, listClusters, listGkeOperations, listNodePools, setNodePoolManagement } from "./clusters";
+import { GoogleRpcError, serveGoogleJson } from "../rpc";
+import { getCluster, getGkeOperation, getNodePool, listClusters, listGkeOperations, listNodePools, setNodePoolManagement } from "./clusters";
 
 // GKE (container v1, and v1beta1 with the same answers): cluster and node pool reads, node pool
 // management (setManagement: auto-repair and auto-upgrade), and the operations it returns.
@@ -14,21 +14,7 @@ const PATH =
 const OPERATIONS = /^\/v1(?:beta1)?\/projects\/([^/]+)\/(locations|zones)\/([^/]+)\/operations(?:\/([^/:]+))?\/?$/;
 
 export async function handleContainerRequest(world: World, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  try {
-    const text = (await readBody(req)).toString("utf8").trim();
-    let body: GcpJson = {};
-    if (text) {
-      try {
-        body = JSON.parse(text) as GcpJson;
-      } catch {
-        throw new ContainerError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
-      }
-    }
-    sendJson(res, 200, route(world, req.method ?? "GET", path, body));
-  } catch (err) {
-    if (err instanceof ContainerError) return sendJson(res, err.code, err.toJson());
-    throw err;
-  }
+  return serveGoogleJson(req, res, (body) => route(world, req.method ?? "GET", path, body));
 }
 
 function route(world: World, method: string, path: string, body: GcpJson): GcpJson {
@@ -41,7 +27,7 @@ function route(world: World, method: string, path: string, body: GcpJson): GcpJs
       : listGkeOperations(world, project, decodeURIComponent(location));
   }
   const m = PATH.exec(path);
-  if (!m) throw new ContainerError(404, "NOT_FOUND", `The requested URL ${path} was not found on this server.`);
+  if (!m) throw new GoogleRpcError(404, "NOT_FOUND", `The requested URL ${path} was not found on this server.`);
   const [, project, style, location, cluster, pool, verb] = m as unknown as [string, string, "locations" | "zones", string, string?, string?, string?];
   const wantsPools = path.includes("/nodePools");
   if (verb) {
@@ -59,6 +45,6 @@ function route(world: World, method: string, path: string, body: GcpJson): GcpJs
   return getCluster(world, project, decodeURIComponent(location), decodeURIComponent(cluster), style);
 }
 
-function notAllowed(method: string, path: string): ContainerError {
-  return new ContainerError(405, "METHOD_NOT_ALLOWED", `The simulator serves GKE reads and nodePools.setManagement only; ${method} ${path} is not supported.`);
+function notAllowed(method: string, path: string): GoogleRpcError {
+  return new GoogleRpcError(405, "METHOD_NOT_ALLOWED", `The simulator serves GKE reads and nodePools.setManagement only; ${method} ${path} is not supported.`);
 }

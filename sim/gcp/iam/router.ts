@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody, sendJson } from "../../core/http";
 import type { World } from "../../world";
 import type { GcpJson } from "../state";
-import { IamError, policyEtag, type SimServiceAccount } from "./service-accounts";
+import { GoogleRpcError, serveGoogleJson } from "../rpc";
+import { policyEtag, type SimServiceAccount } from "./service-accounts";
 
 // IAM v1 (iam.googleapis.com) under /iam/: projects.serviceAccounts get, list, disable,
 // enable, getIamPolicy, setIamPolicy (etag read-modify-write: a stale etag is 409 ABORTED, as
@@ -14,33 +14,19 @@ const ACCOUNT = /^\/iam\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+)(?::(di
 const KEYS = /^\/iam\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+)\/keys(?:\/([^/:]+)(?::(disable|enable))?)?$/;
 
 export async function handleIamRequest(world: World, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-  try {
-    const text = (await readBody(req)).toString("utf8").trim();
-    let body: GcpJson = {};
-    if (text) {
-      try {
-        body = JSON.parse(text) as GcpJson;
-      } catch {
-        throw new IamError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
-      }
-    }
-    const query = new URL(req.url ?? "/", "http://x").searchParams;
-    sendJson(res, 200, route(world, req.method ?? "GET", path, body, query));
-  } catch (err) {
-    if (err instanceof IamError) return sendJson(res, err.code, err.toJson());
-    throw err;
-  }
+  const query = new URL(req.url ?? "/", "http://x").searchParams;
+  return serveGoogleJson(req, res, (body) => route(world, req.method ?? "GET", path, body, query));
 }
 
 function find(world: World, project: string, id: string): SimServiceAccount {
   const key = decodeURIComponent(id);
   const iam = world.gcp.iam;
   const sa = iam.accounts.get(key) ?? [...iam.accounts.values()].find((a) => a.account.uniqueId === key);
-  if (!sa || (project !== "-" && project !== world.project)) throw new IamError(404, "NOT_FOUND", `Unknown service account`);
+  if (!sa || (project !== "-" && project !== world.project)) throw new GoogleRpcError(404, "NOT_FOUND", `Unknown service account`);
   return sa;
 }
 
-const notAllowed = (method: string, path: string) => new IamError(405, "METHOD_NOT_ALLOWED", `The simulator does not serve ${method} ${path}.`);
+const notAllowed = (method: string, path: string) => new GoogleRpcError(405, "METHOD_NOT_ALLOWED", `The simulator does not serve ${method} ${path}.`);
 
 function publicPolicy(sa: SimServiceAccount): GcpJson {
   const bindings = sa.policy.bindings.filter((b) => b.members.length);
@@ -51,7 +37,7 @@ function route(world: World, method: string, path: string, body: GcpJson, query:
   const list = ACCOUNTS.exec(path);
   if (list) {
     if (method !== "GET") throw notAllowed(method, path);
-    if (list[1] !== world.project) throw new IamError(404, "NOT_FOUND", `Project not found`);
+    if (list[1] !== world.project) throw new GoogleRpcError(404, "NOT_FOUND", `Project not found`);
     return { accounts: [...world.gcp.iam.accounts.values()].map((a) => structuredClone(a.account)) };
   }
   const keys = KEYS.exec(path);
@@ -64,19 +50,19 @@ function route(world: World, method: string, path: string, body: GcpJson, query:
       return { keys: sa.keys.filter((k) => !types.length || types.includes(k.keyType)).map((k) => structuredClone(k)) };
     }
     const key = sa.keys.find((k) => k.name.endsWith(`/keys/${decodeURIComponent(keyId)}`));
-    if (!key) throw new IamError(404, "NOT_FOUND", `Service account key ${keyId} does not exist.`);
+    if (!key) throw new GoogleRpcError(404, "NOT_FOUND", `Service account key ${keyId} does not exist.`);
     if (!verb) {
       if (method !== "GET") throw notAllowed(method, path);
       return structuredClone(key);
     }
     if (method !== "POST") throw notAllowed(method, path);
-    if (key.keyType !== "USER_MANAGED") throw new IamError(400, "FAILED_PRECONDITION", "System-managed keys cannot be disabled or enabled.");
+    if (key.keyType !== "USER_MANAGED") throw new GoogleRpcError(400, "FAILED_PRECONDITION", "System-managed keys cannot be disabled or enabled.");
     if (verb === "disable") key.disabled = true;
     else delete key.disabled;
     return {};
   }
   const one = ACCOUNT.exec(path);
-  if (!one) throw new IamError(404, "NOT_FOUND", `The requested URL ${path} was not found on this server.`);
+  if (!one) throw new GoogleRpcError(404, "NOT_FOUND", `The requested URL ${path} was not found on this server.`);
   const [, project, id, verb] = one;
   const sa = find(world, project, id);
   if (!verb) {
@@ -95,14 +81,14 @@ function route(world: World, method: string, path: string, body: GcpJson, query:
       return publicPolicy(sa);
     case "setIamPolicy": {
       const policy = body.policy as GcpJson | undefined;
-      if (!policy || typeof policy !== "object") throw new IamError(400, "INVALID_ARGUMENT", "Request contains an invalid argument: policy is required.");
+      if (!policy || typeof policy !== "object") throw new GoogleRpcError(400, "INVALID_ARGUMENT", "Request contains an invalid argument: policy is required.");
       if (policy.etag !== undefined && policy.etag !== policyEtag(sa)) {
-        throw new IamError(409, "ABORTED", "There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.");
+        throw new GoogleRpcError(409, "ABORTED", "There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.");
       }
       const bindings = Array.isArray(policy.bindings) ? policy.bindings : [];
       for (const b of bindings) {
         if (typeof b?.role !== "string" || !Array.isArray(b.members))
-          throw new IamError(400, "INVALID_ARGUMENT", "Request contains an invalid argument: each binding needs a role and members.");
+          throw new GoogleRpcError(400, "INVALID_ARGUMENT", "Request contains an invalid argument: each binding needs a role and members.");
       }
       sa.policy = { version: typeof policy.version === "number" ? policy.version : 1, bindings: structuredClone(bindings) };
       sa.policySeq += 1;

@@ -5,20 +5,6 @@ import type { GcpJson } from "../state";
 // the KSAs that use it through Workload Identity) with an etag that changes on every write,
 // and its keys (user-managed ones can be disabled, system-managed ones are Google's).
 
-export class IamError extends Error {
-  constructor(
-    readonly code: number,
-    readonly status: string,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  toJson(): GcpJson {
-    return { error: { code: this.code, message: this.message, status: this.status } };
-  }
-}
-
 export interface SimServiceAccount {
   account: GcpJson;
   policy: { version: number; bindings: { role: string; members: string[]; condition?: GcpJson }[] };

@@ -43,13 +43,18 @@ function denialMatches(d: AccessDenial, a: ResourceAttributes): boolean {
   return true;
 }
 
+/** Someone other than the console (an impersonated user): judged by the cluster's RBAC. The console itself is judged by the scenario's access denials. */
+export function isImpersonated(who: UserInfo | undefined): who is UserInfo {
+  return !!who && who.user !== CONSOLE_USER;
+}
+
 export function isDenied(cluster: SimCluster, a: ResourceAttributes): AccessDenial | undefined {
   return cluster.accessDenials.find((d) => denialMatches(d, a));
 }
 
 function decide(cluster: SimCluster, who: UserInfo | undefined, spec: KObject["spec"]): { allowed: boolean; denied?: boolean; reason: string } {
   const attrs: ResourceAttributes | undefined = spec.resourceAttributes;
-  if (!who || who.user === CONSOLE_USER) {
+  if (!isImpersonated(who)) {
     let allowed = true;
     if (attrs) allowed = !isDenied(cluster, attrs);
     else if (spec.nonResourceAttributes) {

@@ -11,25 +11,10 @@ import { sendObject } from "./respond";
 // whose kubelets have the feature it writes the archive under /var/lib/kubelet/checkpoints and
 // names it; elsewhere the handler is not registered, so the kubelet's mux answers a plain 404.
 
-export interface Checkpoint {
-  node: string;
-  namespace: string;
-  pod: string;
-  container: string;
-  path: string;
-  at: string;
-}
-
-const written = new WeakMap<object, Checkpoint[]>();
-
-/** The archives the simulated kubelets wrote (tests, /_sim inspection). */
-export function checkpointsOf(cluster: object): readonly Checkpoint[] {
-  return written.get(cluster) ?? [];
-}
-
-function plainNotFound(res: ServerResponse): void {
+/** The kubelet's plain-text 404 (Go's http.Error: text/plain, nosniff). */
+function plainNotFound(res: ServerResponse, message = "404 page not found"): void {
   res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
-  res.end("404 page not found\n");
+  res.end(`${message}\n`);
 }
 
 export function handleNodeProxy(ctx: RequestContext, path: string[]): void {
@@ -59,15 +44,10 @@ export function handleNodeProxy(ctx: RequestContext, path: string[]): void {
     const [namespace, podName, container] = rest;
     const pod = cluster.store.get("pods", namespace, podName);
     if (!pod || pod.spec?.nodeName !== ctx.name || !containerStatus(pod, container)?.state?.running) {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-      res.end(`checkpointing of ${namespace}/${podName}/${container} failed (container not found)\n`);
-      return;
+      return plainNotFound(res, `checkpointing of ${namespace}/${podName}/${container} failed (container not found)`);
     }
     const at = world.clock.isoNow();
     const archive = `/var/lib/kubelet/checkpoints/checkpoint-${podName}_${namespace}-${container}-${at}.tar`;
-    let list = written.get(cluster);
-    if (!list) written.set(cluster, (list = []));
-    list.push({ node: ctx.name!, namespace, pod: podName, container, path: archive, at });
     logJson({ event: "kubelet-checkpoint", cluster: cluster.name, node: ctx.name, pod: `${namespace}/${podName}`, container, archive });
     return sendObject(res, 200, { items: [archive] });
   }

@@ -79,14 +79,10 @@ function fieldManagerOf(ctx: RequestContext): string {
   return agent.split("/")[0] || "unknown";
 }
 
-function nowRfc3339(ctx: RequestContext): string {
-  return new Date(ctx.world.clock.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 /** managedFields after an Update by this request's manager (create, PUT, a non-apply PATCH). */
 function withUpdateOwnership(ctx: RequestContext, current: KObject | undefined, next: KObject): void {
   const t = ctx.type;
-  const entries = recordUpdate(current, next, fieldManagerOf(ctx), patchMetaFor(t.key), apiVersionOf(t), nowRfc3339(ctx));
+  const entries = recordUpdate(current, next, fieldManagerOf(ctx), patchMetaFor(t.key), apiVersionOf(t), ctx.world.clock.isoNow());
   if (entries.length) next.metadata.managedFields = entries;
   else delete next.metadata.managedFields;
 }
@@ -144,6 +140,15 @@ export function listOrWatch(ctx: RequestContext, watch: boolean): void {
   );
 }
 
+/** A new object (POST, or an apply that creates) as the store should see it: server-set metadata dropped, defaults applied, validated. */
+function prepareNew(ctx: RequestContext, obj: KObject): void {
+  for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) {
+    delete (obj.metadata as Record<string, unknown>)[k];
+  }
+  applyDefaults(ctx.world, ctx.cluster, ctx.type.key, obj);
+  validateObject(ctx.type, obj);
+}
+
 export async function createObject(ctx: RequestContext): Promise<void> {
   const t = ctx.type;
   const dryRun = isDryRun(ctx.query);
@@ -153,11 +158,7 @@ export async function createObject(ctx: RequestContext): Promise<void> {
   if (t.key === "authorization.k8s.io/selfsubjectrulesreviews") return sendObject(ctx.res, 201, reviewRules(ctx.cluster, obj));
   checkNamespace(ctx, obj);
   if (t.namespaced && !obj.metadata.namespace) obj.metadata.namespace = "default";
-  for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) {
-    delete (obj.metadata as Record<string, unknown>)[k];
-  }
-  applyDefaults(ctx.world, ctx.cluster, t.key, obj);
-  validateObject(t, obj);
+  prepareNew(ctx, obj);
   withUpdateOwnership(ctx, undefined, obj);
   const created = ctx.cluster.store.create(t.key, obj, { dryRun });
   sendObject(ctx.res, 201, created);
@@ -272,14 +273,10 @@ async function applyObject(ctx: RequestContext, dryRun: boolean): Promise<void> 
     force: queryBool(ctx.query, "force"),
     meta: patchMetaFor(t.key),
     apiVersion: apiVersionOf(t),
-    time: nowRfc3339(ctx),
+    time: ctx.world.clock.isoNow(),
   }) as KObject;
   if (!current) {
-    for (const k of ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink"]) {
-      delete (merged.metadata as Record<string, unknown>)[k];
-    }
-    applyDefaults(ctx.world, ctx.cluster, t.key, merged);
-    validateObject(t, merged);
+    prepareNew(ctx, merged);
     return sendObject(ctx.res, 201, ctx.cluster.store.create(t.key, merged, { dryRun }));
   }
   // A resourceVersion in the configuration is a precondition; otherwise apply never conflicts on it.

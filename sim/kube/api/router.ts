@@ -6,7 +6,7 @@ import type { World } from "../../world";
 import type { SimCluster } from "../cluster";
 import { ApiError, forbidden, methodNotAllowed } from "../errors";
 import { findResource, type ResourceType } from "../resources";
-import { CONSOLE_USER, isDenied, requestUser } from "./access-review";
+import { CONSOLE_USER, isDenied, isImpersonated, requestUser } from "./access-review";
 import { authorize, type UserInfo } from "../rbac";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery";
 import { createObject, deleteCollection, deleteOne, getObject, listOrWatch, patchObject, updateObject, type RequestContext } from "./objects";
@@ -17,11 +17,15 @@ import { queryBool } from "./query";
 import { sendError, sendObject } from "./respond";
 import { findSubresource, findUpgradeHandler } from "./subresources";
 import { handleNodeProxy } from "./node-proxy";
+import { markDryRun } from "../../control/requests";
 
 // One cluster's Kubernetes API: discovery, OpenAPI, and /api/v1 + /apis/<group>/<version>
 // resource paths (namespaced and cluster-wide, /watch/ prefixed or ?watch=true) dispatched to
 // the verbs in objects.ts and to the subresource table in subresources.ts. Every error leaves
 // as a metav1.Status.
+
+/** Subresources that act on the pod or node rather than store an object; they ignore dryRun. */
+const CONNECT_SUBRESOURCES = new Set(["exec", "attach", "portforward", "proxy"]);
 
 const NOT_FOUND = () => new ApiError(404, "NotFound", "the server could not find the requested resource", {});
 
@@ -82,7 +86,7 @@ function checkAccess(cluster: SimCluster, t: ResourceType, verb: string, target:
   if (t.group === "authorization.k8s.io") return;
   const attrs = { verb, group: t.group, resource: t.resource, subresource: target.subresource, namespace: target.namespace, name: target.name };
   // An impersonated request is authorized as the impersonated user, by the cluster's RBAC.
-  const denied = who && who.user !== CONSOLE_USER ? !authorize(cluster, who, attrs).allowed : !!isDenied(cluster, attrs);
+  const denied = isImpersonated(who) ? !authorize(cluster, who, attrs).allowed : !!isDenied(cluster, attrs);
   if (!denied) return;
   const res = target.subresource ? `${t.resource}/${target.subresource}` : t.resource;
   const what = target.name ? `${t.group ? `${t.resource}.${t.group}` : t.resource} "${target.name}"` : t.group ? `${t.resource}.${t.group}` : t.resource;
@@ -172,6 +176,9 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
   const verb = verbOf(method, target, watch);
   const who = requestUser(req.headers);
   checkAccess(cluster, type, verb, target, who);
+  // The request log counts a dry run as no write only where it is honoured: object verbs and
+  // their status/scale/eviction/ephemeralcontainers subresources, not exec or the node proxy.
+  if (!proxied && !CONNECT_SUBRESOURCES.has(target.subresource ?? "") && query.getAll("dryRun").includes("All")) markDryRun(res);
 
   let cached: Buffer | undefined;
   const ctx: RequestContext = {
@@ -195,7 +202,7 @@ async function route(world: World, cluster: SimCluster, req: IncomingMessage, re
     req.headers["content-type"] = "application/json";
   }
 
-  if (proxied) return handleNodeProxy({ ...ctx, name: target.name }, proxied);
+  if (proxied) return handleNodeProxy(ctx, proxied);
   if (target.subresource) return routeSubresource(ctx);
 
   if (watch && method === "GET") {

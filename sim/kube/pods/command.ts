@@ -106,10 +106,10 @@ export function parseExecCommand(argv: string[]): ExecCommand {
     if (!inner) return { kind: "unsupported", display };
     words = inner[0] === "exec" ? inner.slice(1) : inner;
   }
-  return parseKill(words) ?? parseCat(words) ?? parseFileCommand(words) ?? { kind: "unsupported", display };
+  return parseKill(words) ?? parseFileCommand(words) ?? { kind: "unsupported", display };
 }
 
-/** readlink, ls, stat -c and tar cf - of one path: the read-only tools a busybox toolbox brings. */
+/** cat, readlink, ls, stat -c and tar cf - of one path: the read-only tools a busybox toolbox brings. */
 function parseFileCommand(words: string[]): ExecCommand | undefined {
   const [cmd, ...args] = words;
   if (!cmd) return undefined;
@@ -117,6 +117,7 @@ function parseFileCommand(words: string[]): ExecCommand | undefined {
   const last = args.at(-1);
   if (!last || last.startsWith("-")) return undefined;
   const opts = args.slice(0, -1);
+  if (name === "cat" && opts.length === 0) return { kind: "cat", path: last };
   if (name === "readlink" && opts.length === 0) return { kind: "readlink", path: last };
   if (name === "ls" && opts.every((o) => o === "-1" || o === "-a")) return { kind: "ls", path: last };
   if (name === "tar" && (opts.join(" ") === "cf -" || opts.join(" ") === "-cf -")) return { kind: "tar", path: last };
@@ -131,9 +132,4 @@ function parseFileCommand(words: string[]): ExecCommand | undefined {
     return format === undefined ? undefined : { kind: "stat", path: last, format, follow };
   }
   return undefined;
-}
-
-function parseCat(words: string[]): ExecCommand | undefined {
-  if (words.length !== 2 || basename(words[0]) !== "cat" || words[1].startsWith("-")) return undefined;
-  return { kind: "cat", path: words[1] };
 }

@@ -10,7 +10,8 @@ import { parseExecCommand } from "./command";
 import { containerStatus, mustGetPod, resolveContainer } from "./containers";
 import { sendStatus } from "./log";
 import { terminateContainerProcess } from "./restart";
-import { NOT_SIMULATED_EXIT, runFileCommand } from "./files";
+import { isFileCommand, NOT_SIMULATED_EXIT, runFileCommand } from "./files";
+import { queryBool } from "../api/query";
 import { evaluateNcProbe, parseNcProbe, type NcProbe } from "../netpol/ncprobe";
 
 // pods/exec over WebSocket, the transport kubectl 1.32 tries first and client-node's Exec
@@ -26,12 +27,6 @@ export interface ExecRequest {
   tty: boolean;
 }
 
-function flag(q: URLSearchParams, name: string, dflt: boolean): boolean {
-  const v = q.get(name);
-  if (v === null) return dflt;
-  return v === "true" || v === "1" || v === "";
-}
-
 /** Checks the API server and kubelet make before any stream is opened. */
 function validateExec(cluster: SimCluster, namespace: string, name: string, query: URLSearchParams): { pod: KObject; exec: ExecRequest } {
   const pod = mustGetPod(cluster, namespace, name);
@@ -40,10 +35,10 @@ function validateExec(cluster: SimCluster, namespace: string, name: string, quer
   const exec: ExecRequest = {
     argv,
     container,
-    stdin: flag(query, "stdin", false),
-    stdout: flag(query, "stdout", true),
-    stderr: flag(query, "stderr", true),
-    tty: flag(query, "tty", false),
+    stdin: queryBool(query, "stdin"),
+    stdout: queryBool(query, "stdout", true),
+    stderr: queryBool(query, "stderr", true),
+    tty: queryBool(query, "tty"),
   };
   if (!argv.length) throw badRequest("you must specify at least one command for the container");
   if (!exec.stdin && !exec.stdout && !exec.stderr) throw badRequest("you must specify at least 1 of stdin, stdout, stderr");
@@ -126,7 +121,7 @@ async function runExec(world: World, cluster: SimCluster, namespace: string, nam
   let exitCode = 0;
   if (command.kind === "kill") {
     await terminateContainerProcess(world, cluster, namespace, name, exec.container, command.exitCode);
-  } else if (command.kind === "cat" || command.kind === "readlink" || command.kind === "ls" || command.kind === "stat" || command.kind === "tar") {
+  } else if (isFileCommand(command)) {
     const pod = cluster.store.get("pods", namespace, name)!;
     const err = exec.stderr ? STDERR : exec.stdout || exec.tty ? STDOUT : undefined;
     exitCode = runFileCommand(world, cluster, pod, exec.container, command, {

@@ -10,7 +10,13 @@ import { tarStream } from "./tar";
 // exit 1 for a missing file. A path in a container whose files no scenario declares is "not
 // simulated" (exit 126), not absent: the simulator does not pretend to know an image.
 
-export type FileCommand = Extract<ExecCommand, { kind: "cat" | "readlink" | "ls" | "stat" | "tar" }>;
+const FILE_KINDS = ["cat", "readlink", "ls", "stat", "tar"] as const;
+
+export type FileCommand = Extract<ExecCommand, { kind: (typeof FILE_KINDS)[number] }>;
+
+export function isFileCommand(command: ExecCommand): command is FileCommand {
+  return (FILE_KINDS as readonly string[]).includes(command.kind);
+}
 
 export interface Output {
   stdout(data: Buffer | string): void;
