@@ -1,6 +1,6 @@
 import "server-only";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { IncidentTargets, StepContext, Warning } from "../../types";
+import type { Change, IncidentTargets, StepContext, StepNeeds, Warning } from "../../types";
 import { kubectl } from "./commands";
 import { addEphemeralContainer, execInContainer, type ExecResult } from "./ephemeral";
 import { podGone, readIncidentPod } from "./kube";
@@ -11,6 +11,14 @@ import { TOOLBOX_COMMAND, toolboxImage } from "./triage";
 // ephemeral container, so a running one is reused rather than adding another.
 
 export const TOOLBOX_PREFIX = "airlock-tb-";
+
+/** What a live-response step needs to read the pod, add the toolbox and exec in it. */
+export const TOOLBOX_NEEDS: NonNullable<StepNeeds["kube"]> = [
+  { verb: "get", resource: "pods" },
+  { verb: "patch", resource: "pods", subresource: "ephemeralcontainers" },
+  { verb: "create", resource: "pods", subresource: "exec" },
+  { verb: "get", resource: "pods", subresource: "exec" },
+];
 
 /** A running toolbox in the pod that targets `target`, if any. */
 export function runningToolbox(pod: V1Pod, target: string): string | null {
@@ -104,3 +112,22 @@ export function inToolbox(ctx: StepContext, toolbox: string, command: string[]):
 
 export const TOOLBOX_STAYS =
   "An ephemeral container cannot be removed: the toolbox stays in the pod spec (stopped when its sleep ends) until the pod is deleted. It shares the suspect container's process namespace and the pod's network.";
+
+/** The plan parts for adding the toolbox (none when a running one is reused): the spec change, its `kubectl debug` and the warnings. */
+export function toolboxPlanParts(t: IncidentTargets, found: ToolboxTarget): { changes: Change[]; commands: string[]; warnings: Warning[] } {
+  const { existing, toolbox, image, target } = found;
+  if (existing) return { changes: [], commands: [], warnings: [] };
+  return {
+    changes: [
+      {
+        target: `Pod ${t.namespace}/${t.pod}`,
+        action: "patch",
+        field: "spec.ephemeralContainers",
+        before: null,
+        after: toolboxContainer(toolbox, image, target),
+      },
+    ],
+    commands: [toolboxDebugCommand(t, toolbox, image, target)],
+    warnings: [{ level: "caution", code: "ephemeral-stays", message: TOOLBOX_STAYS }, PTRACE_WARNING],
+  };
+}
