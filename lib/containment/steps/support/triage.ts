@@ -92,23 +92,38 @@ export function decodeAddress(field: string, v6: boolean): string {
   return `${v6 ? ipv6(addr) : ipv4(addr)}:${Number.parseInt(port, 16)}`;
 }
 
-/** The rows of /proc/net/{tcp,tcp6,udp}, addresses decoded. */
-export function parseNetTable(text: string, proto: Connection["proto"]): Connection[] {
-  const out: Connection[] = [];
+/** One row of /proc/net/{tcp,tcp6,udp} as the kernel prints it, addresses decoded; `st` is the raw hex state. */
+export type NetRow = { local: string; remote: string; st: string; txQueue: number; retransmitTimer: boolean; inode: number };
+
+/** The rows of a /proc/net table (little-endian hex addresses, big-endian ports). */
+export function parseNetRows(text: string, v6: boolean): NetRow[] {
+  const out: NetRow[] = [];
   for (const line of text.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || !/^\d+:$/.test(f[0])) continue;
-    const v6 = proto === "tcp6";
-    const st = f[3].toUpperCase();
+    const [tx] = f[4].split(":");
+    const [tr] = f[5].split(":");
     out.push({
-      proto,
       local: decodeAddress(f[1], v6),
       remote: decodeAddress(f[2], v6),
-      state: proto === "udp" ? (st === "07" ? "UNCONN" : st === "01" ? "ESTABLISHED" : st) : (TCP_STATES[st] ?? st),
+      st: f[3].toUpperCase(),
+      txQueue: Number.parseInt(tx, 16) || 0,
+      retransmitTimer: tr === "01",
       inode: Number(f[9]),
     });
   }
   return out;
+}
+
+/** The rows of /proc/net/{tcp,tcp6,udp}, addresses decoded. */
+export function parseNetTable(text: string, proto: Connection["proto"]): Connection[] {
+  return parseNetRows(text, proto === "tcp6").map(({ local, remote, st, inode }) => ({
+    proto,
+    local,
+    remote,
+    state: proto === "udp" ? (st === "07" ? "UNCONN" : st === "01" ? "ESTABLISHED" : st) : (TCP_STATES[st] ?? st),
+    inode,
+  }));
 }
 
 /** Ties each socket to the process whose fd links name its inode (`socket:[12345]`). */
