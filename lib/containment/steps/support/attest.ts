@@ -1,4 +1,5 @@
 import type { V1LabelSelector, V1NetworkPolicyPeer } from "@kubernetes/client-node";
+import { cidrBounds, ipInCidr } from "./cidr";
 import type { Labels } from "./selectors";
 import { parseNetRows } from "./triage";
 
@@ -84,29 +85,6 @@ export function peerLabel(peer: V1NetworkPolicyPeer): string {
   const ns = peer.namespaceSelector ? `namespaces ${sel(peer.namespaceSelector)}` : "";
   const pods = peer.podSelector ? `pods ${sel(peer.podSelector)}` : "";
   return [ns, pods].filter(Boolean).join(", ");
-}
-
-function ipToInt(ip: string): number | null {
-  const p = ip.split(".").map(Number);
-  if (p.length !== 4 || p.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return null;
-  return ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
-}
-
-function cidrBounds(cidr: string): { base: number; bits: number } | null {
-  const [ip, len] = cidr.split("/");
-  const base = ipToInt(ip);
-  const bits = len === undefined ? 32 : Number(len);
-  if (base === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return { base: (base & mask) >>> 0, bits };
-}
-
-export function ipInCidr(ip: string, cidr: string): boolean {
-  const n = ipToInt(ip);
-  const b = cidrBounds(cidr);
-  if (n === null || !b) return false;
-  const mask = b.bits === 0 ? 0 : (~0 << (32 - b.bits)) >>> 0;
-  return (n & mask) >>> 0 === b.base;
 }
 
 /** Inside an ipBlock: in its cidr and in none of its excepts. */
