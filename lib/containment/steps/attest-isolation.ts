@@ -8,7 +8,6 @@ import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/errors";
 import { defineStep, type Change, type StepContext, type Warning } from "../types";
 import { applyDenyAll } from "./apply-deny-all";
-import { effectiveFirewalls } from "./firewall-isolate";
 import {
   addressesIn,
   hostInIpBlock,
@@ -25,7 +24,7 @@ import {
 import { artifactSchema, jsonArtifact } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { addEphemeralContainer, execInContainer } from "./support/ephemeral";
-import { EGRESS_DENY, INGRESS_DENY } from "./support/firewall";
+import { EGRESS_DENY, effectiveFirewalls, effectiveSummarySchema, INGRESS_DENY } from "./support/firewall";
 import { DENY_ALL_NAME } from "./support/policies";
 import { instanceOf } from "./support/gcp";
 import { apis, isNotFound, kubeMessage, podGone, readIncidentPod, readOrNull, sleep, withRetry } from "./support/kube";
@@ -100,9 +99,7 @@ const record = z.object({
     shown: z.string(),
     connections: z.array(z.object({ local: z.string(), remote: z.string(), state: z.string(), stalled: z.boolean() })),
   }),
-  firewalls: z
-    .array(z.object({ name: z.string(), direction: z.string(), priority: z.number(), action: z.string(), rules: z.string(), ranges: z.string() }))
-    .nullable(),
+  firewalls: effectiveSummarySchema.nullable(),
   verdicts: z.object({ podIngress: verdict, podEgress: verdict, nodeNetwork: verdict }),
   document: artifactSchema,
 });
