@@ -24,7 +24,7 @@ import {
 import { artifactSchema, jsonArtifact } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { addEphemeralContainer, execInContainer } from "./support/ephemeral";
-import { EGRESS_DENY, effectiveFirewalls, effectiveSummarySchema, INGRESS_DENY } from "./support/firewall";
+import { dualStackSubnet, EGRESS_DENY, effectiveFirewalls, effectiveSummarySchema, INGRESS_DENY, QUARANTINE_RULES_V6 } from "./support/firewall";
 import { DENY_ALL_NAME } from "./support/policies";
 import { instanceOf } from "./support/gcp";
 import { apis, isNotFound, kubeMessage, podGone, readIncidentPod, readOrNull, sleep, withRetry } from "./support/kube";
@@ -462,14 +462,26 @@ function establishedStatement(enforced: boolean | null, reason: string, datapath
   return `${key ? ESTABLISHED_BY_DATAPATH[key] : `Unknown datapath (${reason}): Airlock cannot say whether established connections survive a new deny.`} ${VPC_STATEFUL}`;
 }
 
-function nodeVerdict(effective: RunRecord["firewalls"], vm: string | null): LayerVerdict {
+/**
+ * The node is isolated when firewall-isolate's deny rules apply to its VM: on a dual-stack
+ * subnetwork (`dualStack`) the IPv6 twins too, or IPv6 still reaches the node.
+ */
+function nodeVerdict(effective: RunRecord["firewalls"], vm: string | null, dualStack: string | null): LayerVerdict {
   if (!vm) return { state: "unknown", why: "The pod's node has no Compute Engine VM Airlock could resolve." };
   if (!effective) return { state: "unknown", why: `The effective firewalls of VM ${vm} could not be read.` };
   const names = new Set(effective.map((f) => f.name));
   if (names.has(EGRESS_DENY) && names.has(INGRESS_DENY)) {
+    const missingV6 = dualStack ? QUARANTINE_RULES_V6.filter((n) => !names.has(n)) : [];
+    if (missingV6.length) {
+      return {
+        state: "not-isolated",
+        why: `${EGRESS_DENY} and ${INGRESS_DENY} apply to VM ${vm}, but its subnetwork ${dualStack} is dual-stack and ${missingV6.join(" and ")} ${missingV6.length > 1 ? "do" : "does"} not: IPv6 still reaches the node. Run firewall-isolate again.`,
+      };
+    }
+    const denies = dualStack ? [EGRESS_DENY, INGRESS_DENY, ...QUARANTINE_RULES_V6] : [EGRESS_DENY, INGRESS_DENY];
     return {
       state: "isolated",
-      why: `${EGRESS_DENY} and ${INGRESS_DENY} apply to VM ${vm} (read from its effective firewalls, not probed; stateful: existing connections survive).`,
+      why: `${denies.slice(0, -1).join(", ")} and ${denies.at(-1)} apply to VM ${vm} (read from its effective firewalls, not probed; stateful: existing connections survive).`,
     };
   }
   return { state: "not-isolated", why: `No quarantine firewall rule applies to VM ${vm}: run tag-node and firewall-isolate to isolate the node.` };
@@ -528,7 +540,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
       { verb: "list", resource: "daemonsets", group: "apps" },
       { verb: "list", resource: "jobs", group: "batch" },
     ],
-    gcp: ["compute.instances.getEffectiveFirewalls"],
+    gcp: ["compute.instances.getEffectiveFirewalls", "compute.instances.get", "compute.subnetworks.get"],
   },
 
   async plan(ctx) {
@@ -762,6 +774,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     };
     const ref = instanceOf(ctx);
     const firewalls = ref ? await effectiveFirewalls(ref) : null;
+    const dualStack = ref && firewalls ? await dualStackSubnet(ref) : null;
 
     const notEnforced =
       enforcement.enforced === false ? `This cluster does not enforce NetworkPolicy (${enforcement.reason}): policies change nothing here.` : null;
@@ -776,7 +789,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     const verdicts = {
       podIngress: podLayer("ingress", ingress),
       podEgress: podLayer("egress", egress),
-      nodeNetwork: nodeVerdict(firewalls, ref?.name ?? null),
+      nodeNetwork: nodeVerdict(firewalls, ref?.name ?? null, dualStack),
     };
 
     const at = new Date().toISOString();
