@@ -1,10 +1,11 @@
 import "server-only";
 import type { V1Pod } from "@kubernetes/client-node";
+import { config } from "@/lib/config";
 import type { Change, IncidentTargets, StepContext, StepNeeds, Warning } from "../../types";
 import { kubectl } from "./commands";
 import { addEphemeralContainer, execInContainer, type ExecResult } from "./ephemeral";
 import { podGone, readIncidentPod } from "./kube";
-import { TOOLBOX_COMMAND, toolboxImage } from "./triage";
+import { TOOLBOX_COMMAND } from "./triage";
 
 // The live-response toolbox: one ephemeral container per suspect container, named
 // airlock-tb-<n>, shared by debug-container and acquire-files. Kubernetes never removes an
@@ -45,22 +46,20 @@ export type ToolboxTarget = { pod: V1Pod; target: string; image: string; existin
 
 /**
  * The checks both live-response plans start with (the pod is there, the suspect container is one
- * of its containers and running, the toolbox image is pinned), then the toolbox to reuse or add.
+ * of its containers and running), then the toolbox to reuse or add.
  * `blocked` says why the plan cannot go on; `notRunning` ends the sentence for a stopped container.
  */
 export async function toolboxTarget(ctx: StepContext<{ container?: string }>, notRunning: string): Promise<ToolboxTarget | { blocked: string }> {
   const t = ctx.incident.targets;
   const target = suspectContainer(ctx);
-  const img = toolboxImage();
   const pod = await readIncidentPod(ctx);
   if (!pod) return { blocked: podGone(ctx) };
   if (!target || !(pod.spec?.containers ?? []).some((c) => c.name === target)) return { blocked: `Pod ${t.pod} has no container ${target ?? "(none named)"}.` };
-  if ("problem" in img) return { blocked: img.problem };
   if (!(pod.status?.containerStatuses ?? []).find((s) => s.name === target)?.state?.running)
     return { blocked: `Container ${target} is not running: ${notRunning}` };
   const existing = runningToolbox(pod, target);
   const toolbox = existing ?? nextToolboxName(pod);
-  return { pod, target, image: img.image, existing, toolbox, exec: kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--") };
+  return { pod, target, image: config().toolboxImage, existing, toolbox, exec: kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--") };
 }
 
 /**

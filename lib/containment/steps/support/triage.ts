@@ -6,20 +6,6 @@ import { z } from "zod";
 // the app image is executed, and only busybox's cat, ls and readlink are used. This file holds
 // the command set and the parsing of what they print; debug-container runs them.
 
-/** The digest-pinned toolbox when AIRLOCK_TOOLBOX_IMAGE is unset: busybox 1.36.1 (multi-arch index). */
-export const DEFAULT_TOOLBOX_IMAGE = "busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
-const PINNED = /@sha256:[0-9a-f]{64}$/;
-
-/**
- * The toolbox image from AIRLOCK_TOOLBOX_IMAGE, or the default. It joins a compromised pod, so
- * only a digest-pinned reference is accepted: a tag could be moved to other contents.
- */
-export function toolboxImage(env: Record<string, string | undefined> = process.env): { image: string } | { problem: string } {
-  const image = env.AIRLOCK_TOOLBOX_IMAGE?.trim() || DEFAULT_TOOLBOX_IMAGE;
-  if (!PINNED.test(image)) return { problem: `AIRLOCK_TOOLBOX_IMAGE must be pinned by digest (…@sha256:<64 hex>), got "${image}"` };
-  return { image };
-}
-
 /** The toolbox's own process: it only waits, so every triage command is an exec the timeline can name. */
 export const TOOLBOX_COMMAND = ["sleep", "3600"];
 
