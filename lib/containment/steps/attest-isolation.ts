@@ -793,11 +793,8 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     };
 
     const at = new Date().toISOString();
-    const body = {
-      kind: "airlock.io/isolation-attestation",
-      incident: ctx.incident.id,
-      at,
-      target: { cluster: t.cluster, namespace: t.namespace, pod: t.pod, podUid: t.podUid, podIP: d.podIP, node: pod.spec?.nodeName ?? null },
+    // What the document states and the record keeps alike, built once (the document's key order kept).
+    const findings = {
       image,
       ephemeralContainer: ephemeral,
       probePods,
@@ -811,28 +808,18 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
       firewalls,
       verdicts,
     };
+    const node = pod.spec?.nodeName ?? null;
+    const body = {
+      kind: "airlock.io/isolation-attestation",
+      incident: ctx.incident.id,
+      at,
+      target: { cluster: t.cluster, namespace: t.namespace, pod: t.pod, podUid: t.podUid, podIP: d.podIP, node },
+      ...findings,
+    };
     const document = jsonArtifact(`attestation-${at.replace(/[:.]/g, "-")}.json`, body, `attest-isolation ${t.namespace}/${t.pod}`);
     if (ctx.artifacts) await ctx.artifacts.put(document);
     await ctx.progress(`Attestation ${document.name} stored (SHA-256 ${document.sha256})`, { artifact: document.name, sha256: document.sha256 });
-    const rec: RunRecord = {
-      at,
-      pod: t.pod,
-      podIP: d.podIP,
-      node: pod.spec?.nodeName ?? null,
-      image,
-      ephemeralContainer: ephemeral,
-      probePods,
-      policies: body.policies,
-      uncovered,
-      listening,
-      ingress,
-      egress,
-      enforcement,
-      established,
-      firewalls,
-      verdicts,
-      document,
-    };
+    const rec: RunRecord = { at, pod: t.pod, podIP: d.podIP, node, ...findings, document };
     const h = headline(rec);
     return { outcome: "success", message: h.message, record: rec, verdict: { holds: h.isolated, message: h.message } };
   },
