@@ -124,6 +124,13 @@ describe("loadConfig", () => {
     expect(problems({ NEXTAUTH_SECRET: SECRET, ATTEST_IMAGE: "busybox:1.36" })[0]).toMatch(/ATTEST_IMAGE must be pinned by digest/);
   });
 
+  it("takes AIRLOCK_TOOLBOX_IMAGE only pinned by digest, defaulting to busybox by digest", () => {
+    expect(loadConfig({ NEXTAUTH_SECRET: SECRET }).toolboxImage).toMatch(/^busybox:1\.36\.1@sha256:[0-9a-f]{64}$/);
+    const pinned = `registry.example/busybox@sha256:${"b".repeat(64)}`;
+    expect(loadConfig({ NEXTAUTH_SECRET: SECRET, AIRLOCK_TOOLBOX_IMAGE: pinned }).toolboxImage).toBe(pinned);
+    expect(problems({ NEXTAUTH_SECRET: SECRET, AIRLOCK_TOOLBOX_IMAGE: "busybox:1.36" })[0]).toMatch(/AIRLOCK_TOOLBOX_IMAGE must be pinned by digest/);
+  });
+
   it("parses GCP_PROJECTS and NETPOL_PROPAGATION_SECONDS", () => {
     const c = loadConfig({ NEXTAUTH_SECRET: SECRET, GCP_PROJECTS: "a, b,,c", NETPOL_PROPAGATION_SECONDS: "0" });
     expect(c.gcpProjects).toEqual(["a", "b", "c"]);

@@ -47,6 +47,8 @@ export type Config = {
   audit: { keyPem?: string; keyGenerated: boolean; checkpointEvery: number };
   /** Image of attest-isolation's probe pods and ephemeral container: needs busybox `nc`, `sleep` and `cat`; pinned by digest. */
   attestImage: string;
+  /** The live-response toolbox debug-container and acquire-files add: busybox `cat`, `ls`, `readlink`, `stat`, `sleep`; pinned by digest. */
+  toolboxImage: string;
   /** Alert intake: Falco and Security Command Center senders, dedupe, auto-open policy. */
   alerts: AlertsConfig;
   /** Bearer token a Prometheus scrape sends to /api/metrics; unset, the endpoint answers 404. */
@@ -57,6 +59,8 @@ export type Config = {
 
 /** busybox 1.36.1 (multi-arch index digest): what attest-isolation runs unless ATTEST_IMAGE says otherwise. */
 export const DEFAULT_ATTEST_IMAGE = "docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
+/** busybox 1.36.1 (multi-arch index digest): the toolbox unless AIRLOCK_TOOLBOX_IMAGE says otherwise. */
+export const DEFAULT_TOOLBOX_IMAGE = "busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -187,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
       checkpointEvery: e.AIRLOCK_AUDIT_CHECKPOINT_EVERY === undefined ? 100 : Number(e.AIRLOCK_AUDIT_CHECKPOINT_EVERY),
     },
     attestImage: e.ATTEST_IMAGE ?? DEFAULT_ATTEST_IMAGE,
+    toolboxImage: e.AIRLOCK_TOOLBOX_IMAGE ?? DEFAULT_TOOLBOX_IMAGE,
     alerts: alertsSettings(e),
     metricsToken: e.AIRLOCK_METRICS_TOKEN,
     shutdownGraceSeconds: e.AIRLOCK_SHUTDOWN_GRACE_SECONDS === undefined ? 20 : Number(e.AIRLOCK_SHUTDOWN_GRACE_SECONDS),
@@ -277,6 +282,11 @@ export function describeConfig(): ConfigRow[] {
       name: "ATTEST_IMAGE",
       default: "busybox:1.36.1@sha256:73aaf0…",
       description: "Image (pinned by digest) of attest-isolation's probe pods and ephemeral container; needs busybox nc, sleep and cat.",
+    },
+    {
+      name: "AIRLOCK_TOOLBOX_IMAGE",
+      default: "busybox:1.36.1@sha256:73aaf0…",
+      description: "Image (pinned by digest) of the toolbox debug-container and acquire-files add; needs busybox cat, ls, readlink, stat and sleep.",
     },
     {
       name: "APPROVAL_POLICY",

@@ -32,6 +32,15 @@ const optionalUrl = (name: string) =>
     message: `${name} must be a URL (e.g. http://127.0.0.1:8443)`,
   });
 
+/** An image a step runs inside a compromised pod: only a digest-pinned reference (a tag could be moved to other contents). */
+const pinnedImage = (name: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/@sha256:[0-9a-f]{64}$/, { message: `${name} must be pinned by digest (image@sha256:<64 hex digits>)` })
+      .optional(),
+  );
+
 /**
  * Parses `alice@x.com=analyst,lead;*@x.com=analyst`.
  * Rules are tried in order; the first whose pattern matches the email wins.
@@ -106,12 +115,8 @@ export const envSchema = z
     NETPOL_PROPAGATION_SECONDS: optionalText.pipe(
       z.string().regex(/^\d+$/, { message: "NETPOL_PROPAGATION_SECONDS must be a whole number of seconds" }).optional(),
     ),
-    ATTEST_IMAGE: optionalText.pipe(
-      z
-        .string()
-        .regex(/@sha256:[0-9a-f]{64}$/, { message: "ATTEST_IMAGE must be pinned by digest (image@sha256:<64 hex digits>)" })
-        .optional(),
-    ),
+    ATTEST_IMAGE: pinnedImage("ATTEST_IMAGE"),
+    AIRLOCK_TOOLBOX_IMAGE: pinnedImage("AIRLOCK_TOOLBOX_IMAGE"),
     // Approvals (docs/approvals.md); parsed by lib/approvals/policy-schema.ts, checked here at start.
     APPROVAL_POLICY: optionalText,
     APPROVAL_POLICY_FILE: optionalText,

@@ -6,7 +6,7 @@ import { defineStep, type StepContext, type Warning } from "../types";
 import { shq } from "./support/commands";
 import { execToStream } from "./support/exec-stream";
 import { apis, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
-import { ensureToolbox, inToolbox, PTRACE_WARNING, toolboxTarget, toolboxContainer, toolboxDebugCommand, TOOLBOX_STAYS } from "./support/toolbox";
+import { ensureToolbox, inToolbox, TOOLBOX_NEEDS, toolboxPlanParts, toolboxTarget } from "./support/toolbox";
 
 // Copies files out of the suspect container's filesystem without tar or a shell in its image:
 // the toolbox (an ephemeral container in the suspect's PID namespace) reads each through
@@ -41,7 +41,7 @@ const params = z.object({
 });
 type Params = z.output<typeof params>;
 
-type Data = { toolbox: string; image: string; target: string; paths: string[]; reuse: boolean };
+type Data = { toolbox: string; image: string; target: string; paths: string[] };
 
 const fileSchema = z.object({
   path: z.string(),
@@ -147,21 +147,15 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
     releaseNote: "Not undoable: the toolbox ephemeral container stays in the pod spec until the pod is deleted; the copied files stay in the evidence store.",
   },
   needs: {
-    kube: [
-      { verb: "get", resource: "pods" },
-      { verb: "get", resource: "pods", subresource: "log" },
-      { verb: "list", resource: "events" },
-      { verb: "patch", resource: "pods", subresource: "ephemeralcontainers" },
-      { verb: "create", resource: "pods", subresource: "exec" },
-      { verb: "get", resource: "pods", subresource: "exec" },
-    ],
+    kube: [...TOOLBOX_NEEDS, { verb: "get", resource: "pods", subresource: "log" }, { verb: "list", resource: "events" }],
   },
 
   async plan(ctx) {
     const t = ctx.incident.targets;
     const found = await toolboxTarget(ctx, "its filesystem cannot be reached through /proc.");
     if ("blocked" in found) return { changes: [], commands: [], warnings: [], blocked: found.blocked };
-    const { target, image, existing, toolbox, exec } = found;
+    const { target, image, toolbox, exec } = found;
+    const adding = toolboxPlanParts(t, found);
     const suggested = ctx.params.paths.length ? [] : await evidencePaths(ctx, target);
     const paths = ctx.params.paths.length ? ctx.params.paths : suggested;
     if (!paths.length)
@@ -172,7 +166,7 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
         blocked: "No paths given, and the pod's events and logs name none under /tmp, /var/tmp, /dev/shm, /root or /home.",
       };
     const warnings: Warning[] = [
-      ...(existing ? [] : [{ level: "caution" as const, code: "ephemeral-stays", message: TOOLBOX_STAYS }, PTRACE_WARNING]),
+      ...adding.warnings,
       ...(suggested.length
         ? [
             {
@@ -185,28 +179,18 @@ export const acquireFiles = defineStep<Data, RunRecord>()({
     ];
     return {
       changes: [
-        ...(existing
-          ? []
-          : [
-              {
-                target: `Pod ${t.namespace}/${t.pod}`,
-                action: "patch" as const,
-                field: "spec.ephemeralContainers",
-                before: null,
-                after: toolboxContainer(toolbox, image, target),
-              },
-            ]),
+        ...adding.changes,
         ...paths.map((p) => ({ target: `Container ${target}`, action: "read" as const, field: p, after: `evidence (≤ ${ctx.params.maxFileMiB} MiB)` })),
       ],
       commands: [
-        ...(existing ? [] : [toolboxDebugCommand(t, toolbox, image, target)]),
+        ...adding.commands,
         ...paths.map((p) => {
           const local = shq(p.split("/").pop()!.replace(/^\.+/, "") || "file");
           return `${exec} cat ${shq(`/proc/1/root${p}`)} > ${local} && sha256sum ${local}`;
         }),
       ],
       warnings,
-      data: { toolbox, image: image, target, paths, reuse: existing !== null },
+      data: { toolbox, image, target, paths },
     };
   },
 

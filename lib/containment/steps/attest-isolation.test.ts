@@ -3,8 +3,10 @@ import { kubeApis } from "@/lib/kube/clients";
 import { applyDenyAll } from "./apply-deny-all";
 import { attestIsolation, type Attestation } from "./attest-isolation";
 import { excludeFromPolicies } from "./exclude-from-policies";
+import { firewallIsolate } from "./firewall-isolate";
 import { labelQuarantine } from "./label-quarantine";
-import { advanceClock, compromisedPod, Harness, openIncident, PAYMENTS, simPost, simRequestSeq, simWritesSince } from "./support/testing";
+import { advanceClock, compromisedPod, Harness, openIncident, PAYMENTS, shell, simPost, simRequestSeq, simWritesSince } from "./support/testing";
+import { tagNode } from "./tag-node";
 import { useDemoSim } from "./support/testing-hooks";
 
 const { sim } = useDemoSim();
@@ -132,6 +134,21 @@ describe("attest-isolation", () => {
     }
     expect(rec.established.datapath).toMatch(/nothing cuts established connections/);
     expect(message).toMatch(/^NOT ISOLATED/);
+  });
+
+  // storefront's nodes are in a dual-stack subnetwork: the IPv4 denies alone leave IPv6 open.
+  it("on a dual-stack subnetwork calls the node isolated only while the IPv6 denies apply too", async () => {
+    const pods = await kubeApis(STOREFRONT).core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend" });
+    const h = new Harness(await openIncident(STOREFRONT, "shop", pods.items[0].metadata!.name!));
+    await h.execute(tagNode);
+    expect((await h.execute(firewallIsolate, { sshSourceRange: "203.0.113.7" })).result.outcome).toBe("success");
+    const isolated = (await attest(h)).rec.verdicts.nodeNetwork;
+    expect(isolated.state).toBe("isolated");
+    expect(isolated.why).toMatch(/quarantine-ingress-deny-ipv6 apply/);
+    await shell(sim(), "gcloud compute firewall-rules delete quarantine-ingress-deny-ipv6 --quiet");
+    const open = (await attest(h)).rec.verdicts.nodeNetwork;
+    expect(open.state).toBe("not-isolated");
+    expect(open.why).toMatch(/dual-stack and quarantine-ingress-deny-ipv6 does not/);
   });
 
   it("creates every probe pod before it adds the ephemeral container, so their kubelets start them while the egress side gets ready", async () => {

@@ -8,7 +8,6 @@ import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/errors";
 import { defineStep, type Change, type StepContext, type Warning } from "../types";
 import { applyDenyAll } from "./apply-deny-all";
-import { effectiveFirewalls } from "./firewall-isolate";
 import {
   addressesIn,
   hostInIpBlock,
@@ -25,7 +24,7 @@ import {
 import { artifactSchema, jsonArtifact } from "./support/artifacts";
 import { kubectl } from "./support/commands";
 import { addEphemeralContainer, execInContainer } from "./support/ephemeral";
-import { EGRESS_DENY, INGRESS_DENY } from "./support/firewall";
+import { dualStackSubnet, EGRESS_DENY, effectiveFirewalls, effectiveSummarySchema, INGRESS_DENY, QUARANTINE_RULES_V6 } from "./support/firewall";
 import { DENY_ALL_NAME } from "./support/policies";
 import { instanceOf } from "./support/gcp";
 import { apis, isNotFound, kubeMessage, podGone, readIncidentPod, readOrNull, sleep, withRetry } from "./support/kube";
@@ -100,9 +99,7 @@ const record = z.object({
     shown: z.string(),
     connections: z.array(z.object({ local: z.string(), remote: z.string(), state: z.string(), stalled: z.boolean() })),
   }),
-  firewalls: z
-    .array(z.object({ name: z.string(), direction: z.string(), priority: z.number(), action: z.string(), rules: z.string(), ranges: z.string() }))
-    .nullable(),
+  firewalls: effectiveSummarySchema.nullable(),
   verdicts: z.object({ podIngress: verdict, podEgress: verdict, nodeNetwork: verdict }),
   document: artifactSchema,
 });
@@ -465,14 +462,26 @@ function establishedStatement(enforced: boolean | null, reason: string, datapath
   return `${key ? ESTABLISHED_BY_DATAPATH[key] : `Unknown datapath (${reason}): Airlock cannot say whether established connections survive a new deny.`} ${VPC_STATEFUL}`;
 }
 
-function nodeVerdict(effective: RunRecord["firewalls"], vm: string | null): LayerVerdict {
+/**
+ * The node is isolated when firewall-isolate's deny rules apply to its VM: on a dual-stack
+ * subnetwork (`dualStack`) the IPv6 twins too, or IPv6 still reaches the node.
+ */
+function nodeVerdict(effective: RunRecord["firewalls"], vm: string | null, dualStack: string | null): LayerVerdict {
   if (!vm) return { state: "unknown", why: "The pod's node has no Compute Engine VM Airlock could resolve." };
   if (!effective) return { state: "unknown", why: `The effective firewalls of VM ${vm} could not be read.` };
   const names = new Set(effective.map((f) => f.name));
   if (names.has(EGRESS_DENY) && names.has(INGRESS_DENY)) {
+    const missingV6 = dualStack ? QUARANTINE_RULES_V6.filter((n) => !names.has(n)) : [];
+    if (missingV6.length) {
+      return {
+        state: "not-isolated",
+        why: `${EGRESS_DENY} and ${INGRESS_DENY} apply to VM ${vm}, but its subnetwork ${dualStack} is dual-stack and ${missingV6.join(" and ")} ${missingV6.length > 1 ? "do" : "does"} not: IPv6 still reaches the node. Run firewall-isolate again.`,
+      };
+    }
+    const denies = dualStack ? [EGRESS_DENY, INGRESS_DENY, ...QUARANTINE_RULES_V6] : [EGRESS_DENY, INGRESS_DENY];
     return {
       state: "isolated",
-      why: `${EGRESS_DENY} and ${INGRESS_DENY} apply to VM ${vm} (read from its effective firewalls, not probed; stateful: existing connections survive).`,
+      why: `${denies.slice(0, -1).join(", ")} and ${denies.at(-1)} apply to VM ${vm} (read from its effective firewalls, not probed; stateful: existing connections survive).`,
     };
   }
   return { state: "not-isolated", why: `No quarantine firewall rule applies to VM ${vm}: run tag-node and firewall-isolate to isolate the node.` };
@@ -531,7 +540,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
       { verb: "list", resource: "daemonsets", group: "apps" },
       { verb: "list", resource: "jobs", group: "batch" },
     ],
-    gcp: ["compute.instances.getEffectiveFirewalls"],
+    gcp: ["compute.instances.getEffectiveFirewalls", "compute.instances.get", "compute.subnetworks.get"],
   },
 
   async plan(ctx) {
@@ -765,6 +774,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     };
     const ref = instanceOf(ctx);
     const firewalls = ref ? await effectiveFirewalls(ref) : null;
+    const dualStack = ref && firewalls ? await dualStackSubnet(ref) : null;
 
     const notEnforced =
       enforcement.enforced === false ? `This cluster does not enforce NetworkPolicy (${enforcement.reason}): policies change nothing here.` : null;
@@ -779,15 +789,12 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     const verdicts = {
       podIngress: podLayer("ingress", ingress),
       podEgress: podLayer("egress", egress),
-      nodeNetwork: nodeVerdict(firewalls, ref?.name ?? null),
+      nodeNetwork: nodeVerdict(firewalls, ref?.name ?? null, dualStack),
     };
 
     const at = new Date().toISOString();
-    const body = {
-      kind: "airlock.io/isolation-attestation",
-      incident: ctx.incident.id,
-      at,
-      target: { cluster: t.cluster, namespace: t.namespace, pod: t.pod, podUid: t.podUid, podIP: d.podIP, node: pod.spec?.nodeName ?? null },
+    // What the document states and the record keeps alike, built once (the document's key order kept).
+    const findings = {
       image,
       ephemeralContainer: ephemeral,
       probePods,
@@ -801,28 +808,18 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
       firewalls,
       verdicts,
     };
+    const node = pod.spec?.nodeName ?? null;
+    const body = {
+      kind: "airlock.io/isolation-attestation",
+      incident: ctx.incident.id,
+      at,
+      target: { cluster: t.cluster, namespace: t.namespace, pod: t.pod, podUid: t.podUid, podIP: d.podIP, node },
+      ...findings,
+    };
     const document = jsonArtifact(`attestation-${at.replace(/[:.]/g, "-")}.json`, body, `attest-isolation ${t.namespace}/${t.pod}`);
     if (ctx.artifacts) await ctx.artifacts.put(document);
     await ctx.progress(`Attestation ${document.name} stored (SHA-256 ${document.sha256})`, { artifact: document.name, sha256: document.sha256 });
-    const rec: RunRecord = {
-      at,
-      pod: t.pod,
-      podIP: d.podIP,
-      node: pod.spec?.nodeName ?? null,
-      image,
-      ephemeralContainer: ephemeral,
-      probePods,
-      policies: body.policies,
-      uncovered,
-      listening,
-      ingress,
-      egress,
-      enforcement,
-      established,
-      firewalls,
-      verdicts,
-      document,
-    };
+    const rec: RunRecord = { at, pod: t.pod, podIP: d.podIP, node, ...findings, document };
     const h = headline(rec);
     return { outcome: "success", message: h.message, record: rec, verdict: { holds: h.isolated, message: h.message } };
   },

@@ -48,6 +48,34 @@ describe("checkpoint-container", () => {
     });
   });
 
+  it("verify fails when the node was recreated under the same name", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(checkpointContainer);
+    const core = kubeApis(PAYMENTS).core;
+    const old = await core.readNode({ name: h.incident.targets.node! });
+    await core.deleteNode({ name: old.metadata!.name! });
+    await core.createNode({ body: { metadata: { name: old.metadata!.name!, labels: old.metadata?.labels }, spec: old.spec } });
+    const v = await h.verify(checkpointContainer);
+    expect(v.holds).toBe(false);
+    expect(v.message).toMatch(/was recreated/);
+  });
+
+  it("answers a kubelet reply that is not JSON with a readable 502", async () => {
+    const h = new Harness(await openIncident());
+    const plan = await h.plan(checkpointContainer);
+    const core = kubeApis(PAYMENTS).core;
+    const original = core.connectPostNodeProxyWithPath.bind(core);
+    core.connectPostNodeProxyWithPath = (async () => "<html>bad gateway</html>") as typeof core.connectPostNodeProxyWithPath;
+    try {
+      await expect(h.executePlan(checkpointContainer, plan)).rejects.toMatchObject({
+        status: 502,
+        message: expect.stringContaining("without naming an archive"),
+      });
+    } finally {
+      core.connectPostNodeProxyWithPath = original;
+    }
+  });
+
   it("verify fails once the node is gone", async () => {
     const h = new Harness(await openIncident());
     await h.execute(checkpointContainer);

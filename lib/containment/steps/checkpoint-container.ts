@@ -16,7 +16,14 @@ const params = z.object({ container: z.string().trim().max(63).optional() });
 
 type Data = { node: string; target: string };
 
-const record = z.object({ at: z.string(), node: z.string(), target: z.string(), archives: z.array(z.string()) });
+const record = z.object({
+  at: z.string(),
+  node: z.string(),
+  /** The node's uid when checkpointed: GKE recreates a node under the same name, on a new disk. */
+  nodeUid: z.string().nullable().optional(),
+  target: z.string(),
+  archives: z.array(z.string()),
+});
 type RunRecord = z.output<typeof record>;
 
 const ARCHIVE_DIR = "/var/lib/kubelet/checkpoints";
@@ -126,13 +133,20 @@ export const checkpointContainer = defineStep<Data, RunRecord>()({
         );
       throw kubeFailure(`Checkpointing ${t.pod}/${target} on ${node}`, err);
     }
-    const parsed = z.object({ items: z.array(z.string()).min(1) }).safeParse(typeof text === "string" ? JSON.parse(text || "{}") : text);
+    let reply: unknown = null;
+    try {
+      reply = typeof text === "string" ? JSON.parse(text || "{}") : text;
+    } catch {
+      // Not JSON: no archive named, said below.
+    }
+    const parsed = z.object({ items: z.array(z.string()).min(1) }).safeParse(reply);
     if (!parsed.success) throw new HttpError(502, `The kubelet on ${node} answered the checkpoint request without naming an archive.`);
     const archives = parsed.data.items;
+    const nodeUid = (await readOrNull(() => apis(ctx).core.readNode({ name: node })))?.metadata?.uid ?? null;
     return {
       outcome: "success",
       message: `Checkpoint of ${t.pod}/${target} written on node ${node}: ${archives.join(", ")} (on the node's disk; not in the evidence store).`,
-      record: { at: new Date().toISOString(), node, target, archives },
+      record: { at: new Date().toISOString(), node, nodeUid, target, archives },
     };
   },
 
@@ -141,6 +155,11 @@ export const checkpointContainer = defineStep<Data, RunRecord>()({
     if (!prior) return { holds: false, message: "No checkpoint taken yet." };
     const node = await readOrNull(() => apis(ctx).core.readNode({ name: prior.node }));
     if (!node) return { holds: false, message: `Node ${prior.node} is gone, and with it the checkpoint archive ${prior.archives.join(", ")}.` };
+    if (prior.nodeUid && node.metadata?.uid !== prior.nodeUid)
+      return {
+        holds: false,
+        message: `Node ${prior.node} was recreated since the checkpoint (another uid): the archive ${prior.archives.join(", ")} was on the old node's disk.`,
+      };
     return {
       holds: true,
       message: `Checkpoint archive ${prior.archives.join(", ")} on node ${prior.node} (written ${prior.at}); copy it off the node before it is drained or deleted.`,

@@ -4,7 +4,7 @@ import { HttpError } from "@/lib/http/errors";
 import { defineStep, type StepContext, type Warning } from "../types";
 import { artifact, jsonArtifact, type Artifact } from "./support/artifacts";
 import { podGone, readIncidentPod } from "./support/kube";
-import { ensureToolbox, inToolbox, PTRACE_WARNING, toolboxTarget, toolboxContainer, toolboxDebugCommand, TOOLBOX_STAYS } from "./support/toolbox";
+import { ensureToolbox, inToolbox, TOOLBOX_NEEDS, toolboxPlanParts, toolboxTarget } from "./support/toolbox";
 import {
   attributeSockets,
   connectionSchema,
@@ -31,7 +31,7 @@ const params = z.object({
   envValues: z.boolean().default(false),
 });
 
-type Data = { toolbox: string; image: string; target: string; reuse: boolean };
+type Data = { toolbox: string; image: string; target: string };
 
 const storedSchema = z.object({ name: z.string(), sha256: z.string(), size: z.number(), source: z.string() });
 
@@ -153,12 +153,7 @@ export const debugContainer = defineStep<Data, RunRecord>()({
       "Not undoable: the toolbox ephemeral container (airlock-tb-<n>) stays in the pod spec until the pod is deleted; its outputs stay in the evidence store.",
   },
   needs: {
-    kube: [
-      { verb: "get", resource: "pods" },
-      { verb: "patch", resource: "pods", subresource: "ephemeralcontainers" },
-      { verb: "create", resource: "pods", subresource: "exec" },
-      { verb: "get", resource: "pods", subresource: "exec" },
-    ],
+    kube: TOOLBOX_NEEDS,
   },
 
   async plan(ctx) {
@@ -166,35 +161,30 @@ export const debugContainer = defineStep<Data, RunRecord>()({
     const found = await toolboxTarget(ctx, "there are no processes to read.");
     if ("blocked" in found) return { changes: [], commands: [], warnings: [], blocked: found.blocked };
     const { target, image, existing, toolbox, exec } = found;
+    const adding = toolboxPlanParts(t, found);
     const envCut = ctx.params.envValues ? "" : " | cut -d= -f1";
     const commands = [
-      ...(existing ? [] : [toolboxDebugCommand(t, toolbox, image, target)]),
+      ...adding.commands,
       `for p in $(${exec} ls /proc | grep -E '^[0-9]+$'); do echo "== pid $p"; ${exec} cat /proc/$p/cmdline | tr '\\0' ' '; echo; ${exec} readlink /proc/$p/exe; ${exec} readlink /proc/$p/cwd; for f in $(${exec} ls /proc/$p/fd); do ${exec} readlink /proc/$p/fd/$f; done; ${exec} cat /proc/$p/environ | tr '\\0' '\\n'${envCut}; done`,
       `for f in tcp tcp6 udp; do ${exec} cat /proc/1/net/$f; done`,
       `${exec} cat /proc/1/mounts`,
     ];
     const warnings: Warning[] = [
-      ...(existing ? [] : [{ level: "caution" as const, code: "ephemeral-stays", message: TOOLBOX_STAYS }, PTRACE_WARNING]),
+      ...adding.warnings,
       ...(ctx.params.envValues
         ? [{ level: "caution" as const, code: "env-values", message: "Environment values will be stored as evidence: they may include secrets." }]
         : []),
     ];
     return {
       changes: [
-        existing
-          ? { target: `Pod ${t.namespace}/${t.pod}`, action: "exec" as const, field: `ephemeralContainers.${toolbox}`, before: "running", after: "reused" }
-          : {
-              target: `Pod ${t.namespace}/${t.pod}`,
-              action: "patch" as const,
-              field: "spec.ephemeralContainers",
-              before: null,
-              after: toolboxContainer(toolbox, image, target),
-            },
+        ...(existing
+          ? [{ target: `Pod ${t.namespace}/${t.pod}`, action: "exec" as const, field: `ephemeralContainers.${toolbox}`, before: "running", after: "reused" }]
+          : adding.changes),
         ...TRIAGE_SET.map((c) => ({ target: `Container ${target} (through /proc)`, action: "read" as const, field: c })),
       ],
       commands,
       warnings,
-      data: { toolbox, image: image, target, reuse: existing !== null },
+      data: { toolbox, image, target },
     };
   },
 

@@ -5,8 +5,17 @@ import { defineStep, type Change, type StepContext, type Warning } from "../type
 import { autoRepairWarning, clusterFacts, SNAPSHOT_STEP } from "./support/cluster";
 import { checkSshSourceRange } from "./support/cidr";
 import { gcloud } from "./support/commands";
-import { gcloudFlags, quarantineRules, quarantineRulesV6, ruleDifferences, type Firewall } from "./support/firewall";
-import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, nameOf, noInstance, waitOperation, withRetry, type InstanceRef } from "./support/gcp";
+import {
+  dualStackSubnet,
+  effectiveFirewalls,
+  effectiveSummarySchema,
+  gcloudFlags,
+  quarantineRules,
+  quarantineRulesV6,
+  ruleDifferences,
+  type Firewall,
+} from "./support/firewall";
+import { computeClients, gcpFailure, gcpReadOrNull, instanceOf, nameOf, noInstance, waitOperation, type InstanceRef } from "./support/gcp";
 import { unprotectedNodeLock } from "./protect-node";
 import { QUARANTINE_TAG } from "./tag-node";
 
@@ -23,17 +32,13 @@ const params = z.object({
 });
 type Params = z.output<typeof params>;
 
-export type EffectiveSummary = { name: string; direction: string; priority: number; action: string; rules: string; ranges: string }[];
-
 type Data = { project: string; network: string; create: string[]; rules: Firewall[]; dualStack: string | null };
 
 const record = z.object({
   project: z.string(),
   network: z.string(),
   created: z.array(z.string()),
-  effectiveFirewalls: z
-    .array(z.object({ name: z.string(), direction: z.string(), priority: z.number(), action: z.string(), rules: z.string(), ranges: z.string() }))
-    .nullable(),
+  effectiveFirewalls: effectiveSummarySchema.nullable(),
 });
 type RunRecord = z.output<typeof record>;
 
@@ -47,20 +52,6 @@ async function readRule(project: string, name: string): Promise<Firewall | null>
   return gcpReadOrNull(async () => (await computeClients().firewalls.get({ project, firewall: name }))[0]);
 }
 
-/**
- * The VM's subnetwork when it is dual-stack (stackType IPV4_IPV6 or IPV6_ONLY), else null: then
- * its nodes have IPv6 addresses the IPv4 rules do not cover.
- */
-async function dualStackSubnet(ref: InstanceRef): Promise<string | null> {
-  const vm = await gcpReadOrNull(async () => (await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }))[0]);
-  const url = vm?.networkInterfaces?.[0]?.subnetwork;
-  const m = url ? /regions\/([^/]+)\/subnetworks\/([^/]+)$/.exec(url) : null;
-  if (!m) return null;
-  const subnet = await gcpReadOrNull(async () => (await computeClients().subnetworks.get({ project: ref.project, region: m[1], subnetwork: m[2] }))[0]);
-  const stack = String(subnet?.stackType ?? "IPV4_ONLY");
-  return stack === "IPV4_IPV6" || stack === "IPV6_ONLY" ? m[2] : null;
-}
-
 // Undo and reconcile hand the stored params back unvalidated: read them defensively.
 function wanted(ctx: StepContext<Partial<Params>>, ref: InstanceRef, network: string, dualStack: string | null): Firewall[] {
   const range = checkSshSourceRange(ctx.params.sshSourceRange);
@@ -71,24 +62,6 @@ function wanted(ctx: StepContext<Partial<Params>>, ref: InstanceRef, network: st
 
 function commandsFor(rules: Firewall[], network: string, project: string): string[] {
   return rules.map((r) => gcloud(["compute", "firewall-rules", "create", r.name!], gcloudFlags(r, network), project));
-}
-
-export async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | null> {
-  try {
-    const [res] = await withRetry(() =>
-      computeClients().instances.getEffectiveFirewalls({ project: ref.project, zone: ref.zone, instance: ref.name, networkInterface: "nic0" }),
-    );
-    return (res.firewalls ?? []).map((f) => ({
-      name: f.name ?? "",
-      direction: String(f.direction ?? ""),
-      priority: f.priority ?? 1000,
-      action: f.allowed?.length ? "allow" : "deny",
-      rules: (f.allowed?.length ? f.allowed : (f.denied ?? [])).map((r) => (r.ports?.length ? `${r.IPProtocol}:${r.ports.join(",")}` : r.IPProtocol)).join(","),
-      ranges: (String(f.direction) === "EGRESS" ? f.destinationRanges : f.sourceRanges)?.join(",") ?? "",
-    }));
-  } catch {
-    return null;
-  }
 }
 
 /** What evidence is still to take before the tunnels close, from what this incident already did. */

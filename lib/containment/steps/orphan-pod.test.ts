@@ -71,6 +71,26 @@ describe("orphan-pod", () => {
     expect(restored["pod-template-hash"]).toBe(before["pod-template-hash"]);
   });
 
+  it("keeps an earlier run's labels in the record when a re-run strips more, so undo restores both", async () => {
+    const h = new Harness(await openIncident());
+    const t = h.incident.targets;
+    const before = (await readPod(t.pod)).metadata?.labels ?? {};
+    await h.execute(orphanPod);
+    // Someone puts app back: a Service selects the pod again and a second run strips app alone.
+    await kubeApis(PAYMENTS).core.patchNamespacedPod(
+      { name: t.pod, namespace: "shop", body: { metadata: { labels: { app: before.app } } } },
+      patchOptions(PatchStrategy.MergePatch),
+    );
+    const second = await h.plan(orphanPod);
+    expect(second.changes.map((c) => c.field)).toContain("metadata.labels.app");
+    expect(second.changes.map((c) => c.field)).not.toContain("metadata.labels.pod-template-hash");
+    expect((await h.execute(orphanPod)).result.outcome).toBe("success");
+    expect((await h.undo(orphanPod)).outcome).toBe("success");
+    const restored = (await readPod(t.pod)).metadata?.labels ?? {};
+    expect(restored.app).toBe(before.app);
+    expect(restored["pod-template-hash"]).toBe(before["pod-template-hash"]);
+  });
+
   it("has nothing to undo once the pod is gone, and says so in words", async () => {
     const h = new Harness(await openIncident());
     await h.execute(orphanPod);

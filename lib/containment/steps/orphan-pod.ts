@@ -88,6 +88,12 @@ const record = z.object({
 });
 type RunRecord = z.output<typeof record>;
 
+/** Why undoing changes nothing (the pod carries every recorded label and no removal annotation), or null. */
+function alreadyRestored(pod: V1Pod, record: RunRecord | undefined): string | null {
+  const missing = Object.entries(record?.labels ?? {}).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
+  return !missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION] ? "The pod already carries its original labels." : null;
+}
+
 export const orphanPod = defineStep<Data, RunRecord>()({
   id: "orphan-pod",
   stage: "network",
@@ -202,8 +208,9 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     return {
       outcome: "success",
       message: `Pod ${t.pod} detached (removed ${Object.keys(strip).join(", ")}). Replacement: ${describePod(replacement)}.`,
-      // Only what this run removed: labels named by an older annotation are the workload's word, not ours.
-      record: { labels: strip, at, replacement: replacement?.metadata?.name ?? null },
+      // What this run removed, plus what our earlier runs removed (undo reads only the latest run's record);
+      // labels named by an older annotation alone are the workload's word, not ours.
+      record: { labels: { ...(ctx.priorRecord()?.labels ?? {}), ...strip }, at, replacement: replacement?.metadata?.name ?? null },
     };
   },
 
@@ -232,9 +239,7 @@ export const orphanPod = defineStep<Data, RunRecord>()({
   async undoNoop(ctx, record) {
     const pod = await readIncidentPod(ctx);
     if (!pod) return podGone(ctx);
-    const labels = record?.labels ?? {};
-    const missing = Object.entries(labels).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
-    return !missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION] ? "The pod already carries its original labels." : null;
+    return alreadyRestored(pod, record);
   },
 
   async undo(ctx, record) {
@@ -242,9 +247,8 @@ export const orphanPod = defineStep<Data, RunRecord>()({
     const pod = await readIncidentPod(ctx);
     if (!pod) return { outcome: "noop", message: podGone(ctx) };
     const labels = record?.labels ?? {};
-    const missing = Object.entries(labels).filter(([k, v]) => pod.metadata?.labels?.[k] !== v);
-    if (!missing.length && !pod.metadata?.annotations?.[REMOVED_LABELS_ANNOTATION])
-      return { outcome: "noop", message: "The pod already carries its original labels." };
+    const restored = alreadyRestored(pod, record);
+    if (restored) return { outcome: "noop", message: restored };
     try {
       await withRetry(() =>
         apis(ctx).core.patchNamespacedPod(

@@ -157,6 +157,18 @@ describe("revoke-credentials", () => {
     expect((await keys()).filter((k) => !k.disabled)).toHaveLength(userKeys.filter((k) => !k.disabled).length);
   });
 
+  it("verify fails when a key Airlock disabled is enabled again from outside", async () => {
+    const h = new Harness(await openIncident());
+    const { result } = await h.execute(revokeCredentials, { disableKeys: true });
+    const key = (result.record as { keysDisabled: string[] }).keysDisabled[0];
+    expect(key).toBeTruthy();
+    expect((await h.verify(revokeCredentials, { disableKeys: true })).holds).toBe(true);
+    await iam.enableKey(key);
+    const v = await h.verify(revokeCredentials, { disableKeys: true });
+    expect(v.holds).toBe(false);
+    expect(v.message).toContain(`key ${key.split("/").pop()}, which Airlock disabled, is enabled again`);
+  });
+
   it("verify fails when the GSA Airlock disabled is enabled again from outside", async () => {
     const h = new Harness(await openIncident());
     await h.execute(revokeCredentials, { workloadIdentity: "disable-gsa" });

@@ -3,7 +3,6 @@ import type { V1ClusterRoleBinding, V1RoleBinding, V1Secret, RbacV1Subject as V1
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { parseGkeContextName } from "@/lib/clusters/context-name";
-import { containerClient } from "@/lib/gcp/clients";
 import { iam, type IamPolicy } from "@/lib/gcp/iam";
 import { isTransient, statusOf } from "@/lib/kube/retry";
 import { HttpError } from "@/lib/http/errors";
@@ -11,6 +10,7 @@ import { defineStep, type Change, type RiskRaise, type StepContext, type Warning
 import { jsonArtifact, artifactSchema, type Artifact } from "./support/artifacts";
 import { gcloud, kubectl } from "./support/commands";
 import { gcpFailure } from "./support/gcp";
+import { NODE_POOL_LABEL, poolPathOf, readNodePool } from "./support/node-pool";
 import { apis, isNotFound, kubeFailure, kubeMessage, podGone, readIncidentPod, readOrNull, withRetry } from "./support/kube";
 
 // Network isolation does not stop a stolen service-account token used from elsewhere, nor a
@@ -80,6 +80,21 @@ function keysToDisable(p: { workloadIdentity?: string; disableKeys?: boolean }):
 
 function namesKsa(s: V1Subject, ns: string, ksa: string, bindingNs: string | undefined): boolean {
   return s.kind === "ServiceAccount" && s.name === ksa && (s.namespace || bindingNs) === ns;
+}
+
+type Rbac = ReturnType<typeof apis>["rbac"];
+
+/** The live RoleBinding or ClusterRoleBinding a ref names. */
+function readBinding(rbac: Rbac, ref: BindingRef): Promise<V1RoleBinding | V1ClusterRoleBinding> {
+  return ref.kind === "RoleBinding"
+    ? rbac.readNamespacedRoleBinding({ name: ref.name, namespace: ref.namespace! })
+    : rbac.readClusterRoleBinding({ name: ref.name });
+}
+
+/** Replaces it with `body` (carrying the read resourceVersion: a concurrent edit is a 409). */
+async function replaceBinding(rbac: Rbac, ref: BindingRef, body: V1RoleBinding | V1ClusterRoleBinding): Promise<void> {
+  if (ref.kind === "RoleBinding") await rbac.replaceNamespacedRoleBinding({ name: ref.name, namespace: ref.namespace!, body });
+  else await rbac.replaceClusterRoleBinding({ name: ref.name, body });
 }
 
 const refLabel = (b: BindingRef) => (b.kind === "RoleBinding" ? `RoleBinding ${b.namespace}/${b.name}` : `ClusterRoleBinding ${b.name}`);
@@ -159,11 +174,11 @@ async function nodePoolMetadataMode(ctx: StepContext): Promise<{ pool: string; m
   const gke = parseGkeContextName(t.cluster);
   if (!gke || !t.node) return null;
   const node = await readOrNull(() => apis(ctx).core.readNode({ name: t.node! }));
-  const pool = node?.metadata?.labels?.["cloud.google.com/gke-nodepool"];
+  const pool = node?.metadata?.labels?.[NODE_POOL_LABEL];
   if (!pool) return null;
-  const [np] = await withRetry(() =>
-    containerClient().getNodePool({ name: `projects/${gke.project}/locations/${gke.location}/clusters/${gke.cluster}/nodePools/${pool}` }),
-  );
+  const np = await readNodePool(poolPathOf({ project: gke.project, location: gke.location, name: gke.cluster }, pool));
+  // A pool that is gone is as unreadable as an error: the plan says it could not tell.
+  if (!np) throw new HttpError(404, `Node pool ${pool} was not found.`);
   return { pool, mode: String(np.config?.workloadMetadataConfig?.mode ?? "MODE_UNSPECIFIED") };
 }
 
@@ -325,6 +340,9 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     let member: string | null = null;
     const raise: RiskRaise[] = [];
     const disableKeys = keysToDisable(ctx.params);
+    // Set where their changes are planned: whether Workload Identity or a key is still to change.
+    let wiToDo = false;
+    let keysToDo = false;
     if (gsa && project) {
       member = `serviceAccount:${project}.svc.id.goog[${ns}/${ksa}]`;
       try {
@@ -352,6 +370,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         if (ctx.params.workloadIdentity === "remove-binding") {
           if (members.includes(member)) {
             changes.push({ target: `GSA ${gsa}`, action: "patch", field: `policy ${WI_ROLE}`, before: member, after: null });
+            wiToDo = true;
             commands.push(
               gcloud(
                 ["iam", "service-accounts", "remove-iam-policy-binding", gsa],
@@ -372,12 +391,14 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
             after: true,
             note: "affects every workload using it",
           });
+          wiToDo = true;
           commands.push(gcloud(["iam", "service-accounts", "disable", gsa], [], account.projectId ?? project));
           // The step is reversible; this mode stops every workload using the GSA, so its plan is
           // destructive and waits for an approver (the reason is shown and hashed with the plan).
           if (!account.disabled) raise.push({ risk: "destructive", reason: `Disables GSA ${gsa}: every workload that uses it loses its Google credentials.` });
         }
         const enabledKeys = keys.filter((k) => !k.disabled);
+        keysToDo = disableKeys && enabledKeys.length > 0;
         for (const k of keys)
           changes.push({
             target: `Key ${k.name.split("/").pop()}`,
@@ -427,8 +448,6 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
       gsa,
       member,
     };
-    const wiToDo = !!(gsa && member && changes.some((c) => c.target === `GSA ${gsa}` && c.action === "patch"));
-    const keysToDo = changes.some((c) => c.target.startsWith("Key ") && c.action === "patch");
     const noop = !data.bindings.length && !data.secrets.length && !wiToDo && !keysToDo;
     return { changes, commands, warnings, ...(noop ? { noop: true } : {}), ...(raise.length ? { raise } : {}), data };
   },
@@ -465,16 +484,11 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
       const ref = f.ref;
       try {
         const removed = await withRetry(async () => {
-          const b: V1RoleBinding | V1ClusterRoleBinding =
-            ref.kind === "RoleBinding"
-              ? await rbac.readNamespacedRoleBinding({ name: ref.name, namespace: ref.namespace! })
-              : await rbac.readClusterRoleBinding({ name: ref.name });
+          const b = await readBinding(rbac, ref);
           const out = (b.subjects ?? []).filter((s) => namesKsa(s, ns, ksa, ref.namespace));
           if (!out.length) return out;
           // Replaced with the read resourceVersion: a concurrent edit is a 409 and a fresh read.
-          const body = { ...b, subjects: (b.subjects ?? []).filter((s) => !namesKsa(s, ns, ksa, ref.namespace)) };
-          if (ref.kind === "RoleBinding") await rbac.replaceNamespacedRoleBinding({ name: ref.name, namespace: ref.namespace!, body });
-          else await rbac.replaceClusterRoleBinding({ name: ref.name, body });
+          await replaceBinding(rbac, ref, { ...b, subjects: (b.subjects ?? []).filter((s) => !namesKsa(s, ns, ksa, ref.namespace)) });
           return out;
         }, CONFLICT_RETRY);
         if (removed.length) {
@@ -585,6 +599,15 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         return { holds: false, message: `Could not read ${rec.gsa}: ${gcpFailure("reading the GSA", err).message}` };
       }
     }
+    if (rec?.gsa && rec.keysDisabled.length) {
+      try {
+        const enabled = (await withRetry(() => iam.userManagedKeys(rec.gsa!))).filter((k) => !k.disabled && rec.keysDisabled.includes(k.name));
+        if (enabled.length)
+          problems.push(`${rec.gsa}'s key ${enabled.map((k) => k.name.split("/").pop()).join(", ")}, which Airlock disabled, is enabled again`);
+      } catch (err) {
+        return { holds: false, message: `Could not read ${rec.gsa}'s keys: ${gcpFailure("reading the keys", err).message}` };
+      }
+    }
     const who = ksaUser(ns, ksa);
     return problems.length
       ? { holds: false, message: `${who} ${problems.join("; ")}.` }
@@ -621,16 +644,11 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     for (const r of rec.removed) {
       try {
         await withRetry(async () => {
-          const b: V1RoleBinding | V1ClusterRoleBinding =
-            r.kind === "RoleBinding"
-              ? await rbac.readNamespacedRoleBinding({ name: r.name, namespace: r.namespace! })
-              : await rbac.readClusterRoleBinding({ name: r.name });
+          const b = await readBinding(rbac, r);
           const have = b.subjects ?? [];
           const missing = r.subjects.filter((s) => !have.some((h) => h.kind === s.kind && h.name === s.name && (h.namespace ?? "") === (s.namespace ?? "")));
           if (!missing.length) return;
-          const body = { ...b, subjects: [...have, ...missing] };
-          if (r.kind === "RoleBinding") await rbac.replaceNamespacedRoleBinding({ name: r.name, namespace: r.namespace!, body });
-          else await rbac.replaceClusterRoleBinding({ name: r.name, body });
+          await replaceBinding(rbac, r, { ...b, subjects: [...have, ...missing] });
           done.push(`restored ${refLabel(r)}`);
         }, CONFLICT_RETRY);
       } catch (err) {

@@ -1,5 +1,7 @@
 import type { V1LabelSelector, V1NetworkPolicyPeer } from "@kubernetes/client-node";
+import { cidrBounds, ipInCidr } from "./cidr";
 import type { Labels } from "./selectors";
+import { parseNetRows } from "./triage";
 
 // The pure parts of attest-isolation: what busybox nc and /proc/net/tcp print, which labels a
 // probe needs to stand in a policy peer, and how probe results become a verdict per layer.
@@ -26,35 +28,17 @@ export function ncResult(out: { stdout: string; stderr: string; exitCode: number
 /** Is this result evidence that the packet reached its target? Refused is: a RST came from the far end. */
 export const reachable = (r: ProbeResult) => r === "connected" || r === "refused";
 
-function decodeAddress(hex: string): { ip: string; port: number } {
-  const [addr, port] = hex.split(":");
-  const le = Number.parseInt(addr, 16) >>> 0;
-  const ip = [le & 0xff, (le >>> 8) & 0xff, (le >>> 16) & 0xff, (le >>> 24) & 0xff].join(".");
-  return { ip, port: Number.parseInt(port, 16) };
-}
-
 export type TcpSocket = { local: string; remote: string; state: "listen" | "established" | "syn-sent" | "other"; txQueue: number; retransmitTimer: boolean };
 
 /** /proc/net/tcp as the kernel prints it (little-endian hex addresses, big-endian ports). */
 export function parseProcNetTcp(text: string): TcpSocket[] {
-  const out: TcpSocket[] = [];
-  for (const line of text.split("\n").slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 6 || !/^\d+:$/.test(f[0])) continue;
-    const local = decodeAddress(f[1]);
-    const remote = decodeAddress(f[2]);
-    const st = f[3].toUpperCase();
-    const [tx] = f[4].split(":");
-    const [tr] = f[5].split(":");
-    out.push({
-      local: `${local.ip}:${local.port}`,
-      remote: `${remote.ip}:${remote.port}`,
-      state: st === "0A" ? "listen" : st === "01" ? "established" : st === "02" ? "syn-sent" : "other",
-      txQueue: Number.parseInt(tx, 16) || 0,
-      retransmitTimer: tr === "01",
-    });
-  }
-  return out;
+  return parseNetRows(text, false).map(({ local, remote, st, txQueue, retransmitTimer }) => ({
+    local,
+    remote,
+    state: st === "0A" ? "listen" : st === "01" ? "established" : st === "02" ? "syn-sent" : "other",
+    txQueue,
+    retransmitTimer,
+  }));
 }
 
 /** `ip:port` pairs a text names (log lines, event messages): where the evidence says the pod talks to. */
@@ -101,29 +85,6 @@ export function peerLabel(peer: V1NetworkPolicyPeer): string {
   const ns = peer.namespaceSelector ? `namespaces ${sel(peer.namespaceSelector)}` : "";
   const pods = peer.podSelector ? `pods ${sel(peer.podSelector)}` : "";
   return [ns, pods].filter(Boolean).join(", ");
-}
-
-function ipToInt(ip: string): number | null {
-  const p = ip.split(".").map(Number);
-  if (p.length !== 4 || p.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return null;
-  return ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0;
-}
-
-function cidrBounds(cidr: string): { base: number; bits: number } | null {
-  const [ip, len] = cidr.split("/");
-  const base = ipToInt(ip);
-  const bits = len === undefined ? 32 : Number(len);
-  if (base === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return { base: (base & mask) >>> 0, bits };
-}
-
-export function ipInCidr(ip: string, cidr: string): boolean {
-  const n = ipToInt(ip);
-  const b = cidrBounds(cidr);
-  if (n === null || !b) return false;
-  const mask = b.bits === 0 ? 0 : (~0 << (32 - b.bits)) >>> 0;
-  return (n & mask) >>> 0 === b.base;
 }
 
 /** Inside an ipBlock: in its cidr and in none of its excepts. */

@@ -18,6 +18,31 @@ function parseIpv4(text: string): number[] | undefined {
   return out;
 }
 
+/** The address as its u32, or null when it is not a dotted IPv4 address. */
+function ipv4ToInt(text: string): number | null {
+  const o = parseIpv4(text);
+  return o ? ((o[0] << 24) | (o[1] << 16) | (o[2] << 8) | o[3]) >>> 0 : null;
+}
+
+const maskOf = (bits: number) => (bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0);
+
+/** An IPv4 CIDR (or bare address, as /32) as its network base and prefix length; null for anything else (IPv6 included). */
+export function cidrBounds(cidr: string): { base: number; bits: number } | null {
+  const [ip, len] = cidr.split("/");
+  const base = ipv4ToInt(ip);
+  const bits = len === undefined ? 32 : Number(len);
+  if (base === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return null;
+  return { base: (base & maskOf(bits)) >>> 0, bits };
+}
+
+/** Is the IPv4 address inside the CIDR? False when either is not IPv4. */
+export function ipInCidr(ip: string, cidr: string): boolean {
+  const n = ipv4ToInt(ip);
+  const b = cidrBounds(cidr);
+  if (n === null || !b) return false;
+  return (n & maskOf(b.bits)) >>> 0 === b.base;
+}
+
 export function checkSshSourceRange(input: unknown): CidrCheck {
   if (typeof input !== "string" || input.trim() === "") {
     return { ok: false, message: "An SSH source range is required: the investigator's address (e.g. 203.0.113.7) or a CIDR no wider than /24." };

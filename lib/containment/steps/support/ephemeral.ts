@@ -2,21 +2,14 @@ import "server-only";
 import { PassThrough } from "node:stream";
 import { Exec, type V1EphemeralContainer, type V1Pod, type V1SecurityContext, type V1Status } from "@kubernetes/client-node";
 import { HttpError } from "@/lib/http/errors";
-import { kubeApis, type KubeApis } from "@/lib/kube/clients";
-import type { StepContext } from "../../types";
-import { kubeFailure, kubeMessage, patchOptions, PatchStrategy, sleep, withRetry } from "./kube";
+import { apis, kubeFailure, kubeMessage, patchOptions, PatchStrategy, sleep, withRetry, type KubeTarget } from "./kube";
 
 // Ephemeral containers let a step run a tool inside a pod's namespaces (network, and with a
 // target container its processes) without touching the pod's own containers. Kubernetes never
 // removes one: it stays in the pod spec until the pod is deleted, so callers must say so in
 // their plan and record the name they got back.
 
-/** A step's context (the incident's cluster) or a cluster's API clients directly. */
-export type KubeTarget = StepContext | KubeApis;
-
-function clients(target: KubeTarget): KubeApis {
-  return "incident" in target ? kubeApis(target.incident.targets.cluster) : target;
-}
+export type { KubeTarget };
 
 export type EphemeralSpec = {
   namespace: string;
@@ -48,7 +41,7 @@ function ephemeralState(pod: V1Pod, name: string) {
  * throws an HttpError naming the API server's reason, or saying it never started.
  */
 export async function addEphemeralContainer(target: KubeTarget, spec: EphemeralSpec, options: EphemeralOptions = {}): Promise<string> {
-  const core = clients(target).core;
+  const core = apis(target).core;
   const container: V1EphemeralContainer = {
     name: spec.name,
     image: spec.image,
@@ -130,7 +123,7 @@ export async function execInContainer(target: KubeTarget, spec: ExecSpec): Promi
         resolve({ ...result, exitCode });
       }
     };
-    new Exec(clients(target).kc)
+    new Exec(apis(target).kc)
       .exec(spec.namespace, spec.pod, spec.container, spec.command, out, err, null, false, (s) => {
         status = s;
       })

@@ -2,17 +2,14 @@ import "server-only";
 import { PassThrough, type Writable } from "node:stream";
 import { Exec, type V1Status } from "@kubernetes/client-node";
 import { HttpError } from "@/lib/http/errors";
-import { kubeApis } from "@/lib/kube/clients";
-import { exitCodeOf, type ExecSpec, type KubeTarget } from "./ephemeral";
-import { kubeMessage } from "./kube";
+import { exitCodeOf, type ExecSpec } from "./ephemeral";
+import { apis, kubeMessage, type KubeTarget } from "./kube";
 
 // The streaming variant of execInContainer (support/ephemeral.ts): stdout goes into a Writable
 // as the frames arrive, with the WebSocket paused while that Writable is full, so a large file
 // copied out of a container is never held whole. Kept beside ephemeral.ts, which it builds on.
 
 export type StreamedExec = { exitCode: number; stderr: string };
-
-const clients = (target: KubeTarget) => ("incident" in target ? kubeApis(target.incident.targets.cluster) : target);
 
 /**
  * Runs a command with its stdout written into `stdout`, which the caller ends (a complete copy)
@@ -46,7 +43,7 @@ export async function execToStream(target: KubeTarget, spec: ExecSpec, stdout: W
     failed = e;
     link.ws?.close();
   });
-  const ws = await new Exec(clients(target).kc)
+  const ws = await new Exec(apis(target).kc)
     .exec(spec.namespace, spec.pod, spec.container, spec.command, gate, err, null, false, (s) => {
       status = s;
     })
@@ -54,6 +51,8 @@ export async function execToStream(target: KubeTarget, spec: ExecSpec, stdout: W
       throw new HttpError(502, `Exec in ${where} failed: ${kubeMessage(e)}`);
     });
   link.ws = ws;
+  // stdout failed while exec was still opening: its error handler had no socket to close then.
+  if (failed) ws.close();
   await new Promise<void>((resolve) => {
     ws.on("close", () => setImmediate(resolve));
     ws.on("error", () => setImmediate(resolve));

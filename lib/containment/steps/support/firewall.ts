@@ -1,6 +1,7 @@
 import type { protos } from "@google-cloud/compute";
+import { z } from "zod";
 import { sameRange } from "./cidr";
-import { nameOf } from "./gcp";
+import { computeClients, gcpReadOrNull, nameOf, withRetry, type InstanceRef } from "./gcp";
 
 // The three quarantine rules of the playbook, as Compute Firewall resources, and the comparison
 // that makes creating them idempotent.
@@ -124,4 +125,42 @@ export function gcloudFlags(rule: Firewall, network: string): [string, string][]
   if (rule.sourceRanges?.length) flags.push(["--source-ranges", rule.sourceRanges.join(",")]);
   flags.push(["--priority", String(rule.priority)], ["--target-tags", (rule.targetTags ?? []).join(",")]);
   return flags;
+}
+
+/** One rule of a VM's effective firewalls, as firewall-isolate and attest-isolation record it. */
+export const effectiveSummarySchema = z.array(
+  z.object({ name: z.string(), direction: z.string(), priority: z.number(), action: z.string(), rules: z.string(), ranges: z.string() }),
+);
+export type EffectiveSummary = z.output<typeof effectiveSummarySchema>;
+
+/**
+ * The VM's subnetwork when it is dual-stack (stackType IPV4_IPV6 or IPV6_ONLY), else null: then
+ * its nodes have IPv6 addresses the IPv4 rules do not cover.
+ */
+export async function dualStackSubnet(ref: InstanceRef): Promise<string | null> {
+  const vm = await gcpReadOrNull(async () => (await computeClients().instances.get({ project: ref.project, zone: ref.zone, instance: ref.name }))[0]);
+  const url = vm?.networkInterfaces?.[0]?.subnetwork;
+  const m = url ? /regions\/([^/]+)\/subnetworks\/([^/]+)$/.exec(url) : null;
+  if (!m) return null;
+  const subnet = await gcpReadOrNull(async () => (await computeClients().subnetworks.get({ project: ref.project, region: m[1], subnetwork: m[2] }))[0]);
+  const stack = String(subnet?.stackType ?? "IPV4_ONLY");
+  return stack === "IPV4_IPV6" || stack === "IPV6_ONLY" ? m[2] : null;
+}
+
+export async function effectiveFirewalls(ref: InstanceRef): Promise<EffectiveSummary | null> {
+  try {
+    const [res] = await withRetry(() =>
+      computeClients().instances.getEffectiveFirewalls({ project: ref.project, zone: ref.zone, instance: ref.name, networkInterface: "nic0" }),
+    );
+    return (res.firewalls ?? []).map((f) => ({
+      name: f.name ?? "",
+      direction: String(f.direction ?? ""),
+      priority: f.priority ?? 1000,
+      action: f.allowed?.length ? "allow" : "deny",
+      rules: (f.allowed?.length ? f.allowed : (f.denied ?? [])).map((r) => (r.ports?.length ? `${r.IPProtocol}:${r.ports.join(",")}` : r.IPProtocol)).join(","),
+      ranges: (String(f.direction) === "EGRESS" ? f.destinationRanges : f.sourceRanges)?.join(",") ?? "",
+    }));
+  } catch {
+    return null;
+  }
 }

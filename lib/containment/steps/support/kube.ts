@@ -9,8 +9,12 @@ import type { StepContext } from "../../types";
 export { patchOptions, PatchStrategy } from "@/lib/kube/clients";
 export { withRetry, isNotFound };
 
-export function apis(ctx: StepContext): KubeApis {
-  return kubeApis(ctx.incident.targets.cluster);
+/** A step's context (the incident's cluster) or a cluster's API clients directly. */
+export type KubeTarget = StepContext | KubeApis;
+
+/** The API clients of the incident's cluster (or the clients given). */
+export function apis(target: KubeTarget): KubeApis {
+  return "incident" in target ? kubeApis(target.incident.targets.cluster) : target;
 }
 
 /** The API server's Status text, never the exception's own. */

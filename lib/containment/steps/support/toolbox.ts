@@ -1,16 +1,25 @@
 import "server-only";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { IncidentTargets, StepContext, Warning } from "../../types";
+import { config } from "@/lib/config";
+import type { Change, IncidentTargets, StepContext, StepNeeds, Warning } from "../../types";
 import { kubectl } from "./commands";
 import { addEphemeralContainer, execInContainer, type ExecResult } from "./ephemeral";
 import { podGone, readIncidentPod } from "./kube";
-import { TOOLBOX_COMMAND, toolboxImage } from "./triage";
+import { TOOLBOX_COMMAND } from "./triage";
 
 // The live-response toolbox: one ephemeral container per suspect container, named
 // airlock-tb-<n>, shared by debug-container and acquire-files. Kubernetes never removes an
 // ephemeral container, so a running one is reused rather than adding another.
 
 export const TOOLBOX_PREFIX = "airlock-tb-";
+
+/** What a live-response step needs to read the pod, add the toolbox and exec in it. */
+export const TOOLBOX_NEEDS: NonNullable<StepNeeds["kube"]> = [
+  { verb: "get", resource: "pods" },
+  { verb: "patch", resource: "pods", subresource: "ephemeralcontainers" },
+  { verb: "create", resource: "pods", subresource: "exec" },
+  { verb: "get", resource: "pods", subresource: "exec" },
+];
 
 /** A running toolbox in the pod that targets `target`, if any. */
 export function runningToolbox(pod: V1Pod, target: string): string | null {
@@ -37,22 +46,20 @@ export type ToolboxTarget = { pod: V1Pod; target: string; image: string; existin
 
 /**
  * The checks both live-response plans start with (the pod is there, the suspect container is one
- * of its containers and running, the toolbox image is pinned), then the toolbox to reuse or add.
+ * of its containers and running), then the toolbox to reuse or add.
  * `blocked` says why the plan cannot go on; `notRunning` ends the sentence for a stopped container.
  */
 export async function toolboxTarget(ctx: StepContext<{ container?: string }>, notRunning: string): Promise<ToolboxTarget | { blocked: string }> {
   const t = ctx.incident.targets;
   const target = suspectContainer(ctx);
-  const img = toolboxImage();
   const pod = await readIncidentPod(ctx);
   if (!pod) return { blocked: podGone(ctx) };
   if (!target || !(pod.spec?.containers ?? []).some((c) => c.name === target)) return { blocked: `Pod ${t.pod} has no container ${target ?? "(none named)"}.` };
-  if ("problem" in img) return { blocked: img.problem };
   if (!(pod.status?.containerStatuses ?? []).find((s) => s.name === target)?.state?.running)
     return { blocked: `Container ${target} is not running: ${notRunning}` };
   const existing = runningToolbox(pod, target);
   const toolbox = existing ?? nextToolboxName(pod);
-  return { pod, target, image: img.image, existing, toolbox, exec: kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--") };
+  return { pod, target, image: config().toolboxImage, existing, toolbox, exec: kubectl(t, t.namespace, "exec", t.pod, "-c", toolbox, "--") };
 }
 
 /**
@@ -104,3 +111,22 @@ export function inToolbox(ctx: StepContext, toolbox: string, command: string[]):
 
 export const TOOLBOX_STAYS =
   "An ephemeral container cannot be removed: the toolbox stays in the pod spec (stopped when its sleep ends) until the pod is deleted. It shares the suspect container's process namespace and the pod's network.";
+
+/** The plan parts for adding the toolbox (none when a running one is reused): the spec change, its `kubectl debug` and the warnings. */
+export function toolboxPlanParts(t: IncidentTargets, found: ToolboxTarget): { changes: Change[]; commands: string[]; warnings: Warning[] } {
+  const { existing, toolbox, image, target } = found;
+  if (existing) return { changes: [], commands: [], warnings: [] };
+  return {
+    changes: [
+      {
+        target: `Pod ${t.namespace}/${t.pod}`,
+        action: "patch",
+        field: "spec.ephemeralContainers",
+        before: null,
+        after: toolboxContainer(toolbox, image, target),
+      },
+    ],
+    commands: [toolboxDebugCommand(t, toolbox, image, target)],
+    warnings: [{ level: "caution", code: "ephemeral-stays", message: TOOLBOX_STAYS }, PTRACE_WARNING],
+  };
+}

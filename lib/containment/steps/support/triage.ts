@@ -6,20 +6,6 @@ import { z } from "zod";
 // the app image is executed, and only busybox's cat, ls and readlink are used. This file holds
 // the command set and the parsing of what they print; debug-container runs them.
 
-/** The digest-pinned toolbox when AIRLOCK_TOOLBOX_IMAGE is unset: busybox 1.36.1 (multi-arch index). */
-export const DEFAULT_TOOLBOX_IMAGE = "busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662";
-const PINNED = /@sha256:[0-9a-f]{64}$/;
-
-/**
- * The toolbox image from AIRLOCK_TOOLBOX_IMAGE, or the default. It joins a compromised pod, so
- * only a digest-pinned reference is accepted: a tag could be moved to other contents.
- */
-export function toolboxImage(env: Record<string, string | undefined> = process.env): { image: string } | { problem: string } {
-  const image = env.AIRLOCK_TOOLBOX_IMAGE?.trim() || DEFAULT_TOOLBOX_IMAGE;
-  if (!PINNED.test(image)) return { problem: `AIRLOCK_TOOLBOX_IMAGE must be pinned by digest (…@sha256:<64 hex>), got "${image}"` };
-  return { image };
-}
-
 /** The toolbox's own process: it only waits, so every triage command is an exec the timeline can name. */
 export const TOOLBOX_COMMAND = ["sleep", "3600"];
 
@@ -92,23 +78,38 @@ export function decodeAddress(field: string, v6: boolean): string {
   return `${v6 ? ipv6(addr) : ipv4(addr)}:${Number.parseInt(port, 16)}`;
 }
 
-/** The rows of /proc/net/{tcp,tcp6,udp}, addresses decoded. */
-export function parseNetTable(text: string, proto: Connection["proto"]): Connection[] {
-  const out: Connection[] = [];
+/** One row of /proc/net/{tcp,tcp6,udp} as the kernel prints it, addresses decoded; `st` is the raw hex state. */
+export type NetRow = { local: string; remote: string; st: string; txQueue: number; retransmitTimer: boolean; inode: number };
+
+/** The rows of a /proc/net table (little-endian hex addresses, big-endian ports). */
+export function parseNetRows(text: string, v6: boolean): NetRow[] {
+  const out: NetRow[] = [];
   for (const line of text.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || !/^\d+:$/.test(f[0])) continue;
-    const v6 = proto === "tcp6";
-    const st = f[3].toUpperCase();
+    const [tx] = f[4].split(":");
+    const [tr] = f[5].split(":");
     out.push({
-      proto,
       local: decodeAddress(f[1], v6),
       remote: decodeAddress(f[2], v6),
-      state: proto === "udp" ? (st === "07" ? "UNCONN" : st === "01" ? "ESTABLISHED" : st) : (TCP_STATES[st] ?? st),
+      st: f[3].toUpperCase(),
+      txQueue: Number.parseInt(tx, 16) || 0,
+      retransmitTimer: tr === "01",
       inode: Number(f[9]),
     });
   }
   return out;
+}
+
+/** The rows of /proc/net/{tcp,tcp6,udp}, addresses decoded. */
+export function parseNetTable(text: string, proto: Connection["proto"]): Connection[] {
+  return parseNetRows(text, proto === "tcp6").map(({ local, remote, st, inode }) => ({
+    proto,
+    local,
+    remote,
+    state: proto === "udp" ? (st === "07" ? "UNCONN" : st === "01" ? "ESTABLISHED" : st) : (TCP_STATES[st] ?? st),
+    inode,
+  }));
 }
 
 /** Ties each socket to the process whose fd links name its inode (`socket:[12345]`). */
