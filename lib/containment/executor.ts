@@ -221,7 +221,7 @@ async function verifySafely(step: AnyStep, ctx: StepContext): Promise<VerifyResu
   try {
     return await withRetry(() => step.verify(ctx), RETRY);
   } catch (err) {
-    return { holds: false, message: `Could not verify: ${readableReason(err, { step: step.id, phase: "verify" }).message}` };
+    return { holds: false, checked: false, message: `Could not verify: ${readableReason(err, { step: step.id, phase: "verify" }).message}` };
   }
 }
 

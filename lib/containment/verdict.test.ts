@@ -80,11 +80,24 @@ const flip: StepDefinition = {
   },
 };
 
+// A reversible step whose check cannot read anything (the API fails).
+const blind: StepDefinition = {
+  ...flip,
+  id: "blind",
+  title: "Blind",
+  async verify() {
+    throw new Error("the API timed out");
+  },
+  async undo() {
+    return { outcome: "success", message: "Unflipped." };
+  },
+};
+
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
   resetConfigForTests();
   ({ db, close } = await freshDb());
-  setTestSteps([probe, collect, flip]);
+  setTestSteps([probe, collect, flip, blind]);
 });
 afterAll(async () => {
   setTestSteps(undefined);
@@ -134,6 +147,15 @@ describe("a run's verdict", () => {
     const { status, decidedBy } = stepStatus(runs, "flip");
     expect(decidedBy).toMatchObject({ operation: "execute" });
     expect(shownStatus(status, decidedBy, new Map(), "evidence")).toBe("unverified");
+  });
+
+  it("a check that could not read anything says so (checked: false), so an undo is not read as the effect gone", async () => {
+    const inc = await givenIncident(analyst);
+    const plan = await planStep(analyst, inc.id, "blind");
+    await executeStep(analyst, inc.id, "blind", { planHash: plan.planHash });
+    const undo = await planUndo(analyst, inc.id, "blind");
+    const out = await undoStep(analyst, inc.id, "blind", { planHash: undo.planHash });
+    expect(out.verify).toMatchObject({ holds: false, checked: false, message: expect.stringMatching(/^Could not verify: /) });
   });
 
   it("verify reads what the run it verifies recorded", async () => {
