@@ -5,6 +5,7 @@ import { appendEntry } from "@/lib/audit/append";
 import { meetsRequirement, type Caller } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
 import { HttpError, isHttpError } from "@/lib/http/errors";
+import { logError, newRef } from "@/lib/http/log";
 import { getDb } from "@/lib/store";
 import type { StepRunRow } from "../db";
 import { readRecord, recordSchema, stepContext } from "../context";
@@ -264,7 +265,16 @@ export async function executeRunbook(caller: Caller, incidentId: string, runbook
       const out = await executeStep(caller, incidentId, s.step.id, { planHash: s.plan.planHash, confirm: input.confirm, params: s.params }, gates);
       results[i] = { ...results[i], status: out.outcome, runId: out.runId, message: out.message, verify: out.verify, ms: Date.now() - t0 };
     } catch (err) {
-      if (!isHttpError(err)) throw err;
+      if (!isHttpError(err)) {
+        // The "start" entry gets its "end" whatever stops the run; then the error goes on to the caller.
+        const ref = newRef();
+        logError(ref, err, { phase: "runbook", incident: incidentId, runbook: runbookId, step: s.step.id });
+        results[i] = { ...results[i], status: "failed", message: `an internal error (ref ${ref}); the server log has the details`, ms: Date.now() - t0 };
+        await recordEnd(caller, incident, runbookId, planned.planHash, { ...stateOf(results), steps: results }).catch((e: unknown) =>
+          logError(ref, e, { phase: "runbook", incident: incidentId, runbook: runbookId }),
+        );
+        throw err;
+      }
       const awaiting = err.status === 403 && err.reason === "approval-required";
       results[i] = { ...results[i], status: awaiting ? "awaiting-approval" : "failed", message: err.message, ms: Date.now() - t0 };
     }
@@ -272,14 +282,25 @@ export async function executeRunbook(caller: Caller, incidentId: string, runbook
   }
   const outcome = stateOf(results);
   const result: RunbookResult = { runbookId, incidentId, planHash: planned.planHash, ...outcome, steps: results, propagation, totalMs: Date.now() - started };
-  await record(caller, incident, "runbook", planned.planHash, {
+  await recordEnd(caller, incident, runbookId, planned.planHash, result);
+  return result;
+}
+
+/** The runbook's "end" entry: how it ended and each step's status. */
+async function recordEnd(
+  caller: Caller,
+  incident: Incident,
+  runbookId: string,
+  planHash: string,
+  result: Pick<RunbookResult, "state" | "message" | "steps">,
+): Promise<void> {
+  await record(caller, incident, "runbook", planHash, {
     runbookId,
     phase: "end",
     state: result.state,
     message: result.message,
-    steps: results.map((r) => ({ stepId: r.stepId, status: r.status, ...(r.runId ? { runId: r.runId } : {}) })),
+    steps: result.steps.map((r) => ({ stepId: r.stepId, status: r.status, ...(r.runId ? { runId: r.runId } : {}) })),
   });
-  return result;
 }
 
 /** The HTTP status a runbook's end answers: 200 only when contained, so a half-done run never reads as done. */
