@@ -120,7 +120,8 @@ export function plainJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
 }
 
-function requireRole(caller: Caller, step: AnyStep): void {
+/** The step's role or a 403 (the runbook engine checks every step of a runbook with it). */
+export function requireRole(caller: Caller, step: AnyStep): void {
   if (!meetsRequirement(caller, step.role)) {
     throw new HttpError(403, `Running "${step.title}" needs the ${step.role} role`, { reason: "role" });
   }

@@ -2,14 +2,14 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@/lib/audit/canonical";
 import { appendEntry } from "@/lib/audit/append";
-import { meetsRequirement, type Caller } from "@/lib/auth/roles";
+import type { Caller } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
 import { HttpError, isHttpError } from "@/lib/http/errors";
 import { logError, newRef } from "@/lib/http/log";
 import { getDb } from "@/lib/store";
 import type { StepRunRow } from "../db";
 import { readRecord, recordSchema, stepContext } from "../context";
-import { computePlan, executeStep, validateParams, view, type ExecuteGates } from "../executor";
+import { computePlan, executeStep, requireRole, validateParams, view, type ExecuteGates } from "../executor";
 import { requireIncident, roleLabel, timelineTargets } from "../incidents";
 import { listRuns, tookEffect } from "../runs";
 import { requireStep } from "../registry";
@@ -134,10 +134,7 @@ async function seal(caller: Caller, incidentId: string, runbookId: string, param
   const runbook = requireRunbook(runbookId);
   const incident = await requireIncident(incidentId);
   const steps = runbook.steps.map((ref) => ({ ref, step: requireStep(ref.stepId) }));
-  requireRoles(
-    caller,
-    steps.map((s) => s.step),
-  );
+  for (const s of steps) requireRole(caller, s.step);
   const withParams = steps.map((s) => ({ ...s, params: paramsOf(s.step, params) }));
   const runs = await listRuns(await getDb(), incidentId);
   const plans = await Promise.all(withParams.map((s) => computePlan(s.step, stepContext(incident, s.step, s.params, runs))));
@@ -165,11 +162,6 @@ async function seal(caller: Caller, incidentId: string, runbookId: string, param
       needsApproval: stepViews.filter((s) => s.requiresApproval && !s.noop).map((s) => s.stepId),
     },
   };
-}
-
-function requireRoles(caller: Caller, steps: AnyStep[]): void {
-  const denied = steps.find((s) => !meetsRequirement(caller, s.role));
-  if (denied) throw new HttpError(403, `Running "${denied.title}" needs the ${denied.role} role`, { reason: "role" });
 }
 
 async function record(caller: Caller, incident: Incident, kind: string, planHash: string | null, details: Record<string, unknown>): Promise<void> {
