@@ -1,6 +1,7 @@
 // The zod schemas and role requirements both doors (route handlers and server actions) share.
 import { z } from "zod";
 import type { RoleRequirement } from "@/lib/auth/roles";
+import { RUNBOOK_IDS } from "./runbooks/definitions";
 
 /** Who may use incidents at all ("analyst+"); each step's own role is checked by the executor. */
 export const INCIDENT_ROLES: RoleRequirement = ["analyst", "approver"];
@@ -49,7 +50,7 @@ export const listQuery = z.object({
   status: z.enum(["open", "contained", "released", "closed"]).optional(),
 });
 
-const runbookId = z.enum(["isolate-pod", "isolate-node"], { message: "not a runbook (isolate-pod, isolate-node)" });
+const runbookId = z.enum(RUNBOOK_IDS, { message: `not a runbook (${RUNBOOK_IDS.join(", ")})` });
 export const runbookParams = z.object({ id: incidentId, runbook: runbookId });
 
 /** Each step's params keyed by its id, e.g. {"firewall-isolate": {"sshSourceRange": "203.0.113.7/32"}}. */
