@@ -7,7 +7,7 @@ import { EVIDENCE_STEP, lockedUntilEvidence, needsConfirmation } from "./executo
 import { requireIncident } from "./incidents";
 import { listProgress, listRuns, parseRecord, type ProgressLine } from "./runs";
 import { preflight, type Preflight, type StepPreflight } from "./preflight";
-import { releaseByHand, releasePlan, type ByHandItem, type ReleaseItem } from "./release";
+import { byHandItems, releaseItems, type ByHandItem, type ReleaseItem } from "./release";
 import { requireStep, stepsByStage } from "./registry";
 import { attestationAge, attestIsolation, type Attestation } from "./steps/attest-isolation";
 import type { Incident, Risk, StageId } from "./types";
@@ -152,12 +152,8 @@ export async function incidentDetail(id: string): Promise<IncidentDetail> {
   const incident = await requireIncident(id);
   const db = await getDb();
   const runs = await listRuns(db, id);
-  const [pf, release, byHand, entries] = await Promise.all([
-    preflight(incident, runs),
-    releasePlan(id),
-    releaseByHand(id),
-    listEntries(db, { incidentId: id, limit: 5000 }),
-  ]);
+  const [pf, release, entries] = await Promise.all([preflight(incident, runs), releaseItems(incident, runs), listEntries(db, { incidentId: id, limit: 5000 })]);
+  const byHand = byHandItems(runs);
   const verdicts = verdictsOf(entries);
   return {
     incident,

@@ -402,6 +402,15 @@ export async function undoNoopReason(step: AnyStep, ctx: StepContext, record: un
   }
 }
 
+/**
+ * What an undo asks for, given why it would change nothing (or null): nothing to restore
+ * re-exposes nothing, so like the typed name the sign-off is only for a change. The undo plan
+ * and the release list both read it, so they agree.
+ */
+export function undoGates(step: AnyStep, noopReason: string | null): { requiresApproval: boolean; requiresConfirmation: boolean } {
+  return { requiresApproval: requiresUndoApproval(step) && !noopReason, requiresConfirmation: needsConfirmation(step) && !noopReason };
+}
+
 /** What undoing reads: the run it reverses, that run's params and its stored, parsed record. */
 type UndoSubject = { done: StepRunRow; params: JsonObject; record: unknown; runs: StepRunRow[] };
 
@@ -440,10 +449,8 @@ async function computeUndoPlan(step: AnyStep, incident: Incident, s: UndoSubject
     restores,
     effect,
     noopReason,
-    // Nothing to restore re-exposes nothing: like the typed name, the sign-off is for a change. The
-    // executor re-plans at undo time, so an undo that would change something after all is refused.
-    requiresApproval: requiresUndoApproval(step) && !noopReason,
-    requiresConfirmation: needsConfirmation(step) && !noopReason,
+    // The executor re-plans at undo time, so an undo that would change something after all is refused.
+    ...undoGates(step, noopReason),
     ...(noopReason ? { noop: true } : {}),
   };
 }
