@@ -12,11 +12,15 @@ type Undo = { stepId: string; planHash: string; confirm?: string };
 /**
  * How an undo reads. After an undo the step's check is meant to fail (the deny-all is missing,
  * the node schedulable): that is the undo working, said as "the effect is gone". A check that
- * still holds after the undo is the failure, and reads red.
+ * still holds after the undo is the failure, and reads red. A check that could not read anything
+ * (an API error) proves nothing either way: amber, "not proven" (`unproven`).
  */
-export function undoWords(o: RunOutcome): { ok: boolean; text: string } {
+export function undoWords(o: RunOutcome): { ok: boolean; text: string; unproven?: true } {
   if (!o.verify) return { ok: true, text: `Undone ${o.stepId}: ${o.message}` };
   if (o.verify.holds) return { ok: false, text: `Undo of ${o.stepId} ran, but its effect is still in place: ${o.verify.message}` };
+  if (o.verify.checked === false) {
+    return { ok: true, unproven: true, text: `Undone ${o.stepId}: ${o.message} Not proven gone: the check could not read what is live (${o.verify.message}).` };
+  }
   return { ok: true, text: `Undone ${o.stepId}: ${o.message} Checked: the effect is gone (${o.verify.message}).` };
 }
 
@@ -81,6 +85,10 @@ export function ReleasePanel({
       )}
       {words && !words.ok ? (
         <p role="alert" className="rounded-md border border-red-400 bg-red-50 px-3 py-2 text-sm text-red-900">
+          {words.text}
+        </p>
+      ) : words?.unproven ? (
+        <p role="status" className="rounded-md border border-amber-400 bg-amber-50 px-3 py-2 text-sm text-amber-950">
           {words.text}
         </p>
       ) : (

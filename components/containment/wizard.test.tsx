@@ -86,6 +86,11 @@ describe("undoWords", () => {
       text: expect.stringMatching(/still in place: rules present/),
     });
   });
+  it("reads an undo whose check could not read anything as not proven, never as the effect gone", () => {
+    const w = undoWords({ ...o, verify: { holds: false, checked: false, message: "Could not verify: the API timed out" } });
+    expect(w).toMatchObject({ ok: true, unproven: true, text: expect.stringMatching(/Not proven gone: .*\(Could not verify: the API timed out\)/) });
+    expect(w.text).not.toMatch(/the effect is gone \(/);
+  });
 });
 
 describe("secondsLeft", () => {

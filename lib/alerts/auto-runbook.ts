@@ -34,10 +34,8 @@ async function run(actor: Caller, incidentId: string, runbookId: AutoRunbook): P
     if (isHttpError(err)) return { runbookId, incidentId, state: "refused", message: err.message };
     const ref = newRef();
     logError(ref, err, { phase: "alert-auto-runbook", incident: incidentId, runbook: runbookId });
+    // The engine closed the runbook's timeline entry ("end", failed) before the error reached here.
     const message = `The runbook stopped on an internal error (ref ${ref}); see the steps' own entries for what ran.`;
-    await runbookEntry(actor, incidentId, { runbookId, phase: "end", state: "failed", message }).catch((e: unknown) =>
-      logError(ref, e, { phase: "alert-auto-runbook" }),
-    );
     return { runbookId, incidentId, state: "refused", message };
   }
 }

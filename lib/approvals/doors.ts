@@ -1,6 +1,7 @@
 // The zod schemas and role requirements both doors (route handlers and server actions) share.
 import { z } from "zod";
 import type { RoleRequirement } from "@/lib/auth/roles";
+import { planHashField } from "@/lib/containment/doors";
 import { APPROVAL_STATUSES } from "./types";
 
 /** Who may ask for a sign-off: anyone who may work an incident ("analyst+"). */
@@ -20,7 +21,7 @@ export const approvalIdParams = z.object({
 });
 
 export const requestBody = z.object({
-  planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the plan you reviewed" }),
+  planHash: planHashField("the planHash of the plan you reviewed"),
   reason: z
     .string()
     .trim()

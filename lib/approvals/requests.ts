@@ -26,12 +26,19 @@ const iso = (d: Date) => d.toISOString();
 
 /** Execute or undo: kept in the stored plan (an undo plan says `operation: "undo"`), so no column is needed. */
 function operationOf(row: ApprovalRequestRow): ApprovedOperation {
-  return (JSON.parse(row.plan) as PlanView).operation === "undo" ? "undo" : "execute";
+  return planOperation(JSON.parse(row.plan) as PlanView);
+}
+
+function planOperation(plan: PlanView): ApprovedOperation {
+  return plan.operation === "undo" ? "undo" : "execute";
 }
 
 function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incident: Incident | null): ApprovalView {
+  // The stored plan is parsed once: the view shows it and its operation names the request.
+  const plan = JSON.parse(row.plan) as PlanView;
+  const operation = planOperation(plan);
   return {
-    operation: operationOf(row),
+    operation,
     id: row.id,
     incidentId: row.incident_id,
     incident: incident
@@ -45,9 +52,9 @@ function toView(row: ApprovalRequestRow, decisions: ApprovalDecisionRow[], incid
       : null,
     stepId: row.step_id,
     // An undo's request names itself so in the inbox, the wizard and notifications alike.
-    stepTitle: `${operationOf(row) === "undo" ? "Undo: " : ""}${getStep(row.step_id)?.title ?? row.step_id}`,
+    stepTitle: `${operation === "undo" ? "Undo: " : ""}${getStep(row.step_id)?.title ?? row.step_id}`,
     planHash: row.plan_hash,
-    plan: JSON.parse(row.plan) as PlanView,
+    plan,
     params: JSON.parse(row.params) as Record<string, unknown>,
     reason: row.reason,
     requestedBy: row.requested_by,

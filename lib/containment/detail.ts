@@ -7,7 +7,7 @@ import { EVIDENCE_STEP, lockedUntilEvidence, needsConfirmation } from "./executo
 import { requireIncident } from "./incidents";
 import { listProgress, listRuns, parseRecord, type ProgressLine } from "./runs";
 import { preflight, type Preflight, type StepPreflight } from "./preflight";
-import { releaseByHand, releasePlan, type ByHandItem, type ReleaseItem } from "./release";
+import { byHandItems, releaseItems, type ByHandItem, type ReleaseItem } from "./release";
 import { requireStep, stepsByStage } from "./registry";
 import { attestationAge, attestIsolation, type Attestation } from "./steps/attest-isolation";
 import type { Incident, Risk, StageId } from "./types";
@@ -112,11 +112,12 @@ const CONTAINMENT_STAGES: ReadonlySet<StageId> = new Set<StageId>(["isolate", "n
 
 /**
  * The status the wizard shows: a run that ran is green only once its verification held. Undo
- * runs keep "undone" (after an undo the effect is meant to be gone).
+ * runs keep "undone" (after an undo the effect is meant to be gone). `run` is the run the status
+ * is of (stepStatus's `decidedBy`).
  */
-export function shownStatus(status: StepStatus, last: StepRunRow | null, verdicts: Map<string, RunVerdict>, stage: StageId): StepStatus {
-  if (!last || last.operation !== "execute" || (status !== "succeeded" && status !== "noop")) return status;
-  const v = verdicts.get(last.id);
+export function shownStatus(status: StepStatus, run: StepRunRow | null, verdicts: Map<string, RunVerdict>, stage: StageId): StepStatus {
+  if (!run || run.operation !== "execute" || (status !== "succeeded" && status !== "noop")) return status;
+  const v = verdicts.get(run.id);
   if (!v) return "unverified";
   if (v.holds) return status;
   return CONTAINMENT_STAGES.has(stage) ? "not-contained" : "not-holding";
@@ -127,19 +128,23 @@ function effectiveAtOf(r: StepRunRow): string | null {
   return typeof at === "string" ? at : null;
 }
 
-/** A step's state from its runs: the last run decides; a succeeded undo means the step is undone. */
-export function stepStatus(runs: StepRunRow[], stepId: string): { status: StepStatus; last: StepRunRow | null } {
+/**
+ * A step's state from its runs: the last run decides; a succeeded undo means the step is undone.
+ * `decidedBy` is the run whose status `status` is (the last run, or the execution a failed undo
+ * left in force): its verification is the one shownStatus reads.
+ */
+export function stepStatus(runs: StepRunRow[], stepId: string): { status: StepStatus; last: StepRunRow | null; decidedBy: StepRunRow | null } {
   const mine = runs.filter((r) => r.step_id === stepId);
   const last = mine.at(-1) ?? null;
-  if (!last) return { status: "not-run", last };
+  if (!last) return { status: "not-run", last, decidedBy: null };
   if (last.operation === "undo") {
-    if (last.status === "running") return { status: "running", last };
-    if (last.status === "succeeded" || last.status === "noop") return { status: "undone", last };
-    // A failed undo leaves the step in force: report the execution it tried to reverse.
-    const exec = mine.filter((r) => r.operation === "execute").at(-1);
-    return { status: (exec?.status as StepStatus) ?? "failed", last };
+    if (last.status === "running") return { status: "running", last, decidedBy: last };
+    if (last.status === "succeeded" || last.status === "noop") return { status: "undone", last, decidedBy: last };
+    // A failed undo leaves the step in force: report the execution it tried to reverse, and its verification.
+    const exec = mine.filter((r) => r.operation === "execute").at(-1) ?? null;
+    return { status: (exec?.status as StepStatus) ?? "failed", last, decidedBy: exec };
   }
-  return { status: last.status as StepStatus, last };
+  return { status: last.status as StepStatus, last, decidedBy: last };
 }
 
 /** Targets, live preflight, every step's status grouped by stage, and what release would undo. */
@@ -147,12 +152,8 @@ export async function incidentDetail(id: string): Promise<IncidentDetail> {
   const incident = await requireIncident(id);
   const db = await getDb();
   const runs = await listRuns(db, id);
-  const [pf, release, byHand, entries] = await Promise.all([
-    preflight(incident, runs),
-    releasePlan(id),
-    releaseByHand(id),
-    listEntries(db, { incidentId: id, limit: 5000 }),
-  ]);
+  const [pf, release, entries] = await Promise.all([preflight(incident, runs), releaseItems(incident, runs), listEntries(db, { incidentId: id, limit: 5000 })]);
+  const byHand = byHandItems(runs);
   const verdicts = verdictsOf(entries);
   return {
     incident,
@@ -163,7 +164,7 @@ export async function incidentDetail(id: string): Promise<IncidentDetail> {
       stage: g.stage,
       title: g.title,
       steps: g.steps.map((s) => {
-        const { status, last } = stepStatus(runs, s.id);
+        const { status, last, decidedBy } = stepStatus(runs, s.id);
         return {
           id: s.id,
           title: s.title,
@@ -177,7 +178,7 @@ export async function incidentDetail(id: string): Promise<IncidentDetail> {
           lockedUntilStep: lockedUntilEvidence(s) ? EVIDENCE_STEP : null,
           ui: s.ui ?? {},
           checksContainment: CONTAINMENT_STAGES.has(s.stage),
-          status: shownStatus(status, last, verdicts, s.stage),
+          status: shownStatus(status, decidedBy, verdicts, s.stage),
           lastRun: last
             ? {
                 ...summarize(last, verdicts),

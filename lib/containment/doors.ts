@@ -1,6 +1,7 @@
 // The zod schemas and role requirements both doors (route handlers and server actions) share.
 import { z } from "zod";
 import type { RoleRequirement } from "@/lib/auth/roles";
+import { RUNBOOK_IDS } from "./runbooks/definitions";
 
 /** Who may use incidents at all ("analyst+"); each step's own role is checked by the executor. */
 export const INCIDENT_ROLES: RoleRequirement = ["analyst", "approver"];
@@ -22,7 +23,10 @@ const stepParamsObject = z.record(z.string(), z.unknown());
 
 export const planBody = z.object({ params: stepParamsObject.optional() });
 
-const planHash = z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the plan you reviewed" });
+/** A reviewed plan's hash (64 hex, sha256), with the message that says which plan; both doors and approvals use it. */
+export const planHashField = (message: string) => z.string().regex(/^[0-9a-f]{64}$/, { message });
+
+const planHash = planHashField("the planHash of the plan you reviewed");
 
 export const executeBody = z.object({
   planHash,
@@ -33,7 +37,7 @@ export const executeBody = z.object({
 
 /** Undo carries the hash of the undo plan it reviewed (POST …/undo/plan), as execute carries its plan's. */
 export const undoBody = z.object({
-  planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the undo plan you reviewed (POST …/undo/plan)" }),
+  planHash: planHashField("the planHash of the undo plan you reviewed (POST …/undo/plan)"),
   confirm: z.string().max(253).optional(),
 });
 
@@ -49,7 +53,7 @@ export const listQuery = z.object({
   status: z.enum(["open", "contained", "released", "closed"]).optional(),
 });
 
-const runbookId = z.enum(["isolate-pod", "isolate-node"], { message: "not a runbook (isolate-pod, isolate-node)" });
+const runbookId = z.enum(RUNBOOK_IDS, { message: `not a runbook (${RUNBOOK_IDS.join(", ")})` });
 export const runbookParams = z.object({ id: incidentId, runbook: runbookId });
 
 /** Each step's params keyed by its id, e.g. {"firewall-isolate": {"sshSourceRange": "203.0.113.7/32"}}. */
@@ -58,7 +62,7 @@ const runbookStepParams = z.record(stepId, stepParamsObject);
 export const runbookPlanBody = z.object({ params: runbookStepParams.optional() });
 
 export const runbookExecuteBody = z.object({
-  planHash: z.string().regex(/^[0-9a-f]{64}$/, { message: "the planHash of the runbook plan you reviewed" }),
+  planHash: planHashField("the planHash of the runbook plan you reviewed"),
   confirm: z.string().max(253).optional(),
   params: runbookStepParams.optional(),
 });

@@ -8,8 +8,8 @@ import { resetConfigForTests } from "@/lib/config";
 import { verifyChain } from "@/lib/audit/verify";
 import type { Db } from "@/lib/store";
 import { executeStep, planStep, planUndo, undoStep } from "./executor";
-import { listRuns } from "./runs";
-import { reconcileInterrupted } from "./reconcile";
+import { listRuns, runningRuns } from "./runs";
+import { CAUSES, reconcileInterrupted } from "./reconcile";
 import { releaseByHand, releasePlan } from "./release";
 import { setTestSteps } from "./registry";
 import { caller, freshDb, givenIncident } from "./testing";
@@ -479,7 +479,7 @@ describe("reconcileInterrupted", () => {
     await vi.waitFor(async () => expect(await timelineKinds(inc.id, "cordon-node")).toContain("intent"));
     cordoned = true;
 
-    const found = await reconcileInterrupted();
+    const found = await reconcileInterrupted(runningRuns, CAUSES.restart);
     expect(found).toEqual([expect.objectContaining({ incidentId: inc.id, stepId: "cordon-node", holds: true, markedAs: "succeeded" })]);
     const rec = (await listEntries(db, { incidentId: inc.id })).find((e) => e.kind === "reconcile")!;
     expect(rec).toMatchObject({ actor: "airlock", planHash: plan.planHash, details: { holds: true, markedAs: "succeeded", operation: "execute" } });
@@ -490,7 +490,7 @@ describe("reconcileInterrupted", () => {
     expect(await executeStep(analyst, inc.id, "cordon-node", { planHash: again.planHash })).toMatchObject({ outcome: "noop" });
     open();
     await abandoned.catch(() => {});
-    expect(await reconcileInterrupted()).toEqual([]);
+    expect(await reconcileInterrupted(runningRuns, CAUSES.restart)).toEqual([]);
   });
 });
 

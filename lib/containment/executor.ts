@@ -120,7 +120,8 @@ export function plainJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
 }
 
-function requireRole(caller: Caller, step: AnyStep): void {
+/** The step's role or a 403 (the runbook engine checks every step of a runbook with it). */
+export function requireRole(caller: Caller, step: AnyStep): void {
   if (!meetsRequirement(caller, step.role)) {
     throw new HttpError(403, `Running "${step.title}" needs the ${step.role} role`, { reason: "role" });
   }
@@ -221,7 +222,7 @@ async function verifySafely(step: AnyStep, ctx: StepContext): Promise<VerifyResu
   try {
     return await withRetry(() => step.verify(ctx), RETRY);
   } catch (err) {
-    return { holds: false, message: `Could not verify: ${readableReason(err, { step: step.id, phase: "verify" }).message}` };
+    return { holds: false, checked: false, message: `Could not verify: ${readableReason(err, { step: step.id, phase: "verify" }).message}` };
   }
 }
 
@@ -401,6 +402,15 @@ export async function undoNoopReason(step: AnyStep, ctx: StepContext, record: un
   }
 }
 
+/**
+ * What an undo asks for, given why it would change nothing (or null): nothing to restore
+ * re-exposes nothing, so like the typed name the sign-off is only for a change. The undo plan
+ * and the release list both read it, so they agree.
+ */
+export function undoGates(step: AnyStep, noopReason: string | null): { requiresApproval: boolean; requiresConfirmation: boolean } {
+  return { requiresApproval: requiresUndoApproval(step) && !noopReason, requiresConfirmation: needsConfirmation(step) && !noopReason };
+}
+
 /** What undoing reads: the run it reverses, that run's params and its stored, parsed record. */
 type UndoSubject = { done: StepRunRow; params: JsonObject; record: unknown; runs: StepRunRow[] };
 
@@ -439,10 +449,8 @@ async function computeUndoPlan(step: AnyStep, incident: Incident, s: UndoSubject
     restores,
     effect,
     noopReason,
-    // Nothing to restore re-exposes nothing: like the typed name, the sign-off is for a change. The
-    // executor re-plans at undo time, so an undo that would change something after all is refused.
-    requiresApproval: requiresUndoApproval(step) && !noopReason,
-    requiresConfirmation: needsConfirmation(step) && !noopReason,
+    // The executor re-plans at undo time, so an undo that would change something after all is refused.
+    ...undoGates(step, noopReason),
     ...(noopReason ? { noop: true } : {}),
   };
 }

@@ -42,11 +42,36 @@ const detach: StepDefinition = {
   },
 };
 
+// Reversible (no name to type) but its undo is gated (network stage): nothing to restore needs no sign-off.
+const deny: StepDefinition = {
+  id: "deny-fake",
+  stage: "network",
+  title: "Deny all",
+  risk: "reversible",
+  role: "analyst",
+  summary: "applies a deny-all",
+  async plan() {
+    return { changes: [{ target: "NetworkPolicy deny", action: "create" }], commands: [], warnings: [], data: {} };
+  },
+  async execute() {
+    return { outcome: "success", message: "applied", record: {} };
+  },
+  async verify() {
+    return { holds: true, message: "present" };
+  },
+  async undo() {
+    return { outcome: "noop", message: "Pod shop/x no longer exists." };
+  },
+  async undoNoop() {
+    return podGone ? "Pod shop/x no longer exists." : null;
+  },
+};
+
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
   resetConfigForTests();
   ({ close } = await freshDb());
-  setTestSteps([detach]);
+  setTestSteps([detach, deny]);
 });
 afterAll(async () => {
   setTestSteps(undefined);
@@ -87,5 +112,26 @@ describe("no typing for a change that changes nothing", () => {
     const gone = await planUndo(analyst, inc.id, "detach-fake");
     expect(gone).toMatchObject({ requiresConfirmation: false, noopReason: "Pod shop/x no longer exists." });
     expect((await undoStep(analyst, inc.id, "detach-fake", { planHash: gone.planHash })).outcome).toBe("noop");
+  });
+
+  it("release lists an undo with the same gates as its undo plan, a step that asks no name included", async () => {
+    const inc = await givenIncident(analyst);
+    podGone = false;
+    const plan = await planStep(analyst, inc.id, "deny-fake");
+    await executeStep(analyst, inc.id, "deny-fake", { planHash: plan.planHash });
+    const gates = ({ requiresApproval, requiresConfirmation }: { requiresApproval: boolean; requiresConfirmation: boolean }) => ({
+      requiresApproval,
+      requiresConfirmation,
+    });
+    expect(gates((await releasePlan(inc.id))[0])).toEqual({ requiresApproval: true, requiresConfirmation: false });
+    expect(gates(await planUndo(analyst, inc.id, "deny-fake"))).toEqual({ requiresApproval: true, requiresConfirmation: false });
+
+    podGone = true;
+    expect((await releasePlan(inc.id))[0]).toMatchObject({ requiresApproval: false, requiresConfirmation: false, noop: "Pod shop/x no longer exists." });
+    expect(await planUndo(analyst, inc.id, "deny-fake")).toMatchObject({
+      requiresApproval: false,
+      requiresConfirmation: false,
+      noopReason: "Pod shop/x no longer exists.",
+    });
   });
 });

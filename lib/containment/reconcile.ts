@@ -8,7 +8,7 @@ import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { getIncident, timelineTargets } from "./incidents";
 import { stepContext } from "./context";
-import { finishRun, listRuns, markUndone, orphanedRuns, parseRecord, runningRuns } from "./runs";
+import { finishRun, listRuns, markUndone, orphanedRuns, parseRecord } from "./runs";
 import { getStep } from "./registry";
 
 /** The actor the timeline shows for what Airlock itself did on start. */
@@ -35,10 +35,11 @@ export const CAUSES = {
  * A run still "running" with nobody to finish it had its intent written but no result: the
  * process died between them, or shut down first. The live state is the only truth left, so ask
  * the step's verify, record what it found as a `reconcile` entry, and close the run (which
- * releases its lock). Which runs: all running ones by default (a single console at its start);
- * the replicas pass `orphanedRuns` (owner gone) or their own runs at shutdown.
+ * releases its lock). Which runs, and why, the caller says: the replicas pass `orphanedRuns`
+ * (owner gone) or their own runs at shutdown. No default: "every running run" is only safe for
+ * a console that is alone, and with several replicas would close runs another one is running.
  */
-export async function reconcileInterrupted(select: (db: Db) => Promise<StepRunRow[]> = runningRuns, cause: string = CAUSES.restart): Promise<Reconciled[]> {
+export async function reconcileInterrupted(select: (db: Db) => Promise<StepRunRow[]>, cause: string): Promise<Reconciled[]> {
   const db = await getDb();
   const out: Reconciled[] = [];
   for (const run of await select(db)) {

@@ -1,13 +1,12 @@
 import "server-only";
 import { getDb } from "@/lib/store";
-import { needsConfirmation, undoNoopReason } from "./executor";
+import { undoGates, undoNoopReason } from "./executor";
 import { readRecord, recordSchema, stepContext } from "./context";
 import type { StepRunRow } from "./db";
 import type { AnyStep, Incident } from "./types";
 import { requireIncident } from "./incidents";
 import { listRuns } from "./runs";
 import { getStep } from "./registry";
-import { requiresUndoApproval } from "./approvals";
 
 export type ReleaseItem = {
   stepId: string;
@@ -42,11 +41,13 @@ export type ByHandItem = {
  */
 export async function releaseByHand(incidentId: string): Promise<ByHandItem[]> {
   await requireIncident(incidentId);
-  const runs = await listRuns(await getDb(), incidentId);
-  const latest = new Map<string, (typeof runs)[number]>();
-  for (const r of runs) if (r.operation === "execute" && r.status === "succeeded") latest.set(r.step_id, r);
+  return byHandItems(await listRuns(await getDb(), incidentId));
+}
+
+/** releaseByHand from runs already read (incidentDetail reads them once for everything it shows). */
+export function byHandItems(runs: StepRunRow[]): ByHandItem[] {
   const items: ByHandItem[] = [];
-  for (const r of latest.values()) {
+  for (const r of latestSucceededRuns(runs)) {
     const step = getStep(r.step_id);
     if (!step || step.undo || !step.ui?.releaseNote) continue;
     items.push({
@@ -70,30 +71,41 @@ export async function releaseByHand(incidentId: string): Promise<ByHandItem[]> {
  */
 export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
   const incident = await requireIncident(incidentId);
-  const runs = await listRuns(await getDb(), incidentId);
-  const latest = new Map<string, (typeof runs)[number]>();
-  for (const r of runs) if (r.operation === "execute" && r.status === "succeeded") latest.set(r.step_id, r);
-  const items: ReleaseItem[] = [];
-  for (const r of latest.values()) {
+  return releaseItems(incident, await listRuns(await getDb(), incidentId));
+}
+
+/** releasePlan from the incident and runs already read; each item's live read (undoNoop) runs at once. */
+export async function releaseItems(incident: Incident, runs: StepRunRow[]): Promise<ReleaseItem[]> {
+  const reversible = latestSucceededRuns(runs).flatMap((r) => {
     const step = getStep(r.step_id);
-    if (!step?.undo) continue;
-    const noop = needsConfirmation(step) ? await noopOf(incident, step, r, runs) : null;
-    items.push({
-      stepId: r.step_id,
-      title: step.title,
-      runId: r.id,
-      executedAt: r.finished_at ?? r.started_at,
-      executedBy: r.actor,
-      requiresConfirmation: needsConfirmation(step) && noop === null,
-      requiresApproval: requiresUndoApproval(step) && noop === null,
-      undoEffect: step.ui?.undoEffect ?? null,
-      noop,
-    });
-  }
+    return step?.undo ? [{ r, step }] : [];
+  });
+  const items = await Promise.all(
+    reversible.map(async ({ r, step }): Promise<ReleaseItem> => {
+      const noop = await noopOf(incident, step, r, runs);
+      return {
+        stepId: r.step_id,
+        title: step.title,
+        runId: r.id,
+        executedAt: r.finished_at ?? r.started_at,
+        executedBy: r.actor,
+        ...undoGates(step, noop),
+        undoEffect: step.ui?.undoEffect ?? null,
+        noop,
+      };
+    }),
+  );
   return items.sort((a, b) => (a.executedAt < b.executedAt ? 1 : a.executedAt > b.executedAt ? -1 : 0));
 }
 
-/** Asked only for undos that would otherwise need the pod's name typed; a record that does not parse counts as "ask". */
+/** Each step's latest successful execution (an undone one is no longer "succeeded"), in first-run order. */
+function latestSucceededRuns(runs: StepRunRow[]): StepRunRow[] {
+  const latest = new Map<string, StepRunRow>();
+  for (const r of runs) if (r.operation === "execute" && r.status === "succeeded") latest.set(r.step_id, r);
+  return [...latest.values()];
+}
+
+/** Why undoing would change nothing now, as the undo plan says it; a record that does not parse counts as "ask". */
 async function noopOf(incident: Incident, step: AnyStep, run: StepRunRow, runs: StepRunRow[]): Promise<string | null> {
   let record: unknown;
   try {

@@ -197,6 +197,11 @@ export interface ExecuteResult<R = JsonObject> {
 export interface VerifyResult {
   holds: boolean;
   message: string;
+  /**
+   * false when the check itself failed (an API error) and read nothing: `holds` is then false
+   * without saying the effect is gone. Absent when the check ran.
+   */
+  checked?: false;
 }
 
 /** One Kubernetes permission a step needs, checked with a SelfSubjectAccessReview in preflight. */

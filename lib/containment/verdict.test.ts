@@ -4,7 +4,7 @@ import { listEntries } from "@/lib/audit/append";
 import { resetConfigForTests } from "@/lib/config";
 import type { Db } from "@/lib/store";
 import { shownStatus, stepStatus, verdictsOf } from "./detail";
-import { executeStep, planStep } from "./executor";
+import { executeStep, planStep, planUndo, undoStep } from "./executor";
 import { setTestSteps } from "./registry";
 import { listRuns } from "./runs";
 import { caller, freshDb, givenIncident } from "./testing";
@@ -58,11 +58,46 @@ const collect = defineStep<Record<string, never>, { artifacts: number }>()({
   },
 });
 
+// A reversible step whose check does not hold and whose undo fails.
+const flip: StepDefinition = {
+  id: "flip",
+  stage: "evidence",
+  title: "Flip",
+  risk: "reversible",
+  role: "analyst",
+  summary: "flips a flag",
+  async plan() {
+    return { changes: [{ target: "Pod", action: "patch" }], commands: [], warnings: [], data: {} };
+  },
+  async execute() {
+    return { outcome: "success", message: "Flipped." };
+  },
+  async verify() {
+    return { holds: false, message: "the flag is not set" };
+  },
+  async undo() {
+    throw new Error("undo refused by the API");
+  },
+};
+
+// A reversible step whose check cannot read anything (the API fails).
+const blind: StepDefinition = {
+  ...flip,
+  id: "blind",
+  title: "Blind",
+  async verify() {
+    throw new Error("the API timed out");
+  },
+  async undo() {
+    return { outcome: "success", message: "Unflipped." };
+  },
+};
+
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
   resetConfigForTests();
   ({ db, close } = await freshDb());
-  setTestSteps([probe, collect]);
+  setTestSteps([probe, collect, flip, blind]);
 });
 afterAll(async () => {
   setTestSteps(undefined);
@@ -71,8 +106,8 @@ afterAll(async () => {
 
 async function shown(incidentId: string, stepId: string, stage: "network" | "evidence") {
   const runs = await listRuns(db, incidentId);
-  const { status, last } = stepStatus(runs, stepId);
-  return shownStatus(status, last, verdictsOf(await listEntries(db, { incidentId })), stage);
+  const { status, decidedBy } = stepStatus(runs, stepId);
+  return shownStatus(status, decidedBy, verdictsOf(await listEntries(db, { incidentId })), stage);
 }
 
 describe("a run's verdict", () => {
@@ -97,6 +132,30 @@ describe("a run's verdict", () => {
     const runs = await listRuns(db, inc.id);
     const { status, last } = stepStatus(runs, "attest-isolation");
     expect(shownStatus(status, last, new Map(), "network")).toBe("unverified");
+  });
+
+  it("a failed undo shows the verification of the execution it left in force", async () => {
+    const inc = await givenIncident(analyst);
+    const plan = await planStep(analyst, inc.id, "flip");
+    await executeStep(analyst, inc.id, "flip", { planHash: plan.planHash });
+    expect(await shown(inc.id, "flip", "evidence")).toBe("not-holding");
+    const undo = await planUndo(analyst, inc.id, "flip");
+    await expect(undoStep(analyst, inc.id, "flip", { planHash: undo.planHash })).rejects.toThrow(/Undoing "Flip" failed/);
+    const runs = await listRuns(db, inc.id);
+    expect(runs.at(-1)).toMatchObject({ operation: "undo", status: "failed" });
+    expect(await shown(inc.id, "flip", "evidence")).toBe("not-holding");
+    const { status, decidedBy } = stepStatus(runs, "flip");
+    expect(decidedBy).toMatchObject({ operation: "execute" });
+    expect(shownStatus(status, decidedBy, new Map(), "evidence")).toBe("unverified");
+  });
+
+  it("a check that could not read anything says so (checked: false), so an undo is not read as the effect gone", async () => {
+    const inc = await givenIncident(analyst);
+    const plan = await planStep(analyst, inc.id, "blind");
+    await executeStep(analyst, inc.id, "blind", { planHash: plan.planHash });
+    const undo = await planUndo(analyst, inc.id, "blind");
+    const out = await undoStep(analyst, inc.id, "blind", { planHash: undo.planHash });
+    expect(out.verify).toMatchObject({ holds: false, checked: false, message: expect.stringMatching(/^Could not verify: /) });
   });
 
   it("verify reads what the run it verifies recorded", async () => {

@@ -21,8 +21,12 @@ export type RunbookStep = {
   afterPropagation?: boolean;
 };
 
+/** Every runbook's id: the type, the doors' enum and RUNBOOKS all read them from here. */
+export const RUNBOOK_IDS = ["isolate-pod", "isolate-node"] as const;
+export type RunbookId = (typeof RUNBOOK_IDS)[number];
+
 export type Runbook = {
-  id: "isolate-pod" | "isolate-node";
+  id: RunbookId;
   title: string;
   summary: string;
   /** Steps that must have taken effect for this incident before the runbook may run (evidence first). */
@@ -53,8 +57,6 @@ export const RUNBOOKS: Runbook[] = [
     steps: [{ stepId: "protect-node", lifts: ["protect-node-first"] }, { stepId: "tag-node", settles: ["untagged"] }, { stepId: "firewall-isolate" }],
   },
 ];
-
-export type RunbookId = Runbook["id"];
 
 export function findRunbook(id: string): Runbook | undefined {
   return RUNBOOKS.find((r) => r.id === id);

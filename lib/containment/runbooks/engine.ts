@@ -2,13 +2,14 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@/lib/audit/canonical";
 import { appendEntry } from "@/lib/audit/append";
-import { meetsRequirement, type Caller } from "@/lib/auth/roles";
+import type { Caller } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
 import { HttpError, isHttpError } from "@/lib/http/errors";
+import { logError, newRef } from "@/lib/http/log";
 import { getDb } from "@/lib/store";
 import type { StepRunRow } from "../db";
 import { readRecord, recordSchema, stepContext } from "../context";
-import { computePlan, executeStep, validateParams, view, type ExecuteGates } from "../executor";
+import { computePlan, executeStep, requireRole, validateParams, view, type ExecuteGates } from "../executor";
 import { requireIncident, roleLabel, timelineTargets } from "../incidents";
 import { listRuns, tookEffect } from "../runs";
 import { requireStep } from "../registry";
@@ -133,10 +134,7 @@ async function seal(caller: Caller, incidentId: string, runbookId: string, param
   const runbook = requireRunbook(runbookId);
   const incident = await requireIncident(incidentId);
   const steps = runbook.steps.map((ref) => ({ ref, step: requireStep(ref.stepId) }));
-  requireRoles(
-    caller,
-    steps.map((s) => s.step),
-  );
+  for (const s of steps) requireRole(caller, s.step);
   const withParams = steps.map((s) => ({ ...s, params: paramsOf(s.step, params) }));
   const runs = await listRuns(await getDb(), incidentId);
   const plans = await Promise.all(withParams.map((s) => computePlan(s.step, stepContext(incident, s.step, s.params, runs))));
@@ -164,11 +162,6 @@ async function seal(caller: Caller, incidentId: string, runbookId: string, param
       needsApproval: stepViews.filter((s) => s.requiresApproval && !s.noop).map((s) => s.stepId),
     },
   };
-}
-
-function requireRoles(caller: Caller, steps: AnyStep[]): void {
-  const denied = steps.find((s) => !meetsRequirement(caller, s.role));
-  if (denied) throw new HttpError(403, `Running "${denied.title}" needs the ${denied.role} role`, { reason: "role" });
 }
 
 async function record(caller: Caller, incident: Incident, kind: string, planHash: string | null, details: Record<string, unknown>): Promise<void> {
@@ -264,7 +257,16 @@ export async function executeRunbook(caller: Caller, incidentId: string, runbook
       const out = await executeStep(caller, incidentId, s.step.id, { planHash: s.plan.planHash, confirm: input.confirm, params: s.params }, gates);
       results[i] = { ...results[i], status: out.outcome, runId: out.runId, message: out.message, verify: out.verify, ms: Date.now() - t0 };
     } catch (err) {
-      if (!isHttpError(err)) throw err;
+      if (!isHttpError(err)) {
+        // The "start" entry gets its "end" whatever stops the run; then the error goes on to the caller.
+        const ref = newRef();
+        logError(ref, err, { phase: "runbook", incident: incidentId, runbook: runbookId, step: s.step.id });
+        results[i] = { ...results[i], status: "failed", message: `an internal error (ref ${ref}); the server log has the details`, ms: Date.now() - t0 };
+        await recordEnd(caller, incident, runbookId, planned.planHash, { ...stateOf(results), steps: results }).catch((e: unknown) =>
+          logError(ref, e, { phase: "runbook", incident: incidentId, runbook: runbookId }),
+        );
+        throw err;
+      }
       const awaiting = err.status === 403 && err.reason === "approval-required";
       results[i] = { ...results[i], status: awaiting ? "awaiting-approval" : "failed", message: err.message, ms: Date.now() - t0 };
     }
@@ -272,14 +274,25 @@ export async function executeRunbook(caller: Caller, incidentId: string, runbook
   }
   const outcome = stateOf(results);
   const result: RunbookResult = { runbookId, incidentId, planHash: planned.planHash, ...outcome, steps: results, propagation, totalMs: Date.now() - started };
-  await record(caller, incident, "runbook", planned.planHash, {
+  await recordEnd(caller, incident, runbookId, planned.planHash, result);
+  return result;
+}
+
+/** The runbook's "end" entry: how it ended and each step's status. */
+async function recordEnd(
+  caller: Caller,
+  incident: Incident,
+  runbookId: string,
+  planHash: string,
+  result: Pick<RunbookResult, "state" | "message" | "steps">,
+): Promise<void> {
+  await record(caller, incident, "runbook", planHash, {
     runbookId,
     phase: "end",
     state: result.state,
     message: result.message,
-    steps: results.map((r) => ({ stepId: r.stepId, status: r.status, ...(r.runId ? { runId: r.runId } : {}) })),
+    steps: result.steps.map((r) => ({ stepId: r.stepId, status: r.status, ...(r.runId ? { runId: r.runId } : {}) })),
   });
-  return result;
 }
 
 /** The HTTP status a runbook's end answers: 200 only when contained, so a half-done run never reads as done. */
