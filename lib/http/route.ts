@@ -4,8 +4,7 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
 import { config } from "@/lib/config";
-import { log } from "@/lib/observe/logger";
-import { newRef } from "./log";
+import { logRequest, newRef } from "./log";
 import { safeError } from "./safe-error";
 import { fieldErrorsOf } from "./zod-errors";
 
@@ -205,24 +204,6 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
     }
   }
   return Object.assign(wrapped, { door });
-}
-
-/**
- * One line per request through either door, carrying the id an error reference shows the user.
- * Only the method, the path (no query string: it may hold a token) and the outcome: never a body.
- */
-export function logRequest(line: {
-  door: "route" | "action";
-  requestId: string;
-  started: number;
-  method?: string;
-  path?: string;
-  status?: number;
-  ok?: boolean;
-}): void {
-  const { started, ...fields } = line;
-  const ms = Math.round(performance.now() - started);
-  log().info({ ...fields, ms }, "request");
 }
 
 /**
