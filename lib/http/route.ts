@@ -4,6 +4,7 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
 import { config } from "@/lib/config";
+import { MAX_BODY_BYTES } from "./body-limit";
 import { logRequest, newRef } from "./log";
 import { safeError } from "./safe-error";
 import { fieldErrorsOf } from "./zod-errors";
@@ -61,8 +62,7 @@ const BODYLESS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
 /** Methods that change nothing: what a read-only token may call, and what needs no same-origin proof. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** The largest request body a handler is given; the API takes small JSON documents. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 const TOO_LARGE = `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
 
 /** Reads the body as text, giving up (null) past MAX_BODY_BYTES even when no Content-Length announced it. */
