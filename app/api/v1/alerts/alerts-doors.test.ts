@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openIncidentFromAlertAction } from "@/app/alerts/actions/open-incident";
 import type { Caller } from "@/lib/auth";
 import { kubeApis } from "@/lib/kube/clients";
+import { releaseLease, tryLease } from "@/lib/replicas/lease";
 import { resetConfigForTests } from "@/lib/config";
 import { compromisedPod, PAYMENTS, simPost, startSim } from "@/lib/containment/steps/support/testing";
 import { caller, freshDb } from "@/lib/containment/testing";
@@ -192,6 +193,21 @@ describe("Falco", () => {
     expect(gone.status).toBe(404);
     expect(gone.body.error.message).toContain("shop/no-such-pod-123");
     expect((await deliveries("rejected")).length).toBe(before + 4);
+  });
+
+  it("a pod's alerts wait while another replica triages that pod (its lease in the shared database)", async () => {
+    const a = await db.selectFrom("alerts").select(["cluster", "namespace", "pod"]).where("incident_id", "=", incidentId).executeTakeFirstOrThrow();
+    const lease = `alert-pod:${a.cluster}/${a.namespace}/${a.pod}`;
+    expect(await tryLease(db, lease, "another-replica", 30_000)).toBe(true);
+    let settled = false;
+    const pending = falco(falcoAlert()).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(settled).toBe(false);
+    await releaseLease(db, lease, "another-replica");
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: false, incidentId, incident: "none" });
+    expect(await db.selectFrom("leases").select("name").where("name", "=", lease).execute()).toEqual([]);
   });
 
   it("a body over the limit is 413 and recorded", async () => {
