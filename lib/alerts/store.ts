@@ -85,6 +85,7 @@ export async function listPodAlerts(db: Db, opts: { limit?: number } = {}): Prom
         pod: r.pod,
         severity: r.severity,
         lastSeen: r.lastSeen,
+        // The newest alert's: an older alert's incident may be closed, and the newer alerts are not on it.
         incidentId: r.incidentId,
         alerts: [r],
       });
@@ -92,7 +93,6 @@ export async function listPodAlerts(db: Db, opts: { limit?: number } = {}): Prom
     }
     g.alerts.push(r);
     g.severity = worse(g.severity, r.severity);
-    g.incidentId ??= r.incidentId;
   }
   const rank = (s: AlertSeverity) => ALERT_SEVERITIES.indexOf(s);
   return [...groups.values()].sort((a, b) => rank(b.severity) - rank(a.severity) || b.lastSeen.localeCompare(a.lastSeen));

@@ -215,6 +215,21 @@ describe("Falco", () => {
     expect(res.status).toBe(413);
     expect((await deliveries("rejected")).at(-1)).toMatchObject({ http_status: 413 });
   });
+
+  it("lists a pod under its newest alert's incident: a newer alert on no incident is not shown as on an older one's", async () => {
+    const older = await db.selectFrom("alerts").selectAll().where("incident_id", "=", incidentId).executeTakeFirstOrThrow();
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const newer = { ...older, id: randomUUID(), rule: "A newer rule", incident_id: null, first_seen: later, last_seen: later, created_at: later };
+    await db.insertInto("alerts").values(newer).execute();
+    const list = await callRoute(listRoute, "GET", "/api/v1/alerts", {}, analyst);
+    const group = (list.body.items as { pod: string; incidentId: string | null; alerts: { id: string; incidentId: string | null }[] }[]).find(
+      (g) => g.pod === older.pod,
+    )!;
+    expect(group.incidentId).toBeNull();
+    expect(group.alerts[0]).toMatchObject({ id: newer.id, incidentId: null });
+    expect(group.alerts.some((a) => a.incidentId === incidentId)).toBe(true);
+    await db.deleteFrom("alerts").where("id", "=", newer.id).execute();
+  });
 });
 
 describe("Security Command Center", () => {
