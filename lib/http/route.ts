@@ -4,6 +4,7 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
 import { config } from "@/lib/config";
+import { readCapped } from "./body";
 import { MAX_BODY_BYTES } from "./body-limit";
 import { logRequest, newRef } from "./log";
 import { safeError } from "./safe-error";
@@ -65,31 +66,12 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export { MAX_BODY_BYTES };
 const TOO_LARGE = `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
 
-/** Reads the body as text, giving up (null) past MAX_BODY_BYTES even when no Content-Length announced it. */
-async function boundedText(req: Request): Promise<string | null> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 type Input = { ok: true; value: unknown } | { ok: false; status: 400 | 413 };
 
 async function readInput(req: Request): Promise<Input> {
   if (BODYLESS.has(req.method)) return { ok: true, value: queryObject(new URL(req.url)) };
-  const text = await boundedText(req);
-  if (text === null) return { ok: false, status: 413 };
+  const { text, tooLarge } = await readCapped(req, MAX_BODY_BYTES);
+  if (tooLarge) return { ok: false, status: 413 };
   if (text.trim() === "") return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(text) };
