@@ -1,11 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { NextRequest } from "next/server";
-import { appendEntry } from "@/lib/audit/append";
 import type { Caller } from "@/lib/auth/roles";
 import { config, type AlertsConfig } from "@/lib/config";
 import { executeStep, planStep, EVIDENCE_STEP } from "@/lib/containment/executor";
-import { openIncident, roleLabel } from "@/lib/containment/incidents";
+import { openIncident } from "@/lib/containment/incidents";
 import { HttpError, isHttpError } from "@/lib/http/errors";
 import { logError, newRef } from "@/lib/http/log";
 import { readableReason } from "@/lib/containment/errors";
@@ -17,7 +16,7 @@ import { getDb, isUniqueViolation, type Db } from "@/lib/store";
 import { recordAutoRunbookSkipped, startAutoRunbook } from "./auto-runbook";
 import { bodyOf, findAccepted, recordDelivery, refuse, type RawBody } from "./deliveries";
 import { ALERT_SEVERITIES, fromFalco, fromGeneric, fromScc, type AlertSeverity, type AlertSource, type NormalizedAlert } from "./formats";
-import { alertTargets, arrivalDetails, arrivalMessage, openIncidentOnPod, type AlertRow } from "./store";
+import { incidentTitleFor, openIncidentOnPod, recordArrival, type AlertRow } from "./store";
 
 // One alert in: stored as received, authenticated (by the route's authenticator), parsed,
 // checked against the replay record and the live cluster, deduplicated, joined to the pod's
@@ -116,18 +115,6 @@ async function upsertAlert(db: Db, a: NormalizedAlert, windowSeconds: number): P
   return { row, created: true };
 }
 
-/** The arrival on the incident's timeline, by whoever sent it. */
-async function recordArrival(db: Db, row: AlertRow, sender: Caller, incidentId: string, how: "opened" | "joined"): Promise<void> {
-  await appendEntry(db, {
-    actor: sender.email,
-    role: roleLabel(sender),
-    incidentId,
-    kind: "alert-received",
-    targets: alertTargets(row),
-    details: { ...arrivalDetails(row), how, message: arrivalMessage(row, how) },
-  });
-}
-
 /** Collects evidence at once, as the policy's actor, through the executor like any step. */
 async function collectEvidenceNow(incidentId: string): Promise<IngestOutcome["evidence"]> {
   try {
@@ -217,7 +204,7 @@ async function triage(db: Db, a: NormalizedAlert, sender: Caller, deliveryId: st
         cluster: row.cluster,
         namespace: row.namespace,
         pod: row.pod,
-        title: `${row.rule} on ${row.namespace}/${row.pod}`.slice(0, 200),
+        title: incidentTitleFor(row),
         severity: row.severity as AlertSeverity,
       });
     } catch (err) {
