@@ -45,6 +45,8 @@ export default async function AlertsPage() {
       {pods.map((p) => {
         const name = `${p.namespace}/${p.pod}`;
         const headingId = `pod-${p.cluster}-${p.namespace}-${p.pod}`.replace(/[^A-Za-z0-9_-]/g, "-");
+        // Any alert on no incident yet can be opened (or joined) from here, even when a newer one has an incident.
+        const unattached = p.alerts.find((a) => !a.incidentId);
         return (
           <section key={`${p.cluster}/${name}`} aria-labelledby={headingId} className="space-y-2">
             <div className="flex flex-wrap items-center justify-between gap-3">
@@ -55,13 +57,14 @@ export default async function AlertsPage() {
                 </Link>
                 <span className="font-mono text-xs font-normal text-slate-600">{p.cluster}</span>
               </h2>
-              {p.incidentId ? (
-                <Link href={`/incidents/${encodeURIComponent(p.incidentId)}`} className="font-medium">
-                  Incident for {name}
-                </Link>
-              ) : canOpen ? (
-                <OpenIncidentButton alertId={p.alerts[0].id} label={`Open incident for ${name}`} />
-              ) : null}
+              <div className="flex flex-wrap items-center gap-3">
+                {p.incidentId && (
+                  <Link href={`/incidents/${encodeURIComponent(p.incidentId)}`} className="font-medium">
+                    Incident for {name}
+                  </Link>
+                )}
+                {unattached && canOpen && <OpenIncidentButton alertId={unattached.id} label={`Open incident for ${name}`} />}
+              </div>
             </div>
             <AlertTable alerts={p.alerts} caption={`Alerts on ${name}, newest first`} />
           </section>

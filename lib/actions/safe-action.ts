@@ -2,8 +2,7 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getCaller, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
-import { newRef } from "@/lib/http/log";
-import { logRequest } from "@/lib/http/route";
+import { logRequest, newRef } from "@/lib/http/log";
 import { safeError } from "@/lib/http/safe-error";
 import { fieldErrorsOf } from "@/lib/http/zod-errors";
 

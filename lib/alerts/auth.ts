@@ -1,8 +1,7 @@
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
 import { OAuth2Client } from "google-auth-library";
 import type { NextRequest } from "next/server";
-import { callerFromRequest, hasRole, type Caller } from "@/lib/auth";
+import { bearerToken, callerFromRequest, hasRole, sameSecret, type Caller } from "@/lib/auth";
 import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/errors";
 import { processSingleton } from "@/lib/process-singleton";
@@ -22,13 +21,6 @@ async function refuseAuth(req: NextRequest, source: AlertSource, status: 401 | 4
   const raw = await bodyOf(req, config().alerts.maxBodyBytes);
   await recordDelivery(await getDb(), { source, sender, raw, status, outcome: "rejected", reason: message });
   throw new HttpError(status, message, { reason: status === 503 ? "not-configured" : "unauthenticated" });
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  // Hash both so the comparison takes the same time whatever the lengths.
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 /** An API token (or session) holding `ingest`; anything else is refused and recorded. */
@@ -84,11 +76,11 @@ function tokenProblem(err: unknown): string {
 export async function sccCaller(req: NextRequest): Promise<Caller> {
   const cfg = config().alerts.scc;
   if (!cfg.audience || !cfg.serviceAccount) return refuseAuth(req, "scc", 401, "Security Command Center intake is not configured (ALERT_SCC_AUDIENCE)");
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
-  if (!m) return refuseAuth(req, "scc", 401, "Send the push subscription's Google-signed OIDC token (Authorization: Bearer …)");
+  const idToken = bearerToken(req);
+  if (!idToken) return refuseAuth(req, "scc", 401, "Send the push subscription's Google-signed OIDC token (Authorization: Bearer …)");
   let payload: { email?: string; email_verified?: boolean } | undefined;
   try {
-    payload = (await oidcClient(cfg.certsUrl).verifyIdToken({ idToken: m[1], audience: cfg.audience })).getPayload();
+    payload = (await oidcClient(cfg.certsUrl).verifyIdToken({ idToken, audience: cfg.audience })).getPayload();
   } catch (err) {
     if (/Failed to retrieve verification certificates/.test(String((err as Error)?.message))) {
       return refuseAuth(req, "scc", 503, "Google's signing certificates could not be read; the push will be retried");

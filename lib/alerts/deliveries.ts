@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
+import { readCapped } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
 import type { Db } from "@/lib/store";
 import type { AlertSource } from "./formats";
@@ -12,39 +13,16 @@ export type RawBody = { text: string; size: number; sha256: string; tooLarge: bo
 
 const bodies = new WeakMap<Request, Promise<RawBody>>();
 
-async function readCapped(req: Request, max: number): Promise<RawBody> {
-  const declared = Number(req.headers.get("content-length") ?? NaN);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let kept = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (kept < max) {
-        const part = value.subarray(0, max - kept);
-        chunks.push(part);
-        kept += part.byteLength;
-      }
-      // Past the limit reading stops: the sender is told 413, and what fits is kept.
-      if (size > max) {
-        await reader.cancel().catch(() => {});
-        if (Number.isFinite(declared)) size = Math.max(size, declared);
-        break;
-      }
-    }
-  }
-  const buf = Buffer.concat(chunks);
-  return { text: buf.toString("utf8"), size, sha256: createHash("sha256").update(buf).digest("hex"), tooLarge: size > max };
+async function readBody(req: Request, max: number): Promise<RawBody> {
+  const { bytes, text, size, tooLarge } = await readCapped(req, max);
+  return { text, size, sha256: createHash("sha256").update(bytes).digest("hex"), tooLarge };
 }
 
 /** The request's body, read once (the authenticator and the handler share it), at most `max` bytes kept. */
 export function bodyOf(req: Request, max: number): Promise<RawBody> {
   let p = bodies.get(req);
   if (!p) {
-    p = readCapped(req, max);
+    p = readBody(req, max);
     bodies.set(req, p);
   }
   return p;

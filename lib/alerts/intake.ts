@@ -1,22 +1,22 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { NextRequest } from "next/server";
-import { appendEntry } from "@/lib/audit/append";
 import type { Caller } from "@/lib/auth/roles";
 import { config, type AlertsConfig } from "@/lib/config";
 import { executeStep, planStep, EVIDENCE_STEP } from "@/lib/containment/executor";
-import { openIncident, roleLabel } from "@/lib/containment/incidents";
+import { openIncident } from "@/lib/containment/incidents";
 import { HttpError, isHttpError } from "@/lib/http/errors";
 import { logError, newRef } from "@/lib/http/log";
 import { readableReason } from "@/lib/containment/errors";
 import { kubeApis, kubeContexts } from "@/lib/kube/clients";
 import { notify } from "@/lib/notify";
 import { processSingleton } from "@/lib/process-singleton";
+import { releaseLease, replicaId, tryLease } from "@/lib/replicas/lease";
 import { getDb, isUniqueViolation, type Db } from "@/lib/store";
 import { recordAutoRunbookSkipped, startAutoRunbook } from "./auto-runbook";
 import { bodyOf, findAccepted, recordDelivery, refuse, type RawBody } from "./deliveries";
 import { ALERT_SEVERITIES, fromFalco, fromGeneric, fromScc, type AlertSeverity, type AlertSource, type NormalizedAlert } from "./formats";
-import { alertTargets, arrivalDetails, arrivalMessage, openIncidentOnPod, type AlertRow } from "./store";
+import { incidentTitleFor, openIncidentOnPod, recordArrival, type AlertRow } from "./store";
 
 // One alert in: stored as received, authenticated (by the route's authenticator), parsed,
 // checked against the replay record and the live cluster, deduplicated, joined to the pod's
@@ -115,18 +115,6 @@ async function upsertAlert(db: Db, a: NormalizedAlert, windowSeconds: number): P
   return { row, created: true };
 }
 
-/** The arrival on the incident's timeline, by whoever sent it. */
-async function recordArrival(db: Db, row: AlertRow, sender: Caller, incidentId: string, how: "opened" | "joined"): Promise<void> {
-  await appendEntry(db, {
-    actor: sender.email,
-    role: roleLabel(sender),
-    incidentId,
-    kind: "alert-received",
-    targets: alertTargets(row),
-    details: { ...arrivalDetails(row), how, message: arrivalMessage(row, how) },
-  });
-}
-
 /** Collects evidence at once, as the policy's actor, through the executor like any step. */
 async function collectEvidenceNow(incidentId: string): Promise<IngestOutcome["evidence"]> {
   try {
@@ -151,11 +139,14 @@ async function autoRunbook(incidentId: string, evidence: IngestOutcome["evidence
   return { id: cfg.autoRunbook, started: true };
 }
 
-// Alerts for one pod are triaged one at a time: two critical alerts arriving together open one incident.
+// Alerts for one pod are triaged one at a time: two critical alerts arriving together open one
+// incident. In this process a promise chain per pod orders them; across replicas a short lease per
+// pod in the shared database does (upsertAlert reads before it writes, and so does the incident
+// check), held from the alert's upsert until its incident is settled.
 const podLocks = processSingleton("alert-pod-locks", () => new Map<string, Promise<unknown>>());
-async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+async function oneAtATime<T>(db: Db, key: string, fn: () => Promise<T>): Promise<T> {
   const prev = podLocks.get(key) ?? Promise.resolve();
-  const next = prev.catch(() => {}).then(fn);
+  const next = prev.catch(() => {}).then(() => underPodLease(db, key, fn));
   podLocks.set(key, next);
   try {
     return await next;
@@ -164,8 +155,27 @@ async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Longer than a triage takes; a replica that dies holding it delays the pod's next alert by at most this. */
+export const POD_LEASE_TTL_MS = 30_000;
+const POD_LEASE_RETRY_MS = 50;
+
+async function underPodLease<T>(db: Db, key: string, fn: () => Promise<T>): Promise<T> {
+  const name = `alert-pod:${key}`;
+  const holder = `${replicaId()}:${randomUUID()}`;
+  const deadline = Date.now() + POD_LEASE_TTL_MS + 1_000;
+  while (!(await tryLease(db, name, holder, POD_LEASE_TTL_MS))) {
+    if (Date.now() > deadline) throw new HttpError(503, "Another replica is still triaging an alert on this pod; send the alert again");
+    await new Promise((r) => setTimeout(r, POD_LEASE_RETRY_MS));
+  }
+  try {
+    return await fn();
+  } finally {
+    await releaseLease(db, name, holder).catch(() => {});
+  }
+}
+
 async function triage(db: Db, a: NormalizedAlert, sender: Caller, deliveryId: string, cfg: AlertsConfig): Promise<IngestOutcome> {
-  return oneAtATime(`${a.cluster}/${a.namespace}/${a.pod}`, async () => {
+  return oneAtATime(db, `${a.cluster}/${a.namespace}/${a.pod}`, async () => {
     const { row, created } = await upsertAlert(db, a, cfg.dedupeWindowSeconds);
     await db.updateTable("alert_deliveries").set({ alert_id: row.id }).where("id", "=", deliveryId).execute();
     const out: IngestOutcome = {
@@ -194,7 +204,7 @@ async function triage(db: Db, a: NormalizedAlert, sender: Caller, deliveryId: st
         cluster: row.cluster,
         namespace: row.namespace,
         pod: row.pod,
-        title: `${row.rule} on ${row.namespace}/${row.pod}`.slice(0, 200),
+        title: incidentTitleFor(row),
         severity: row.severity as AlertSeverity,
       });
     } catch (err) {

@@ -4,7 +4,7 @@ import { openIncident } from "@/lib/containment/incidents";
 import { HttpError } from "@/lib/http/errors";
 import { getDb } from "@/lib/store";
 import type { AlertSeverity } from "./formats";
-import { attachPodAlerts, openIncidentOnPod } from "./store";
+import { attachPodAlerts, incidentTitleFor, openIncidentOnPod } from "./store";
 
 /**
  * "Open incident" on an alert: the pod's open incident if there is one, else a new one opened by
@@ -22,7 +22,7 @@ export async function openIncidentFromAlert(caller: Caller, alertId: string): Pr
         cluster: alert.cluster,
         namespace: alert.namespace,
         pod: alert.pod,
-        title: `${alert.rule} on ${alert.namespace}/${alert.pod}`.slice(0, 200),
+        title: incidentTitleFor(alert),
         severity: alert.severity as AlertSeverity,
       })
     ).id;

@@ -40,15 +40,32 @@ export function alertTargets(r: Pick<AlertRow, "cluster" | "namespace" | "pod">)
 }
 
 /** What an `alert-received` timeline entry says about the alert. */
-export function arrivalDetails(r: AlertRow): Record<string, unknown> {
+function arrivalDetails(r: AlertRow): Record<string, unknown> {
   return { alertId: r.id, source: r.source, rule: r.rule, severity: r.severity, eventTime: r.first_seen, mitreTactic: r.mitre_tactic };
 }
 
 const HOW = { opened: "opened this incident by policy", joined: "joined this open incident", attached: "attached when the incident was opened from it" };
 
 /** The entry's one line for the timeline views. */
-export function arrivalMessage(r: Pick<AlertRow, "severity" | "source" | "rule" | "first_seen">, how: keyof typeof HOW): string {
+function arrivalMessage(r: Pick<AlertRow, "severity" | "source" | "rule" | "first_seen">, how: keyof typeof HOW): string {
   return `${r.severity} ${r.source} alert "${r.rule}" (event at ${r.first_seen}) ${HOW[how]}`;
+}
+
+/** Puts an alert on an incident's timeline (`alert-received`), as `by`: the sender for policy's opened/joined, the analyst for attached. */
+export async function recordArrival(db: Db, r: AlertRow, by: Caller, incidentId: string, how: keyof typeof HOW): Promise<void> {
+  await appendEntry(db, {
+    actor: by.email,
+    role: roleLabel(by),
+    incidentId,
+    kind: "alert-received",
+    targets: alertTargets(r),
+    details: { ...arrivalDetails(r), how, ...(how === "attached" ? { count: r.count } : {}), message: arrivalMessage(r, how) },
+  });
+}
+
+/** The title of an incident opened from an alert, by policy or from the Alerts page. */
+export function incidentTitleFor(a: Pick<AlertRow, "rule" | "namespace" | "pod">): string {
+  return `${a.rule} on ${a.namespace}/${a.pod}`.slice(0, 200);
 }
 
 /** The newest incident on this pod that is still being worked (open or contained). */
@@ -85,6 +102,7 @@ export async function listPodAlerts(db: Db, opts: { limit?: number } = {}): Prom
         pod: r.pod,
         severity: r.severity,
         lastSeen: r.lastSeen,
+        // The newest alert's: an older alert's incident may be closed, and the newer alerts are not on it.
         incidentId: r.incidentId,
         alerts: [r],
       });
@@ -92,7 +110,6 @@ export async function listPodAlerts(db: Db, opts: { limit?: number } = {}): Prom
     }
     g.alerts.push(r);
     g.severity = worse(g.severity, r.severity);
-    g.incidentId ??= r.incidentId;
   }
   const rank = (s: AlertSeverity) => ALERT_SEVERITIES.indexOf(s);
   return [...groups.values()].sort((a, b) => rank(b.severity) - rank(a.severity) || b.lastSeen.localeCompare(a.lastSeen));
@@ -130,14 +147,7 @@ export async function attachPodAlerts(db: Db, incidentId: string, p: Pick<AlertR
     .execute();
   for (const r of rows) {
     await db.updateTable("alerts").set({ incident_id: incidentId }).where("id", "=", r.id).execute();
-    await appendEntry(db, {
-      actor: by.email,
-      role: roleLabel(by),
-      incidentId,
-      kind: "alert-received",
-      targets: alertTargets(r),
-      details: { ...arrivalDetails(r), how: "attached", count: r.count, message: arrivalMessage(r, "attached") },
-    });
+    await recordArrival(db, r, by, incidentId, "attached");
   }
   return rows.length;
 }

@@ -3,6 +3,7 @@ import { getToken } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/store";
+import { bearerToken } from "./bearer";
 import type { Caller } from "./roles";
 import { callerFromToken } from "./tokens";
 import { findUserById, toCaller } from "./users";
@@ -48,11 +49,10 @@ async function callerFromSessionCookies(cookieBag: CookieBag, headerBag: Record<
  * to the cookie. Roles come from the database on every request, so revocations bite at once.
  */
 export async function callerFromRequest(req: Request): Promise<Caller | null> {
-  const authz = req.headers.get("authorization");
-  if (authz !== null) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
-    if (!m) return null;
-    return (await callerFromToken(await getDb(), m[1])) ?? null;
+  if (req.headers.has("authorization")) {
+    const token = bearerToken(req);
+    if (!token) return null;
+    return (await callerFromToken(await getDb(), token)) ?? null;
   }
   return callerFromSessionCookies(parseCookieHeader(req.headers.get("cookie")), Object.fromEntries(req.headers));
 }

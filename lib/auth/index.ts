@@ -3,6 +3,7 @@ import "server-only";
 export { ROLES, hasRole, meetsRequirement, effectiveRoles, parseRoles, formatRoles, isRole, isIngestOnly } from "./roles";
 export type { Role, Caller, RoleRequirement } from "./roles";
 export { getCaller, callerFromRequest } from "./caller";
+export { bearerToken, sameSecret } from "./bearer";
 export { authOptions, getAuthOptions, OIDC_PROVIDER_ID } from "./options";
 export { createToken, listTokens, revokeToken, callerFromToken, hashToken, tokenExpired, TOKEN_PREFIX, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS } from "./tokens";
 export type { TokenInfo, NewTokenOptions } from "./tokens";

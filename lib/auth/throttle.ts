@@ -9,7 +9,7 @@ type Limiters = { account: RateLimiterAbstract; address: RateLimiterAbstract; li
 // Per database instance (a WeakMap here is fine: a second bundle merely builds its own limiters over the same table).
 const cache = new WeakMap<Db, Map<string, Limiters>>();
 
-// Counters live in the database (table sign_in_throttle, migration 008), so replicas on one
+// Counters live in the database (table sign_in_throttle, migration 009-sign-in), so replicas on one
 // PostgreSQL count together and a restart forgets nothing.
 function limiter(db: Db, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
   const raw = rawClientOf(db);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "@/lib/http/body-limit";
 import { ConfigError, describeConfig, loadConfig } from "./index";
 
 const SECRET = { NEXTAUTH_SECRET: "x".repeat(32) };
@@ -58,6 +59,11 @@ describe("alert intake configuration", () => {
     );
     expect(problems({ ALERT_SCC_AUDIENCE: "https://x" })[0]).toMatch(/^ALERT_SCC_SERVICE_ACCOUNT is required/);
     expect(problems({ ALERT_DEDUPE_WINDOW_SECONDS: "0" })[0]).toMatch(/^ALERT_DEDUPE_WINDOW_SECONDS must be a whole number/);
+  });
+
+  it("caps ALERT_MAX_BODY_BYTES at the API's own body limit, which route() enforces before the intake records a delivery", () => {
+    expect(problems({ ALERT_MAX_BODY_BYTES: String(MAX_BODY_BYTES) })).toEqual([]);
+    expect(problems({ ALERT_MAX_BODY_BYTES: String(MAX_BODY_BYTES + 1) })[0]).toMatch(/^ALERT_MAX_BODY_BYTES must be a whole number from 1024 to 1048576/);
   });
 
   it("documents every variable", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_BODY_BYTES } from "@/lib/http/body-limit";
 
 // Alert intake settings (README "Alerts"), part of the environment validated at start.
 // lib/alerts reads the result through config().alerts.
@@ -66,7 +67,8 @@ export const alertsEnv = {
   ALERT_AUTO_RUNBOOK: optionalText.refine((v) => v === undefined || v === "off" || (AUTO_RUNBOOKS as readonly string[]).includes(v), {
     message: `ALERT_AUTO_RUNBOOK must be "off" or ${AUTO_RUNBOOKS.join(", ")} (a runbook that needs no parameters)`,
   }),
-  ALERT_MAX_BODY_BYTES: wholeNumber("ALERT_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024),
+  // No larger than route()'s own limit: a bigger body is refused there before the intake can record it.
+  ALERT_MAX_BODY_BYTES: wholeNumber("ALERT_MAX_BODY_BYTES", 1024, MAX_BODY_BYTES),
 };
 
 type AlertsEnv = { [K in keyof typeof alertsEnv]?: string };

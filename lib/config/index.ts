@@ -97,13 +97,13 @@ function demoSecret(dir: string): string {
   }
 }
 
-function auditKeyProblemOf(text: string | undefined): string | null {
-  if (text === undefined || text.trim() === "") return null;
+/** AIRLOCK_AUDIT_KEY parsed once: its PKCS#8 PEM, or the sentence saying what is wrong with it. */
+function auditKeyOf(text: string | undefined): { pem?: string; problem?: string } {
+  if (text === undefined || text.trim() === "") return {};
   try {
-    parseAuditKey(text);
-    return null;
+    return { pem: parseAuditKey(text).export({ format: "pem", type: "pkcs8" }).toString() };
   } catch (err) {
-    return (err as Error).message;
+    return { problem: (err as Error).message };
   }
 }
 
@@ -135,8 +135,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
       });
   // Checked here rather than in the schema: the key parser needs node:crypto, and the schema
   // module is also reached from code that may be bundled for the browser (its ROLES).
-  const auditKeyProblem = auditKeyProblemOf(env.AIRLOCK_AUDIT_KEY);
-  if (auditKeyProblem) problems.push(auditKeyProblem);
+  const auditKey = auditKeyOf(env.AIRLOCK_AUDIT_KEY);
+  if (auditKey.problem) problems.push(auditKey.problem);
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const demo = e.AIRLOCK_DEMO === "1" || e.AIRLOCK_DEMO === "true";
@@ -150,8 +150,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
   }
   const generated = e.NEXTAUTH_SECRET === undefined;
   const demoDir = opts.demoDir ?? path.join(process.cwd(), ".data", "demo");
-  const auditKeyPem = e.AIRLOCK_AUDIT_KEY ? parseAuditKey(e.AIRLOCK_AUDIT_KEY).export({ format: "pem", type: "pkcs8" }).toString() : undefined;
-  const nextauthSecret = e.NEXTAUTH_SECRET ?? demoSecret(opts.demoDir ?? path.join(process.cwd(), ".data", "demo"));
+  const auditKeyPem = e.AIRLOCK_AUDIT_KEY ? auditKey.pem : undefined;
+  const nextauthSecret = e.NEXTAUTH_SECRET ?? demoSecret(demoDir);
   return {
     production: e.NODE_ENV === "production",
     demo,

@@ -29,3 +29,21 @@ export function logError(ref: string, err: unknown, fields: LogFields = {}): voi
   const e = err instanceof Error ? err : new Error(typeof err === "string" ? err : "non-Error thrown");
   log().error({ ref, ...fields, error: { name: e.name, message: redact(e.message), stack: e.stack ? redact(e.stack) : undefined } }, redact(e.message));
 }
+
+/**
+ * One line per request through either door, carrying the id an error reference shows the user.
+ * Only the method, the path (no query string: it may hold a token) and the outcome: never a body.
+ */
+export function logRequest(line: {
+  door: "route" | "action";
+  requestId: string;
+  started: number;
+  method?: string;
+  path?: string;
+  status?: number;
+  ok?: boolean;
+}): void {
+  const { started, ...fields } = line;
+  const ms = Math.round(performance.now() - started);
+  log().info({ ...fields, ms }, "request");
+}

@@ -4,8 +4,9 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { callerFromRequest, meetsRequirement, type Caller, type RoleRequirement } from "@/lib/auth";
 import { config } from "@/lib/config";
-import { log } from "@/lib/observe/logger";
-import { newRef } from "./log";
+import { readCapped } from "./body";
+import { MAX_BODY_BYTES } from "./body-limit";
+import { logRequest, newRef } from "./log";
 import { safeError } from "./safe-error";
 import { fieldErrorsOf } from "./zod-errors";
 
@@ -62,35 +63,15 @@ const BODYLESS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
 /** Methods that change nothing: what a read-only token may call, and what needs no same-origin proof. */
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** The largest request body a handler is given; the API takes small JSON documents. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES };
 const TOO_LARGE = `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`;
-
-/** Reads the body as text, giving up (null) past MAX_BODY_BYTES even when no Content-Length announced it. */
-async function boundedText(req: Request): Promise<string | null> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 type Input = { ok: true; value: unknown } | { ok: false; status: 400 | 413 };
 
 async function readInput(req: Request): Promise<Input> {
   if (BODYLESS.has(req.method)) return { ok: true, value: queryObject(new URL(req.url)) };
-  const text = await boundedText(req);
-  if (text === null) return { ok: false, status: 413 };
+  const { text, tooLarge } = await readCapped(req, MAX_BODY_BYTES);
+  if (tooLarge) return { ok: false, status: 413 };
   if (text.trim() === "") return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -205,24 +186,6 @@ export function route<S extends z.ZodType | undefined = undefined, P extends z.Z
     }
   }
   return Object.assign(wrapped, { door });
-}
-
-/**
- * One line per request through either door, carrying the id an error reference shows the user.
- * Only the method, the path (no query string: it may hold a token) and the outcome: never a body.
- */
-export function logRequest(line: {
-  door: "route" | "action";
-  requestId: string;
-  started: number;
-  method?: string;
-  path?: string;
-  status?: number;
-  ok?: boolean;
-}): void {
-  const { started, ...fields } = line;
-  const ms = Math.round(performance.now() - started);
-  log().info({ ...fields, ms }, "request");
 }
 
 /**

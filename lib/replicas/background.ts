@@ -13,8 +13,9 @@ const state = processSingleton("replicas.background", () => ({ timer: undefined 
 /**
  * One pass of the background work: renew this replica's liveness, then, if this replica holds
  * the reconcile lease, close the runs whose replica is gone. Approval expiry, notification
- * retries, drain progress and alert dedupe windows need no job here: each is decided by a
- * conditional write or a unique key in the shared database when a request touches it.
+ * retries, drain progress and alert dedupe windows need no job here: each is decided in the
+ * shared database when a request touches it (a conditional write, or for alerts a per-pod lease
+ * that lets one replica at a time triage a pod's alerts).
  */
 export async function backgroundTick(): Promise<void> {
   const db = await getDb();

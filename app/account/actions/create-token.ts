@@ -9,6 +9,7 @@ import { signInThrottle } from "@/lib/auth/throttle";
 import { THROTTLED_MESSAGE } from "@/lib/auth/throttle-limits";
 import { FRESH_SIGN_IN_SECONDS } from "@/lib/auth/token-policy";
 import { HttpError } from "@/lib/http/errors";
+import { roleLabel } from "@/lib/containment/incidents";
 import { getDb } from "@/lib/store";
 
 const schema = z.object({
@@ -52,7 +53,7 @@ export const createApiToken = action({ schema, role: "authenticated" }, async ({
   const created = await createToken(db, caller.id, name, { expiresInDays: days, readOnly });
   await appendEntry(db, {
     actor: caller.email,
-    role: caller.roles.join(",") || null,
+    role: roleLabel(caller) || null,
     kind: "token-created",
     details: { tokenId: created.id, name, prefix: created.prefix, expiresAt: created.expiresAt, readOnly },
   });

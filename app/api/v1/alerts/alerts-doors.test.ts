@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openIncidentFromAlertAction } from "@/app/alerts/actions/open-incident";
 import type { Caller } from "@/lib/auth";
 import { kubeApis } from "@/lib/kube/clients";
+import { releaseLease, tryLease } from "@/lib/replicas/lease";
 import { resetConfigForTests } from "@/lib/config";
 import { compromisedPod, PAYMENTS, simPost, startSim } from "@/lib/containment/steps/support/testing";
 import { caller, freshDb } from "@/lib/containment/testing";
@@ -194,10 +195,40 @@ describe("Falco", () => {
     expect((await deliveries("rejected")).length).toBe(before + 4);
   });
 
+  it("a pod's alerts wait while another replica triages that pod (its lease in the shared database)", async () => {
+    const a = await db.selectFrom("alerts").select(["cluster", "namespace", "pod"]).where("incident_id", "=", incidentId).executeTakeFirstOrThrow();
+    const lease = `alert-pod:${a.cluster}/${a.namespace}/${a.pod}`;
+    expect(await tryLease(db, lease, "another-replica", 30_000)).toBe(true);
+    let settled = false;
+    const pending = falco(falcoAlert()).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(settled).toBe(false);
+    await releaseLease(db, lease, "another-replica");
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: false, incidentId, incident: "none" });
+    expect(await db.selectFrom("leases").select("name").where("name", "=", lease).execute()).toEqual([]);
+  });
+
   it("a body over the limit is 413 and recorded", async () => {
     const res = await falco(falcoAlert({ output: "x".repeat(300 * 1024) }));
     expect(res.status).toBe(413);
     expect((await deliveries("rejected")).at(-1)).toMatchObject({ http_status: 413 });
+  });
+
+  it("lists a pod under its newest alert's incident: a newer alert on no incident is not shown as on an older one's", async () => {
+    const older = await db.selectFrom("alerts").selectAll().where("incident_id", "=", incidentId).executeTakeFirstOrThrow();
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const newer = { ...older, id: randomUUID(), rule: "A newer rule", incident_id: null, first_seen: later, last_seen: later, created_at: later };
+    await db.insertInto("alerts").values(newer).execute();
+    const list = await callRoute(listRoute, "GET", "/api/v1/alerts", {}, analyst);
+    const group = (list.body.items as { pod: string; incidentId: string | null; alerts: { id: string; incidentId: string | null }[] }[]).find(
+      (g) => g.pod === older.pod,
+    )!;
+    expect(group.incidentId).toBeNull();
+    expect(group.alerts[0]).toMatchObject({ id: newer.id, incidentId: null });
+    expect(group.alerts.some((a) => a.incidentId === incidentId)).toBe(true);
+    await db.deleteFrom("alerts").where("id", "=", newer.id).execute();
   });
 });
 
