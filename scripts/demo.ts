@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
 import { buildIsStale } from "./build-freshness";
 import { isConsoleReadyLine } from "./console-ready";
 import { clearDemoFacts, writeDemoFacts } from "./demo-facts";
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   });
   children.push(next);
   next.once("exit", (code) => fail(`the console stopped (exit ${code})`));
-  const password = process.env.DEMO_PASSWORD ?? "airlock-demo";
+  const password = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
   const ssoLine = oidc
     ? `Single sign-on: the OpenID provider at ${oidc.idp.issuer} accepts any login name and password; "alice" signs in as alice@sso.demo.local (lead).`
     : undefined;
