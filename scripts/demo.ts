@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
+import { consoleEnvFor } from "../sim/test/harness";
 import { buildIsStale } from "./build-freshness";
 import { isConsoleReadyLine } from "./console-ready";
 import { clearDemoFacts, writeDemoFacts } from "./demo-facts";
@@ -96,11 +97,7 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: "production",
     AIRLOCK_DEMO: "1",
-    KUBECONFIG: ready.kubeconfig,
-    GOOGLE_COMPUTE_ENDPOINT: ready.computeEndpoint,
-    GOOGLE_CONTAINER_ENDPOINT: ready.containerEndpoint,
-    GOOGLE_IAM_ENDPOINT: ready.iamEndpoint,
-    GCP_PROJECTS: ready.project,
+    ...consoleEnvFor(ready),
     AIRLOCK_DB_FILE: process.env.AIRLOCK_DB_FILE ?? path.join(DEMO_DIR, "airlock.sqlite"),
     NEXTAUTH_URL: consoleUrl,
     PORT: port,

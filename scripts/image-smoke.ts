@@ -16,6 +16,7 @@ import path from "node:path";
 import readline from "node:readline";
 import pg from "pg";
 import type { ReadyLine } from "../sim/start";
+import { consoleEnvFor } from "../sim/test/harness";
 import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -104,11 +105,9 @@ function startConsole(sim: ReadyLine, databaseUrl: string): void {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: BASE,
     AIRLOCK_DEMO: "1",
+    ...consoleEnvFor(sim),
+    // The container reads the kubeconfig where the smoke mounts it.
     KUBECONFIG: "/config/kubeconfig",
-    GCP_PROJECTS: sim.project,
-    GOOGLE_COMPUTE_ENDPOINT: sim.computeEndpoint,
-    GOOGLE_CONTAINER_ENDPOINT: sim.containerEndpoint,
-    GOOGLE_IAM_ENDPOINT: sim.iamEndpoint,
     // The simulator speaks plain http; production refuses that unless told it is deliberate.
     AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1",
     // The smoke signs in over plain http too, so the session cookie cannot be Secure here.

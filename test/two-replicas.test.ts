@@ -10,7 +10,7 @@ import { kubeApis, resetKubeClientsForTests } from "@/lib/kube/clients";
 import { openDb } from "@/lib/store";
 import { userToken } from "@/app/api/v1/testing";
 import { buildIsStale } from "@/scripts/build-freshness";
-import { startSimProcess, type SimProcess } from "@/sim/test/harness";
+import { consoleEnvFor, startSimProcess, type SimProcess } from "@/sim/test/harness";
 
 // Two `next start` replicas of one production build on one PostgreSQL database (created here,
 // dropped after), in front of one simulator: what a Deployment with two pods behind a Service is.
@@ -185,11 +185,7 @@ if (pgUrl) {
         DATABASE_URL: databaseUrl(dbName),
         NEXTAUTH_SECRET: "r".repeat(40),
         NEXTAUTH_URL: `http://127.0.0.1:${ports[0]}`,
-        KUBECONFIG: sim.ready.kubeconfig,
-        GOOGLE_COMPUTE_ENDPOINT: sim.ready.computeEndpoint,
-        GOOGLE_CONTAINER_ENDPOINT: sim.ready.containerEndpoint,
-        GOOGLE_IAM_ENDPOINT: sim.ready.iamEndpoint,
-        GCP_PROJECTS: sim.ready.project,
+        ...consoleEnvFor(sim.ready),
         AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1",
         AIRLOCK_ALLOW_INSECURE_COOKIES: "1",
         // Two approvers per destructive step: two sign-offs landing at once must both count.
