@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { describeEachEngine } from "@/lib/store/testing";
-import { runScenario, SCENARIOS } from "./tamper";
+import { runScenario, SCENARIOS } from "@/test/audit-tamper";
 
 // Every way an attacker holding the database (append-only triggers lifted) rewrites the record:
 // each must be caught, and verify must name the first bad entry (or row). On both engines.
