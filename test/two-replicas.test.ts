@@ -8,6 +8,7 @@ import { resetConfigForTests } from "@/lib/config";
 import { compromisedPod, DEMO_ARGS, PAYMENTS, simPost, simRequestSeq, simWritesSince } from "@/lib/containment/steps/support/testing";
 import { kubeApis, resetKubeClientsForTests } from "@/lib/kube/clients";
 import { openDb } from "@/lib/store";
+import { postgresUrlOf } from "@/lib/store/fresh";
 import { userToken } from "@/app/api/v1/testing";
 import { buildIsStale } from "@/scripts/build-freshness";
 import { consoleEnvFor, startSimProcess, type SimProcess } from "@/sim/test/harness";
@@ -17,8 +18,7 @@ import { consoleEnvFor, startSimProcess, type SimProcess } from "@/sim/test/harn
 
 const ROOT = path.resolve(__dirname, "..");
 const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
-const url = process.env.DATABASE_URL;
-const pgUrl = url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
+const pgUrl = postgresUrlOf(process.env.DATABASE_URL);
 
 const METRICS_TOKEN = randomBytes(24).toString("hex");
 
