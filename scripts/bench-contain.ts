@@ -16,9 +16,9 @@ import "./require-node.cjs";
 import type { Caller } from "../lib/auth/roles";
 import { ISOLATION_CHECK_STEP } from "../lib/containment/runbooks/definitions";
 import type { RunbookPlanView, RunbookResult } from "../lib/containment/runbooks/engine";
-import { BENCH_CALLER, benchWorld, flag, printTable, requireCli, secs, shellSeconds, simPost } from "./bench-support";
+import { PAYMENTS, simPost } from "../sim/test/harness";
+import { BENCH_CALLER, benchWorld, flag, printTable, requireCli, secs, shellSeconds } from "./bench-support";
 
-const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
 const SSH = "203.0.113.7/32";
 // Longer than the simulator's --netpol-delay: the check runs once the policy is in effect.
 const PROPAGATION = flag("propagation", "6")!;
@@ -30,11 +30,8 @@ const ALERT_ENV = {
 };
 
 async function compromisedPod(): Promise<string> {
-  const { kubeApis } = await import("../lib/kube/clients");
-  const pods = await kubeApis(PAYMENTS).core.listNamespacedPod({ namespace: "shop" });
-  const pod = pods.items.find((p) => p.metadata?.annotations?.["airlock.sim/compromised"] === "true");
-  if (!pod?.metadata?.name) throw new Error("the demo's compromised pod was not found");
-  return pod.metadata.name;
+  const simConsole = await import("../lib/clusters/sim-console");
+  return simConsole.compromisedPod(PAYMENTS);
 }
 
 async function engine() {

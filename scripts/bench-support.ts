@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Caller } from "../lib/auth/roles";
-import { startSimProcess, type SimProcess } from "../sim/test/harness";
+import { consoleEnvFor, startSimProcess, type SimProcess } from "../sim/test/harness";
 
 export function flag(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,11 +24,7 @@ export async function benchWorld(simArgs: string[], extraEnv: Record<string, str
   const sim = await startSimProcess(simArgs);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airlock-bench-console-"));
   Object.assign(process.env, {
-    KUBECONFIG: sim.ready.kubeconfig,
-    GOOGLE_COMPUTE_ENDPOINT: sim.ready.computeEndpoint,
-    GOOGLE_CONTAINER_ENDPOINT: sim.ready.containerEndpoint,
-    GOOGLE_IAM_ENDPOINT: sim.ready.iamEndpoint,
-    GCP_PROJECTS: sim.ready.project,
+    ...consoleEnvFor(sim.ready),
     AIRLOCK_DEMO: "1",
     NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
     DATABASE_URL: `file:${path.join(dir, "bench.sqlite")}`,
@@ -52,15 +48,6 @@ export function shellSeconds(sim: SimProcess, command: string): Promise<number> 
       code === 0 ? resolve((performance.now() - t) / 1000) : reject(new Error(`${command.slice(0, 120)}… failed: ${err.slice(0, 400)}`)),
     );
   });
-}
-
-export async function simPost(sim: SimProcess, p: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${sim.base}${p}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`simulator ${p} answered ${res.status}`);
 }
 
 export function printTable(head: string[], rows: string[][]): void {

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import { chromium } from "playwright-core";
+import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
 
 const ROOT = path.resolve(__dirname, "..");
 const PORT = process.env.BENCH_PORT ?? "3210";
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${BASE}/signin`);
     await page.getByLabel("Email").fill("analyst@demo.local");
-    await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD ?? "airlock-demo");
+    await page.getByLabel("Password").fill(process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
 

@@ -1,6 +1,8 @@
 // How `npm run demo` wires the simulator's detectors to the console (README "Alerts"): the
 // simulator's environment says where to post and with which secret and audience; the
-// console's says what to accept. Variables already set in the environment win.
+// console's says what to accept. Two variables already set in the environment win:
+// ALERT_INGEST_SECRET (demo.ts passes it as `secret`) and ALERT_FALCO_CLUSTERS; the others are
+// always set here, over the environment.
 import fs from "node:fs";
 import YAML from "yaml";
 

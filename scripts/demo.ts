@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
+import { consoleEnvFor } from "../sim/test/harness";
 import { buildIsStale } from "./build-freshness";
 import { isConsoleReadyLine } from "./console-ready";
 import { clearDemoFacts, writeDemoFacts } from "./demo-facts";
@@ -95,11 +97,7 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: "production",
     AIRLOCK_DEMO: "1",
-    KUBECONFIG: ready.kubeconfig,
-    GOOGLE_COMPUTE_ENDPOINT: ready.computeEndpoint,
-    GOOGLE_CONTAINER_ENDPOINT: ready.containerEndpoint,
-    GOOGLE_IAM_ENDPOINT: ready.iamEndpoint,
-    GCP_PROJECTS: ready.project,
+    ...consoleEnvFor(ready),
     AIRLOCK_DB_FILE: process.env.AIRLOCK_DB_FILE ?? path.join(DEMO_DIR, "airlock.sqlite"),
     NEXTAUTH_URL: consoleUrl,
     PORT: port,
@@ -126,7 +124,7 @@ async function main(): Promise<void> {
   });
   children.push(next);
   next.once("exit", (code) => fail(`the console stopped (exit ${code})`));
-  const password = process.env.DEMO_PASSWORD ?? "airlock-demo";
+  const password = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
   const ssoLine = oidc
     ? `Single sign-on: the OpenID provider at ${oidc.idp.issuer} accepts any login name and password; "alice" signs in as alice@sso.demo.local (lead).`
     : undefined;

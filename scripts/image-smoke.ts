@@ -16,6 +16,7 @@ import path from "node:path";
 import readline from "node:readline";
 import pg from "pg";
 import type { ReadyLine } from "../sim/start";
+import { consoleEnvFor } from "../sim/test/harness";
 import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -104,11 +105,9 @@ function startConsole(sim: ReadyLine, databaseUrl: string): void {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: BASE,
     AIRLOCK_DEMO: "1",
+    ...consoleEnvFor(sim),
+    // The container reads the kubeconfig where the smoke mounts it.
     KUBECONFIG: "/config/kubeconfig",
-    GCP_PROJECTS: sim.project,
-    GOOGLE_COMPUTE_ENDPOINT: sim.computeEndpoint,
-    GOOGLE_CONTAINER_ENDPOINT: sim.containerEndpoint,
-    GOOGLE_IAM_ENDPOINT: sim.iamEndpoint,
     // The simulator speaks plain http; production refuses that unless told it is deliberate.
     AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1",
     // The smoke signs in over plain http too, so the session cookie cannot be Secure here.
@@ -136,8 +135,11 @@ function startConsole(sim: ReadyLine, databaseUrl: string): void {
 }
 
 type ImageConfig = { config?: { Cmd?: string[]; User?: string; Healthcheck?: { Test?: string[] } } };
+let inspected: ImageConfig | undefined;
+/** The image's configuration, inspected once (the user, command and healthcheck are all read from it). */
 function imageConfig(): ImageConfig {
-  return (JSON.parse(buildah("inspect", "--type", "image", IMAGE)) as { Docker: ImageConfig }).Docker;
+  inspected ??= (JSON.parse(buildah("inspect", "--type", "image", IMAGE)) as { Docker: ImageConfig }).Docker;
+  return inspected;
 }
 function imageCommand(): string[] {
   const cmd = imageConfig().config?.Cmd;
@@ -188,8 +190,8 @@ class Cookies {
   }
 }
 
-/** next-auth's credentials flow as the sign-in page drives it: CSRF token, callback POST, then the session. */
-async function signIn(email: string, password: string): Promise<void> {
+/** next-auth's credentials flow as the sign-in page drives it: CSRF token, then the callback POST; the cookies it leaves. */
+async function postCredentials(email: string, password: string): Promise<{ jar: Cookies; status: number }> {
   const jar = new Cookies();
   const csrfRes = await fetch(`${BASE}/api/auth/csrf`);
   jar.take(csrfRes);
@@ -201,24 +203,20 @@ async function signIn(email: string, password: string): Promise<void> {
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${BASE}/`, json: "true" }),
   });
   jar.take(res);
-  if (!jar.has(/session-token/)) throw new Error(`sign-in as ${email} set no session cookie (status ${res.status})`);
+  return { jar, status: res.status };
+}
+
+/** Signs in, then checks the session is this user's. */
+async function signIn(email: string, password: string): Promise<void> {
+  const { jar, status } = await postCredentials(email, password);
+  if (!jar.has(/session-token/)) throw new Error(`sign-in as ${email} set no session cookie (status ${status})`);
   const session = (await (await fetch(`${BASE}/api/auth/session`, { headers: { cookie: jar.header() } })).json()) as { user?: { email?: string } };
   if (session.user?.email !== email) throw new Error(`the session after sign-in is not ${email}: ${JSON.stringify(session)}`);
   log(`signed in as ${email}`);
 }
 
 async function refusesBadPassword(email: string): Promise<void> {
-  const jar = new Cookies();
-  const csrfRes = await fetch(`${BASE}/api/auth/csrf`);
-  jar.take(csrfRes);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header(), origin: BASE, "sec-fetch-site": "same-origin" },
-    body: new URLSearchParams({ csrfToken, email, password: "not-the-password", callbackUrl: `${BASE}/`, json: "true" }),
-  });
-  jar.take(res);
+  const { jar } = await postCredentials(email, "not-the-password");
   if (jar.has(/session-token/)) throw new Error("a wrong password got a session");
   log("a wrong password is refused");
 }

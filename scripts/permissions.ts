@@ -1,4 +1,4 @@
-// npm run permissions            rewrites deploy/rbac.yaml, deploy/gcp-iam-role.yaml and the
+// npm run permissions            rewrites deploy/base/rbac.yaml, deploy/gcp-iam-role.yaml and the
 //                                tables in docs/permissions.md from the code
 // npm run permissions -- --check exits 1 (writing nothing) when any of them is out of date
 import "./require-node.cjs";

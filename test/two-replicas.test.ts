@@ -8,17 +8,17 @@ import { resetConfigForTests } from "@/lib/config";
 import { compromisedPod, DEMO_ARGS, PAYMENTS, simPost, simRequestSeq, simWritesSince } from "@/lib/containment/steps/support/testing";
 import { kubeApis, resetKubeClientsForTests } from "@/lib/kube/clients";
 import { openDb } from "@/lib/store";
+import { postgresUrlOf } from "@/lib/store/fresh";
 import { userToken } from "@/app/api/v1/testing";
 import { buildIsStale } from "@/scripts/build-freshness";
-import { startSimProcess, type SimProcess } from "@/sim/test/harness";
+import { consoleEnvFor, startSimProcess, type SimProcess } from "@/sim/test/harness";
 
 // Two `next start` replicas of one production build on one PostgreSQL database (created here,
 // dropped after), in front of one simulator: what a Deployment with two pods behind a Service is.
 
 const ROOT = path.resolve(__dirname, "..");
 const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
-const url = process.env.DATABASE_URL;
-const pgUrl = url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
+const pgUrl = postgresUrlOf(process.env.DATABASE_URL);
 
 const METRICS_TOKEN = randomBytes(24).toString("hex");
 
@@ -185,11 +185,7 @@ if (pgUrl) {
         DATABASE_URL: databaseUrl(dbName),
         NEXTAUTH_SECRET: "r".repeat(40),
         NEXTAUTH_URL: `http://127.0.0.1:${ports[0]}`,
-        KUBECONFIG: sim.ready.kubeconfig,
-        GOOGLE_COMPUTE_ENDPOINT: sim.ready.computeEndpoint,
-        GOOGLE_CONTAINER_ENDPOINT: sim.ready.containerEndpoint,
-        GOOGLE_IAM_ENDPOINT: sim.ready.iamEndpoint,
-        GCP_PROJECTS: sim.ready.project,
+        ...consoleEnvFor(sim.ready),
         AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1",
         AIRLOCK_ALLOW_INSECURE_COOKIES: "1",
         // Two approvers per destructive step: two sign-offs landing at once must both count.
@@ -266,7 +262,7 @@ if (pgUrl) {
       expect(two.status).toBe(200);
       const after = await call(b, "GET", `/api/v1/approvals/${req.body.id}`, tokens.analyst);
       expect(after.body).toMatchObject({ status: "approved" });
-      expect(after.body.decisions.map((d: Json) => d.approver ?? d.actor ?? d.by).sort()).toEqual(["approver1@x.com", "approver2@x.com"]);
+      expect(after.body.decisions.map((d: Json) => d.approver).sort()).toEqual(["approver1@x.com", "approver2@x.com"]);
     });
 
     it("a replica killed (-9) in the middle of a drain: the other one closes the run and records what verify found", async () => {

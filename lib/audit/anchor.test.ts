@@ -9,7 +9,7 @@ import { checkpointSignatureValid, readCheckpoints, setAuditAnchorForTests, writ
 import { appendEntry } from "./append";
 import { chainId } from "./checkpoint";
 import { generateAuditKeyPem } from "./key";
-import { testAnchor } from "./tamper";
+import { testAnchor } from "@/test/audit-tamper";
 import { verifyAudit } from "./verify";
 
 afterEach(() => setAuditAnchorForTests(undefined));

@@ -113,17 +113,29 @@ export async function verifyAudit(db: Db, anchor: AuditAnchor | null): Promise<A
       }
     } else if (chain.checked >= anchor.every) {
       // A chain this long has had a checkpoint written: none for it means it was rebuilt from its first entry.
+      // Its rows are checked first: `audit:verify -- --checkpoint` signs an unanchored chain, so a
+      // row problem must be named ahead of this.
+      const rows = await verifyCovers(db);
+      if (rows.problems[0]) return rowProblem(base, checkpoint, rows);
       return {
         ...base,
         ok: false,
-        rowsChecked: 0,
+        rowsChecked: rows.checked,
         firstBad: { id: chain.head?.id ?? null, reason: "unanchored", detail: "no checkpoint of this chain in the store" },
       };
     }
   }
 
   const rows = await verifyCovers(db);
-  const bad = rows.problems[0];
-  if (bad) return { ...base, ok: false, checkpoint, rowsChecked: rows.checked, firstBad: { id: bad.entryId, reason: bad.reason, row: bad.ref } };
+  if (rows.problems[0]) return rowProblem(base, checkpoint, rows);
   return { ...base, ok: true, checkpoint, rowsChecked: rows.checked };
+}
+
+function rowProblem(
+  base: Pick<AuditResult, "checked" | "head" | "anchored">,
+  checkpoint: AuditResult["checkpoint"],
+  rows: Awaited<ReturnType<typeof verifyCovers>>,
+): AuditResult {
+  const bad = rows.problems[0];
+  return { ...base, ok: false, checkpoint, rowsChecked: rows.checked, firstBad: { id: bad.entryId, reason: bad.reason, row: bad.ref } };
 }

@@ -22,7 +22,7 @@ describe("the committed manifests are what the code generates", () => {
   });
 });
 
-describe("deploy/rbac.yaml", () => {
+describe("deploy/base/rbac.yaml", () => {
   const docs = YAML.parseAllDocuments(renderRbac()).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
 
   it("is a ServiceAccount, a ClusterRole with the generated rules, and a binding between them", () => {
@@ -51,7 +51,7 @@ describe("deploy/gcp-iam-role.yaml", () => {
   });
 });
 
-describe("kubectl apply -f deploy/rbac.yaml against the simulator", () => {
+describe("kubectl apply -f deploy/base/rbac.yaml against the simulator", () => {
   let sim: SimProcess;
   const kubectl = (...args: string[]) => run("kubectl", args, { env: sim.env });
 

@@ -1,5 +1,5 @@
 // The least-privilege permission set, derived from the code: the reads in ./reads and every
-// containment step's `needs`. deploy/rbac.yaml and deploy/gcp-iam-role.yaml are rendered from
+// containment step's `needs`. deploy/base/rbac.yaml and deploy/gcp-iam-role.yaml are rendered from
 // this, so a step that gains a need changes the manifests (and the drift test says so).
 import { STEPS } from "@/lib/containment/steps";
 import type { KubeNeed, Risk, StepDefinition } from "@/lib/containment/types";

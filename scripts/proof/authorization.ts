@@ -8,7 +8,7 @@ import { revokeToken, type Role } from "@/lib/auth";
 import { getDb, type Db } from "@/lib/store";
 import { ACTIONS, CALLERS, expected, ROUTES, TARGETLESS_ACTIONS, type CallerKind, type Verdict } from "./authorization-table";
 import { actionDoors, demoDoorTargets, person, routeDoors, sessionCookie } from "./doors";
-import { simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
+import { simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { withRequest } from "./next-request-stub";
 import type { Figure } from "./types";
 
@@ -101,7 +101,7 @@ export const authorization: Figure = {
       const stale = new Set([...Object.keys(ROUTES).map((k) => `route ${k}`), ...Object.keys(ACTIONS).map((k) => `action ${k}`)]);
 
       const measure = async (door: string, caller: CallerKind, verdict: Verdict, call: () => Promise<{ actual: string; refused: boolean }>) => {
-        const since = await simLogPosition(sim);
+        const since = await simRequestSeq(sim);
         const before = await rowCount(db);
         const { actual, refused } = await call();
         cells.push({ door, caller, expected: verdict, actual, refused, writes: await simWritesSince(sim, since), rows: (await rowCount(db)) - before });

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { Role } from "@/lib/auth";
 import { listSteps } from "@/lib/containment/registry";
 import { getDb } from "@/lib/store";
-import { DEMO_CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
+import { PAYMENTS, simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { actionDoors, demoDoorTargets, person, routeDoors, sessionCookie, type ActionResultLike, type RouteDoor } from "./doors";
 import { withRequest } from "./next-request-stub";
 import type { Figure } from "./types";
@@ -70,7 +70,7 @@ export const badInput: Figure = {
       const { pod, ids: real, idsFor: realFor } = await demoDoorTargets(all.user, EVERY_ROLE, "proof: bad input");
 
       const cases: Case[] = [];
-      const since = await simLogPosition(sim);
+      const since = await simRequestSeq(sim);
 
       const callRoute = async (c: RouteCall) => {
         const ids = c.params;
@@ -198,7 +198,7 @@ export const badInput: Figure = {
         await callRoute({ door, params, body: randomBytes(64), contentType: "application/octet-stream", notJson: true });
       }
       for (const name of HOSTILE_STRINGS) {
-        await callRoute({ door: open, params: {}, body: JSON.stringify({ cluster: DEMO_CLUSTER, namespace: "shop", pod: name, title: `proof ${name}` }) });
+        await callRoute({ door: open, params: {}, body: JSON.stringify({ cluster: PAYMENTS, namespace: "shop", pod: name, title: `proof ${name}` }) });
         await callRoute({ door: open, params: {}, body: JSON.stringify({ cluster: name, namespace: name, pod: pod.name, title: "proof: bad name" }) });
       }
       for (const limit of ["NaN", "-1", "0", "1e308", "Infinity", "99999999999999999999", "1.5", "0x10", ""]) {

@@ -1,31 +1,16 @@
 // Concurrency: 50 executes of one step, fired at once through the API's route handler against
 // the simulator, with the same reviewed plan. Target: exactly one side effect, counted in the
 // simulator's request log (`/_sim/requests?writes=true`), and every other call refused cleanly.
-import { NextRequest } from "next/server";
-import { createToken, createUser } from "@/lib/auth";
-import { kubeApis } from "@/lib/kube/clients";
+import { callRoute, userToken, type RouteHandler } from "@/app/api/v1/route-call";
 import { getDb } from "@/lib/store";
 import { POST as executeRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/execute/route";
 import { POST as planRoute } from "@/app/api/v1/incidents/[id]/steps/[stepId]/plan/route";
 import { POST as openRoute } from "@/app/api/v1/incidents/route";
-import { DEMO_CLUSTER as CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
+import { compromisedPod, PAYMENTS as CLUSTER, simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import type { Figure } from "./types";
 
 const STEP = "cordon-node";
 const CALLS = 50;
-
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
-async function call(handler: Handler, url: string, params: Record<string, string>, token: string, body: unknown) {
-  const req = new NextRequest(`http://airlock.test${url}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const res = await handler(req, { params: Promise.resolve(params) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
-}
 
 export const concurrency: Figure = {
   id: "concurrency",
@@ -35,11 +20,9 @@ export const concurrency: Figure = {
     const sim = await startConsoleSim();
     try {
       const db = await getDb();
-      const token = (await createToken(db, (await createUser(db, { email: "proof-analyst@x.com", roles: ["analyst"] })).id, "proof")).token;
-      const pods = await kubeApis(CLUSTER).core.listNamespacedPod({ namespace: "shop" });
-      const pod = pods.items.find((p) => p.metadata?.annotations?.["airlock.sim/compromised"] === "true")?.metadata?.name;
-      if (!pod) throw new Error("the demo scenario has no compromised pod in shop");
-      const opened = await call(openRoute as Handler, "/api/v1/incidents", {}, token, {
+      const token = await userToken(db, "proof-analyst@x.com", ["analyst"]);
+      const pod = await compromisedPod(CLUSTER);
+      const opened = await callRoute(openRoute as RouteHandler, "POST", "/api/v1/incidents", {}, token, {
         cluster: CLUSTER,
         namespace: "shop",
         pod,
@@ -50,12 +33,12 @@ export const concurrency: Figure = {
       const targets = opened.body.targets as { node: string };
       const params = { id, stepId: STEP };
       const url = `/api/v1/incidents/${id}/steps/${STEP}`;
-      const plan = await call(planRoute as Handler, `${url}/plan`, params, token, {});
+      const plan = await callRoute(planRoute as RouteHandler, "POST", `${url}/plan`, params, token, {});
       if (plan.status !== 200) throw new Error(`planning answered ${plan.status}`);
-      const since = await simLogPosition(sim);
+      const since = await simRequestSeq(sim);
       log(`concurrency: firing ${CALLS} executes of ${STEP} on node ${targets.node}`);
       const answers = await Promise.all(
-        Array.from({ length: CALLS }, () => call(executeRoute as Handler, `${url}/execute`, params, token, { planHash: plan.body.planHash })),
+        Array.from({ length: CALLS }, () => callRoute(executeRoute as RouteHandler, "POST", `${url}/execute`, params, token, { planHash: plan.body.planHash })),
       );
       // Re-plans at execute time use dry runs, which the log does not count as writes.
       const effects = await simWritesSince(sim, since);

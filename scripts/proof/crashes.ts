@@ -18,11 +18,10 @@ import { executeStep, planStep } from "@/lib/containment/executor";
 import { openIncident } from "@/lib/containment/incidents";
 import { requireStep } from "@/lib/containment/registry";
 import { listRuns } from "@/lib/containment/runs";
-import { kubeApis } from "@/lib/kube/clients";
 import { backgroundTick } from "@/lib/replicas/background";
 import { HEARTBEAT_MS, LEASE_TTL_MS } from "@/lib/replicas/lease";
 import { getDb } from "@/lib/store";
-import { DEMO_CLUSTER, simLogPosition, simWritesSince, startConsoleSim } from "./console-sim";
+import { compromisedPod, PAYMENTS, simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { person } from "./doors";
 import { approveAll } from "./faults";
 import type { Figure } from "./types";
@@ -87,12 +86,10 @@ async function oneCase(caller: Caller, stepId: string, point: CrashPoint): Promi
   try {
     const db = await getDb();
     const step = requireStep(stepId);
-    const pods = await kubeApis(DEMO_CLUSTER).core.listNamespacedPod({ namespace: "shop" });
-    const pod = pods.items.find((x) => x.metadata?.annotations?.["airlock.sim/compromised"] === "true")?.metadata?.name;
-    if (!pod) throw new Error("the demo scenario has no compromised pod in shop");
-    const incident = await openIncident(caller, { cluster: DEMO_CLUSTER, namespace: "shop", pod, title: `proof: crash ${stepId} ${point}` });
+    const pod = await compromisedPod(PAYMENTS);
+    const incident = await openIncident(caller, { cluster: PAYMENTS, namespace: "shop", pod, title: `proof: crash ${stepId} ${point}` });
     const plan = await planStep(caller, incident.id, stepId);
-    const since = await simLogPosition(sim);
+    const since = await simRequestSeq(sim);
     const child = await runChild({ caller, incidentId: incident.id, stepId, planHash: plan.planHash, confirm: pod }, `${stepId}:${point}`);
     const writes = (await simWritesSince(sim, since)).length;
     const problems: string[] = [];

@@ -7,12 +7,13 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { createToken, createUser, type Role } from "@/lib/auth";
+import type { Role } from "@/lib/auth";
+import { userWithToken } from "@/app/api/v1/route-call";
 import { config } from "@/lib/config";
 import { openIncident } from "@/lib/containment/incidents";
-import { kubeApis } from "@/lib/kube/clients";
 import type { Db } from "@/lib/store";
-import { DEMO_CLUSTER } from "./console-sim";
+import { findCompromisedPod } from "@/lib/clusters/demo-fixture";
+import { PAYMENTS } from "./console-sim";
 
 const APP = path.resolve(__dirname, "../../app");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -64,10 +65,9 @@ export async function sessionCookie(uid: string, maxAge = 3600): Promise<string>
   return `${name}=${jwt}`;
 }
 
-export async function person(db: Db, email: string, roles: Role[]) {
-  const user = await createUser(db, { email, roles });
-  const token = await createToken(db, user.id, "proof");
-  return { user, token };
+/** A new user with these roles and an API token for them (the tests' userWithToken). */
+export function person(db: Db, email: string, roles: Role[]) {
+  return userWithToken(db, email, roles, "proof");
 }
 
 /**
@@ -76,14 +76,10 @@ export async function person(db: Db, email: string, roles: Role[]) {
  * and cluster parameters, `idsFor(template)` adding the pod's or its node's `name`.
  */
 export async function demoDoorTargets(opener: { id: string; email: string }, roles: Role[], title: string) {
-  const pods = await kubeApis(DEMO_CLUSTER).core.listNamespacedPod({ namespace: "shop" });
-  const pod = pods.items.find((p) => p.metadata?.annotations?.["airlock.sim/compromised"] === "true");
-  const name = pod?.metadata?.name;
-  const node = pod?.spec?.nodeName;
-  if (!name || !node) throw new Error("the demo scenario has no compromised pod in shop");
+  const { name, node } = await findCompromisedPod(PAYMENTS);
   const incident = await openIncident(
     { id: opener.id, email: opener.email, name: null, roles, via: "token" },
-    { cluster: DEMO_CLUSTER, namespace: "shop", pod: name, title },
+    { cluster: PAYMENTS, namespace: "shop", pod: name, title },
   );
   const ids: Record<string, unknown> = {
     id: incident.id,
@@ -91,7 +87,7 @@ export async function demoDoorTargets(opener: { id: string; email: string }, rol
     runbook: "isolate-pod",
     approvalId: randomUUID(),
     artifactId: randomUUID(),
-    cluster: DEMO_CLUSTER,
+    cluster: PAYMENTS,
     namespace: "shop",
     nextauth: ["session"],
   };

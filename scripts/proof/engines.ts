@@ -1,46 +1,24 @@
 // Fresh, migrated databases for the figures: a temporary SQLite file always, a schema of its own
-// on PostgreSQL when `npm run proof` was given a postgres:// DATABASE_URL. `dispose()` removes them all.
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { openDb, type Db, type Engine } from "@/lib/store";
+// on PostgreSQL when `npm run proof` was given a postgres:// DATABASE_URL (lib/store/fresh.ts,
+// as describeEachEngine opens them for the tests). `dispose()` removes them all.
+import type { Db, Engine } from "@/lib/store";
+import { freshDatabases } from "@/lib/store/fresh";
 
 export type Engines = { engines: Engine[]; open(engine: Engine): Promise<Db>; dispose(): Promise<void> };
 
 /** Databases on SQLite, and on PostgreSQL at `postgresUrl` when given. */
 export function engines(postgresUrl: string | undefined): Engines {
-  const url = postgresUrl;
-  const opened: Db[] = [];
-  const schemas: string[] = [];
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airlock-proof-db-"));
-  let n = 0;
+  const sets = new Map<Engine, ReturnType<typeof freshDatabases>>([["sqlite", freshDatabases("sqlite", undefined, "proof")]]);
+  if (postgresUrl) sets.set("postgres", freshDatabases("postgres", postgresUrl, "proof"));
   return {
-    engines: url ? ["sqlite", "postgres"] : ["sqlite"],
-    async open(engine) {
-      let db: Db;
-      if (engine === "postgres") {
-        const schema = `proof_${randomBytes(6).toString("hex")}`;
-        schemas.push(schema);
-        db = await openDb({ engine: "postgres", url: url! }, { pgSchema: schema });
-      } else {
-        db = await openDb({ engine: "sqlite", file: path.join(dir, `db-${++n}.sqlite`) });
-      }
-      opened.push(db);
-      return db;
+    engines: [...sets.keys()],
+    open(engine) {
+      const dbs = sets.get(engine);
+      if (!dbs) throw new Error(`no ${engine} database for the figures`);
+      return dbs.open();
     },
     async dispose() {
-      await Promise.all(opened.map((db) => db.destroy()));
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (!schemas.length) return;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        for (const s of schemas) await client.query(`drop schema if exists ${s} cascade`);
-      } finally {
-        await client.end();
-      }
+      await Promise.all([...sets.values()].map((dbs) => dbs.dispose()));
     },
   };
 }

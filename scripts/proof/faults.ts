@@ -9,9 +9,8 @@ import { verifyAudit } from "@/lib/audit/verify";
 import { executeStep, planStep, planUndo, undoStep, type ExecuteGates } from "@/lib/containment/executor";
 import { openIncident } from "@/lib/containment/incidents";
 import { listSteps } from "@/lib/containment/registry";
-import { kubeApis } from "@/lib/kube/clients";
 import { getDb } from "@/lib/store";
-import { DEMO_CLUSTER, simJson, simLogPosition, startConsoleSim } from "./console-sim";
+import { compromisedPod, PAYMENTS, simGet, simPost, simRequestSeq, startConsoleSim } from "./console-sim";
 import { person } from "./doors";
 import type { Figure } from "./types";
 
@@ -40,21 +39,14 @@ async function oneSeed(seed: number, log: (l: string) => void) {
     const db = await getDb();
     const p = await person(db, `proof-faults-${seed}@x.com`, ["analyst", "lead"]);
     const caller: Caller = { id: p.user.id, email: p.user.email, name: null, roles: ["analyst", "lead"], via: "token" };
-    const pods = await kubeApis(DEMO_CLUSTER).core.listNamespacedPod({ namespace: "shop" });
-    const pod = pods.items.find((x) => x.metadata?.annotations?.["airlock.sim/compromised"] === "true")?.metadata?.name;
-    if (!pod) throw new Error("the demo scenario has no compromised pod in shop");
-    const incident = await openIncident(caller, { cluster: DEMO_CLUSTER, namespace: "shop", pod, title: `proof: faults seed ${seed}` });
+    const pod = await compromisedPod(PAYMENTS);
+    const incident = await openIncident(caller, { cluster: PAYMENTS, namespace: "shop", pod, title: `proof: faults seed ${seed}` });
     const gates = approveAll("proof-approver@x.com");
     // One draw per request: rule i takes draws in [i·4%, (i+1)·4%), so together 20%, each fault a fifth of it.
     for (const [i, status] of FAULTS.entries()) {
-      const res = await fetch(`${sim.base}/_sim/faults`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ path: "^/(?!_sim)", method: "*", rate: (RATE * (i + 1)) / FAULTS.length, status }),
-      });
-      if (res.status !== 201) throw new Error(`the simulator refused a fault rule: ${res.status}`);
+      await simPost(sim, "/_sim/faults", { path: "^/(?!_sim)", method: "*", rate: (RATE * (i + 1)) / FAULTS.length, status });
     }
-    const since = await simLogPosition(sim);
+    const since = await simRequestSeq(sim);
     const outcomes: StepOutcome[] = [];
     const steps = listSteps().filter((s) => STAGES.includes(s.stage));
     const done: string[] = [];
@@ -78,7 +70,7 @@ async function oneSeed(seed: number, log: (l: string) => void) {
       });
       if (ok && step.undo) done.push(step.id);
     }
-    const mid = await simLogPosition(sim);
+    const mid = await simRequestSeq(sim);
     for (const stepId of done.reverse()) {
       await attempt(stepId, "undo", async () => {
         const plan = await planUndo(caller, incident.id, stepId);
@@ -86,7 +78,7 @@ async function oneSeed(seed: number, log: (l: string) => void) {
       });
     }
     const repeatedWrites = async (from: number, to: number) => {
-      const { items } = (await simJson(sim, `/_sim/requests?since=${from}&writes=true`)) as {
+      const { items } = (await simGet(sim, `/_sim/requests?since=${from}&writes=true`)) as {
         items: { seq: number; method: string; path: string; status: number }[];
       };
       const seen = new Map<string, number>();
@@ -95,7 +87,7 @@ async function oneSeed(seed: number, log: (l: string) => void) {
       }
       return [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
     };
-    const end = await simLogPosition(sim);
+    const end = await simRequestSeq(sim);
     const duplicates = [...(await repeatedWrites(since, mid)), ...(await repeatedWrites(mid, end))];
     const requests = end - since;
 

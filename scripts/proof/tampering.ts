@@ -1,7 +1,7 @@
-// Tampering: every scenario of lib/audit/tamper.ts (edit, re-hash, re-chain, delete, reorder,
+// Tampering: every scenario of test/audit-tamper.ts (edit, re-hash, re-chain, delete, reorder,
 // insert, truncate the newest K, rebuild, forged checkpoint, approval/step-run/evidence rows)
 // on each engine, with the append-only triggers lifted. Target: all caught, first bad entry named.
-import { runScenario, SCENARIOS, type TamperOutcome } from "@/lib/audit/tamper";
+import { runScenario, SCENARIOS, type TamperOutcome } from "@/test/audit-tamper";
 import { engines } from "./engines";
 import type { Figure } from "./types";
 

@@ -18,6 +18,24 @@ export interface SimProcess {
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
+/** The demo scenario's payments cluster, where its compromised pod runs. */
+export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
+/** The annotation the demo scenario marks its compromised pod with. */
+export const COMPROMISED_ANNOTATION = "airlock.sim/compromised";
+
+/** The console's settings that point it at a simulator, as `npm run demo` sets them: its kubeconfig, Google API endpoints and project. */
+export function consoleEnvFor(
+  ready: Pick<ReadyLine, "kubeconfig" | "computeEndpoint" | "containerEndpoint" | "iamEndpoint" | "project">,
+): Record<string, string> {
+  return {
+    KUBECONFIG: ready.kubeconfig,
+    GOOGLE_COMPUTE_ENDPOINT: ready.computeEndpoint,
+    GOOGLE_CONTAINER_ENDPOINT: ready.containerEndpoint,
+    GOOGLE_IAM_ENDPOINT: ready.iamEndpoint,
+    GCP_PROJECTS: ready.project,
+  };
+}
+
 export async function startSimProcess(args: string[] = []): Promise<SimProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airlock-sim-"));
   const kubeconfig = path.join(dir, "kubeconfig");
@@ -69,6 +87,35 @@ export async function startSimProcess(args: string[] = []): Promise<SimProcess> 
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** POSTs to the simulator's control surface (`/_sim/…`); its JSON answer, if any. */
+export async function simPost(sim: SimProcess, route: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${sim.base}${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`simulator ${route} answered ${res.status}: ${await res.text()}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : undefined;
+}
+
+export async function simGet(sim: SimProcess, route: string): Promise<unknown> {
+  const res = await fetch(`${sim.base}${route}`);
+  if (!res.ok) throw new Error(`simulator ${route} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Where the simulator's request log stands now, to ask later what was written since. */
+export async function simRequestSeq(sim: SimProcess): Promise<number> {
+  return ((await simGet(sim, "/_sim/requests")) as { last: number }).last;
+}
+
+/** Writes (creates, patches, deletes, exec; not dry runs) the simulator received after `since`: `METHOD path` each. */
+export async function simWritesSince(sim: SimProcess, since: number): Promise<string[]> {
+  const { items } = (await simGet(sim, `/_sim/requests?since=${since}&writes=true`)) as { items: { method: string; path: string }[] };
+  return items.map((r) => `${r.method} ${r.path}`);
 }
 
 /** The executable `bin` on PATH, or undefined: conformance suites run only where the real CLI is installed. */

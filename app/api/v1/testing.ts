@@ -1,51 +1,11 @@
 // Test support only (never imported by app code): the API's route handlers called as a client
-// would call them, API tokens for test users, and the simulator tripwire that proves a refusal
-// happened before any cluster call.
-import { NextRequest } from "next/server";
+// would call them, API tokens for test users (both in route-call.ts, vitest-free, re-exported
+// here), and the simulator tripwire that proves a refusal happened before any cluster call.
 import { expect } from "vitest";
-import { createToken, createUser } from "@/lib/auth";
-import type { Role } from "@/lib/auth/roles";
 import { kubeApis } from "@/lib/kube/clients";
-import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
 
-export type RouteHandler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = Record<string, any>;
-
-/** The handler's Response to a request with an optional bearer token and JSON body. */
-export function routeResponse(
-  handler: RouteHandler,
-  method: string,
-  url: string,
-  params: Record<string, string>,
-  token?: string,
-  body?: unknown,
-): Promise<Response> {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const req = new NextRequest(`http://airlock.test${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return handler(req, { params: Promise.resolve(params) });
-}
-
-/** The same, read: status and JSON body (undefined when empty). */
-export async function callRoute(
-  handler: RouteHandler,
-  method: string,
-  url: string,
-  params: Record<string, string>,
-  token?: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await routeResponse(handler, method, url, params, token, body);
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Json };
-}
-
-/** A new user with these roles and an API token for them. */
-export async function userToken(db: Db, email: string, roles: Role[]): Promise<string> {
-  return (await createToken(db, (await createUser(db, { email, roles })).id, "t")).token;
-}
+export { callRoute, routeResponse, userToken, userWithToken, type Json, type RouteHandler } from "./route-call";
 
 /** Arms a one-shot 503 on every Kubernetes path: if it is still armed later, nothing reached a cluster meanwhile. */
 export async function armTripwire(sim: SimProcess): Promise<void> {

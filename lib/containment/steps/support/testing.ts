@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { useSimulator } from "@/lib/clusters/sim-env";
-import type { SimProcess } from "@/sim/test/harness";
-import { kubeApis } from "@/lib/kube/clients";
+import { simPost, type SimProcess } from "@/sim/test/harness";
+import { compromisedPod, PAYMENTS } from "@/lib/clusters/sim-console";
 import { resolveTargets } from "@/lib/containment/targets";
 import { readRecord, recordSchema, stepContext } from "../../context";
 import type { StepRunRow } from "../../db";
@@ -17,40 +17,14 @@ import { safeName } from "@/lib/evidence/sink";
 import type { EvidenceStore } from "@/lib/evidence/types";
 import type { ArtifactSink } from "./artifacts";
 
+// Moved to vitest-free modules (the proof and benchmark scripts use them too); re-exported for the tests.
+export { COMPROMISED_ANNOTATION, compromisedPod, PAYMENTS } from "@/lib/clusters/sim-console";
+export { simGet, simPost, simRequestSeq, simWritesSince } from "@/sim/test/harness";
+
 export const DEMO_ARGS = ["--scenario", "demo", "--netpol-delay", "5"];
-export const PAYMENTS = "gke_acme-prod_us-central1-a_payments";
-export const COMPROMISED_ANNOTATION = "airlock.sim/compromised";
 
 export async function startSim(): Promise<SimProcess> {
   return useSimulator(DEMO_ARGS);
-}
-
-export async function simPost(sim: SimProcess, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${sim.base}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`simulator ${path} answered ${res.status}: ${await res.text()}`);
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
-}
-
-export async function simGet(sim: SimProcess, path: string): Promise<unknown> {
-  const res = await fetch(`${sim.base}${path}`);
-  if (!res.ok) throw new Error(`simulator ${path} answered ${res.status}: ${await res.text()}`);
-  return res.json();
-}
-
-/** Where the simulator's request log stands now, to ask later what was written since. */
-export async function simRequestSeq(sim: SimProcess): Promise<number> {
-  return ((await simGet(sim, "/_sim/requests")) as { last: number }).last;
-}
-
-/** Writes (creates, patches, deletes, exec) the simulator received after `since`: `METHOD path` each. */
-export async function simWritesSince(sim: SimProcess, since: number): Promise<string[]> {
-  const { items } = (await simGet(sim, `/_sim/requests?since=${since}&writes=true`)) as { items: { method: string; path: string }[] };
-  return items.map((r) => `${r.method} ${r.path}`);
 }
 
 /** Rebuilds the demo world so each test starts from the scenario as seeded. */
@@ -60,14 +34,6 @@ export async function resetSim(sim: SimProcess): Promise<void> {
 
 export async function advanceClock(sim: SimProcess, seconds: number): Promise<void> {
   await simPost(sim, "/_sim/clock/advance", { seconds });
-}
-
-/** The demo's compromised pod in a cluster (annotated by the scenario). */
-export async function compromisedPod(cluster = PAYMENTS, namespace = "shop"): Promise<string> {
-  const pods = await kubeApis(cluster).core.listNamespacedPod({ namespace });
-  const pod = pods.items.find((p) => p.metadata?.annotations?.[COMPROMISED_ANNOTATION] === "true");
-  if (!pod?.metadata?.name) throw new Error(`no pod annotated ${COMPROMISED_ANNOTATION} in ${cluster}/${namespace}`);
-  return pod.metadata.name;
 }
 
 export async function openIncident(cluster = PAYMENTS, namespace = "shop", pod?: string): Promise<Incident> {

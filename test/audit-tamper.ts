@@ -7,15 +7,16 @@ import { sql } from "kysely";
 import { finishRun, startRun } from "@/lib/containment/runs";
 import { FsEvidenceStore } from "@/lib/evidence/fs-store";
 import type { Db, Engine, TimelineRow } from "@/lib/store";
-import { setAuditAnchorForTests, writeCheckpoint, type AuditAnchor } from "./anchor";
-import { appendEntry } from "./append";
-import { entryHash } from "./chain";
-import { checkpointNow } from "./checkpoint";
-import { generateAuditKeyPem, parseAuditKey } from "./key";
-import { verifyAudit, type AuditProblem, type AuditResult } from "./verify";
+import { setAuditAnchorForTests, writeCheckpoint, type AuditAnchor } from "@/lib/audit/anchor";
+import { appendEntry } from "@/lib/audit/append";
+import { entryHash } from "@/lib/audit/chain";
+import { checkpointNow } from "@/lib/audit/checkpoint";
+import { generateAuditKeyPem, parseAuditKey } from "@/lib/audit/key";
+import { verifyAudit, type AuditProblem, type AuditResult } from "@/lib/audit/verify";
 
 // What an attacker holding the database does to the record, one scenario each, with the answer
-// verify must give. Shared by lib/audit/tamper.test.ts and `npm run proof` (the tampering figure).
+// verify must give. Shared by lib/audit/tamper.test.ts and `npm run proof` (the tampering figure);
+// test support, not shipped in lib (it lifts the append-only triggers).
 
 export type Seeded = {
   db: Db;
