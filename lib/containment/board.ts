@@ -1,7 +1,7 @@
 import "server-only";
 import type { V1NetworkPolicy } from "@kubernetes/client-node";
 import { firstAlertTimes } from "@/lib/alerts/store";
-import { appendEntry, listEntries } from "@/lib/audit/append";
+import { appendEntry } from "@/lib/audit/append";
 import { getCluster } from "@/lib/clusters/registry";
 import { listEvidence } from "@/lib/evidence/list";
 import type { EvidenceList } from "@/lib/evidence/types";
@@ -352,8 +352,8 @@ export async function boardRows(incident: Incident, runs: StepRunRow[], evidence
  * the earliest entry wins.
  */
 async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now: string, openedAt: string): Promise<{ at: string; layer: LayerId } | null> {
-  const prior = (await listEntries(db, { incidentId: incident.id, limit: 5000 })).find((e) => e.kind === ISOLATION_VERIFIED);
-  if (prior) return { at: prior.at, layer: (prior.details.layer as LayerId) ?? "pod-ingress" };
+  const prior = (await recordedIsolations(db, [incident.id])).get(incident.id);
+  if (prior) return prior;
   const first = rows.find((r) => ISOLATION_LAYERS.includes(r.layer) && r.state === "in-effect");
   if (!first) return null;
   await appendEntry(db, {
@@ -404,11 +404,13 @@ export async function containmentBoard(incidentId: string): Promise<ContainmentB
   return { checkedAt, rows, timeToContain: clockOf(start.at, first, start.from) };
 }
 
-/** Time-to-contain of many incidents from their recorded entries only (the lead's timeline page): no live reads. */
-export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "id" | "createdAt">[]): Promise<Map<string, TimeToContain>> {
-  const ids = incidents.map((i) => i.id);
-  const out = new Map<string, TimeToContain>();
-  if (!ids.length) return out;
+/**
+ * The earliest "isolation-verified" entry of each incident, read with one targeted query (only
+ * those entries, not the whole timeline). Entries are append-only, so the earliest wins.
+ */
+async function recordedIsolations(db: Db, ids: string[]): Promise<Map<string, { at: string; layer: LayerId }>> {
+  const first = new Map<string, { at: string; layer: LayerId }>();
+  if (!ids.length) return first;
   const rows = await db
     .selectFrom("timeline")
     .select(["incident_id", "at", "details"])
@@ -416,7 +418,6 @@ export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "i
     .where("incident_id", "in", ids)
     .orderBy("id", "asc")
     .execute();
-  const first = new Map<string, { at: string; layer: LayerId }>();
   for (const r of rows) {
     if (!r.incident_id || first.has(r.incident_id)) continue;
     let layer: LayerId = "pod-ingress";
@@ -427,6 +428,17 @@ export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "i
     }
     first.set(r.incident_id, { at: r.at, layer });
   }
+  return first;
+}
+
+/** Time-to-contain of many incidents from their recorded entries only (the lead's timeline page): no live reads. */
+export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "id" | "createdAt">[]): Promise<Map<string, TimeToContain>> {
+  const out = new Map<string, TimeToContain>();
+  if (!incidents.length) return out;
+  const first = await recordedIsolations(
+    db,
+    incidents.map((i) => i.id),
+  );
   const starts = await clockStarts(db, incidents);
   for (const i of incidents) {
     const start = starts.get(i.id)!;
