@@ -13,6 +13,7 @@ import { readableReason } from "./errors";
 import { requireIncident, timelineTargets } from "./incidents";
 import { listRuns, parseRecord } from "./runs";
 import { getStep } from "./registry";
+import { safeParams } from "./run-params";
 import { attestationAge, attestIsolation } from "./steps/attest-isolation";
 import { apis, readIncidentPod } from "./steps/support/kube";
 import { allowPoliciesSelecting, DENY_ALL_NAME } from "./steps/support/policies";
@@ -51,15 +52,6 @@ type Facts = {
   verify(stepId: string): Promise<VerifyResult>;
   status(stepId: string): { status: StepStatus; last: StepRunRow | null };
 };
-
-function safeParams(text: string | undefined): Record<string, unknown> {
-  try {
-    const v = JSON.parse(text ?? "{}") as unknown;
-    return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null, now: number): Facts {
   const cache = new Map<string, Promise<VerifyResult>>();
