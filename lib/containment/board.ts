@@ -15,8 +15,8 @@ import { listRuns, parseRecord } from "./runs";
 import { getStep } from "./registry";
 import { safeParams } from "./run-params";
 import { attestationAge, attestIsolation } from "./steps/attest-isolation";
-import { apis, readIncidentPod } from "./steps/support/kube";
-import { allowPoliciesSelecting, DENY_ALL_NAME } from "./steps/support/policies";
+import { readIncidentPod } from "./steps/support/kube";
+import { allowPoliciesSelecting, DENY_ALL_NAME, listPolicies } from "./steps/support/policies";
 import type { Incident, VerifyResult } from "./types";
 import type { BoardLink, BoardRow, ContainmentBoard, LayerId, LayerState, TimeToContain } from "./board-types";
 
@@ -184,10 +184,8 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   if (!label?.holds) {
     return both("not-contained", `${DENY_ALL_NAME} selects nothing for this pod: ${label ? label.message : "label-quarantine has not run."}`, [policyLink]);
   }
-  const pod = await readIncidentPod(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs));
-  const policies = (
-    await apis(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs)).networking.listNamespacedNetworkPolicy({ namespace: t.namespace })
-  ).items;
+  const ctx = stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs);
+  const [pod, policies] = await Promise.all([readIncidentPod(ctx), listPolicies(ctx)]);
   const allow = allowPoliciesSelecting(policies, pod?.metadata?.labels ?? {});
   const effectiveAt = parseRecord(deny.last ?? undefined)?.effectiveAt;
   const pending = typeof effectiveAt === "string" && Date.parse(effectiveAt) > f.now;
