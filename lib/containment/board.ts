@@ -126,14 +126,24 @@ async function stepsLayer(f: Facts, layer: LayerId, stepIds: string[], links: Bo
 
 const lowerFirst = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
 
-async function enforcement(f: Facts): Promise<{ enforced: boolean; reason: string }> {
+/**
+ * Whether the cluster enforces NetworkPolicy: true, false, or null when Airlock cannot tell (no
+ * GKE description, or the cluster's facts could not be read), as preflight branches on it.
+ */
+async function enforcement(f: Facts): Promise<{ enforced: boolean | null; reason: string }> {
   try {
     const c = await getCluster(f.incident.targets.cluster);
-    return { enforced: c.networkPolicy.enforced === true, reason: c.networkPolicy.reason ?? "" };
+    return { enforced: c.networkPolicy.determined ? c.networkPolicy.enforced : null, reason: c.networkPolicy.reason ?? "" };
   } catch (err) {
-    return { enforced: false, reason: `cluster facts could not be read (${readableReason(err, { phase: "board" }).message})` };
+    return { enforced: null, reason: `cluster facts could not be read (${readableReason(err, { phase: "board" }).message})` };
   }
 }
+
+/** Why a deny-all is not known to work here: a cluster that does not enforce, or one whose enforcement is not known. */
+const unenforced = (enf: { enforced: boolean | null; reason: string }): string =>
+  enf.enforced === false
+    ? `this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"})`
+    : `whether this cluster enforces NetworkPolicy is not known (${enf.reason || "undetermined"})`;
 
 function allowsDirection(p: V1NetworkPolicy, direction: "ingress" | "egress"): boolean {
   const types = p.spec?.policyTypes ?? (p.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"]);
@@ -162,9 +172,11 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
       return both("released", `The deny-all was undone at ${deny.last?.finished_at ?? deny.last?.started_at} by ${deny.last?.actor}.`);
     return both(
       "not-started",
-      enf.enforced
+      enf.enforced === true
         ? `No deny-all NetworkPolicy applied${deny.status === "failed" ? " (apply-deny-all failed)" : ""}.`
-        : `No deny-all applied, and this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}), so one would not help: isolate the node instead.`,
+        : enf.enforced === false
+          ? `No deny-all applied, and ${unenforced(enf)}, so one would not help: isolate the node instead.`
+          : `No deny-all applied, and ${unenforced(enf)}, so one is not proven to help: confirm enforcement, or isolate the node.`,
     );
   }
   const v = await f.verify("apply-deny-all");
@@ -174,10 +186,12 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
       `${v.message} apply-deny-all ran at ${deny.last?.finished_at ?? deny.last?.started_at}: the policy was removed or changed outside Airlock.`,
     );
   }
-  if (!enf.enforced) {
+  if (enf.enforced !== true) {
     return both(
       "not-contained",
-      `${DENY_ALL_NAME} exists, but this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}): it has no effect; isolate the node instead.`,
+      enf.enforced === false
+        ? `${DENY_ALL_NAME} exists, but ${unenforced(enf)}: it has no effect; isolate the node instead.`
+        : `${DENY_ALL_NAME} exists, but ${unenforced(enf)}: its effect is not proven; confirm enforcement, or isolate the node.`,
       [policyLink],
     );
   }
