@@ -400,10 +400,18 @@ async function clockStarts(db: Db, incidents: Pick<Incident, "id" | "createdAt">
 export async function containmentBoard(incidentId: string): Promise<ContainmentBoard> {
   const incident = await requireIncident(incidentId);
   const db = await getDb();
-  const [runs, evidence, starts] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId), clockStarts(db, [incident])]);
-  const start = starts.get(incident.id)!;
+  const [runs, evidence] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId)]);
+  return boardOf(db, incident, runs, evidence);
+}
+
+/**
+ * The board of an incident whose runs and evidence the caller already read (the report), so they
+ * are not read twice; records the first isolation as containmentBoard does.
+ */
+export async function boardOf(db: Db, incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null): Promise<ContainmentBoard> {
   const checkedAt = new Date().toISOString();
-  const rows = await boardRows(incident, runs, evidence, Date.parse(checkedAt));
+  const [starts, rows] = await Promise.all([clockStarts(db, [incident]), boardRows(incident, runs, evidence, Date.parse(checkedAt))]);
+  const start = starts.get(incident.id)!;
   const first = await firstIsolation(db, incident, rows, checkedAt, start.at);
   return { checkedAt, rows, timeToContain: clockOf(start.at, first, start.from) };
 }
