@@ -44,6 +44,8 @@ const KINDS = [
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+const time = (iso: string) => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
+
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -82,8 +84,8 @@ export default async function TimelinePage({ searchParams }: Props) {
           Time to contain
         </h2>
         <p className="text-sm text-slate-600">
-          From the incident&apos;s opening to the first time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after
-          release).
+          From the clock&apos;s start (the earliest alert&apos;s event time when the incident has alerts, otherwise the incident&apos;s opening) to the first
+          time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after release).
         </p>
         <TimeToContainChart points={containPoints(incidents, (id) => clocks.get(id)?.seconds)} />
         <Table caption="Time to contain per incident">
@@ -91,7 +93,7 @@ export default async function TimelinePage({ searchParams }: Props) {
             <tr>
               <Th className="w-2/5">Incident</Th>
               <Th>Status</Th>
-              <Th>Opened</Th>
+              <Th>Clock started</Th>
               <Th>Time to contain</Th>
             </tr>
           </THead>
@@ -104,7 +106,9 @@ export default async function TimelinePage({ searchParams }: Props) {
                     <Link href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</Link>
                   </Th>
                   <Td>{i.status}</Td>
-                  <Td>{i.createdAt.replace("T", " ").replace(/\.\d+Z$/, "Z")}</Td>
+                  <Td>
+                    {time(c?.openedAt ?? i.createdAt)} ({c?.openedFrom === "alert" ? "first alert" : "incident opened"})
+                  </Td>
                   <Td>{c?.seconds != null ? `${formatDuration(c.seconds)} (${c.containedBy})` : "not yet contained"}</Td>
                 </tr>
               );

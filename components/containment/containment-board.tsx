@@ -100,7 +100,14 @@ function Row({ row }: { row: BoardRow }) {
 
 /** The containment board: each layer's state from live reads, polled so out-of-band changes show up. */
 export function ContainmentBoardPanel({ incidentId, initial }: { incidentId: string; initial: ContainmentBoard }) {
-  const q = useQuery({ ...incidentQueries.containment(incidentId), initialData: initial, refetchInterval: POLL_MS, staleTime: 0 });
+  // The server just read the board live: it is fresh until the next poll, not refetched on mount.
+  const q = useQuery({
+    ...incidentQueries.containment(incidentId),
+    initialData: initial,
+    initialDataUpdatedAt: Date.parse(initial.checkedAt),
+    refetchInterval: POLL_MS,
+    staleTime: POLL_MS,
+  });
   // A step run re-renders the page with a fresh board before the next poll: show the newer read.
   const board = q.data && q.data.checkedAt >= initial.checkedAt ? q.data : initial;
   const notContained = board.rows.filter((r) => r.state === "not-contained");

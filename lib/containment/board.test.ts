@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listEntries } from "@/lib/audit/append";
 import { computeClients } from "@/lib/gcp/clients";
 import { kubeApis } from "@/lib/kube/clients";
@@ -24,6 +24,19 @@ import { advanceClock, Harness, openIncident, PAYMENTS } from "./steps/support/t
 import { useDemoSim } from "./steps/support/testing-hooks";
 import type { AnyStep } from "./types";
 import { caller, freshDb } from "./testing";
+
+// Clusters whose NetworkPolicy enforcement a test makes undetermined (no GKE description to decide from).
+const undetermined = vi.hoisted(() => new Set<string>());
+vi.mock("@/lib/clusters/registry", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/clusters/registry")>();
+  return {
+    ...real,
+    getCluster: async (id: string) => {
+      const c = await real.getCluster(id);
+      return undetermined.has(id) ? { ...c, networkPolicy: { enforced: false, determined: false, reason: "unknown: no GKE description for this cluster" } } : c;
+    },
+  };
+});
 
 // Every state the board shows, driven in the simulator through the steps and out-of-band API calls.
 const { sim } = useDemoSim();
@@ -176,6 +189,28 @@ describe("containment board", () => {
     const rows = await boardRows(h.incident, h.runs, null, afterWindow(h));
     expect(byLayer(rows, "pod-egress").state).toBe("not-contained");
     expect(byLayer(rows, "pod-egress").why).toMatch(/does not enforce NetworkPolicy.*no effect/);
+  });
+
+  it("pod network on a cluster whose enforcement is not known says not proven, never that it does not enforce", async () => {
+    const h = new Harness(await openIncident());
+    undetermined.add(PAYMENTS);
+    try {
+      const before = await boardRows(h.incident, h.runs);
+      expect(byLayer(before, "pod-egress").state).toBe("not-started");
+      expect(byLayer(before, "pod-egress").why).toMatch(/whether this cluster enforces NetworkPolicy is not known \(unknown: .*not proven to help/);
+      expect(byLayer(before, "pod-egress").why).not.toMatch(/does not enforce/);
+      undetermined.delete(PAYMENTS);
+      await isolatedPod(h);
+      undetermined.add(PAYMENTS);
+      const rows = await boardRows(h.incident, h.runs, null, afterWindow(h));
+      for (const layer of ["pod-ingress", "pod-egress"] as const) {
+        expect(byLayer(rows, layer).state).toBe("not-contained");
+        expect(byLayer(rows, layer).why).toMatch(/exists, but whether this cluster enforces NetworkPolicy is not known.*its effect is not proven/);
+        expect(byLayer(rows, layer).why).not.toMatch(/does not enforce|has no effect/);
+      }
+    } finally {
+      undetermined.delete(PAYMENTS);
+    }
   });
 
   it("workload: in effect when cordoned, not contained when uncordoned out of band, released after undo", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { V1NetworkPolicy } from "@kubernetes/client-node";
 import { firstAlertTimes } from "@/lib/alerts/store";
-import { appendEntry, listEntries } from "@/lib/audit/append";
+import { appendEntry } from "@/lib/audit/append";
 import { getCluster } from "@/lib/clusters/registry";
 import { listEvidence } from "@/lib/evidence/list";
 import type { EvidenceList } from "@/lib/evidence/types";
@@ -13,9 +13,10 @@ import { readableReason } from "./errors";
 import { requireIncident, timelineTargets } from "./incidents";
 import { listRuns, parseRecord } from "./runs";
 import { getStep } from "./registry";
+import { safeParams } from "./run-params";
 import { attestationAge, attestIsolation } from "./steps/attest-isolation";
-import { apis, readIncidentPod } from "./steps/support/kube";
-import { allowPoliciesSelecting, DENY_ALL_NAME } from "./steps/support/policies";
+import { readIncidentPod } from "./steps/support/kube";
+import { allowPoliciesSelecting, DENY_ALL_NAME, listPolicies } from "./steps/support/policies";
 import type { Incident, VerifyResult } from "./types";
 import type { BoardLink, BoardRow, ContainmentBoard, LayerId, LayerState, TimeToContain } from "./board-types";
 
@@ -51,15 +52,6 @@ type Facts = {
   verify(stepId: string): Promise<VerifyResult>;
   status(stepId: string): { status: StepStatus; last: StepRunRow | null };
 };
-
-function safeParams(text: string | undefined): Record<string, unknown> {
-  try {
-    const v = JSON.parse(text ?? "{}") as unknown;
-    return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
 function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null, now: number): Facts {
   const cache = new Map<string, Promise<VerifyResult>>();
@@ -134,14 +126,24 @@ async function stepsLayer(f: Facts, layer: LayerId, stepIds: string[], links: Bo
 
 const lowerFirst = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
 
-async function enforcement(f: Facts): Promise<{ enforced: boolean; reason: string }> {
+/**
+ * Whether the cluster enforces NetworkPolicy: true, false, or null when Airlock cannot tell (no
+ * GKE description, or the cluster's facts could not be read), as preflight branches on it.
+ */
+async function enforcement(f: Facts): Promise<{ enforced: boolean | null; reason: string }> {
   try {
     const c = await getCluster(f.incident.targets.cluster);
-    return { enforced: c.networkPolicy.enforced === true, reason: c.networkPolicy.reason ?? "" };
+    return { enforced: c.networkPolicy.determined ? c.networkPolicy.enforced : null, reason: c.networkPolicy.reason ?? "" };
   } catch (err) {
-    return { enforced: false, reason: `cluster facts could not be read (${readableReason(err, { phase: "board" }).message})` };
+    return { enforced: null, reason: `cluster facts could not be read (${readableReason(err, { phase: "board" }).message})` };
   }
 }
+
+/** Why a deny-all is not known to work here: a cluster that does not enforce, or one whose enforcement is not known. */
+const unenforced = (enf: { enforced: boolean | null; reason: string }): string =>
+  enf.enforced === false
+    ? `this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"})`
+    : `whether this cluster enforces NetworkPolicy is not known (${enf.reason || "undetermined"})`;
 
 function allowsDirection(p: V1NetworkPolicy, direction: "ingress" | "egress"): boolean {
   const types = p.spec?.policyTypes ?? (p.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"]);
@@ -170,9 +172,11 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
       return both("released", `The deny-all was undone at ${deny.last?.finished_at ?? deny.last?.started_at} by ${deny.last?.actor}.`);
     return both(
       "not-started",
-      enf.enforced
+      enf.enforced === true
         ? `No deny-all NetworkPolicy applied${deny.status === "failed" ? " (apply-deny-all failed)" : ""}.`
-        : `No deny-all applied, and this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}), so one would not help: isolate the node instead.`,
+        : enf.enforced === false
+          ? `No deny-all applied, and ${unenforced(enf)}, so one would not help: isolate the node instead.`
+          : `No deny-all applied, and ${unenforced(enf)}, so one is not proven to help: confirm enforcement, or isolate the node.`,
     );
   }
   const v = await f.verify("apply-deny-all");
@@ -182,20 +186,20 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
       `${v.message} apply-deny-all ran at ${deny.last?.finished_at ?? deny.last?.started_at}: the policy was removed or changed outside Airlock.`,
     );
   }
-  if (!enf.enforced) {
+  if (enf.enforced !== true) {
     return both(
       "not-contained",
-      `${DENY_ALL_NAME} exists, but this cluster does not enforce NetworkPolicy (${enf.reason || "no enforcement"}): it has no effect; isolate the node instead.`,
+      enf.enforced === false
+        ? `${DENY_ALL_NAME} exists, but ${unenforced(enf)}: it has no effect; isolate the node instead.`
+        : `${DENY_ALL_NAME} exists, but ${unenforced(enf)}: its effect is not proven; confirm enforcement, or isolate the node.`,
       [policyLink],
     );
   }
   if (!label?.holds) {
     return both("not-contained", `${DENY_ALL_NAME} selects nothing for this pod: ${label ? label.message : "label-quarantine has not run."}`, [policyLink]);
   }
-  const pod = await readIncidentPod(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs));
-  const policies = (
-    await apis(stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs)).networking.listNamespacedNetworkPolicy({ namespace: t.namespace })
-  ).items;
+  const ctx = stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs);
+  const [pod, policies] = await Promise.all([readIncidentPod(ctx), listPolicies(ctx)]);
   const allow = allowPoliciesSelecting(policies, pod?.metadata?.labels ?? {});
   const effectiveAt = parseRecord(deny.last ?? undefined)?.effectiveAt;
   const pending = typeof effectiveAt === "string" && Date.parse(effectiveAt) > f.now;
@@ -352,8 +356,8 @@ export async function boardRows(incident: Incident, runs: StepRunRow[], evidence
  * the earliest entry wins.
  */
 async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now: string, openedAt: string): Promise<{ at: string; layer: LayerId } | null> {
-  const prior = (await listEntries(db, { incidentId: incident.id, limit: 5000 })).find((e) => e.kind === ISOLATION_VERIFIED);
-  if (prior) return { at: prior.at, layer: (prior.details.layer as LayerId) ?? "pod-ingress" };
+  const prior = (await recordedIsolations(db, [incident.id])).get(incident.id);
+  if (prior) return prior;
   const first = rows.find((r) => ISOLATION_LAYERS.includes(r.layer) && r.state === "in-effect");
   if (!first) return null;
   await appendEntry(db, {
@@ -396,19 +400,29 @@ async function clockStarts(db: Db, incidents: Pick<Incident, "id" | "createdAt">
 export async function containmentBoard(incidentId: string): Promise<ContainmentBoard> {
   const incident = await requireIncident(incidentId);
   const db = await getDb();
-  const [runs, evidence, starts] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId), clockStarts(db, [incident])]);
-  const start = starts.get(incident.id)!;
+  const [runs, evidence] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId)]);
+  return boardOf(db, incident, runs, evidence);
+}
+
+/**
+ * The board of an incident whose runs and evidence the caller already read (the report), so they
+ * are not read twice; records the first isolation as containmentBoard does.
+ */
+export async function boardOf(db: Db, incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null): Promise<ContainmentBoard> {
   const checkedAt = new Date().toISOString();
-  const rows = await boardRows(incident, runs, evidence, Date.parse(checkedAt));
+  const [starts, rows] = await Promise.all([clockStarts(db, [incident]), boardRows(incident, runs, evidence, Date.parse(checkedAt))]);
+  const start = starts.get(incident.id)!;
   const first = await firstIsolation(db, incident, rows, checkedAt, start.at);
   return { checkedAt, rows, timeToContain: clockOf(start.at, first, start.from) };
 }
 
-/** Time-to-contain of many incidents from their recorded entries only (the lead's timeline page): no live reads. */
-export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "id" | "createdAt">[]): Promise<Map<string, TimeToContain>> {
-  const ids = incidents.map((i) => i.id);
-  const out = new Map<string, TimeToContain>();
-  if (!ids.length) return out;
+/**
+ * The earliest "isolation-verified" entry of each incident, read with one targeted query (only
+ * those entries, not the whole timeline). Entries are append-only, so the earliest wins.
+ */
+async function recordedIsolations(db: Db, ids: string[]): Promise<Map<string, { at: string; layer: LayerId }>> {
+  const first = new Map<string, { at: string; layer: LayerId }>();
+  if (!ids.length) return first;
   const rows = await db
     .selectFrom("timeline")
     .select(["incident_id", "at", "details"])
@@ -416,7 +430,6 @@ export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "i
     .where("incident_id", "in", ids)
     .orderBy("id", "asc")
     .execute();
-  const first = new Map<string, { at: string; layer: LayerId }>();
   for (const r of rows) {
     if (!r.incident_id || first.has(r.incident_id)) continue;
     let layer: LayerId = "pod-ingress";
@@ -427,6 +440,17 @@ export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "i
     }
     first.set(r.incident_id, { at: r.at, layer });
   }
+  return first;
+}
+
+/** Time-to-contain of many incidents from their recorded entries only (the lead's timeline page): no live reads. */
+export async function recordedTimeToContain(db: Db, incidents: Pick<Incident, "id" | "createdAt">[]): Promise<Map<string, TimeToContain>> {
+  const out = new Map<string, TimeToContain>();
+  if (!incidents.length) return out;
+  const first = await recordedIsolations(
+    db,
+    incidents.map((i) => i.id),
+  );
   const starts = await clockStarts(db, incidents);
   for (const i of incidents) {
     const start = starts.get(i.id)!;

@@ -4,7 +4,7 @@ import { currentAnchor } from "@/lib/audit/checkpoint";
 import { verifyAudit } from "@/lib/audit/verify";
 import type { Caller } from "@/lib/auth/roles";
 import { alertsOfIncident } from "@/lib/alerts/store";
-import { containmentBoard } from "@/lib/containment/board";
+import { boardOf } from "@/lib/containment/board";
 import { requireIncident } from "@/lib/containment/incidents";
 import { listRuns } from "@/lib/containment/runs";
 import { listEvidence } from "@/lib/evidence/list";
@@ -59,7 +59,8 @@ export async function buildReport(caller: Pick<Caller, "email">, incidentId: str
     verifyAudit(db, currentAnchor()),
     alertsOfIncident(db, incidentId),
   ]);
-  const [live, containment] = await Promise.all([liveState(incident, runs), containmentBoard(incidentId)]);
+  // The board reads the same incident, runs and evidence as the report, not its own later copy.
+  const [live, containment] = await Promise.all([liveState(incident, runs), boardOf(db, incident, runs, evidence)]);
   const timeline: ReportEntry[] = entries.map((e) => ({
     id: e.id,
     at: e.at,

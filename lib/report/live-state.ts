@@ -3,6 +3,7 @@ import { readableReason } from "@/lib/containment/errors";
 import { stepContext } from "@/lib/containment/context";
 import { latestSucceeded } from "@/lib/containment/runs";
 import { getStep } from "@/lib/containment/registry";
+import { safeParams } from "@/lib/containment/run-params";
 import type { StepRunRow } from "@/lib/containment/db";
 import type { Incident } from "@/lib/containment/types";
 import type { LiveCheck } from "./types";
@@ -36,13 +37,4 @@ export async function liveState(incident: Incident, runs: StepRunRow[]): Promise
     out.push({ stepId: step.id, title: step.title, risk: step.risk, executedAt: run.finished_at ?? run.started_at, executedBy: run.actor, holds, message });
   }
   return out;
-}
-
-function safeParams(text: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === "object" ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
