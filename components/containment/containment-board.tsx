@@ -10,15 +10,18 @@ const POLL_MS = 5000;
 const LABEL: Record<LayerState, string> = {
   "not-started": "not started",
   "in-effect": "in effect",
+  unproven: "in place, unproven",
   "pending-propagation": "pending propagation",
   "not-contained": "NOT CONTAINED",
   released: "released",
 };
 
-// Green only for a verified effect, red for a step whose effect is not there: the text says the same.
+// Green only for a proven effect, amber for one in place but not yet proven, red for a step whose
+// effect is not there: the text says the same.
 const TONE: Record<LayerState, string> = {
   "not-started": "bg-slate-100 text-slate-800 border-slate-300",
   "in-effect": "bg-emerald-100 text-emerald-900 border-emerald-600",
+  unproven: "bg-amber-100 text-amber-900 border-amber-500",
   "pending-propagation": "bg-amber-100 text-amber-900 border-amber-500",
   "not-contained": "bg-red-100 text-red-900 border-red-600",
   released: "bg-slate-100 text-slate-800 border-slate-300",
@@ -27,6 +30,7 @@ const TONE: Record<LayerState, string> = {
 const ICON: Record<LayerState, string> = {
   "not-started": "○",
   "in-effect": "✓",
+  unproven: "?",
   "pending-propagation": "…",
   "not-contained": "✗",
   released: "↺",
@@ -111,6 +115,7 @@ export function ContainmentBoardPanel({ incidentId, initial }: { incidentId: str
   // A step run re-renders the page with a fresh board before the next poll: show the newer read.
   const board = q.data && q.data.checkedAt >= initial.checkedAt ? q.data : initial;
   const notContained = board.rows.filter((r) => r.state === "not-contained");
+  const unproven = board.rows.filter((r) => r.state === "unproven");
   return (
     <section aria-labelledby="containment-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -125,6 +130,11 @@ export function ContainmentBoardPanel({ incidentId, initial }: { incidentId: str
       {notContained.length > 0 && (
         <p className="text-sm font-semibold text-red-800">
           <span aria-hidden="true">✗ </span>Not contained: {notContained.map((r) => r.title).join(", ")}.
+        </p>
+      )}
+      {unproven.length > 0 && (
+        <p className="text-sm font-semibold text-amber-800">
+          <span aria-hidden="true">? </span>In place but not proven: {unproven.map((r) => r.title).join(", ")}. Run attest-isolation to prove it.
         </p>
       )}
       {q.isError && <p className="text-sm text-amber-800">The board could not be refreshed: {q.error.message}</p>}

@@ -1,6 +1,11 @@
 // The containment board as plain data: what the page, the API and the report receive. Client-safe.
 
-export type LayerState = "not-started" | "in-effect" | "pending-propagation" | "not-contained" | "released";
+/**
+ * `in-effect` (green) only when proven: a live read, and for the pod network an attestation after
+ * the propagation window that found it isolated. `unproven` (amber): the isolation is in place as
+ * far as reads show, but nothing has tested it against traffic yet.
+ */
+export type LayerState = "not-started" | "in-effect" | "unproven" | "pending-propagation" | "not-contained" | "released";
 export type LayerId = "workload" | "pod-ingress" | "pod-egress" | "services" | "node-network" | "credentials" | "evidence";
 
 /** One fact that proves the row's state: a policy, a firewall rule, a probe run, an artifact … */
@@ -18,13 +23,19 @@ export type BoardRow = {
   /** One line: why this state, from what was read. */
   why: string;
   evidence: BoardLink[];
+  /**
+   * For a pod-network or node-network row in effect: the moment its isolation was proven (pod
+   * network: the attestation's time; node network: when the executor's verification of the
+   * runs held, else this read). Time-to-contain stops here, not when the board was read.
+   */
+  provenAt?: string;
 };
 
 export type TimeToContain = {
   /** Where the clock starts: the earliest event time of the incident's alerts, else the incident's opening. */
   openedFrom: "incident" | "alert";
   openedAt: string;
-  /** The first moment a pod-network or node-network layer was seen in effect; fixed once recorded. */
+  /** When a pod-network or node-network layer was first proven in effect (the proof's own time); fixed once recorded. */
   containedAt: string | null;
   containedBy: LayerId | null;
   seconds: number | null;

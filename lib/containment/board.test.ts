@@ -4,7 +4,6 @@ import { computeClients } from "@/lib/gcp/clients";
 import { kubeApis } from "@/lib/kube/clients";
 import type { Db } from "@/lib/store";
 import { boardRows, containmentBoard, ISOLATION_VERIFIED, recordedTimeToContain, type BoardRow, type LayerId } from "./board";
-import type { StepRunRow } from "./db";
 import { createIncident } from "./incidents";
 import { latestSucceeded } from "./runs";
 import { applyDenyAll } from "./steps/apply-deny-all";
@@ -102,7 +101,7 @@ describe("containment board", () => {
     expect(byLayer(await boardRows(h.incident, h.runs), "credentials").state).toBe("released");
   });
 
-  it("pod network: pending during the propagation window, in effect after it, not contained once the policy is deleted out of band", async () => {
+  it("pod network: pending during the propagation window, unproven (never green) after it until attested, not contained once the policy is deleted out of band", async () => {
     const h = new Harness(await openIncident());
     await isolatedPod(h);
     const pending = await boardRows(h.incident, h.runs);
@@ -110,11 +109,17 @@ describe("containment board", () => {
     expect(byLayer(pending, "pod-egress").state).toBe("pending-propagation");
     expect(byLayer(pending, "pod-ingress").why).toMatch(/propagation window ends at/);
 
+    // The deny-all is in place and nothing else admits traffic, but no probe has tested it.
     const now = afterWindow(h);
-    const inEffect = await boardRows(h.incident, h.runs, null, now);
-    expect(byLayer(inEffect, "pod-ingress").state).toBe("in-effect");
-    expect(byLayer(inEffect, "pod-egress").state).toBe("in-effect");
-    expect(byLayer(inEffect, "pod-ingress").evidence.map((e) => e.label)).toContain(`NetworkPolicy shop/${DENY_ALL_NAME}`);
+    const unproven = await boardRows(h.incident, h.runs, null, now);
+    for (const layer of ["pod-ingress", "pod-egress"] as const) {
+      expect(byLayer(unproven, layer).state).toBe("unproven");
+      expect(byLayer(unproven, layer).why).toMatch(
+        /^In place: airlock-quarantine-deny-all selects the pod and no other policy allows \w+; propagation window ended at .*\. Not proven: no attestation has tested it since the window ended; run attest-isolation to prove it\.$/,
+      );
+      expect(byLayer(unproven, layer).provenAt).toBeUndefined();
+    }
+    expect(byLayer(unproven, "pod-ingress").evidence.map((e) => e.label)).toContain(`NetworkPolicy shop/${DENY_ALL_NAME}`);
 
     // Someone deletes the policy with the real API, not through Airlock.
     await kubeApis(PAYMENTS).networking.deleteNamespacedNetworkPolicy({ name: DENY_ALL_NAME, namespace: "shop" });
@@ -148,8 +153,10 @@ describe("containment board", () => {
     windowOver(h);
     await h.execute(attestIsolation);
     const isolated = await boardRows(h.incident, h.runs);
+    const attestedAt = (JSON.parse(h.runs.at(-1)!.record!) as { at: string }).at;
     for (const layer of ["pod-ingress", "pod-egress"] as const) {
       expect(byLayer(isolated, layer).state).toBe("in-effect");
+      expect(byLayer(isolated, layer).provenAt).toBe(attestedAt);
       expect(byLayer(isolated, layer).why).toMatch(
         /the last attestation \(.*, \d+ min ago; recorded, not re-probed\) found it isolated: Every \w+ probe \(\d+\) timed out/,
       );
@@ -170,13 +177,26 @@ describe("containment board", () => {
     expect(probesAfter).toBe(probesBefore);
   });
 
-  it("pod network: released after the deny-all is undone", async () => {
+  it("pod network: released after the deny-all is undone and the read shows it gone; unproven when it is re-created out of band", async () => {
     const h = new Harness(await openIncident());
     await isolatedPod(h);
+    const policy = await kubeApis(PAYMENTS).networking.readNamespacedNetworkPolicy({ name: DENY_ALL_NAME, namespace: "shop" });
     await undoRecorded(h, applyDenyAll);
     const rows = await boardRows(h.incident, h.runs);
     expect(byLayer(rows, "pod-ingress").state).toBe("released");
-    expect(byLayer(rows, "pod-egress").why).toMatch(/deny-all was undone/);
+    expect(byLayer(rows, "pod-egress").why).toMatch(/deny-all was undone at .*The live read confirms it is gone\./);
+
+    // Someone puts the same policy back with the real API: the undo run no longer decides.
+    const { metadata, spec } = policy;
+    await kubeApis(PAYMENTS).networking.createNamespacedNetworkPolicy({
+      namespace: "shop",
+      body: { metadata: { name: metadata!.name, labels: metadata!.labels, annotations: metadata!.annotations }, spec },
+    });
+    const back = await boardRows(h.incident, h.runs);
+    for (const layer of ["pod-ingress", "pod-egress"] as const) {
+      expect(byLayer(back, layer).state).toBe("unproven");
+      expect(byLayer(back, layer).why).toMatch(/deny-all was undone at .* But .*re-created outside Airlock\?\).*run attest-isolation to prove it/);
+    }
   });
 
   it("egress on a cluster without NetworkPolicy enforcement is not contained, and says why", async () => {
@@ -223,7 +243,17 @@ describe("containment board", () => {
     expect(un.why).toMatch(/cordon-node ran, but node .* is schedulable/);
     await h.execute(cordonNode);
     await undoRecorded(h, cordonNode);
-    expect(byLayer(await boardRows(h.incident, h.runs), "workload").state).toBe("released");
+    const released = byLayer(await boardRows(h.incident, h.runs), "workload");
+    expect(released.state).toBe("released");
+    expect(released.why).toMatch(/^Undone: cordon-node at .*\. The live read confirms it is gone\.$/);
+
+    // Cordoned again outside Airlock after the undo: the board says what the node shows, not what the runs say.
+    await kubeApis(PAYMENTS).core.patchNode({ name: h.incident.targets.node!, body: [{ op: "replace", path: "/spec/unschedulable", value: true }] });
+    const back = byLayer(await boardRows(h.incident, h.runs), "workload");
+    expect(back.state).toBe("in-effect");
+    expect(back.why).toMatch(
+      /^Undone: cordon-node at .*\. But the live read shows it in place again \(re-applied outside Airlock\?\): cordon-node: .*cordoned/,
+    );
   });
 
   it("node network: in effect with the effective firewalls, not contained when a rule is deleted out of band", async () => {
@@ -268,34 +298,76 @@ describe("containment board", () => {
     expect(back.why).toMatch(/detach-services ran, but still routing to the pod: checkout-again/);
   });
 
-  it("records the first verified isolation once, so time-to-contain survives release", async () => {
+  it("stops the clock at the attestation's time, not when the board is read; an unproven row never stops it; recorded once, so it survives release", async () => {
     const h = new Harness(await openIncident());
     const inc = await createIncident(caller("analyst@demo.local", "analyst"), { title: "Miner", severity: "high", targets: h.incident.targets });
     h.incident = inc;
     await isolatedPod(h);
+    const start = Date.now();
+    const ago = (s: number) => new Date(start - s * 1000).toISOString();
+    // Opened 10 minutes ago; the deny-all's window ended 3 minutes ago; the attestation ran 2 minutes ago (T1).
+    const openedAt = ago(600);
+    await db.updateTable("incidents").set({ created_at: openedAt }).where("id", "=", inc.id).execute();
+    const shift = (stepId: string, patch: Record<string, string>) => {
+      for (const r of h.runs) if (r.step_id === stepId && r.record) r.record = JSON.stringify({ ...JSON.parse(r.record), ...patch });
+    };
+    shift("apply-deny-all", { effectiveAt: ago(180) });
     const store = async () => {
       await db.deleteFrom("step_runs").where("incident_id", "=", inc.id).execute();
-      const rows: StepRunRow[] = h.runs.map((r, i) => ({ ...r, id: `${inc.id}-${i}`, incident_id: inc.id }));
-      // The deny-all's window already over, so the board can see it in effect now.
-      for (const r of rows)
-        if (r.step_id === "apply-deny-all" && r.record)
-          r.record = JSON.stringify({ ...JSON.parse(r.record), effectiveAt: new Date(Date.now() - 1000).toISOString() });
-      await db.insertInto("step_runs").values(rows).execute();
+      await db
+        .insertInto("step_runs")
+        .values(h.runs.map((r, i) => ({ ...r, id: `${inc.id}-${i}`, incident_id: inc.id })))
+        .execute();
     };
+    const isolations = async () => (await listEntries(db, { incidentId: inc.id })).filter((e) => e.kind === ISOLATION_VERIFIED);
+
+    // In place but not attested: amber, and the clock keeps running.
     await store();
-    const first = await containmentBoard(inc.id);
-    expect(first.rows.find((r) => r.layer === "pod-ingress")!.state).toBe("in-effect");
-    expect(first.timeToContain.containedAt).not.toBeNull();
-    expect(first.timeToContain.openedAt).toBe(inc.createdAt);
+    const unproven = await containmentBoard(inc.id);
+    expect(unproven.rows.find((r) => r.layer === "pod-ingress")!.state).toBe("unproven");
+    expect(unproven.timeToContain).toMatchObject({ containedAt: null, containedBy: null, seconds: null });
+    expect(await isolations()).toHaveLength(0);
+
+    await advanceClock(sim(), 600); // the simulator enforces the policy once its own delay passed
+    await h.execute(attestIsolation);
+    const t1 = ago(120);
+    shift("attest-isolation", { at: t1 });
+    await store();
+    const first = await containmentBoard(inc.id); // read at T2, two minutes after T1
+    const ingress = first.rows.find((r) => r.layer === "pod-ingress")!;
+    expect(ingress.state, ingress.why).toBe("in-effect");
+    expect(Date.parse(first.checkedAt) - Date.parse(t1)).toBeGreaterThanOrEqual(120_000);
+    expect(first.timeToContain.containedAt).toBe(t1);
+    expect(first.timeToContain.containedBy).toBe("pod-ingress");
+    expect(first.timeToContain.openedAt).toBe(openedAt);
     expect(first.timeToContain.openedFrom).toBe("incident");
-    expect(first.timeToContain.seconds).toBeGreaterThanOrEqual(0);
+    expect(first.timeToContain.seconds).toBe(480);
+    const [entry] = await isolations();
+    expect(entry.details).toMatchObject({ layer: "pod-ingress", containedAt: t1 });
 
     await undoRecorded(h, applyDenyAll);
     await store();
     const after = await containmentBoard(inc.id);
     expect(after.rows.find((r) => r.layer === "pod-ingress")!.state).toBe("released");
     expect(after.timeToContain).toEqual(first.timeToContain);
-    expect((await listEntries(db, { incidentId: inc.id })).filter((e) => e.kind === ISOLATION_VERIFIED)).toHaveLength(1);
-    expect((await recordedTimeToContain(db, [inc])).get(inc.id)).toEqual(first.timeToContain);
+    expect(await isolations()).toHaveLength(1);
+    expect((await recordedTimeToContain(db, [{ ...inc, createdAt: openedAt }])).get(inc.id)).toEqual(first.timeToContain);
+  });
+
+  it("node network: proven when the executor's verification of the runs held, the latest of the two", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(tagNode);
+    await h.execute(firewallIsolate, SSH);
+    const [tag, fw] = ["tag-node", "firewall-isolate"].map((id) => latestSucceeded(h.runs, id)!);
+    const now = Date.now();
+    const at = (s: number) => new Date(now - s * 1000).toISOString();
+    const verdicts = new Map([
+      [tag.id, { holds: true, message: "tagged", at: at(300) }],
+      [fw.id, { holds: true, message: "rules", at: at(240) }],
+    ]);
+    expect(byLayer(await boardRows(h.incident, h.runs, null, now, verdicts), "node-network")).toMatchObject({ state: "in-effect", provenAt: at(240) });
+    // A run whose verification did not hold was proven only by this read.
+    verdicts.set(fw.id, { holds: false, message: "missing", at: at(240) });
+    expect(byLayer(await boardRows(h.incident, h.runs, null, now, verdicts), "node-network").provenAt).toBe(new Date(now).toISOString());
   });
 });

@@ -8,7 +8,7 @@ import type { EvidenceList } from "@/lib/evidence/types";
 import { getDb, type Db } from "@/lib/store";
 import { stepContext } from "./context";
 import type { StepRunRow } from "./db";
-import { stepStatus, type StepStatus } from "./detail";
+import { stepStatus, verdictsOf, type RunVerdict, type StepStatus } from "./detail";
 import { readableReason } from "./errors";
 import { requireIncident, timelineTargets } from "./incidents";
 import { listRuns, parseRecord } from "./runs";
@@ -25,8 +25,10 @@ export type { BoardLink, BoardRow, ContainmentBoard, LayerId, LayerState, TimeTo
 // The containment board: one row per layer, each state read from live facts through the steps'
 // own read-only `verify` and the incident's runs. "The step ran" is never a state by itself: a
 // deny-all deleted out of band is "not-contained" even though apply-deny-all succeeded.
+// Green (`in-effect`) only once proven: a pod-network row whose deny-all is in place but which no
+// attestation has tested since its window ended is `unproven` (amber), and does not stop the clock.
 // Building the board never changes the cluster or the cloud; the only write is the one-time
-// "isolation-verified" timeline entry that fixes the time-to-contain clock.
+// "isolation-verified" timeline entry that fixes the time-to-contain clock at the proof's own time.
 
 /** Layers whose verified effect counts as isolation for the time-to-contain clock. */
 export const ISOLATION_LAYERS: readonly LayerId[] = ["pod-ingress", "pod-egress", "node-network"];
@@ -49,17 +51,20 @@ type Facts = {
   runs: StepRunRow[];
   evidence: EvidenceList | null;
   now: number;
+  /** The executor's verification of each run, by run id (its `verify` timeline entries). */
+  verdicts: Map<string, RunVerdict>;
   verify(stepId: string): Promise<VerifyResult>;
   status(stepId: string): { status: StepStatus; last: StepRunRow | null };
 };
 
-function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null, now: number): Facts {
+function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null, now: number, verdicts: Map<string, RunVerdict>): Facts {
   const cache = new Map<string, Promise<VerifyResult>>();
   return {
     incident,
     runs,
     evidence,
     now,
+    verdicts,
     status: (id) => stepStatus(runs, id),
     verify(stepId) {
       let p = cache.get(stepId);
@@ -73,7 +78,7 @@ function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | 
             return await step.verify(stepContext(incident, step, safeParams(exec?.params), runs));
           } catch (err) {
             // What cannot be read cannot be claimed: the layer is not shown as contained.
-            return { holds: false, message: `Could not verify ${stepId}: ${readableReason(err, { step: stepId, phase: "board" }).message}` };
+            return { holds: false, checked: false, message: `Could not verify ${stepId}: ${readableReason(err, { step: stepId, phase: "board" }).message}` };
           }
         })();
         cache.set(stepId, p);
@@ -86,13 +91,34 @@ function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | 
 const runLink = (stepId: string, r: StepRunRow | null): BoardLink[] =>
   r ? [{ kind: "run", label: `${stepId} ${r.operation} ${r.status} at ${r.finished_at ?? r.started_at} by ${r.actor}` }] : [];
 
-const row = (layer: LayerId, state: LayerState, why: string, evidence: BoardLink[] = []): BoardRow => ({
+const row = (layer: LayerId, state: LayerState, why: string, evidence: BoardLink[] = [], provenAt?: string): BoardRow => ({
   layer,
   title: LAYER_TITLES[layer],
   state,
   why,
   evidence,
+  ...(provenAt ? { provenAt } : {}),
 });
+
+const undoneAt = (r: StepRunRow | null) => r?.finished_at ?? r?.started_at;
+
+/**
+ * After an undo, "released" is a live read too: each undone step's verify says whether its effect
+ * is gone. `back` lists the ones the read still (or again) finds in place, with their messages;
+ * `unread` the ones whose state could not be read.
+ */
+async function afterUndo(f: Facts, stepIds: string[]): Promise<{ back: { id: string; message: string }[]; unread: string[] }> {
+  const checks = await Promise.all(stepIds.map(async (id) => ({ id, v: await f.verify(id) })));
+  return {
+    back: checks.filter((c) => c.v.holds).map((c) => ({ id: c.id, message: c.v.message })),
+    unread: checks.filter((c) => c.v.checked === false).map((c) => c.v.message),
+  };
+}
+
+/** "Undone: … at …." and, when the live state could not be read, that it was not confirmed gone. */
+function releasedWhy(undone: string, unread: string[]): string {
+  return unread.length ? `${undone} Not confirmed gone: ${unread.join(" ")}` : `${undone} The live read confirms it is gone.`;
+}
 
 /**
  * A layer made of several steps: not-started until one ran; released when every one that ran
@@ -106,7 +132,21 @@ async function stepsLayer(f: Facts, layer: LayerId, stepIds: string[], links: Bo
   if (!active.length) {
     if (st.some((s) => s.status === "undone")) {
       const undone = st.filter((s) => s.status === "undone");
-      return row(layer, "released", `Undone: ${undone.map((s) => `${s.id} at ${s.last?.finished_at ?? s.last?.started_at}`).join(", ")}.`, evidence);
+      const said = `Undone: ${undone.map((s) => `${s.id} at ${undoneAt(s.last)}`).join(", ")}.`;
+      const { back, unread } = await afterUndo(
+        f,
+        undone.map((s) => s.id),
+      );
+      // Re-applied outside Airlock (or the undo did not take): what the read shows wins over the run.
+      if (back.length) {
+        return row(
+          layer,
+          "in-effect",
+          `${said} But the live read shows it in place again (re-applied outside Airlock?): ${back.map((b) => `${b.id}: ${b.message}`).join(" ")}`,
+          evidence,
+        );
+      }
+      return row(layer, "released", releasedWhy(said, unread), evidence);
     }
     const failed = st.filter((s) => s.status === "failed" || s.status === "running");
     return row(
@@ -168,8 +208,18 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   ];
 
   if (!ACTIVE.has(deny.status)) {
-    if (deny.status === "undone")
-      return both("released", `The deny-all was undone at ${deny.last?.finished_at ?? deny.last?.started_at} by ${deny.last?.actor}.`);
+    if (deny.status === "undone") {
+      const said = `The deny-all was undone at ${undoneAt(deny.last)} by ${deny.last?.actor}.`;
+      const { back, unread } = await afterUndo(f, ["apply-deny-all"]);
+      if (back.length) {
+        return both(
+          "unproven",
+          `${said} But ${lowerFirst(back[0].message)} (re-created outside Airlock?): it is not proven to isolate the pod; run attest-isolation to prove it, or delete it.`,
+          [policyLink],
+        );
+      }
+      return both("released", releasedWhy(said, unread));
+    }
     return both(
       "not-started",
       enf.enforced === true
@@ -238,11 +288,14 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
       };
       const when = `the last attestation (${attestation.at}, ${age}; recorded, not re-probed)`;
       if (v.state === "isolated") {
-        return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod, no other policy allows ${direction}, and ${when} found it isolated: ${v.why}`, [
-          ...links,
-          ...extra,
-          attestLink,
-        ]);
+        // Proven by the attestation's probes, so that is when it was proven: the clock stops there.
+        return row(
+          layer,
+          "in-effect",
+          `${DENY_ALL_NAME} selects the pod, no other policy allows ${direction}, and ${when} found it isolated: ${v.why}`,
+          [...links, ...extra, attestLink],
+          attestation.at,
+        );
       }
       return row(
         layer,
@@ -251,11 +304,32 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
         [...links, ...extra, attestLink],
       );
     }
-    const untested = "not attested since the window ended (run attest-isolation)";
+    // In place as far as the API shows, but no probe has tested it: never green on that alone.
     const since = typeof effectiveAt === "string" ? `; propagation window ended at ${effectiveAt}` : "";
-    return row(layer, "in-effect", `${DENY_ALL_NAME} selects the pod and no other policy allows ${direction}${since}; ${untested}.`, [...links, ...extra]);
+    const untested = attestation
+      ? `the last attestation (${attestation.at}) ran before the window ended, so it proves nothing`
+      : "no attestation has tested it since the window ended";
+    return row(
+      layer,
+      "unproven",
+      `In place: ${DENY_ALL_NAME} selects the pod and no other policy allows ${direction}${since}. Not proven: ${untested}; run attest-isolation to prove it.`,
+      [...links, ...extra],
+    );
   };
   return [one("pod-ingress"), one("pod-egress")];
+}
+
+/**
+ * When the node's isolation was proven: the latest of the executor's verifications (of the
+ * firewall-isolate and tag-node runs in force) that held; a run whose verification did not hold
+ * (or is not on record) was proven only by this board's live read.
+ */
+function nodeProvenAt(f: Facts, runs: (StepRunRow | null)[]): string {
+  const times = runs.map((r) => {
+    const v = r ? f.verdicts.get(r.id) : undefined;
+    return v?.holds ? Date.parse(v.at) : f.now;
+  });
+  return new Date(Math.max(...times)).toISOString();
 }
 
 async function nodeNetworkRow(f: Facts): Promise<BoardRow> {
@@ -270,7 +344,7 @@ async function nodeNetworkRow(f: Facts): Promise<BoardRow> {
     const [v, tv] = await Promise.all([f.verify("firewall-isolate"), f.verify("tag-node")]);
     if (!v.holds) return row("node-network", "not-contained", `firewall-isolate ran, but ${lowerFirst(v.message)}`, links);
     if (!tv.holds) return row("node-network", "not-contained", `The quarantine rules exist, but ${lowerFirst(tv.message)}`, links);
-    return row("node-network", "in-effect", `${v.message} ${tv.message}`, links);
+    return row("node-network", "in-effect", `${v.message} ${tv.message}`, links, nodeProvenAt(f, [fw.last, tag.last]));
   }
   if (ACTIVE.has(tag.status)) {
     return row(
@@ -280,8 +354,21 @@ async function nodeNetworkRow(f: Facts): Promise<BoardRow> {
       links,
     );
   }
-  if (fw.status === "undone" || tag.status === "undone")
-    return row("node-network", "released", `Node isolation undone${fw.last ? ` at ${fw.last.finished_at ?? fw.last.started_at}` : ""}.`, links);
+  if (fw.status === "undone" || tag.status === "undone") {
+    const said = `Node isolation undone${fw.last ? ` at ${undoneAt(fw.last)}` : ""}.`;
+    const { back, unread } = await afterUndo(f, ["firewall-isolate", "tag-node"]);
+    // Both the rules and the tag are needed to cut the VM off; both back is isolation again.
+    if (back.length === 2) {
+      return row(
+        "node-network",
+        "in-effect",
+        `${said} But the live read shows it in place again (re-applied outside Airlock?): ${back.map((b) => b.message).join(" ")}`,
+        links,
+        new Date(f.now).toISOString(),
+      );
+    }
+    return row("node-network", "released", releasedWhy(said, unread), links);
+  }
   return row("node-network", "not-started", "Not started: the VM is not tagged and no quarantine firewall rule applies to it.", links);
 }
 
@@ -322,9 +409,18 @@ async function credentialsRow(f: Facts): Promise<BoardRow> {
   return r;
 }
 
-/** Every layer's state for an incident and its runs, read live now. Reads only. */
-export async function boardRows(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null = null, now = Date.now()): Promise<BoardRow[]> {
-  const f = facts(incident, runs, evidence, now);
+/**
+ * Every layer's state for an incident and its runs, read live now. Reads only. `verdicts` are the
+ * executor's verifications of the runs (when the node network was proven).
+ */
+export async function boardRows(
+  incident: Incident,
+  runs: StepRunRow[],
+  evidence: EvidenceList | null = null,
+  now = Date.now(),
+  verdicts: Map<string, RunVerdict> = new Map(),
+): Promise<BoardRow[]> {
+  const f = facts(incident, runs, evidence, now, verdicts);
   // A layer whose facts cannot be read is not shown as contained, and the other layers still are.
   const guard = async <T>(layers: LayerId[], read: () => Promise<T>, fallback: (rows: BoardRow[]) => T): Promise<T> => {
     try {
@@ -350,15 +446,23 @@ export async function boardRows(incident: Incident, runs: StepRunRow[], evidence
   return [workload, ingress, egress, services, node, credentials, ev];
 }
 
+/** A recorded isolation: when it was proven (the clock's end) and by which layer. */
+type Isolation = { containedAt: string; layer: LayerId };
+
 /**
- * The first isolation seen in effect is written once to the timeline, so the clock does not
- * move when the board is read again after release. Entries are append-only; if two readers race,
- * the earliest entry wins.
+ * The first proven isolation is written once to the timeline, so the clock does not move when the
+ * board is read again after release. The entry records the proof's own time (`containedAt`: the
+ * attestation's, or the node's verification), not the read that noticed it. Entries are
+ * append-only; if two readers race, the earliest entry wins.
  */
-async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now: string, openedAt: string): Promise<{ at: string; layer: LayerId } | null> {
+async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], openedAt: string): Promise<Isolation | null> {
   const prior = (await recordedIsolations(db, [incident.id])).get(incident.id);
   if (prior) return prior;
-  const first = rows.find((r) => ISOLATION_LAYERS.includes(r.layer) && r.state === "in-effect");
+  // Only a green row is proven; of those, the one proven first stopped the clock.
+  const proven = rows
+    .filter((r): r is BoardRow & { provenAt: string } => ISOLATION_LAYERS.includes(r.layer) && r.state === "in-effect" && !!r.provenAt)
+    .sort((a, b) => Date.parse(a.provenAt) - Date.parse(b.provenAt));
+  const first = proven[0];
   if (!first) return null;
   await appendEntry(db, {
     actor: "airlock",
@@ -366,19 +470,18 @@ async function firstIsolation(db: Db, incident: Incident, rows: BoardRow[], now:
     incidentId: incident.id,
     kind: ISOLATION_VERIFIED,
     targets: timelineTargets(incident.targets),
-    details: { layer: first.layer, message: `${first.title}: in effect. ${first.why}`, openedAt },
-    at: now,
+    details: { layer: first.layer, containedAt: first.provenAt, message: `${first.title}: in effect. ${first.why}`, openedAt },
   });
-  return { at: now, layer: first.layer };
+  return { containedAt: first.provenAt, layer: first.layer };
 }
 
-export function clockOf(openedAt: string, first: { at: string; layer: LayerId } | null, openedFrom: TimeToContain["openedFrom"] = "incident"): TimeToContain {
+export function clockOf(openedAt: string, first: Isolation | null, openedFrom: TimeToContain["openedFrom"] = "incident"): TimeToContain {
   return {
     openedFrom,
     openedAt,
-    containedAt: first?.at ?? null,
+    containedAt: first?.containedAt ?? null,
     containedBy: first?.layer ?? null,
-    seconds: first ? Math.max(0, Math.round((Date.parse(first.at) - Date.parse(openedAt)) / 1000)) : null,
+    seconds: first ? Math.max(0, Math.round((Date.parse(first.containedAt) - Date.parse(openedAt)) / 1000)) : null,
   };
 }
 
@@ -410,18 +513,41 @@ export async function containmentBoard(incidentId: string): Promise<ContainmentB
  */
 export async function boardOf(db: Db, incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null): Promise<ContainmentBoard> {
   const checkedAt = new Date().toISOString();
-  const [starts, rows] = await Promise.all([clockStarts(db, [incident]), boardRows(incident, runs, evidence, Date.parse(checkedAt))]);
+  const [starts, verdicts] = await Promise.all([clockStarts(db, [incident]), runVerdicts(db, incident.id)]);
+  const rows = await boardRows(incident, runs, evidence, Date.parse(checkedAt), verdicts);
   const start = starts.get(incident.id)!;
-  const first = await firstIsolation(db, incident, rows, checkedAt, start.at);
+  const first = await firstIsolation(db, incident, rows, start.at);
   return { checkedAt, rows, timeToContain: clockOf(start.at, first, start.from) };
+}
+
+/** The executor's verification of each of the incident's runs, from its `verify` entries only. */
+async function runVerdicts(db: Db, incidentId: string): Promise<Map<string, RunVerdict>> {
+  const rows = await db
+    .selectFrom("timeline")
+    .select(["kind", "details", "at"])
+    .where("kind", "=", "verify")
+    .where("incident_id", "=", incidentId)
+    .orderBy("id", "asc")
+    .execute();
+  return verdictsOf(rows.map((r) => ({ kind: r.kind, at: r.at, details: parseDetails(r.details) })));
+}
+
+function parseDetails(details: string): Record<string, unknown> {
+  try {
+    return JSON.parse(details) as Record<string, unknown>;
+  } catch {
+    // A details column that does not parse says nothing.
+    return {};
+  }
 }
 
 /**
  * The earliest "isolation-verified" entry of each incident, read with one targeted query (only
- * those entries, not the whole timeline). Entries are append-only, so the earliest wins.
+ * those entries, not the whole timeline). Entries are append-only, so the earliest wins. Its
+ * `containedAt` is the proof's time; entries written before it was recorded have only their own.
  */
-async function recordedIsolations(db: Db, ids: string[]): Promise<Map<string, { at: string; layer: LayerId }>> {
-  const first = new Map<string, { at: string; layer: LayerId }>();
+async function recordedIsolations(db: Db, ids: string[]): Promise<Map<string, Isolation>> {
+  const first = new Map<string, Isolation>();
   if (!ids.length) return first;
   const rows = await db
     .selectFrom("timeline")
@@ -432,13 +558,9 @@ async function recordedIsolations(db: Db, ids: string[]): Promise<Map<string, { 
     .execute();
   for (const r of rows) {
     if (!r.incident_id || first.has(r.incident_id)) continue;
-    let layer: LayerId = "pod-ingress";
-    try {
-      layer = (JSON.parse(r.details) as { layer?: LayerId }).layer ?? layer;
-    } catch {
-      // A details column that does not parse still has its time.
-    }
-    first.set(r.incident_id, { at: r.at, layer });
+    const d = parseDetails(r.details) as { layer?: LayerId; containedAt?: unknown };
+    const containedAt = typeof d.containedAt === "string" && !Number.isNaN(Date.parse(d.containedAt)) ? d.containedAt : r.at;
+    first.set(r.incident_id, { containedAt, layer: d.layer ?? "pod-ingress" });
   }
   return first;
 }

@@ -1,4 +1,4 @@
-import { formatDuration, type ContainmentBoard } from "@/lib/containment/board-types";
+import { formatDuration, type ContainmentBoard, type LayerState } from "@/lib/containment/board-types";
 import type { IncidentReport } from "./types";
 
 // Table cells: one line, pipes escaped, so user text (titles, comments) cannot break the layout.
@@ -37,9 +37,10 @@ function clockLine(b: ContainmentBoard): string {
   return `**Time to contain: ${formatDuration(c.seconds)}** (from ${from} at ${time(c.openedAt)} to the first verified isolation at ${time(c.containedAt)}, ${c.containedBy}).`;
 }
 
-const STATE: Record<string, string> = {
+const STATE: Record<LayerState, string> = {
   "not-started": "not started",
   "in-effect": "in effect",
+  unproven: "in place, unproven",
   "pending-propagation": "pending propagation",
   "not-contained": "**NOT CONTAINED**",
   released: "released",

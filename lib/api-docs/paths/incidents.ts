@@ -124,11 +124,17 @@ const schemas = {
             layer: { enum: ["workload", "pod-ingress", "pod-egress", "services", "node-network", "credentials", "evidence"] },
             title: { type: "string" },
             state: {
-              enum: ["not-started", "in-effect", "pending-propagation", "not-contained", "released"],
+              enum: ["not-started", "in-effect", "unproven", "pending-propagation", "not-contained", "released"],
               description:
-                "From live reads (each step's read-only verify) and the incident's runs, never from a step having run: not-contained means a step ran but its effect is not there now (or cannot be shown)",
+                "From live reads (each step's read-only verify) and the incident's runs, never from a step having run: not-contained means a step ran but its effect is not there now (or cannot be shown); in-effect (green) only when proven, for the pod network by an attest-isolation run after the propagation window that found it isolated; unproven means in place as far as the API shows but not yet tested (run attest-isolation); released means an undo ran and the live read shows the effect gone (an effect back after its undo is shown as it reads)",
             },
             why: { type: "string", description: "One line: what was read that gives this state" },
+            provenAt: {
+              type: "string",
+              format: "date-time",
+              description:
+                "Pod-network and node-network rows in effect: when the isolation was proven (the attestation's time; for the node, when the executor's verification held, else this read)",
+            },
             evidence: {
               type: "array",
               description: "What proves it: the policy, effective firewalls, the last probe run (never re-probed), runs, artifact ids",
@@ -153,9 +159,9 @@ const schemas = {
             type: ["string", "null"],
             format: "date-time",
             description:
-              "First time a pod-network or node-network layer was seen in effect; recorded once (timeline kind isolation-verified) and kept after release",
+              "When a pod-network or node-network layer was first proven in effect: the proof's own time (the attestation's, or the node's verification), not the read that noticed it; recorded once (timeline kind isolation-verified, details.containedAt) and kept after release",
           },
-          containedBy: { type: ["string", "null"], description: "The layer that was in effect then" },
+          containedBy: { type: ["string", "null"], description: "The layer proven in effect then" },
           seconds: { type: ["integer", "null"] },
         },
         ["openedFrom", "openedAt", "containedAt", "containedBy", "seconds"],
@@ -228,7 +234,7 @@ export const incidentsApi: OpenApiFragment = {
         tags,
         summary: "The containment board alone: each layer's state read live now, and the time-to-contain clock",
         description:
-          "Reads only the cluster and Google Cloud (never starts a probe). The first read that finds a pod-network or node-network layer in effect writes one isolation-verified timeline entry, which fixes time-to-contain.",
+          "Reads only the cluster and Google Cloud (never starts a probe). The first read that finds a pod-network or node-network layer proven in effect writes one isolation-verified timeline entry, which fixes time-to-contain at the proof's own time.",
         parameters: [id],
         responses: { "200": jsonResponse("The board", ref("ContainmentBoard")), "404": notFound, ...standardErrors },
       },
