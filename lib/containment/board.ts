@@ -57,35 +57,45 @@ type Facts = {
   status(stepId: string): { status: StepStatus; last: StepRunRow | null };
 };
 
-function facts(incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null, now: number, verdicts: Map<string, RunVerdict>): Facts {
+/** Reads a step's effect live (its read-only verify). */
+export type StepVerifier = (stepId: string) => Promise<VerifyResult>;
+
+/**
+ * Each step's verify, run at most once per step for this incident and its runs, with the params
+ * the step last ran with (as release does). The report shares one with the board, so a report
+ * reads each step once.
+ */
+export function stepVerifier(incident: Incident, runs: StepRunRow[]): StepVerifier {
   const cache = new Map<string, Promise<VerifyResult>>();
-  return {
-    incident,
-    runs,
-    evidence,
-    now,
-    verdicts,
-    status: (id) => stepStatus(runs, id),
-    verify(stepId) {
-      let p = cache.get(stepId);
-      if (!p) {
-        p = (async () => {
-          const step = getStep(stepId);
-          if (!step) return { holds: false, message: `Step ${stepId} is not registered.` };
-          // Verify with the params the step last ran with, as release and the report do.
-          const exec = runs.filter((r) => r.step_id === stepId && r.operation === "execute").at(-1);
-          try {
-            return await step.verify(stepContext(incident, step, safeParams(exec?.params), runs));
-          } catch (err) {
-            // What cannot be read cannot be claimed: the layer is not shown as contained.
-            return { holds: false, checked: false, message: `Could not verify ${stepId}: ${readableReason(err, { step: stepId, phase: "board" }).message}` };
-          }
-        })();
-        cache.set(stepId, p);
-      }
-      return p;
-    },
+  return (stepId) => {
+    let p = cache.get(stepId);
+    if (!p) {
+      p = (async () => {
+        const step = getStep(stepId);
+        if (!step) return { holds: false, checked: false, message: `Step ${stepId} is not registered.` };
+        const exec = runs.filter((r) => r.step_id === stepId && r.operation === "execute").at(-1);
+        try {
+          return await step.verify(stepContext(incident, step, safeParams(exec?.params), runs));
+        } catch (err) {
+          // What cannot be read cannot be claimed: the layer is not shown as contained.
+          return { holds: false, checked: false, message: `Could not verify ${stepId}: ${readableReason(err, { step: stepId, phase: "board" }).message}` };
+        }
+      })();
+      cache.set(stepId, p);
+    }
+    return p;
   };
+}
+
+function facts(
+  incident: Incident,
+  runs: StepRunRow[],
+  evidence: EvidenceList | null,
+  now: number,
+  verdicts: Map<string, RunVerdict>,
+  verify: StepVerifier,
+): Facts {
+  return { incident, runs, evidence, now, verdicts, verify, status: (id) => stepStatus(runs, id) };
 }
 
 const runLink = (stepId: string, r: StepRunRow | null): BoardLink[] =>
@@ -419,8 +429,9 @@ export async function boardRows(
   evidence: EvidenceList | null = null,
   now = Date.now(),
   verdicts: Map<string, RunVerdict> = new Map(),
+  verify: StepVerifier = stepVerifier(incident, runs),
 ): Promise<BoardRow[]> {
-  const f = facts(incident, runs, evidence, now, verdicts);
+  const f = facts(incident, runs, evidence, now, verdicts, verify);
   // A layer whose facts cannot be read is not shown as contained, and the other layers still are.
   const guard = async <T>(layers: LayerId[], read: () => Promise<T>, fallback: (rows: BoardRow[]) => T): Promise<T> => {
     try {
@@ -509,12 +520,19 @@ export async function containmentBoard(incidentId: string): Promise<ContainmentB
 
 /**
  * The board of an incident whose runs and evidence the caller already read (the report), so they
- * are not read twice; records the first isolation as containmentBoard does.
+ * are not read twice, verifying through `verify` when the caller shares one; records the first
+ * isolation as containmentBoard does.
  */
-export async function boardOf(db: Db, incident: Incident, runs: StepRunRow[], evidence: EvidenceList | null): Promise<ContainmentBoard> {
+export async function boardOf(
+  db: Db,
+  incident: Incident,
+  runs: StepRunRow[],
+  evidence: EvidenceList | null,
+  verify: StepVerifier = stepVerifier(incident, runs),
+): Promise<ContainmentBoard> {
   const checkedAt = new Date().toISOString();
   const [starts, verdicts] = await Promise.all([clockStarts(db, [incident]), runVerdicts(db, incident.id)]);
-  const rows = await boardRows(incident, runs, evidence, Date.parse(checkedAt), verdicts);
+  const rows = await boardRows(incident, runs, evidence, Date.parse(checkedAt), verdicts, verify);
   const start = starts.get(incident.id)!;
   const first = await firstIsolation(db, incident, rows, start.at);
   return { checkedAt, rows, timeToContain: clockOf(start.at, first, start.from) };

@@ -4,7 +4,7 @@ import { currentAnchor } from "@/lib/audit/checkpoint";
 import { verifyAudit } from "@/lib/audit/verify";
 import type { Caller } from "@/lib/auth/roles";
 import { alertsOfIncident } from "@/lib/alerts/store";
-import { boardOf } from "@/lib/containment/board";
+import { boardOf, stepVerifier } from "@/lib/containment/board";
 import { requireIncident } from "@/lib/containment/incidents";
 import { listRuns } from "@/lib/containment/runs";
 import { listEvidence } from "@/lib/evidence/list";
@@ -51,16 +51,18 @@ function commandsOf(e: TimelineEntry): ReportCommands | null {
 export async function buildReport(caller: Pick<Caller, "email">, incidentId: string): Promise<IncidentReport> {
   const incident = await requireIncident(incidentId);
   const db = await getDb();
-  const [entries, runs, evidence, review, auditChain, alerts] = await Promise.all([
+  const [runs, evidence] = await Promise.all([listRuns(db, incidentId), listEvidence(incidentId)]);
+  // The board first: it may append the isolation-verified entry, which the timeline, the chain
+  // check and the clock must all see. It and the live state share one read of each step.
+  const verify = stepVerifier(incident, runs);
+  const containment = await boardOf(db, incident, runs, evidence, verify);
+  const [live, entries, review, auditChain, alerts] = await Promise.all([
+    liveState(runs, verify),
     listEntries(db, { incidentId, limit: MAX_ENTRIES }),
-    listRuns(db, incidentId),
-    listEvidence(incidentId),
     reviewOf(db, incidentId),
     verifyAudit(db, currentAnchor()),
     alertsOfIncident(db, incidentId),
   ]);
-  // The board reads the same incident, runs and evidence as the report, not its own later copy.
-  const [live, containment] = await Promise.all([liveState(incident, runs), boardOf(db, incident, runs, evidence)]);
   const timeline: ReportEntry[] = entries.map((e) => ({
     id: e.id,
     at: e.at,

@@ -1,20 +1,17 @@
 import "server-only";
-import { readableReason } from "@/lib/containment/errors";
-import { stepContext } from "@/lib/containment/context";
+import type { StepVerifier } from "@/lib/containment/board";
+import type { StepRunRow } from "@/lib/containment/db";
 import { latestSucceeded } from "@/lib/containment/runs";
 import { getStep } from "@/lib/containment/registry";
-import { safeParams } from "@/lib/containment/run-params";
-import type { StepRunRow } from "@/lib/containment/db";
-import type { Incident } from "@/lib/containment/types";
 import type { LiveCheck } from "./types";
 
 /**
  * What is still in place, read live: every step whose latest execution succeeded and was not
- * undone is asked to `verify` now, with the same context the executor gives it (its params,
- * the records of earlier runs). A verify that cannot reach the API reports "does not hold"
- * with a readable reason; the report is still built.
+ * undone is asked to `verify` now through `verify`, the same verifier the report's board reads
+ * (each step is read once per report, with its params and the records of earlier runs). A verify
+ * that cannot reach the API reports "does not hold" with a readable reason; the report is still built.
  */
-export async function liveState(incident: Incident, runs: StepRunRow[]): Promise<LiveCheck[]> {
+export async function liveState(runs: StepRunRow[], verify: StepVerifier): Promise<LiveCheck[]> {
   const inPlace = new Map<string, StepRunRow>();
   for (const r of runs) {
     if (r.operation !== "execute") continue;
@@ -26,14 +23,7 @@ export async function liveState(incident: Incident, runs: StepRunRow[]): Promise
   for (const run of ordered) {
     const step = getStep(run.step_id);
     if (!step) continue;
-    const ctx = stepContext(incident, step, safeParams(run.params), runs);
-    let holds = false;
-    let message: string;
-    try {
-      ({ holds, message } = await step.verify(ctx));
-    } catch (err) {
-      message = `Could not verify: ${readableReason(err, { step: step.id, phase: "report" }).message}`;
-    }
+    const { holds, message } = await verify(step.id);
     out.push({ stepId: step.id, title: step.title, risk: step.risk, executedAt: run.finished_at ?? run.started_at, executedBy: run.actor, holds, message });
   }
   return out;
