@@ -85,7 +85,8 @@ export default async function TimelinePage({ searchParams }: Props) {
         </h2>
         <p className="text-sm text-slate-600">
           From the clock&apos;s start (the earliest alert&apos;s event time when the incident has alerts, otherwise the incident&apos;s opening) to the first
-          time its containment board saw a pod-network or node-network layer in effect (recorded once; kept after release).
+          moment a pod-network or node-network layer was proven in effect: the attestation that found the pod isolated, or the node isolation&apos;s
+          verification (recorded once; kept after release).
         </p>
         <TimeToContainChart points={containPoints(incidents, (id) => clocks.get(id)?.seconds)} />
         <Table caption="Time to contain per incident">
