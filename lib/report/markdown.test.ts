@@ -50,6 +50,13 @@ const base: IncidentReport = {
         why: "NetworkPolicy airlock-quarantine-deny-all does not exist.",
         evidence: [{ kind: "run", label: "apply-deny-all execute succeeded" }],
       },
+      {
+        layer: "pod-egress",
+        title: "Pod network: egress",
+        state: "unproven",
+        why: "In place: airlock-quarantine-deny-all selects the pod. Not proven: run attest-isolation to prove it.",
+        evidence: [],
+      },
       { layer: "credentials", title: "Credentials", state: "not-started", why: "No credential step yet.", evidence: [] },
     ],
     timeToContain: {
@@ -96,6 +103,10 @@ it("renders the containment board with its states in words and the time-to-conta
     "| Pod network: ingress | **NOT CONTAINED** | NetworkPolicy airlock-quarantine-deny-all does not exist. | run: apply-deny-all execute succeeded |",
   );
   expect(md).toContain("| Credentials | not started | No credential step yet. |  |");
+  // In place but untested is never written as in effect.
+  expect(md).toContain(
+    "| Pod network: egress | in place, unproven | In place: airlock-quarantine-deny-all selects the pod. Not proven: run attest-isolation to prove it. |  |",
+  );
   const open = renderMarkdown({
     ...base,
     containment: { ...base.containment, timeToContain: { ...base.containment.timeToContain, containedAt: null, containedBy: null, seconds: null } },
