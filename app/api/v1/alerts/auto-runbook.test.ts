@@ -98,7 +98,11 @@ describe("ALERT_AUTO_RUNBOOK=isolate-pod", () => {
       expect(layer(b, l), JSON.stringify(layer(b, l))).toMatchObject({ state: "in-effect", why: expect.stringMatching(/found it isolated/) });
     }
     expect(b.timeToContain).toMatchObject({ openedFrom: "alert", containedBy: "pod-ingress" });
-    expect(b.timeToContain.containedAt).toEqual(expect.any(String));
+    // The clock stops when the attestation proved it, not when the board was read after.
+    const attested = layer(b, "pod-ingress").provenAt;
+    expect(attested).toEqual(expect.any(String));
+    expect(b.timeToContain.containedAt).toBe(attested);
+    expect(Date.parse(b.checkedAt)).toBeGreaterThan(Date.parse(attested!));
 
     // Evidence first, then each runbook step as itself (intent, result, verify), all by the policy's actor.
     const entries = await listEntries(db, { incidentId: id });
