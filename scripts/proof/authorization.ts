@@ -10,16 +10,14 @@
 // (scripts/proof/next-request-stub.ts gives them the request's cookies): Next invokes them over
 // React's private flight encoding, with ids a build assigns, which no client outside Next speaks.
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { revokeToken, type Role } from "@/lib/auth";
-import { config } from "@/lib/config";
 import { getDb, type Db } from "@/lib/store";
-import { consoleEnvFor, type SimProcess } from "@/sim/test/harness";
-import { buildIfStale, callReplica, freePort, killReplicas, replicaEnv, startReplicas, type Replica } from "../production-console";
+import { callReplica, killReplicas, type Replica } from "../production-console";
 import { ACTIONS, CALLERS, expected, ROUTES, TARGETLESS_ACTIONS, type CallerKind, type Verdict } from "./authorization-table";
 import { actionDoors, demoDoorTargets, person, routeDoors, sessionCookie } from "./doors";
 import { simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { withRequest } from "./next-request-stub";
+import { proofReplica } from "./proof-replica";
 import type { Figure } from "./types";
 
 const HUMAN_ROLES: Role[] = ["analyst", "lead", "approver", "admin"];
@@ -38,27 +36,6 @@ function routePresentations(c: Credential): { via: Via; token?: string; cookie?:
   if (c.token) out.push({ via: "token", token: c.token });
   if (c.cookie) out.push({ via: "session", cookie: c.cookie });
   return out.length > 0 ? out : [{ via: "token" }];
-}
-
-/**
- * One replica of the production build on this process's database and session secret, pointed at
- * the simulator: the cookies sessionCookie() signs and the tokens made here are valid there.
- */
-async function productionReplica(sim: SimProcess, log: (line: string) => void): Promise<Replica> {
-  const db = config().database;
-  if (db.engine !== "sqlite") throw new Error("the proof's console database is its scratch SQLite file");
-  // The replica runs on plain http, so it reads the cookie without the __Secure- prefix; so must sessionCookie() name it.
-  if (config().secureCookies) throw new Error("NEXTAUTH_URL is https here: the session cookies would not be the ones a plain-http replica reads");
-  buildIfStale({ log: (line) => log(`authorization: ${line}`) });
-  const port = await freePort();
-  log(`authorization: starting a replica of the production build on port ${port}`);
-  const env = replicaEnv(process.env, {
-    databaseUrl: `file:${path.resolve(db.file)}`,
-    nextauthSecret: config().nextauthSecret,
-    nextauthUrl: `http://127.0.0.1:${port}`,
-    sim: consoleEnvFor(sim.ready),
-  });
-  return (await startReplicas([port], env))[0];
 }
 
 /** One credential per caller kind: real users, real tokens, real signed session cookies. */
@@ -131,7 +108,7 @@ export const authorization: Figure = {
     try {
       const db = await getDb();
       const who = await credentials(db);
-      replica = await productionReplica(sim, log);
+      replica = await proofReplica("authorization", sim, log);
       const opener = await person(db, "proof-authz-opener@x.com", ["analyst"]);
       const { pod, ids } = await demoDoorTargets(opener.user, ["analyst"], "proof: authorization");
       const idsFor = (template: string, wrong: boolean): Record<string, unknown> => ({
