@@ -1,8 +1,8 @@
 // The console's production build run as a deployment runs it, for the tests and scripts that need
-// the real thing over HTTP (test/two-replicas.test.ts, the proof's concurrency and authorization
-// figures, `npm run demo`): built only when its sources are newer than it, `next start` replicas
-// on free ports, each in its own process group, and a database of their own for the run. Free of
-// vitest, so plain-Node scripts use it too.
+// the real thing over HTTP (test/two-replicas.test.ts, the proof's concurrency, authorization,
+// bad-input and crashes figures, `npm run demo`): built only when its sources are newer than it,
+// `next start` replicas on free ports, each in its own process group, and a database of their own
+// for the run. Free of vitest, so plain-Node scripts use it too.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -124,6 +124,27 @@ export async function killReplicas(replicas: Replica[]): Promise<void> {
     }
   }
   await Promise.all(exited);
+}
+
+/**
+ * Stops every replica still running as Kubernetes stops a pod: SIGTERM to its process group (the
+ * console finishes or records its running steps and gives its leases up, lib/replicas/shutdown.ts),
+ * then SIGKILL for any still running after `graceMs`. Waits until each has exited.
+ */
+export async function stopReplicas(replicas: Replica[], graceMs = 15_000): Promise<void> {
+  const running = replicas.filter((r) => !hasExited(r));
+  const exited = Promise.all(running.map((r) => new Promise((res) => r.child.once("exit", res))));
+  for (const r of running) {
+    try {
+      process.kill(-r.child.pid!, "SIGTERM");
+    } catch {
+      // Gone between the check and the signal.
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exited, new Promise((res) => (timer = setTimeout(res, graceMs)))]);
+  clearTimeout(timer);
+  await killReplicas(running);
 }
 
 /**
