@@ -2,18 +2,18 @@
 // together exactly as a real deployment is: through a kubeconfig and Google API endpoints.
 // `npm run demo -- --oidc` also starts a real OpenID provider (scripts/oidc-idp.ts) and signs in through it.
 import "./require-node.cjs";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { DEFAULT_DEMO_PASSWORD } from "../lib/config/schema";
 import { consoleEnvFor } from "../sim/test/harness";
-import { buildIsStale } from "./build-freshness";
 import { isConsoleReadyLine } from "./console-ready";
 import { clearDemoFacts, writeDemoFacts } from "./demo-facts";
 import { demoAlertWiring } from "./demo-alerts";
 import { startDemoIdp, type DemoIdp } from "./oidc-idp";
+import { buildIfStale } from "./production-console";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEMO_DIR = path.join(ROOT, ".data", "demo");
@@ -108,14 +108,10 @@ async function main(): Promise<void> {
     AIRLOCK_ALLOW_INSECURE_COOKIES: "1",
     ...oidc?.env,
   };
-  if (buildIsStale(ROOT)) {
-    process.stderr.write("demo: building the console (first run or sources changed)…\n");
-    const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    if (build.status !== 0) fail("the console build failed (see above)");
+  try {
+    buildIfStale({ env, log: (line) => process.stderr.write(`demo: ${line}\n`) });
+  } catch {
+    fail("the console build failed (see above)");
   }
   const next = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", port, "-H", "127.0.0.1"], {
     cwd: ROOT,

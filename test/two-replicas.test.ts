@@ -1,8 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
-import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { compromisedPod, DEMO_ARGS, PAYMENTS, simPost, simRequestSeq, simWritesSince } from "@/lib/containment/steps/support/testing";
@@ -10,100 +6,38 @@ import { kubeApis, resetKubeClientsForTests } from "@/lib/kube/clients";
 import { openDb } from "@/lib/store";
 import { postgresUrlOf } from "@/lib/store/fresh";
 import { userToken } from "@/app/api/v1/testing";
-import { buildIsStale } from "@/scripts/build-freshness";
+import {
+  buildIfStale,
+  callReplica as call,
+  createRunDatabase,
+  freePort,
+  killReplicas,
+  logTail,
+  replicaEnv,
+  startReplicas,
+  type Json,
+  type Replica,
+  type RunDatabase,
+} from "@/scripts/production-console";
 import { consoleEnvFor, startSimProcess, type SimProcess } from "@/sim/test/harness";
 
 // Two `next start` replicas of one production build on one PostgreSQL database (created here,
 // dropped after), in front of one simulator: what a Deployment with two pods behind a Service is.
 
-const ROOT = path.resolve(__dirname, "..");
-const NEXT = path.join(ROOT, "node_modules/next/dist/bin/next");
 const pgUrl = postgresUrlOf(process.env.DATABASE_URL);
 
 const METRICS_TOKEN = randomBytes(24).toString("hex");
 
-type Replica = { port: number; base: string; child: ChildProcess; log: string[] };
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 let sim: SimProcess;
-let dbName: string;
+let database: RunDatabase | undefined;
 let replicas: Replica[] = [];
 const tokens: Record<string, string> = {};
 const saved = { ...process.env };
 
-/** A port nobody listens on now (the OS picks it), so parallel runs and other servers never collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function databaseUrl(name: string): string {
-  const u = new URL(pgUrl!);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-function startReplica(port: number, env: NodeJS.ProcessEnv): Replica {
-  // Its own process group, so a kill -9 takes whatever `next start` runs under it too.
-  const child = spawn(process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const log: string[] = [];
-  const keep = (d: Buffer) => {
-    log.push(String(d));
-    if (log.length > 400) log.shift();
-  };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  return { port, base: `http://127.0.0.1:${port}`, child, log };
-}
-
-/** Ready, and this replica's own answer: a port held by some other process would answer readyz too. */
-async function whenReady(r: Replica): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (r.child.exitCode !== null) throw new Error(`replica on ${r.port} exited: ${r.log.join("").slice(-3000)}`);
-      const res = await fetch(`${r.base}/api/readyz`);
-      expect(res.status).toBe(200);
-      expect(r.log.join("")).toMatch(/Ready in/);
-    },
-    { timeout: 120_000, interval: 500 },
-  );
-}
-
-async function call(r: Replica, method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${r.base}${p}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
-}
-
 async function openIncidentVia(r: Replica, title: string): Promise<{ id: string; node: string; pod: string }> {
   const pod = await compromisedPod();
   const opened = await call(r, "POST", "/api/v1/incidents", tokens.analyst, { cluster: PAYMENTS, namespace: "shop", pod, title });
-  expect(opened.status, JSON.stringify(opened.body) + r.log.join("").slice(-3000)).toBe(201);
+  expect(opened.status, JSON.stringify(opened.body) + logTail(r)).toBe(201);
   return { id: opened.body.id, node: opened.body.targets.node, pod };
 }
 
@@ -157,13 +91,9 @@ if (pgUrl) {
   describe("two replicas on one PostgreSQL", () => {
     beforeAll(async () => {
       // One shared production build: made only when the sources are newer than it.
-      if (buildIsStale(ROOT)) {
-        const build = spawnSync(process.execPath, [NEXT, "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
-        if (build.status !== 0) throw new Error("next build failed");
-      }
-      dbName = `airlock_replicas_${randomBytes(4).toString("hex")}`;
-      await admin((c) => c.query(`create database ${dbName}`));
-      const db = await openDb({ engine: "postgres", url: databaseUrl(dbName) });
+      buildIfStale();
+      database = await createRunDatabase(pgUrl, "airlock_replicas");
+      const db = await openDb(database.url);
       try {
         tokens.analyst = await userToken(db, "analyst@x.com", ["analyst"]);
         tokens.lead = await userToken(db, "lead@x.com", ["analyst", "lead", "approver"]);
@@ -179,33 +109,27 @@ if (pgUrl) {
       resetConfigForTests();
       resetKubeClientsForTests();
       const ports = [await freePort(), await freePort()];
-      const env: NodeJS.ProcessEnv = {
-        ...saved,
-        NODE_ENV: "production",
-        DATABASE_URL: databaseUrl(dbName),
-        NEXTAUTH_SECRET: "r".repeat(40),
-        NEXTAUTH_URL: `http://127.0.0.1:${ports[0]}`,
-        ...consoleEnvFor(sim.ready),
-        AIRLOCK_ALLOW_INSECURE_ENDPOINTS: "1",
-        AIRLOCK_ALLOW_INSECURE_COOKIES: "1",
-        // Two approvers per destructive step: two sign-offs landing at once must both count.
-        APPROVAL_POLICY: '{"risks":{"destructive":2}}',
-        LOG_LEVEL: "warn",
-        AIRLOCK_METRICS_TOKEN: METRICS_TOKEN,
-        // A short grace, so the SIGTERM test sees a drain outlast it.
-        AIRLOCK_SHUTDOWN_GRACE_SECONDS: "5",
-      };
-      replicas = ports.map((port) => startReplica(port, env));
-      await Promise.all(replicas.map(whenReady));
+      const env = replicaEnv(saved, {
+        databaseUrl: database.url,
+        nextauthSecret: "r".repeat(40),
+        nextauthUrl: `http://127.0.0.1:${ports[0]}`,
+        sim: consoleEnvFor(sim.ready),
+        extra: {
+          // Two approvers per destructive step: two sign-offs landing at once must both count.
+          APPROVAL_POLICY: '{"risks":{"destructive":2}}',
+          LOG_LEVEL: "warn",
+          AIRLOCK_METRICS_TOKEN: METRICS_TOKEN,
+          // A short grace, so the SIGTERM test sees a drain outlast it.
+          AIRLOCK_SHUTDOWN_GRACE_SECONDS: "5",
+        },
+      });
+      replicas = await startReplicas(ports, env);
     }, 900_000); // a stale build is rebuilt first: minutes on two busy cores
 
     afterAll(async () => {
-      const running = replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
-      const exited = running.map((r) => new Promise((res) => r.child.once("exit", res)));
-      for (const r of running) process.kill(-r.child.pid!, "SIGKILL");
-      await Promise.all(exited);
+      await killReplicas(replicas);
       await sim?.stop();
-      if (dbName) await admin((c) => c.query(`drop database if exists ${dbName} with (force)`));
+      await database?.drop();
       process.env = saved;
       resetConfigForTests();
       resetKubeClientsForTests();
@@ -307,7 +231,7 @@ if (pgUrl) {
       expect(await ready.json()).toMatchObject({ checks: { steps: "stopping" } });
       expect(await exited).toBe(0);
       await draining;
-      const db = await openDb({ engine: "postgres", url: databaseUrl(dbName) });
+      const db = await openDb(database!.url);
       try {
         const run = await db
           .selectFrom("step_runs")

@@ -2,22 +2,41 @@
 // and every server action (app/**/actions/*.ts, every exported function) called by each kind of
 // caller, against the expectation table (authorization-table.ts). Target: 0 escalations (a 2xx, an
 // ok result, or a write where a refusal is expected) and no door missing from the table.
+//
+// Route handlers are called over HTTP on a `next start` replica of the production build (proxy,
+// routing and next-auth as deployed), once with each credential the caller holds: its API token
+// and its signed session cookie. The replica shares this process's database and session secret,
+// so the figure's users, tokens and cookies are its own. Server actions are called in this process
+// (scripts/proof/next-request-stub.ts gives them the request's cookies): Next invokes them over
+// React's private flight encoding, with ids a build assigns, which no client outside Next speaks.
 import { randomUUID } from "node:crypto";
-import { NextRequest } from "next/server";
 import { revokeToken, type Role } from "@/lib/auth";
 import { getDb, type Db } from "@/lib/store";
+import { callReplica, killReplicas, type Replica } from "../production-console";
 import { ACTIONS, CALLERS, expected, ROUTES, TARGETLESS_ACTIONS, type CallerKind, type Verdict } from "./authorization-table";
 import { actionDoors, demoDoorTargets, person, routeDoors, sessionCookie } from "./doors";
 import { simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { withRequest } from "./next-request-stub";
+import { proofReplica } from "./proof-replica";
 import type { Figure } from "./types";
 
 const HUMAN_ROLES: Role[] = ["analyst", "lead", "approver", "admin"];
 
-/** How a caller presents itself: a bearer token for route handlers, a session cookie for server actions. */
+/** What a caller holds: route handlers get each in turn, server actions the cookie (or, without one, the token). */
 type Credential = { token?: string; cookie?: string };
 
-type Cell = { door: string; caller: CallerKind; expected: Verdict; actual: string; refused: boolean; writes: string[]; rows: number };
+/** `token`, `session`: a route handler over HTTP with that credential (or none: anonymous); `action`: a server action in-process. */
+type Via = "token" | "session" | "action";
+
+type Cell = { door: string; caller: CallerKind; via: Via; expected: Verdict; actual: string; refused: boolean; writes: string[]; rows: number };
+
+/** The credentials a caller presents to a route handler, one call each; anonymous makes one call with none. */
+function routePresentations(c: Credential): { via: Via; token?: string; cookie?: string }[] {
+  const out: { via: Via; token?: string; cookie?: string }[] = [];
+  if (c.token) out.push({ via: "token", token: c.token });
+  if (c.cookie) out.push({ via: "session", cookie: c.cookie });
+  return out.length > 0 ? out : [{ via: "token" }];
+}
 
 /** One credential per caller kind: real users, real tokens, real signed session cookies. */
 async function credentials(db: Db): Promise<Record<CallerKind, Credential>> {
@@ -81,13 +100,15 @@ async function rowCount(db: Db): Promise<number> {
 
 export const authorization: Figure = {
   id: "authorization",
-  title: "Authorization matrix: every route handler and server action × 10 callers",
+  title: "Authorization matrix: every route handler (over HTTP, production build) and server action (in-process) × 10 callers",
   target: "0 escalations, every door in the table",
   async run({ log }) {
     const sim = await startConsoleSim();
+    let replica: Replica | undefined;
     try {
       const db = await getDb();
       const who = await credentials(db);
+      replica = await proofReplica("authorization", sim, log);
       const opener = await person(db, "proof-authz-opener@x.com", ["analyst"]);
       const { pod, ids } = await demoDoorTargets(opener.user, ["analyst"], "proof: authorization");
       const idsFor = (template: string, wrong: boolean): Record<string, unknown> => ({
@@ -100,11 +121,11 @@ export const authorization: Figure = {
       const missing: string[] = [];
       const stale = new Set([...Object.keys(ROUTES).map((k) => `route ${k}`), ...Object.keys(ACTIONS).map((k) => `action ${k}`)]);
 
-      const measure = async (door: string, caller: CallerKind, verdict: Verdict, call: () => Promise<{ actual: string; refused: boolean }>) => {
+      const measure = async (door: string, caller: CallerKind, via: Via, verdict: Verdict, call: () => Promise<{ actual: string; refused: boolean }>) => {
         const since = await simRequestSeq(sim);
         const before = await rowCount(db);
         const { actual, refused } = await call();
-        cells.push({ door, caller, expected: verdict, actual, refused, writes: await simWritesSince(sim, since), rows: (await rowCount(db)) - before });
+        cells.push({ door, caller, via, expected: verdict, actual, refused, writes: await simWritesSince(sim, since), rows: (await rowCount(db)) - before });
       };
 
       for (const door of await routeDoors()) {
@@ -120,20 +141,14 @@ export const authorization: Figure = {
           if (verdict === "n/a") continue;
           const ids = idsFor(door.template, caller === "wrong-incident id");
           const url = door.template.replace(/\[(?:\.\.\.)?(\w+)\]/g, (_, k: string) => [ids[k]].flat().map(String).join("/"));
-          const token = who[caller].token;
           const bodyless = ["GET", "HEAD", "DELETE", "OPTIONS"].includes(door.method);
-          await measure(`${door.key}`, caller, verdict, async () => {
-            const req = new NextRequest(`http://airlock.test${url}`, {
-              method: door.method,
-              headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(bodyless ? {} : { "content-type": "application/json" }) },
-              body: bodyless ? undefined : "{}",
+          for (const { via, token, cookie } of routePresentations(who[caller])) {
+            await measure(door.key, caller, via, verdict, async () => {
+              const res = await callReplica(replica!, door.method, url, token, bodyless ? undefined : {}, cookie);
+              const refused = caller === "wrong-incident id" ? res.status >= 400 && res.status < 500 : res.status === 401 || res.status === 403;
+              return { actual: String(res.status), refused };
             });
-            // Next gives a route handler a request scope too (next-auth's handler reads cookies()).
-            const res = await withRequest({ headers: Object.fromEntries(req.headers), cookies: {} }, () => door.handler(req, { params: Promise.resolve(ids) }));
-            await res.arrayBuffer();
-            const refused = caller === "wrong-incident id" ? res.status >= 400 && res.status < 500 : res.status === 401 || res.status === 403;
-            return { actual: String(res.status), refused };
-          });
+          }
         }
       }
 
@@ -166,7 +181,7 @@ export const authorization: Figure = {
           const { cookie, token } = who[caller];
           const headers: Record<string, string> = { ...(cookie ? { cookie } : {}), ...(token && !cookie ? { authorization: `Bearer ${token}` } : {}) };
           const cookies = Object.fromEntries(cookie ? [cookie.split(/=(.*)/s).slice(0, 2)] : []);
-          await measure(door.key, caller, verdict, async () => {
+          await measure(door.key, caller, "action", verdict, async () => {
             const r = await withRequest({ headers, cookies }, () => door.fn(input));
             const authRefusal = !r.ok && /sign in again|role does not allow/i.test(r.message ?? "");
             return { actual: r.ok ? "ok" : `refused: ${r.message}`, refused: caller === "wrong-incident id" ? !r.ok : authRefusal };
@@ -178,7 +193,7 @@ export const authorization: Figure = {
       // Not escalations, but the table and the doors disagree: worth reading in the JSON.
       const mismatches = cells.filter((c) => c.expected === "allow" && c.refused);
       const serverErrors = cells.filter((c) => /^5/.test(c.actual));
-      for (const e of escalations) log(`authorization: ESCALATION ${e.door} as ${e.caller}: ${e.actual}, writes ${e.writes.length}, rows ${e.rows}`);
+      for (const e of escalations) log(`authorization: ESCALATION ${e.door} as ${e.caller} (${e.via}): ${e.actual}, writes ${e.writes.length}, rows ${e.rows}`);
       for (const m of missing) log(`authorization: no expectation for ${m} (add it to scripts/proof/authorization-table.ts)`);
       for (const s of stale) log(`authorization: the table names ${s}, which no longer exists`);
       const doors = new Set(cells.map((c) => c.door));
@@ -190,6 +205,7 @@ export const authorization: Figure = {
         details: { escalations, missing, stale: [...stale], mismatches, serverErrors, cells },
       };
     } finally {
+      if (replica) await killReplicas([replica]);
       await sim.stop();
     }
   },

@@ -4,25 +4,42 @@
 // with "="), through both doors: route handlers and server actions, as a caller holding every role.
 // Target: no answer ≥ 500, no write reaching the cluster or cloud (the simulator's request log),
 // and every 400 naming the field (fieldErrors), except a body that is not JSON at all.
+//
+// Route handlers are called over HTTP with fetch on a `next start` replica of the production build
+// (proof-replica.ts), so Node's HTTP server, Next's routing and proxy.ts see every request first:
+// bodies go as raw bytes, a stream goes chunked without Content-Length. A 400 counts whoever sent
+// it: one from Node or Next without a field would be a defect too. Answers Node or Next give before
+// route() runs and that are not 400 (431 for a URL over Node's 16 KiB header limit, 308 where Next
+// normalises an empty path segment, 404 for a generated path no route matches) are tallied apart. Schemas are read from the functions route()
+// returns, imported here. Server actions are called in this process (see authorization.ts for why).
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
-import { NextRequest } from "next/server";
 import { z } from "zod";
 import type { Role } from "@/lib/auth";
 import { listSteps } from "@/lib/containment/registry";
 import { getDb } from "@/lib/store";
 import { PAYMENTS, simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { actionDoors, demoDoorTargets, person, routeDoors, sessionCookie, type ActionResultLike, type RouteDoor } from "./doors";
+import { killReplicas, type Replica } from "../production-console";
 import { withRequest } from "./next-request-stub";
+import { proofReplica } from "./proof-replica";
 import type { Figure } from "./types";
 import { arbitraryOf, HOSTILE_STRINGS } from "./zod-arbitrary";
 
 const EVERY_ROLE: Role[] = ["analyst", "lead", "approver", "admin"];
 const BODYLESS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
 
-type Case = { door: string; input: string; answer: string; status?: number; defect?: "5xx" | "unnamed 400" };
+/** `beforeRoute`: a route() door's refusal that Node or Next answered before route() ran (a URL over Node's header limit, a path Next redirects). */
+type Case = { door: string; input: string; answer: string; status?: number; beforeRoute?: boolean; defect?: "5xx" | "unnamed 400" };
 
-type RouteCall = { door: RouteDoor; params: Record<string, unknown>; query?: unknown; body?: string | Uint8Array; contentType?: string; notJson?: boolean };
+type RouteCall = {
+  door: RouteDoor;
+  params: Record<string, unknown>;
+  query?: unknown;
+  body?: string | Uint8Array | ReadableStream<Uint8Array>;
+  contentType?: string;
+  notJson?: boolean;
+};
 
 const show = (v: unknown) => {
   const s = typeof v === "string" ? v : (JSON.stringify(v) ?? String(v));
@@ -55,14 +72,16 @@ function segment(v: unknown): string {
 
 export const badInput: Figure = {
   id: "bad-input",
-  title: "Bad input through route handlers and server actions",
+  title: "Bad input through route handlers (over HTTP, production build) and server actions (in-process)",
   target: "≥ 500 inputs, 0 answers ≥ 500, 0 writes, every 400 names the field",
   async run({ quick, log }) {
     const perDoor = quick ? 10 : 60;
     const seed = Number(process.env.PROOF_SEED ?? Date.now() % 2 ** 31);
     log(`bad-input: seed ${seed} (PROOF_SEED=${seed} reruns these inputs)`);
     const sim = await startConsoleSim();
+    let replica: Replica | undefined;
     try {
+      const live = (replica = await proofReplica("bad-input", sim, log));
       const db = await getDb();
       const all = await person(db, "proof-bad-input@x.com", EVERY_ROLE);
       const ingest = await person(db, "proof-bad-input-ingest@x.com", ["ingest"]);
@@ -83,37 +102,44 @@ export const badInput: Figure = {
         const ingestDoor = c.door.template.startsWith("/api/v1/alerts") && c.door.method === "POST";
         const headers: Record<string, string> = { authorization: `Bearer ${ingestDoor ? ingest.token.token : all.token.token}` };
         if (c.body !== undefined) headers["content-type"] = c.contentType ?? "application/json";
-        const req = new NextRequest(`http://airlock.test${url}${queryString(c.query)}`, {
-          method: c.door.method,
-          headers,
-          body: c.body as BodyInit | undefined,
-        });
         let status: number;
         let answer: string;
         let named = false;
+        let fromRoute = false;
         try {
-          const res = await withRequest({ headers: Object.fromEntries(req.headers), cookies: {} }, () => c.door.handler(req, { params: Promise.resolve(ids) }));
+          const body = c.body instanceof ReadableStream ? c.body : (c.body as BodyInit | undefined);
+          // A stream goes out chunked, without Content-Length; strings and bytes with it, as fetch sets it.
+          const res = await fetch(`${live.base}${url}${queryString(c.query)}`, {
+            method: c.door.method,
+            headers,
+            body,
+            redirect: "manual",
+            ...(c.body instanceof ReadableStream ? { duplex: "half" } : {}),
+          } as RequestInit);
           status = res.status;
           const text = await res.text();
-          let body: { error?: { message?: string; fieldErrors?: Record<string, string[]> } } = {};
+          let parsed: { error?: { code?: number; message?: string; fieldErrors?: Record<string, string[]> } } = {};
           try {
-            body = JSON.parse(text);
+            parsed = JSON.parse(text);
           } catch {
-            /* not every answer is JSON (the report, next-auth) */
+            /* not every answer is JSON (the report, next-auth, Next's own pages) */
           }
-          named = Object.keys(body.error?.fieldErrors ?? {}).length > 0;
-          answer = `${status} ${show(body.error?.message ?? "")}${named ? ` ${show(body.error?.fieldErrors)}` : ""}`;
+          // route() answers every refusal as { error: { code, message } }; anything else came from a layer before it.
+          fromRoute = parsed.error?.code === status;
+          named = Object.keys(parsed.error?.fieldErrors ?? {}).length > 0;
+          answer = `${status} ${show(parsed.error?.message ?? (fromRoute ? "" : text.slice(0, 80)))}${named ? ` ${show(parsed.error?.fieldErrors)}` : ""}`;
         } catch (e) {
-          status = 500;
-          answer = `threw: ${(e as Error).message}`;
+          status = 599;
+          answer = `no answer: ${(e as Error).message}`;
         }
         // Doors route() did not make (next-auth's own, the probes) take no input of ours to name.
         const defect = status >= 500 ? "5xx" : status === 400 && !named && !c.notJson && c.door.handler.door ? "unnamed 400" : undefined;
         cases.push({
           door: c.door.key,
-          input: show({ params: ids, query: c.query, body: c.body instanceof Uint8Array ? "<bytes>" : c.body }),
+          input: show({ params: ids, query: c.query, body: c.body instanceof Uint8Array ? "<bytes>" : c.body instanceof ReadableStream ? "<stream>" : c.body }),
           answer,
           status,
+          beforeRoute: status >= 300 && !fromRoute && Boolean(c.door.handler.door),
           defect,
         });
       };
@@ -186,7 +212,7 @@ export const badInput: Figure = {
       for (const door of [...posts, ...ingestDoors]) {
         const params = realFor(door.template);
         await callRoute({ door, params, body: big });
-        await callRoute({ door, params, body: new Blob([big]).stream() as unknown as Uint8Array }); // no Content-Length announced
+        await callRoute({ door, params, body: new Blob([big]).stream() }); // no Content-Length announced
         await callRoute({ door, params, body: nested(100_000), notJson: false });
         await callRoute({ door, params, body: nestedObject(5_000) });
         await callRoute({ door, params, body: "title=x&pod=y", contentType: "application/x-www-form-urlencoded", notJson: true });
@@ -221,13 +247,17 @@ export const badInput: Figure = {
       for (const d of defects.slice(0, 40)) log(`bad-input: ${d.defect} at ${d.door}: ${d.answer} ← ${d.input}`);
       for (const w of writes.slice(0, 20)) log(`bad-input: WRITE ${w}`);
       const statuses: Record<string, number> = {};
+      const beforeRoute: Record<string, number> = {};
       for (const c of cases) if (c.status) statuses[c.status] = (statuses[c.status] ?? 0) + 1;
+      for (const c of cases) if (c.beforeRoute) beforeRoute[c.status!] = (beforeRoute[c.status!] ?? 0) + 1;
+      const layer = Object.entries(beforeRoute).map(([s, n]) => `${n}×${s}`);
       return {
-        result: `${cases.length} inputs (${generated} generated, seed ${seed}): ${fiveHundreds.length}×≥500, ${writes.length} write(s), ${unnamed.length} unnamed 400(s)`,
+        result: `${cases.length} inputs (${generated} generated, seed ${seed}): ${fiveHundreds.length}×≥500, ${writes.length} write(s), ${unnamed.length} unnamed 400(s); answered by Node or Next before route(): ${layer.join(", ") || "none"}`,
         met: generated >= 500 && fiveHundreds.length === 0 && writes.length === 0 && unnamed.length === 0,
-        details: { seed, generated, total: cases.length, statuses, writes, defects, cases: cases.slice(0, 2000) },
+        details: { seed, generated, total: cases.length, statuses, beforeRoute, writes, defects, cases: cases.slice(0, 2000) },
       };
     } finally {
+      if (replica) await killReplicas([replica]);
       await sim.stop();
     }
   },

@@ -1,44 +1,45 @@
-// Crashes: the console is a real child process (crash-child.ts) executing a step, killed with
-// SIGKILL by the executor's crash point (lib/containment/crash-point.ts) at each of four points:
-// before the intent, before the API call, before the result, before the verify. Then the console
-// restarts (this process, a new replica on the same SQLite file) and runs its background tick
-// (lib/replicas/background.ts) every HEARTBEAT_MS, as instrumentation.ts does, until the killed
-// replica's lease runs out and the tick reconciles its run (the time it took is measured). Target: no
-// run left "running", the run's recorded outcome agrees with the step's verify against the live
-// cluster (and with the writes the simulator saw), every run closes on the timeline, the step can
-// be run again (its lock released), and the audit chain verifies.
-import { spawn } from "node:child_process";
-import path from "node:path";
-import type { Caller } from "@/lib/auth";
+// Crashes: a `next start` replica of the production build (A), started with AIRLOCK_PROOF=1 and
+// AIRLOCK_CRASH_AT=<step>:<point>, is sent a step's execute over HTTP and SIGKILLs itself at the
+// executor's crash point (lib/containment/crash-point.ts): before the intent, before the API call,
+// before the result, before the verify; the connection drops with it. Then the console restarts: a
+// new replica (B) on the same database and simulator, without the crash setting, whose background
+// tick (instrumentation.ts, every HEARTBEAT_MS) reconciles the run once the dead replica's lease
+// runs out (the time from the kill is measured). Target: no run left "running", the run's recorded
+// outcome agrees with the step's verify against the live cluster (and with the writes the
+// simulator saw), every run closes on the timeline, the step can be run again through B (its lock
+// released), and the audit chain verifies. Both replicas use the proof's scratch SQLite file, which
+// this process reads to check the record.
 import { currentAnchor } from "@/lib/audit/checkpoint";
 import { verifyAudit } from "@/lib/audit/verify";
 import { stepContext } from "@/lib/containment/context";
 import { CRASH_POINTS, type CrashPoint } from "@/lib/containment/crash-point";
-import { executeStep, planStep } from "@/lib/containment/executor";
-import { openIncident } from "@/lib/containment/incidents";
+import { requireIncident } from "@/lib/containment/incidents";
 import { requireStep } from "@/lib/containment/registry";
 import { listRuns } from "@/lib/containment/runs";
-import { backgroundTick } from "@/lib/replicas/background";
 import { HEARTBEAT_MS, LEASE_TTL_MS } from "@/lib/replicas/lease";
 import { getDb } from "@/lib/store";
+import { callReplica, killReplicas, logTail, stopReplicas, type Replica } from "../production-console";
 import { compromisedPod, PAYMENTS, simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { person } from "./doors";
-import { approveAll } from "./faults";
+import { proofReplica } from "./proof-replica";
 import type { Figure } from "./types";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const STEPS = ["cordon-node", "label-quarantine", "apply-deny-all"];
 /** Points after the API call: the change reached the cluster, so the run must end succeeded. */
 const CHANGED: CrashPoint[] = ["before-result", "before-verify"];
-/** How long the restarted console is watched for closing the run: well past the lease's promise (LEASE_TTL_MS + HEARTBEAT_MS). */
+/** How long the restarted console is watched for closing the run once it is ready: well past the lease's promise (LEASE_TTL_MS + HEARTBEAT_MS). */
 const GIVE_UP_MS = 3 * (LEASE_TTL_MS + HEARTBEAT_MS);
+/** How long a killed replica's process may take to be reported gone after its connection dropped. */
+const EXIT_WAIT_MS = 10_000;
 
 type Case = {
   step: string;
   point: CrashPoint;
   killed: boolean;
+  /** What the execute call got back: the connection dropping is what a killed replica gives. */
+  answer: string;
   writes: number;
-  /** Seconds from the kill until no run of the incident was running (0: the kill left none). */
+  /** Seconds from the kill until no run of the incident was running, the restart's start-up included (0: the kill left none). */
   closedAfter: number | null;
   status: string;
   holds: boolean;
@@ -49,102 +50,124 @@ type Case = {
   problems: string[];
 };
 
-/** Runs crash-child.ts as its own Node process and resolves with how it ended. */
-function runChild(job: unknown, crashAt: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--import", "./scripts/proof/server-only-hook.mjs", "scripts/proof/crash-child.ts", JSON.stringify(job)],
-      { cwd: ROOT, env: { ...process.env, AIRLOCK_PROOF: "1", AIRLOCK_CRASH_AT: crashAt }, stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("exit", (code, signal) => resolve({ code, signal, stderr }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the time (performance.now()) the replica's process ended, or null if it is still running after `ms`. */
+function whenExited(r: Replica, ms: number): Promise<number | null> {
+  if (r.child.exitCode !== null || r.child.signalCode !== null) return Promise.resolve(performance.now());
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    r.child.once("exit", () => {
+      clearTimeout(timer);
+      resolve(performance.now());
+    });
   });
 }
 
-/**
- * The restarted console: its background tick, every HEARTBEAT_MS, until no run of the incident is
- * running. Seconds from the kill, or null when it gave up.
- */
-async function restartUntilClosed(incidentId: string): Promise<number | null> {
+/** Polls the database until no run of the incident is running: seconds since `killedAt`, or null when it gave up. */
+async function untilClosed(incidentId: string, killedAt: number, giveUpAt: number): Promise<number | null> {
   const db = await getDb();
-  const killedAt = performance.now();
-  const running = async () => (await listRuns(db, incidentId)).some((r) => r.status === "running");
-  while (await running()) {
-    if (performance.now() - killedAt > GIVE_UP_MS) return null;
-    await backgroundTick();
-    if (!(await running())) break;
-    await new Promise((r) => setTimeout(r, HEARTBEAT_MS));
+  while ((await listRuns(db, incidentId)).some((r) => r.status === "running")) {
+    if (performance.now() > giveUpAt) return null;
+    await sleep(250);
   }
   return Math.round((performance.now() - killedAt) / 100) / 10;
 }
 
-async function oneCase(caller: Caller, stepId: string, point: CrashPoint): Promise<Case> {
+async function oneCase(token: string, stepId: string, point: CrashPoint, log: (line: string) => void): Promise<Case> {
   const sim = await startConsoleSim();
+  const replicas: Replica[] = [];
   try {
     const db = await getDb();
     const step = requireStep(stepId);
     const pod = await compromisedPod(PAYMENTS);
-    const incident = await openIncident(caller, { cluster: PAYMENTS, namespace: "shop", pod, title: `proof: crash ${stepId} ${point}` });
-    const plan = await planStep(caller, incident.id, stepId);
+    const a = await proofReplica("crashes", sim, log, { AIRLOCK_PROOF: "1", AIRLOCK_CRASH_AT: `${stepId}:${point}` });
+    replicas.push(a);
+    const opened = await callReplica(a, "POST", "/api/v1/incidents", token, {
+      cluster: PAYMENTS,
+      namespace: "shop",
+      pod,
+      title: `proof: crash ${stepId} ${point}`,
+    });
+    if (opened.status !== 201) throw new Error(`opening the incident answered ${opened.status}`);
+    const incidentId = opened.body.id as string;
+    const url = `/api/v1/incidents/${incidentId}/steps/${stepId}`;
+    const plan = await callReplica(a, "POST", `${url}/plan`, token, {});
+    if (plan.status !== 200) throw new Error(`planning answered ${plan.status}`);
+
     const since = await simRequestSeq(sim);
-    const child = await runChild({ caller, incidentId: incident.id, stepId, planHash: plan.planHash, confirm: pod }, `${stepId}:${point}`);
-    const writes = (await simWritesSince(sim, since)).length;
+    let answer: string;
+    try {
+      const r = await callReplica(a, "POST", `${url}/execute`, token, { planHash: plan.body.planHash, confirm: pod });
+      answer = `${r.status} ${r.body.outcome ?? r.body.error?.message ?? ""}`.trim();
+    } catch (e) {
+      answer = `connection dropped (${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message})`;
+    }
+    const exitedAt = await whenExited(a, EXIT_WAIT_MS);
+    const killed = a.child.signalCode === "SIGKILL";
     const problems: string[] = [];
-    const killed = child.signal === "SIGKILL";
-    if (!killed) problems.push(`the console was not killed (exit ${child.code}, ${child.stderr.trim().split("\n").pop()})`);
+    if (!killed) {
+      problems.push(`replica A was not killed: the execute answered ${answer}, ${exitedAt === null ? "still running" : `exit ${a.child.exitCode}`}`);
+      log(`crashes: replica A's last output: ${logTail(a, 600)}`);
+      await killReplicas([a]);
+    }
+    const killedAt = exitedAt ?? performance.now();
+    const writes = (await simWritesSince(sim, since)).length;
 
-    const closedAfter = await restartUntilClosed(incident.id);
-    if (closedAfter === null) problems.push(`still running ${GIVE_UP_MS / 1000} s after the kill`);
+    // A kill after the result leaves nothing running: nothing for the restart to close.
+    const leftRunning = (await listRuns(db, incidentId)).some((r) => r.status === "running");
+    // The restart: a new replica on the same database, without the crash setting.
+    const b = await proofReplica("crashes", sim, log);
+    replicas.push(b);
+    const closedAfter = leftRunning ? await untilClosed(incidentId, killedAt, performance.now() + GIVE_UP_MS) : 0;
+    if (closedAfter === null) problems.push(`still running ${GIVE_UP_MS / 1000} s after the restarted replica was ready`);
 
-    const runs = await listRuns(db, incident.id);
+    const runs = await listRuns(db, incidentId);
     const run = runs.find((r) => r.step_id === stepId && r.operation === "execute");
     if (runs.some((r) => r.status === "running")) problems.push("a run is still running");
-    const live = await step.verify(stepContext(incident, step, {}, runs));
+    const live = await step.verify(stepContext(await requireIncident(incidentId), step, {}, runs));
     const status = run?.status ?? "no run";
     const tookEffect = CHANGED.includes(point);
     const agrees = (status === "succeeded") === live.holds && live.holds === tookEffect && writes > 0 === tookEffect;
     if (!agrees) problems.push(`recorded ${status}, verify holds=${live.holds}, ${writes} write(s) before the kill`);
 
-    const entries = await db.selectFrom("timeline").select(["kind", "details"]).where("incident_id", "=", incident.id).orderBy("id").execute();
+    const entries = await db.selectFrom("timeline").select(["kind", "details"]).where("incident_id", "=", incidentId).orderBy("id").execute();
     const kinds = entries.filter((e) => run && (JSON.parse(e.details) as { runId?: string }).runId === run.id).map((e) => e.kind);
     const closed = kinds.includes("result") || kinds.includes("reconcile");
     if (!closed) problems.push("the run has neither a result nor a reconcile entry");
     if (point !== "before-intent" && !kinds.includes("intent")) problems.push("the intent written before the kill is missing");
 
-    // The operator carries on: the step's lock was released, and running it again makes it hold.
+    // The operator carries on through the restarted replica: the step's lock was released, and running it again makes it hold.
     let rerun: string;
-    try {
-      const again = await planStep(caller, incident.id, stepId);
-      const r = await executeStep(caller, incident.id, stepId, { planHash: again.planHash, confirm: pod }, approveAll("proof-approver@x.com"));
-      rerun = `${r.outcome}, holds=${r.verify?.holds}`;
-      if (!r.verify?.holds) problems.push(`run again: ${r.message}`);
-    } catch (e) {
-      rerun = `refused: ${(e as Error).message}`;
+    const again = await callReplica(b, "POST", `${url}/plan`, token, {});
+    const r = again.status === 200 ? await callReplica(b, "POST", `${url}/execute`, token, { planHash: again.body.planHash, confirm: pod }) : again;
+    if (r.status === 200) {
+      rerun = `${r.body.outcome}, holds=${r.body.verify?.holds}`;
+      if (!r.body.verify?.holds) problems.push(`run again: ${r.body.message}`);
+    } else {
+      rerun = `refused: ${r.status} ${r.body.error?.message ?? ""}`.trim();
       problems.push(rerun);
     }
-    return { step: stepId, point, killed, writes, closedAfter, status, holds: live.holds, agrees, kinds, closed, rerun, problems };
+    return { step: stepId, point, killed, answer, writes, closedAfter, status, holds: live.holds, agrees, kinds, closed, rerun, problems };
   } finally {
+    await stopReplicas(replicas);
     await sim.stop();
   }
 }
 
 export const crashes: Figure = {
   id: "crashes",
-  title: "kill -9 of the console at 4 points of a step, restart, reconcile",
+  title: "kill -9 of a production replica at 4 points of a step, restart, reconcile",
   target: "0 runs left running, timeline and cluster agree, chain verifies",
   async run({ quick, log }) {
     const db = await getDb();
     const p = await person(db, "proof-crashes@x.com", ["analyst", "lead"]);
-    const caller: Caller = { id: p.user.id, email: p.user.email, name: null, roles: ["analyst", "lead"], via: "token" };
     const cases: Case[] = [];
     for (const stepId of quick ? STEPS.slice(0, 1) : STEPS) {
       for (const point of CRASH_POINTS) {
-        const c = await oneCase(caller, stepId, point);
+        const c = await oneCase(p.token.token, stepId, point, log);
         log(
-          `crashes: ${stepId} killed ${point}: ${c.killed ? "killed" : "NOT killed"}, run ${c.status} (closed ${c.closedAfter ?? "never"} s after the kill), verify holds=${c.holds}, ${c.problems.length} problem(s)`,
+          `crashes: ${stepId} killed ${point}: ${c.killed ? "killed" : "NOT killed"} (execute: ${c.answer}), run ${c.status} (closed ${c.closedAfter ?? "never"} s after the kill), verify holds=${c.holds}, ${c.problems.length} problem(s)`,
         );
         cases.push(c);
       }
