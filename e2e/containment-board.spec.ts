@@ -51,6 +51,17 @@ test("a new incident shows every layer not started and the clock running", async
 
 test("label, exclude and deny-all: the pod-network rows go pending, then in place but unproven, never green", async () => {
   await runStep("Label the pod quarantine=true");
+  // The label makes the incident's status "contained", but no layer is in effect yet: the lead's
+  // timeline must not put "contained" beside "not yet contained".
+  const incidentUrl = page.url();
+  await page.getByRole("link", { name: "Timeline", exact: true }).click();
+  const row = page.getByRole("table", { name: "Time to contain per incident" }).getByRole("row", { name: new RegExp(`Board: miner in ${target.name}`) });
+  await expect(row.getByRole("cell").nth(0)).toHaveText("open");
+  await expect(row.getByRole("cell").nth(2)).toHaveText(
+    "not yet contained: a containment step ran, but no pod-network or node-network layer has been seen in effect",
+  );
+  await page.getByRole("region", { name: "Time to contain" }).screenshot({ path: "test-results/board-timeline-label-only.png" });
+  await page.goto(incidentUrl);
   await runStep("Exclude the pod from existing allow policies");
   await runStep("Apply the deny-all NetworkPolicy");
   await expect(layer("Pod network: ingress")).toContainText("pending propagation");
@@ -108,7 +119,8 @@ test("deleting the deny-all through the Kubernetes API shows not contained, and 
 
   // The lead's timeline page keeps time-to-contain per incident.
   await page.goto("/timeline");
-  await expect(
-    page.getByRole("table", { name: "Time to contain per incident" }).getByRole("row", { name: new RegExp(`Board: miner in ${target.name}`) }),
-  ).toContainText(/\d+ (s|min)/);
+  const row = page.getByRole("table", { name: "Time to contain per incident" }).getByRole("row", { name: new RegExp(`Board: miner in ${target.name}`) });
+  await expect(row.getByRole("cell").nth(0)).toHaveText("open");
+  await expect(row.getByRole("cell").nth(2)).toHaveText(/^\d+ (s|min).* \(pod-(ingress|egress)\)$/);
+  await page.getByRole("region", { name: "Time to contain" }).screenshot({ path: "test-results/board-timeline-contained.png" });
 });

@@ -8,13 +8,13 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { getCaller, meetsRequirement } from "@/lib/auth";
 import { recordedTimeToContain } from "@/lib/containment/board";
-import { formatDuration } from "@/lib/containment/board-types";
 import { listIncidents } from "@/lib/containment/incidents";
 import { listSteps } from "@/lib/containment/registry";
 import { getDb } from "@/lib/store";
 import { REVIEW_READ_ROLES } from "@/lib/timeline-view/doors";
 import { queryTimeline, timelineFilters } from "@/lib/timeline-view/query";
-import { containPoints } from "@/lib/timeline-view/time-to-contain";
+import { reviewedIncidents } from "@/lib/timeline-view/review";
+import { containPoints, containRow } from "@/lib/timeline-view/time-to-contain";
 
 export const metadata: Metadata = { title: "Timeline" };
 export const dynamic = "force-dynamic";
@@ -73,7 +73,14 @@ export default async function TimelinePage({ searchParams }: Props) {
     listIncidents({ limit: 500 }),
     parsed.success ? queryTimeline(await getDb(), parsed.data) : Promise.resolve(null),
   ]);
-  const clocks = await recordedTimeToContain(await getDb(), incidents);
+  const db = await getDb();
+  const [clocks, reviewed] = await Promise.all([
+    recordedTimeToContain(db, incidents),
+    reviewedIncidents(
+      db,
+      incidents.map((i) => i.id),
+    ),
+  ]);
   const older = new URLSearchParams({ ...values, ...(page?.next ? { before: String(page.next) } : {}) });
 
   return (
@@ -101,16 +108,17 @@ export default async function TimelinePage({ searchParams }: Props) {
           <TBody>
             {incidents.map((i) => {
               const c = clocks.get(i.id);
+              const row = containRow(i, reviewed.has(i.id), c);
               return (
                 <tr key={i.id}>
                   <Th scope="row" className="break-words font-normal normal-case">
                     <Link href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</Link>
                   </Th>
-                  <Td>{i.status}</Td>
+                  <Td>{row.status}</Td>
                   <Td>
                     {time(c?.openedAt ?? i.createdAt)} ({c?.openedFrom === "alert" ? "first alert" : "incident opened"})
                   </Td>
-                  <Td>{c?.seconds != null ? `${formatDuration(c.seconds)} (${c.containedBy})` : "not yet contained"}</Td>
+                  <Td>{row.contain}</Td>
                 </tr>
               );
             })}

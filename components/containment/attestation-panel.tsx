@@ -3,7 +3,8 @@ import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 
 // attest-isolation's last attestation: a verdict per layer, then every probe. Green only where a
 // packet was dropped (timeout); connected and refused are both replies from the far end, so
-// they are red and say "not isolated".
+// they are red and say "not isolated". A UDP probe that heard nothing (no-reply) proves nothing
+// either way: amber, like a probe that could not run.
 
 type Probe = AttestationView["ingress"][number];
 type Layer = AttestationView["verdicts"]["podIngress"];
@@ -18,6 +19,7 @@ const RESULT_TEXT: Record<Probe["result"], string> = {
   connected: "connected — not isolated",
   refused: "refused — reachable, not isolated",
   timeout: "timeout — dropped",
+  "no-reply": "no reply — UDP: silence is not proof",
   error: "error — not proven",
 };
 
@@ -25,6 +27,7 @@ const RESULT_STYLE: Record<Probe["result"], string> = {
   connected: "border-red-400 bg-red-50 text-red-900",
   refused: "border-red-400 bg-red-50 text-red-900",
   timeout: "border-emerald-300 bg-emerald-50 text-emerald-900",
+  "no-reply": "border-amber-400 bg-amber-50 text-amber-950",
   error: "border-amber-400 bg-amber-50 text-amber-950",
 };
 

@@ -224,7 +224,7 @@ describe("PlanView and ConfirmForm", () => {
 });
 
 describe("AttestationPanel", () => {
-  const probe = (result: "connected" | "refused" | "timeout" | "error", port: number) => ({
+  const probe = (result: "connected" | "refused" | "timeout" | "no-reply" | "error", port: number) => ({
     source: "shop pod app=frontend (airlock-probe-1)",
     target: "10.4.2.4",
     port,
@@ -245,7 +245,10 @@ describe("AttestationPanel", () => {
     uncovered: ["ipBlock 10.0.0.0/8 (no probe address in range)"],
     listening: [{ port: 8080, protocol: "TCP" }],
     ingress: [probe("refused", 8080), probe("timeout", 9090)],
-    egress: [{ ...probe("error", 3333), source: "pod checkout-1", target: "198.51.100.23", detail: "nc could not run (exit 127)" }],
+    egress: [
+      { ...probe("error", 3333), source: "pod checkout-1", target: "198.51.100.23", detail: "nc could not run (exit 127)" },
+      { ...probe("no-reply", 53), protocol: "UDP" as const, source: "pod checkout-1", target: "10.8.0.10", detail: "UDP: silence is not proof" },
+    ],
     enforcement: { enforced: true, reason: "enforced: Dataplane V2", datapath: "ADVANCED_DATAPATH" },
     established: { datapath: "Dataplane V2 checks policy per packet.", shown: "1 connection.", connections: [] },
     firewalls: null,
@@ -264,6 +267,8 @@ describe("AttestationPanel", () => {
     expect(html).toMatch(/border-red-400[^"]*">refused — reachable, not isolated</);
     expect(html).toMatch(/border-emerald-300[^"]*">timeout — dropped</);
     expect(html).toMatch(/border-amber-400[^"]*">error — not proven</);
+    // UDP silence is neither green nor red: it proves nothing.
+    expect(html).toMatch(/border-amber-400[^"]*">no reply — UDP: silence is not proof</);
     expect(html).toContain("3 min ago");
     expect(html).toContain("ipBlock 10.0.0.0/8");
     expect(html).toContain("f".repeat(64));

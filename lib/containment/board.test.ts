@@ -158,7 +158,7 @@ describe("containment board", () => {
       expect(byLayer(isolated, layer).state).toBe("in-effect");
       expect(byLayer(isolated, layer).provenAt).toBe(attestedAt);
       expect(byLayer(isolated, layer).why).toMatch(
-        /the last attestation \(.*, \d+ min ago; recorded, not re-probed\) found it isolated: Every \w+ probe \(\d+\) timed out/,
+        /the last attestation \(.*, \d+ min ago; recorded, not re-probed\) found it isolated: Every (TCP )?\w+ probe \(\d+\) timed out/,
       );
       expect(byLayer(isolated, layer).evidence.some((e) => e.kind === "probe" && /attest-isolation at .* timeout/.test(e.label))).toBe(true);
     }

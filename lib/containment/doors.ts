@@ -3,8 +3,18 @@ import { z } from "zod";
 import type { RoleRequirement } from "@/lib/auth/roles";
 import { RUNBOOK_IDS } from "./runbooks/definitions";
 
-/** Who may use incidents at all ("analyst+"); each step's own role is checked by the executor. */
+/**
+ * Who may use incidents at all ("analyst+"): open them and read their plans. An approver reads the
+ * plan (or undo plan) it may be asked to sign off, so the plan doors admit it; planning only reads.
+ */
 export const INCIDENT_ROLES: RoleRequirement = ["analyst", "approver"];
+
+/**
+ * Who may run or undo a step or a runbook: analysts (a lead holds analyst). An approver signs off
+ * and does not run what it approved, so it is refused at the door, before any validation or API
+ * call; the executor still checks each step's own role.
+ */
+export const EXECUTE_ROLES: RoleRequirement = "analyst";
 
 /** Opening an incident is the analyst's job (leads hold analyst too); approvers review and sign off. */
 export const OPEN_INCIDENT_ROLE: RoleRequirement = "analyst";

@@ -455,11 +455,14 @@ async function computeUndoPlan(step: AnyStep, incident: Incident, s: UndoSubject
   };
 }
 
-/** Plans the undo (release) of a step's latest run for review, and logs a `plan` entry for it. */
+/**
+ * Plans the undo (release) of a step's latest run for review, and logs a `plan` entry for it.
+ * Like planStep it only reads, so it checks no step role: the approver who signs off a release
+ * sees what it restores; undoing it (undoStep) checks the step's role.
+ */
 export async function planUndo(caller: Caller, incidentId: string, stepId: string): Promise<UndoPlanView> {
   const incident = await requireIncident(incidentId);
   const step = requireStep(stepId);
-  requireRole(caller, step);
   const plan = await computeUndoPlan(step, incident, await undoSubject(step, incidentId));
   await appendEntry(await getDb(), {
     actor: caller.email,

@@ -15,6 +15,13 @@ export async function reviewOf(db: Db, incidentId: string): Promise<Review | nul
   return r ? { incidentId: r.incident_id, reviewedBy: r.reviewed_by, reviewedAt: r.reviewed_at, entryId: r.entry_id, note: r.note } : null;
 }
 
+/** Which of these incidents a lead has marked reviewed (the lead's table shows it beside each). */
+export async function reviewedIncidents(db: Db, incidentIds: string[]): Promise<Set<string>> {
+  if (!incidentIds.length) return new Set();
+  const rows = await db.selectFrom("incident_reviews").select("incident_id").where("incident_id", "in", incidentIds).execute();
+  return new Set(rows.map((r) => r.incident_id));
+}
+
 export async function getReview(incidentId: string): Promise<Review | null> {
   await requireIncident(incidentId);
   return reviewOf(await getDb(), incidentId);

@@ -13,7 +13,12 @@ import type { Role } from "@/lib/auth";
  */
 export type Expectation = "public" | "ingest-door" | "closed" | readonly Role[];
 
+// Reading an incident and its plans, the undo plan and the runbook plan included: an approver
+// must see what it signs off (a release restores what an undo plan says), and planning only reads
+// (no cluster write; a `plan` timeline entry records who looked).
 const INCIDENT: readonly Role[] = ["analyst", "lead", "approver"];
+// Running or undoing a step or a runbook: never an approver (it signs off, it does not run).
+const EXECUTE: readonly Role[] = ["analyst", "lead"];
 const REVIEW_READ: readonly Role[] = ["analyst", "lead", "approver"];
 const BROWSE: readonly Role[] = ["analyst", "lead", "approver", "admin"];
 const LEAD_ONLY: readonly Role[] = ["lead"];
@@ -63,13 +68,13 @@ export const ROUTES: Record<string, Expectation> = {
   "POST /api/v1/incidents/[id]/review": LEAD_ONLY,
   "GET /api/v1/incidents/[id]/runbooks/[runbook]": INCIDENT,
   "POST /api/v1/incidents/[id]/runbooks/[runbook]/plan": INCIDENT,
-  "POST /api/v1/incidents/[id]/runbooks/[runbook]/execute": INCIDENT,
+  "POST /api/v1/incidents/[id]/runbooks/[runbook]/execute": EXECUTE,
   "GET /api/v1/incidents/[id]/steps/[stepId]/approvals": ["analyst", "lead", "approver"],
   "POST /api/v1/incidents/[id]/steps/[stepId]/approvals": ["analyst", "lead", "approver"],
-  "POST /api/v1/incidents/[id]/steps/[stepId]/execute": INCIDENT,
+  "POST /api/v1/incidents/[id]/steps/[stepId]/execute": EXECUTE,
   "POST /api/v1/incidents/[id]/steps/[stepId]/plan": INCIDENT,
   "GET /api/v1/incidents/[id]/steps/[stepId]/progress": INCIDENT,
-  "POST /api/v1/incidents/[id]/steps/[stepId]/undo": INCIDENT,
+  "POST /api/v1/incidents/[id]/steps/[stepId]/undo": EXECUTE,
   "POST /api/v1/incidents/[id]/steps/[stepId]/undo/plan": INCIDENT,
   "GET /api/v1/incidents/[id]/timeline": INCIDENT,
   "GET /api/v1/timeline": REVIEW_READ,
@@ -83,13 +88,13 @@ export const ACTIONS: Record<string, Expectation> = {
   "approvals/actions/approve.ts#approveAction": ["approver"],
   "approvals/actions/reject.ts#rejectAction": ["approver"],
   "approvals/actions/request-approval.ts#requestApprovalAction": ["analyst", "lead", "approver"],
-  "incidents/actions/execute-runbook.ts#executeRunbookAction": INCIDENT,
-  "incidents/actions/execute-step.ts#executeStepAction": INCIDENT,
+  "incidents/actions/execute-runbook.ts#executeRunbookAction": EXECUTE,
+  "incidents/actions/execute-step.ts#executeStepAction": EXECUTE,
   "incidents/actions/open-incident.ts#openIncidentAction": ["analyst", "lead"],
   "incidents/actions/plan-runbook.ts#planRunbookAction": INCIDENT,
   "incidents/actions/plan-step.ts#planStepAction": INCIDENT,
   "incidents/actions/plan-undo.ts#planUndoAction": INCIDENT,
-  "incidents/actions/undo-step.ts#undoStepAction": INCIDENT,
+  "incidents/actions/undo-step.ts#undoStepAction": EXECUTE,
   "timeline/actions/add-comment.ts#addCommentAction": LEAD_ONLY,
   "timeline/actions/mark-reviewed.ts#markReviewedAction": LEAD_ONLY,
 };

@@ -281,7 +281,7 @@ export const incidentsApi: OpenApiFragment = {
         tags,
         summary: "Execute the reviewed plan",
         description:
-          "403 when the caller's role is below the step's or a destructive step has no approval for this plan hash; 400 on a missing or wrong confirmation; 409 when the plan changed (stale planHash), the step is blocked or already running, or locked (eradication waits for evidence; drain-node and firewall-isolate wait for protect-node where GKE may replace the node).",
+          "403 for an approver without the analyst role (approvers sign off, they do not run steps), when the caller's role is below the step's, or when a destructive step has no approval for this plan hash; 400 on a missing or wrong confirmation; 409 when the plan changed (stale planHash), the step is blocked or already running, or locked (eradication waits for evidence; drain-node and firewall-isolate wait for protect-node where GKE may replace the node).",
         parameters: [id, stepId],
         requestBody: body(
           obj(
@@ -313,7 +313,7 @@ export const incidentsApi: OpenApiFragment = {
         tags,
         summary: "Undo the latest successful run of a reversible step with its stored record, as reviewed in its undo plan",
         description:
-          "Send the planHash of POST …/undo/plan. 400 without it or without the pod's name where the undo needs confirming; 409 (plan-changed) when the run or its record changed since the undo plan; 403 when the caller's role is below the step's, or the approval policy gates this release and no approval of this undo plan exists (approval-required), or it was used by an earlier run (approval-used).",
+          "Send the planHash of POST …/undo/plan. 400 without it or without the pod's name where the undo needs confirming; 409 (plan-changed) when the run or its record changed since the undo plan; 403 for an approver without the analyst role (it signs off releases, it does not run them), when the caller's role is below the step's, or the approval policy gates this release and no approval of this undo plan exists (approval-required), or it was used by an earlier run (approval-used).",
         parameters: [id, stepId],
         requestBody: body(
           obj(

@@ -129,12 +129,15 @@ function stepView(runbook: Runbook, index: number, step: AnyStep, plan: Plan, re
   };
 }
 
-/** Plans every step of the runbook at once (they only read, and each plans the state earlier steps leave). */
-async function seal(caller: Caller, incidentId: string, runbookId: string, params: RunbookParams | undefined): Promise<Sealed> {
+/**
+ * Plans every step of the runbook at once (they only read, and each plans the state earlier steps
+ * leave). No step role is checked here: reading a plan is open to whoever may open the incident (an
+ * approver reviews what it may be asked to sign off); running it checks every step's role first.
+ */
+async function seal(incidentId: string, runbookId: string, params: RunbookParams | undefined): Promise<Sealed> {
   const runbook = requireRunbook(runbookId);
   const incident = await requireIncident(incidentId);
   const steps = runbook.steps.map((ref) => ({ ref, step: requireStep(ref.stepId) }));
-  for (const s of steps) requireRole(caller, s.step);
   const withParams = steps.map((s) => ({ ...s, params: paramsOf(s.step, params) }));
   const runs = await listRuns(await getDb(), incidentId);
   const plans = await Promise.all(withParams.map((s) => computePlan(s.step, stepContext(incident, s.step, s.params, runs))));
@@ -178,7 +181,7 @@ async function record(caller: Caller, incident: Incident, kind: string, planHash
 
 /** Plans a runbook for review: each step's changes, warnings and commands, one hash. Only reads; one `plan` entry. */
 export async function planRunbook(caller: Caller, incidentId: string, runbookId: string, params?: RunbookParams): Promise<RunbookPlanView> {
-  const sealed = await seal(caller, incidentId, runbookId, params);
+  const sealed = await seal(incidentId, runbookId, params);
   await record(caller, sealed.incident, "plan", sealed.view.planHash, {
     runbookId,
     steps: sealed.steps.map((s) => ({ stepId: s.step.id, planHash: s.plan.planHash, ...(s.plan.noop ? { noop: true } : {}) })),
@@ -218,7 +221,9 @@ function stateOf(results: RunbookStepResult[]): Pick<RunbookResult, "state" | "m
 export async function executeRunbook(caller: Caller, incidentId: string, runbookId: string, input: RunbookInput, gates: ExecuteGates): Promise<RunbookResult> {
   refuseWhileShuttingDown();
   const started = Date.now();
-  const sealed = await seal(caller, incidentId, runbookId, input.params);
+  // Every step's role before anything is planned or run: a runbook is refused whole, never half run.
+  for (const ref of requireRunbook(runbookId).steps) requireRole(caller, requireStep(ref.stepId));
+  const sealed = await seal(incidentId, runbookId, input.params);
   const { incident, view: planned } = sealed;
   const refuse = async (err: HttpError) => {
     await record(caller, incident, "refused", planned.planHash, {

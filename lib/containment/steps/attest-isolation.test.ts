@@ -50,7 +50,11 @@ describe("attest-isolation", () => {
     const egress = (host: string, port: number) => rec.egress.find((p) => p.target === host && p.port === port)?.result;
     expect(egress(MINER, 3333)).toBe("connected");
     expect(egress("169.254.169.254", 80)).toBe("connected");
-    expect(rec.egress.some((p) => p.port === 53 && p.protocol === "UDP")).toBe(true);
+    // kube-dns answers nothing to nc's empty datagram: silence, which proves nothing either way.
+    expect(rec.egress.find((p) => p.port === 53 && p.protocol === "UDP")).toMatchObject({
+      result: "no-reply",
+      detail: expect.stringMatching(/silence is not proof/),
+    });
     expect(rec.verdicts.podEgress.state).toBe("not-isolated");
     expect(rec.established.connections.some((c) => c.remote === `${MINER}:3333`)).toBe(true);
     expect(rec.established.datapath).toMatch(/Dataplane V2/);
@@ -79,14 +83,20 @@ describe("attest-isolation", () => {
     expect(fromFrontend(rec).length).toBeGreaterThan(0);
     expect(rec.egress.find((p) => p.target === MINER && p.port === 3333)?.result).toBe("timeout");
     expect(rec.egress.find((p) => p.target === "169.254.169.254")?.result).toBe("timeout");
-    expect(rec.egress.every((p) => p.result === "timeout")).toBe(true);
+    // Every TCP probe is dropped. The dropped kube-dns datagram is silence, as busybox reports it on
+    // a real cluster: recorded as no-reply, neither a connection nor proof of isolation.
+    expect(rec.egress.filter((p) => p.protocol === "TCP").every((p) => p.result === "timeout")).toBe(true);
+    expect(rec.egress.filter((p) => p.protocol === "UDP").map((p) => [p.port, p.result])).toEqual([[53, "no-reply"]]);
     expect(rec.verdicts.podIngress.state).toBe("isolated");
-    expect(rec.verdicts.podEgress.state).toBe("isolated");
+    expect(rec.verdicts.podEgress).toMatchObject({
+      state: "isolated",
+      why: expect.stringMatching(/^Every TCP egress probe \(\d+\) timed out: .* UDP not provable by probe: 1 probe\(s\) \(10\.8\.0\.10:53\/udp\)/),
+    });
     expect(rec.verdicts.nodeNetwork.state).toBe("not-isolated");
     // Dataplane V2 cut the miner's connection: from inside the pod it reads stalled.
     expect(rec.established.connections.find((c) => c.remote === `${MINER}:3333`)?.stalled).toBe(true);
     expect(holds).toBe(true);
-    expect(message).toMatch(/^Isolated/);
+    expect(message).toMatch(/^Isolated: .*1 no-reply.* UDP not provable by probe: 1 UDP probe\(s\) heard nothing back\.$/);
   });
 
   it("a listener the pod closed answers refused, which is reachability: not isolated", async () => {

@@ -36,9 +36,10 @@ import { labelSelectorMatches, serviceSelectorMatches, type Labels } from "./sup
 // arbitrary pod on another node and one on the pod's own node, each trying every declared and
 // listening port. Egress: an ephemeral container in the pod's own network namespace runs nc to
 // the addresses the evidence names, kube-dns, the API server, the metadata server, a public
-// address and every destination an egress rule allowed. Only a timeout (a dropped packet)
-// counts as isolated: a refusal is a reply from the far end. Read-only for the workload; the
-// ephemeral container stays in the pod spec (Kubernetes never removes one).
+// address and every destination an egress rule allowed. Only a TCP timeout (a dropped packet)
+// counts as isolated: a refusal is a reply from the far end, and UDP silence (busybox reads it as
+// "open") proves nothing either way, so it is recorded as no-reply and proves no layer. Read-only
+// for the workload; the ephemeral container stays in the pod spec (Kubernetes never removes one).
 
 export const PROBE_LABEL = "airlock.io/probe";
 const EPHEMERAL_PREFIX = "airlock-attest-";
@@ -336,11 +337,7 @@ const nc = (host: string, port: number, protocol: string) => ["nc", `-zv${protoc
 async function tryPort(ctx: StepContext, at: { namespace: string; pod: string; container: string }, host: string, port: number, protocol: "TCP" | "UDP") {
   try {
     const out = await execInContainer(ctx, { ...at, command: nc(host, port, protocol) });
-    const r = ncResult(out);
-    // busybox nc over UDP sends a datagram and waits for an ICMP error; silence reads as open.
-    if (protocol === "UDP" && r.result === "connected")
-      return { ...r, detail: "UDP: no ICMP refusal within the timeout (a drop outside enforcement looks alike)" };
-    return r;
+    return ncResult(out, protocol);
   } catch (err) {
     return { result: "error" as ProbeResult, detail: err instanceof HttpError ? err.message : kubeMessage(err) };
   }
@@ -497,7 +494,8 @@ function headline(r: Pick<RunRecord, "verdicts" | "ingress" | "egress">): { isol
   const v = r.verdicts;
   const isolated = v.podIngress.state === "isolated" && v.podEgress.state === "isolated";
   const parts = `ingress ${v.podIngress.state} (${summaryOf(r.ingress)}); egress ${v.podEgress.state} (${summaryOf(r.egress)}); node network ${v.nodeNetwork.state}`;
-  if (isolated) return { isolated, message: `Isolated: ${parts}.` };
+  const silent = [...r.ingress, ...r.egress].filter((p) => p.result === "no-reply").length;
+  if (isolated) return { isolated, message: `Isolated: ${parts}.${silent ? ` UDP not provable by probe: ${silent} UDP probe(s) heard nothing back.` : ""}` };
   const why = [v.podIngress, v.podEgress].filter((x) => x.state !== "isolated").map((x) => x.why);
   return { isolated, message: `NOT ISOLATED: ${parts}. ${why.join(" ")}` };
 }
@@ -511,7 +509,7 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
   risk: "read-only",
   role: "analyst",
   summary:
-    "Tries the pod in both directions: probe pods standing in every source its policies admitted (plus any pod on another node and on its own node) on each declared and listening port, and nc from an ephemeral container in its network namespace to the evidence's addresses, kube-dns, the API server, the metadata server and a public address. Only a timeout counts as isolated; stores the attestation (JSON, with its SHA-256) as evidence.",
+    "Tries the pod in both directions: probe pods standing in every source its policies admitted (plus any pod on another node and on its own node) on each declared and listening port, and nc from an ephemeral container in its network namespace to the evidence's addresses, kube-dns, the API server, the metadata server and a public address. Only a TCP timeout counts as isolated (UDP silence is recorded as no-reply: not proof either way); stores the attestation (JSON, with its SHA-256) as evidence.",
   params,
   record,
   ui: { panel: { kind: "attestation", label: "Last attestation" } },

@@ -7,7 +7,8 @@ describe("parseNcProbe", () => {
   it.each([
     [{ command: ["nc", "-z", "-w", "2", "10.4.1.7", "8080"] }, { host: "10.4.1.7", port: 8080, timeoutSeconds: 2, verbose: false }],
     [{ command: ["sh", "-c", "nc -z -w 2 10.4.1.7 8080"] }, { host: "10.4.1.7", port: 8080, timeoutSeconds: 2, verbose: false }],
-    [{ command: ["/bin/sh", "-c", "nc -vz -w2 10.4.1.7 8080"] }, { host: "10.4.1.7", port: 8080, timeoutSeconds: 2, verbose: true }],
+    [{ command: ["/bin/sh", "-c", "nc -vz -w2 10.4.1.7 8080"] }, { host: "10.4.1.7", port: 8080, timeoutSeconds: 2, verbose: true, verbosity: 1 }],
+    [{ command: ["nc", "-zvvu", "-w", "3", "10.4.1.7", "53"] }, { host: "10.4.1.7", port: 53, timeoutSeconds: 3, verbose: true, verbosity: 2, udp: true }],
     [
       { command: ["nc"], args: ["-zv", "10.4.1.7", "80"] },
       { host: "10.4.1.7", port: 80, verbose: true },
@@ -48,9 +49,38 @@ describe("evaluateNcProbe", () => {
     const run = (port: number) =>
       evaluateNcProbe(world, cluster, src, { container: "nc", host: "10.4.0.20", port, timeoutSeconds: 2, verbose: true, udp: false });
     expect(run(8080)).toMatchObject({ exitCode: 0, result: "open", lines: ["10.4.0.20 (10.4.0.20:8080) open"] });
-    expect(run(9999)).toMatchObject({ exitCode: 1, result: "refused", lines: ["nc: 10.4.0.20 (10.4.0.20:9999): Connection refused"] });
+    // busybox prints no line for a refusal at one -v ("give it another -v"); at -vv it does.
+    expect(run(9999)).toMatchObject({ exitCode: 1, result: "refused", lines: [] });
+    expect(
+      evaluateNcProbe(world, cluster, src, { container: "nc", host: "10.4.0.20", port: 9999, timeoutSeconds: 2, verbose: true, verbosity: 2, udp: false }),
+    ).toMatchObject({
+      exitCode: 1,
+      lines: ["nc: 10.4.0.20 (10.4.0.20:9999): Connection refused", "sent 0, rcvd 0"],
+    });
     addPolicy(cluster, "shop", "default-deny", { podSelector: { matchLabels: { quarantine: "true" } }, policyTypes: ["Ingress", "Egress"] });
-    expect(run(8080)).toMatchObject({ exitCode: 1, result: "timeout", durationMs: 2000 });
+    expect(run(8080)).toMatchObject({ exitCode: 1, result: "timeout", durationMs: 2000, lines: ["nc: 10.4.0.20 (10.4.0.20:8080): Connection timed out"] });
+  });
+
+  it("reads UDP silence as open, as busybox does: a dropped datagram and an unanswered one look alike; only an ICMP unreachable fails", () => {
+    const { world, cluster, probe } = fixture();
+    addRunningPod(cluster, {
+      name: "dns",
+      labels: { app: "dns", quarantine: "true" },
+      ip: "10.4.0.21",
+      containers: [{ name: "dns", ports: [{ name: "dns", containerPort: 53, protocol: "UDP" }] }],
+    });
+    const src = probe("p", ["-zvu", "-w", "3", "10.4.0.21", "53"]);
+    const run = (port: number) => evaluateNcProbe(world, cluster, src, { ...parseNcProbe(src.spec.containers[0])!, port });
+    const open = { exitCode: 0, result: "open", durationMs: 3000 };
+    expect(run(53)).toMatchObject({ ...open, lines: ["10.4.0.21 (10.4.0.21:53) open"] });
+    // Allowed but nothing listens: the port-unreachable comes back, a refusal (silent at one -v).
+    expect(run(5353)).toMatchObject({ exitCode: 1, result: "refused", lines: [] });
+    addPolicy(cluster, "shop", "default-deny", { podSelector: { matchLabels: { quarantine: "true" } }, policyTypes: ["Ingress", "Egress"] });
+    // Dropped: no ICMP either, so nc says open; the simulator's verdict keeps the truth.
+    const dropped = run(53);
+    expect(dropped).toMatchObject(open);
+    expect(dropped.verdict?.allowed).toBe(false);
+    expect(run(5353)).toMatchObject({ ...open, lines: ["10.4.0.21 (10.4.0.21:5353) open"] });
   });
 
   it("judges an external address on the source's egress only", () => {

@@ -10,7 +10,12 @@ import { isListenerClosed } from "./listeners";
 // Pods running busybox `nc -z -w <s> <ip> <port>` are how a cluster shows whether
 // NetworkPolicy lets a connection through: the container exits 0 when the connection opens,
 // 1 when it is refused or times out. The simulator decides with isAllowed() at the moment the
-// container starts, and prints what busybox prints.
+// container starts, and prints what busybox (nc_bloaty.c, the NC_110_COMPAT nc) prints:
+// - TCP: "HOST (IP:PORT) open" (-v); a drop is "nc: HOST (IP:PORT): Connection timed out" (-v);
+//   a refusal prints its line only at -vv ("at one -v, don't print refusals").
+// - UDP (-u -z): nc sends one datagram, sleeps -w seconds and sends another; only an ICMP
+//   port-unreachable (delivered as ECONNREFUSED) makes it fail. Silence, whether the datagram was
+//   dropped or a listener read it without answering, is exit 0 and "open": UDP never times out.
 
 export interface NcProbe {
   container: string;
@@ -18,6 +23,8 @@ export interface NcProbe {
   port: number;
   timeoutSeconds?: number;
   verbose: boolean;
+  /** How many -v: busybox prints a refusal only at two. Absent: 1 when `verbose`. */
+  verbosity?: number;
   udp: boolean;
 }
 
@@ -44,7 +51,7 @@ function basename(p: string): string {
 /** nc argv (after the program name) in busybox's option syntax, clustered flags included. */
 function parseNcArgs(args: string[]): Omit<NcProbe, "container"> | undefined {
   let z = false;
-  let verbose = false;
+  let verbosity = 0;
   let udp = false;
   let timeoutSeconds: number | undefined;
   const positional: string[] = [];
@@ -54,7 +61,7 @@ function parseNcArgs(args: string[]): Omit<NcProbe, "container"> | undefined {
       for (let j = 1; j < a.length; j++) {
         const f = a[j];
         if (f === "z") z = true;
-        else if (f === "v") verbose = true;
+        else if (f === "v") verbosity++;
         else if (f === "u") udp = true;
         else if (f === "n") continue;
         else if (f === "w") {
@@ -68,7 +75,7 @@ function parseNcArgs(args: string[]): Omit<NcProbe, "container"> | undefined {
     } else positional.push(a);
   }
   if (!z || positional.length !== 2 || !/^\d+$/.test(positional[1])) return undefined;
-  return { host: positional[0], port: Number(positional[1]), timeoutSeconds, verbose, udp };
+  return { host: positional[0], port: Number(positional[1]), timeoutSeconds, verbose: verbosity > 0, verbosity, udp };
 }
 
 /** The nc probe a container runs, from command+args in any of the usual forms. */
@@ -156,11 +163,29 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
   const ip = isIPv4(probe.host) ? probe.host : resolveServiceName(cluster, probe.host, src.metadata.namespace!);
   const label = `${probe.host} (${ip ?? probe.host}:${probe.port})`;
   const timeoutMs = (probe.timeoutSeconds ?? KERNEL_CONNECT_TIMEOUT_S) * 1000;
+  const verbosity = probe.verbosity ?? (probe.verbose ? 1 : 0);
+  // -vv ends with the byte counts; a zero-I/O scan sends and receives none.
+  const tail = verbosity > 1 ? ["sent 0, rcvd 0"] : [];
+  // A UDP scan waits out -w between its two datagrams whatever comes back (no -w: a round trip).
+  const udpWaitMs = (probe.timeoutSeconds ?? 0) * 1000;
   const fail = (result: "refused" | "timeout", reason: string, verdict?: Verdict): ProbeOutcome => ({
     exitCode: 1,
     result,
-    lines: probe.verbose ? [`nc: ${label}: ${result === "refused" ? "Connection refused" : "Connection timed out"}`] : [],
-    durationMs: result === "timeout" ? timeoutMs : 0,
+    lines: [
+      ...((result === "refused" ? verbosity > 1 : verbosity > 0)
+        ? [`nc: ${label}: ${result === "refused" ? "Connection refused" : "Connection timed out"}`]
+        : []),
+      ...tail,
+    ],
+    durationMs: result === "timeout" ? timeoutMs : probe.udp ? udpWaitMs : 0,
+    verdict,
+    reason,
+  });
+  const open = (reason: string, verdict?: Verdict): ProbeOutcome => ({
+    exitCode: 0,
+    result: "open",
+    lines: [...(verbosity > 0 ? [`${label} open`] : []), ...tail],
+    durationMs: probe.udp ? udpWaitMs : 0,
     verdict,
     reason,
   });
@@ -180,8 +205,9 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
   const dstPod = service.pod ?? podByIp(cluster, dstIp);
   const port = service.pod || service.ip ? service.port : probe.port;
   const verdict = isAllowed(cluster, world, { src: { pod: src }, dst: dstPod ? { pod: dstPod } : { ip: dstIp }, port, protocol, at });
-  // A dropped SYN is silence until the timeout, which is how policy denial looks from inside.
-  if (!verdict.allowed) return fail("timeout", verdict.reason, verdict);
+  // A dropped SYN is silence until the timeout, which is how policy denial looks from inside. A
+  // dropped datagram is silence too, which a UDP scan reports as open.
+  if (!verdict.allowed) return probe.udp ? open(`UDP: no reply (dropped: ${verdict.reason})`, verdict) : fail("timeout", verdict.reason, verdict);
   if (dstPod) {
     const ports = declaredPorts(dstPod, protocol);
     if (ports && !ports.includes(port))
@@ -189,7 +215,7 @@ export function evaluateNcProbe(world: World, cluster: SimCluster, src: KObject,
     if (isListenerClosed(cluster, dstPod, port, protocol))
       return fail("refused", `pod ${dstPod.metadata.namespace}/${dstPod.metadata.name} closed its listener on ${protocol} ${port}`, verdict);
   }
-  return { exitCode: 0, result: "open", lines: probe.verbose ? [`${label} open`] : [], durationMs: 0, verdict, reason: verdict.reason };
+  return open(verdict.reason, verdict);
 }
 
 const started = new WeakMap<SimCluster, Set<string>>();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compromisedPod, PAYMENTS, startSim } from "@/lib/containment/steps/support/testing";
+import { compromisedPod, PAYMENTS, simRequestSeq, simWritesSince, startSim } from "@/lib/containment/steps/support/testing";
 import { freshDb, givenIncident, caller } from "@/lib/containment/testing";
 import { kubeApis } from "@/lib/kube/clients";
 import type { Db } from "@/lib/store";
@@ -188,6 +188,14 @@ describe("/api/v1/incidents doors", () => {
     expect(unapproved.status).toBe(403);
     expect(unapproved.body.error.message).toMatch(/requires an approver's sign-off/);
 
+    // The approver who will sign off sees what the release restores: the same undo plan, and
+    // planning it writes nothing to the cluster.
+    const since = await simRequestSeq(sim);
+    const seen = await call(undoPlanRoute, "POST", `${fw.u}/undo/plan`, fw.p, approver);
+    expect(seen.status, JSON.stringify(seen.body)).toBe(200);
+    expect(seen.body).toMatchObject({ planHash: plan.body.planHash, restores: plan.body.restores, requiresApproval: true });
+    expect(await simWritesSince(sim, since)).toEqual([]);
+
     const asked = await call(requestApprovalRoute, "POST", `${fw.u}/approvals`, fw.p, analyst, {
       planHash: plan.body.planHash,
       reason: "Host rebuilt, release it",
@@ -198,6 +206,12 @@ describe("/api/v1/incidents doors", () => {
     const approvalId = asked.body.id as string;
     const ok = await call(approveRoute, "POST", `/api/v1/approvals/${approvalId}/approve`, { approvalId }, approver, { comment: "go" });
     expect(ok.status).toBe(200);
+    // Signing off is not running: the approver cannot release it itself, even with the approved plan.
+    await armTripwire(sim);
+    const byApprover = await call(undoRoute, "POST", `${fw.u}/undo`, fw.p, approver, { planHash: plan.body.planHash });
+    expect(byApprover.status).toBe(403);
+    expect(byApprover.body.error.message).toBe("Your role does not allow this");
+    expect(await tripwireStillArmed(sim, PAYMENTS)).toBe(true);
     const released = await call(undoRoute, "POST", `${fw.u}/undo`, fw.p, analyst, { planHash: plan.body.planHash });
     expect(released.status, JSON.stringify(released.body)).toBe(200);
     expect(released.body).toMatchObject({ operation: "undo", outcome: "success", verify: { holds: false } });

@@ -3,7 +3,7 @@ import { listEntries } from "@/lib/audit/append";
 import { kubeApis } from "@/lib/kube/clients";
 import { resetConfigForTests } from "@/lib/config";
 import { ISOLATION_CHECK_STEP } from "@/lib/containment/runbooks/definitions";
-import { compromisedPod, PAYMENTS, resetSim, simPost, startSim } from "@/lib/containment/steps/support/testing";
+import { compromisedPod, PAYMENTS, resetSim, simPost, simRequestSeq, simWritesSince, startSim } from "@/lib/containment/steps/support/testing";
 import { freshDb } from "@/lib/containment/testing";
 import type { Db } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
@@ -154,14 +154,33 @@ describe("isolate-pod", () => {
     expect(res.body.runbook.steps.map((s: { status: string }) => s.status)).toEqual(["success", "success", "awaiting-approval", "not-run"]);
   });
 
-  it("refuses a caller below a step's role before any cluster call", async () => {
-    const { id } = await open();
+  it("shows an approver the runbook plan, writing nothing to the cluster, and refuses it running the runbook before any cluster call", async () => {
+    const { id, pod } = await open();
     const approver = await userToken(db, `approver-${id}@x.com`, ["approver"]);
+    const since = await simRequestSeq(sim);
+    const seen = await call(planRoute, "POST", url(id, "isolate-pod", "plan"), { id, runbook: "isolate-pod" }, approver, {});
+    expect(seen.status, JSON.stringify(seen.body)).toBe(200);
+    // The approver sees the very plan the analyst would run (same hash), and planning changed nothing.
+    expect(seen.body.planHash).toBe((await plan(id, "isolate-pod")).body.planHash);
+    expect(seen.body.steps.map((s: { stepId: string }) => s.stepId)).toEqual([
+      "label-quarantine",
+      "exclude-from-policies",
+      "apply-deny-all",
+      ISOLATION_CHECK_STEP,
+    ]);
+    expect(await simWritesSince(sim, since)).toEqual([]);
+    const entries = await listEntries(db, { incidentId: id });
+    expect(entries.filter((e) => e.kind === "plan").map((e) => e.role)).toContain("approver");
+
     await armTripwire(sim);
-    const res = await call(planRoute, "POST", url(id, "isolate-pod", "plan"), { id, runbook: "isolate-pod" }, approver, {});
+    const res = await call(executeRoute, "POST", url(id, "isolate-pod", "execute"), { id, runbook: "isolate-pod" }, approver, {
+      planHash: seen.body.planHash,
+      confirm: pod,
+    });
     expect(res.status).toBe(403);
-    expect(res.body.error).toMatchObject({ reason: "role", message: expect.stringMatching(/needs the analyst role/) });
+    expect(res.body.error.message).toBe("Your role does not allow this");
     expect(await tripwireStillArmed(sim, PAYMENTS)).toBe(true);
+    expect((await listEntries(db, { incidentId: id })).some((e) => e.kind === "intent" || e.kind === "runbook")).toBe(false);
   });
 
   it("is blocked on a cluster that does not enforce NetworkPolicy, pointing to node isolation", async () => {

@@ -6,20 +6,39 @@ import { parseNetRows } from "./triage";
 // The pure parts of attest-isolation: what busybox nc and /proc/net/tcp print, which labels a
 // probe needs to stand in a policy peer, and how probe results become a verdict per layer.
 
-export const RESULTS = ["connected", "refused", "timeout", "error"] as const;
+/**
+ * `no-reply`: a UDP probe heard nothing back. UDP has no handshake, so silence proves nothing
+ * either way: a datagram the deny-all dropped and one a listener read without answering look the
+ * same. Never counted as reachable, never as isolated.
+ */
+export const RESULTS = ["connected", "refused", "timeout", "no-reply", "error"] as const;
 export type ProbeResult = (typeof RESULTS)[number];
 
+export const UDP_SILENCE =
+  "UDP: silence is not proof (no ICMP port-unreachable came back: a dropped datagram and an open port that does not answer look alike)";
+
 /**
- * busybox `nc -zv -w N HOST PORT`: "HOST (IP:PORT) open" on success; "Connection refused" when
- * a RST came back (the packet reached the pod: reachable); "Connection timed out" when nothing
- * came back (dropped: what an enforced deny looks like). Anything else is an error, with why.
+ * busybox `nc -zv -w N HOST PORT` (nc_bloaty.c):
+ * - TCP: "HOST (IP:PORT) open" on success; "Connection timed out" when nothing came back
+ *   (dropped: what an enforced deny looks like); a refusal (a RST: the packet reached the pod,
+ *   so reachable) exits 1 without a line at one -v, or says "Connection refused" at -vv.
+ * - UDP (`-u`): nc sends a datagram, waits -w seconds, sends another; only an ICMP
+ *   port-unreachable (ECONNREFUSED) fails it, as a refusal. Silence exits 0 and prints "open"
+ *   whether the datagram was dropped or read: `no-reply`.
+ * Anything else is an error, with why.
  */
-export function ncResult(out: { stdout: string; stderr: string; exitCode: number }): { result: ProbeResult; detail?: string } {
+export function ncResult(out: { stdout: string; stderr: string; exitCode: number }, protocol: "TCP" | "UDP" = "TCP"): { result: ProbeResult; detail?: string } {
   const text = `${out.stderr}\n${out.stdout}`.trim();
   const firstLine = text.split("\n").find((l) => l.trim()) ?? "";
-  if (out.exitCode === 0) return /\bopen\b/.test(text) || !text ? { result: "connected" } : { result: "connected", detail: firstLine };
-  if (/connection refused/i.test(text)) return { result: "refused", detail: firstLine };
-  if (/timed out/i.test(text)) return { result: "timeout", detail: firstLine };
+  const udp = protocol === "UDP";
+  if (out.exitCode === 0) {
+    if (udp) return { result: "no-reply", detail: UDP_SILENCE };
+    return /\bopen\b/.test(text) || !text ? { result: "connected" } : { result: "connected", detail: firstLine };
+  }
+  if (/connection refused/i.test(text)) return { result: "refused", detail: udp ? `ICMP port-unreachable: ${firstLine}` : firstLine };
+  if (out.exitCode === 1 && !text) return { result: "refused", detail: "nc exit 1 without a line: busybox prints no refusal at one -v" };
+  // busybox's UDP scan does not time out; another nc might: silence all the same.
+  if (/timed out/i.test(text)) return udp ? { result: "no-reply", detail: `${UDP_SILENCE}: ${firstLine}` } : { result: "timeout", detail: firstLine };
   if (/bad address/i.test(text)) return { result: "error", detail: `name did not resolve: ${firstLine}` };
   if (out.exitCode === 126 || out.exitCode === 127) return { result: "error", detail: `nc could not run (exit ${out.exitCode}): ${firstLine || "no output"}` };
   return { result: "error", detail: `nc exit ${out.exitCode}${firstLine ? `: ${firstLine}` : " with no output"}` };
@@ -114,8 +133,11 @@ const describe = (p: Probed, direction: "ingress" | "egress") =>
   `${p.target}:${p.port}/${p.protocol.toLowerCase()}${direction === "ingress" ? ` from ${p.source}` : ""}: ${p.result}${p.detail ? ` (${p.detail})` : ""}`;
 
 /**
- * A layer is isolated only when every probe timed out: a connection (or a refusal, which is a
- * reply from the far end) proves reachability, and a probe that could not run proves nothing.
+ * A layer is isolated only when every TCP probe timed out: a connection (or a refusal, which is a
+ * reply from the far end, an ICMP port-unreachable for UDP included) proves reachability, and a
+ * probe that could not run proves nothing. UDP silence (`no-reply`) proves nothing either: it
+ * neither reddens a layer TCP proved isolated nor proves one; the verdict says how many UDP
+ * probes went unproven, and a layer with only UDP probes is unknown.
  */
 export function layerVerdict(direction: "ingress" | "egress", probes: Probed[], caveats: string[] = []): LayerVerdict {
   const open = probes.filter((p) => reachable(p.result));
@@ -125,6 +147,12 @@ export function layerVerdict(direction: "ingress" | "egress", probes: Probed[], 
   if (failed.length)
     return { state: "unknown", why: `${failed.length} ${direction} probe(s) could not run: ${failed.map((p) => describe(p, direction)).join("; ")}.` };
   if (!probes.length) return { state: "unknown", why: `No ${direction} probe ran.` };
+  const silent = probes.filter((p) => p.result === "no-reply");
+  const dropped = probes.length - silent.length;
   const extra = caveats.length ? ` Not covered: ${caveats.join("; ")}.` : "";
+  const ports = [...new Set(silent.map((p) => `${p.target}:${p.port}/${p.protocol.toLowerCase()}`))];
+  const udp = `UDP not provable by probe: ${silent.length} probe(s) (${ports.join(", ")}) heard nothing back, and UDP silence is not proof.`;
+  if (!dropped) return { state: "unknown", why: `Only UDP was probed on ${direction}: ${udp} Isolation is not proven by probe.${extra}` };
+  if (silent.length) return { state: "isolated", why: `Every TCP ${direction} probe (${dropped}) timed out: the packets were dropped. ${udp}${extra}` };
   return { state: "isolated", why: `Every ${direction} probe (${probes.length}) timed out: the packets were dropped.${extra}` };
 }

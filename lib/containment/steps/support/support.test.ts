@@ -64,8 +64,22 @@ describe("attestation pieces", () => {
     expect(ncResult({ stdout: "", stderr: "nc: 10.4.2.4 (10.4.2.4:8080): Connection timed out\n", exitCode: 1 }).result).toBe("timeout");
     expect(ncResult({ stdout: "", stderr: "nc: bad address 'x'\n", exitCode: 1 })).toMatchObject({ result: "error", detail: /did not resolve/ });
     expect(ncResult({ stdout: "", stderr: "", exitCode: 127 })).toMatchObject({ result: "error", detail: /nc could not run \(exit 127\)/ });
+    // At one -v busybox prints nothing for a refusal: exit 1 and silence.
+    expect(ncResult({ stdout: "", stderr: "", exitCode: 1 })).toMatchObject({ result: "refused", detail: /no refusal at one -v/ });
     expect(reachable("refused")).toBe(true);
     expect(reachable("timeout")).toBe(false);
+  });
+
+  it('reads busybox nc over UDP: silence (exit 0, "open") is no-reply, an ICMP port-unreachable is a refusal', () => {
+    const silent = ncResult({ stdout: "", stderr: "10.8.0.10 (10.8.0.10:53) open\n", exitCode: 0 }, "UDP");
+    expect(silent).toMatchObject({ result: "no-reply", detail: /UDP: silence is not proof/ });
+    expect(ncResult({ stdout: "", stderr: "", exitCode: 1 }, "UDP").result).toBe("refused");
+    expect(ncResult({ stdout: "", stderr: "nc: 10.8.0.10 (10.8.0.10:53): Connection refused\n", exitCode: 1 }, "UDP")).toMatchObject({
+      result: "refused",
+      detail: /ICMP port-unreachable/,
+    });
+    expect(ncResult({ stdout: "", stderr: "nc: 10.8.0.10 (10.8.0.10:53): Connection timed out\n", exitCode: 1 }, "UDP").result).toBe("no-reply");
+    expect(reachable("no-reply")).toBe(false);
   });
 
   it("decodes /proc/net/tcp: listeners, an established flow, a stalled one", () => {
@@ -111,5 +125,19 @@ describe("attestation pieces", () => {
       state: "isolated",
       why: "Every egress probe (1) timed out: the packets were dropped. Not covered: kube-dns.",
     });
+  });
+
+  it("lets TCP decide: UDP silence neither reddens a TCP-proven isolation nor proves one, and says so", () => {
+    const udp = (result: "no-reply" | "refused", port = 53) => ({ source: "pod", target: "10.8.0.10", port, protocol: "UDP", result });
+    const tcp = { source: "pod", target: "198.51.100.23", port: 3333, protocol: "TCP", result: "timeout" as const };
+    expect(layerVerdict("egress", [tcp, udp("no-reply"), udp("no-reply", 5353)])).toEqual({
+      state: "isolated",
+      why: "Every TCP egress probe (1) timed out: the packets were dropped. UDP not provable by probe: 2 probe(s) (10.8.0.10:53/udp, 10.8.0.10:5353/udp) heard nothing back, and UDP silence is not proof.",
+    });
+    const onlyUdp = layerVerdict("ingress", [udp("no-reply")]);
+    expect(onlyUdp.state).toBe("unknown");
+    expect(onlyUdp.why).toMatch(/^Only UDP was probed on ingress: UDP not provable by probe: 1 probe\(s\).* Isolation is not proven by probe\.$/);
+    // An ICMP port-unreachable is a reply from the far end: reachable.
+    expect(layerVerdict("egress", [tcp, udp("refused")]).state).toBe("not-isolated");
   });
 });

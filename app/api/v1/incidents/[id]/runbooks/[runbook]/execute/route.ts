@@ -1,5 +1,5 @@
 import { CONSOLE_GATES } from "@/lib/approvals/install";
-import { INCIDENT_ROLES, runbookExecuteBody, runbookParams } from "@/lib/containment/doors";
+import { EXECUTE_ROLES, runbookExecuteBody, runbookParams } from "@/lib/containment/doors";
 import { executeRunbook, runbookStatus } from "@/lib/containment/runbooks/engine";
 import { route } from "@/lib/http/route";
 
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  * per-step result beside it. Refusals before any step runs: 409 plan-changed or blocked, 400
  * confirmation, 403 role.
  */
-export const POST = route({ role: INCIDENT_ROLES, params: runbookParams, schema: runbookExecuteBody }, async (_req, { caller, params, input }) => {
+export const POST = route({ role: EXECUTE_ROLES, params: runbookParams, schema: runbookExecuteBody }, async (_req, { caller, params, input }) => {
   const result = await executeRunbook(caller, params.id, params.runbook, input, CONSOLE_GATES);
   const { status, reason } = runbookStatus(result);
   if (status === 200) return result;
