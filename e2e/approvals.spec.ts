@@ -69,6 +69,15 @@ test.describe("release approval: undoing a network isolation needs another perso
     await request.getByRole("button", { name: "Approve" }).click();
     await expect(request.getByText("Request approved.")).toBeVisible();
 
+    // The approver reads the same undo plan on the incident page, and is never offered the Undo its role is refused.
+    await approver.goto(analyst.url());
+    const approverItem = approver.getByRole("region", { name: "Release from quarantine" }).getByRole("region", { name: `Undo: ${DENY_ALL}` });
+    await approverItem.getByRole("button", { name: "Plan" }).click();
+    await expect(approverItem.getByText(/^Undo plan hash [0-9a-f]{64}/)).toBeVisible();
+    await expect(approverItem.getByText(/running or undoing a step needs the analyst role/)).toBeVisible();
+    await expect(approverItem.getByRole("button", { name: "Undo", exact: true })).toHaveCount(0);
+    await approverItem.screenshot({ path: "test-results/step-truth/release-approver-reads.png" });
+
     await expect(slot().getByText("Approved by approver@demo.local: Undo is enabled.")).toBeVisible({ timeout: 30_000 });
     const undo = item().getByRole("button", { name: "Undo", exact: true });
     await expect(undo).toBeEnabled();

@@ -2,6 +2,7 @@
 
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { RUN_NEEDS_ANALYST } from "@/lib/containment/doors";
 import type { Risk } from "@/lib/containment/types";
 import { PodNameConfirm } from "./pod-name-confirm";
 
@@ -25,6 +26,7 @@ export function ConfirmForm({
   blockedId,
   stale,
   lock,
+  canRun,
   canOverride,
   pending,
   awaitingApproval = false,
@@ -39,6 +41,8 @@ export function ConfirmForm({
   blockedId: string;
   stale: boolean;
   lock: ShownLock | null;
+  /** False for a caller the execute door refuses (an approver): the plan stays readable, Execute says why not. */
+  canRun: boolean;
   canOverride: boolean;
   pending: boolean;
   /** The plan needs an approver's sign-off that it does not have yet: Execute waits for it. */
@@ -55,17 +59,19 @@ export function ConfirmForm({
   const overriding = lock !== null && canOverride;
   const why = blocked
     ? null // the plan's own blocked paragraph (blockedId) says why
-    : stale
-      ? "The parameters changed since this plan: plan again."
-      : lock && !canOverride
-        ? lock.message
-        : overriding && reason.trim().length < MIN_OVERRIDE_REASON
-          ? `Write why ${lock.skips} (at least ${MIN_OVERRIDE_REASON} characters).`
-          : awaitingApproval
-            ? "Execute is enabled once an approver signs off this plan."
-            : requiresConfirmation && typed !== podName
-              ? "Type the pod's name exactly to enable this button."
-              : null;
+    : !canRun
+      ? RUN_NEEDS_ANALYST
+      : stale
+        ? "The parameters changed since this plan: plan again."
+        : lock && !canOverride
+          ? lock.message
+          : overriding && reason.trim().length < MIN_OVERRIDE_REASON
+            ? `Write why ${lock.skips} (at least ${MIN_OVERRIDE_REASON} characters).`
+            : awaitingApproval
+              ? "Execute is enabled once an approver signs off this plan."
+              : requiresConfirmation && typed !== podName
+                ? "Type the pod's name exactly to enable this button."
+                : null;
   const disabled = pending || Boolean(blocked) || why !== null;
 
   return (

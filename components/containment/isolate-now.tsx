@@ -6,6 +6,7 @@ import { executeRunbookAction } from "@/app/incidents/actions/execute-runbook";
 import { planRunbookAction } from "@/app/incidents/actions/plan-runbook";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { RUN_NEEDS_ANALYST } from "@/lib/containment/doors";
 import type { RunbookPlanView, RunbookResult, RunbookStepView } from "@/lib/containment/runbooks/engine";
 import { ChangeTable } from "./change-table";
 import { CommandList } from "./command-list";
@@ -119,7 +120,7 @@ export function RunbookOutcome({ result }: { result: RunbookResult }) {
  * "Isolate now": the isolate-pod runbook as one plan (every step's changes, warnings and the
  * propagation wait), one typed confirmation and one call; progress per step while it runs.
  */
-export function IsolateNow({ incidentId, podName }: { incidentId: string; podName: string }) {
+export function IsolateNow({ incidentId, podName, canRun }: { incidentId: string; podName: string; canRun: boolean }) {
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState("");
@@ -181,6 +182,8 @@ export function IsolateNow({ incidentId, podName }: { incidentId: string; podNam
               <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900">
                 Cannot run now: {phase.plan.blocked}
               </p>
+            ) : !canRun ? (
+              <p className="text-sm text-slate-700">{RUN_NEEDS_ANALYST}</p>
             ) : (
               <form onSubmit={(e) => run(e, phase.plan)} className="space-y-2">
                 {phase.plan.requiresConfirmation && (

@@ -4,6 +4,7 @@ import { useCallback, useState, useTransition } from "react";
 import { planUndoAction } from "@/app/incidents/actions/plan-undo";
 import { ActionResult, type ActionState } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
+import { RUN_NEEDS_ANALYST } from "@/lib/containment/doors";
 import type { ReleaseItem } from "@/lib/containment/release";
 import type { UndoPlanView } from "@/lib/containment/types";
 import { ApprovalSlot } from "./approval-slot";
@@ -18,12 +19,15 @@ export function ReleaseItemView({
   incidentId,
   item,
   podName,
+  canRun,
   pending,
   onUndo,
 }: {
   incidentId: string;
   item: ReleaseItem;
   podName: string;
+  /** False for a caller the undo door refuses (an approver): it reads and signs off the undo plan, never runs it. */
+  canRun: boolean;
   pending: boolean;
   onUndo: (stepId: string, planHash: string, confirm?: string) => void;
 }) {
@@ -36,7 +40,7 @@ export function ReleaseItemView({
   const titleId = `release-${item.stepId}-title`;
   const confirmId = `release-${item.stepId}-confirm`;
   const awaitingApproval = !!plan?.requiresApproval && approvedHash !== plan.planHash;
-  const ready = !!plan && !pending && !awaitingApproval && (!plan.requiresConfirmation || typed === podName);
+  const ready = canRun && !!plan && !pending && !awaitingApproval && (!plan.requiresConfirmation || typed === podName);
 
   function review() {
     startPlanning(async () => setPlanned(await planUndoAction({ id: incidentId, stepId: item.stepId })));
@@ -79,10 +83,16 @@ export function ReleaseItemView({
             {plan.requiresApproval && (
               <ApprovalSlot incidentId={incidentId} stepId={item.stepId} planHash={plan.planHash} operation="undo" onApprovedChange={onApprovedChange} />
             )}
-            {plan.requiresConfirmation && <PodNameConfirm id={confirmId} value={typed} onChange={setTyped} />}
-            <Button type="submit" variant="danger" size="sm" disabled={!ready}>
-              {pending ? "Undoing…" : "Undo"}
-            </Button>
+            {canRun ? (
+              <>
+                {plan.requiresConfirmation && <PodNameConfirm id={confirmId} value={typed} onChange={setTyped} />}
+                <Button type="submit" variant="danger" size="sm" disabled={!ready}>
+                  {pending ? "Undoing…" : "Undo"}
+                </Button>
+              </>
+            ) : (
+              <p className="text-sm text-slate-700">{RUN_NEEDS_ANALYST}</p>
+            )}
           </form>
         )}
       </section>

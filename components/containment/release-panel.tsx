@@ -34,11 +34,13 @@ export function ReleasePanel({
   items,
   byHand = [],
   podName,
+  canRun,
 }: {
   incidentId: string;
   items: ReleaseItem[];
   byHand?: ByHandItem[];
   podName: string;
+  canRun: boolean;
 }) {
   const [state, dispatch, pending] = useActionState<ActionState<RunOutcome>, Undo>(
     async (_prev, u) => undoStepAction({ id: incidentId, stepId: u.stepId, planHash: u.planHash, ...(u.confirm !== undefined ? { confirm: u.confirm } : {}) }),
@@ -64,6 +66,7 @@ export function ReleasePanel({
               incidentId={incidentId}
               item={item}
               podName={podName}
+              canRun={canRun}
               pending={pending}
               onUndo={(stepId, planHash, confirm) => startTransition(() => dispatch({ stepId, planHash, confirm }))}
             />

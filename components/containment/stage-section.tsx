@@ -12,6 +12,7 @@ export function StageSection({
   steps,
   targets,
   evidenceDone,
+  canRun,
   canOverride,
 }: {
   incidentId: string;
@@ -20,6 +21,7 @@ export function StageSection({
   steps: StepSummary[];
   targets: IncidentTargets;
   evidenceDone: boolean;
+  canRun: boolean;
   canOverride: boolean;
 }) {
   const headingId = `${stageAnchor(stage)}-heading`;
@@ -30,7 +32,7 @@ export function StageSection({
       </h2>
       {steps.length === 0 && <p className="text-sm text-slate-600">No steps in this stage.</p>}
       {steps.map((s) => (
-        <StepCard key={s.id} incidentId={incidentId} step={s} targets={targets} evidenceDone={evidenceDone} canOverride={canOverride} />
+        <StepCard key={s.id} incidentId={incidentId} step={s} targets={targets} evidenceDone={evidenceDone} canRun={canRun} canOverride={canOverride} />
       ))}
     </section>
   );

@@ -61,12 +61,14 @@ export function StepCard({
   step,
   targets,
   evidenceDone,
+  canRun,
   canOverride,
 }: {
   incidentId: string;
   step: StepSummary;
   targets: IncidentTargets;
   evidenceDone: boolean;
+  canRun: boolean;
   canOverride: boolean;
 }) {
   const [dirty, setDirty] = useState(false);
@@ -212,6 +214,7 @@ export function StepCard({
             blockedId={blockedId}
             stale={dirty}
             lock={lock}
+            canRun={canRun}
             canOverride={canOverride}
             pending={pending}
             awaitingApproval={plan.requiresApproval && approvedHash !== plan.planHash}

@@ -153,6 +153,7 @@ describe("PlanView and ConfirmForm", () => {
           blockedId="b"
           stale={false}
           lock={null}
+          canRun
           canOverride={false}
           pending={false}
           onExecute={() => {}}
@@ -174,6 +175,7 @@ describe("PlanView and ConfirmForm", () => {
         blockedId="b"
         stale={false}
         lock={null}
+        canRun
         canOverride={false}
         pending={false}
         onExecute={() => {}}
@@ -193,6 +195,7 @@ describe("PlanView and ConfirmForm", () => {
       blockedId: "b",
       stale: false,
       lock: null,
+      canRun: true,
       canOverride: false,
       pending: false,
       onExecute: () => {},
@@ -213,6 +216,7 @@ describe("PlanView and ConfirmForm", () => {
       blockedId: "b",
       stale: false,
       lock,
+      canRun: true,
       pending: false,
       onExecute: () => {},
     };
@@ -220,6 +224,26 @@ describe("PlanView and ConfirmForm", () => {
     expect(html).toContain("Reason for overriding the lock (evidence is being skipped)");
     expect(html).toContain("Write why evidence is being skipped");
     expect(renderToStaticMarkup(<ConfirmForm {...locked} canOverride={false} />)).not.toContain("Reason for overriding");
+  });
+
+  it("shows a caller the execute door refuses (an approver) the plan with Execute disabled and why, never a button that answers 403", () => {
+    const html = renderToStaticMarkup(
+      <ConfirmForm
+        stepId="cordon-node"
+        risk="disruptive"
+        podName="p"
+        requiresConfirmation={false}
+        blockedId="b"
+        stale={false}
+        lock={null}
+        canRun={false}
+        canOverride={false}
+        pending={false}
+        onExecute={() => {}}
+      />,
+    );
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Execute<\/button>/);
+    expect(html).toContain("running or undoing a step needs the analyst role");
   });
 });
 

@@ -16,6 +16,9 @@ export const INCIDENT_ROLES: RoleRequirement = ["analyst", "approver"];
  */
 export const EXECUTE_ROLES: RoleRequirement = "analyst";
 
+/** What the console says where a caller without EXECUTE_ROLES would otherwise see a button the door refuses. */
+export const RUN_NEEDS_ANALYST = "Your role reads plans and signs them off; running or undoing a step needs the analyst role.";
+
 /** Opening an incident is the analyst's job (leads hold analyst too); approvers review and sign off. */
 export const OPEN_INCIDENT_ROLE: RoleRequirement = "analyst";
 

@@ -13,7 +13,7 @@ import { LeadPanel } from "@/components/review/lead-panel";
 import { getCaller, hasRole, meetsRequirement } from "@/lib/auth";
 import { containmentBoard } from "@/lib/containment/board";
 import { incidentDetail, incidentTimeline } from "@/lib/containment/detail";
-import { INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
+import { EXECUTE_ROLES, INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
 import { EVIDENCE_STEP } from "@/lib/containment/executor";
 import { isHttpError } from "@/lib/http/errors";
 import { alertsOfIncident } from "@/lib/alerts/store";
@@ -45,12 +45,14 @@ export default async function IncidentPage({ params }: Props) {
   const { incident } = detail;
   const evidence = detail.stages.flatMap((s) => s.steps).find((s) => s.id === EVIDENCE_STEP);
   const evidenceDone = evidence?.status === "succeeded" || evidence?.status === "noop";
-  const canOverride = hasRole(caller, "approver");
+  // The executor wants both: the step's own role to run it and the approver role to override a lock.
+  const canRun = meetsRequirement(caller, EXECUTE_ROLES);
+  const canOverride = canRun && hasRole(caller, "approver");
 
   return (
     <div className="space-y-6">
       <IncidentHeader incident={incident} />
-      <IsolateNow incidentId={incident.id} podName={incident.targets.pod} />
+      <IsolateNow incidentId={incident.id} podName={incident.targets.pod} canRun={canRun} />
       <ContainmentBoardPanel incidentId={incident.id} initial={board} />
       <IncidentAlerts alerts={alerts} />
       <PreflightPanel preflight={detail.preflight} nodeIsolationAnchor={stageAnchor("node-network")} />
@@ -65,10 +67,11 @@ export default async function IncidentPage({ params }: Props) {
               steps={s.steps}
               targets={incident.targets}
               evidenceDone={evidenceDone}
+              canRun={canRun}
               canOverride={canOverride}
             />
           ))}
-          <ReleasePanel incidentId={incident.id} items={detail.release} byHand={detail.releaseByHand} podName={incident.targets.pod} />
+          <ReleasePanel incidentId={incident.id} items={detail.release} byHand={detail.releaseByHand} podName={incident.targets.pod} canRun={canRun} />
           <LeadPanel incidentId={incident.id} caller={caller} />
         </div>
         <div className="xl:sticky xl:top-4 xl:self-start">
