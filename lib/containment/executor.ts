@@ -14,7 +14,7 @@ import { approvalFor, requiresApproval, requiresUndoApproval, type ApprovalConsu
 import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { requireIncident, roleLabel, timelineTargets } from "./incidents";
-import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./runs";
+import { appendProgress, finishRun, keepRecord, listRuns, markUndone, recordRunInEffect, runInEffect, startRun } from "./runs";
 import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
 import { crashPoint } from "./crash-point";
@@ -331,6 +331,7 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
   // Steps that collect evidence store each artifact as they read it (hash re-checked, one timeline entry each).
   const ctx = stepContext(incident, step, params, runs, {
     progress: (message, detail) => appendProgress(db, run.id, message, detail),
+    keepRecord: (record) => keepRecord(db, run.id, plainJson(record)),
     artifacts: evidenceSink({ db, incidentId, stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets }),
   });
   let result: ExecuteResult;
@@ -411,16 +412,16 @@ export function undoGates(step: AnyStep, noopReason: string | null): { requiresA
   return { requiresApproval: requiresUndoApproval(step) && !noopReason, requiresConfirmation: needsConfirmation(step) && !noopReason };
 }
 
-/** What undoing reads: the run it reverses, that run's params and its stored, parsed record. */
+/** What undoing reads: the run it reverses, that run's params and the stored, parsed record of the change (priorRecord's). */
 type UndoSubject = { done: StepRunRow; params: JsonObject; record: unknown; runs: StepRunRow[] };
 
 async function undoSubject(step: AnyStep, incidentId: string): Promise<UndoSubject> {
   if (!step.undo) throw new HttpError(400, `"${step.title}" cannot be undone`, { reason: "not-reversible" });
   const runs = await listRuns(await getDb(), incidentId);
-  const done = latestSucceeded(runs, step.id);
+  const done = runInEffect(runs, step.id);
   if (!done) throw new HttpError(409, `"${step.title}" has no successful run to undo`, { reason: "nothing-to-undo" });
   try {
-    return { done, params: JSON.parse(done.params), record: readRecord(step.id, recordSchema(step), done), runs };
+    return { done, params: JSON.parse(done.params), record: readRecord(step.id, recordSchema(step), recordRunInEffect(runs, step.id)), runs };
   } catch (err) {
     throw new HttpError(409, err instanceof Error ? err.message : String(err), { reason: "unreadable-record" });
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import { readableReason } from "@/lib/containment/errors";
 import { stepContext } from "@/lib/containment/context";
-import { latestSucceeded } from "@/lib/containment/runs";
+import { runInEffect } from "@/lib/containment/runs";
 import { getStep } from "@/lib/containment/registry";
 import { safeParams } from "@/lib/containment/run-params";
 import type { StepRunRow } from "@/lib/containment/db";
@@ -9,7 +9,7 @@ import type { Incident } from "@/lib/containment/types";
 import type { LiveCheck } from "./types";
 
 /**
- * What is still in place, read live: every step whose latest execution succeeded and was not
+ * What is still in place, read live: every step whose change is in effect (runInEffect) and was not
  * undone is asked to `verify` now, with the same context the executor gives it (its params,
  * the records of earlier runs). A verify that cannot reach the API reports "does not hold"
  * with a readable reason; the report is still built.
@@ -18,7 +18,7 @@ export async function liveState(incident: Incident, runs: StepRunRow[]): Promise
   const inPlace = new Map<string, StepRunRow>();
   for (const r of runs) {
     if (r.operation !== "execute") continue;
-    const latest = latestSucceeded(runs, r.step_id);
+    const latest = runInEffect(runs, r.step_id);
     if (latest) inPlace.set(r.step_id, latest);
   }
   const ordered = [...inPlace.values()].sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0));

@@ -190,6 +190,8 @@ export const protectNode = defineStep<Data, RunRecord>()({
     const live = await readOrNull(() => apis(ctx).core.readNode({ name: node }));
     if (!live) throw kubeFailure(`Annotating ${node}`, { code: 404 });
     let changed = false;
+    // Kept before any write: a run that fails after its change landed still holds what undo needs.
+    await ctx.keepRecord(rec);
     if (live.metadata?.annotations?.[SCALE_DOWN_DISABLED] !== "true") {
       try {
         await withRetry(() => apis(ctx).core.patchNode({ name: node, body: annotate("true") }, patchOptions(PatchStrategy.MergePatch)));

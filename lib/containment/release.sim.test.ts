@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetConfigForTests } from "@/lib/config";
+import { containerClient } from "@/lib/gcp/clients";
+import { kubeApis, patchOptions, PatchStrategy } from "@/lib/kube/clients";
+import { getDb } from "@/lib/store";
+import type { SimProcess } from "@/sim/test/harness";
+import { executeStep, planStep, planUndo, undoStep } from "./executor";
+import { openIncident } from "./incidents";
+import { releasePlan } from "./release";
+import { listRuns } from "./runs";
+import { SCALE_DOWN_DISABLED } from "./steps/support/node-pool";
+import { compromisedPod, PAYMENTS, simPost, startSim } from "./steps/support/testing";
+import { caller, freshDb } from "./testing";
+
+// A run whose change landed but whose answer was lost ends failed; the operator's retry then
+// finds the change in place and ends noop. Release must still see the change and undo it, from
+// the record the failed run stored before its call, against the simulator process.
+const analyst = caller("analyst@demo.local", "analyst");
+const POOL = "projects/acme-prod/locations/us-central1-a/clusters/payments/nodePools/default-pool";
+
+let sim: SimProcess;
+let close: () => Promise<void>;
+
+const management = async () => {
+  const [pool] = await containerClient().getNodePool({ name: POOL });
+  return { autoRepair: pool.management?.autoRepair === true, autoUpgrade: pool.management?.autoUpgrade === true };
+};
+
+beforeAll(async () => {
+  process.env.NEXTAUTH_SECRET ??= "x".repeat(40);
+  resetConfigForTests();
+  sim = await startSim();
+  ({ close } = await freshDb());
+});
+afterAll(async () => {
+  await close?.();
+  await sim?.stop();
+});
+
+describe("release after a failed run whose change landed", () => {
+  it("a noop retry of protect-node after a failure past setManagement is released with the failed run's record", async () => {
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    const node = inc.targets.node!;
+
+    const plan = await planStep(analyst, inc.id, "protect-node");
+    // The annotation and setManagement land; reading the operation afterwards fails.
+    await simPost(sim, "/_sim/faults", { path: "/operations/", method: "GET", rate: 1, status: 409, times: 1 });
+    await expect(executeStep(analyst, inc.id, "protect-node", { planHash: plan.planHash })).rejects.toMatchObject({ reason: "step-failed" });
+    expect(await management()).toEqual({ autoRepair: false, autoUpgrade: false });
+
+    const again = await planStep(analyst, inc.id, "protect-node");
+    expect(again.noop).toBe(true);
+    const retry = await executeStep(analyst, inc.id, "protect-node", { planHash: again.planHash });
+    expect(retry.outcome).toBe("noop");
+    expect(retry.verify?.holds).toBe(true);
+
+    const [item] = (await releasePlan(inc.id)).filter((i) => i.stepId === "protect-node");
+    expect(item).toMatchObject({ runId: retry.runId, noop: null });
+    const undoPlan = await planUndo(analyst, inc.id, "protect-node");
+    // What the pool was before Airlock, as the failed run stored it before its call.
+    expect(undoPlan.restores).toMatchObject({ annotationBefore: null, pool: { path: POOL, autoRepair: true, autoUpgrade: true } });
+    const undone = await undoStep(analyst, inc.id, "protect-node", { planHash: undoPlan.planHash });
+    expect(undone.outcome).toBe("success");
+    expect(undone.verify?.holds).toBe(false);
+    expect(await management()).toEqual({ autoRepair: true, autoUpgrade: true });
+    expect((await kubeApis(PAYMENTS).core.readNode({ name: node })).metadata?.annotations?.[SCALE_DOWN_DISABLED]).toBeUndefined();
+
+    // Released: nothing left to release, and the runs say which one the undo reversed.
+    expect((await releasePlan(inc.id)).map((i) => i.stepId)).not.toContain("protect-node");
+    const runs = (await listRuns(await getDb(), inc.id)).filter((r) => r.step_id === "protect-node");
+    expect(runs.map((r) => `${r.operation}:${r.status}`)).toEqual(["execute:failed", "execute:undone", "undo:succeeded"]);
+  });
+
+  it("a noop that found the change as someone else left it stays out of release", async () => {
+    await simPost(sim, "/_sim/reset");
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    await kubeApis(PAYMENTS).core.patchNode(
+      { name: inc.targets.node!, body: { spec: { unschedulable: true } } },
+      patchOptions(PatchStrategy.StrategicMergePatch),
+    );
+    const plan = await planStep(analyst, inc.id, "cordon-node");
+    expect((await executeStep(analyst, inc.id, "cordon-node", { planHash: plan.planHash })).outcome).toBe("noop");
+    expect((await releasePlan(inc.id)).map((i) => i.stepId)).not.toContain("cordon-node");
+  });
+});
