@@ -4,7 +4,7 @@ import { containerClient } from "@/lib/gcp/clients";
 import { kubeApis, patchOptions, PatchStrategy } from "@/lib/kube/clients";
 import { getDb } from "@/lib/store";
 import type { SimProcess } from "@/sim/test/harness";
-import { executeStep, planStep, planUndo, undoStep } from "./executor";
+import { executeStep, planStep, planUndo, undoStep, type ExecuteGates } from "./executor";
 import { openIncident } from "./incidents";
 import { releasePlan } from "./release";
 import { listRuns } from "./runs";
@@ -17,6 +17,12 @@ import { caller, freshDb } from "./testing";
 // the record the failed run stored before its call, against the simulator process.
 const analyst = caller("analyst@demo.local", "analyst");
 const POOL = "projects/acme-prod/locations/us-central1-a/clusters/payments/nodePools/default-pool";
+
+// The credentials stage's release needs an approver's sign-off; these tests are about which run it reverses.
+const approved: ExecuteGates = {
+  approvals: async (_incident, _step, planHash) => ({ id: `ok-${planHash.slice(0, 8)}`, status: "approved", planHash, approvedBy: ["approver@demo.local"] }),
+  consumeApproval: async () => {},
+};
 
 let sim: SimProcess;
 let close: () => Promise<void>;
@@ -83,5 +89,28 @@ describe("release after a failed run whose change landed", () => {
     const plan = await planStep(analyst, inc.id, "cordon-node");
     expect((await executeStep(analyst, inc.id, "cordon-node", { planHash: plan.planHash })).outcome).toBe("noop");
     expect((await releasePlan(inc.id)).map((i) => i.stepId)).not.toContain("cordon-node");
+  });
+
+  it("revoke-credentials: bindings a failed run removed are put back by the release of the run that finished the job", async () => {
+    await simPost(sim, "/_sim/reset");
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    const subjects = async () => (await kubeApis(PAYMENTS).rbac.readNamespacedRoleBinding({ name: "checkout-runtime", namespace: "shop" })).subjects ?? [];
+    const ksa = { kind: "ServiceAccount", name: "checkout", namespace: "shop" };
+    expect(await subjects()).toEqual([ksa]);
+
+    const plan = await planStep(analyst, inc.id, "revoke-credentials");
+    // The KSA leaves its RoleBinding; reading the legacy token Secret afterwards fails.
+    await simPost(sim, "/_sim/faults", { path: "/secrets/checkout-token$", method: "GET", rate: 1, status: 409, times: 1 });
+    await expect(executeStep(analyst, inc.id, "revoke-credentials", { planHash: plan.planHash }, approved)).rejects.toMatchObject({ reason: "step-failed" });
+    expect(await subjects()).toEqual([]);
+
+    const again = await planStep(analyst, inc.id, "revoke-credentials");
+    expect((await executeStep(analyst, inc.id, "revoke-credentials", { planHash: again.planHash }, approved)).outcome).toBe("success");
+    const undoPlan = await planUndo(analyst, inc.id, "revoke-credentials");
+    expect(undoPlan.restores).toMatchObject({ removed: [{ name: "checkout-runtime", subjects: [ksa] }] });
+    const undone = await undoStep(analyst, inc.id, "revoke-credentials", { planHash: undoPlan.planHash }, approved);
+    expect(undone.verify?.holds).toBe(false);
+    expect(await subjects()).toEqual([ksa]);
   });
 });
