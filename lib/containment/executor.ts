@@ -328,17 +328,44 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     throw err;
   }
 
+  // What this run stored before a write (ctx.keepRecord), and which try of execute is running.
+  let kept: JsonObject | undefined;
+  let tries = 0;
   // Steps that collect evidence store each artifact as they read it (hash re-checked, one timeline entry each).
-  const ctx = stepContext(incident, step, params, runs, {
+  const base = stepContext(incident, step, params, runs, {
     progress: (message, detail) => appendProgress(db, run.id, message, detail),
-    keepRecord: (record) => keepRecord(db, run.id, plainJson(record)),
+    // The entry covers the run row as it now stands (lib/audit/covers.ts), as evidence-stored entries do mid-run.
+    keepRecord: async (record) => {
+      kept = plainJson(record);
+      await keepRecord(db, run.id, kept);
+      await appendEntry(db, {
+        ...entry,
+        kind: "record-kept",
+        details: { runId: run.id, operation: "execute", message: "What the step is about to change is recorded before the call, for its release." },
+      });
+    },
     artifacts: evidenceSink({ db, incidentId, stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets }),
   });
+  // A retry of execute within this run builds on what an earlier try stored: that try's write may have landed.
+  const ctx: typeof base = { ...base, priorRecord: () => (kept === undefined ? base.priorRecord() : recordSchema(step).parse(kept)) };
   let result: ExecuteResult;
   const timer = stepTimer(stepId, "execute");
   crashPoint(stepId, "before-call");
   try {
-    result = await withRetry(() => step.execute(ctx, plan), RETRY);
+    result = await withRetry((attempt) => {
+      tries = attempt;
+      return step.execute(ctx, plan);
+    }, RETRY);
+    // A retry that finds in place what an earlier try of this run stored its record for: that try's
+    // write landed and its answer was lost. The change is this run's, released with that record.
+    if (result.outcome === "noop" && tries > 1 && kept !== undefined) {
+      result = {
+        ...result,
+        outcome: "success",
+        message: `An earlier try of this run made the change (its answer was lost); the retry found: ${result.message}`,
+        record: result.record ?? kept,
+      };
+    }
   } catch (err) {
     timer.done("failed");
     const reason = readableReason(err, { step: step.id, phase: "execute", run: run.id });

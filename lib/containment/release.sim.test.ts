@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listEntries } from "@/lib/audit/append";
+import { verifyAudit } from "@/lib/audit/verify";
 import { resetConfigForTests } from "@/lib/config";
 import { containerClient } from "@/lib/gcp/clients";
 import { kubeApis, patchOptions, PatchStrategy } from "@/lib/kube/clients";
@@ -76,6 +78,10 @@ describe("release after a failed run whose change landed", () => {
     expect((await releasePlan(inc.id)).map((i) => i.stepId)).not.toContain("protect-node");
     const runs = (await listRuns(await getDb(), inc.id)).filter((r) => r.step_id === "protect-node");
     expect(runs.map((r) => `${r.operation}:${r.status}`)).toEqual(["execute:failed", "execute:undone", "undo:succeeded"]);
+    // The record stored mid-run is on the timeline between intent and result, and the audit still verifies.
+    const failedRun = (await listEntries(await getDb(), { incidentId: inc.id })).filter((e) => e.details.runId === runs[0].id).map((e) => e.kind);
+    expect(failedRun).toEqual(["intent", "record-kept", "result", "verify"]);
+    expect((await verifyAudit(await getDb(), null)).ok).toBe(true);
   });
 
   it("a noop that found the change as someone else left it stays out of release", async () => {
@@ -112,5 +118,28 @@ describe("release after a failed run whose change landed", () => {
     const undone = await undoStep(analyst, inc.id, "revoke-credentials", { planHash: undoPlan.planHash }, approved);
     expect(undone.verify?.holds).toBe(false);
     expect(await subjects()).toEqual([ksa]);
+  });
+
+  it("orphan-pod: a retry within one run that finds the labels gone counts the change as the run's, and release puts them back", async () => {
+    await simPost(sim, "/_sim/reset");
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    const labels = async () => (await kubeApis(PAYMENTS).core.readNamespacedPod({ name: pod, namespace: "shop" })).metadata?.labels ?? {};
+    const before = await labels();
+    expect(before.app).toBe("checkout");
+
+    const plan = await planStep(analyst, inc.id, "orphan-pod");
+    // The labels come off; listing the pods for the replacement afterwards fails, and the executor runs execute again.
+    await simPost(sim, "/_sim/faults", { path: "/namespaces/shop/pods$", method: "GET", rate: 1, status: 409, times: 1 });
+    const run = await executeStep(analyst, inc.id, "orphan-pod", { planHash: plan.planHash, confirm: pod });
+    expect(run.outcome).toBe("success");
+    expect(run.message).toMatch(/earlier try of this run made the change/);
+    expect((await labels()).app).toBeUndefined();
+
+    expect((await releasePlan(inc.id)).map((i) => i.stepId)).toContain("orphan-pod");
+    const undoPlan = await planUndo(analyst, inc.id, "orphan-pod");
+    expect(undoPlan.restores).toMatchObject({ labels: { app: "checkout" } });
+    await undoStep(analyst, inc.id, "orphan-pod", { planHash: undoPlan.planHash, confirm: pod }, approved);
+    expect((await labels()).app).toBe("checkout");
   });
 });
