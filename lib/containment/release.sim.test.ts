@@ -142,4 +142,27 @@ describe("release after a failed run whose change landed", () => {
     await undoStep(analyst, inc.id, "orphan-pod", { planHash: undoPlan.planHash, confirm: pod }, approved);
     expect((await labels()).app).toBe("checkout");
   });
+
+  it("label-quarantine: every answer of the label patch lost after it landed, then a noop retry; release removes the label", async () => {
+    await simPost(sim, "/_sim/reset");
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    const quarantine = async () => (await kubeApis(PAYMENTS).core.readNamespacedPod({ name: pod, namespace: "shop" })).metadata?.labels?.quarantine;
+
+    const plan = await planStep(analyst, inc.id, "label-quarantine");
+    // The step's own retries of the patch land too, and each answer is lost: the run fails.
+    await simPost(sim, "/_sim/faults", { path: `/namespaces/shop/pods/${pod}$`, method: "PATCH", rate: 1, status: "drop-after" });
+    await expect(executeStep(analyst, inc.id, "label-quarantine", { planHash: plan.planHash })).rejects.toMatchObject({ reason: "step-failed" });
+    await fetch(`${sim.base}/_sim/faults`, { method: "DELETE" });
+    expect(await quarantine()).toBe("true");
+
+    const again = await planStep(analyst, inc.id, "label-quarantine");
+    expect((await executeStep(analyst, inc.id, "label-quarantine", { planHash: again.planHash })).outcome).toBe("noop");
+    expect((await releasePlan(inc.id)).map((i) => i.stepId)).toContain("label-quarantine");
+    const undoPlan = await planUndo(analyst, inc.id, "label-quarantine");
+    expect(undoPlan.restores).toEqual({ prior: null, labelledByAirlock: true });
+    const undone = await undoStep(analyst, inc.id, "label-quarantine", { planHash: undoPlan.planHash });
+    expect(undone.verify?.holds).toBe(false);
+    expect(await quarantine()).toBeUndefined();
+  });
 });
