@@ -541,7 +541,10 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
           // setIamPolicy carries the etag just read: a concurrent change is 409 ABORTED, and the
           // retry reads the policy again instead of overwriting someone else's edit.
           const after = await withRetry(async () => {
-            const next = withoutMember(await iam.getIamPolicy(gsa), member);
+            const current = await iam.getIamPolicy(gsa);
+            // Gone already: an earlier try's setIamPolicy landed though its answer was lost; not sent again.
+            if (!wiMembers(current).includes(member)) return current;
+            const next = withoutMember(current, member);
             await keep({ wiMemberRemoved: member, wiMembersAfter: wiMembers(next) });
             return iam.setIamPolicy(gsa, next);
           }, CONFLICT_RETRY);
