@@ -1,6 +1,7 @@
 // Faults: the containment of the demo pod (every isolate, network, node-network and credentials
-// step, then the release of each), with the simulator answering 429, 500, 503, 409 or dropping
-// the connection on 20% of all API requests, over several seeds. Target: every run ends
+// step, then the release of what release offers), with the simulator answering 429, 500, 503,
+// 409, dropping the connection before the request, or after it was applied (the answer lost), on
+// 20% of all API requests, over several seeds. Target: every run ends
 // succeeded/noop/undone or failed with a reason, no duplicate side effect, every finished run has
 // its intent and result on the timeline, the audit chain verifies, and no change left in effect
 // after the release is one release does not offer (a run that failed after its change landed).
@@ -20,7 +21,8 @@ import type { Figure } from "./types";
 
 const STAGES = ["isolate", "network", "node-network", "credentials"];
 const RATE = 0.2;
-const FAULTS: (number | "drop")[] = [429, 500, 503, 409, "drop"];
+// "drop-after" answers nothing although the write landed (the ambiguous failure a real API has).
+const FAULTS: (number | "drop" | "drop-after")[] = [429, 500, 503, 409, "drop", "drop-after"];
 // What an operator would give: drain's force after it names the pods without a controller on the node.
 const PARAMS: Record<string, Record<string, unknown>> = { "firewall-isolate": { sshSourceRange: "203.0.113.7/32" }, "drain-node": { force: true } };
 /** Writes that act once and must not be repeated: an eviction, a Google custom method (…:disable, setTags…). */
@@ -46,7 +48,7 @@ async function oneSeed(seed: number, log: (l: string) => void) {
     const pod = await compromisedPod(PAYMENTS);
     const incident = await openIncident(caller, { cluster: PAYMENTS, namespace: "shop", pod, title: `proof: faults seed ${seed}` });
     const gates = approveAll("proof-approver@x.com");
-    // One draw per request: rule i takes draws in [i·4%, (i+1)·4%), so together 20%, each fault a fifth of it.
+    // One draw per request: rule i takes draws in [i·r, (i+1)·r) with r = 20% / 6, so together 20%, each fault a sixth of it.
     for (const [i, status] of FAULTS.entries()) {
       await simPost(sim, "/_sim/faults", { path: "^/(?!_sim)", method: "*", rate: (RATE * (i + 1)) / FAULTS.length, status });
     }
@@ -148,7 +150,7 @@ async function oneSeed(seed: number, log: (l: string) => void) {
 
 export const faults: Figure = {
   id: "faults",
-  title: "Containment and release under 20% API faults (429/500/503/409/drop)",
+  title: "Containment and release under 20% API faults (429/500/503/409/drop/answer lost)",
   target: "every run ends with a reason, 0 duplicates, 0 lost entries, every change in effect is offered for release, chain verifies",
   async run({ quick, log }) {
     const seeds = quick ? [1] : [1, 2, 3, 4, 5];
