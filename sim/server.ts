@@ -58,6 +58,7 @@ async function route(world: World, req: http.IncomingMessage, res: http.ServerRe
       req.socket.destroy();
       return;
     }
+    if (fault.status === "drop-after") loseAnswer(world, req, res, path);
     if (typeof fault.status === "number") {
       return sendJson(res, fault.status, faultBody(path, fault.status), fault.status === 429 ? { "Retry-After": "1" } : {});
     }
@@ -85,6 +86,28 @@ async function route(world: World, req: http.IncomingMessage, res: http.ServerRe
   if (/^\/(upload\/|download\/)?storage\/v1\//.test(path)) return handleStorageRequest(world, req, res, path);
   if (path.startsWith("/iam/v1/")) return handleIamRequest(world, req, res, path);
   sendJson(res, 404, { error: { code: 404, message: `no route for ${path}`, errors: [{ reason: "notFound", message: `no route for ${path}` }] } });
+}
+
+/**
+ * The "drop-after" fault: the handler runs (a write lands) but its answer never leaves; the
+ * connection is destroyed where the response would be sent, as when an answer is lost on its
+ * way back. Logged with the status the handler chose, since the change happened.
+ */
+function loseAnswer(world: World, req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
+  let lost = false;
+  res.writeHead = ((status: number) => {
+    res.statusCode = status;
+    return res;
+  }) as typeof res.writeHead;
+  res.write = (() => true) as typeof res.write;
+  res.end = (() => {
+    if (!lost) {
+      lost = true;
+      logRequest(world, req.method ?? "GET", path, res.statusCode, false, isHonouredDryRun(res));
+      req.socket.destroy();
+    }
+    return res;
+  }) as typeof res.end;
 }
 
 function faultBody(path: string, status: number): unknown {

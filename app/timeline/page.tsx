@@ -25,6 +25,7 @@ const KINDS = [
   "plan",
   "runbook",
   "intent",
+  "record-kept",
   "result",
   "verify",
   "undo",

@@ -12,6 +12,8 @@ export type TimelineKind =
   | "incident-opened"
   | "plan"
   | "intent"
+  /** A step's run record stored before its write (ctx.keepRecord), so a run that fails after its change landed can still be released. */
+  | "record-kept"
   | "result"
   | "verify"
   | "undo"

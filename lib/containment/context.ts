@@ -1,7 +1,7 @@
 import "server-only";
 import { z, type ZodType } from "zod";
 import type { StepRunRow } from "./db";
-import { latestSucceeded, tookEffect } from "./runs";
+import { recordRunInEffect, tookEffect } from "./runs";
 import type { AnyStep, Incident, JsonObject, StepContext } from "./types";
 import type { ArtifactSink } from "./steps/support/artifacts";
 
@@ -40,14 +40,15 @@ export function stepContext(
   step: AnyStep,
   params: JsonObject,
   runs: StepRunRow[],
-  extra: { progress?: StepContext["progress"]; artifacts?: ArtifactSink } = {},
+  extra: { progress?: StepContext["progress"]; keepRecord?: StepContext["keepRecord"]; artifacts?: ArtifactSink } = {},
 ): AnyContext {
   return {
     incident,
     params,
     progress: extra.progress ?? (async () => {}),
-    priorRecord: () => readRecord(step.id, recordSchema(step), latestSucceeded(runs, step.id)),
-    priorRecordOf: (other) => readRecord(other.id, other.record, latestSucceeded(runs, other.id)),
+    keepRecord: extra.keepRecord ?? (async () => {}),
+    priorRecord: () => readRecord(step.id, recordSchema(step), recordRunInEffect(runs, step.id)),
+    priorRecordOf: (other) => readRecord(other.id, other.record, recordRunInEffect(runs, other.id)),
     hasTakenEffect: (other) => tookEffect(runs, other.id),
     ...(extra.artifacts ? { artifacts: extra.artifacts } : {}),
   };

@@ -14,7 +14,7 @@ import { approvalFor, requiresApproval, requiresUndoApproval, type ApprovalConsu
 import type { StepRunRow } from "./db";
 import { readableReason } from "./errors";
 import { requireIncident, roleLabel, timelineTargets } from "./incidents";
-import { appendProgress, finishRun, latestSucceeded, listRuns, markUndone, startRun } from "./runs";
+import { appendProgress, finishRun, keepRecord, listRuns, markUndone, recordRunInEffect, runInEffect, startRun } from "./runs";
 import { planHash as hashPlan } from "./plan-hash";
 import { requireStep } from "./registry";
 import { crashPoint } from "./crash-point";
@@ -328,16 +328,44 @@ async function executeChecked(caller: Caller, incident: Incident, step: AnyStep,
     throw err;
   }
 
+  // What this run stored before a write (ctx.keepRecord), and which try of execute is running.
+  let kept: JsonObject | undefined;
+  let tries = 0;
   // Steps that collect evidence store each artifact as they read it (hash re-checked, one timeline entry each).
-  const ctx = stepContext(incident, step, params, runs, {
+  const base = stepContext(incident, step, params, runs, {
     progress: (message, detail) => appendProgress(db, run.id, message, detail),
+    // The entry covers the run row as it now stands (lib/audit/covers.ts), as evidence-stored entries do mid-run.
+    keepRecord: async (record) => {
+      kept = plainJson(record);
+      await keepRecord(db, run.id, kept);
+      await appendEntry(db, {
+        ...entry,
+        kind: "record-kept",
+        details: { runId: run.id, operation: "execute", message: "What the step is about to change is recorded before the call, for its release." },
+      });
+    },
     artifacts: evidenceSink({ db, incidentId, stepId, runId: run.id, actor: caller.email, role: roleLabel(caller), targets }),
   });
+  // A retry of execute within this run builds on what an earlier try stored: that try's write may have landed.
+  const ctx: typeof base = { ...base, priorRecord: () => (kept === undefined ? base.priorRecord() : recordSchema(step).parse(kept)) };
   let result: ExecuteResult;
   const timer = stepTimer(stepId, "execute");
   crashPoint(stepId, "before-call");
   try {
-    result = await withRetry(() => step.execute(ctx, plan), RETRY);
+    result = await withRetry((attempt) => {
+      tries = attempt;
+      return step.execute(ctx, plan);
+    }, RETRY);
+    // A retry that finds in place what an earlier try of this run stored its record for: that try's
+    // write landed and its answer was lost. The change is this run's, released with that record.
+    if (result.outcome === "noop" && tries > 1 && kept !== undefined) {
+      result = {
+        ...result,
+        outcome: "success",
+        message: `An earlier try of this run made the change (its answer was lost); the retry found: ${result.message}`,
+        record: result.record ?? kept,
+      };
+    }
   } catch (err) {
     timer.done("failed");
     const reason = readableReason(err, { step: step.id, phase: "execute", run: run.id });
@@ -411,16 +439,16 @@ export function undoGates(step: AnyStep, noopReason: string | null): { requiresA
   return { requiresApproval: requiresUndoApproval(step) && !noopReason, requiresConfirmation: needsConfirmation(step) && !noopReason };
 }
 
-/** What undoing reads: the run it reverses, that run's params and its stored, parsed record. */
+/** What undoing reads: the run it reverses, that run's params and the stored, parsed record of the change (priorRecord's). */
 type UndoSubject = { done: StepRunRow; params: JsonObject; record: unknown; runs: StepRunRow[] };
 
 async function undoSubject(step: AnyStep, incidentId: string): Promise<UndoSubject> {
   if (!step.undo) throw new HttpError(400, `"${step.title}" cannot be undone`, { reason: "not-reversible" });
   const runs = await listRuns(await getDb(), incidentId);
-  const done = latestSucceeded(runs, step.id);
+  const done = runInEffect(runs, step.id);
   if (!done) throw new HttpError(409, `"${step.title}" has no successful run to undo`, { reason: "nothing-to-undo" });
   try {
-    return { done, params: JSON.parse(done.params), record: readRecord(step.id, recordSchema(step), done), runs };
+    return { done, params: JSON.parse(done.params), record: readRecord(step.id, recordSchema(step), recordRunInEffect(runs, step.id)), runs };
   } catch (err) {
     throw new HttpError(409, err instanceof Error ? err.message : String(err), { reason: "unreadable-record" });
   }

@@ -5,7 +5,7 @@ import { readRecord, recordSchema, stepContext } from "./context";
 import type { StepRunRow } from "./db";
 import type { AnyStep, Incident } from "./types";
 import { requireIncident } from "./incidents";
-import { listRuns } from "./runs";
+import { listRuns, recordRunInEffect, runInEffect } from "./runs";
 import { getStep } from "./registry";
 
 export type ReleaseItem = {
@@ -47,7 +47,7 @@ export async function releaseByHand(incidentId: string): Promise<ByHandItem[]> {
 /** releaseByHand from runs already read (incidentDetail reads them once for everything it shows). */
 export function byHandItems(runs: StepRunRow[]): ByHandItem[] {
   const items: ByHandItem[] = [];
-  for (const r of latestSucceededRuns(runs)) {
+  for (const r of runsInEffect(runs)) {
     const step = getStep(r.step_id);
     if (!step || step.undo || !step.ui?.releaseNote) continue;
     items.push({
@@ -76,7 +76,7 @@ export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
 
 /** releasePlan from the incident and runs already read; each item's live read (undoNoop) runs at once. */
 export async function releaseItems(incident: Incident, runs: StepRunRow[]): Promise<ReleaseItem[]> {
-  const reversible = latestSucceededRuns(runs).flatMap((r) => {
+  const reversible = runsInEffect(runs).flatMap((r) => {
     const step = getStep(r.step_id);
     return step?.undo ? [{ r, step }] : [];
   });
@@ -98,18 +98,17 @@ export async function releaseItems(incident: Incident, runs: StepRunRow[]): Prom
   return items.sort((a, b) => (a.executedAt < b.executedAt ? 1 : a.executedAt > b.executedAt ? -1 : 0));
 }
 
-/** Each step's latest successful execution (an undone one is no longer "succeeded"), in first-run order. */
-function latestSucceededRuns(runs: StepRunRow[]): StepRunRow[] {
-  const latest = new Map<string, StepRunRow>();
-  for (const r of runs) if (r.operation === "execute" && r.status === "succeeded") latest.set(r.step_id, r);
-  return [...latest.values()];
+/** Each step's execution in effect (runInEffect: succeeded, or a noop that found a failed run's change in place), in first-run order. */
+function runsInEffect(runs: StepRunRow[]): StepRunRow[] {
+  const steps = [...new Set(runs.filter((r) => r.operation === "execute").map((r) => r.step_id))];
+  return steps.flatMap((id) => runInEffect(runs, id) ?? []);
 }
 
 /** Why undoing would change nothing now, as the undo plan says it; a record that does not parse counts as "ask". */
 async function noopOf(incident: Incident, step: AnyStep, run: StepRunRow, runs: StepRunRow[]): Promise<string | null> {
   let record: unknown;
   try {
-    record = readRecord(step.id, recordSchema(step), run);
+    record = readRecord(step.id, recordSchema(step), recordRunInEffect(runs, step.id));
   } catch {
     return null;
   }

@@ -1,7 +1,7 @@
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeEachEngine } from "@/lib/store/testing";
 import type { StepRunRow } from "./db";
-import { finishRun, latestSucceeded, listRuns, markUndone, startRun, tookEffect } from "./runs";
+import { finishRun, latestSucceeded, listRuns, markUndone, recordRunInEffect, runInEffect, startRun, tookEffect } from "./runs";
 
 describeEachEngine("step runs (one running per incident and step)", ({ open }) => {
   it("allows one running run per (incident, step), released when it finishes", async () => {
@@ -65,4 +65,53 @@ it("a step has taken effect when an execution succeeded or was already done afte
   expect(tookEffect([run("execute", "noop")], "snapshot-node-disk")).toBe(true);
   expect(tookEffect([run("execute", "undone"), run("execute", "noop"), run("undo", "succeeded")], "snapshot-node-disk")).toBe(false);
   expect(tookEffect([run("execute", "succeeded")], "cordon-node")).toBe(false);
+});
+
+describe("the run in effect and the record undo restores from", () => {
+  let n = 0;
+  const run = (operation: "execute" | "undo", status: StepRunRow["status"], record: unknown = null): StepRunRow => ({
+    id: `r${++n}`,
+    incident_id: "i1",
+    step_id: "cordon-node",
+    operation,
+    status,
+    plan_hash: "h",
+    params: "{}",
+    record: record === null ? null : JSON.stringify(record),
+    message: null,
+    actor: "a",
+    role: null,
+    started_at: "",
+    finished_at: null,
+  });
+  const ids = (runs: StepRunRow[]) => ({ inEffect: runInEffect(runs, "cordon-node")?.id, record: recordRunInEffect(runs, "cordon-node")?.id });
+
+  it("a noop after a run that failed after storing its record is in effect, with that record when the noop stored none", () => {
+    const failed = run("execute", "failed", { cordonedByAirlock: true });
+    const noop = run("execute", "noop");
+    expect(ids([failed, noop])).toEqual({ inEffect: noop.id, record: failed.id });
+    const noopWithRecord = run("execute", "noop", { cordonedByAirlock: true });
+    expect(ids([failed, noopWithRecord])).toEqual({ inEffect: noopWithRecord.id, record: noopWithRecord.id });
+  });
+
+  it("a noop alone, or after a run that failed before storing a record, found the state as it was: nothing in effect", () => {
+    expect(ids([run("execute", "noop", { cordonedByAirlock: false })])).toEqual({ inEffect: undefined, record: undefined });
+    expect(ids([run("execute", "failed"), run("execute", "noop", { cordonedByAirlock: false })])).toEqual({ inEffect: undefined, record: undefined });
+  });
+
+  it("a failed run's stored record is what the next run builds on, though nothing is in effect yet", () => {
+    const failed = run("execute", "failed", { cordonedByAirlock: true });
+    expect(ids([failed])).toEqual({ inEffect: undefined, record: failed.id });
+    const ok = run("execute", "succeeded", { cordonedByAirlock: true });
+    expect(ids([failed, ok])).toEqual({ inEffect: ok.id, record: ok.id });
+  });
+
+  it("the latest success stays in effect through later noops; an undo that took effect ends it", () => {
+    const ok = run("execute", "succeeded", { cordonedByAirlock: true });
+    const noop = run("execute", "noop", { cordonedByAirlock: true });
+    expect(ids([ok, noop])).toEqual({ inEffect: ok.id, record: noop.id });
+    const failed = run("execute", "failed", { cordonedByAirlock: true });
+    expect(ids([failed, run("execute", "undone"), run("undo", "succeeded"), run("execute", "noop")])).toEqual({ inEffect: undefined, record: undefined });
+    expect(ids([ok, run("undo", "failed")])).toEqual({ inEffect: ok.id, record: ok.id });
+  });
 });

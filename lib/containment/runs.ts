@@ -76,9 +76,9 @@ export async function finishRun(
   return Number(res.numUpdatedRows) > 0;
 }
 
-/** Marks an executed run as undone once its undo succeeded, so release and priorRecord skip it. */
+/** Marks an executed run as undone once its undo succeeded (a noop in effect too), so release and priorRecord skip it. */
 export async function markUndone(db: Db, runId: string): Promise<void> {
-  await db.updateTable("step_runs").set({ status: "undone" }).where("id", "=", runId).where("status", "=", "succeeded").execute();
+  await db.updateTable("step_runs").set({ status: "undone" }).where("id", "=", runId).where("status", "in", ["succeeded", "noop"]).execute();
 }
 
 export async function listRuns(db: Db, incidentId: string): Promise<StepRunRow[]> {
@@ -118,9 +118,62 @@ export async function runsOwnedBy(db: Db, replica: string): Promise<OwnedRun[]> 
   return (await runningWithOwners(db)).filter((r) => r.owner === replica);
 }
 
-/** The latest successful, not undone execution of a step: what undo reverses and priorRecord returns. */
+/** The latest successful, not undone execution of a step. */
 export function latestSucceeded(runs: StepRunRow[], stepId: string): StepRunRow | undefined {
   return runs.filter((r) => r.step_id === stepId && r.operation === "execute" && r.status === "succeeded").at(-1);
+}
+
+/** A step's executions since its last undo that took effect, oldest first: what that undo reversed is behind it. */
+function sinceLastUndo(runs: StepRunRow[], stepId: string): StepRunRow[] {
+  const mine = runs.filter((r) => r.step_id === stepId);
+  const lastUndo = mine.findLastIndex((r) => r.operation === "undo" && (r.status === "succeeded" || r.status === "noop"));
+  return mine.slice(lastUndo + 1).filter((r) => r.operation === "execute");
+}
+
+/** A run that failed after storing its record (ctx.keepRecord, just before its change): the change may have landed. */
+function failedAfterRecord(r: StepRunRow): boolean {
+  return r.status === "failed" && r.record !== null;
+}
+
+/**
+ * The execution whose change is in effect and not undone: what release lists and undo reverses.
+ * The latest that succeeded; else a noop that found in place what an earlier failed run set out
+ * to do (its record stored before the call): that change landed although the run's answer was
+ * lost, and it is Airlock's to release. A noop with no such run before it found the state as
+ * someone else left it, and stays out of release.
+ */
+export function runInEffect(runs: StepRunRow[], stepId: string): StepRunRow | undefined {
+  const since = sinceLastUndo(runs, stepId);
+  const succeeded = since.findLast((r) => r.status === "succeeded");
+  if (succeeded) return succeeded;
+  const noop = since.findLastIndex((r) => r.status === "noop");
+  return noop > 0 && since.slice(0, noop).some(failedAfterRecord) ? since[noop] : undefined;
+}
+
+/**
+ * The run whose stored record holds what Airlock's change replaced: what priorRecord returns and
+ * undo restores from. The latest record of the runs since the last undo that made the change or
+ * set out to (succeeded, or failed after storing it) and of the noops after them; a noop before
+ * any of those only found the state as it was.
+ */
+export function recordRunInEffect(runs: StepRunRow[], stepId: string): StepRunRow | undefined {
+  const since = sinceLastUndo(runs, stepId);
+  const first = since.findIndex((r) => r.status === "succeeded" || failedAfterRecord(r));
+  if (first < 0) return undefined;
+  return since.slice(first).findLast((r) => r.record !== null && (r.status === "succeeded" || r.status === "noop" || failedAfterRecord(r)));
+}
+
+/**
+ * Stores the record on a run still running, before its step changes anything: a run that then
+ * fails (its answer dropped after the API applied the change) keeps what undo needs.
+ */
+export async function keepRecord(db: Db, runId: string, record: unknown): Promise<void> {
+  await db
+    .updateTable("step_runs")
+    .set({ record: JSON.stringify(record) })
+    .where("id", "=", runId)
+    .where("status", "=", "running")
+    .execute();
 }
 
 /** Whether a step's effect is in place for the incident: an execution succeeded (or was already done) after its last undo. */

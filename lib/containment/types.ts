@@ -165,8 +165,18 @@ export interface StepContext<P = JsonObject, R = JsonObject> {
   /** Appends progress lines (drain per pod) visible while the step runs. */
   progress(message: string, detail?: JsonObject): Promise<void>;
   /**
-   * This step's latest successful, not undone record, parsed by its `record` schema (a record
-   * from the database is untrusted JSON; one that does not parse is an error, never a guess).
+   * Stores `record` on this run before the step changes anything (execute only; elsewhere it
+   * does nothing). A run that then fails, its change applied but the answer lost, keeps what
+   * undo needs: the noop retry that finds the change in place makes the step releasable and
+   * reads this record through priorRecord. Call it with the record execute will return,
+   * computed from the plan or priorRecord, never from state the workload can write.
+   */
+  keepRecord(record: R): Promise<void>;
+  /**
+   * This step's record for the change in effect (not undone): the latest of the runs that made
+   * it or set out to (succeeded, or failed after keepRecord) and of the noops after them, parsed
+   * by its `record` schema (a record from the database is untrusted JSON; one that does not
+   * parse is an error, never a guess).
    */
   priorRecord(): R | undefined;
   /** Another step's latest record, typed and parsed by the step it names. */

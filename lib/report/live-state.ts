@@ -1,13 +1,13 @@
 import "server-only";
 import type { StepVerifier } from "@/lib/containment/board";
 import type { StepRunRow } from "@/lib/containment/db";
-import { latestSucceeded } from "@/lib/containment/runs";
+import { runInEffect } from "@/lib/containment/runs";
 import { getStep } from "@/lib/containment/registry";
 import type { LiveCheck } from "./types";
 
 /**
- * What is still in place, read live: every step whose latest execution succeeded and was not
- * undone is asked to `verify` now through `verify`, the same verifier the report's board reads
+ * What is still in place, read live: every step whose change is in effect (runInEffect) and was
+ * not undone is asked to `verify` now through `verify`, the same verifier the report's board reads
  * (each step is read once per report, with its params and the records of earlier runs). A verify
  * that cannot reach the API reports "does not hold" with a readable reason; the report is still built.
  */
@@ -15,7 +15,7 @@ export async function liveState(runs: StepRunRow[], verify: StepVerifier): Promi
   const inPlace = new Map<string, StepRunRow>();
   for (const r of runs) {
     if (r.operation !== "execute") continue;
-    const latest = latestSucceeded(runs, r.step_id);
+    const latest = runInEffect(runs, r.step_id);
     if (latest) inPlace.set(r.step_id, latest);
   }
   const ordered = [...inPlace.values()].sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0));

@@ -8,8 +8,12 @@ export interface FaultRule {
   method: string;
   /** 0..1 share of matching requests affected */
   rate: number;
-  /** Error status to answer (500, 503, 429, 409), or "drop" to destroy the connection. */
-  status?: number | "drop";
+  /**
+   * Error status to answer (500, 503, 429, 409); "drop" to destroy the connection before the
+   * request is handled (nothing changes); "drop-after" to handle it (a write lands) and destroy
+   * the connection instead of answering: the client cannot tell whether it took effect.
+   */
+  status?: number | "drop" | "drop-after";
   latencyMs?: number;
   /** Stop after this many hits (unbounded when absent). */
   times?: number;

@@ -47,6 +47,15 @@ describe("/_sim/ control routes", () => {
     await call("POST", "/_sim/faults", { path: "^/compute/v1/", status: "drop" });
     await expect(fetch(`${sim.base}/compute/v1/projects/airlock-empty/zones/us-central1-a/instances`)).rejects.toThrow();
     expect((await call("DELETE", "/_sim/faults")).body).toEqual({ cleared: 2 });
+
+    // drop-after: the write lands, its answer is lost; the request log still shows it.
+    const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "lost-answer" } };
+    await call("POST", "/_sim/faults", { path: "^/clusters/sandbox/api/v1/namespaces$", method: "POST", status: "drop-after", times: 1 });
+    await expect(call("POST", "/clusters/sandbox/api/v1/namespaces", ns)).rejects.toThrow();
+    expect((await call("GET", "/clusters/sandbox/api/v1/namespaces/lost-answer")).status).toBe(200);
+    const { items } = (await call("GET", "/_sim/requests?writes=true")).body as { items: { method: string; path: string; status: number }[] };
+    expect(items.filter((r) => r.path === "/clusters/sandbox/api/v1/namespaces")).toEqual([expect.objectContaining({ method: "POST", status: 201 })]);
+    expect((await call("DELETE", "/_sim/faults")).body).toEqual({ cleared: 1 });
     expect((await call("POST", "/_sim/faults", { path: "(" })).status).toBe(400);
     expect((await call("POST", "/_sim/faults", { path: "x", status: "teapot" })).status).toBe(400);
   });

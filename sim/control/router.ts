@@ -23,7 +23,7 @@ import { signIdToken } from "../alerts/oidc";
 // | GET    | /_sim/clock                             |                                                       | {now (RFC 3339 ms), epochMs}         |
 // | POST   | /_sim/clock/advance                     | {seconds >= 0}                                        | {now, epochMs}; due timers fire      |
 // | GET    | /_sim/faults                            |                                                       | {items: FaultRule[]}                 |
-// | POST   | /_sim/faults                            | {path regexp, method="*", rate=1, status (number or "drop"), latencyMs, times} | 201 {id}    |
+// | POST   | /_sim/faults                            | {path regexp, method="*", rate=1, status (number, "drop" or "drop-after"), latencyMs, times} | 201 {id} |
 // | DELETE | /_sim/faults                            |                                                       | {cleared: n}                         |
 // | POST   | /_sim/reset                             |                                                       | {ok, clusters}: scenario rebuilt, same seed, faults and denials cleared, clock offset 0 |
 // | GET    | /_sim/access-denials                    |                                                       | {items: [{cluster, verb, resource, group?, namespace?}]} |
@@ -101,8 +101,13 @@ function parseFault(body: Record<string, unknown>): FaultRule {
   const rate = body.rate === undefined ? 1 : Number(body.rate);
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new ControlError(400, "rate must be a number between 0 and 1");
   const status = body.status;
-  if (status !== undefined && status !== "drop" && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)) {
-    throw new ControlError(400, 'status must be an HTTP status code or "drop"');
+  if (
+    status !== undefined &&
+    status !== "drop" &&
+    status !== "drop-after" &&
+    !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)
+  ) {
+    throw new ControlError(400, 'status must be an HTTP status code, "drop" or "drop-after"');
   }
   const latencyMs = body.latencyMs === undefined ? undefined : Number(body.latencyMs);
   if (latencyMs !== undefined && (!Number.isFinite(latencyMs) || latencyMs < 0)) throw new ControlError(400, "latencyMs must be a non-negative number");
@@ -115,7 +120,7 @@ function parseFault(body: Record<string, unknown>): FaultRule {
     path,
     method,
     rate,
-    ...(status !== undefined ? { status: status as number | "drop" } : {}),
+    ...(status !== undefined ? { status: status as number | "drop" | "drop-after" } : {}),
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(times !== undefined ? { times } : {}),
   };

@@ -151,6 +151,17 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
         },
       };
     }
+    const at = effectiveAt();
+    const record = {
+      name: DENY_ALL_NAME,
+      namespace: t.namespace,
+      createdByAirlock: true,
+      createdAt: new Date().toISOString(),
+      effectiveAt: at,
+      propagationSeconds: config().netpolPropagationSeconds,
+    };
+    // Kept before the create: a run that fails after the policy landed still holds what undo needs.
+    await ctx.keepRecord(record);
     try {
       await withRetry(() => apis(ctx).networking.createNamespacedNetworkPolicy({ namespace: t.namespace, body: denyAllManifest(t.namespace) }));
     } catch (err) {
@@ -165,18 +176,10 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
       }
       throw kubeFailure(`Creating ${DENY_ALL_NAME}`, err);
     }
-    const at = effectiveAt();
     return {
       outcome: "success",
       message: `NetworkPolicy ${DENY_ALL_NAME} created in ${t.namespace}; expect it in effect around ${at} (${config().netpolPropagationSeconds} s propagation window).`,
-      record: {
-        name: DENY_ALL_NAME,
-        namespace: t.namespace,
-        createdByAirlock: true,
-        createdAt: new Date().toISOString(),
-        effectiveAt: at,
-        propagationSeconds: config().netpolPropagationSeconds,
-      },
+      record,
     };
   },
 

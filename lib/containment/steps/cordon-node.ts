@@ -85,16 +85,15 @@ export const cordonNode = defineStep<Data, RunRecord>()({
         record: prior ?? { node: name, cordonedByAirlock: plan.data.wasUnschedulable === false },
       };
     }
+    const record = { node: name, cordonedByAirlock: true, priorUnschedulable: false };
+    // Kept before the write: a run that fails after its cordon landed still holds what undo needs.
+    await ctx.keepRecord(record);
     try {
       await withRetry(() => apis(ctx).core.patchNode({ name, body: patch(true) }, patchOptions(PatchStrategy.StrategicMergePatch)));
     } catch (err) {
       throw kubeFailure(`Cordoning ${name}`, err);
     }
-    return {
-      outcome: "success",
-      message: `Node ${name} cordoned: no new pods will be scheduled on it.`,
-      record: { node: name, cordonedByAirlock: true, priorUnschedulable: false },
-    };
+    return { outcome: "success", message: `Node ${name} cordoned: no new pods will be scheduled on it.`, record };
   },
 
   async verify(ctx) {

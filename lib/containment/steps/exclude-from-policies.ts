@@ -143,6 +143,8 @@ export const excludeFromPolicies = defineStep<Data, RunRecord>()({
       if (excluded) continue;
       const name = policy.metadata!.name!;
       originals.set(name, policy.spec?.podSelector ?? {});
+      // Kept before each patch: a run that fails after a patch landed still holds the selector undo restores.
+      await ctx.keepRecord({ policies: [...originals].map(([n, podSelector]) => ({ name: n, podSelector })) });
       try {
         await withRetry(() =>
           apis(ctx).networking.patchNamespacedNetworkPolicy(

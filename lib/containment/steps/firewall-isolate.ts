@@ -214,6 +214,8 @@ export const firewallIsolate = defineStep<Data, RunRecord>()({
         if (diffs.length) throw gcpFailure(`Firewall rule ${want.name}`, { code: 409, message: `exists but differs: ${diffs.join("; ")}` });
         continue;
       }
+      // Kept before each insert: a run that fails after the rule landed still names it for undo to delete.
+      await ctx.keepRecord({ project: ref.project, network, created: [...new Set([...created, want.name!])], effectiveFirewalls: null });
       try {
         const op = await computeClients().firewalls.insert({ project: ref.project, firewallResource: want });
         await waitOperation(op, { project: ref.project });

@@ -77,6 +77,9 @@ export const labelQuarantine = defineStep<Data, RunRecord>()({
     if (pod.metadata?.labels?.[QUARANTINE_KEY] === QUARANTINE_VALUE) {
       return { outcome: "noop", message: `Pod ${t.pod} already carries ${QUARANTINE_KEY}=${QUARANTINE_VALUE}.`, record };
     }
+    const labelled = { prior: plan.data.prior ?? null, labelledByAirlock: true };
+    // Kept before the write: a run that fails after its label landed still holds what undo needs.
+    await ctx.keepRecord(labelled);
     try {
       await withRetry(() =>
         apis(ctx).core.patchNamespacedPod({ name: t.pod, namespace: t.namespace, body: setLabel(QUARANTINE_VALUE) }, patchOptions(PatchStrategy.MergePatch)),
@@ -84,11 +87,7 @@ export const labelQuarantine = defineStep<Data, RunRecord>()({
     } catch (err) {
       throw kubeFailure(`Labelling ${t.pod}`, err);
     }
-    return {
-      outcome: "success",
-      message: `Pod ${t.pod} labelled ${QUARANTINE_KEY}=${QUARANTINE_VALUE}.`,
-      record: { prior: plan.data.prior ?? null, labelledByAirlock: true },
-    };
+    return { outcome: "success", message: `Pod ${t.pod} labelled ${QUARANTINE_KEY}=${QUARANTINE_VALUE}.`, record: labelled };
   },
 
   async verify(ctx) {

@@ -196,6 +196,8 @@ export const orphanPod = defineStep<Data, RunRecord>()({
         record: prior ?? { labels: {}, at },
       };
     }
+    // Kept before the write: a run that fails after the labels are gone still holds what undo puts back.
+    await ctx.keepRecord({ labels: { ...(ctx.priorRecord()?.labels ?? {}), ...strip }, at, replacement: null });
     try {
       await withRetry(() =>
         apis(ctx).core.patchNamespacedPod({ name: t.pod, namespace: t.namespace, body: stripPatch(all) }, patchOptions(PatchStrategy.MergePatch)),

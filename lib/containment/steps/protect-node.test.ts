@@ -3,7 +3,7 @@ import { containerClient } from "@/lib/gcp/clients";
 import { kubeApis } from "@/lib/kube/clients";
 import { protectNode } from "./protect-node";
 import { SCALE_DOWN_DISABLED } from "./support/node-pool";
-import { Harness, openIncident, PAYMENTS, resetSim, shell } from "./support/testing";
+import { Harness, openIncident, PAYMENTS, resetSim, shell, simGet, simPost, simRequestSeq } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
 
 const { sim } = useDemoSim();
@@ -12,6 +12,11 @@ const POOL = "projects/acme-prod/locations/us-central1-a/clusters/payments/nodeP
 const management = async () => {
   const [pool] = await containerClient().getNodePool({ name: POOL });
   return { autoRepair: pool.management?.autoRepair === true, autoUpgrade: pool.management?.autoUpgrade === true };
+};
+/** setManagement calls GKE accepted (2xx) since `seq`: a custom method, so each one is a write of its own. */
+const acceptedSetManagement = async (since: number) => {
+  const { items } = (await simGet(sim(), `/_sim/requests?since=${since}&writes=true`)) as { items: { method: string; path: string; status: number }[] };
+  return items.filter((r) => r.method === "POST" && r.path.endsWith(":setManagement") && r.status < 300).length;
 };
 const annotation = async (node: string) => (await kubeApis(PAYMENTS).core.readNode({ name: node })).metadata?.annotations?.[SCALE_DOWN_DISABLED];
 
@@ -63,6 +68,29 @@ describe("protect-node", () => {
     expect(await management()).toEqual({ autoRepair: false, autoUpgrade: false });
     await h.undo(protectNode);
     expect(await management()).toEqual({ autoRepair: true, autoUpgrade: false });
+  });
+
+  it("after a failure that left the pool restored, a repeated undo re-reads the pool and does not send setManagement again", async () => {
+    const h = new Harness(await openIncident());
+    await h.execute(protectNode);
+    // The setManagement lands, then the wait for its operation fails (as in the faults figure's seed 2).
+    await simPost(sim(), "/_sim/faults", { path: "/operations/", method: "GET", rate: 1, status: 409, times: 1 });
+    const since = await simRequestSeq(sim());
+    await expect(h.undo(protectNode)).rejects.toMatchObject({ message: expect.stringMatching(/Restoring the management/) });
+    expect(await management()).toEqual({ autoRepair: true, autoUpgrade: true });
+    const again = await h.undo(protectNode);
+    expect(again.outcome).toBe("success");
+    expect(await management()).toEqual({ autoRepair: true, autoUpgrade: true });
+    expect(await acceptedSetManagement(since)).toBe(1);
+  });
+
+  it("re-reads the pool before re-sending setManagement after a dropped answer, and sends it once when it did not land", async () => {
+    const h = new Harness(await openIncident());
+    await simPost(sim(), "/_sim/faults", { path: ":setManagement$", method: "POST", rate: 1, status: "drop", times: 1 });
+    const since = await simRequestSeq(sim());
+    expect((await h.execute(protectNode)).result.outcome).toBe("success");
+    expect(await management()).toEqual({ autoRepair: false, autoUpgrade: false });
+    expect(await acceptedSetManagement(since)).toBe(1);
   });
 
   it("sends abandoning to its own approval-gated step", async () => {

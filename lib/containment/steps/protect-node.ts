@@ -61,12 +61,27 @@ function commandsFor(ctx: StepContext, t: NodeThreats | null): string[] {
   return out;
 }
 
-async function setManagement(path: string, where: { project: string; location: string }, m: { autoRepair: boolean; autoUpgrade: boolean }) {
-  // setManagement replaces the pool's whole management object: both fields are always sent.
-  const [op] = await withRetry(() =>
-    containerClient().setNodePoolManagement({ name: path, management: { autoRepair: m.autoRepair, autoUpgrade: m.autoUpgrade } }),
-  );
-  await waitGkeOperation(op, where);
+type Management = { autoRepair: boolean; autoUpgrade: boolean };
+
+/**
+ * Brings the pool's management to `want` unless it already is; true when Airlock sent it.
+ * setManagement is a custom method (POST …:setManagement) that replaces the whole management
+ * object, and a failure after it (a dropped answer, its operation unreadable) does not say
+ * whether GKE applied it: every try reads the pool first, so a repeat (a retry here, or the
+ * operator's next run) that finds `want` in place sends nothing. The client library does not
+ * retry it on its own (non_idempotent in the ClusterManager client config).
+ */
+async function ensureManagement(path: string, where: { project: string; location: string }, want: Management): Promise<boolean> {
+  return withRetry(async (attempt) => {
+    const current = await readNodePool(path);
+    if (!current) throw gcpFailure(`Reading node pool ${path}`, { code: 404 });
+    const m = current.management;
+    if ((m?.autoRepair === true) === want.autoRepair && (m?.autoUpgrade === true) === want.autoUpgrade) return attempt > 1;
+    // Both fields are always sent: the call replaces the whole management object.
+    const [op] = await containerClient().setNodePoolManagement({ name: path, management: { autoRepair: want.autoRepair, autoUpgrade: want.autoUpgrade } });
+    await waitGkeOperation(op, where);
+    return true;
+  });
 }
 
 export const protectNode = defineStep<Data, RunRecord>()({
@@ -175,6 +190,8 @@ export const protectNode = defineStep<Data, RunRecord>()({
     const live = await readOrNull(() => apis(ctx).core.readNode({ name: node }));
     if (!live) throw kubeFailure(`Annotating ${node}`, { code: 404 });
     let changed = false;
+    // Kept before any write: a run that fails after its change landed still holds what undo needs.
+    await ctx.keepRecord(rec);
     if (live.metadata?.annotations?.[SCALE_DOWN_DISABLED] !== "true") {
       try {
         await withRetry(() => apis(ctx).core.patchNode({ name: node, body: annotate("true") }, patchOptions(PatchStrategy.MergePatch)));
@@ -184,20 +201,10 @@ export const protectNode = defineStep<Data, RunRecord>()({
       changed = true;
     }
     if (pool) {
-      let current;
       try {
-        current = await readNodePool(pool.path);
+        if (await ensureManagement(pool.path, pool, { autoRepair: false, autoUpgrade: false })) changed = true;
       } catch (err) {
-        throw gcpFailure(`Reading node pool ${pool.path}`, err);
-      }
-      if (!current) throw gcpFailure(`Reading node pool ${pool.path}`, { code: 404 });
-      if (current.management?.autoRepair || current.management?.autoUpgrade) {
-        try {
-          await setManagement(pool.path, pool, { autoRepair: false, autoUpgrade: false });
-        } catch (err) {
-          throw gcpFailure(`Turning off auto-repair and auto-upgrade on ${pool.path}`, err);
-        }
-        changed = true;
+        throw gcpFailure(`Turning off auto-repair and auto-upgrade on ${pool.path}`, err);
       }
     }
     return {
@@ -233,7 +240,8 @@ export const protectNode = defineStep<Data, RunRecord>()({
     const done: string[] = [];
     if (rec.pool) {
       try {
-        await setManagement(rec.pool.path, rec.pool, { autoRepair: rec.pool.autoRepair, autoUpgrade: rec.pool.autoUpgrade });
+        // Restored from the record (what the pool was before Airlock), never from a live read.
+        await ensureManagement(rec.pool.path, rec.pool, { autoRepair: rec.pool.autoRepair, autoUpgrade: rec.pool.autoUpgrade });
       } catch (err) {
         throw gcpFailure(`Restoring the management of ${rec.pool.path}`, err);
       }

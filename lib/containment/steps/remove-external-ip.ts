@@ -121,6 +121,8 @@ export const removeExternalIp = defineStep<Data, RunRecord>()({
         record: ctx.priorRecord() ?? { instance: ref, accessConfig: plan.data.accessConfig ?? null },
       };
     }
+    // Kept before the call: a run that fails after the access config is gone still holds what undo re-adds.
+    await ctx.keepRecord({ instance: ref, accessConfig: ac });
     try {
       const op = await computeClients().instances.deleteAccessConfig({
         project: ref.project,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { kubeApis } from "@/lib/kube/clients";
 import { iam } from "@/lib/gcp/iam";
 import { revokeCredentials } from "./revoke-credentials";
-import { Harness, openIncident, PAYMENTS, shell } from "./support/testing";
+import { Harness, openIncident, PAYMENTS, shell, simGet, simPost, simRequestSeq } from "./support/testing";
 import { useDemoSim } from "./support/testing-hooks";
 
 const { sim } = useDemoSim();
@@ -99,6 +99,18 @@ describe("revoke-credentials", () => {
     expect(undone.message).toContain("checkout-token stay deleted");
     expect(await outside()).toEqual({ inBinding: true, canI: "yes", members: [CART, MEMBER] });
     expect((await iam.userManagedKeys(GSA)).some((k) => k.disabled)).toBe(false);
+  });
+
+  it("sends setIamPolicy once when its answer is lost after it landed: the retry reads the member gone and stops", async () => {
+    const h = new Harness(await openIncident());
+    await simPost(sim(), "/_sim/faults", { path: ":setIamPolicy$", method: "POST", rate: 1, status: "drop-after", times: 1 });
+    const since = await simRequestSeq(sim());
+    const { result } = await h.execute(revokeCredentials);
+    expect(result.outcome).toBe("success");
+    expect(result.record).toMatchObject({ wiMemberRemoved: MEMBER });
+    expect((await outside()).members).not.toContain(MEMBER);
+    const { items } = (await simGet(sim(), `/_sim/requests?since=${since}&writes=true`)) as { items: { path: string; status: number }[] };
+    expect(items.filter((r) => r.path.endsWith(":setIamPolicy") && r.status < 300)).toHaveLength(1);
   });
 
   it("verify fails when someone puts the KSA back in a binding", async () => {

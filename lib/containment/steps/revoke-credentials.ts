@@ -472,6 +472,9 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
           keysDisabled: [],
         };
     const done: string[] = [];
+    // Kept before each write with what it is about to change: a run that fails after a write
+    // landed (its answer lost) still holds what undo must put back.
+    const keep = (change: Partial<RunRecord>) => ctx.keepRecord({ ...rec, ...change });
 
     // Re-listed rather than taken from the plan: a binding created since must not keep the KSA.
     let found: Found[];
@@ -483,24 +486,27 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
     for (const f of found) {
       const ref = f.ref;
       try {
-        const removed = await withRetry(async () => {
+        // What this binding loses, once read: a retry whose earlier replace landed (answer lost) reads none left.
+        let entry = null as RunRecord["removed"][number] | null;
+        await withRetry(async () => {
           const b = await readBinding(rbac, ref);
           const out = (b.subjects ?? []).filter((s) => namesKsa(s, ns, ksa, ref.namespace));
-          if (!out.length) return out;
-          // Replaced with the read resourceVersion: a concurrent edit is a 409 and a fresh read.
-          await replaceBinding(rbac, ref, { ...b, subjects: (b.subjects ?? []).filter((s) => !namesKsa(s, ns, ksa, ref.namespace)) });
-          return out;
-        }, CONFLICT_RETRY);
-        if (removed.length) {
-          rec.removed.push({
+          if (!out.length) return;
+          entry = {
             ...ref,
-            subjects: removed.map((s) => ({
+            subjects: out.map((s) => ({
               kind: s.kind,
               name: s.name,
               ...(s.namespace ? { namespace: s.namespace } : {}),
               ...(s.apiGroup ? { apiGroup: s.apiGroup } : {}),
             })),
-          });
+          };
+          await keep({ removed: [...rec.removed, entry] });
+          // Replaced with the read resourceVersion: a concurrent edit is a 409 and a fresh read.
+          await replaceBinding(rbac, ref, { ...b, subjects: (b.subjects ?? []).filter((s) => !namesKsa(s, ns, ksa, ref.namespace)) });
+        }, CONFLICT_RETRY);
+        if (entry) {
+          rec.removed.push(entry);
           done.push(`removed from ${refLabel(ref)}`);
         }
       } catch (err) {
@@ -517,6 +523,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
       const a: Artifact = jsonArtifact(`secret-${ns}-${name}.json`, redacted(s), `/api/v1/namespaces/${ns}/secrets/${name}`);
       if (ctx.artifacts) await ctx.artifacts.put(a);
       else rec.heldEvidence.push(a);
+      await keep({ deletedSecrets: [...rec.deletedSecrets, { name, sha256: a.sha256 }] });
       try {
         await withRetry(() => core.deleteNamespacedSecret({ name, namespace: ns }));
       } catch (err) {
@@ -533,7 +540,14 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
         if (wiMembers(policy).includes(member)) {
           // setIamPolicy carries the etag just read: a concurrent change is 409 ABORTED, and the
           // retry reads the policy again instead of overwriting someone else's edit.
-          const after = await withRetry(async () => iam.setIamPolicy(gsa, withoutMember(await iam.getIamPolicy(gsa), member)), CONFLICT_RETRY);
+          const after = await withRetry(async () => {
+            const current = await iam.getIamPolicy(gsa);
+            // Gone already: an earlier try's setIamPolicy landed though its answer was lost; not sent again.
+            if (!wiMembers(current).includes(member)) return current;
+            const next = withoutMember(current, member);
+            await keep({ wiMemberRemoved: member, wiMembersAfter: wiMembers(next) });
+            return iam.setIamPolicy(gsa, next);
+          }, CONFLICT_RETRY);
           rec.wiMemberRemoved = member;
           rec.wiMembersAfter = wiMembers(after);
           done.push(`removed ${member} from ${gsa}`);
@@ -546,6 +560,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
       try {
         const account = await withRetry(() => iam.getServiceAccount(gsa));
         if (!account.disabled) {
+          await keep({ gsaDisabledByAirlock: true });
           await withRetry(() => iam.disable(gsa));
           rec.gsaDisabledByAirlock = true;
           done.push(`disabled ${gsa}`);
@@ -558,6 +573,7 @@ export const revokeCredentials = defineStep<Data, RunRecord>()({
       try {
         for (const k of await withRetry(() => iam.userManagedKeys(gsa))) {
           if (k.disabled) continue;
+          await keep({ keysDisabled: [...rec.keysDisabled, k.name] });
           await withRetry(() => iam.disableKey(k.name));
           rec.keysDisabled.push(k.name);
           done.push(`disabled key ${k.name.split("/").pop()}`);

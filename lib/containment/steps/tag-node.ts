@@ -114,9 +114,12 @@ export const tagNode = defineStep<Data, RunRecord>()({
     };
   },
 
-  async execute(ctx) {
+  async execute(ctx, plan) {
     const ref = instanceOf(ctx);
     if (!ref) throw new Error(noInstance(ctx));
+    // The plan being executed saw the VM untagged: kept before the write, so a run that fails
+    // after its setTags landed still says the tag is Airlock's to remove.
+    if (!plan.noop) await ctx.keepRecord({ instance: ref, addedByAirlock: true });
     const result = await updateTags(ref, (items) => (items.includes(QUARANTINE_TAG) ? null : [...items, QUARANTINE_TAG]));
     if (result === "gone") throw gcpFailure(`Tagging ${ref.name}`, { code: 404 });
     if (result === "unchanged") {

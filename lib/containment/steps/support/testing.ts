@@ -11,7 +11,7 @@ import { resolveTargets } from "@/lib/containment/targets";
 import { readRecord, recordSchema, stepContext } from "../../context";
 import type { StepRunRow } from "../../db";
 import { computePlan, validateParams } from "../../executor";
-import { latestSucceeded } from "../../runs";
+import { recordRunInEffect, runInEffect } from "../../runs";
 import type { AnyStep, ExecuteResult, Incident, JsonObject, Plan, StepContext, StepDefinition } from "../../types";
 import { safeName } from "@/lib/evidence/sink";
 import type { EvidenceStore } from "@/lib/evidence/types";
@@ -111,8 +111,8 @@ export class Harness {
 
   async undo(step: AnyStep) {
     if (!step.undo) throw new Error(`${step.id} has no undo`);
-    const done = latestSucceeded(this.runs, step.id);
-    const result = await step.undo(this.ctx(step), readRecord(step.id, recordSchema(step), done));
+    const done = runInEffect(this.runs, step.id);
+    const result = await step.undo(this.ctx(step), readRecord(step.id, recordSchema(step), recordRunInEffect(this.runs, step.id)));
     if (done) this.runs = this.runs.filter((r) => r !== done);
     return result;
   }
