@@ -1,7 +1,7 @@
 // A `next start` replica of the production build for a figure, on the proof's own scratch SQLite
 // database and session secret, pointed at the figure's simulator: the users, API tokens and signed
 // session cookies the figure makes in this process are valid there, and what the replica records
-// this process reads back. The authorization, bad-input and crashes figures call it over HTTP.
+// this process reads back. The authorization, bad-input, crashes and faults figures call it over HTTP.
 import path from "node:path";
 import { config } from "@/lib/config";
 import { consoleEnvFor, type SimProcess } from "@/sim/test/harness";
