@@ -139,8 +139,8 @@ describe("/api/v1/incidents doors", () => {
 
     const timeline = await call(timelineRoute, "GET", `/api/v1/incidents/${id}/timeline`, { id }, analyst);
     const kinds = timeline.body.items.filter((e: { stepId: string }) => e.stepId === "cordon-node").map((e: { kind: string }) => e.kind);
-    // The stale-hash attempt is on record; the cordon, the first isolating step, contained the incident.
-    expect(kinds).toEqual(["plan", "refused", "intent", "result", "verify", "status-changed"]);
+    // The stale-hash attempt is on record; the cordon keeps its record (the node as it was) before its write; the cordon, the first isolating step, contained the incident.
+    expect(kinds).toEqual(["plan", "refused", "intent", "record-kept", "result", "verify", "status-changed"]);
 
     const progress = await call(progressRoute, "GET", `${cordon.u}/progress`, cordon.p, analyst);
     expect(progress.body.run).toMatchObject({ status: "succeeded", operation: "execute" });
