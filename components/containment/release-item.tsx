@@ -54,6 +54,9 @@ export function ReleaseItemView({
         </h3>
         <p className="text-xs text-slate-600">
           <code>{item.stepId}</code> ran at {item.executedAt} by {item.executedBy}
+          {item.runFailed
+            ? " and failed after it set out to make its change: the change may or may not have landed, and undo reads the state before it changes anything"
+            : ""}
           {item.requiresApproval ? " · releasing it needs an approver's sign-off" : ""}
         </p>
         <Button variant="secondary" size="sm" className="mt-2" disabled={planning} onClick={review}>

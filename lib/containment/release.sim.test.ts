@@ -165,4 +165,57 @@ describe("release after a failed run whose change landed", () => {
     expect(undone.verify?.holds).toBe(false);
     expect(await quarantine()).toBeUndefined();
   });
+
+  it("label-quarantine: a failed run with no retry after it is offered for release; its undo reads whether the change landed", async () => {
+    await simPost(sim, "/_sim/reset");
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    const quarantine = async () => (await kubeApis(PAYMENTS).core.readNamespacedPod({ name: pod, namespace: "shop" })).metadata?.labels?.quarantine;
+    const failLabel = async (status: number | "drop-after") => {
+      const plan = await planStep(analyst, inc.id, "label-quarantine");
+      await simPost(sim, "/_sim/faults", { path: `/namespaces/shop/pods/${pod}$`, method: "PATCH", rate: 1, status });
+      await expect(executeStep(analyst, inc.id, "label-quarantine", { planHash: plan.planHash })).rejects.toMatchObject({ reason: "step-failed" });
+      await fetch(`${sim.base}/_sim/faults`, { method: "DELETE" });
+    };
+
+    // Landed, every answer lost, and nobody retried: the label is on and only release can take it off.
+    await failLabel("drop-after");
+    expect(await quarantine()).toBe("true");
+    expect((await releasePlan(inc.id)).find((i) => i.stepId === "label-quarantine")).toMatchObject({ runFailed: true, noop: null });
+    const undoPlan = await planUndo(analyst, inc.id, "label-quarantine");
+    await undoStep(analyst, inc.id, "label-quarantine", { planHash: undoPlan.planHash });
+    expect(await quarantine()).toBeUndefined();
+    expect((await releasePlan(inc.id)).map((i) => i.stepId)).not.toContain("label-quarantine");
+
+    // Refused before it was handled: listed all the same (only a read can tell), and the undo finds nothing to change.
+    await failLabel(500);
+    expect(await quarantine()).toBeUndefined();
+    expect((await releasePlan(inc.id)).find((i) => i.stepId === "label-quarantine")).toMatchObject({ runFailed: true });
+    const nothing = await planUndo(analyst, inc.id, "label-quarantine");
+    const undone = await undoStep(analyst, inc.id, "label-quarantine", { planHash: nothing.planHash });
+    expect(undone).toMatchObject({ outcome: "noop", message: expect.stringMatching(/already as it was/) });
+    expect((await releasePlan(inc.id)).map((i) => i.stepId)).not.toContain("label-quarantine");
+  });
+
+  it("apply-deny-all: a create whose answer was lost (the retry met AlreadyExists) is Airlock's creation, released and deleted", async () => {
+    await simPost(sim, "/_sim/reset");
+    const pod = await compromisedPod(PAYMENTS);
+    const inc = await openIncident(analyst, { cluster: PAYMENTS, namespace: "shop", pod, title: "Miner in checkout" });
+    const denyAll = async () =>
+      (await kubeApis(PAYMENTS).networking.listNamespacedNetworkPolicy({ namespace: "shop" })).items.some(
+        (p) => p.metadata?.name === "airlock-quarantine-deny-all",
+      );
+
+    const plan = await planStep(analyst, inc.id, "apply-deny-all");
+    await simPost(sim, "/_sim/faults", { path: "/namespaces/shop/networkpolicies$", method: "POST", rate: 1, status: "drop-after", times: 1 });
+    const run = await executeStep(analyst, inc.id, "apply-deny-all", { planHash: plan.planHash });
+    expect(run.outcome).toBe("success");
+    expect(await denyAll()).toBe(true);
+
+    expect((await releasePlan(inc.id)).map((i) => i.stepId)).toContain("apply-deny-all");
+    const undoPlan = await planUndo(analyst, inc.id, "apply-deny-all");
+    expect(undoPlan.restores).toMatchObject({ createdByAirlock: true });
+    await undoStep(analyst, inc.id, "apply-deny-all", { planHash: undoPlan.planHash }, approved);
+    expect(await denyAll()).toBe(false);
+  });
 });

@@ -21,6 +21,8 @@ export type ReleaseItem = {
   undoEffect: string | null;
   /** Why undoing would change nothing now (the pod is gone …), or null; such an undo asks no typing. */
   noop: string | null;
+  /** The run failed after it set out to make its change: whether the change landed only the undo's read can tell. */
+  runFailed: boolean;
 };
 
 /** A step that took effect, cannot be undone, and leaves work for a person (its descriptor's ui.releaseNote). */
@@ -92,13 +94,14 @@ export async function releaseItems(incident: Incident, runs: StepRunRow[]): Prom
         ...undoGates(step, noop),
         undoEffect: step.ui?.undoEffect ?? null,
         noop,
+        runFailed: r.status === "failed",
       };
     }),
   );
   return items.sort((a, b) => (a.executedAt < b.executedAt ? 1 : a.executedAt > b.executedAt ? -1 : 0));
 }
 
-/** Each step's execution in effect (runInEffect: succeeded, or a noop that found a failed run's change in place), in first-run order. */
+/** Each step's execution in effect (runInEffect: succeeded, a noop that found a failed run's change in place, or a failed run that may have made it), in first-run order. */
 function runsInEffect(runs: StepRunRow[]): StepRunRow[] {
   const steps = [...new Set(runs.filter((r) => r.operation === "execute").map((r) => r.step_id))];
   return steps.flatMap((id) => runInEffect(runs, id) ?? []);

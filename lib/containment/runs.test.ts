@@ -99,9 +99,11 @@ describe("the run in effect and the record undo restores from", () => {
     expect(ids([run("execute", "failed"), run("execute", "noop", { cordonedByAirlock: false })])).toEqual({ inEffect: undefined, record: undefined });
   });
 
-  it("a failed run's stored record is what the next run builds on, though nothing is in effect yet", () => {
+  it("a run that failed after storing its record may have made its change: release lists it (its undo plan reads what is there); the next run builds on its record", () => {
     const failed = run("execute", "failed", { cordonedByAirlock: true });
-    expect(ids([failed])).toEqual({ inEffect: undefined, record: failed.id });
+    expect(ids([failed])).toEqual({ inEffect: failed.id, record: failed.id });
+    expect(ids([run("execute", "noop", { cordonedByAirlock: false }), failed])).toEqual({ inEffect: failed.id, record: failed.id });
+    expect(ids([run("execute", "failed")])).toEqual({ inEffect: undefined, record: undefined });
     const ok = run("execute", "succeeded", { cordonedByAirlock: true });
     expect(ids([failed, ok])).toEqual({ inEffect: ok.id, record: ok.id });
   });

@@ -140,14 +140,18 @@ function failedAfterRecord(r: StepRunRow): boolean {
  * The latest that succeeded; else a noop that found in place what an earlier failed run set out
  * to do (its record stored before the call): that change landed although the run's answer was
  * lost, and it is Airlock's to release. A noop with no such run before it found the state as
- * someone else left it, and stays out of release.
+ * someone else left it, and stays out of release. Else the last run that failed after storing its
+ * record: whether its change landed only a read can tell, so release lists it and its undo plan
+ * reads the state (an undo that finds nothing to change says so and takes it off the list);
+ * leaving it out would leave a change that did land with no way back.
  */
 export function runInEffect(runs: StepRunRow[], stepId: string): StepRunRow | undefined {
   const since = sinceLastUndo(runs, stepId);
   const succeeded = since.findLast((r) => r.status === "succeeded");
   if (succeeded) return succeeded;
   const noop = since.findLastIndex((r) => r.status === "noop");
-  return noop > 0 && since.slice(0, noop).some(failedAfterRecord) ? since[noop] : undefined;
+  if (noop > 0 && since.slice(0, noop).some(failedAfterRecord)) return since[noop];
+  return since.slice(noop + 1).findLast(failedAfterRecord);
 }
 
 /**

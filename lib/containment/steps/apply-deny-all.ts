@@ -165,13 +165,16 @@ export const applyDenyAll = defineStep<Data, RunRecord>()({
     try {
       await withRetry(() => apis(ctx).networking.createNamespacedNetworkPolicy({ namespace: t.namespace, body: denyAllManifest(t.namespace) }));
     } catch (err) {
-      // Created concurrently (another incident in the namespace): fine if it is the same policy.
+      // Absent when this run read it, Airlock's spec now: this run's own create whose answer was lost
+      // (the retry got AlreadyExists), or another incident's at the same moment. Either way Airlock
+      // made it, so it is in effect and released like any creation; undo keeps it while other
+      // quarantined pods rely on it. Recording it as found (noop, not ours) left it unreleasable.
       const raced = statusOf(err) === 409 ? await readDenyAll(ctx) : null;
       if (raced && isOurDenyAll(raced)) {
         return {
-          outcome: "noop",
-          message: `NetworkPolicy ${DENY_ALL_NAME} already exists in ${t.namespace}.`,
-          record: { name: DENY_ALL_NAME, namespace: t.namespace, createdByAirlock: false, effectiveAt: effectiveAt() },
+          outcome: "success",
+          message: `NetworkPolicy ${DENY_ALL_NAME} is in place in ${t.namespace} (created by Airlock; the API's answer to the create was lost or another incident created it at the same moment); expect it in effect around ${at}.`,
+          record,
         };
       }
       throw kubeFailure(`Creating ${DENY_ALL_NAME}`, err);
