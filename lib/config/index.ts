@@ -150,7 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadOp
   }
   const generated = e.NEXTAUTH_SECRET === undefined;
   const demoDir = opts.demoDir ?? path.join(process.cwd(), ".data", "demo");
-  const auditKeyPem = e.AIRLOCK_AUDIT_KEY ? auditKey.pem : undefined;
+  const auditKeyPem = auditKey.pem;
   const nextauthSecret = e.NEXTAUTH_SECRET ?? demoSecret(demoDir);
   return {
     production: e.NODE_ENV === "production",

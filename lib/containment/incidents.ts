@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { appendEntry } from "@/lib/audit/append";
-import type { Caller } from "@/lib/auth/roles";
+import { formatRoles, type Caller } from "@/lib/auth/roles";
 import { HttpError } from "@/lib/http/errors";
 import { getDb } from "@/lib/store";
 import { type IncidentRow } from "./db";
@@ -28,7 +28,7 @@ export type OpenIncidentInput = z.input<typeof openIncidentInput>;
 
 /** The role string written to the timeline: every role the caller holds. */
 export function roleLabel(caller: Pick<Caller, "roles">): string {
-  return caller.roles.join(",");
+  return formatRoles(caller.roles);
 }
 
 function toIncident(row: IncidentRow): Incident {

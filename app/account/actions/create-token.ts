@@ -4,12 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions/safe-action";
 import { appendEntry } from "@/lib/audit";
-import { createToken, DEFAULT_TOKEN_DAYS, findUserById, MAX_TOKEN_DAYS, verifyUserPassword } from "@/lib/auth";
+import { createToken, DEFAULT_TOKEN_DAYS, findUserById, formatRoles, MAX_TOKEN_DAYS, verifyUserPassword } from "@/lib/auth";
 import { signInThrottle } from "@/lib/auth/throttle";
 import { THROTTLED_MESSAGE } from "@/lib/auth/throttle-limits";
 import { FRESH_SIGN_IN_SECONDS } from "@/lib/auth/token-policy";
 import { HttpError } from "@/lib/http/errors";
-import { roleLabel } from "@/lib/containment/incidents";
 import { getDb } from "@/lib/store";
 
 const schema = z.object({
@@ -53,7 +52,7 @@ export const createApiToken = action({ schema, role: "authenticated" }, async ({
   const created = await createToken(db, caller.id, name, { expiresInDays: days, readOnly });
   await appendEntry(db, {
     actor: caller.email,
-    role: roleLabel(caller) || null,
+    role: formatRoles(caller.roles) || null,
     kind: "token-created",
     details: { tokenId: created.id, name, prefix: created.prefix, expiresAt: created.expiresAt, readOnly },
   });

@@ -4,9 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions/safe-action";
 import { appendEntry } from "@/lib/audit";
-import { revokeToken } from "@/lib/auth";
+import { formatRoles, revokeToken } from "@/lib/auth";
 import { HttpError } from "@/lib/http/errors";
-import { roleLabel } from "@/lib/containment/incidents";
 import { getDb } from "@/lib/store";
 
 const schema = z.object({ id: z.uuid("Unknown token") });
@@ -17,7 +16,7 @@ export const revokeApiToken = action({ schema, role: "authenticated" }, async ({
   if (!(await revokeToken(db, id, caller.id))) throw new HttpError(404, "No such active token");
   await appendEntry(db, {
     actor: caller.email,
-    role: roleLabel(caller) || null,
+    role: formatRoles(caller.roles) || null,
     kind: "token-revoked",
     details: { tokenId: id },
   });
