@@ -71,6 +71,20 @@ export async function refuse(db: Db, d: Omit<DeliveryRecord, "status" | "outcome
   throw err;
 }
 
+/**
+ * A delivery accepted but not triaged (its pod's lease stayed held): recorded as refused with the
+ * status the sender reads, and its dedupe key dropped, so the sender's retry is triaged instead of
+ * refused as a replay.
+ */
+export async function withdrawAcceptance(db: Db, id: string, err: HttpError): Promise<never> {
+  await db
+    .updateTable("alert_deliveries")
+    .set({ http_status: err.status, outcome: "rejected", reason: err.message, dedupe_key: null })
+    .where("id", "=", id)
+    .execute();
+  throw err;
+}
+
 export async function findAccepted(db: Db, source: AlertSource, externalId: string) {
   return db.selectFrom("alert_deliveries").select(["id", "alert_id", "received_at"]).where("dedupe_key", "=", dedupeKey(source, externalId)).executeTakeFirst();
 }

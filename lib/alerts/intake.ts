@@ -14,7 +14,7 @@ import { processSingleton } from "@/lib/process-singleton";
 import { releaseLease, replicaId, tryLease } from "@/lib/replicas/lease";
 import { getDb, isUniqueViolation, type Db } from "@/lib/store";
 import { recordAutoRunbookSkipped, startAutoRunbook } from "./auto-runbook";
-import { bodyOf, findAccepted, recordDelivery, refuse, type RawBody } from "./deliveries";
+import { bodyOf, findAccepted, recordDelivery, refuse, withdrawAcceptance, type RawBody } from "./deliveries";
 import { ALERT_SEVERITIES, fromFalco, fromGeneric, fromScc, type AlertSeverity, type AlertSource, type NormalizedAlert } from "./formats";
 import { incidentTitleFor, openIncidentOnPod, recordArrival, type AlertRow } from "./store";
 
@@ -258,7 +258,13 @@ export async function ingest(req: NextRequest, source: AlertSource, sender: Call
     if (isUniqueViolation(err)) return refuse(db, withId, replay);
     throw err;
   }
-  const out = await triage(db, alert, sender, deliveryId, cfg);
+  let out: Awaited<ReturnType<typeof triage>>;
+  try {
+    out = await triage(db, alert, sender, deliveryId, cfg);
+  } catch (err) {
+    if (isHttpError(err)) return withdrawAcceptance(db, deliveryId, err);
+    throw err;
+  }
   if (out.created) {
     notify({
       kind: "alert-received",
