@@ -161,6 +161,21 @@ describe("attest-isolation", () => {
     expect(open.why).toMatch(/dual-stack and quarantine-ingress-deny-ipv6 does not/);
   });
 
+  it("keeps the attestation when the subnetwork cannot be read, with the node unknown (IPv6 not proven), never isolated", async () => {
+    const pods = await kubeApis(STOREFRONT).core.listNamespacedPod({ namespace: "shop", labelSelector: "app=frontend" });
+    const h = new Harness(await openIncident(STOREFRONT, "shop", pods.items[0].metadata!.name!));
+    await h.execute(tagNode);
+    await h.execute(firewallIsolate, { sshSourceRange: "203.0.113.7" });
+    await simPost(sim(), "/_sim/faults", { path: "/subnetworks/", method: "GET", rate: 1, status: 403 });
+    try {
+      const node = (await attest(h)).rec.verdicts.nodeNetwork;
+      expect(node.state).toBe("unknown");
+      expect(node.why).toMatch(/dual-stack could not be read: IPv6 isolation is not proven/);
+    } finally {
+      await fetch(`${sim().base}/_sim/faults`, { method: "DELETE" });
+    }
+  });
+
   it("creates every probe pod before it adds the ephemeral container, so their kubelets start them while the egress side gets ready", async () => {
     const h = new Harness(await openIncident());
     const since = await simRequestSeq(sim());

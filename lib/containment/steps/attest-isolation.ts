@@ -461,13 +461,16 @@ function establishedStatement(enforced: boolean | null, reason: string, datapath
 
 /**
  * The node is isolated when firewall-isolate's deny rules apply to its VM: on a dual-stack
- * subnetwork (`dualStack`) the IPv6 twins too, or IPv6 still reaches the node.
+ * subnetwork (`dualStack`) the IPv6 twins too, or IPv6 still reaches the node. `undefined`: the
+ * subnetwork could not be read, so IPv6 isolation is not proven (null would claim IPv4-only).
  */
-function nodeVerdict(effective: RunRecord["firewalls"], vm: string | null, dualStack: string | null): LayerVerdict {
+function nodeVerdict(effective: RunRecord["firewalls"], vm: string | null, dualStack: string | null | undefined): LayerVerdict {
   if (!vm) return { state: "unknown", why: "The pod's node has no Compute Engine VM Airlock could resolve." };
   if (!effective) return { state: "unknown", why: `The effective firewalls of VM ${vm} could not be read.` };
   const names = new Set(effective.map((f) => f.name));
   if (names.has(EGRESS_DENY) && names.has(INGRESS_DENY)) {
+    if (dualStack === undefined)
+      return { state: "unknown", why: `Whether VM ${vm}'s subnetwork is dual-stack could not be read: IPv6 isolation is not proven.` };
     const missingV6 = dualStack ? QUARANTINE_RULES_V6.filter((n) => !names.has(n)) : [];
     if (missingV6.length) {
       return {
@@ -756,8 +759,14 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
     }
     if (!ports.length) uncovered.push("ingress: the pod declares no port and none was seen listening");
 
-    // 4. The facts probes cannot show: enforcement, the datapath's way with established flows, the VM's firewalls.
-    const cluster = await getCluster(t.cluster).catch(() => null);
+    // 4. The facts probes cannot show: enforcement, the datapath's way with established flows, the VM's firewalls
+    // (read side by side; a read that fails leaves its verdict unknown, never the whole attestation unstored).
+    const ref = instanceOf(ctx);
+    const [cluster, firewalls, dualStack] = await Promise.all([
+      getCluster(t.cluster).catch(() => null),
+      ref ? effectiveFirewalls(ref) : null,
+      ref ? dualStackSubnet(ref).catch(() => undefined) : null,
+    ]);
     const enforcement = {
       enforced: cluster ? cluster.networkPolicy.enforced : null,
       reason: cluster?.networkPolicy.reason ?? "the cluster's facts could not be read",
@@ -770,9 +779,6 @@ export const attestIsolation = defineStep<Data, RunRecord>()({
         : `From inside the pod (/proc/net/tcp) Airlock sees ${flows.length} connection(s); a connection the datapath drops looks stalled (unacknowledged bytes, retransmitting), not closed: Airlock cannot see more than that.`,
       connections: flows.map((f) => ({ local: f.local, remote: f.remote, state: f.state, stalled: f.txQueue > 0 || f.retransmitTimer })),
     };
-    const ref = instanceOf(ctx);
-    const firewalls = ref ? await effectiveFirewalls(ref) : null;
-    const dualStack = ref && firewalls ? await dualStackSubnet(ref) : null;
 
     const notEnforced =
       enforcement.enforced === false ? `This cluster does not enforce NetworkPolicy (${enforcement.reason}): policies change nothing here.` : null;
