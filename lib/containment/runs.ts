@@ -182,9 +182,7 @@ export async function keepRecord(db: Db, runId: string, record: unknown): Promis
 
 /** Whether a step's effect is in place for the incident: an execution succeeded (or was already done) after its last undo. */
 export function tookEffect(runs: StepRunRow[], stepId: string): boolean {
-  const mine = runs.filter((r) => r.step_id === stepId && (r.status === "succeeded" || r.status === "noop"));
-  const lastUndo = mine.findLastIndex((r) => r.operation === "undo");
-  return mine.slice(lastUndo + 1).some((r) => r.operation === "execute");
+  return sinceLastUndo(runs, stepId).some((r) => r.status === "succeeded" || r.status === "noop");
 }
 
 export function parseRecord(row: StepRunRow | undefined): Record<string, unknown> | undefined {
