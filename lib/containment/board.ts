@@ -11,7 +11,7 @@ import type { StepRunRow } from "./db";
 import { stepStatus, verdictsOf, type RunVerdict, type StepStatus } from "./detail";
 import { readableReason } from "./errors";
 import { requireIncident, timelineTargets } from "./incidents";
-import { listRuns, parseRecord } from "./runs";
+import { listRuns, parseRecord, runInEffect } from "./runs";
 import { getStep } from "./registry";
 import { safeParams } from "./run-params";
 import { attestationAge, attestIsolation } from "./steps/attest-isolation";
@@ -54,7 +54,8 @@ type Facts = {
   /** The executor's verification of each run, by run id (its `verify` timeline entries). */
   verdicts: Map<string, RunVerdict>;
   verify(stepId: string): Promise<VerifyResult>;
-  status(stepId: string): { status: StepStatus; last: StepRunRow | null };
+  /** `decidedBy`: the run whose record is in force (after a failed undo, the execution it did not reverse); `last` for the run links. */
+  status(stepId: string): ReturnType<typeof stepStatus>;
 };
 
 /** Reads a step's effect live (its read-only verify). */
@@ -62,7 +63,8 @@ export type StepVerifier = (stepId: string) => Promise<VerifyResult>;
 
 /**
  * Each step's verify, run at most once per step for this incident and its runs, with the params
- * the step last ran with (as release does). The report shares one with the board, so a report
+ * of the run in force (runInEffect, as release does; else the step's last execution, for the
+ * reads after an undo). The report shares one with the board, so a report
  * reads each step once.
  */
 export function stepVerifier(incident: Incident, runs: StepRunRow[]): StepVerifier {
@@ -73,7 +75,7 @@ export function stepVerifier(incident: Incident, runs: StepRunRow[]): StepVerifi
       p = (async () => {
         const step = getStep(stepId);
         if (!step) return { holds: false, checked: false, message: `Step ${stepId} is not registered.` };
-        const exec = runs.filter((r) => r.step_id === stepId && r.operation === "execute").at(-1);
+        const exec = runInEffect(runs, stepId) ?? runs.filter((r) => r.step_id === stepId && r.operation === "execute").at(-1);
         try {
           return await step.verify(stepContext(incident, step, safeParams(exec?.params), runs));
         } catch (err) {
@@ -261,7 +263,7 @@ async function podNetworkRows(f: Facts): Promise<[BoardRow, BoardRow]> {
   const ctx = stepContext(f.incident, getStep("apply-deny-all")!, {}, f.runs);
   const [pod, policies] = await Promise.all([readIncidentPod(ctx), listPolicies(ctx)]);
   const allow = allowPoliciesSelecting(policies, pod?.metadata?.labels ?? {});
-  const effectiveAt = parseRecord(deny.last ?? undefined)?.effectiveAt;
+  const effectiveAt = parseRecord(deny.decidedBy ?? undefined)?.effectiveAt;
   const pending = typeof effectiveAt === "string" && Date.parse(effectiveAt) > f.now;
 
   // Attestations create probe pods, so the board never starts one: it reads the last attest-isolation run.
@@ -348,13 +350,13 @@ async function nodeNetworkRow(f: Facts): Promise<BoardRow> {
   const fw = f.status("firewall-isolate");
   const tag = f.status("tag-node");
   const links: BoardLink[] = [...runLink("tag-node", tag.last), ...runLink("firewall-isolate", fw.last)];
-  const fwRecord = parseRecord(fw.last ?? undefined) as { effectiveFirewalls?: { name: string }[] | null } | undefined;
+  const fwRecord = parseRecord(fw.decidedBy ?? undefined) as { effectiveFirewalls?: { name: string }[] | null } | undefined;
   for (const e of fwRecord?.effectiveFirewalls ?? []) links.push({ kind: "firewall", label: `effective firewall ${e.name}` });
   if (ACTIVE.has(fw.status)) {
     const [v, tv] = await Promise.all([f.verify("firewall-isolate"), f.verify("tag-node")]);
     if (!v.holds) return row("node-network", "not-contained", `firewall-isolate ran, but ${lowerFirst(v.message)}`, links);
     if (!tv.holds) return row("node-network", "not-contained", `The quarantine rules exist, but ${lowerFirst(tv.message)}`, links);
-    return row("node-network", "in-effect", `${v.message} ${tv.message}`, links, nodeProvenAt(f, [fw.last, tag.last]));
+    return row("node-network", "in-effect", `${v.message} ${tv.message}`, links, nodeProvenAt(f, [fw.decidedBy, tag.decidedBy]));
   }
   if (ACTIVE.has(tag.status)) {
     return row(
