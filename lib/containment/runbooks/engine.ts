@@ -251,14 +251,16 @@ export async function executeRunbook(caller: Caller, incidentId: string, runbook
   const results: RunbookStepResult[] = sealed.steps.map((s) => ({ stepId: s.step.id, title: s.step.title, status: "not-run" }));
   let propagation: RunbookResult["propagation"] = null;
   for (const [i, s] of sealed.steps.entries()) {
-    if (s.ref.afterPropagation) {
-      const until = await propagationEnd(incident);
-      const wait = until ? Math.max(0, Date.parse(until) - Date.now()) : 0;
-      if (wait > 0) await sleep(wait);
-      propagation = until ? { until, waitedMs: wait } : null;
-    }
-    const t0 = Date.now();
+    let t0 = Date.now();
     try {
+      // Inside the try: a failed read of the propagation window ends the runbook with its "end" entry too.
+      if (s.ref.afterPropagation) {
+        const until = await propagationEnd(incident);
+        const wait = until ? Math.max(0, Date.parse(until) - Date.now()) : 0;
+        if (wait > 0) await sleep(wait);
+        propagation = until ? { until, waitedMs: wait } : null;
+        t0 = Date.now();
+      }
       const out = await executeStep(caller, incidentId, s.step.id, { planHash: s.plan.planHash, confirm: input.confirm, params: s.params }, gates);
       results[i] = { ...results[i], status: out.outcome, runId: out.runId, message: out.message, verify: out.verify, ms: Date.now() - t0 };
     } catch (err) {
