@@ -8,6 +8,7 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
 import { getCaller, meetsRequirement } from "@/lib/auth";
 import { recordedTimeToContain } from "@/lib/containment/board";
+import { formatTime } from "@/lib/containment/board-types";
 import { listIncidents } from "@/lib/containment/incidents";
 import { listSteps } from "@/lib/containment/registry";
 import { getDb } from "@/lib/store";
@@ -44,8 +45,6 @@ const KINDS = [
 ];
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-const time = (iso: string) => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
@@ -117,7 +116,7 @@ export default async function TimelinePage({ searchParams }: Props) {
                   </Th>
                   <Td>{row.status}</Td>
                   <Td>
-                    {time(c?.openedAt ?? i.createdAt)} ({c?.openedFrom === "alert" ? "first alert" : "incident opened"})
+                    {formatTime(c?.openedAt ?? i.createdAt)} ({c?.openedFrom === "alert" ? "first alert" : "incident opened"})
                   </Td>
                   <Td>{row.contain}</Td>
                 </tr>

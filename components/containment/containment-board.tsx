@@ -1,7 +1,15 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { formatDuration, type BoardLink, type BoardRow, type ContainmentBoard, type LayerState, type TimeToContain } from "@/lib/containment/board-types";
+import {
+  formatDuration,
+  formatTime,
+  type BoardLink,
+  type BoardRow,
+  type ContainmentBoard,
+  type LayerState,
+  type TimeToContain,
+} from "@/lib/containment/board-types";
 import { incidentQueries } from "./queries";
 
 // Slower than the timeline: each poll reads every layer live from the cluster and Google Cloud.
@@ -36,8 +44,6 @@ const ICON: Record<LayerState, string> = {
   released: "↺",
 };
 
-const time = (iso: string) => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
-
 function StateBadge({ state }: { state: LayerState }) {
   return (
     <span className={`inline-flex items-center gap-1 whitespace-nowrap rounded border px-1.5 py-0.5 text-xs font-semibold ${TONE[state]}`}>
@@ -68,7 +74,7 @@ function Clock({ clock, checkedAt }: { clock: TimeToContain; checkedAt: string }
       <p>
         <span className="font-semibold">Time to contain: {formatDuration(clock.seconds)}</span>{" "}
         <span className="text-slate-600">
-          (from {from} at {time(clock.openedAt)} to the first verified isolation at {time(clock.containedAt)}
+          (from {from} at {formatTime(clock.openedAt)} to the first verified isolation at {formatTime(clock.containedAt)}
           {clock.containedBy ? `, ${clock.containedBy}` : ""})
         </span>
       </p>
@@ -79,7 +85,7 @@ function Clock({ clock, checkedAt }: { clock: TimeToContain; checkedAt: string }
     <p>
       <span className="font-semibold">Time to contain: not yet contained</span>{" "}
       <span className="text-slate-600">
-        ({formatDuration(open)} since {from} at {time(clock.openedAt)}; no pod-network or node-network layer verified in effect)
+        ({formatDuration(open)} since {from} at {formatTime(clock.openedAt)}; no pod-network or node-network layer verified in effect)
       </span>
     </p>
   );
@@ -122,7 +128,7 @@ export function ContainmentBoardPanel({ incidentId, initial }: { incidentId: str
         <h2 id="containment-heading" className="text-lg font-semibold">
           Containment board
         </h2>
-        <p className="text-xs text-slate-600">Read live at {time(board.checkedAt)}</p>
+        <p className="text-xs text-slate-600">Read live at {formatTime(board.checkedAt)}</p>
       </div>
       <div className="text-sm" role="status" aria-live="polite" aria-label="Time to contain">
         <Clock clock={board.timeToContain} checkedAt={board.checkedAt} />

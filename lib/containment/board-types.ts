@@ -47,6 +47,11 @@ export type ContainmentBoard = {
   timeToContain: TimeToContain;
 };
 
+/** "2026-11-28 13:49:01Z": an ISO time as the board, the report and the timeline page show it. */
+export function formatTime(iso: string): string {
+  return iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
 /** "4 min 12 s" for a person. */
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;

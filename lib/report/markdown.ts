@@ -1,4 +1,4 @@
-import { formatDuration, type ContainmentBoard, type LayerState } from "@/lib/containment/board-types";
+import { formatDuration, formatTime, type ContainmentBoard, type LayerState } from "@/lib/containment/board-types";
 import type { IncidentReport } from "./types";
 
 // Table cells: one line, pipes escaped, so user text (titles, comments) cannot break the layout.
@@ -11,8 +11,6 @@ function table(headers: string[], rows: unknown[][]): string[] {
   if (rows.length === 0) return ["_None._", ""];
   return [`| ${headers.join(" | ")} |`, `| ${headers.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), ""];
 }
-
-const time = (iso: string) => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
 
 function chainLine(r: IncidentReport): string {
   const c = r.auditChain;
@@ -33,8 +31,8 @@ function clockLine(b: ContainmentBoard): string {
   const c = b.timeToContain;
   const from = c.openedFrom === "alert" ? "the alert" : "incident open";
   if (c.seconds === null || !c.containedAt)
-    return `**Time to contain: not yet contained** (no pod-network or node-network layer verified in effect since ${from} at ${time(c.openedAt)}).`;
-  return `**Time to contain: ${formatDuration(c.seconds)}** (from ${from} at ${time(c.openedAt)} to the first verified isolation at ${time(c.containedAt)}, ${c.containedBy}).`;
+    return `**Time to contain: not yet contained** (no pod-network or node-network layer verified in effect since ${from} at ${formatTime(c.openedAt)}).`;
+  return `**Time to contain: ${formatDuration(c.seconds)}** (from ${from} at ${formatTime(c.openedAt)} to the first verified isolation at ${formatTime(c.containedAt)}, ${c.containedBy}).`;
 }
 
 const STATE: Record<LayerState, string> = {
@@ -53,8 +51,8 @@ export function renderMarkdown(r: IncidentReport): string {
   const out: string[] = [
     `# Incident report: ${cell(i.title)}`,
     "",
-    `Incident \`${i.id}\` · severity **${i.severity}** · status **${i.status}** · opened by ${i.createdBy} at ${time(i.createdAt)}.`,
-    `Generated at ${time(r.generatedAt)} by ${r.generatedBy}.`,
+    `Incident \`${i.id}\` · severity **${i.severity}** · status **${i.status}** · opened by ${i.createdBy} at ${formatTime(i.createdAt)}.`,
+    `Generated at ${formatTime(r.generatedAt)} by ${r.generatedBy}.`,
     "",
     chainLine(r),
     "",
@@ -64,7 +62,7 @@ export function renderMarkdown(r: IncidentReport): string {
     `- Steps run: ${r.summary.stepsRun.length ? r.summary.stepsRun.map((s) => `\`${s}\``).join(", ") : "none"}`,
     `- Still in place: ${r.summary.stillInPlace} (${r.summary.stillHolding} verified holding now)`,
     `- Evidence: ${r.summary.artifacts} artifacts, ${r.summary.snapshots} disk snapshots`,
-    `- Reviewed: ${r.review ? `yes, by ${r.review.reviewedBy} at ${time(r.review.reviewedAt)}${r.review.note ? ` (${cell(r.review.note)})` : ""}` : "not yet"}`,
+    `- Reviewed: ${r.review ? `yes, by ${r.review.reviewedBy} at ${formatTime(r.review.reviewedAt)}${r.review.note ? ` (${cell(r.review.note)})` : ""}` : "not yet"}`,
     "",
     "## Containment board (read live at report time)",
     "",
@@ -78,7 +76,7 @@ export function renderMarkdown(r: IncidentReport): string {
     "",
     ...table(
       ["First seen", "Last seen", "Source", "Severity", "Rule", "MITRE tactic", "Count"],
-      r.alerts.map((a) => [time(a.firstSeen), time(a.lastSeen), a.source, a.severity, a.rule, a.mitreTactic ?? "", a.count]),
+      r.alerts.map((a) => [formatTime(a.firstSeen), formatTime(a.lastSeen), a.source, a.severity, a.rule, a.mitreTactic ?? "", a.count]),
     ),
     "## Targets",
     "",
@@ -94,13 +92,13 @@ export function renderMarkdown(r: IncidentReport): string {
     "",
     ...table(
       ["Step", "Executed", "By", "Holds now", "Live state"],
-      r.liveState.map((l) => [`${l.title} (${l.stepId})`, time(l.executedAt), l.executedBy, l.holds ? "yes" : "NO", l.message]),
+      r.liveState.map((l) => [`${l.title} (${l.stepId})`, formatTime(l.executedAt), l.executedBy, l.holds ? "yes" : "NO", l.message]),
     ),
     "## Approvals",
     "",
     ...table(
       ["#", "Time", "Event", "Step", "Who", "Reason / comment"],
-      r.approvals.map((a) => [a.entryId, time(a.at), a.kind.replace(/^approval-/, ""), a.stepId, `${a.actor}${a.role ? ` (${a.role})` : ""}`, a.text]),
+      r.approvals.map((a) => [a.entryId, formatTime(a.at), a.kind.replace(/^approval-/, ""), a.stepId, `${a.actor}${a.role ? ` (${a.role})` : ""}`, a.text]),
     ),
     "## Commands, in order",
     "",
@@ -109,14 +107,14 @@ export function renderMarkdown(r: IncidentReport): string {
   ];
   if (r.commands.length === 0) out.push("_None._", "");
   for (const c of r.commands) {
-    out.push(`**#${c.entryId} ${c.stepId}** (${c.operation}) by ${c.actor} at ${time(c.at)}:`, "", "```sh", ...c.commands, "```", "");
+    out.push(`**#${c.entryId} ${c.stepId}** (${c.operation}) by ${c.actor} at ${formatTime(c.at)}:`, "", "```sh", ...c.commands, "```", "");
   }
   out.push(
     "## Evidence",
     "",
     ...table(
       ["Artifact", "SHA-256", "Bytes", "Source request", "Collected"],
-      r.evidence.artifacts.map((a) => [a.name, `\`${a.sha256}\``, a.size, `\`${a.source}\``, time(a.collectedAt)]),
+      r.evidence.artifacts.map((a) => [a.name, `\`${a.sha256}\``, a.size, `\`${a.source}\``, formatTime(a.collectedAt)]),
     ),
   );
   if (r.evidence.snapshots.length) {
@@ -125,7 +123,7 @@ export function renderMarkdown(r: IncidentReport): string {
       "",
       ...table(
         ["Snapshot", "Source disk", "Status", "Taken", "By"],
-        r.evidence.snapshots.map((s) => [`\`${s.snapshot}\``, `\`${s.sourceDisk}\``, s.status, time(s.takenAt), s.takenBy]),
+        r.evidence.snapshots.map((s) => [`\`${s.snapshot}\``, `\`${s.sourceDisk}\``, s.status, formatTime(s.takenAt), s.takenBy]),
       ),
     );
   }
@@ -134,7 +132,7 @@ export function renderMarkdown(r: IncidentReport): string {
     "",
     ...table(
       ["#", "Time", "Actor", "Role", "Kind", "Step", "Outcome", "Detail"],
-      r.timeline.map((e) => [e.id, time(e.at), e.actor, e.role, e.kind, e.stepId, e.outcome, e.message]),
+      r.timeline.map((e) => [e.id, formatTime(e.at), e.actor, e.role, e.kind, e.stepId, e.outcome, e.message]),
     ),
     "## Audit chain",
     "",
