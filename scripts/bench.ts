@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { consoleEnvFor } from "../sim/test/harness";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -102,12 +103,7 @@ async function main(): Promise<void> {
   const sim = await startScaleSimulator(simArgs);
   const memory = memoryMiB(sim.pid);
   try {
-    process.env.KUBECONFIG = sim.ready.kubeconfig;
-    process.env.GOOGLE_COMPUTE_ENDPOINT = sim.ready.computeEndpoint;
-    process.env.GOOGLE_CONTAINER_ENDPOINT = sim.ready.containerEndpoint;
-    process.env.GOOGLE_IAM_ENDPOINT = sim.ready.iamEndpoint;
-    process.env.GCP_PROJECTS = sim.ready.project;
-    process.env.AIRLOCK_DEMO = "1";
+    Object.assign(process.env, consoleEnvFor(sim.ready), { AIRLOCK_DEMO: "1" });
     // The console's own service layer, as its pages and /api/v1 call it.
     const { listPods } = await import("../lib/clusters/list-pods");
     const { listClusters } = await import("../lib/clusters/registry");

@@ -110,10 +110,9 @@ export const authorization: Figure = {
       const who = await credentials(db);
       replica = await proofReplica("authorization", sim, log);
       const opener = await person(db, "proof-authz-opener@x.com", ["analyst"]);
-      const { pod, ids } = await demoDoorTargets(opener.user, ["analyst"], "proof: authorization");
+      const { pod, idsFor: realIdsFor } = await demoDoorTargets(opener.user, ["analyst"], "proof: authorization");
       const idsFor = (template: string, wrong: boolean): Record<string, unknown> => ({
-        ...ids,
-        name: template.includes("/nodes/") ? pod.node : pod.name,
+        ...realIdsFor(template),
         ...(wrong ? { id: randomUUID(), approvalId: randomUUID() } : {}),
       });
 

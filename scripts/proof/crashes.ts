@@ -18,7 +18,7 @@ import { requireStep } from "@/lib/containment/registry";
 import { listRuns } from "@/lib/containment/runs";
 import { HEARTBEAT_MS, LEASE_TTL_MS } from "@/lib/replicas/lease";
 import { getDb } from "@/lib/store";
-import { callReplica, killReplicas, logTail, stopReplicas, type Replica } from "../production-console";
+import { callReplica, hasExited, killReplicas, logTail, stopReplicas, type Replica } from "../production-console";
 import { compromisedPod, PAYMENTS, simRequestSeq, simWritesSince, startConsoleSim } from "./console-sim";
 import { person } from "./doors";
 import { proofReplica } from "./proof-replica";
@@ -54,7 +54,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the time (performance.now()) the replica's process ended, or null if it is still running after `ms`. */
 function whenExited(r: Replica, ms: number): Promise<number | null> {
-  if (r.child.exitCode !== null || r.child.signalCode !== null) return Promise.resolve(performance.now());
+  if (hasExited(r)) return Promise.resolve(performance.now());
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), ms);
     r.child.once("exit", () => {

@@ -9,8 +9,6 @@ import { apis, kubeFailure, kubeMessage, patchOptions, PatchStrategy, sleep, wit
 // removes one: it stays in the pod spec until the pod is deleted, so callers must say so in
 // their plan and record the name they got back.
 
-export type { KubeTarget };
-
 export type EphemeralSpec = {
   namespace: string;
   pod: string;
