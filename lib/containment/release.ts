@@ -76,6 +76,13 @@ export async function releasePlan(incidentId: string): Promise<ReleaseItem[]> {
   return releaseItems(incident, await listRuns(await getDb(), incidentId));
 }
 
+/** The release card as the API answers it: what release undoes and what is left by hand, from one read of the runs. */
+export async function releaseCard(incidentId: string): Promise<{ items: ReleaseItem[]; byHand: ByHandItem[] }> {
+  const incident = await requireIncident(incidentId);
+  const runs = await listRuns(await getDb(), incidentId);
+  return { items: await releaseItems(incident, runs), byHand: byHandItems(runs) };
+}
+
 /** releasePlan from the incident and runs already read; each item's live read (undoNoop) runs at once. */
 export async function releaseItems(incident: Incident, runs: StepRunRow[]): Promise<ReleaseItem[]> {
   const reversible = runsInEffect(runs).flatMap((r) => {

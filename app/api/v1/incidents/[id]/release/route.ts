@@ -1,5 +1,5 @@
 import { INCIDENT_ROLES, incidentParams } from "@/lib/containment/doors";
-import { releaseByHand, releasePlan } from "@/lib/containment/release";
+import { releaseCard } from "@/lib/containment/release";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,4 @@ export const dynamic = "force-dynamic";
  * The reversible steps still in force, newest first: undo them one by one with
  * .../steps/{stepId}/undo; and `byHand`, what release cannot undo and a person must finish.
  */
-export const GET = route({ role: INCIDENT_ROLES, params: incidentParams }, async (_req, { params }) => ({
-  items: await releasePlan(params.id),
-  byHand: await releaseByHand(params.id),
-}));
+export const GET = route({ role: INCIDENT_ROLES, params: incidentParams }, async (_req, { params }) => releaseCard(params.id));
